@@ -1,0 +1,41 @@
+#pragma once
+/// Time as a seam: code that waits or compares against "now" takes a `Clock`
+/// and a `Sleeper`, so that tests make time pass without sleeping.
+
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+namespace jirasql {
+
+using SystemTime = std::chrono::system_clock::time_point;
+using Duration = std::chrono::milliseconds;
+
+/// Source of the current wall-clock time.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual SystemTime Now() const = 0;
+};
+
+/// Blocks the calling thread for a while.
+class Sleeper {
+ public:
+  virtual ~Sleeper() = default;
+  virtual void Sleep(Duration d) = 0;
+};
+
+/// The real clock and sleeper, shared process-wide.
+Clock& SystemClock();
+Sleeper& RealSleeper();
+
+/// Parses an HTTP date (RFC 9110 §5.6.7: IMF-fixdate, and the obsolete
+/// RFC 850 and asctime forms).
+std::optional<SystemTime> ParseHttpDate(std::string_view s);
+
+/// Parses an ISO 8601 timestamp: `yyyy-MM-ddTHH:mm[:ss[.fff]]` followed by
+/// `Z`, `±HH:MM` or `±HHMM` (Atlassian's `X-RateLimit-Reset` is
+/// `yyyy-MM-ddTHH:mmZ`).
+std::optional<SystemTime> ParseIso8601(std::string_view s);
+
+}  // namespace jirasql

@@ -1,0 +1,28 @@
+#pragma once
+/// An `HttpTransport` decorator that writes each exchange to the connection's
+/// log, redacted: level 2 a line per request and answer, 3 adds headers, 4
+/// adds bodies cut at 2 KiB, 5 whole bodies.
+
+#include <memory>
+
+#include "http/http.h"
+#include "http/logger.h"
+
+namespace jirasql {
+
+class LoggingTransport final : public HttpTransport {
+ public:
+  LoggingTransport(std::shared_ptr<HttpTransport> inner, std::shared_ptr<Logger> logger)
+      : inner_(std::move(inner)), logger_(std::move(logger)) {}
+  Result<HttpResponse> Send(const HttpRequest& request) override;
+
+ private:
+  std::shared_ptr<HttpTransport> inner_;
+  std::shared_ptr<Logger> logger_;
+};
+
+/// The transport stack for a connection: curl, then logging, then retries.
+Result<std::shared_ptr<HttpTransport>> MakeHttpTransport(const class ConnectionProperties& props,
+                                                         std::shared_ptr<Logger> logger);
+
+}  // namespace jirasql

@@ -1,0 +1,40 @@
+#include "testing/loopback_server.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace jirasql::testing {
+
+LoopbackServer::LoopbackServer() : server_(std::make_unique<httplib::Server>()) {}
+
+LoopbackServer::LoopbackServer(const std::string& cert_file, const std::string& key_file)
+    : server_(std::make_unique<httplib::SSLServer>(cert_file.c_str(), key_file.c_str())), tls_(true) {
+  if (!server_->is_valid()) throw std::runtime_error("SSLServer: bad certificate or key");
+}
+
+void LoopbackServer::Start() {
+  port_ = server_->bind_to_any_port("127.0.0.1");
+  if (port_ <= 0) throw std::runtime_error("cannot bind 127.0.0.1");
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  server_->wait_until_ready();
+}
+
+LoopbackServer::~LoopbackServer() {
+  server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string LoopbackServer::url() const {
+  return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
+}
+
+bool MakeSelfSignedCert(const std::string& dir, std::string* cert, std::string* key) {
+  *cert = dir + "/cert.pem";
+  *key = dir + "/key.pem";
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+                    "-addext subjectAltName=IP:127.0.0.1 -keyout '" + *key + "' -out '" + *cert +
+                    "' >/dev/null 2>&1";
+  return std::system(cmd.c_str()) == 0;
+}
+
+}  // namespace jirasql::testing
