@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/strings.h"
 #include "common/version.h"
 #include "connstr/catalog.h"
 #include "connstr/sources.h"
@@ -152,7 +153,7 @@ int NotYet(const std::string& what) {
 int RunCli(int argc, char** argv) {
   CLI::App app{"jirasql — Jira as SQL tables, over OAuth 2.0, API tokens or Data Center tokens."};
   app.set_version_flag("--version", std::string("jirasql ") + kVersion);
-  app.require_subcommand(1);
+  app.allow_extras();  // unknown words are reported below, with a suggestion
   app.footer(
       "Connection properties come from (lowest first): defaults < JIRASQL_CONNECT < --profile < --connect\n"
       "< --Name=value flags. Every property that is not a secret is also a flag (--Url=..., --Verbosity=5);\n"
@@ -199,6 +200,29 @@ int RunCli(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
+  }
+
+  if (!app.remaining().empty()) {
+    const std::string word = app.remaining().front();
+    if (word.rfind("-", 0) == 0) {
+      std::cerr << "jirasql: unknown option '" << word << "'; see jirasql --help (connection properties: jirasql props)\n";
+      return kExitUsage;
+    }
+    if (!app.get_subcommands().empty()) {
+      std::cerr << "jirasql: unexpected argument '" << word << "'; see jirasql " << app.get_subcommands().front()->get_name()
+                << " --help\n";
+      return kExitUsage;
+    }
+    std::vector<std::string> commands;
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) commands.push_back(sub->get_name());
+    std::cerr << "jirasql: unknown command '" << word << "'";
+    if (auto best = ClosestMatch(word, commands)) std::cerr << "; did you mean '" << *best << "'?";
+    std::cerr << "\n";
+    return kExitUsage;
+  }
+  if (app.get_subcommands().empty()) {
+    std::cerr << app.help();
+    return kExitUsage;
   }
 
   if (*props) return RunProps(g, props_json);

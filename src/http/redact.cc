@@ -175,8 +175,10 @@ std::string Redactor::Url(std::string_view url) const {
 
 std::string Redactor::HeaderValue(std::string_view name, std::string_view value) const {
   if (IsSecretHeader(name)) {
+    // "Bearer xyz" / "Basic xyz": the scheme is worth keeping in a log.
     auto space = value.find(' ');
-    if (space != std::string_view::npos && space < 16) {
+    bool has_scheme = EqualsIgnoreCase(name, "authorization") || EqualsIgnoreCase(name, "proxy-authorization");
+    if (has_scheme && space != std::string_view::npos && space < 16) {
       return std::string(value.substr(0, space + 1)) + std::string(kRedacted);
     }
     return std::string(kRedacted);

@@ -84,8 +84,8 @@ RetryingTransport::RetryingTransport(std::shared_ptr<HttpTransport> inner, std::
 std::unique_ptr<RetryingTransport> RetryingTransport::WithDefaults(std::shared_ptr<HttpTransport> inner,
                                                                    std::shared_ptr<Logger> logger) {
   return std::make_unique<RetryingTransport>(
-      std::move(inner), std::make_unique<LimitedRetryPolicy>(6, std::chrono::minutes(5)),
-      std::make_unique<ExponentialBackoff>(Duration(500), Duration(30000), 2.0, std::random_device{}()),
+      std::move(inner), std::make_unique<LimitedRetryPolicy>(5, std::chrono::minutes(5)),
+      std::make_unique<ExponentialBackoff>(Duration(250), Duration(30000), 2.0, std::random_device{}()),
       SystemClock(), RealSleeper(), std::move(logger));
 }
 

@@ -94,7 +94,9 @@ class RetryingTransport final : public HttpTransport {
                     std::unique_ptr<BackoffPolicy> backoff, Clock& clock, Sleeper& sleeper,
                     std::shared_ptr<Logger> logger);
 
-  /// The defaults: 6 attempts within 5 minutes, backoff 500 ms doubling to 30 s.
+  /// The defaults: 5 attempts within 5 minutes, backoff 250 ms doubling to 30 s
+  /// (a refused connection fails after about 4 s; a server's Retry-After is
+  /// honoured up to the 5-minute budget).
   static std::unique_ptr<RetryingTransport> WithDefaults(std::shared_ptr<HttpTransport> inner,
                                                          std::shared_ptr<Logger> logger);
 

@@ -1,6 +1,7 @@
 #include "testing/loopback_server.h"
 
 #include <cstdlib>
+#include <chrono>
 #include <stdexcept>
 
 namespace jirasql::testing {
@@ -16,7 +17,7 @@ void LoopbackServer::Start() {
   port_ = server_->bind_to_any_port("127.0.0.1");
   if (port_ <= 0) throw std::runtime_error("cannot bind 127.0.0.1");
   thread_ = std::thread([this] { server_->listen_after_bind(); });
-  server_->wait_until_ready();
+  while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 LoopbackServer::~LoopbackServer() {

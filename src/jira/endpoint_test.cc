@@ -1,0 +1,60 @@
+#include "jira/endpoint.h"
+
+#include <gtest/gtest.h>
+
+namespace jirasql {
+namespace {
+
+ConnectionProperties Props(std::string_view s) {
+  ConnectionProperties p;
+  auto r = p.Apply(s, PropSource::kConnectString);
+  EXPECT_TRUE(r) << r.error().message;
+  return p;
+}
+
+TEST(EndpointTest, Base64) {
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Encode("user:pass"), "dXNlcjpwYXNz");
+}
+
+TEST(EndpointTest, CloudSchemesUseV3AndDataCenterV2) {
+  auto ep = ResolveEndpoint(Props("AuthScheme=APIToken;Url=https://x.atlassian.net/"));
+  ASSERT_TRUE(ep);
+  EXPECT_EQ(ep->Rest("/myself"), "https://x.atlassian.net/rest/api/3/myself");
+  ep = ResolveEndpoint(Props("AuthScheme=PAT;Url=https://jira.example.com"));
+  EXPECT_EQ(ep->Rest("/myself"), "https://jira.example.com/rest/api/2/myself");
+  ep = ResolveEndpoint(Props("AuthScheme=OAuth;CloudId=abc-123"));
+  EXPECT_EQ(ep->Rest("/myself"), "https://api.atlassian.com/ex/jira/abc-123/rest/api/3/myself");
+  ep = ResolveEndpoint(Props("AuthScheme=OAuth;CloudId=abc;OAuthServerUrl=http://127.0.0.1:9/ex/jira/zz"));
+  EXPECT_EQ(ep->Rest("/myself"), "http://127.0.0.1:9/ex/jira/zz/rest/api/3/myself");
+}
+
+TEST(EndpointTest, ClearErrors) {
+  auto ep = ResolveEndpoint(Props("AuthScheme=OAuth"));
+  ASSERT_FALSE(ep);
+  EXPECT_NE(ep.error().message.find("CloudId"), std::string::npos);
+  ep = ResolveEndpoint(Props("AuthScheme=PAT;Url=jira.example.com"));
+  ASSERT_FALSE(ep);
+  EXPECT_NE(ep.error().message.find("must start with https://"), std::string::npos);
+}
+
+TEST(EndpointTest, AuthHeaders) {
+  auto h = StaticAuthHeaders(Props("AuthScheme=APIToken;Url=https://x;User=user;APIToken=pass"));
+  ASSERT_TRUE(h);
+  EXPECT_EQ(FindHeader(*h, "Authorization"), "Basic dXNlcjpwYXNz");
+  h = StaticAuthHeaders(Props("AuthScheme=PAT;Url=https://x;PersonalAccessToken=tok"));
+  EXPECT_EQ(FindHeader(*h, "Authorization"), "Bearer tok");
+  h = StaticAuthHeaders(Props("AuthScheme=OAuth;OAuthAccessToken=at;CloudId=c"));
+  EXPECT_EQ(FindHeader(*h, "Authorization"), "Bearer at");
+  h = StaticAuthHeaders(Props("AuthScheme=Anonymous;Url=https://x"));
+  EXPECT_EQ(FindHeader(*h, "Authorization"), std::nullopt);
+  h = StaticAuthHeaders(Props("AuthScheme=PAT;Url=https://x"));
+  ASSERT_FALSE(h);
+  EXPECT_NE(h.error().message.find("PersonalAccessToken"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace jirasql

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# End-to-end checks of the jirasql command line: exit codes and messages.
+# Usage: cli_test.sh path/to/jirasql
+set -u
+bin=$1
+pass=0 fail=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export XDG_CONFIG_HOME=$work/config
+unset JIRASQL_CONNECT
+
+# run EXPECTED_RC GREP_PATTERN_IN_OUTPUT -- ARGS...
+check() {
+  local want_rc=$1 pattern=$2 name=$3
+  shift 4
+  local out rc
+  out=$("$bin" "$@" 2>&1)
+  rc=$?
+  if [[ $rc -eq $want_rc ]] && grep -qE -- "$pattern" <<<"$out"; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL: $name: rc=$rc (want $want_rc), output:"
+    sed 's/^/    /' <<<"$out"
+  fi
+}
+# refute NAME PATTERN -- ARGS...: output must not match
+refute() {
+  local name=$1 pattern=$2
+  shift 3
+  local out
+  out=$("$bin" "$@" 2>&1)
+  if grep -qE -- "$pattern" <<<"$out"; then
+    fail=$((fail + 1))
+    echo "FAIL: $name: output matches '$pattern'"
+  else
+    pass=$((pass + 1))
+  fi
+}
+
+check 0 '^jirasql [0-9]+\.[0-9]+\.[0-9]+' version -- --version
+check 0 'Subcommands' help -- --help
+check 2 'Subcommands' no-subcommand --
+check 2 "unknown command 'nosuch'" unknown-subcommand -- nosuch
+check 2 "unknown command 'qeury'; did you mean 'query'" misspelled-subcommand -- qeury
+check 2 "unknown option '--frobnicate'" unknown-option -- props --frobnicate
+
+# props lists every property of SPEC §2
+for p in AuthScheme Url User APIToken Password PersonalAccessToken OAuthVersion OAuthClientId \
+  OAuthClientSecret CallbackURL InitiateOAuth OAuthSettingsLocation OAuthAccessToken OAuthRefreshToken \
+  OAuthExpiresIn OAuthTokenTimestamp OAuthVerifier Scope GrantType CloudId OAuthServerUrl \
+  OAuthAuthorizationURL OAuthAccessTokenURL OAuthRefreshTokenURL OAuthAccessibleResourcesURL \
+  OAuthApiGatewayURL UsePKCE Prompt BrowserCommand OAuthListenerTimeout Timeout ProxyServer ProxyPort \
+  ProxyUser ProxyPassword SSLServerCert Logfile Verbosity MaxRows Pagesize IncludeCustomFields \
+  UseDisplayNames Timezone MaxThreads Readonly PushDown; do
+  check 0 "^  $p  \(" "props-lists-$p" -- props
+done
+check 0 'default: http://localhost:33333' props-default -- props
+check 0 '"name": "InitiateOAuth"' props-json -- props --json
+
+# bad connection strings: usage errors that say what to fix
+check 2 "Unknown property 'OAuthClientID2'; did you mean 'OAuthClientId'\?" misspelled -- \
+  props --connect "AuthScheme=OAuth;OAuthClientID2=x"
+check 2 'allowed values: OFF, GETANDREFRESH, REFRESH' bad-enum -- props --connect "InitiateOAuth=SOMETIMES"
+check 2 'unterminated " quote' unterminated -- props --connect 'Scope="read'
+check 2 'expected a whole number from 0 to 5' bad-int -- props --Verbosity=9
+JIRASQL_CONNECT="Timout=3" check 2 "in JIRASQL_CONNECT: Unknown property 'Timout'" bad-env -- props
+
+# effective values, secrets masked, sources and precedence
+export JIRASQL_CONNECT="AuthScheme=PAT;Url=https://env.example;Timeout=10;PersonalAccessToken=pat-secret-123"
+check 0 'PersonalAccessToken = \*\*\*\*\*\*\*\*' masked -- props
+refute no-secret-in-props 'pat-secret-123' -- props
+refute no-secret-in-props-json 'pat-secret-123' -- props --json
+check 0 'Url = https://env.example  \[JIRASQL_CONNECT\]' env-source -- props
+check 0 'Timeout = 20  \[--connect\]' connect-beats-env -- props --connect "Timeout=20"
+check 0 'Timeout = 30  \[flag\]' flag-beats-connect -- props --connect "Timeout=20" --timeout=30
+check 0 'Timeout = 30  \[flag\]' flag-after-subcommand -- props --Timeout 30
+mkdir -p "$XDG_CONFIG_HOME/jirasql/profiles"
+printf 'Timeout=15\nVerbosity=3\n' > "$XDG_CONFIG_HOME/jirasql/profiles/work.conn"
+check 0 'Timeout = 15  \[profile\]' profile-beats-env -- props --profile work
+check 0 'Verbosity = 3  \[profile\]' profile-value -- props --profile work
+check 2 'does not exist' missing-profile -- props --profile nope
+unset JIRASQL_CONNECT
+
+# secrets are not flags (they would show in the process list)
+check 2 'APIToken' no-secret-flags -- props --APIToken=abc
+
+# a connection attempt
+check 2 'needs APIToken' incomplete -- auth status --connect "AuthScheme=APIToken;Url=http://127.0.0.1:9;User=u"
+port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()')
+JIRASQL_CONNECT="PersonalAccessToken=pat-secret-456" check 1 'cannot connect' refused -- \
+  auth status --connect "AuthScheme=PAT;Url=http://127.0.0.1:$port" --Timeout=5
+JIRASQL_CONNECT="PersonalAccessToken=pat-secret-456" refute refused-no-secret 'pat-secret-456' -- \
+  auth status --connect "AuthScheme=PAT;Url=http://127.0.0.1:$port" --Timeout=5
+
+echo "cli_test: $pass passed, $fail failed"
+[[ $fail -eq 0 ]]
