@@ -29,6 +29,7 @@ struct CurlOptions {
   std::string ssl_server_cert;   ///< PEM file, PEM text, "*" or empty
   std::string user_agent;        ///< default "jirasql/<version>"
   long max_response_bytes = 512L * 1024 * 1024;
+  bool follow_redirects = true;  ///< false: a 3xx is returned as it is
 };
 
 /// Reads the transport options from connection properties.

@@ -1,0 +1,456 @@
+#include "model.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "common/json_writer.h"
+
+namespace jirasim {
+
+using jirasql::JsonWriter;
+
+namespace {
+
+constexpr int64_t kDayMs = 86400000;
+constexpr int64_t kHourMs = 3600000;
+
+const char* kFirst[] = {"Mia", "Noah", "Aiko", "Liam", "Priya", "Mateo", "Zoë", "Olu", "Sven", "Leila",
+                        "Chen", "Ines", "Kofi", "Maja", "Rafael", "Yuki"};
+const char* kLast[] = {"Krystof", "Okafor", "Tanaka", "Murphy", "Sharma", "García", "Müller", "Adeyemi",
+                       "Lindqvist", "Haddad", "Wei", "Costa", "Mensah", "Nowak", "Silva", "Sato"};
+// Zones without daylight saving time: one offset describes each.
+const TimeZone kZones[] = {{"Australia/Brisbane", 600}, {"Pacific/Pitcairn", -480}, {"UTC", 0},
+                           {"Asia/Kolkata", 330},       {"Asia/Tokyo", 540},        {"America/Phoenix", -420}};
+const char* kProjectKeys[] = {"ALPHA", "BETA", "GAMMA", "DELTA", "EPS", "ZETA", "ETA", "THETA",
+                              "IOTA", "KAPPA", "LAMBDA", "MU", "NU", "XI", "OMI", "PI"};
+const char* kProjectNames[] = {"Alpha Platform", "Beta Payments", "Gamma Mobile", "Delta Data",
+                               "Epsilon Search", "Zeta Infra", "Eta Identity", "Theta Billing"};
+const char* kVerbs[] = {"Fix", "Add", "Improve", "Remove", "Refactor", "Document", "Investigate", "Migrate",
+                        "Speed up", "Harden"};
+const char* kAdjectives[] = {"flaky", "slow", "missing", "broken", "legacy", "new", "confusing", "duplicate",
+                             "unicode", "\"quoted\""};
+const char* kNouns[] = {"login page", "search index", "export job", "webhook retries", "CSV import",
+                        "rate limiter", "audit log", "billing report", "token refresh", "sprint board",
+                        "release notes", "O'Brien's report"};
+const char* kWords[] = {"the", "customer", "reports", "that", "after", "upgrade", "requests", "fail", "with",
+                        "timeouts", "when", "many", "users", "log", "in", "at", "once", "and", "retry",
+                        "storm", "follows", "we", "should", "cap", "backoff", "measure", "latency"};
+
+std::string Sentence(Rng& rng, int words) {
+  std::string s;
+  for (int i = 0; i < words; ++i) {
+    if (i) s += ' ';
+    s += kWords[rng.Below(std::size(kWords))];
+  }
+  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  s += '.';
+  return s;
+}
+
+std::string Hex(uint64_t v, int digits) {
+  std::string s(digits, '0');
+  for (int i = digits - 1; i >= 0; --i, v >>= 4) s[i] = "0123456789abcdef"[v & 15];
+  return s;
+}
+
+std::string Uuid(Rng& rng) {
+  uint64_t a = rng.Next(), b = rng.Next();
+  std::string h = Hex(a, 16) + Hex(b, 16);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-4" + h.substr(13, 3) + "-a" + h.substr(17, 3) + "-" +
+         h.substr(20, 12);
+}
+
+std::string Token(Rng& rng, const char* prefix) { return std::string(prefix) + Hex(rng.Next(), 16) + Hex(rng.Next(), 16); }
+
+std::string DayString(int64_t day) {
+  time_t t = static_cast<time_t>(day * 86400);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return buf;
+}
+
+Catalogs MakeCatalogs() {
+  Catalogs c;
+  c.categories = {{1, "undefined", "No Category", "medium-gray"},
+                  {2, "new", "To Do", "blue-gray"},
+                  {4, "indeterminate", "In Progress", "yellow"},
+                  {3, "done", "Done", "green"}};
+  c.statuses = {{10000, "To Do", 1}, {10001, "In Progress", 2}, {10002, "In Review", 2}, {10003, "Done", 3}};
+  c.types = {{10000, "Epic", "A big user story that needs to be broken down.", false, 1},
+             {10001, "Story", "Functionality or a feature expressed as a user goal.", false, 0},
+             {10002, "Task", "A small, distinct piece of work.", false, 0},
+             {10003, "Bug", "A problem or error.", false, 0},
+             {10004, "Subtask", "A small piece of work that's part of a larger task.", true, -1}};
+  c.priorities = {{1, "Highest", "This problem will block progress."},
+                  {2, "High", "Serious problem that could block progress."},
+                  {3, "Medium", "Has the potential to affect progress."},
+                  {4, "Low", "Minor problem or easily worked around."},
+                  {5, "Lowest", "Trivial problem with little or no impact on progress."}};
+  c.resolutions = {{10000, "Done", "Work has been completed on this issue."},
+                   {10001, "Won't Do", "This issue won't be actioned."},
+                   {10002, "Duplicate", "The problem is a duplicate of an existing issue."}};
+  c.labels = {"backend", "frontend", "ux", "infra", "security", "perf", "docs", "customer", "tech-debt", "ünïcode"};
+  c.custom_fields = {
+      {"customfield_10016", "Story Points", CustomType::kNumber, {}},
+      {"customfield_10020", "Sprint", CustomType::kSprint, {}},
+      {"customfield_10030", "Team", CustomType::kSelect, {"Platform", "Payments", "Mobile", "Data"}},
+      {"customfield_10031", "Affected Areas", CustomType::kMultiSelect, {"API", "UI", "Database", "Billing", "Search"}},
+      {"customfield_10032", "Reviewer", CustomType::kUser, {}},
+      {"customfield_10033", "Target start", CustomType::kDate, {}},
+      {"customfield_10034", "Customer Impact", CustomType::kTextArea, {}},
+      {"customfield_10035", "Severity", CustomType::kSelect, {"S1", "S2", "S3", "S4"}},
+      {"customfield_10036", "Effort Hours", CustomType::kNumber, {}},
+      {"customfield_10037", "Team", CustomType::kString, {}},  // same display name as 10030, on purpose
+  };
+  return c;
+}
+
+void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int project_count, int64_t now_ms) {
+  Rng rng(w.seed * 1000003 + site_index);
+  site.cloud_id = Uuid(rng);
+  site.name = site_index == 0 ? "acme" : "acme-" + std::to_string(site_index + 1);
+  const int user_count = static_cast<int>(w.users.size());
+
+  for (int p = 0; p < project_count; ++p) {
+    Project pr;
+    int k = site_index * project_count + p;
+    pr.id = 10000 + p;
+    pr.key = k < static_cast<int>(std::size(kProjectKeys)) ? kProjectKeys[k] : "P" + std::to_string(k);
+    pr.name = std::string(kProjectNames[k % std::size(kProjectNames)]) + (k >= 8 ? " " + std::to_string(k) : "");
+    pr.lead = p % user_count;
+    for (int c = 0; c < 4; ++c) {
+      static const char* kComponents[] = {"API", "Web", "Backend", "Docs"};
+      pr.components.push_back({10100 + p * 10 + c, kComponents[c]});
+    }
+    for (int v = 0; v < 3; ++v) {
+      int64_t day = now_ms / kDayMs + (v - 1) * 60;
+      pr.versions.push_back({10200 + p * 10 + v, "v" + std::to_string(v + 1) + ".0", v == 0, DayString(day)});
+    }
+    site.projects.push_back(std::move(pr));
+    Board b{static_cast<int64_t>(p + 1), site.projects.back().key + " board", p};
+    site.boards.push_back(b);
+    // Two closed sprints, one active, one future, each two weeks.
+    for (int s = 0; s < 4; ++s) {
+      Sprint sp;
+      sp.id = p * 4 + s + 1;
+      sp.board = p;
+      sp.name = site.projects.back().key + " Sprint " + std::to_string(s + 1);
+      sp.goal = s == 2 ? "Ship the importer" : "";
+      int64_t start = now_ms - (3 - s) * 14 * kDayMs - 7 * kDayMs;
+      sp.state = s < 2 ? "closed" : (s == 2 ? "active" : "future");
+      sp.start_ms = s < 3 ? start : kNone;
+      sp.end_ms = s < 3 ? start + 14 * kDayMs : kNone;
+      sp.complete_ms = s < 2 ? start + 14 * kDayMs : kNone;
+      site.sprints.push_back(sp);
+    }
+  }
+
+  const int64_t span = 730 * kDayMs;
+  const int64_t start = now_ms - span;
+  site.issues.reserve(issue_count);
+  for (int64_t i = 0; i < issue_count; ++i) {
+    Issue is;
+    is.seed = rng.Next();
+    Rng r(is.seed);
+    is.id = 10000 + i;
+    is.project = static_cast<int>(r.Below(project_count));
+    Project& pr = site.projects[is.project];
+    is.number = static_cast<int>(pr.issues_by_number.size()) + 1;
+    pr.issues_by_number.push_back(i);
+    is.created_ms = start + span * i / std::max<int64_t>(issue_count, 1) + r.Below(kHourMs);
+    is.created_ms -= is.created_ms % 1000;
+    is.updated_ms = std::min(now_ms - 1000, is.created_ms + r.Below(30 * kDayMs));
+    is.updated_ms -= is.updated_ms % 1000;
+    int t = static_cast<int>(r.Below(100));
+    is.type = t < 5 ? 0 : t < 45 ? 1 : t < 70 ? 2 : t < 90 ? 3 : 4;
+    is.status = static_cast<int>(r.Below(4));
+    is.priority = static_cast<int>(r.Below(5));
+    if (is.status == 3) {
+      is.resolution = r.Chance(85) ? 0 : static_cast<int>(1 + r.Below(2));
+      is.resolved_ms = is.updated_ms;
+    }
+    is.assignee = r.Chance(20) ? -1 : static_cast<int>(r.Below(user_count));
+    is.reporter = static_cast<int>(r.Below(user_count));
+    if (r.Chance(40)) is.due_day = is.created_ms / kDayMs + 7 + r.Below(90);
+    is.summary = std::string(kVerbs[r.Below(std::size(kVerbs))]) + " " + kAdjectives[r.Below(std::size(kAdjectives))] +
+                 " " + kNouns[r.Below(std::size(kNouns))];
+    for (int l = 0; l < 3; ++l) {
+      if (r.Chance(30)) is.labels |= 1u << r.Below(static_cast<int64_t>(w.catalogs.labels.size()));
+    }
+    if (r.Chance(60)) is.components |= 1u << r.Below(4);
+    if (r.Chance(50)) is.fix_versions |= 1u << r.Below(3);
+    // Sub-tasks belong to an earlier issue of the same project; stories may sit under an epic.
+    if ((is.type == 4 || is.type == 1) && is.number > 1) {
+      int64_t parent = pr.issues_by_number[r.Below(is.number - 1)];
+      const Issue& cand = site.issues[parent];
+      if (is.type == 4 && cand.type != 4) is.parent = parent;
+      if (is.type == 1 && cand.type == 0) is.parent = parent;
+    }
+    if (is.type == 4 && is.parent < 0) is.type = 2;  // no parent found: a plain task
+    if (r.Chance(60)) is.original_estimate = (1 + r.Below(16)) * 3600;
+    is.comment_count = static_cast<int>(r.Below(4));
+    is.worklog_count = static_cast<int>(r.Below(3));
+    is.custom.fill(kNone);
+    for (int f = 0; f < kCustomFieldCount; ++f) {
+      if (!r.Chance(70)) continue;
+      const CustomField& cf = w.catalogs.custom_fields[f];
+      switch (cf.type) {
+        case CustomType::kNumber: is.custom[f] = r.Below(f == 0 ? 140 : 4000); break;  // tenths
+        case CustomType::kSprint: is.custom[f] = is.project * 4 + r.Below(4); break;
+        case CustomType::kSelect: is.custom[f] = r.Below(static_cast<int64_t>(cf.options.size())); break;
+        case CustomType::kMultiSelect: is.custom[f] = 1 + r.Below((1 << cf.options.size()) - 1); break;
+        case CustomType::kUser: is.custom[f] = r.Below(user_count); break;
+        case CustomType::kDate: is.custom[f] = is.created_ms / kDayMs + r.Below(60); break;
+        case CustomType::kTextArea:
+        case CustomType::kString: is.custom[f] = 1; break;  // text derived from the seed
+      }
+    }
+    if (is.worklog_count > 0) {
+      int64_t spent = 0;
+      Rng wr(is.seed ^ 0x5157);
+      for (int k = 0; k < is.worklog_count; ++k) spent += (1 + wr.Below(8)) * 1800;
+      is.time_spent = spent;
+    }
+    site.issues.push_back(std::move(is));
+  }
+}
+
+// ADF helpers writing into a JsonWriter.
+void TextNode(JsonWriter& w, const std::string& text) {
+  w.BeginObject().Field("type", "text").Field("text", text).EndObject();
+}
+void Paragraph(JsonWriter& w, const std::string& text) {
+  w.BeginObject().Field("type", "paragraph").Key("content").BeginArray();
+  TextNode(w, text);
+  w.EndArray().EndObject();
+}
+
+std::string SimpleDoc(const std::string& text) {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Field("type", "doc").Field("version", 1).Key("content").BeginArray();
+  Paragraph(w, text);
+  w.EndArray().EndObject();
+  return out;
+}
+
+}  // namespace
+
+World Generate(const GenerateOptions& o) {
+  World w;
+  w.seed = o.seed;
+  w.catalogs = MakeCatalogs();
+  Rng rng(o.seed);
+  const int site_count = std::max(1, o.sites);
+  for (int u = 0; u < std::max(1, o.users); ++u) {
+    User user;
+    user.account_id = "5b10a2844c2016570" + Hex(rng.Next(), 7);
+    std::string first = kFirst[u % std::size(kFirst)], last = kLast[(u * 7 + 3) % std::size(kLast)];
+    user.display_name = first + " " + last + (u >= 16 ? " " + std::to_string(u) : "");
+    user.name = "user" + std::to_string(u + 1);
+    user.email = user.name + "@example.com";
+    user.password = Token(rng, "pw-").substr(0, 19);
+    user.api_token = Token(rng, "ATATT3x");
+    user.pat = Token(rng, "NjQ");
+    user.tz = kZones[u % std::size(kZones)];
+    // The first user reaches every site; the others one site each.
+    if (u == 0) {
+      for (int s = 0; s < site_count; ++s) user.sites.push_back(s);
+    } else {
+      user.sites.push_back(u % site_count);
+      if (u % site_count != 0 && u % 3 == 0) user.sites.insert(user.sites.begin(), 0);
+    }
+    w.users.push_back(std::move(user));
+  }
+  for (int s = 0; s < site_count; ++s) {
+    Site site;
+    int64_t n = s == 0 ? o.issues : std::min<int64_t>(o.issues, 200);
+    GenerateSite(w, site, s, n, std::max(1, o.projects), o.now_ms);
+    w.sites.push_back(std::move(site));
+  }
+  return w;
+}
+
+int64_t Site::FindIssue(const std::string& id_or_key) const {
+  if (id_or_key.empty()) return -1;
+  if (std::all_of(id_or_key.begin(), id_or_key.end(), ::isdigit)) {
+    if (id_or_key.size() > 15) return -1;
+    int64_t idx = std::stoll(id_or_key) - 10000;
+    if (idx < 0 || idx >= static_cast<int64_t>(issues.size()) || issues[idx].deleted) return -1;
+    return idx;
+  }
+  auto dash = id_or_key.rfind('-');
+  if (dash == std::string::npos || dash + 1 >= id_or_key.size() || dash + 10 < id_or_key.size()) return -1;
+  std::string pkey = id_or_key.substr(0, dash);
+  for (char& c : pkey) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  int p = FindProject(pkey);
+  if (p < 0) return -1;
+  const std::string num = id_or_key.substr(dash + 1);
+  if (!std::all_of(num.begin(), num.end(), ::isdigit)) return -1;
+  int64_t n = std::stoll(num);
+  const auto& list = projects[p].issues_by_number;
+  if (n < 1 || n > static_cast<int64_t>(list.size())) return -1;
+  int64_t idx = list[n - 1];
+  if (idx < 0 || issues[idx].deleted) return -1;
+  return idx;
+}
+
+std::string Site::Key(const Issue& issue) const {
+  return projects[issue.project].key + "-" + std::to_string(issue.number);
+}
+
+int Site::FindProject(const std::string& id_or_key) const {
+  for (std::size_t p = 0; p < projects.size(); ++p) {
+    if (projects[p].key == id_or_key || std::to_string(projects[p].id) == id_or_key) return static_cast<int>(p);
+  }
+  return -1;
+}
+
+std::string DescriptionAdf(const World& world, const Site& site, const Issue& issue) {
+  int64_t index = issue.id - 10000;
+  if (auto it = site.description_override.find(index); it != site.description_override.end()) return it->second;
+  Rng r(issue.seed ^ 0xD35C);
+  if (r.Chance(25)) return "null";
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Field("type", "doc").Field("version", 1).Key("content").BeginArray();
+  // A paragraph with a mention.
+  const User& who = world.users[r.Below(static_cast<int64_t>(world.users.size()))];
+  w.BeginObject().Field("type", "paragraph").Key("content").BeginArray();
+  TextNode(w, Sentence(r, 6 + static_cast<int>(r.Below(10))) + " ");
+  w.BeginObject().Field("type", "mention").Key("attrs").BeginObject().Field("id", who.account_id)
+      .Field("text", "@" + who.display_name).Field("accessLevel", "").EndObject().EndObject();
+  TextNode(w, " please take a look.");
+  w.EndArray().EndObject();
+  if (r.Chance(50)) {
+    w.BeginObject().Field("type", "bulletList").Key("content").BeginArray();
+    for (int i = 0, n = 2 + static_cast<int>(r.Below(3)); i < n; ++i) {
+      w.BeginObject().Field("type", "listItem").Key("content").BeginArray();
+      Paragraph(w, Sentence(r, 3 + static_cast<int>(r.Below(5))));
+      w.EndArray().EndObject();
+    }
+    w.EndArray().EndObject();
+  }
+  if (r.Chance(30)) {
+    w.BeginObject().Field("type", "codeBlock").Key("attrs").BeginObject().Field("language", "sql").EndObject()
+        .Key("content").BeginArray();
+    TextNode(w, "SELECT key, summary FROM issues\nWHERE status = 'Done';");
+    w.EndArray().EndObject();
+  }
+  w.EndArray().EndObject();
+  return out;
+}
+
+std::vector<Comment> Comments(const World& world, const Site& site, int64_t index) {
+  const Issue& is = site.issues[index];
+  std::vector<Comment> out;
+  Rng r(is.seed ^ 0xC0FFEE);
+  int64_t t = is.created_ms;
+  for (int k = 0; k < is.comment_count; ++k) {
+    t += 600000 + r.Below(3 * kDayMs);
+    t -= t % 1000;
+    Comment c;
+    c.id = is.id * 10 + k;
+    c.author = static_cast<int>(r.Below(static_cast<int64_t>(world.users.size())));
+    c.created_ms = c.updated_ms = t;
+    c.adf = SimpleDoc(Sentence(r, 5 + static_cast<int>(r.Below(12))));
+    out.push_back(std::move(c));
+  }
+  if (auto it = site.added_comments.find(index); it != site.added_comments.end()) {
+    out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+  return out;
+}
+
+std::vector<Worklog> Worklogs(const World& world, const Site& site, int64_t index) {
+  const Issue& is = site.issues[index];
+  std::vector<Worklog> out;
+  Rng spent(is.seed ^ 0x5157);
+  Rng r(is.seed ^ 0x3071);
+  int64_t t = is.created_ms;
+  for (int k = 0; k < is.worklog_count; ++k) {
+    t += kHourMs + r.Below(2 * kDayMs);
+    t -= t % 1000;
+    Worklog wl;
+    wl.id = is.id * 10 + k;
+    wl.author = static_cast<int>(r.Below(static_cast<int64_t>(world.users.size())));
+    wl.started_ms = t;
+    wl.created_ms = t + kHourMs;
+    wl.seconds = (1 + spent.Below(8)) * 1800;
+    wl.comment_adf = SimpleDoc(Sentence(r, 4));
+    out.push_back(std::move(wl));
+  }
+  if (auto it = site.added_worklogs.find(index); it != site.added_worklogs.end()) {
+    out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+  return out;
+}
+
+std::vector<History> Changelog(const World& world, const Site& site, int64_t index) {
+  const Issue& is = site.issues[index];
+  std::vector<History> out;
+  Rng r(is.seed ^ 0xC4A7);
+  const auto& st = world.catalogs.statuses;
+  int64_t t = is.created_ms;
+  int64_t step = std::max<int64_t>(1000, (is.updated_ms - is.created_ms) / 4);
+  for (int s = 1; s <= is.status; ++s) {
+    t += step;
+    History h;
+    h.id = is.id * 10 + s;
+    h.author = static_cast<int>(r.Below(static_cast<int64_t>(world.users.size())));
+    h.created_ms = t - t % 1000;
+    h.items.push_back({"status", "jira", std::to_string(st[s - 1].id), st[s - 1].name, std::to_string(st[s].id),
+                       st[s].name});
+    if (s == 3 && is.resolution >= 0) {
+      const auto& res = world.catalogs.resolutions[is.resolution];
+      h.items.push_back({"resolution", "jira", "", "", std::to_string(res.id), res.name});
+    }
+    out.push_back(std::move(h));
+  }
+  if (auto it = site.added_history.find(index); it != site.added_history.end()) {
+    out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+  return out;
+}
+
+std::string CustomText(const World& world, const Site& site, int64_t index, int field) {
+  const Issue& is = site.issues[index];
+  if (auto it = site.custom_text_override.find(index); it != site.custom_text_override.end()) {
+    if (auto f = it->second.find(world.catalogs.custom_fields[field].id); f != it->second.end()) return f->second;
+  }
+  Rng r(is.seed ^ (0x7E47 + static_cast<uint64_t>(field)));
+  return Sentence(r, 3 + static_cast<int>(r.Below(6)));
+}
+
+namespace {
+void CollectText(const nlohmann::json& node, std::string& out) {
+  if (!node.is_object()) return;
+  const std::string type = node.value("type", "");
+  if (type == "text") {
+    out += node.value("text", "");
+  } else if (type == "mention") {
+    if (node.contains("attrs")) out += node["attrs"].value("text", "");
+  } else if (type == "hardBreak") {
+    out += '\n';
+  }
+  if (node.contains("content") && node["content"].is_array()) {
+    for (const auto& child : node["content"]) CollectText(child, out);
+  }
+  if (type == "paragraph" || type == "codeBlock" || type == "heading") out += '\n';
+}
+}  // namespace
+
+std::string AdfToPlainText(const std::string& adf_json) {
+  auto j = nlohmann::json::parse(adf_json, nullptr, false);
+  if (j.is_discarded() || j.is_null()) return "";
+  std::string out;
+  CollectText(j, out);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+}  // namespace jirasim

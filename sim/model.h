@@ -1,0 +1,223 @@
+#pragma once
+/// jirasim's data: users, sites, projects, issues and everything hanging off
+/// them, generated deterministically from a seed. Large per-issue text (ADF
+/// descriptions, comments, worklogs, changelogs) is derived from the issue's
+/// own seed when it is read, so a million issues fit in a few hundred MiB;
+/// what clients write is kept in side tables.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace jirasim {
+
+inline constexpr int64_t kNone = INT64_MIN;
+
+/// A fixed-offset zone. jirasim's users live in IANA zones without daylight
+/// saving time, so one offset describes each completely.
+struct TimeZone {
+  std::string name;
+  int offset_minutes = 0;
+};
+
+struct User {
+  std::string account_id;
+  std::string name;  ///< Data Center user name
+  std::string display_name;
+  std::string email;
+  std::string password;
+  std::string api_token;
+  std::string pat;
+  TimeZone tz;
+  std::vector<int> sites;  ///< indexes of the sites this user can reach
+};
+
+struct StatusCategory {
+  int id;
+  std::string key, name, color;
+};
+struct Status {
+  int64_t id;
+  std::string name;
+  int category;  ///< index into Catalogs::categories
+};
+struct IssueType {
+  int64_t id;
+  std::string name, description;
+  bool subtask;
+  int hierarchy;
+};
+struct NamedItem {
+  int64_t id;
+  std::string name, description;
+};
+
+enum class CustomType { kNumber, kSelect, kMultiSelect, kUser, kDate, kTextArea, kString, kSprint };
+
+struct CustomField {
+  std::string id;    ///< "customfield_10016"
+  std::string name;  ///< display name; two fields share "Team" on purpose
+  CustomType type;
+  std::vector<std::string> options;  ///< select / multi-select
+};
+
+struct Component {
+  int64_t id;
+  std::string name;
+};
+struct Version {
+  int64_t id;
+  std::string name;
+  bool released;
+  std::string release_date;  ///< yyyy-MM-dd
+};
+
+struct Project {
+  int64_t id;
+  std::string key, name;
+  int lead;  ///< user index
+  std::vector<Component> components;
+  std::vector<Version> versions;
+  std::vector<int64_t> issues_by_number;  ///< number-1 -> issue index (-1 when deleted)
+};
+
+struct Board {
+  int64_t id;
+  std::string name;
+  int project;
+};
+struct Sprint {
+  int64_t id;
+  std::string name, state, goal;
+  int board;
+  int64_t start_ms, end_ms, complete_ms;  ///< kNone when not set
+};
+
+inline constexpr int kCustomFieldCount = 10;
+
+struct Issue {
+  int64_t id;
+  int project;
+  int number;
+  int type, status, priority;
+  int resolution = -1;
+  int assignee = -1, reporter = 0;
+  int64_t created_ms, updated_ms;
+  int64_t resolved_ms = kNone;
+  int64_t due_day = kNone;  ///< days since the epoch
+  std::string summary;
+  uint32_t labels = 0;      ///< bit i = Catalogs::labels[i]
+  uint32_t components = 0;  ///< bit i = project.components[i]
+  uint32_t fix_versions = 0;
+  int64_t parent = -1;      ///< issue index
+  int64_t original_estimate = kNone;  ///< seconds
+  int64_t time_spent = kNone;         ///< seconds (sum of generated worklogs)
+  int comment_count = 0, worklog_count = 0;
+  std::array<int64_t, kCustomFieldCount> custom;  ///< encoded per CustomType; kNone = empty
+  bool deleted = false;
+  uint64_t seed = 0;
+};
+
+/// Names and ids shared by every site (as in a fresh Jira Cloud site).
+struct Catalogs {
+  std::vector<StatusCategory> categories;
+  std::vector<Status> statuses;
+  std::vector<IssueType> types;
+  std::vector<NamedItem> priorities;
+  std::vector<NamedItem> resolutions;
+  std::vector<std::string> labels;
+  std::vector<CustomField> custom_fields;
+};
+
+struct Comment {
+  int64_t id;
+  int author;
+  int64_t created_ms, updated_ms;
+  std::string adf;  ///< ADF document as JSON text
+};
+struct Worklog {
+  int64_t id;
+  int author;
+  int64_t started_ms, created_ms;
+  int64_t seconds;
+  std::string comment_adf;
+};
+struct ChangeItem {
+  std::string field, fieldtype, from, from_string, to, to_string;
+};
+struct History {
+  int64_t id;
+  int author;
+  int64_t created_ms;
+  std::vector<ChangeItem> items;
+};
+
+struct Site {
+  std::string cloud_id, name;
+  std::vector<Project> projects;
+  std::vector<Issue> issues;
+  std::vector<Board> boards;
+  std::vector<Sprint> sprints;
+  // What clients wrote, by issue index.
+  std::unordered_map<int64_t, std::string> description_override;  ///< ADF JSON or "null"
+  std::unordered_map<int64_t, std::vector<Comment>> added_comments;
+  std::unordered_map<int64_t, std::vector<Worklog>> added_worklogs;
+  std::unordered_map<int64_t, std::vector<History>> added_history;
+  std::unordered_map<int64_t, std::map<std::string, std::string>> custom_text_override;
+  int64_t next_comment_id = 900000000, next_worklog_id = 900000000, next_history_id = 900000000;
+  uint64_t version = 0;  ///< bumped on every write (search caches key on it)
+
+  /// Issue index for "KEY-12" or an id ("10042"); -1 when none.
+  int64_t FindIssue(const std::string& id_or_key) const;
+  std::string Key(const Issue& issue) const;
+  int FindProject(const std::string& id_or_key) const;
+};
+
+struct GenerateOptions {
+  int64_t issues = 1000;   ///< on the first site; other sites get min(issues, 200)
+  int projects = 3;
+  int users = 8;
+  int sites = 2;
+  uint64_t seed = 1;
+  int64_t now_ms = 0;      ///< issues are created in the two years before this
+};
+
+struct World {
+  Catalogs catalogs;
+  std::vector<User> users;
+  std::vector<Site> sites;
+  uint64_t seed = 1;
+};
+
+World Generate(const GenerateOptions& options);
+
+/// Derived per-issue data, the same on every call for an unchanged issue.
+std::string DescriptionAdf(const World& world, const Site& site, const Issue& issue);
+std::vector<Comment> Comments(const World& world, const Site& site, int64_t index);
+std::vector<Worklog> Worklogs(const World& world, const Site& site, int64_t index);
+std::vector<History> Changelog(const World& world, const Site& site, int64_t index);
+std::string CustomText(const World& world, const Site& site, int64_t index, int field);
+
+/// A tiny deterministic generator (SplitMix64).
+struct Rng {
+  uint64_t state;
+  explicit Rng(uint64_t seed) : state(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  /// Uniform in [0, n).
+  int64_t Below(int64_t n) { return n <= 0 ? 0 : static_cast<int64_t>(Next() % static_cast<uint64_t>(n)); }
+  bool Chance(int percent) { return Below(100) < percent; }
+};
+
+/// Plain text of an ADF document (paragraphs on their own lines).
+std::string AdfToPlainText(const std::string& adf_json);
+
+}  // namespace jirasim

@@ -1,0 +1,581 @@
+#include "render.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+#include "common/strings.h"
+
+namespace jirasim {
+
+using jirasql::JsonWriter;
+
+namespace {
+constexpr int64_t kDayMs = 86400000;
+
+const std::vector<std::string> kSystemFields = {
+    "summary", "description", "issuetype", "project", "status", "priority", "resolution", "assignee",
+    "reporter", "creator", "created", "updated", "resolutiondate", "duedate", "labels", "components",
+    "fixVersions", "parent", "subtasks", "timetracking", "timeoriginalestimate", "timeestimate", "timespent",
+    "aggregatetimespent", "aggregatetimeoriginalestimate", "statuscategorychangedate", "comment", "worklog"};
+
+bool Navigable(const std::string& f) { return f != "comment" && f != "worklog"; }
+
+std::string Id(int64_t v) { return std::to_string(v); }
+}  // namespace
+
+const std::vector<std::string>& SystemFieldNames() { return kSystemFields; }
+
+FieldSelection FieldSelection::Parse(const std::vector<std::string>& params, const std::string& default_spec,
+                                     const Catalogs& catalogs) {
+  std::vector<std::string> tokens;
+  for (const auto& p : params) {
+    for (auto& t : jirasql::Split(p, ',')) {
+      std::string s(jirasql::Trim(t));
+      if (!s.empty()) tokens.push_back(s);
+    }
+  }
+  bool only_exclusions = std::all_of(tokens.begin(), tokens.end(), [](const std::string& t) { return t[0] == '-'; });
+  if (tokens.empty() || only_exclusions) {
+    for (auto& t : jirasql::Split(default_spec, ',')) tokens.insert(tokens.begin(), t);
+  }
+  FieldSelection fs;
+  std::vector<std::string> all = kSystemFields;
+  for (const auto& cf : catalogs.custom_fields) all.push_back(cf.id);
+  bool named_only_ids = true;
+  for (const auto& t : tokens) {
+    if (t == "*all") {
+      fs.fields_.insert(all.begin(), all.end());
+      named_only_ids = false;
+    } else if (t == "*navigable") {
+      for (const auto& f : all) {
+        if (Navigable(f)) fs.fields_.insert(f);
+      }
+      named_only_ids = false;
+    } else if (t[0] == '-') {
+      fs.fields_.erase(t.substr(1));
+    } else {
+      fs.fields_.insert(t);
+      if (t != "id" && t != "key") named_only_ids = false;
+    }
+  }
+  fs.fields_.erase("id");
+  fs.fields_.erase("key");
+  fs.id_only_ = named_only_ids;
+  return fs;
+}
+
+bool FieldSelection::Has(const std::string& field) const { return fields_.count(field) > 0; }
+
+std::string FormatTimestamp(int64_t ms, int tz) {
+  int64_t local = ms + tz * 60000LL;
+  time_t secs = static_cast<time_t>(local >= 0 ? local / 1000 : (local - 999) / 1000);
+  int millis = static_cast<int>(((local % 1000) + 1000) % 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  int off = tz < 0 ? -tz : tz;
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis, tz < 0 ? '-' : '+', off / 60, off % 60);
+  return buf;
+}
+
+std::string FormatDay(int64_t day) {
+  time_t secs = static_cast<time_t>(day * 86400);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return buf;
+}
+
+void WriteRichText(JsonWriter& w, const RenderContext& rc, const std::string& adf) {
+  if (adf == "null" || adf.empty()) {
+    w.Null();
+  } else if (rc.version >= 3) {
+    w.Raw(adf);
+  } else {
+    w.String(AdfToPlainText(adf));
+  }
+}
+
+void WriteUser(JsonWriter& w, const RenderContext& rc, int u) {
+  if (u < 0) {
+    w.Null();
+    return;
+  }
+  const User& us = rc.world.users[u];
+  w.BeginObject();
+  if (rc.datacenter) {
+    w.Field("self", rc.base + "/rest/api/2/user?username=" + us.name);
+    w.Field("name", us.name).Field("key", us.name);
+  } else {
+    w.Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/user?accountId=" + us.account_id);
+    w.Field("accountId", us.account_id);
+  }
+  w.Field("emailAddress", us.email);
+  w.Key("avatarUrls").BeginObject();
+  for (const char* size : {"48x48", "24x24", "16x16", "32x32"}) {
+    w.Field(size, rc.base + "/secure/useravatar?size=" + size + "&ownerId=" + us.name);
+  }
+  w.EndObject();
+  w.Field("displayName", us.display_name).Field("active", true).Field("timeZone", us.tz.name);
+  if (!rc.datacenter) w.Field("accountType", "atlassian");
+  w.EndObject();
+}
+
+void WriteStatusCategory(JsonWriter& w, const RenderContext& rc, int c) {
+  const auto& sc = rc.world.catalogs.categories[c];
+  w.BeginObject()
+      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/statuscategory/" + Id(sc.id))
+      .Field("id", sc.id)
+      .Field("key", sc.key)
+      .Field("colorName", sc.color)
+      .Field("name", sc.name)
+      .EndObject();
+}
+
+void WriteStatus(JsonWriter& w, const RenderContext& rc, int s) {
+  const auto& st = rc.world.catalogs.statuses[s];
+  w.BeginObject()
+      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/status/" + Id(st.id))
+      .Field("description", "")
+      .Field("iconUrl", rc.base + "/images/icons/statuses/generic.png")
+      .Field("name", st.name)
+      .Field("id", Id(st.id))
+      .Key("statusCategory");
+  WriteStatusCategory(w, rc, st.category);
+  w.EndObject();
+}
+
+void WriteIssueType(JsonWriter& w, const RenderContext& rc, int t) {
+  const auto& it = rc.world.catalogs.types[t];
+  w.BeginObject()
+      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/issuetype/" + Id(it.id))
+      .Field("id", Id(it.id))
+      .Field("description", it.description)
+      .Field("iconUrl", rc.base + "/images/icons/issuetypes/" + jirasql::ToLower(it.name) + ".svg")
+      .Field("name", it.name)
+      .Field("subtask", it.subtask)
+      .Field("hierarchyLevel", it.hierarchy)
+      .EndObject();
+}
+
+void WritePriority(JsonWriter& w, const RenderContext& rc, int p) {
+  const auto& pr = rc.world.catalogs.priorities[p];
+  w.BeginObject()
+      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/priority/" + Id(pr.id))
+      .Field("iconUrl", rc.base + "/images/icons/priorities/" + jirasql::ToLower(pr.name) + ".svg")
+      .Field("name", pr.name)
+      .Field("id", Id(pr.id))
+      .EndObject();
+}
+
+void WriteResolution(JsonWriter& w, const RenderContext& rc, int r) {
+  if (r < 0) {
+    w.Null();
+    return;
+  }
+  const auto& res = rc.world.catalogs.resolutions[r];
+  w.BeginObject()
+      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/resolution/" + Id(res.id))
+      .Field("id", Id(res.id))
+      .Field("description", res.description)
+      .Field("name", res.name)
+      .EndObject();
+}
+
+void WriteProject(JsonWriter& w, const RenderContext& rc, int p, bool full) {
+  const Project& pr = rc.site.projects[p];
+  w.BeginObject()
+      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/project/" + Id(pr.id))
+      .Field("id", Id(pr.id))
+      .Field("key", pr.key)
+      .Field("name", pr.name)
+      .Field("projectTypeKey", "software");
+  if (!rc.datacenter) w.Field("simplified", false);
+  w.Key("avatarUrls").BeginObject();
+  for (const char* size : {"48x48", "24x24", "16x16", "32x32"}) {
+    w.Field(size, rc.base + "/secure/projectavatar?size=" + size + "&pid=" + Id(pr.id));
+  }
+  w.EndObject();
+  if (full) {
+    w.Key("lead");
+    WriteUser(w, rc, pr.lead);
+    w.Field("description", pr.name + " project").Key("components").BeginArray();
+    for (const auto& c : pr.components) {
+      w.BeginObject().Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/component/" + Id(c.id))
+          .Field("id", Id(c.id)).Field("name", c.name).EndObject();
+    }
+    w.EndArray().Key("issueTypes").BeginArray();
+    for (std::size_t t = 0; t < rc.world.catalogs.types.size(); ++t) WriteIssueType(w, rc, static_cast<int>(t));
+    w.EndArray().Key("versions").BeginArray();
+    for (const auto& v : pr.versions) {
+      w.BeginObject().Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/version/" + Id(v.id))
+          .Field("id", Id(v.id)).Field("name", v.name).Field("archived", false).Field("released", v.released)
+          .Field("releaseDate", v.release_date).Field("projectId", pr.id).EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
+}
+
+void WriteSprint(JsonWriter& w, const RenderContext& rc, int s) {
+  const Sprint& sp = rc.site.sprints[s];
+  w.BeginObject()
+      .Field("id", sp.id)
+      .Field("self", rc.base + "/rest/agile/1.0/sprint/" + Id(sp.id))
+      .Field("state", sp.state)
+      .Field("name", sp.name);
+  if (sp.start_ms != kNone) w.Field("startDate", FormatTimestamp(sp.start_ms, 0));
+  if (sp.end_ms != kNone) w.Field("endDate", FormatTimestamp(sp.end_ms, 0));
+  if (sp.complete_ms != kNone) w.Field("completeDate", FormatTimestamp(sp.complete_ms, 0));
+  w.Field("originBoardId", rc.site.boards[sp.board].id).Field("goal", sp.goal).EndObject();
+}
+
+namespace {
+
+void WriteCustomValue(JsonWriter& w, const RenderContext& rc, int64_t index, int f) {
+  const Issue& is = rc.site.issues[index];
+  const CustomField& cf = rc.world.catalogs.custom_fields[f];
+  int64_t v = is.custom[f];
+  if (v == kNone) {
+    w.Null();
+    return;
+  }
+  auto option = [&](int o) {
+    w.BeginObject()
+        .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/customFieldOption/" +
+                           Id(20000 + f * 100 + o))
+        .Field("value", cf.options[o])
+        .Field("id", Id(20000 + f * 100 + o))
+        .EndObject();
+  };
+  switch (cf.type) {
+    case CustomType::kNumber: w.Double(static_cast<double>(v) / 10.0); break;
+    case CustomType::kSprint: w.BeginArray(); WriteSprint(w, rc, static_cast<int>(v)); w.EndArray(); break;
+    case CustomType::kSelect: option(static_cast<int>(v)); break;
+    case CustomType::kMultiSelect:
+      w.BeginArray();
+      for (std::size_t o = 0; o < cf.options.size(); ++o) {
+        if (v & (1LL << o)) option(static_cast<int>(o));
+      }
+      w.EndArray();
+      break;
+    case CustomType::kUser: WriteUser(w, rc, static_cast<int>(v)); break;
+    case CustomType::kDate: w.String(FormatDay(v)); break;
+    case CustomType::kTextArea: {
+      std::string text = CustomText(rc.world, rc.site, index, f);
+      if (rc.version >= 3) {
+        std::string doc;
+        JsonWriter d(doc);
+        d.BeginObject().Field("type", "doc").Field("version", 1).Key("content").BeginArray()
+            .BeginObject().Field("type", "paragraph").Key("content").BeginArray()
+            .BeginObject().Field("type", "text").Field("text", text).EndObject()
+            .EndArray().EndObject().EndArray().EndObject();
+        w.Raw(doc);
+      } else {
+        w.String(text);
+      }
+      break;
+    }
+    case CustomType::kString: w.String(CustomText(rc.world, rc.site, index, f)); break;
+  }
+}
+
+void WriteDuration(JsonWriter& w, const char* key, int64_t seconds) {
+  if (seconds == kNone) return;
+  int64_t h = seconds / 3600, m = (seconds % 3600) / 60;
+  std::string s = (h ? std::to_string(h) + "h" : "") + (m ? std::string(h ? " " : "") + std::to_string(m) + "m" : "");
+  if (s.empty()) s = "0m";
+  w.Field(key, s);
+}
+
+void WriteNullableSeconds(JsonWriter& w, const char* key, int64_t seconds) {
+  w.Key(key);
+  if (seconds == kNone) w.Null();
+  else w.Int(seconds);
+}
+
+}  // namespace
+
+void WriteComment(JsonWriter& w, const RenderContext& rc, int64_t index, const Comment& c) {
+  const Issue& is = rc.site.issues[index];
+  w.BeginObject()
+      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/issue/" + Id(is.id) + "/comment/" + Id(c.id))
+      .Field("id", Id(c.id))
+      .Key("author");
+  WriteUser(w, rc, c.author);
+  w.Key("body");
+  WriteRichText(w, rc, c.adf);
+  w.Key("updateAuthor");
+  WriteUser(w, rc, c.author);
+  w.Field("created", FormatTimestamp(c.created_ms, rc.tz_offset_minutes))
+      .Field("updated", FormatTimestamp(c.updated_ms, rc.tz_offset_minutes))
+      .Field("jsdPublic", true)
+      .EndObject();
+}
+
+void WriteWorklog(JsonWriter& w, const RenderContext& rc, int64_t index, const Worklog& wl) {
+  const Issue& is = rc.site.issues[index];
+  w.BeginObject()
+      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/issue/" + Id(is.id) + "/worklog/" + Id(wl.id))
+      .Key("author");
+  WriteUser(w, rc, wl.author);
+  w.Key("updateAuthor");
+  WriteUser(w, rc, wl.author);
+  w.Key("comment");
+  WriteRichText(w, rc, wl.comment_adf);
+  w.Field("created", FormatTimestamp(wl.created_ms, rc.tz_offset_minutes))
+      .Field("updated", FormatTimestamp(wl.created_ms, rc.tz_offset_minutes))
+      .Field("started", FormatTimestamp(wl.started_ms, rc.tz_offset_minutes));
+  WriteDuration(w, "timeSpent", wl.seconds);
+  w.Field("timeSpentSeconds", wl.seconds).Field("id", Id(wl.id)).Field("issueId", Id(is.id)).EndObject();
+}
+
+void WriteHistory(JsonWriter& w, const RenderContext& rc, const History& h) {
+  w.BeginObject().Field("id", Id(h.id)).Key("author");
+  WriteUser(w, rc, h.author);
+  w.Field("created", FormatTimestamp(h.created_ms, rc.tz_offset_minutes)).Key("items").BeginArray();
+  for (const auto& it : h.items) {
+    w.BeginObject().Field("field", it.field).Field("fieldtype", it.fieldtype);
+    if (!rc.datacenter) w.Field("fieldId", it.field);
+    auto nullable = [&](const char* k, const std::string& v) {
+      w.Key(k);
+      if (v.empty()) w.Null();
+      else w.String(v);
+    };
+    nullable("from", it.from);
+    nullable("fromString", it.from_string);
+    nullable("to", it.to);
+    nullable("toString", it.to_string);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+}
+
+void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const FieldSelection& fs, bool with_changelog) {
+  const Issue& is = rc.site.issues[index];
+  const std::string v = std::to_string(rc.version);
+  if (fs.IdOnly() && !with_changelog) {
+    w.BeginObject().Field("id", Id(is.id)).Field("key", rc.site.Key(is)).EndObject();
+    return;
+  }
+  w.BeginObject()
+      .Field("expand", "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations")
+      .Field("id", Id(is.id))
+      .Field("self", rc.base + "/rest/api/" + v + "/issue/" + Id(is.id))
+      .Field("key", rc.site.Key(is));
+  if (with_changelog) {
+    auto hist = Changelog(rc.world, rc.site, index);
+    w.Key("changelog").BeginObject().Field("startAt", 0).Field("maxResults", static_cast<int64_t>(hist.size()))
+        .Field("total", static_cast<int64_t>(hist.size())).Key("histories").BeginArray();
+    for (const auto& h : hist) WriteHistory(w, rc, h);
+    w.EndArray().EndObject();
+  }
+  w.Key("fields").BeginObject();
+  const int tz = rc.tz_offset_minutes;
+  if (fs.Has("summary")) w.Field("summary", is.summary);
+  if (fs.Has("description")) {
+    w.Key("description");
+    WriteRichText(w, rc, DescriptionAdf(rc.world, rc.site, is));
+  }
+  if (fs.Has("issuetype")) { w.Key("issuetype"); WriteIssueType(w, rc, is.type); }
+  if (fs.Has("project")) { w.Key("project"); WriteProject(w, rc, is.project, false); }
+  if (fs.Has("status")) { w.Key("status"); WriteStatus(w, rc, is.status); }
+  if (fs.Has("priority")) { w.Key("priority"); WritePriority(w, rc, is.priority); }
+  if (fs.Has("resolution")) { w.Key("resolution"); WriteResolution(w, rc, is.resolution); }
+  if (fs.Has("assignee")) { w.Key("assignee"); WriteUser(w, rc, is.assignee); }
+  if (fs.Has("reporter")) { w.Key("reporter"); WriteUser(w, rc, is.reporter); }
+  if (fs.Has("creator")) { w.Key("creator"); WriteUser(w, rc, is.reporter); }
+  if (fs.Has("created")) w.Field("created", FormatTimestamp(is.created_ms, tz));
+  if (fs.Has("updated")) w.Field("updated", FormatTimestamp(is.updated_ms, tz));
+  if (fs.Has("statuscategorychangedate")) w.Field("statuscategorychangedate", FormatTimestamp(is.updated_ms, tz));
+  if (fs.Has("resolutiondate")) {
+    w.Key("resolutiondate");
+    if (is.resolved_ms == kNone) w.Null();
+    else w.String(FormatTimestamp(is.resolved_ms, tz));
+  }
+  if (fs.Has("duedate")) {
+    w.Key("duedate");
+    if (is.due_day == kNone) w.Null();
+    else w.String(FormatDay(is.due_day));
+  }
+  if (fs.Has("labels")) {
+    w.Key("labels").BeginArray();
+    for (std::size_t l = 0; l < rc.world.catalogs.labels.size(); ++l) {
+      if (is.labels & (1u << l)) w.String(rc.world.catalogs.labels[l]);
+    }
+    w.EndArray();
+  }
+  const Project& pr = rc.site.projects[is.project];
+  if (fs.Has("components")) {
+    w.Key("components").BeginArray();
+    for (std::size_t c = 0; c < pr.components.size(); ++c) {
+      if (is.components & (1u << c)) {
+        w.BeginObject().Field("self", rc.base + "/rest/api/" + v + "/component/" + Id(pr.components[c].id))
+            .Field("id", Id(pr.components[c].id)).Field("name", pr.components[c].name).EndObject();
+      }
+    }
+    w.EndArray();
+  }
+  if (fs.Has("fixVersions")) {
+    w.Key("fixVersions").BeginArray();
+    for (std::size_t c = 0; c < pr.versions.size(); ++c) {
+      if (is.fix_versions & (1u << c)) {
+        const auto& ver = pr.versions[c];
+        w.BeginObject().Field("self", rc.base + "/rest/api/" + v + "/version/" + Id(ver.id)).Field("id", Id(ver.id))
+            .Field("name", ver.name).Field("archived", false).Field("released", ver.released)
+            .Field("releaseDate", ver.release_date).EndObject();
+      }
+    }
+    w.EndArray();
+  }
+  if (fs.Has("parent") && is.parent >= 0) {
+    const Issue& p = rc.site.issues[is.parent];
+    w.Key("parent").BeginObject().Field("id", Id(p.id)).Field("key", rc.site.Key(p))
+        .Field("self", rc.base + "/rest/api/" + v + "/issue/" + Id(p.id)).Key("fields").BeginObject()
+        .Field("summary", p.summary).Key("status");
+    WriteStatus(w, rc, p.status);
+    w.Key("priority");
+    WritePriority(w, rc, p.priority);
+    w.Key("issuetype");
+    WriteIssueType(w, rc, p.type);
+    w.EndObject().EndObject();
+  }
+  if (fs.Has("subtasks")) {
+    // Sub-tasks are found by scanning forward: they always come after their parent.
+    w.Key("subtasks").BeginArray();
+    if (is.type != 4) {
+      const auto& list = pr.issues_by_number;
+      for (std::size_t k = is.number; k < list.size() && k < static_cast<std::size_t>(is.number) + 400; ++k) {
+        int64_t j = list[k];
+        if (j < 0) continue;
+        const Issue& s = rc.site.issues[j];
+        if (s.parent == index && s.type == 4 && !s.deleted) {
+          w.BeginObject().Field("id", Id(s.id)).Field("key", rc.site.Key(s))
+              .Field("self", rc.base + "/rest/api/" + v + "/issue/" + Id(s.id)).EndObject();
+        }
+      }
+    }
+    w.EndArray();
+  }
+  int64_t remaining = kNone;
+  if (is.original_estimate != kNone) {
+    remaining = std::max<int64_t>(0, is.original_estimate - (is.time_spent == kNone ? 0 : is.time_spent));
+  }
+  if (fs.Has("timetracking")) {
+    w.Key("timetracking").BeginObject();
+    WriteDuration(w, "originalEstimate", is.original_estimate);
+    WriteDuration(w, "remainingEstimate", remaining);
+    WriteDuration(w, "timeSpent", is.time_spent);
+    if (is.original_estimate != kNone) w.Field("originalEstimateSeconds", is.original_estimate);
+    if (remaining != kNone) w.Field("remainingEstimateSeconds", remaining);
+    if (is.time_spent != kNone) w.Field("timeSpentSeconds", is.time_spent);
+    w.EndObject();
+  }
+  if (fs.Has("timeoriginalestimate")) WriteNullableSeconds(w, "timeoriginalestimate", is.original_estimate);
+  if (fs.Has("timeestimate")) WriteNullableSeconds(w, "timeestimate", remaining);
+  if (fs.Has("timespent")) WriteNullableSeconds(w, "timespent", is.time_spent);
+  if (fs.Has("aggregatetimespent")) WriteNullableSeconds(w, "aggregatetimespent", is.time_spent);
+  if (fs.Has("aggregatetimeoriginalestimate"))
+    WriteNullableSeconds(w, "aggregatetimeoriginalestimate", is.original_estimate);
+  for (std::size_t f = 0; f < rc.world.catalogs.custom_fields.size(); ++f) {
+    const CustomField& cf = rc.world.catalogs.custom_fields[f];
+    if (!fs.Has(cf.id)) continue;
+    w.Key(cf.id);
+    WriteCustomValue(w, rc, index, static_cast<int>(f));
+  }
+  if (fs.Has("comment")) {
+    auto comments = Comments(rc.world, rc.site, index);
+    w.Key("comment").BeginObject().Key("comments").BeginArray();
+    for (const auto& c : comments) WriteComment(w, rc, index, c);
+    w.EndArray().Field("self", rc.base + "/rest/api/" + v + "/issue/" + Id(is.id) + "/comment")
+        .Field("maxResults", static_cast<int64_t>(comments.size())).Field("total", static_cast<int64_t>(comments.size()))
+        .Field("startAt", 0).EndObject();
+  }
+  if (fs.Has("worklog")) {
+    auto logs = Worklogs(rc.world, rc.site, index);
+    w.Key("worklog").BeginObject().Field("startAt", 0).Field("maxResults", 20)
+        .Field("total", static_cast<int64_t>(logs.size())).Key("worklogs").BeginArray();
+    for (const auto& wl : logs) WriteWorklog(w, rc, index, wl);
+    w.EndArray().EndObject();
+  }
+  w.EndObject().EndObject();
+}
+
+void WriteFieldList(JsonWriter& w, const RenderContext& rc) {
+  struct Sys {
+    const char* id;
+    const char* name;
+    const char* type;
+    const char* items;
+    bool orderable, navigable, searchable;
+  };
+  static const Sys kSys[] = {
+      {"summary", "Summary", "string", nullptr, true, true, true},
+      {"description", "Description", "string", nullptr, true, true, true},
+      {"issuetype", "Issue Type", "issuetype", nullptr, true, true, true},
+      {"project", "Project", "project", nullptr, false, true, true},
+      {"status", "Status", "status", nullptr, false, true, true},
+      {"priority", "Priority", "priority", nullptr, true, true, true},
+      {"resolution", "Resolution", "resolution", nullptr, true, true, true},
+      {"assignee", "Assignee", "user", nullptr, true, true, true},
+      {"reporter", "Reporter", "user", nullptr, true, true, true},
+      {"creator", "Creator", "user", nullptr, false, true, true},
+      {"created", "Created", "datetime", nullptr, false, true, true},
+      {"updated", "Updated", "datetime", nullptr, false, true, true},
+      {"resolutiondate", "Resolved", "datetime", nullptr, false, true, true},
+      {"duedate", "Due date", "date", nullptr, true, true, true},
+      {"labels", "Labels", "array", "string", true, true, true},
+      {"components", "Components", "array", "component", true, true, true},
+      {"fixVersions", "Fix versions", "array", "version", true, true, true},
+      {"parent", "Parent", "issuelink", nullptr, true, true, true},
+      {"subtasks", "Sub-tasks", "array", "issuelinks", false, true, false},
+      {"timetracking", "Time tracking", "timetracking", nullptr, true, false, true},
+      {"timeoriginalestimate", "Original estimate", "number", nullptr, false, true, false},
+      {"timeestimate", "Remaining Estimate", "number", nullptr, false, true, false},
+      {"timespent", "Time Spent", "number", nullptr, false, true, false},
+      {"aggregatetimespent", "Σ Time Spent", "number", nullptr, false, true, false},
+      {"aggregatetimeoriginalestimate", "Σ Original Estimate", "number", nullptr, false, true, false},
+      {"statuscategorychangedate", "Status Category Changed", "datetime", nullptr, false, true, true},
+      {"comment", "Comment", "comments-page", nullptr, true, false, true},
+      {"worklog", "Log Work", "array", "worklog", true, false, true},
+  };
+  w.BeginArray();
+  for (const auto& s : kSys) {
+    w.BeginObject().Field("id", s.id).Field("key", s.id).Field("name", s.name).Field("custom", false)
+        .Field("orderable", s.orderable).Field("navigable", s.navigable).Field("searchable", s.searchable)
+        .Key("clauseNames").BeginArray().String(s.id).EndArray()
+        .Key("schema").BeginObject().Field("type", s.type);
+    if (s.items) w.Field("items", s.items);
+    w.Field("system", s.id).EndObject().EndObject();
+  }
+  for (const auto& cf : rc.world.catalogs.custom_fields) {
+    const char* type = "string";
+    const char* items = nullptr;
+    const char* custom = "com.atlassian.jira.plugin.system.customfieldtypes:textfield";
+    switch (cf.type) {
+      case CustomType::kNumber: type = "number"; custom = "com.atlassian.jira.plugin.system.customfieldtypes:float"; break;
+      case CustomType::kSprint: type = "array"; items = "json"; custom = "com.pyxis.greenhopper.jira:gh-sprint"; break;
+      case CustomType::kSelect: type = "option"; custom = "com.atlassian.jira.plugin.system.customfieldtypes:select"; break;
+      case CustomType::kMultiSelect: type = "array"; items = "option"; custom = "com.atlassian.jira.plugin.system.customfieldtypes:multiselect"; break;
+      case CustomType::kUser: type = "user"; custom = "com.atlassian.jira.plugin.system.customfieldtypes:userpicker"; break;
+      case CustomType::kDate: type = "date"; custom = "com.atlassian.jira.plugin.system.customfieldtypes:datepicker"; break;
+      case CustomType::kTextArea: type = "string"; custom = "com.atlassian.jira.plugin.system.customfieldtypes:textarea"; break;
+      case CustomType::kString: break;
+    }
+    const std::string num = cf.id.substr(12);
+    w.BeginObject().Field("id", cf.id).Field("key", cf.id).Field("name", cf.name).Field("custom", true)
+        .Field("orderable", true).Field("navigable", true).Field("searchable", true)
+        .Key("clauseNames").BeginArray().String("cf[" + num + "]").String(cf.name).EndArray()
+        .Key("schema").BeginObject().Field("type", type);
+    if (items) w.Field("items", items);
+    w.Field("custom", custom).Field("customId", static_cast<int64_t>(std::stoll(num))).EndObject();
+    if (!rc.datacenter) w.Field("untranslatedName", cf.name);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+}  // namespace jirasim

@@ -1,0 +1,66 @@
+#pragma once
+/// JSON shapes of Jira's REST answers (v3 for Cloud, v2 for Data Center and
+/// Cloud's v2), written with `JsonWriter`. Small shared pieces (users,
+/// statuses, projects...) are rendered once per base URL and reused.
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/json_writer.h"
+#include "model.h"
+
+namespace jirasim {
+
+struct RenderContext {
+  const World& world;
+  const Site& site;
+  std::string base;      ///< what "self" links start with, e.g. http://127.0.0.1:1/site/acme
+  int version = 3;       ///< REST API version: 3 (ADF) or 2 (plain text)
+  bool datacenter = false;
+  int tz_offset_minutes = 0;  ///< timestamps are shown in the requesting user's zone
+};
+
+/// Which fields to include, from a `fields` parameter: "*all",
+/// "*navigable", names, "-name" exclusions; default given by the caller.
+class FieldSelection {
+ public:
+  static FieldSelection Parse(const std::vector<std::string>& params, const std::string& default_spec,
+                              const Catalogs& catalogs);
+  bool Has(const std::string& field) const;
+  /// Only "id" (and perhaps "key") asked for: the cheap page shape.
+  bool IdOnly() const { return id_only_; }
+  bool Empty() const { return fields_.empty(); }
+
+ private:
+  std::set<std::string> fields_;
+  bool id_only_ = false;
+};
+
+/// Every system field name jirasim serves, in output order.
+const std::vector<std::string>& SystemFieldNames();
+
+std::string FormatTimestamp(int64_t ms, int tz_offset_minutes);  ///< 2024-01-02T03:04:05.000+1000
+std::string FormatDay(int64_t day);                               ///< 2024-01-02
+
+void WriteUser(jirasql::JsonWriter& w, const RenderContext& rc, int user);
+void WriteIssue(jirasql::JsonWriter& w, const RenderContext& rc, int64_t index, const FieldSelection& fields,
+                bool with_changelog = false);
+void WriteProject(jirasql::JsonWriter& w, const RenderContext& rc, int project, bool full);
+void WriteStatus(jirasql::JsonWriter& w, const RenderContext& rc, int status);
+void WriteIssueType(jirasql::JsonWriter& w, const RenderContext& rc, int type);
+void WritePriority(jirasql::JsonWriter& w, const RenderContext& rc, int priority);
+void WriteResolution(jirasql::JsonWriter& w, const RenderContext& rc, int resolution);
+void WriteStatusCategory(jirasql::JsonWriter& w, const RenderContext& rc, int category);
+void WriteComment(jirasql::JsonWriter& w, const RenderContext& rc, int64_t index, const Comment& c);
+void WriteWorklog(jirasql::JsonWriter& w, const RenderContext& rc, int64_t index, const Worklog& wl);
+void WriteHistory(jirasql::JsonWriter& w, const RenderContext& rc, const History& h);
+void WriteSprint(jirasql::JsonWriter& w, const RenderContext& rc, int sprint);
+void WriteFieldList(jirasql::JsonWriter& w, const RenderContext& rc);
+/// An ADF body as the version shows it: the document (v3) or its plain text (v2).
+void WriteRichText(jirasql::JsonWriter& w, const RenderContext& rc, const std::string& adf);
+
+}  // namespace jirasim

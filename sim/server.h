@@ -1,0 +1,131 @@
+#pragma once
+/// The jirasim server: one loopback port serving
+///   /authorize, /login, /consent, /oauth/token          (auth.atlassian.com)
+///   /oauth/token/accessible-resources, /ex/jira/{id}/…   (api.atlassian.com)
+///   /site/{name}/rest/…                                  (each Jira site)
+///   /__jirasim/…                                         (admin, for tests)
+/// over a generated World, with a clock that tests can move forward, fault
+/// injection and request counters.
+
+#include <httplib.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <regex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "model.h"
+#include "oauth.h"
+
+namespace jirasim {
+
+struct SimOptions {
+  GenerateOptions data;
+  bool datacenter = false;
+  int port = 0;
+  int64_t access_token_ttl_s = 3600;
+  bool allow_implicit = false;
+  std::vector<std::string> callbacks;  ///< registered redirect URIs (default: http://localhost:33333)
+};
+
+/// A fault applied to requests whose path matches `path` (a regex), to
+/// `probability` of them (1 = all), at most `count` times (-1 = forever).
+struct Fault {
+  std::string path = ".*";
+  double probability = 1.0;
+  int64_t count = -1;
+  int latency_ms = 0;
+  int status = 0;           ///< 429, 500, 503, ...; 0 = answer normally
+  int retry_after = -1;     ///< seconds, with 429/503
+  std::string reason;       ///< RateLimit-Reason
+  bool drop = false;        ///< cut the connection mid-answer
+  std::regex re;
+};
+
+class Simulator {
+ public:
+  explicit Simulator(SimOptions options);
+  ~Simulator();
+
+  /// Binds 127.0.0.1 and serves on a background thread.
+  jirasql::Result<void> Start();
+  void Stop();
+  /// Blocks until Stop() (from a signal handler thread, say).
+  void Wait();
+
+  int port() const { return port_; }
+  std::string base_url() const;
+  std::string site_url(int site) const;
+  /// Everything a client needs, as printed on start.
+  nlohmann::json Describe() const;
+
+  int64_t NowMs() const;
+  void AdvanceClock(int64_t ms) { clock_offset_ms_ += ms; }
+  AuthState& auth() { return *auth_; }
+  const World& world() const { return world_; }
+
+ private:
+  struct Caller {
+    int user = -1;
+    bool oauth = false;
+    std::set<std::string> scopes;
+  };
+
+  void Routes();
+  bool ApplyFaults(const httplib::Request& req, httplib::Response& res);
+  void Count(const httplib::Request& req, const httplib::Response& res);
+
+  // OAuth pages and endpoints.
+  void HandleAuthorize(const httplib::Request& req, httplib::Response& res);
+  void HandleLogin(const httplib::Request& req, httplib::Response& res);
+  void HandleConsent(const httplib::Request& req, httplib::Response& res);
+  void HandleToken(const httplib::Request& req, httplib::Response& res);
+  void HandleAccessibleResources(const httplib::Request& req, httplib::Response& res);
+
+  // Jira REST.
+  void HandleSite(const httplib::Request& req, httplib::Response& res);
+  void HandleGateway(const httplib::Request& req, httplib::Response& res);
+  void HandleApi(const httplib::Request& req, httplib::Response& res, int site, const Caller& caller,
+                 const std::string& base, const std::string& path);
+
+  void HandleAdmin(const httplib::Request& req, httplib::Response& res);
+
+  SimOptions options_;
+  World world_;
+  std::unique_ptr<AuthState> auth_;
+  std::shared_mutex data_mu_;  // world_ (readers share, writers exclusive)
+
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::atomic<int64_t> clock_offset_ms_{0};
+  int64_t start_ms_ = 0;
+
+  std::mutex faults_mu_;
+  std::vector<Fault> faults_;
+  uint64_t fault_rng_ = 88172645463325252ULL;
+
+  std::mutex counters_mu_;
+  std::map<std::string, int64_t> requests_;  // "GET /rest/api/3/search/jql 200" -> n
+  std::atomic<uint64_t> resource_order_{0};
+
+  // Search results by (site, jql, zone, data version).
+  struct CacheEntry {
+    std::string key;
+    uint64_t version;
+    std::shared_ptr<const std::vector<int64_t>> ids;
+  };
+  std::mutex cache_mu_;
+  std::vector<CacheEntry> cache_;  // most recent last
+
+  friend struct ApiCall;
+};
+
+}  // namespace jirasim
