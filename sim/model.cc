@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 
 #include <nlohmann/json.hpp>
 
@@ -64,15 +65,6 @@ std::string Uuid(Rng& rng) {
 
 std::string Token(Rng& rng, const char* prefix) { return std::string(prefix) + Hex(rng.Next(), 16) + Hex(rng.Next(), 16); }
 
-std::string DayString(int64_t day) {
-  time_t t = static_cast<time_t>(day * 86400);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  return buf;
-}
-
 Catalogs MakeCatalogs() {
   Catalogs c;
   c.categories = {{1, "undefined", "No Category", "medium-gray"},
@@ -128,7 +120,7 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
     }
     for (int v = 0; v < 3; ++v) {
       int64_t day = now_ms / kDayMs + (v - 1) * 60;
-      pr.versions.push_back({10200 + p * 10 + v, "v" + std::to_string(v + 1) + ".0", v == 0, DayString(day)});
+      pr.versions.push_back({10200 + p * 10 + v, "v" + std::to_string(v + 1) + ".0", v == 0, FormatDay(day)});
     }
     site.projects.push_back(std::move(pr));
     Board b{static_cast<int64_t>(p + 1), site.projects.back().key + " board", p};
@@ -451,6 +443,28 @@ std::string AdfToPlainText(const std::string& adf_json) {
   CollectText(j, out);
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
+}
+
+std::string FormatTimestamp(int64_t ms, int tz) {
+  int64_t local = ms + tz * 60000LL;
+  time_t secs = static_cast<time_t>(local >= 0 ? local / 1000 : (local - 999) / 1000);
+  int millis = static_cast<int>(((local % 1000) + 1000) % 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  int off = tz < 0 ? -tz : tz;
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis, tz < 0 ? '-' : '+', off / 60, off % 60);
+  return buf;
+}
+
+std::string FormatDay(int64_t day) {
+  time_t secs = static_cast<time_t>(day * 86400);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return buf;
 }
 
 }  // namespace jirasim

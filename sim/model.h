@@ -217,6 +217,9 @@ struct Rng {
   bool Chance(int percent) { return Below(100) < percent; }
 };
 
+std::string FormatTimestamp(int64_t ms, int tz_offset_minutes);  ///< 2024-01-02T03:04:05.000+1000
+std::string FormatDay(int64_t day);                               ///< 2024-01-02
+
 /// Plain text of an ADF document (paragraphs on their own lines).
 std::string AdfToPlainText(const std::string& adf_json);
 

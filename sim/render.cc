@@ -67,28 +67,6 @@ FieldSelection FieldSelection::Parse(const std::vector<std::string>& params, con
 
 bool FieldSelection::Has(const std::string& field) const { return fields_.count(field) > 0; }
 
-std::string FormatTimestamp(int64_t ms, int tz) {
-  int64_t local = ms + tz * 60000LL;
-  time_t secs = static_cast<time_t>(local >= 0 ? local / 1000 : (local - 999) / 1000);
-  int millis = static_cast<int>(((local % 1000) + 1000) % 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  int off = tz < 0 ? -tz : tz;
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis, tz < 0 ? '-' : '+', off / 60, off % 60);
-  return buf;
-}
-
-std::string FormatDay(int64_t day) {
-  time_t secs = static_cast<time_t>(day * 86400);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  return buf;
-}
-
 void WriteRichText(JsonWriter& w, const RenderContext& rc, const std::string& adf) {
   if (adf == "null" || adf.empty()) {
     w.Null();

@@ -43,8 +43,6 @@ class FieldSelection {
 /// Every system field name jirasim serves, in output order.
 const std::vector<std::string>& SystemFieldNames();
 
-std::string FormatTimestamp(int64_t ms, int tz_offset_minutes);  ///< 2024-01-02T03:04:05.000+1000
-std::string FormatDay(int64_t day);                               ///< 2024-01-02
 
 void WriteUser(jirasql::JsonWriter& w, const RenderContext& rc, int user);
 void WriteIssue(jirasql::JsonWriter& w, const RenderContext& rc, int64_t index, const FieldSelection& fields,

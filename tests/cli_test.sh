@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end checks of the jirasql command line: exit codes and messages.
-# Usage: cli_test.sh path/to/jirasql
+# Usage: cli_test.sh path/to/jirasql path/to/jirasim
 set -u
 bin=$1
+sim=$2
 pass=0 fail=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -92,6 +93,28 @@ JIRASQL_CONNECT="PersonalAccessToken=pat-secret-456" check 1 'cannot connect' re
   auth status --connect "AuthScheme=PAT;Url=http://127.0.0.1:$port" --Timeout=5
 JIRASQL_CONNECT="PersonalAccessToken=pat-secret-456" refute refused-no-secret 'pat-secret-456' -- \
   auth status --connect "AuthScheme=PAT;Url=http://127.0.0.1:$port" --Timeout=5
+
+# against jirasim
+"$sim" --issues 50 --sites 1 >"$work/sim.json" 2>/dev/null &
+sim_pid=$!
+trap 'kill $sim_pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/sim.json" 2>/dev/null && break; sleep 0.1; done
+val() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {"d": d}))' "$work/sim.json" "$1"; }
+site=$(val 'd["sites"][0]["url"]')
+email=$(val 'd["users"][0]["email"]')
+token=$(val 'd["users"][0]["apiToken"]')
+JIRASQL_CONNECT="AuthScheme=APIToken;Url=$site;User=$email;APIToken=$token" \
+  check 0 "^Connected to $site as $(val 'd["users"][0]["displayName"]')" status-api-token -- auth status
+JIRASQL_CONNECT="AuthScheme=APIToken;Url=$site;User=$email;APIToken=wrong-token-value" \
+  check 1 'HTTP 401 Unauthorized: Client must be authenticated' status-bad-token -- auth status
+JIRASQL_CONNECT="AuthScheme=APIToken;Url=$site;User=$email;APIToken=wrong-token-value" \
+  refute status-bad-token-not-echoed 'wrong-token-value' -- auth status
+log=$work/wire.log
+JIRASQL_CONNECT="AuthScheme=APIToken;Url=$site;User=$email;APIToken=$token;Logfile=$log;Verbosity=5" \
+  check 0 '^Connected' status-logged -- auth status
+if grep -q '< 200 GET' "$log" && ! grep -qF "$token" "$log"; then pass=$((pass + 1)); else
+  fail=$((fail + 1)); echo "FAIL: wire log missing or holds the API token"; fi
+kill $sim_pid 2>/dev/null
 
 echo "cli_test: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]
