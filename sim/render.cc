@@ -302,8 +302,10 @@ void WriteWorklog(JsonWriter& w, const RenderContext& rc, int64_t index, const W
   WriteUser(w, rc, wl.author);
   w.Key("updateAuthor");
   WriteUser(w, rc, wl.author);
-  w.Key("comment");
-  WriteRichText(w, rc, wl.comment_adf);
+  if (wl.comment_adf != "null") {  // a worklog without a comment has no comment key
+    w.Key("comment");
+    WriteRichText(w, rc, wl.comment_adf);
+  }
   w.Field("created", FormatTimestamp(wl.created_ms, rc.tz_offset_minutes))
       .Field("updated", FormatTimestamp(wl.created_ms, rc.tz_offset_minutes))
       .Field("started", FormatTimestamp(wl.started_ms, rc.tz_offset_minutes));
@@ -318,10 +320,9 @@ void WriteHistory(JsonWriter& w, const RenderContext& rc, const History& h) {
   for (const auto& it : h.items) {
     w.BeginObject().Field("field", it.field).Field("fieldtype", it.fieldtype);
     if (!rc.datacenter) w.Field("fieldId", it.field);
+    // Atlassian's schema has these as strings: an empty one is left out.
     auto nullable = [&](const char* k, const std::string& v) {
-      w.Key(k);
-      if (v.empty()) w.Null();
-      else w.String(v);
+      if (!v.empty()) w.Field(k, v);
     };
     nullable("from", it.from);
     nullable("fromString", it.from_string);
@@ -550,7 +551,6 @@ void WriteFieldList(JsonWriter& w, const RenderContext& rc) {
         .Key("schema").BeginObject().Field("type", type);
     if (items) w.Field("items", items);
     w.Field("custom", custom).Field("customId", static_cast<int64_t>(std::stoll(num))).EndObject();
-    if (!rc.datacenter) w.Field("untranslatedName", cf.name);
     w.EndObject();
   }
   w.EndArray();

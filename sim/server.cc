@@ -222,7 +222,11 @@ json Simulator::Describe() const {
   for (std::size_t s = 0; s < world_.sites.size(); ++s) {
     const Site& site = world_.sites[s];
     json projects = json::array();
-    for (const auto& p : site.projects) projects.push_back(p.key);
+    for (const auto& p : site.projects) {
+      int64_t live = 0;
+      for (int64_t idx : p.issues_by_number) live += idx >= 0 && !site.issues[idx].deleted;
+      projects.push_back({{"key", p.key}, {"name", p.name}, {"issues", live}});
+    }
     sites.push_back({{"cloudId", site.cloud_id},
                      {"name", site.name},
                      {"url", site_url(static_cast<int>(s))},
@@ -1020,7 +1024,7 @@ void Simulator::HandleApi(const httplib::Request& req, httplib::Response& res, i
     }
     std::sort(found.begin(), found.end());
     found.erase(std::unique(found.begin(), found.end()), found.end());
-    w.BeginObject().Field("expand", "schema,names").Key("issues").BeginArray();
+    w.BeginObject().Key("issues").BeginArray();
     for (int64_t idx : found) WriteIssue(w, rc, idx, fs, changelog);
     w.EndArray().Key("issueErrors").BeginArray().EndArray().EndObject();
     return ok();
