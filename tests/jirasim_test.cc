@@ -217,6 +217,45 @@ TEST_F(JirasimTest, ExpiredAndRevokedTokensAre401) {
   EXPECT_EQ(json::parse(r.body)["message"], "Unauthorized");
 }
 
+TEST_F(JirasimTest, RefreshTokenLifecycleOverHttpWithTheAdminClock) {
+  json t = Login("read:jira-work offline_access");
+  auto refresh = [&](const std::string& rt) {
+    json body = {{"grant_type", "refresh_token"}, {"client_id", info_["app"]["clientId"]},
+                 {"client_secret", info_["app"]["clientSecret"]}, {"refresh_token", rt}};
+    return client_.Send("POST", info_["tokenUrl"], "", body.dump());
+  };
+  auto advance = [&](int64_t seconds) {
+    client_.Json("POST", sim_->base_url() + "/__jirasim/clock/advance", "", json{{"seconds", seconds}}.dump());
+  };
+  const std::string rt1 = t["refresh_token"];
+  auto r = refresh(rt1);
+  ASSERT_EQ(r.status, 200);
+  const std::string rt2 = json::parse(r.body)["refresh_token"];
+  advance(5 * 60);
+  EXPECT_EQ(refresh(rt1).status, 200);  // reuse inside the 10-minute leeway
+  advance(30 * 86400);
+  r = refresh(rt2);  // a month later, still active
+  ASSERT_EQ(r.status, 200);
+  const std::string rt3 = json::parse(r.body)["refresh_token"];
+  advance(91 * 86400);  // unused for 91 days
+  r = refresh(rt3);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(json::parse(r.body)["error"], "invalid_grant");
+  EXPECT_EQ(refresh(rt2).status, 403);  // late reuse of a rotated token: the grant is revoked
+  auto counters = client_.Json("GET", sim_->base_url() + "/__jirasim/counters")["oauth"];
+  EXPECT_EQ(counters["refreshes"], 3);
+  EXPECT_EQ(counters["reuse_within_leeway"], 1);
+  EXPECT_EQ(counters["reuse_detections"], 1);
+  EXPECT_EQ(counters["revocations"], 1);
+  // Bad client secret and malformed bodies get Atlassian's statuses.
+  json bad = {{"grant_type", "refresh_token"}, {"client_id", info_["app"]["clientId"]}, {"client_secret", "nope"},
+              {"refresh_token", rt3}};
+  r = client_.Send("POST", info_["tokenUrl"], "", bad.dump());
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(json::parse(r.body)["error"], "access_denied");
+  EXPECT_EQ(client_.Send("POST", info_["tokenUrl"], "", "{not json").status, 400);
+}
+
 TEST_F(JirasimTest, AuthorizeRefusesUnregisteredRedirectWithoutRedirecting) {
   Client raw(false);
   auto r = raw.Send("GET", AuthorizeUrl("read:jira-work", "s", "", "code", "http://evil.example/cb"));
