@@ -445,26 +445,70 @@ std::string AdfToPlainText(const std::string& adf_json) {
   return out;
 }
 
+namespace {
+
+// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+void CivilFromDays(int64_t z, int* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<int>(yoe + era * 400 + (*m <= 2));
+}
+
+char* Digits(char* p, unsigned v, int width) {
+  for (int i = width - 1; i >= 0; --i, v /= 10) p[i] = static_cast<char>('0' + v % 10);
+  return p + width;
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+}  // namespace
+
 std::string FormatTimestamp(int64_t ms, int tz) {
-  int64_t local = ms + tz * 60000LL;
-  time_t secs = static_cast<time_t>(local >= 0 ? local / 1000 : (local - 999) / 1000);
-  int millis = static_cast<int>(((local % 1000) + 1000) % 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  int off = tz < 0 ? -tz : tz;
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis, tz < 0 ? '-' : '+', off / 60, off % 60);
-  return buf;
+  // yyyy-MM-ddTHH:mm:ss.SSS+hhmm, in the zone `tz` minutes east of UTC.
+  const int64_t local = ms + tz * 60000LL;
+  const int64_t day = FloorDiv(local, 86400000);
+  const int64_t in_day = local - day * 86400000;
+  int y;
+  unsigned mo, d;
+  CivilFromDays(day, &y, &mo, &d);
+  char buf[32];
+  char* p = Digits(buf, static_cast<unsigned>(y), 4);
+  *p++ = '-';
+  p = Digits(p, mo, 2);
+  *p++ = '-';
+  p = Digits(p, d, 2);
+  *p++ = 'T';
+  p = Digits(p, static_cast<unsigned>(in_day / 3600000), 2);
+  *p++ = ':';
+  p = Digits(p, static_cast<unsigned>(in_day / 60000 % 60), 2);
+  *p++ = ':';
+  p = Digits(p, static_cast<unsigned>(in_day / 1000 % 60), 2);
+  *p++ = '.';
+  p = Digits(p, static_cast<unsigned>(in_day % 1000), 3);
+  *p++ = tz < 0 ? '-' : '+';
+  const unsigned off = static_cast<unsigned>(tz < 0 ? -tz : tz);
+  p = Digits(p, off / 60, 2);
+  p = Digits(p, off % 60, 2);
+  return std::string(buf, p);
 }
 
 std::string FormatDay(int64_t day) {
-  time_t secs = static_cast<time_t>(day * 86400);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-  return buf;
+  int y;
+  unsigned mo, d;
+  CivilFromDays(day, &y, &mo, &d);
+  char buf[16];
+  char* p = Digits(buf, static_cast<unsigned>(y), 4);
+  *p++ = '-';
+  p = Digits(p, mo, 2);
+  *p++ = '-';
+  p = Digits(p, d, 2);
+  return std::string(buf, p);
 }
 
 }  // namespace jirasim

@@ -19,6 +19,38 @@ const std::vector<std::string> kSystemFields = {
     "fixVersions", "parent", "subtasks", "timetracking", "timeoriginalestimate", "timeestimate", "timespent",
     "aggregatetimespent", "aggregatetimeoriginalestimate", "statuscategorychangedate", "comment", "worklog"};
 
+// Indexes into kSystemFields, in the same order.
+enum SysField {
+  kSummary,
+  kDescription,
+  kIssuetype,
+  kProject,
+  kStatus,
+  kPriority,
+  kResolution,
+  kAssignee,
+  kReporter,
+  kCreator,
+  kCreated,
+  kUpdated,
+  kResolutiondate,
+  kDuedate,
+  kLabels,
+  kComponents,
+  kFixVersions,
+  kParent,
+  kSubtasks,
+  kTimetracking,
+  kTimeoriginalestimate,
+  kTimeestimate,
+  kTimespent,
+  kAggregatetimespent,
+  kAggregatetimeoriginalestimate,
+  kStatuscategorychangedate,
+  kComment,
+  kWorklog
+};
+
 bool Navigable(const std::string& f) { return f != "comment" && f != "worklog"; }
 
 std::string Id(int64_t v) { return std::to_string(v); }
@@ -62,6 +94,8 @@ FieldSelection FieldSelection::Parse(const std::vector<std::string>& params, con
   fs.fields_.erase("id");
   fs.fields_.erase("key");
   fs.id_only_ = named_only_ids;
+  for (const auto& f : kSystemFields) fs.system_.push_back(fs.fields_.count(f) > 0);
+  for (const auto& cf : catalogs.custom_fields) fs.custom_.push_back(fs.fields_.count(cf.id) > 0);
   return fs;
 }
 
@@ -77,11 +111,38 @@ void WriteRichText(JsonWriter& w, const RenderContext& rc, const std::string& ad
   }
 }
 
+namespace {
+// Renders with `render` once per request and kind/index, then reuses the text.
+template <class Render>
+void Cached(JsonWriter& w, const RenderContext& rc, int kind, int64_t index, Render render) {
+  const int64_t key = (static_cast<int64_t>(kind) << 40) | index;
+  auto it = rc.fragments.find(key);
+  if (it == rc.fragments.end()) {
+    std::string text;
+    JsonWriter inner(text);
+    render(inner);
+    it = rc.fragments.emplace(key, std::move(text)).first;
+  }
+  w.Raw(it->second);
+}
+void WriteUserUncached(JsonWriter& w, const RenderContext& rc, int u);
+void WriteStatusUncached(JsonWriter& w, const RenderContext& rc, int s);
+}  // namespace
+
 void WriteUser(JsonWriter& w, const RenderContext& rc, int u) {
   if (u < 0) {
     w.Null();
     return;
   }
+  Cached(w, rc, 1, u, [&](JsonWriter& inner) { WriteUserUncached(inner, rc, u); });
+}
+
+void WriteStatus(JsonWriter& w, const RenderContext& rc, int s) {
+  Cached(w, rc, 2, s, [&](JsonWriter& inner) { WriteStatusUncached(inner, rc, s); });
+}
+
+namespace {
+void WriteUserUncached(JsonWriter& w, const RenderContext& rc, int u) {
   const User& us = rc.world.users[u];
   w.BeginObject();
   if (rc.datacenter) {
@@ -101,6 +162,7 @@ void WriteUser(JsonWriter& w, const RenderContext& rc, int u) {
   if (!rc.datacenter) w.Field("accountType", "atlassian");
   w.EndObject();
 }
+}  // namespace
 
 void WriteStatusCategory(JsonWriter& w, const RenderContext& rc, int c) {
   const auto& sc = rc.world.catalogs.categories[c];
@@ -113,7 +175,8 @@ void WriteStatusCategory(JsonWriter& w, const RenderContext& rc, int c) {
       .EndObject();
 }
 
-void WriteStatus(JsonWriter& w, const RenderContext& rc, int s) {
+namespace {
+void WriteStatusUncached(JsonWriter& w, const RenderContext& rc, int s) {
   const auto& st = rc.world.catalogs.statuses[s];
   w.BeginObject()
       .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/status/" + Id(st.id))
@@ -125,8 +188,10 @@ void WriteStatus(JsonWriter& w, const RenderContext& rc, int s) {
   WriteStatusCategory(w, rc, st.category);
   w.EndObject();
 }
+}  // namespace
 
 void WriteIssueType(JsonWriter& w, const RenderContext& rc, int t) {
+  Cached(w, rc, 3, t, [&](JsonWriter& w) {
   const auto& it = rc.world.catalogs.types[t];
   w.BeginObject()
       .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/issuetype/" + Id(it.id))
@@ -137,9 +202,11 @@ void WriteIssueType(JsonWriter& w, const RenderContext& rc, int t) {
       .Field("subtask", it.subtask)
       .Field("hierarchyLevel", it.hierarchy)
       .EndObject();
+  });
 }
 
 void WritePriority(JsonWriter& w, const RenderContext& rc, int p) {
+  Cached(w, rc, 4, p, [&](JsonWriter& w) {
   const auto& pr = rc.world.catalogs.priorities[p];
   w.BeginObject()
       .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/priority/" + Id(pr.id))
@@ -147,6 +214,7 @@ void WritePriority(JsonWriter& w, const RenderContext& rc, int p) {
       .Field("name", pr.name)
       .Field("id", Id(pr.id))
       .EndObject();
+  });
 }
 
 void WriteResolution(JsonWriter& w, const RenderContext& rc, int r) {
@@ -163,7 +231,18 @@ void WriteResolution(JsonWriter& w, const RenderContext& rc, int r) {
       .EndObject();
 }
 
+namespace {
+void WriteProjectBody(JsonWriter& w, const RenderContext& rc, int p, bool full);
+}  // namespace
+
 void WriteProject(JsonWriter& w, const RenderContext& rc, int p, bool full) {
+  if (full) return WriteProjectBody(w, rc, p, true);
+  // The short form repeats on every issue of a page.
+  Cached(w, rc, 5, p, [&](JsonWriter& inner) { WriteProjectBody(inner, rc, p, false); });
+}
+
+namespace {
+void WriteProjectBody(JsonWriter& w, const RenderContext& rc, int p, bool full) {
   const Project& pr = rc.site.projects[p];
   w.BeginObject()
       .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/project/" + Id(pr.id))
@@ -197,6 +276,8 @@ void WriteProject(JsonWriter& w, const RenderContext& rc, int p, bool full) {
   }
   w.EndObject();
 }
+
+}  // namespace
 
 void WriteSprint(JsonWriter& w, const RenderContext& rc, int s) {
   const Sprint& sp = rc.site.sprints[s];
@@ -354,33 +435,33 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
   }
   w.Key("fields").BeginObject();
   const int tz = rc.tz_offset_minutes;
-  if (fs.Has("summary")) w.Field("summary", is.summary);
-  if (fs.Has("description")) {
+  if (fs.HasSystem(kSummary)) w.Field("summary", is.summary);
+  if (fs.HasSystem(kDescription)) {
     w.Key("description");
     WriteRichText(w, rc, DescriptionAdf(rc.world, rc.site, is));
   }
-  if (fs.Has("issuetype")) { w.Key("issuetype"); WriteIssueType(w, rc, is.type); }
-  if (fs.Has("project")) { w.Key("project"); WriteProject(w, rc, is.project, false); }
-  if (fs.Has("status")) { w.Key("status"); WriteStatus(w, rc, is.status); }
-  if (fs.Has("priority")) { w.Key("priority"); WritePriority(w, rc, is.priority); }
-  if (fs.Has("resolution")) { w.Key("resolution"); WriteResolution(w, rc, is.resolution); }
-  if (fs.Has("assignee")) { w.Key("assignee"); WriteUser(w, rc, is.assignee); }
-  if (fs.Has("reporter")) { w.Key("reporter"); WriteUser(w, rc, is.reporter); }
-  if (fs.Has("creator")) { w.Key("creator"); WriteUser(w, rc, is.reporter); }
-  if (fs.Has("created")) w.Field("created", FormatTimestamp(is.created_ms, tz));
-  if (fs.Has("updated")) w.Field("updated", FormatTimestamp(is.updated_ms, tz));
-  if (fs.Has("statuscategorychangedate")) w.Field("statuscategorychangedate", FormatTimestamp(is.updated_ms, tz));
-  if (fs.Has("resolutiondate")) {
+  if (fs.HasSystem(kIssuetype)) { w.Key("issuetype"); WriteIssueType(w, rc, is.type); }
+  if (fs.HasSystem(kProject)) { w.Key("project"); WriteProject(w, rc, is.project, false); }
+  if (fs.HasSystem(kStatus)) { w.Key("status"); WriteStatus(w, rc, is.status); }
+  if (fs.HasSystem(kPriority)) { w.Key("priority"); WritePriority(w, rc, is.priority); }
+  if (fs.HasSystem(kResolution)) { w.Key("resolution"); WriteResolution(w, rc, is.resolution); }
+  if (fs.HasSystem(kAssignee)) { w.Key("assignee"); WriteUser(w, rc, is.assignee); }
+  if (fs.HasSystem(kReporter)) { w.Key("reporter"); WriteUser(w, rc, is.reporter); }
+  if (fs.HasSystem(kCreator)) { w.Key("creator"); WriteUser(w, rc, is.reporter); }
+  if (fs.HasSystem(kCreated)) w.Field("created", FormatTimestamp(is.created_ms, tz));
+  if (fs.HasSystem(kUpdated)) w.Field("updated", FormatTimestamp(is.updated_ms, tz));
+  if (fs.HasSystem(kStatuscategorychangedate)) w.Field("statuscategorychangedate", FormatTimestamp(is.updated_ms, tz));
+  if (fs.HasSystem(kResolutiondate)) {
     w.Key("resolutiondate");
     if (is.resolved_ms == kNone) w.Null();
     else w.String(FormatTimestamp(is.resolved_ms, tz));
   }
-  if (fs.Has("duedate")) {
+  if (fs.HasSystem(kDuedate)) {
     w.Key("duedate");
     if (is.due_day == kNone) w.Null();
     else w.String(FormatDay(is.due_day));
   }
-  if (fs.Has("labels")) {
+  if (fs.HasSystem(kLabels)) {
     w.Key("labels").BeginArray();
     for (std::size_t l = 0; l < rc.world.catalogs.labels.size(); ++l) {
       if (is.labels & (1u << l)) w.String(rc.world.catalogs.labels[l]);
@@ -388,7 +469,7 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
     w.EndArray();
   }
   const Project& pr = rc.site.projects[is.project];
-  if (fs.Has("components")) {
+  if (fs.HasSystem(kComponents)) {
     w.Key("components").BeginArray();
     for (std::size_t c = 0; c < pr.components.size(); ++c) {
       if (is.components & (1u << c)) {
@@ -398,7 +479,7 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
     }
     w.EndArray();
   }
-  if (fs.Has("fixVersions")) {
+  if (fs.HasSystem(kFixVersions)) {
     w.Key("fixVersions").BeginArray();
     for (std::size_t c = 0; c < pr.versions.size(); ++c) {
       if (is.fix_versions & (1u << c)) {
@@ -410,7 +491,7 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
     }
     w.EndArray();
   }
-  if (fs.Has("parent") && is.parent >= 0) {
+  if (fs.HasSystem(kParent) && is.parent >= 0) {
     const Issue& p = rc.site.issues[is.parent];
     w.Key("parent").BeginObject().Field("id", Id(p.id)).Field("key", rc.site.Key(p))
         .Field("self", rc.base + "/rest/api/" + v + "/issue/" + Id(p.id)).Key("fields").BeginObject()
@@ -422,7 +503,7 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
     WriteIssueType(w, rc, p.type);
     w.EndObject().EndObject();
   }
-  if (fs.Has("subtasks")) {
+  if (fs.HasSystem(kSubtasks)) {
     // Sub-tasks are found by scanning forward: they always come after their parent.
     w.Key("subtasks").BeginArray();
     if (is.type != 4) {
@@ -443,7 +524,7 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
   if (is.original_estimate != kNone) {
     remaining = std::max<int64_t>(0, is.original_estimate - (is.time_spent == kNone ? 0 : is.time_spent));
   }
-  if (fs.Has("timetracking")) {
+  if (fs.HasSystem(kTimetracking)) {
     w.Key("timetracking").BeginObject();
     WriteDuration(w, "originalEstimate", is.original_estimate);
     WriteDuration(w, "remainingEstimate", remaining);
@@ -453,19 +534,19 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
     if (is.time_spent != kNone) w.Field("timeSpentSeconds", is.time_spent);
     w.EndObject();
   }
-  if (fs.Has("timeoriginalestimate")) WriteNullableSeconds(w, "timeoriginalestimate", is.original_estimate);
-  if (fs.Has("timeestimate")) WriteNullableSeconds(w, "timeestimate", remaining);
-  if (fs.Has("timespent")) WriteNullableSeconds(w, "timespent", is.time_spent);
-  if (fs.Has("aggregatetimespent")) WriteNullableSeconds(w, "aggregatetimespent", is.time_spent);
-  if (fs.Has("aggregatetimeoriginalestimate"))
+  if (fs.HasSystem(kTimeoriginalestimate)) WriteNullableSeconds(w, "timeoriginalestimate", is.original_estimate);
+  if (fs.HasSystem(kTimeestimate)) WriteNullableSeconds(w, "timeestimate", remaining);
+  if (fs.HasSystem(kTimespent)) WriteNullableSeconds(w, "timespent", is.time_spent);
+  if (fs.HasSystem(kAggregatetimespent)) WriteNullableSeconds(w, "aggregatetimespent", is.time_spent);
+  if (fs.HasSystem(kAggregatetimeoriginalestimate))
     WriteNullableSeconds(w, "aggregatetimeoriginalestimate", is.original_estimate);
   for (std::size_t f = 0; f < rc.world.catalogs.custom_fields.size(); ++f) {
     const CustomField& cf = rc.world.catalogs.custom_fields[f];
-    if (!fs.Has(cf.id)) continue;
+    if (!fs.HasCustom(static_cast<int>(f))) continue;
     w.Key(cf.id);
     WriteCustomValue(w, rc, index, static_cast<int>(f));
   }
-  if (fs.Has("comment")) {
+  if (fs.HasSystem(kComment)) {
     auto comments = Comments(rc.world, rc.site, index);
     w.Key("comment").BeginObject().Key("comments").BeginArray();
     for (const auto& c : comments) WriteComment(w, rc, index, c);
@@ -473,7 +554,7 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
         .Field("maxResults", static_cast<int64_t>(comments.size())).Field("total", static_cast<int64_t>(comments.size()))
         .Field("startAt", 0).EndObject();
   }
-  if (fs.Has("worklog")) {
+  if (fs.HasSystem(kWorklog)) {
     auto logs = Worklogs(rc.world, rc.site, index);
     w.Key("worklog").BeginObject().Field("startAt", 0).Field("maxResults", 20)
         .Field("total", static_cast<int64_t>(logs.size())).Key("worklogs").BeginArray();

@@ -22,6 +22,10 @@ struct RenderContext {
   int version = 3;       ///< REST API version: 3 (ADF) or 2 (plain text)
   bool datacenter = false;
   int tz_offset_minutes = 0;  ///< timestamps are shown in the requesting user's zone
+
+  /// Users, statuses, types and priorities repeat on every issue of a page:
+  /// each is rendered once per request and copied after that.
+  mutable std::unordered_map<int64_t, std::string> fragments;
 };
 
 /// Which fields to include, from a `fields` parameter: "*all",
@@ -31,12 +35,17 @@ class FieldSelection {
   static FieldSelection Parse(const std::vector<std::string>& params, const std::string& default_spec,
                               const Catalogs& catalogs);
   bool Has(const std::string& field) const;
+  /// The same for the i-th of SystemFieldNames() or the i-th custom field:
+  /// cheap enough to ask for every issue of a page.
+  bool HasSystem(int i) const { return system_[i]; }
+  bool HasCustom(int i) const { return custom_[i]; }
   /// Only "id" (and perhaps "key") asked for: the cheap page shape.
   bool IdOnly() const { return id_only_; }
   bool Empty() const { return fields_.empty(); }
 
  private:
   std::set<std::string> fields_;
+  std::vector<bool> system_, custom_;
   bool id_only_ = false;
 };
 

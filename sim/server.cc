@@ -29,9 +29,10 @@ int64_t RealNowMs() {
       .count();
 }
 
-void SendJson(httplib::Response& res, int status, const std::string& body) {
+void SendJson(httplib::Response& res, int status, std::string body) {
   res.status = status;
-  res.set_content(body, kJson);
+  res.body = std::move(body);  // pages run to megabytes: no copy
+  res.set_header("Content-Type", kJson);
 }
 
 void JiraError(httplib::Response& res, int status, const std::string& message) {
@@ -748,13 +749,14 @@ void Simulator::HandleApi(const httplib::Request& req, httplib::Response& res, i
   else rlock.lock();
   Site& site = world_.sites[site_index];
   const int tz = caller.user >= 0 ? world_.users[caller.user].tz.offset_minutes : 0;
-  RenderContext rc{world_, site, base, version, options_.datacenter, tz};
+  RenderContext rc{world_, site, base, version, options_.datacenter, tz, {}};
   const int64_t now = NowMs();
   JqlContext jctx{world_, site, caller.user, tz, now};
 
   std::string out;
+  out.reserve(64 * 1024);
   JsonWriter w(out);
-  auto ok = [&](int status = 200) { SendJson(res, status, out); };
+  auto ok = [&](int status = 200) { SendJson(res, status, std::move(out)); };
   auto body = [&]() -> std::optional<json> {
     auto j = json::parse(req.body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace jirasql {
 
@@ -12,15 +13,16 @@ void JsonWriter::Separate() {
     return;
   }
   if (!has_element_.empty()) {
-    if (has_element_.back()) out_ += ',';
-    has_element_.back() = true;
+    unsigned char& has = has_element_.back();
+    if (has) out_ += ',';
+    has = 1;
   }
 }
 
 JsonWriter& JsonWriter::BeginObject() {
   Separate();
   out_ += '{';
-  has_element_.push_back(false);
+  has_element_.push_back(0);
   return *this;
 }
 
@@ -33,7 +35,7 @@ JsonWriter& JsonWriter::EndObject() {
 JsonWriter& JsonWriter::BeginArray() {
   Separate();
   out_ += '[';
-  has_element_.push_back(false);
+  has_element_.push_back(0);
   return *this;
 }
 
@@ -95,14 +97,45 @@ JsonWriter& JsonWriter::Raw(std::string_view json) {
   return *this;
 }
 
+namespace {
+
+// Whether any of the 8 bytes in `w` needs escaping: below 0x20, '"' or '\\'
+// (bit tricks on a 64-bit word, so plain text is copied a word at a time).
+inline bool WordNeedsEscape(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  uint64_t q = w ^ (kOnes * '"');
+  uint64_t quote = (q - kOnes) & ~q & kHigh;
+  uint64_t b = w ^ (kOnes * '\\');
+  uint64_t backslash = (b - kOnes) & ~b & kHigh;
+  return (below_space | quote | backslash) != 0;
+}
+
+}  // namespace
+
 void JsonWriter::AppendQuoted(std::string& out, std::string_view s) {
   static const char* kHex = "0123456789abcdef";
   out += '"';
+  const char* p = s.data();
+  const std::size_t n = s.size();
   std::size_t run = 0;  // start of the pending run of plain bytes
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
+  std::size_t i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (!WordNeedsEscape(w)) {
+        i += 8;
+        continue;
+      }
+    }
+    unsigned char c = static_cast<unsigned char>(p[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    out.append(p + run, i - run);
     run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
@@ -117,8 +150,9 @@ void JsonWriter::AppendQuoted(std::string& out, std::string_view s) {
         out += kHex[c >> 4];
         out += kHex[c & 15];
     }
+    ++i;
   }
-  out.append(s.data() + run, s.size() - run);
+  out.append(p + run, n - run);
   out += '"';
 }
 

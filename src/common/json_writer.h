@@ -46,7 +46,7 @@ class JsonWriter {
   void Separate();
   std::string& out_;
   // One entry per open container: whether it already holds an element.
-  std::vector<bool> has_element_;
+  std::vector<unsigned char> has_element_;
   bool after_key_ = false;
 };
 

@@ -29,6 +29,21 @@ TEST(JsonWriterTest, EscapesStringsSoTheyParseBack) {
   EXPECT_EQ(j.get<std::string>(), tricky);
 }
 
+TEST(JsonWriterTest, EscapesAtEveryOffsetOfTheWordAtATimeScan) {
+  // Special characters at each position relative to the 8-byte words the
+  // fast path reads, and high bytes that must pass through untouched.
+  for (char special : {'"', '\\', '\n', '\x1f', '\0'}) {
+    for (std::size_t at = 0; at < 24; ++at) {
+      std::string s(24, 'a');
+      s[at] = special;
+      s += "\xc3\xa9tail";
+      std::string out;
+      JsonWriter(out).String(s);
+      EXPECT_EQ(out, nlohmann::json(s).dump()) << "offset " << at;
+    }
+  }
+}
+
 TEST(JsonWriterTest, NonFiniteDoublesBecomeNull) {
   std::string out;
   JsonWriter w(out);
