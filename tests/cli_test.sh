@@ -114,7 +114,11 @@ JIRASQL_CONNECT="AuthScheme=APIToken;Url=$site;User=$email;APIToken=$token;Logfi
   check 0 '^Connected' status-logged -- auth status
 if grep -q '< 200 GET' "$log" && ! grep -qF "$token" "$log"; then pass=$((pass + 1)); else
   fail=$((fail + 1)); echo "FAIL: wire log missing or holds the API token"; fi
-kill $sim_pid 2>/dev/null
+# jirasim stops cleanly on SIGTERM
+kill -TERM $sim_pid
+wait $sim_pid
+rc=$?
+if [[ $rc -eq 0 ]]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: jirasim exited $rc on SIGTERM"; fi
 
 echo "cli_test: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <regex>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -268,6 +269,40 @@ TEST_F(JirasimTest, AuthorizeRefusesUnregisteredRedirectWithoutRedirecting) {
   auto q = QueryOf(*r.Header("Location"));
   EXPECT_EQ(q["error"], "invalid_scope");
   EXPECT_EQ(q["state"], "s9");
+}
+
+TEST_F(JirasimTest, AuthorizeChecksAudienceResponseTypeAndClient) {
+  Client raw(false);
+  std::string url = AuthorizeUrl("read:jira-work", "s2");
+  auto r = raw.Send("GET", std::regex_replace(url, std::regex("audience=api.atlassian.com"), "audience=example.com"));
+  ASSERT_EQ(r.status, 302);
+  EXPECT_EQ(QueryOf(*r.Header("Location"))["error"], "invalid_request");
+  r = raw.Send("GET", AuthorizeUrl("read:jira-work", "s3", "", "id_token"));
+  ASSERT_EQ(r.status, 302);
+  EXPECT_EQ(QueryOf(*r.Header("Location"))["error"], "unsupported_response_type");
+  r = raw.Send("GET", std::regex_replace(url, std::regex("client_id=[^&]*"), "client_id=someone-else"));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("invalid_client"), std::string::npos);
+  // A plain HTML login form comes back for a good request.
+  r = raw.Send("GET", url);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("<form method=\"post\" action=\"/login\">"), std::string::npos);
+}
+
+TEST(JirasimImplicitTest, ImplicitGrantNeedsAllowImplicit) {
+  SimOptions o;
+  o.data.issues = 10;
+  o.data.sites = 1;
+  Simulator sim(o);
+  ASSERT_TRUE(sim.Start());
+  json info = sim.Describe();
+  Client raw(false);
+  auto r = raw.Send("GET", info["authorizationUrl"].get<std::string>() +
+                               "?audience=api.atlassian.com&client_id=" + info["app"]["clientId"].get<std::string>() +
+                               "&scope=read%3Ajira-work&redirect_uri=http%3A%2F%2Flocalhost%3A33333&state=i"
+                               "&response_type=token&prompt=consent");
+  ASSERT_EQ(r.status, 302);
+  EXPECT_EQ(QueryOf(*r.Header("Location"))["error"], "unsupported_response_type");
 }
 
 TEST_F(JirasimTest, DenyRedirectsWithAccessDenied) {
