@@ -1,33 +1,12 @@
 #include "oauth.h"
 
-#include <openssl/sha.h>
-
+#include "auth/pkce.h"
+#include "common/base64.h"
 #include "common/strings.h"
 
 namespace jirasim {
 
 namespace {
-
-std::string Base64Url(const unsigned char* data, std::size_t n) {
-  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < n; i += 3) {
-    unsigned v = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i < n) {
-    unsigned v = data[i] << 16;
-    if (i + 1 < n) v |= data[i + 1] << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    if (i + 1 < n) out += kAlphabet[(v >> 6) & 63];
-  }
-  return out;
-}
 
 nlohmann::json OAuthError(const std::string& error, const std::string& description) {
   return {{"error", error}, {"error_description", description}};
@@ -35,11 +14,7 @@ nlohmann::json OAuthError(const std::string& error, const std::string& descripti
 
 }  // namespace
 
-std::string PkceChallenge(const std::string& verifier) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
-  return Base64Url(digest, sizeof digest);
-}
+std::string PkceChallenge(const std::string& verifier) { return jirasql::PkceS256(verifier); }
 
 const std::set<std::string>& KnownScopes() {
   static const std::set<std::string> scopes = {
@@ -83,9 +58,9 @@ std::string AuthState::NewToken(const char* prefix) {
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     z ^= z >> 31;
-    unsigned char bytes[8];
-    for (int b = 0; b < 8; ++b) bytes[b] = static_cast<unsigned char>(z >> (8 * b));
-    out += Base64Url(bytes, 8);
+    char bytes[8];
+    for (int b = 0; b < 8; ++b) bytes[b] = static_cast<char>(z >> (8 * b));
+    out += jirasql::Base64UrlEncode(std::string_view(bytes, 8));
   }
   return out;
 }

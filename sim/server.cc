@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "common/base64.h"
 #include "common/json_writer.h"
 #include "common/strings.h"
 #include "jira/endpoint.h"
@@ -13,6 +14,8 @@
 
 namespace jirasim {
 
+using jirasql::Base64Decode;
+using jirasql::Base64UrlEncode;
 using jirasql::EqualsIgnoreCase;
 using jirasql::Join;
 using jirasql::JsonWriter;
@@ -62,41 +65,6 @@ std::string HtmlEscape(const std::string& s) {
 std::string Page(const std::string& title, const std::string& body) {
   return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + HtmlEscape(title) +
          "</title></head><body><h1>" + HtmlEscape(title) + "</h1>" + body + "</body></html>";
-}
-
-std::optional<std::string> Base64Decode(const std::string& in) {
-  auto val = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+' || c == '-') return 62;
-    if (c == '/' || c == '_') return 63;
-    return -1;
-  };
-  std::string out;
-  int buf = 0, bits = 0;
-  for (char c : in) {
-    if (c == '=') break;
-    int v = val(c);
-    if (v < 0) return std::nullopt;
-    buf = (buf << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buf >> bits) & 0xff);
-    }
-  }
-  return out;
-}
-
-std::string Base64UrlEncode(const std::string& s) {
-  std::string b = jirasql::Base64Encode(s);
-  for (char& c : b) {
-    if (c == '+') c = '-';
-    if (c == '/') c = '_';
-  }
-  while (!b.empty() && b.back() == '=') b.pop_back();
-  return b;
 }
 
 // Paths with ids and keys folded, for the request counters.

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "common/base64.h"
 #include "common/error.h"
 #include "connstr/properties.h"
 #include "http/http.h"
@@ -26,8 +27,5 @@ Result<ApiEndpoint> ResolveEndpoint(const ConnectionProperties& props);
 /// The Authorization header for the static schemes; OAuth uses
 /// OAuthAccessToken. No header for Anonymous.
 Result<Headers> StaticAuthHeaders(const ConnectionProperties& props);
-
-/// Base64 (RFC 4648, with padding).
-std::string Base64Encode(std::string_view data);
 
 }  // namespace jirasql

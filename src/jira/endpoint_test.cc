@@ -12,14 +12,6 @@ ConnectionProperties Props(std::string_view s) {
   return p;
 }
 
-TEST(EndpointTest, Base64) {
-  EXPECT_EQ(Base64Encode(""), "");
-  EXPECT_EQ(Base64Encode("f"), "Zg==");
-  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
-  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
-  EXPECT_EQ(Base64Encode("user:pass"), "dXNlcjpwYXNz");
-}
-
 TEST(EndpointTest, CloudSchemesUseV3AndDataCenterV2) {
   auto ep = ResolveEndpoint(Props("AuthScheme=APIToken;Url=https://x.atlassian.net/"));
   ASSERT_TRUE(ep);
