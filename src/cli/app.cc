@@ -1,5 +1,6 @@
 #include "cli/app.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -15,6 +16,9 @@
 #include "connstr/sources.h"
 #include "http/logging_transport.h"
 #include "http/response_error.h"
+#include "auth/desktop_flow.h"
+#include "auth/login.h"
+#include "jira/connection.h"
 #include "jira/endpoint.h"
 
 namespace jirasql {
@@ -111,35 +115,202 @@ int RunProps(const GlobalOptions& g, bool json) {
   return kExitOk;
 }
 
-// A real connection attempt: who does Jira think we are?
-int RunAuthStatus(const GlobalOptions& g) {
+// The CLI's reading of OAuth properties: when InitiateOAuth was not set and
+// no access token is given, use the saved login (REFRESH) — the login that
+// `jirasql auth login` saved.
+ConnectionProperties ForCli(ConnectionProperties props, bool for_login) {
+  if (props.Get("AuthScheme") != "OAuth") return props;
+  if (!props.IsSet("InitiateOAuth") && (for_login || props.Get("OAuthAccessToken").empty())) {
+    (void)props.Set("InitiateOAuth", for_login ? "GETANDREFRESH" : "REFRESH", PropSource::kProgram);
+  }
+  return props;
+}
+
+std::string Ago(int64_t ms) {
+  const int64_t s = ms / 1000;
+  if (s < 120) return std::to_string(s) + " s";
+  if (s < 7200) return std::to_string(s / 60) + " min";
+  if (s < 2 * 86400) return std::to_string(s / 3600) + " h";
+  return std::to_string(s / 86400) + " days";
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+struct Opened {
+  std::shared_ptr<Logger> logger;
+  ConnectionProperties props;
+};
+
+Result<Opened> Prepare(const GlobalOptions& g, bool for_login) {
   auto props = Resolve(g);
-  if (!props) return Report(props.error());
-  auto logger = Logger::Open(props->Get("Logfile"), static_cast<int>(props->GetInt("Verbosity").value_or(1)));
-  if (!logger) return Report(logger.error());
-  auto endpoint = ResolveEndpoint(*props);
-  if (!endpoint) return Report(endpoint.error());
-  auto headers = StaticAuthHeaders(*props);
-  if (!headers) return Report(headers.error());
-  auto transport = MakeHttpTransport(*props, *logger);
-  if (!transport) return Report(transport.error());
-  if (props->Get("SSLServerCert") == "*") {
+  if (!props) return Fail(props.error());
+  Opened o;
+  o.props = ForCli(*props, for_login);
+  auto logger = Logger::Open(o.props.Get("Logfile"), static_cast<int>(o.props.GetInt("Verbosity").value_or(1)));
+  if (!logger) return Fail(logger.error());
+  o.logger = *logger;
+  if (o.props.Get("SSLServerCert") == "*") {
     std::cerr << "jirasql: warning: SSLServerCert=* turns off TLS certificate checks\n";
   }
-  HttpRequest req;
-  req.url = endpoint->Rest("/myself");
-  req.headers = *headers;
-  auto resp = ExpectSuccess((*transport)->Send(req), "GET " + UrlForMessage(req.url));
+  return o;
+}
+
+void Notify(const std::string& text) { std::cerr << "jirasql: " << text << "\n"; }
+
+// Who does Jira say we are? Prints "Connected to … as …".
+int PrintWhoAmI(Connection& conn) {
+  auto resp = ExpectSuccess(conn.Send(HttpRequest{"GET", "/myself", {}, "", std::nullopt}), "GET /myself");
   if (!resp) return Report(resp.error());
   auto me = nlohmann::json::parse(resp->body, nullptr, false);
   if (me.is_discarded() || !me.is_object()) {
-    return Report(Error{ErrorCode::kBadResponse, "GET " + UrlForMessage(req.url) + ": the answer is not a JSON object"});
+    return Report(Error{ErrorCode::kBadResponse, "GET /myself: the answer is not a JSON object"});
   }
   auto text = [&](const char* key) { return me.contains(key) && me[key].is_string() ? me[key].get<std::string>() : ""; };
-  std::cout << "Connected to " << endpoint->base_url << " as " << text("displayName");
+  std::cout << "Connected to " << conn.endpoint().base_url << " as " << text("displayName");
   std::string id = text("accountId").empty() ? text("name") : text("accountId");
   if (!id.empty()) std::cout << " (" << id << ")";
   std::cout << "\n";
+  return kExitOk;
+}
+
+void PrintLogin(const SavedLogin& l, const std::string& where) {
+  const int64_t now = NowMs();
+  std::cout << "OAuth login saved in " << where << "\n";
+  if (!l.site_url.empty()) std::cout << "  site:          " << l.site_url << " (CloudId=" << l.cloud_id << ")\n";
+  std::cout << "  scopes:        " << l.scope << "\n";
+  if (l.expires_at_ms > 0) {
+    std::cout << "  access token:  " << (l.expires_at_ms > now ? "expires in " + Ago(l.expires_at_ms - now)
+                                                               : "expired " + Ago(now - l.expires_at_ms) + " ago")
+              << "\n";
+  }
+  if (!l.refresh_token.empty()) {
+    const int64_t day = 86400000;
+    std::cout << "  refresh token: rotated " << Ago(now - l.refreshed_at_ms) << " ago; it lapses if unused for 90 days"
+              << " (in " << Ago(std::max<int64_t>(0, l.refreshed_at_ms + 90 * day - now)) << ")\n";
+    std::cout << "  login:         consented " << Ago(now - l.login_at_ms)
+              << " ago; Atlassian ends it 365 days after consent (in "
+              << Ago(std::max<int64_t>(0, l.login_at_ms + 365 * day - now)) << ")\n";
+  } else {
+    std::cout << "  refresh token: none (add offline_access to Scope to stay logged in)\n";
+  }
+}
+
+int RunAuthStatus(const GlobalOptions& g) {
+  auto o = Prepare(g, false);
+  if (!o) return Report(o.error());
+  ConnectOptions co;
+  co.interactive = false;
+  co.notice = Notify;
+  auto conn = Connection::Open(o->props, o->logger, co);
+  if (!conn) return Report(conn.error());
+  int rc = PrintWhoAmI(**conn);
+  if (rc == kExitOk && (*conn)->tokens() && o->props.Get("InitiateOAuth") != "OFF") {
+    auto l = (*conn)->tokens()->Current();
+    if (l) PrintLogin(*l, (*conn)->tokens()->store().Describe());
+  }
+  return rc;
+}
+
+Result<std::unique_ptr<TokenManager>> OAuthTokens(const Opened& o, std::shared_ptr<HttpTransport>* http) {
+  if (o.props.Get("AuthScheme") != "OAuth") {
+    return Fail(ErrorCode::kInvalidArgument, "this command is for OAuth logins; set AuthScheme=OAuth");
+  }
+  if (auto r = o.props.CheckComplete(); !r) return Fail(r.error());
+  auto t = MakeHttpTransport(o.props, o.logger);
+  if (!t) return Fail(t.error());
+  *http = *t;
+  return MakeTokenManager(o.props, *http, o.logger, SystemClock());
+}
+
+int RunAuthLogin(const GlobalOptions& g) {
+  auto o = Prepare(g, true);
+  if (!o) return Report(o.error());
+  std::shared_ptr<HttpTransport> http;
+  auto tokens = OAuthTokens(*o, &http);
+  if (!tokens) return Report(tokens.error());
+  auto login = DesktopLogin(*http, **tokens, SystemClock(), Notify);
+  if (!login) return Report(login.error());
+  std::cerr << "jirasql: logged in; the login is saved in " << (*tokens)->store().Describe() << "\n";
+  PrintLogin(*login, (*tokens)->store().Describe());
+  return kExitOk;
+}
+
+int RunAuthUrl(const GlobalOptions& g, bool json) {
+  auto o = Prepare(g, true);
+  if (!o) return Report(o.error());
+  std::shared_ptr<HttpTransport> http;
+  auto tokens = OAuthTokens(*o, &http);
+  if (!tokens) return Report(tokens.error());
+  auto req = BuildAuthorizationUrl((*tokens)->config());
+  if (!req) return Report(req.error());
+  // Keep the PKCE verifier for the later exchange (headless flow).
+  auto saved = (*tokens)->Peek();
+  SavedLogin keep = (saved && *saved) ? **saved : SavedLogin{};
+  keep.client_id = (*tokens)->config().client_id;
+  keep.pending_verifier = req->code_verifier;
+  if (auto r = (*tokens)->Save(keep); !r) return Report(r.error());
+  if (json) {
+    std::cout << nlohmann::json{{"URL", req->url}, {"State", req->state}, {"CodeVerifier", req->code_verifier}}.dump(2)
+              << "\n";
+  } else {
+    std::cout << req->url << "\n";
+    std::cerr << "jirasql: open the URL above in any browser and accept; the browser is then sent to "
+              << (*tokens)->config().callback_url << "?code=…&state=" << req->state
+              << "\njirasql: finish with: jirasql auth exchange --code <code>   (or connect with "
+                 "InitiateOAuth=REFRESH;OAuthVerifier=<code>)\n";
+  }
+  return kExitOk;
+}
+
+int RunAuthExchange(const GlobalOptions& g, const std::string& code, const std::string& verifier) {
+  auto o = Prepare(g, true);
+  if (!o) return Report(o.error());
+  std::shared_ptr<HttpTransport> http;
+  auto tokens = OAuthTokens(*o, &http);
+  if (!tokens) return Report(tokens.error());
+  std::string code_verifier = verifier;
+  if (code_verifier.empty()) {
+    auto saved = (*tokens)->Peek();
+    if (saved && *saved) code_verifier = (*saved)->pending_verifier;
+  }
+  // A pasted redirect URL works as well as the bare code.
+  std::string the_code = code;
+  if (code.find("code=") != std::string::npos) the_code = UrlParams(code)["code"];
+  auto login = LoginWithCode(*http, **tokens, SystemClock(), the_code, code_verifier, (*tokens)->config().callback_url,
+                             CodeHash(the_code));
+  if (!login) return Report(login.error());
+  PrintLogin(*login, (*tokens)->store().Describe());
+  return kExitOk;
+}
+
+int RunAuthRefresh(const GlobalOptions& g) {
+  auto o = Prepare(g, false);
+  if (!o) return Report(o.error());
+  std::shared_ptr<HttpTransport> http;
+  auto tokens = OAuthTokens(*o, &http);
+  if (!tokens) return Report(tokens.error());
+  auto login = (*tokens)->ForceRefresh();
+  if (!login) return Report(login.error());
+  PrintLogin(*login, (*tokens)->store().Describe());
+  return kExitOk;
+}
+
+int RunAuthLogout(const GlobalOptions& g) {
+  auto o = Prepare(g, true);
+  if (!o) return Report(o.error());
+  auto c = OAuthConfigFrom(o->props);
+  if (!c) return Report(c.error());
+  auto store = OpenSettingsStore(c->settings_location);
+  if (!store) return Report(store.error());
+  auto held = (*store)->Acquire();
+  if (!held) return Report(held.error());
+  if (auto r = (*store)->Remove(); !r) return Report(r.error());
+  std::cout << "Deleted the saved login in " << (*store)->Describe() << ".\n"
+            << "Atlassian offers no endpoint to revoke a token: the refresh token stays valid until it lapses. To end "
+               "it now, remove the app under \"Connected apps\" in your Atlassian account settings.\n";
   return kExitOk;
 }
 
@@ -180,9 +351,18 @@ int RunCli(int argc, char** argv) {
 
   auto* auth = app.add_subcommand("auth", "Log in, check or forget a login");
   auth->require_subcommand(1);
-  auto* auth_status = auth->add_subcommand("status", "Connect and show who Jira says you are");
-  auto* auth_login = auth->add_subcommand("login", "Run the OAuth 2.0 browser flow and save the tokens");
-  auto* auth_logout = auth->add_subcommand("logout", "Forget the saved OAuth tokens");
+  auto* auth_status = auth->add_subcommand("status", "Connect and show who Jira says you are, and the saved login");
+  auto* auth_login = auth->add_subcommand("login", "Run the OAuth 2.0 browser flow and save the login");
+  auto* auth_url = auth->add_subcommand("url", "Print an authorization URL for the web or headless flow");
+  bool url_json = false;
+  auth_url->add_flag("--json", url_json, "Print URL, State and CodeVerifier as JSON");
+  std::string exchange_code, exchange_verifier;
+  auto* auth_exchange = auth->add_subcommand("exchange", "Exchange an authorization code and save the login");
+  auth_exchange->add_option("--code", exchange_code, "The code (or the whole redirect URL)")->required();
+  auth_exchange->add_option("--code-verifier", exchange_verifier,
+                            "The PKCE verifier (default: the one `auth url` saved)");
+  auto* auth_refresh = auth->add_subcommand("refresh", "Refresh the saved login's tokens now");
+  auto* auth_logout = auth->add_subcommand("logout", "Delete the saved login");
 
   std::string sql;
   auto* query = app.add_subcommand("query", "Run SQL over Jira tables");
@@ -227,8 +407,11 @@ int RunCli(int argc, char** argv) {
 
   if (*props) return RunProps(g, props_json);
   if (*auth_status) return RunAuthStatus(g);
-  if (*auth_login) return NotYet("auth login (the OAuth browser flow)");
-  if (*auth_logout) return NotYet("auth logout");
+  if (*auth_login) return RunAuthLogin(g);
+  if (*auth_url) return RunAuthUrl(g, url_json);
+  if (*auth_exchange) return RunAuthExchange(g, exchange_code, exchange_verifier);
+  if (*auth_refresh) return RunAuthRefresh(g);
+  if (*auth_logout) return RunAuthLogout(g);
   if (*query) return NotYet("query");
   if (*explain) return NotYet("explain");
   if (*exec) return NotYet("exec " + proc);

@@ -1,0 +1,96 @@
+#include "auth/login.h"
+
+#include <unistd.h>
+
+#include "auth/desktop_flow.h"
+#include "auth/pkce.h"
+#include "auth/sites.h"
+#include "common/strings.h"
+
+namespace jirasql {
+
+namespace {
+int64_t Ms(SystemTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+}  // namespace
+
+std::string CodeHash(const std::string& code) { return PkceS256(code); }
+
+Result<SavedLogin> CompleteLogin(HttpTransport& http, TokenManager& tokens, const TokenSet& t, Clock& clock,
+                                 const std::string& verifier_hash) {
+  const OAuthConfig& c = tokens.config();
+  auto sites = FetchAccessibleResources(http, c, t.access_token);
+  if (!sites) return Fail(sites.error().WithContext("finding the Jira site of the new login"));
+  auto site = ChooseSite(*sites, c.site_url, c.cloud_id);
+  if (!site) return Fail(site.error());
+  const int64_t now = Ms(clock.Now());
+  SavedLogin login;
+  login.client_id = c.client_id;
+  login.access_token = t.access_token;
+  login.refresh_token = t.refresh_token;
+  login.scope = t.scope;
+  login.expires_in_s = t.expires_in;
+  login.expires_at_ms = now + t.expires_in * 1000;
+  login.cloud_id = site->cloud_id;
+  login.site_url = site->url;
+  login.server_url = c.api_gateway_url + "/" + site->cloud_id;
+  login.login_at_ms = now;
+  login.refreshed_at_ms = now;
+  login.verifier_hash = verifier_hash;
+  if (auto r = tokens.Save(login); !r) return Fail(r.error());
+  return login;
+}
+
+Result<SavedLogin> LoginWithCode(HttpTransport& http, TokenManager& tokens, Clock& clock, const std::string& code,
+                                 const std::string& code_verifier, const std::string& redirect_uri,
+                                 const std::string& verifier_hash) {
+  auto t = ExchangeCode(http, tokens.config(), code, code_verifier, redirect_uri);
+  if (!t) return Fail(t.error());
+  return CompleteLogin(http, tokens, *t, clock, verifier_hash);
+}
+
+Result<SavedLogin> DesktopLogin(HttpTransport& http, TokenManager& tokens, Clock& clock, const Notice& notice) {
+  const OAuthConfig& c = tokens.config();
+  if (auto addr = ParseCallbackUrl(c.callback_url); !addr) return Fail(addr.error());
+  auto req = BuildAuthorizationUrl(c);
+  if (!req) return Fail(req.error());
+
+  ListenerOptions lo;
+  lo.callback_url = c.callback_url;
+  lo.expected_state = req->state;
+  lo.implicit = c.implicit;
+  lo.timeout = std::chrono::seconds(c.listener_timeout_s);
+  bool opened = false;
+  lo.on_listening = [&] {
+    std::string tried;
+    opened = OpenBrowser(c.browser_command, req->url, &tried);
+    if (opened) {
+      notice("Opened the browser to log in to Atlassian; waiting for it (up to " +
+             std::to_string(c.listener_timeout_s) + " s)...");
+    } else {
+      notice("Could not open a browser (tried: " + tried + "). Open this URL in a browser to log in:\n\n  " +
+             req->url + "\n\nOn another machine, forward the callback port first: ssh -L " +
+             std::to_string(ParseCallbackUrl(c.callback_url)->port) + ":localhost:" +
+             std::to_string(ParseCallbackUrl(c.callback_url)->port) + " THIS-HOST. Waiting...");
+    }
+  };
+  if (c.browser_command.empty() && !::getenv("BROWSER") && !::getenv("DISPLAY") && !::getenv("WAYLAND_DISPLAY") &&
+      !::isatty(STDERR_FILENO)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "no browser and no terminal to show the login URL: use the headless flow — run `jirasql auth url` "
+                "here, open the URL on any machine, then connect with InitiateOAuth=REFRESH;OAuthVerifier=<code>");
+  }
+  auto cb = WaitForCallback(lo);
+  if (!cb) return Fail(cb.error());
+  if (c.implicit) {
+    TokenSet t;
+    t.access_token = cb->params["access_token"];
+    t.expires_in = ParseInt(cb->params["expires_in"]).value_or(3600);
+    t.scope = cb->params["scope"];
+    return CompleteLogin(http, tokens, t, clock);
+  }
+  return LoginWithCode(http, tokens, clock, cb->params["code"], req->code_verifier, c.callback_url);
+}
+
+}  // namespace jirasql

@@ -1,0 +1,107 @@
+#include "auth/token_endpoint.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/strings.h"
+#include "http/response_error.h"
+
+namespace jirasql {
+
+namespace {
+
+std::string Form(std::initializer_list<std::pair<const char*, std::string>> fields) {
+  std::string out;
+  for (const auto& [k, v] : fields) {
+    if (v.empty()) continue;
+    if (!out.empty()) out += '&';
+    out += std::string(k) + "=" + UrlEncode(v);
+  }
+  return out;
+}
+
+Result<TokenSet> Post(HttpTransport& http, const std::string& url, const std::string& body, bool idempotent,
+                      const std::string& what) {
+  HttpRequest req{"POST", url,
+                  {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}},
+                  body, idempotent};
+  auto resp = http.Send(req);
+  if (!resp) return Fail(resp.error().WithContext(what));
+  if (!resp->ok()) return Fail(TokenEndpointError(*resp, what));
+  return ParseTokenResponse(resp->body, what + " (" + UrlForMessage(url) + ")");
+}
+
+}  // namespace
+
+Result<TokenSet> ParseTokenResponse(const std::string& body, const std::string& where) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Fail(ErrorCode::kBadResponse, where + ": the token endpoint's answer is not a JSON object");
+  }
+  TokenSet t;
+  auto str = [&](const char* k) { return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string(); };
+  t.access_token = str("access_token");
+  t.refresh_token = str("refresh_token");
+  t.scope = str("scope");
+  t.token_type = str("token_type");
+  if (j.contains("expires_in")) {
+    if (j["expires_in"].is_number_integer()) t.expires_in = j["expires_in"].get<int64_t>();
+    else if (j["expires_in"].is_string()) t.expires_in = ParseInt(j["expires_in"].get<std::string>()).value_or(-1);
+    else t.expires_in = -1;
+  }
+  if (t.access_token.empty()) {
+    return Fail(ErrorCode::kBadResponse, where + ": the token endpoint's answer has no access_token");
+  }
+  if (t.expires_in <= 0) {
+    return Fail(ErrorCode::kBadResponse, where + ": the token endpoint's answer has no usable expires_in");
+  }
+  if (!t.token_type.empty() && !EqualsIgnoreCase(t.token_type, "bearer")) {
+    return Fail(ErrorCode::kBadResponse, where + ": unsupported token_type '" + t.token_type + "' (want Bearer)");
+  }
+  return t;
+}
+
+Error TokenEndpointError(const HttpResponse& response, const std::string& what) {
+  auto j = nlohmann::json::parse(response.body, nullptr, false);
+  std::string error, description;
+  if (!j.is_discarded() && j.is_object()) {
+    if (j.contains("error") && j["error"].is_string()) error = j["error"];
+    if (j.contains("error_description") && j["error_description"].is_string()) description = j["error_description"];
+  }
+  const std::string said = error + (description.empty() ? "" : ": " + description);
+  if (error == "invalid_grant") {
+    return {ErrorCode::kUnauthenticated,
+            what + ": the saved login is no longer valid (" + said +
+                "). Log in again with `jirasql auth login` (refresh tokens expire after 90 days unused and 365 "
+                "days in all, and reusing an old one revokes the login)",
+            response.status};
+  }
+  if (error == "access_denied" || error == "invalid_client" || error == "unauthorized_client") {
+    return {ErrorCode::kPermissionDenied,
+            what + ": the token endpoint refused the app (" + said +
+                "); check OAuthClientId and OAuthClientSecret against your app's settings",
+            response.status};
+  }
+  return ErrorFromResponse(response, what);
+}
+
+Result<TokenSet> ExchangeCode(HttpTransport& http, const OAuthConfig& c, const std::string& code,
+                              const std::string& code_verifier, const std::string& redirect_uri) {
+  if (c.client_secret.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "exchanging the authorization code needs OAuthClientSecret");
+  }
+  const std::string body = Form({{"grant_type", "authorization_code"}, {"client_id", c.client_id},
+                                 {"client_secret", c.client_secret}, {"code", code},
+                                 {"redirect_uri", redirect_uri}, {"code_verifier", code_verifier}});
+  return Post(http, c.access_token_url, body, /*idempotent=*/false, "exchanging the authorization code");
+}
+
+Result<TokenSet> RefreshTokens(HttpTransport& http, const OAuthConfig& c, const std::string& refresh_token) {
+  if (c.client_secret.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "refreshing the access token needs OAuthClientSecret");
+  }
+  const std::string body = Form({{"grant_type", "refresh_token"}, {"client_id", c.client_id},
+                                 {"client_secret", c.client_secret}, {"refresh_token", refresh_token}});
+  return Post(http, c.refresh_token_url, body, /*idempotent=*/true, "refreshing the access token");
+}
+
+}  // namespace jirasql

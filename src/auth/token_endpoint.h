@@ -1,0 +1,41 @@
+#pragma once
+/// The token endpoint: authorization-code exchange and refresh.
+///
+/// Requests are form-encoded (RFC 6749 §4.1.3) with the client secret in
+/// the body; Atlassian accepts this as well as JSON, and so does every
+/// standard OAuth server. A refresh may be retried on a timeout: if the
+/// first attempt was processed, Atlassian still honours the old refresh
+/// token for 10 minutes. A code exchange is never retried blindly (codes are
+/// single use).
+
+#include <cstdint>
+#include <string>
+
+#include "auth/oauth_config.h"
+#include "common/error.h"
+#include "http/http.h"
+
+namespace jirasql {
+
+struct TokenSet {
+  std::string access_token;
+  std::string refresh_token;  ///< empty when the answer carried none
+  std::string scope;
+  std::string token_type;
+  int64_t expires_in = 3600;  ///< seconds
+};
+
+Result<TokenSet> ExchangeCode(HttpTransport& http, const OAuthConfig& config, const std::string& code,
+                              const std::string& code_verifier, const std::string& redirect_uri);
+
+Result<TokenSet> RefreshTokens(HttpTransport& http, const OAuthConfig& config, const std::string& refresh_token);
+
+/// Parses a token answer (also the fields of an implicit-grant fragment).
+Result<TokenSet> ParseTokenResponse(const std::string& body, const std::string& where);
+
+/// The error for a failed token request, in words that say what to do:
+/// invalid_grant means the login is gone (log in again, never retry);
+/// access_denied / invalid_client mean the app's id or secret is wrong.
+Error TokenEndpointError(const HttpResponse& response, const std::string& what);
+
+}  // namespace jirasql

@@ -1,0 +1,167 @@
+#include "jira/connection.h"
+
+#include <atomic>
+
+#include "auth/oauth_config.h"
+#include "auth/pkce.h"
+#include "http/logging_transport.h"
+#include "http/response_error.h"
+
+namespace jirasql {
+
+namespace {
+
+int64_t Ms(SystemTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+std::string StripSlash(std::string s) {
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TokenManager>> MakeTokenManager(const ConnectionProperties& props,
+                                                       std::shared_ptr<HttpTransport> http,
+                                                       std::shared_ptr<Logger> logger, Clock& clock) {
+  const std::string initiate = props.Get("InitiateOAuth");
+  OAuthConfig config;
+  if (initiate == "OFF") {
+    // The caller supplies the token; the client id is only needed to refresh.
+    ConnectionProperties p = props;
+    if (p.Get("OAuthClientId").empty()) (void)p.Set("OAuthClientId", "supplied-token", PropSource::kProgram);
+    auto c = OAuthConfigFrom(p);
+    if (!c) return Fail(c.error());
+    config = *c;
+    static std::atomic<int> counter{0};
+    config.settings_location = "memory://supplied-token-" + std::to_string(++counter);
+  } else {
+    auto c = OAuthConfigFrom(props);
+    if (!c) return Fail(c.error());
+    config = *c;
+  }
+  auto store = OpenSettingsStore(config.settings_location);
+  if (!store) return Fail(store.error());
+  auto tm = std::make_unique<TokenManager>(std::move(http), config, std::move(*store), clock, std::move(logger));
+  if (initiate == "OFF") {
+    SavedLogin s;
+    s.client_id = config.client_id;
+    s.access_token = props.Get("OAuthAccessToken");
+    s.refresh_token = props.Get("OAuthRefreshToken");
+    auto expires_in = props.GetInt("OAuthExpiresIn");
+    auto issued = props.GetInt("OAuthTokenTimestamp");
+    if (expires_in) {
+      s.expires_in_s = *expires_in;
+      s.expires_at_ms = (issued ? *issued : Ms(clock.Now())) + *expires_in * 1000;
+    }
+    auto ep = ResolveEndpoint(props);
+    if (ep) s.server_url = ep->base_url;
+    s.cloud_id = props.Get("CloudId");
+    if (auto r = tm->Save(s); !r) return Fail(r.error());
+  }
+  return tm;
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionProperties& props, std::shared_ptr<Logger> logger,
+                                                     ConnectOptions options) {
+  if (auto r = props.CheckComplete(); !r) return Fail(r.error());
+  std::unique_ptr<Connection> c(new Connection());
+  c->props_ = props;
+  c->logger_ = logger ? logger : std::make_shared<Logger>();
+  auto http = MakeHttpTransport(props, c->logger_);
+  if (!http) return Fail(http.error());
+  c->http_ = *http;
+  Clock& clock = options.clock ? *options.clock : SystemClock();
+
+  if (props.Get("AuthScheme") != "OAuth") {
+    auto ep = ResolveEndpoint(props);
+    if (!ep) return Fail(ep.error());
+    c->endpoint_ = *ep;
+    auto h = StaticAuthHeaders(props);
+    if (!h) return Fail(h.error());
+    c->static_headers_ = *h;
+    return c;
+  }
+
+  auto tm = MakeTokenManager(props, c->http_, c->logger_, clock);
+  if (!tm) return Fail(tm.error());
+  c->tokens_ = std::move(*tm);
+  TokenManager& tokens = *c->tokens_;
+  const std::string initiate = props.Get("InitiateOAuth");
+
+  if (initiate != "OFF") {
+    auto saved = tokens.Peek();
+    if (!saved) return Fail(saved.error());
+    // Headless: exchange OAuthVerifier once; a code already used is not sent again.
+    const std::string verifier = props.Get("OAuthVerifier");
+    if (!verifier.empty() && (!*saved || (*saved)->verifier_hash != CodeHash(verifier))) {
+      auto login = LoginWithCode(*c->http_, tokens, clock, verifier, (*saved ? (*saved)->pending_verifier : ""),
+                                 props.Get("CallbackURL"), CodeHash(verifier));
+      if (!login) return Fail(login.error().WithContext("exchanging OAuthVerifier"));
+      saved = tokens.Peek();
+    } else if ((!*saved || (*saved)->access_token.empty()) && !props.Get("OAuthRefreshToken").empty()) {
+      // A refresh token handed over by the caller seeds the store.
+      SavedLogin seed;
+      seed.client_id = tokens.config().client_id;
+      seed.refresh_token = props.Get("OAuthRefreshToken");
+      seed.cloud_id = props.Get("CloudId");
+      if (!seed.cloud_id.empty()) seed.server_url = StripSlash(props.Get("OAuthApiGatewayURL")) + "/" + seed.cloud_id;
+      if (!props.Get("OAuthServerUrl").empty()) seed.server_url = StripSlash(props.Get("OAuthServerUrl"));
+      seed.login_at_ms = seed.refreshed_at_ms = Ms(clock.Now());
+      if (auto r = tokens.Save(seed); !r) return Fail(r.error());
+    }
+  }
+
+  auto login = tokens.Current();
+  if (!login && initiate == "GETANDREFRESH" && login.error().code == ErrorCode::kUnauthenticated) {
+    if (!options.interactive) return Fail(login.error());
+    options.notice(login.error().message + "; starting the browser login");
+    login = DesktopLogin(*c->http_, tokens, clock, options.notice);
+  }
+  if (!login) return Fail(login.error());
+  std::string base = login->server_url;
+  if (base.empty()) {
+    auto ep = ResolveEndpoint(props);
+    if (!ep) return Fail(ep.error());
+    base = ep->base_url;
+  }
+  c->endpoint_.base_url = StripSlash(base);
+  c->endpoint_.api_version = 3;
+  return c;
+}
+
+Result<Headers> Connection::AuthHeaders(std::string* bearer) {
+  if (!tokens_) return static_headers_;
+  auto login = tokens_->Current();
+  if (!login) return Fail(login.error());
+  *bearer = login->access_token;
+  return Headers{{"Accept", "application/json"}, {"Authorization", "Bearer " + login->access_token}};
+}
+
+Result<HttpResponse> Connection::Send(HttpRequest request) {
+  if (!request.url.empty() && request.url[0] == '/') request.url = endpoint_.Rest(request.url);
+  const Headers extra = request.headers;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::string bearer;
+    auto headers = AuthHeaders(&bearer);
+    if (!headers) return Fail(headers.error());
+    request.headers = *headers;
+    request.headers.insert(request.headers.end(), extra.begin(), extra.end());
+    auto resp = http_->Send(request);
+    if (!resp || resp->status != 401 || !tokens_ || attempt == 1) return resp;
+    // The gateway names a scope problem; a new token would not change it.
+    if (ServerMessage(*resp).find("scope does not match") != std::string::npos) {
+      return Fail(ErrorCode::kPermissionDenied,
+                  request.method + " " + UrlForMessage(request.url) +
+                      ": the login's scopes do not allow this call (have: " + tokens_->Current()->scope +
+                      "). Add the missing scope (read:jira-work, read:jira-user or write:jira-work) to Scope and "
+                      "log in again");
+    }
+    auto refreshed = tokens_->RefreshAfterRejection(bearer);
+    if (!refreshed) return Fail(refreshed.error());
+  }
+  return Fail(ErrorCode::kInternal, "unreachable");
+}
+
+}  // namespace jirasql
