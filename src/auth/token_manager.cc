@@ -50,7 +50,7 @@ Result<void> TokenManager::Save(const SavedLogin& login) {
   if (!lock) return Fail(lock.error());
   if (auto r = store_->Save(login); !r) return r;
   std::lock_guard<std::mutex> g(mu_);
-  cached_ = login;
+  cached_.reset();  // the next Current() reads it back and checks it
   return {};
 }
 

@@ -1,0 +1,139 @@
+#include "auth/settings_store.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "testing/temp_dir.h"
+
+namespace jirasql {
+namespace {
+
+using testing::ReadFile;
+using testing::TempDir;
+
+SavedLogin Sample() {
+  SavedLogin s;
+  s.client_id = "cid";
+  s.access_token = "at";
+  s.refresh_token = "rt";
+  s.scope = "read:jira-work offline_access";
+  s.expires_at_ms = 1700000000000;
+  s.expires_in_s = 3600;
+  s.cloud_id = "c1";
+  s.site_url = "https://acme.atlassian.net";
+  s.server_url = "https://api.atlassian.com/ex/jira/c1";
+  s.login_at_ms = 1;
+  s.refreshed_at_ms = 2;
+  return s;
+}
+
+mode_t Mode(const std::string& path) {
+  struct stat st {};
+  ::stat(path.c_str(), &st);
+  return st.st_mode & 0777;
+}
+
+TEST(SettingsStoreTest, RoundTripWithPrivateModes) {
+  TempDir dir;
+  const std::string path = dir.path() + "/new/folder/login.json";
+  auto store = OpenSettingsStore(path);
+  ASSERT_TRUE(store);
+  auto none = (*store)->Load();
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+  ASSERT_TRUE((*store)->Save(Sample()));
+  EXPECT_EQ(Mode(path), 0600u);
+  EXPECT_EQ(Mode(dir.path() + "/new/folder"), 0700u);
+  auto back = (*store)->Load();
+  ASSERT_TRUE(back && *back);
+  EXPECT_EQ((*back)->refresh_token, "rt");
+  EXPECT_EQ((*back)->expires_at_ms, 1700000000000);
+  EXPECT_EQ((*back)->server_url, "https://api.atlassian.com/ex/jira/c1");
+  EXPECT_NE(ReadFile(path).find("\"version\": 1"), std::string::npos);
+  // No temporary file is left behind.
+  int files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir.path() + "/new/folder")) files += e.path().filename() != "login.json.lock";
+  EXPECT_EQ(files, 1);
+  ASSERT_TRUE((*store)->Remove());
+  EXPECT_FALSE(*(*store)->Load());
+}
+
+TEST(SettingsStoreTest, AFileOthersCanReadIsRepairedLoudly) {
+  TempDir dir;
+  const std::string path = dir.path() + "/login.json";
+  auto store = OpenSettingsStore(path);
+  ASSERT_TRUE((*store)->Save(Sample()));
+  ::chmod(path.c_str(), 0644);
+  auto loaded = (*store)->Load();
+  ASSERT_TRUE(loaded && *loaded);
+  EXPECT_EQ(Mode(path), 0600u);
+  std::string warning = (*store)->TakeWarning();
+  EXPECT_NE(warning.find("was readable by other users"), std::string::npos);
+  EXPECT_EQ((*store)->TakeWarning(), "");
+}
+
+TEST(SettingsStoreTest, DamagedFilesGiveClearErrors) {
+  TempDir dir;
+  const std::string path = dir.path() + "/login.json";
+  testing::WriteFile(path, "{not json");
+  auto r = (*OpenSettingsStore(path))->Load();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("not a jirasql login"), std::string::npos);
+  testing::WriteFile(path, R"({"version": 99})");
+  r = (*OpenSettingsStore(path))->Load();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("format version 99"), std::string::npos);
+  EXPECT_FALSE(OpenSettingsStore(""));
+  EXPECT_FALSE(OpenSettingsStore("memory://"));
+  EXPECT_FALSE(OpenSettingsStore(dir.path() + "/"));
+}
+
+TEST(SettingsStoreTest, MemoryStoresShareByName) {
+  auto a = OpenSettingsStore("memory://shared-test");
+  auto b = OpenSettingsStore("memory://shared-test");
+  auto c = OpenSettingsStore("memory://other-test");
+  ASSERT_TRUE((*a)->Save(Sample()));
+  EXPECT_EQ((*(*b)->Load())->access_token, "at");
+  EXPECT_FALSE(*(*c)->Load());
+}
+
+TEST(SettingsStoreTest, TheLockExcludesOtherProcesses) {
+  TempDir dir;
+  const std::string path = dir.path() + "/login.json";
+  const std::string log = dir.path() + "/order";
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  pid_t child = ::fork();
+  if (child == 0) {
+    auto store = OpenSettingsStore(path);
+    auto held = (*store)->Acquire();
+    char c = 1;
+    (void)!::write(ready[1], &c, 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    FILE* f = std::fopen(log.c_str(), "a");
+    std::fputs("child-done\n", f);
+    std::fclose(f);
+    _exit(0);
+  }
+  char c = 0;
+  ASSERT_EQ(::read(ready[0], &c, 1), 1);  // the child holds the lock now
+  auto store = OpenSettingsStore(path);
+  {
+    auto held = (*store)->Acquire();  // blocks until the child lets go
+    ASSERT_TRUE(held);
+    FILE* f = std::fopen(log.c_str(), "a");
+    std::fputs("parent\n", f);
+    std::fclose(f);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  EXPECT_EQ(ReadFile(log), "child-done\nparent\n");
+}
+
+}  // namespace
+}  // namespace jirasql
