@@ -149,6 +149,12 @@ std::string Simulator::base_url() const { return "http://127.0.0.1:" + std::to_s
 std::string Simulator::site_url(int site) const { return base_url() + "/site/" + world_.sites[site].name; }
 
 jirasql::Result<void> Simulator::Start() {
+  // No SO_REUSEPORT (cpp-httplib's default): a second jirasim on the same
+  // port must fail to start, not share it.
+  server_.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   server_.set_keep_alive_max_count(100000);
   server_.set_payload_max_length(64 * 1024 * 1024);
   port_ = options_.port ? (server_.bind_to_port("127.0.0.1", options_.port) ? options_.port : -1)

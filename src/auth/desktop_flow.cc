@@ -93,6 +93,13 @@ Result<CallbackResult> WaitForCallback(const ListenerOptions& o) {
   };
 
   httplib::Server server;
+  // cpp-httplib sets SO_REUSEPORT by default, which would let another
+  // listener share the port and take the browser's redirect. Address reuse
+  // only: if the port is taken, binding fails and we say so.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   server.set_payload_max_length(16 * 1024);
   server.set_read_timeout(10, 0);
   const std::string port = std::to_string(addr->port);

@@ -1,0 +1,281 @@
+// jirasql's OAuth flows against jirasim: desktop (with a stand-in browser),
+// headless, implicit, several sites, refresh and rotation, expiry, scopes.
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
+
+#include "approve.h"
+#include "auth/authorization.h"
+#include "auth/desktop_flow.h"
+#include "http/curl_transport.h"
+#include "jira/connection.h"
+#include "server.h"
+#include "testing/fakes.h"
+#include "testing/temp_dir.h"
+
+namespace jirasql {
+namespace {
+
+using nlohmann::json;
+
+// A port nothing listens on (bound, read, closed).
+int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+class OAuthFlowsTest : public ::testing::Test {
+ protected:
+  void StartSim(int64_t ttl = 3600, bool implicit = false, int sites = 2) {
+    port_ = FreePort();
+    callback_ = "http://localhost:" + std::to_string(port_) + "/cb";
+    jirasim::SimOptions o;
+    o.data.issues = 60;
+    o.data.sites = sites;
+    o.access_token_ttl_s = ttl;
+    o.allow_implicit = implicit;
+    o.callbacks = {callback_};
+    sim_ = std::make_unique<jirasim::Simulator>(o);
+    ASSERT_TRUE(sim_->Start());
+    info_ = sim_->Describe();
+    setenv("JIRASIM", JIRASIM_PATH, 1);
+    setenv("SIM_USER", info_["users"][0]["email"].get<std::string>().c_str(), 1);
+    setenv("SIM_PASSWORD", info_["users"][0]["password"].get<std::string>().c_str(), 1);
+    setenv("SIM_SITE", info_["sites"][0]["name"].get<std::string>().c_str(), 1);
+    unsetenv("SIM_DENY");
+    unsetenv("SIM_WRONG_STATE_FIRST");
+  }
+  std::string Base() const { return info_["baseUrl"]; }
+  std::string Props() const {
+    return "AuthScheme=OAuth;OAuthClientId=" + info_["app"]["clientId"].get<std::string>() +
+           ";OAuthClientSecret=" + info_["app"]["clientSecret"].get<std::string>() + ";CallbackURL=" + callback_ +
+           ";OAuthAuthorizationURL=" + Base() + "/authorize;OAuthAccessTokenURL=" + Base() +
+           "/oauth/token;OAuthRefreshTokenURL=" + Base() + "/oauth/token;OAuthAccessibleResourcesURL=" + Base() +
+           "/oauth/token/accessible-resources;OAuthApiGatewayURL=" + Base() + "/ex/jira;OAuthSettingsLocation=" +
+           dir_.path() + "/login.json;BrowserCommand=" + BROWSER_SCRIPT + ";OAuthListenerTimeout=30";
+  }
+  // The test's properties, then `extra` over them (as --connect over a profile).
+  ConnectionProperties P(const std::string& extra) const {
+    ConnectionProperties p;
+    auto r = p.Apply(Props(), PropSource::kProfile);
+    EXPECT_TRUE(r) << (r ? "" : r.error().message);
+    r = p.Apply(extra, PropSource::kConnectString);
+    EXPECT_TRUE(r) << (r ? "" : r.error().message);
+    return p;
+  }
+  Result<std::unique_ptr<Connection>> Open(const std::string& extra, Clock* clock = nullptr) {
+    ConnectOptions o;
+    o.clock = clock;
+    return Connection::Open(P(extra), nullptr, o);
+  }
+  json Counters() {
+    auto t = CurlTransport::Create({}, nullptr);
+    auto r = (*t)->Send({"GET", Base() + "/__jirasim/counters", {}, "", std::nullopt});
+    return json::parse(r->body);
+  }
+  void AdvanceSim(int64_t seconds) { sim_->AdvanceClock(seconds * 1000); }
+  std::string MyAccount(Connection& c) {
+    auto r = c.Send({"GET", "/myself", {}, "", std::nullopt});
+    if (!r) return "error: " + r.error().message;
+    if (r->status != 200) return "HTTP " + std::to_string(r->status) + ": " + r->body;
+    return json::parse(r->body)["accountId"];
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<jirasim::Simulator> sim_;
+  json info_;
+  int port_ = 0;
+  std::string callback_;
+};
+
+TEST_F(OAuthFlowsTest, DesktopFlowThenTheSavedLoginIsReused) {
+  StartSim();
+  auto c = Open("InitiateOAuth=GETANDREFRESH");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(MyAccount(**c), info_["users"][0]["accountId"]);
+  EXPECT_EQ((*c)->endpoint().base_url, info_["sites"][0]["gatewayUrl"]);
+  struct stat st {};
+  ASSERT_EQ(::stat((dir_.path() + "/login.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // A second connection uses the saved login: no browser (a failing one here).
+  auto again = Connection::Open(P("InitiateOAuth=GETANDREFRESH;BrowserCommand=false"), nullptr, {});
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(MyAccount(**again), info_["users"][0]["accountId"]);
+  EXPECT_EQ(Counters()["oauth"]["codes_exchanged"], 1);
+}
+
+TEST_F(OAuthFlowsTest, DeclinedConsentIsAClearError) {
+  StartSim();
+  setenv("SIM_DENY", "1", 1);
+  auto c = Open("InitiateOAuth=GETANDREFRESH");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("authorization was declined"), std::string::npos) << c.error().message;
+}
+
+TEST_F(OAuthFlowsTest, AForgedCallbackWithTheWrongStateIsIgnored) {
+  StartSim();
+  setenv("SIM_WRONG_STATE_FIRST", "1", 1);
+  auto c = Open("InitiateOAuth=GETANDREFRESH");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(MyAccount(**c), info_["users"][0]["accountId"]);
+}
+
+TEST_F(OAuthFlowsTest, NoAnswerFromTheBrowserTimesOut) {
+  StartSim();
+  auto c = Open("InitiateOAuth=GETANDREFRESH;BrowserCommand=true;OAuthListenerTimeout=1");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, ErrorCode::kTimeout);
+  EXPECT_NE(c.error().message.find("OAuthListenerTimeout"), std::string::npos);
+}
+
+TEST_F(OAuthFlowsTest, ACallbackPortInUseIsAClearError) {
+  StartSim();
+  // Something else listens on the callback port (without SO_REUSEPORT).
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int yes = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port_));
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(fd, 4), 0);
+  auto c = Open("InitiateOAuth=GETANDREFRESH");
+  ::close(fd);
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("cannot listen on 127.0.0.1:" + std::to_string(port_)), std::string::npos)
+      << c.error().message;
+}
+
+TEST_F(OAuthFlowsTest, ANonLoopbackCallbackIsRefused) {
+  StartSim();
+  auto c = Open("InitiateOAuth=GETANDREFRESH;CallbackURL=http://jira-client.example.com:8080/cb");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("only listens on this machine's loopback"), std::string::npos);
+}
+
+TEST_F(OAuthFlowsTest, RefreshNeverOpensABrowser) {
+  StartSim();
+  auto c = Open("InitiateOAuth=REFRESH");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("jirasql auth login"), std::string::npos);
+}
+
+TEST_F(OAuthFlowsTest, HeadlessVerifierIsExchangedOnce) {
+  StartSim();
+  // On the headless box: make the URL (the PKCE verifier is kept in the store).
+  auto http = std::shared_ptr<HttpTransport>(std::move(*CurlTransport::Create({}, nullptr)));
+  auto tokens = MakeTokenManager(P("InitiateOAuth=REFRESH"), http, nullptr, SystemClock());
+  ASSERT_TRUE(tokens);
+  auto req = BuildAuthorizationUrl((*tokens)->config());
+  ASSERT_TRUE(req);
+  SavedLogin pending;
+  pending.client_id = (*tokens)->config().client_id;
+  pending.pending_verifier = req->code_verifier;
+  ASSERT_TRUE((*tokens)->Save(pending));
+  // Anywhere else: the user consents; the code comes back by hand.
+  auto redirect = jirasim::Approve(req->url, info_["users"][0]["email"], info_["users"][0]["password"], "", false);
+  ASSERT_TRUE(redirect);
+  const std::string code = UrlParams(*redirect)["code"];
+  auto c = Open("InitiateOAuth=REFRESH;OAuthVerifier=" + code);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(MyAccount(**c), info_["users"][0]["accountId"]);
+  // Connecting again with the same verifier does not send the used code again.
+  auto again = Open("InitiateOAuth=REFRESH;OAuthVerifier=" + code);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(Counters()["oauth"]["codes_exchanged"], 1);
+  EXPECT_EQ(Counters()["oauth"]["token_errors"], 0);
+}
+
+TEST_F(OAuthFlowsTest, ImplicitGrant) {
+  StartSim(3600, /*implicit=*/true);
+  auto c = Open("InitiateOAuth=GETANDREFRESH;GrantType=IMPLICIT");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(MyAccount(**c), info_["users"][0]["accountId"]);
+  EXPECT_EQ(Counters()["oauth"]["codes_exchanged"], 0);
+}
+
+TEST_F(OAuthFlowsTest, SeveralSitesNeedUrlOrCloudId) {
+  StartSim();
+  // Grant both sites (two consents), then connect without saying which.
+  ASSERT_TRUE(Open("InitiateOAuth=GETANDREFRESH"));
+  setenv("SIM_SITE", info_["sites"][1]["name"].get<std::string>().c_str(), 1);
+  std::remove((dir_.path() + "/login.json").c_str());
+  auto c = Open("InitiateOAuth=GETANDREFRESH");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("several Jira sites"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find(info_["sites"][1]["cloudId"].get<std::string>()), std::string::npos);
+  auto chosen = Open("InitiateOAuth=GETANDREFRESH;Url=" + info_["sites"][1]["url"].get<std::string>());
+  ASSERT_TRUE(chosen) << chosen.error().message;
+  EXPECT_EQ((*chosen)->endpoint().base_url, info_["sites"][1]["gatewayUrl"]);
+}
+
+TEST_F(OAuthFlowsTest, RefreshesBeforeExpiryAndAfterA401) {
+  StartSim(/*ttl=*/60);
+  testing::FakeClock clock(std::chrono::system_clock::now());
+  auto c = Open("InitiateOAuth=GETANDREFRESH", &clock);
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_EQ(MyAccount(**c), info_["users"][0]["accountId"]);
+  // Ahead of expiry by our clock: a refresh before the call.
+  clock.Advance(std::chrono::seconds(50));
+  ASSERT_EQ(MyAccount(**c), info_["users"][0]["accountId"]);
+  EXPECT_EQ(Counters()["oauth"]["refreshes"], 1);
+  // The server's clock runs ahead: the token is refused, refreshed, retried.
+  AdvanceSim(120);
+  ASSERT_EQ(MyAccount(**c), info_["users"][0]["accountId"]);
+  auto counters = Counters();
+  EXPECT_EQ(counters["oauth"]["refreshes"], 2);
+  EXPECT_EQ(counters["oauth"]["reuse_detections"], 0);
+  EXPECT_EQ(counters["oauth"]["reuse_within_leeway"], 0);
+}
+
+TEST_F(OAuthFlowsTest, NinetyDaysUnusedGivesTheLogInAgainError) {
+  StartSim(/*ttl=*/60);
+  auto c = Open("InitiateOAuth=GETANDREFRESH");
+  ASSERT_TRUE(c) << c.error().message;
+  AdvanceSim(91 * 86400);
+  auto r = (*c)->Send({"GET", "/myself", {}, "", std::nullopt});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("Log in again with `jirasql auth login`"), std::string::npos) << r.error().message;
+}
+
+TEST_F(OAuthFlowsTest, AMissingScopeIsNamedNotTreatedAsExpiry) {
+  StartSim();
+  auto c = Open("InitiateOAuth=GETANDREFRESH;Scope=read:jira-work offline_access");
+  ASSERT_TRUE(c) << c.error().message;
+  auto r = (*c)->Send({"GET", "/myself", {}, "", std::nullopt});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("scopes do not allow this call"), std::string::npos) << r.error().message;
+  EXPECT_EQ(Counters()["oauth"]["refreshes"], 0);
+}
+
+TEST_F(OAuthFlowsTest, SuppliedAccessTokenWithInitiateOff) {
+  StartSim();
+  ASSERT_TRUE(Open("InitiateOAuth=GETANDREFRESH"));
+  auto saved = (*OpenSettingsStore(dir_.path() + "/login.json"))->Load();
+  ASSERT_TRUE(saved && *saved);
+  ConnectionProperties p;
+  ASSERT_TRUE(p.Apply("AuthScheme=OAuth;InitiateOAuth=OFF;OAuthAccessToken=" + (*saved)->access_token + ";CloudId=" +
+                          (*saved)->cloud_id + ";OAuthApiGatewayURL=" + Base() + "/ex/jira",
+                      PropSource::kConnectString));
+  auto c = Connection::Open(p, nullptr, {});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(MyAccount(**c), info_["users"][0]["accountId"]);
+}
+
+}  // namespace
+}  // namespace jirasql
