@@ -114,6 +114,24 @@ JIRASQL_CONNECT="AuthScheme=APIToken;Url=$site;User=$email;APIToken=$token;Logfi
   check 0 '^Connected' status-logged -- auth status
 if grep -q '< 200 GET' "$log" && ! grep -qF "$token" "$log"; then pass=$((pass + 1)); else
   fail=$((fail + 1)); echo "FAIL: wire log missing or holds the API token"; fi
+# OAuth through the CLI: auth url + exchange (headless), status, refresh, logout
+base=$(val 'd["baseUrl"]')
+oauth="AuthScheme=OAuth;OAuthClientId=$(val 'd["app"]["clientId"]');OAuthClientSecret=$(val 'd["app"]["clientSecret"]');OAuthAuthorizationURL=$base/authorize;OAuthAccessTokenURL=$base/oauth/token;OAuthRefreshTokenURL=$base/oauth/token;OAuthAccessibleResourcesURL=$base/oauth/token/accessible-resources;OAuthApiGatewayURL=$base/ex/jira;OAuthSettingsLocation=$work/login.json"
+JIRASQL_CONNECT="$oauth" check 1 'no saved login' status-before-login -- auth status
+url_json=$(JIRASQL_CONNECT="$oauth" "$bin" auth url --json)
+auth_url=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["URL"])' "$url_json")
+redirect=$("$sim" approve "$auth_url" --user "$email" --password "$(val 'd["users"][0]["password"]')")
+JIRASQL_CONNECT="$oauth" check 0 'OAuth login saved in' exchange -- auth exchange --code "$redirect"
+JIRASQL_CONNECT="$oauth" check 0 "^Connected to $base/ex/jira/" status-oauth -- auth status
+JIRASQL_CONNECT="$oauth" check 0 'lapses if unused for 90 days' status-oauth-ages -- auth status
+JIRASQL_CONNECT="$oauth" check 1 'Invalid authorization code' exchange-twice -- auth exchange --code "$redirect"
+JIRASQL_CONNECT="$oauth" check 0 'access token:  expires in' refresh -- auth refresh
+if [[ $(stat -c %a "$work/login.json") == 600 ]]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: login.json mode"; fi
+if ! grep -q "$(val 'd["app"]["clientSecret"]')" "$work/login.json"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: client secret saved"; fi
+JIRASQL_CONNECT="$oauth" check 0 'offers no endpoint to revoke' logout -- auth logout
+JIRASQL_CONNECT="$oauth" check 1 'no saved login' status-after-logout -- auth status
+JIRASQL_CONNECT="$oauth;CallbackURL=http://example.com:8080/cb" check 2 'loopback' login-remote-callback -- auth login
+
 # jirasim stops cleanly on SIGTERM
 kill -TERM $sim_pid
 wait $sim_pid
