@@ -18,6 +18,7 @@
 #include "jira/connection.h"
 #include "server.h"
 #include "testing/fakes.h"
+#include "testing/loopback_server.h"
 #include "testing/temp_dir.h"
 
 namespace jirasql {
@@ -25,23 +26,10 @@ namespace {
 
 using nlohmann::json;
 
-// A port nothing listens on (bound, read, closed).
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 class OAuthFlowsTest : public ::testing::Test {
  protected:
   void StartSim(int64_t ttl = 3600, bool implicit = false, int sites = 2) {
-    port_ = FreePort();
+    port_ = testing::UnusedLoopbackPort();
     callback_ = "http://localhost:" + std::to_string(port_) + "/cb";
     jirasim::SimOptions o;
     o.data.issues = 60;

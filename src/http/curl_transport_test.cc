@@ -154,21 +154,8 @@ TEST(CurlTransportTest, TimeoutIsATimeoutError) {
   EXPECT_EQ(r.error().message.find("should-not-appear"), std::string::npos) << "query leaked into the error";
 }
 
-int FreePortThenClosed() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
-
 TEST(CurlTransportTest, RefusedConnectionIsConnectFailed) {
-  auto r = MakeTransport()->Send(Get("http://127.0.0.1:" + std::to_string(FreePortThenClosed()) + "/x"));
+  auto r = MakeTransport()->Send(Get("http://127.0.0.1:" + std::to_string(testing::UnusedLoopbackPort()) + "/x"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kConnectFailed);
   EXPECT_NE(r.error().message.find("cannot connect"), std::string::npos) << r.error().message;

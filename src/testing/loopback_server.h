@@ -31,6 +31,9 @@ class LoopbackServer {
   std::thread thread_;
 };
 
+/// A loopback port that nothing listens on right now (bound, read, closed).
+int UnusedLoopbackPort();
+
 /// A throw-away self-signed certificate for 127.0.0.1, made with the openssl
 /// command into `dir`. Returns false if openssl is missing.
 bool MakeSelfSignedCert(const std::string& dir, std::string* cert, std::string* key);
