@@ -7,7 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdio>
 #include <cstdlib>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -263,6 +266,63 @@ TEST_F(OAuthFlowsTest, SuppliedAccessTokenWithInitiateOff) {
   auto c = Connection::Open(p, nullptr, {});
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(MyAccount(**c), info_["users"][0]["accountId"]);
+}
+
+// 4 processes x 8 threads share one saved login whose access token lives 5
+// seconds: every call succeeds, jirasim sees no refresh-token reuse, there
+// is about one refresh per token lifetime (not one per process), and a
+// reader finds the settings file whole at every moment.
+TEST_F(OAuthFlowsTest, FourProcessesEightThreadsOneLogin) {
+  StartSim(/*ttl=*/5);
+  ASSERT_TRUE(Open("InitiateOAuth=GETANDREFRESH"));
+  const std::string path = dir_.path() + "/login.json";
+  const std::string connect = Props() + ";InitiateOAuth=REFRESH";
+  setenv("JIRASQL_CONNECT", connect.c_str(), 1);
+
+  std::atomic<bool> done{false};
+  std::atomic<long> reads{0}, torn{0};
+  std::thread reader([&] {
+    while (!done) {
+      std::string text = testing::ReadFile(path);
+      ++reads;
+      if (text.empty() || !SavedLogin::FromJson(text, path)) ++torn;
+    }
+  });
+  const int kSeconds = 12;
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<FILE*> workers;
+  for (int p = 0; p < 4; ++p) {
+    workers.push_back(::popen((std::string(SOAK_WORKER) + " 8 " + std::to_string(kSeconds)).c_str(), "r"));
+    ASSERT_NE(workers.back(), nullptr);
+  }
+  long calls = 0;
+  for (FILE* f : workers) {
+    long c = 0, failed = -1;
+    EXPECT_EQ(std::fscanf(f, "%ld %ld", &c, &failed), 2);
+    EXPECT_EQ(::pclose(f), 0) << "a worker had failed calls";
+    EXPECT_EQ(failed, 0);
+    calls += c;
+  }
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  done = true;
+  reader.join();
+  unsetenv("JIRASQL_CONNECT");
+
+  auto oauth = Counters()["oauth"];
+  EXPECT_GT(calls, 100);
+  EXPECT_EQ(torn.load(), 0) << "of " << reads.load() << " reads";
+  EXPECT_GT(reads.load(), 10);
+  EXPECT_EQ(oauth["reuse_detections"], 0);
+  EXPECT_EQ(oauth["reuse_within_leeway"], 0);
+  EXPECT_EQ(oauth["token_errors"], 0);
+  // A token is refreshed after 3.75 of its 5 seconds: at most one refresh
+  // per 3.75 s of the run, and at least one.
+  const int64_t refreshes = oauth["refreshes"];
+  std::printf("soak: %ld calls in %.1f s by 4x8 threads, %lld refreshes, %ld whole reads of the settings file\n",
+              calls, elapsed, static_cast<long long>(refreshes), reads.load());
+  EXPECT_GE(refreshes, 1);
+  EXPECT_LE(refreshes, static_cast<int64_t>(elapsed / 3.75) + 2) << "elapsed " << elapsed << " s";
 }
 
 }  // namespace
