@@ -132,6 +132,26 @@ JIRASQL_CONNECT="$oauth" check 0 'offers no endpoint to revoke' logout -- auth l
 JIRASQL_CONNECT="$oauth" check 1 'no saved login' status-after-logout -- auth status
 JIRASQL_CONNECT="$oauth;CallbackURL=http://example.com:8080/cb" check 2 'loopback' login-remote-callback -- auth login
 
+# the OAuth procedures (the web flow a host application runs)
+JIRASQL_CONNECT="$oauth" check 0 '^URL +http://127\.0\.0\.1:[0-9]+/authorize\?audience=api\.atlassian\.com' exec-url -- \
+  exec GetOAuthAuthorizationURL CallbackUrl=http://localhost:33333 State=st-42
+web=$(JIRASQL_CONNECT="$oauth" "$bin" exec GetOAuthAuthorizationURL --format json State=st-web)
+web_url=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["URL"])' "$web")
+web_verifier=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["CodeVerifier"])' "$web")
+web_state=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["State"])' "$web")
+[[ $web_state == st-web ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: State input not used"; }
+web_code=$(python3 -c 'import sys,urllib.parse as u; print(u.parse_qs(u.urlparse(sys.argv[1]).query)["code"][0])' \
+  "$("$sim" approve "$web_url" --user "$email" --password "$(val 'd["users"][0]["password"]')")")
+tokens=$(JIRASQL_CONNECT="$oauth" "$bin" exec GetOAuthAccessToken --format json AuthMode=WEB Verifier="$web_code" CodeVerifier="$web_verifier")
+cloud=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["CloudId"])' "$tokens" 2>/dev/null)
+[[ $cloud == "$(val 'd["sites"][0]["cloudId"]')" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: GetOAuthAccessToken WEB: $tokens"; }
+rt=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["OAuthRefreshToken"])' "$tokens" 2>/dev/null)
+JIRASQL_CONNECT="$oauth" check 0 '^OAuthRefreshToken +rt-' exec-refresh -- exec RefreshOAuthAccessToken OAuthRefreshToken="$rt"
+JIRASQL_CONNECT="$oauth" check 1 'invalid_grant' exec-refresh-reused-late -- exec RefreshOAuthAccessToken OAuthRefreshToken=not-a-token
+JIRASQL_CONNECT="$oauth" check 2 "did you mean 'GetOAuthAccessToken'" exec-unknown -- exec GetOAuthAccesToken
+JIRASQL_CONNECT="$oauth" check 2 "has no input 'Scopes'; did you mean 'Scope'" exec-bad-input -- exec GetOAuthAuthorizationURL Scopes=x
+JIRASQL_CONNECT="$oauth" check 2 'needs OAuthRefreshToken' exec-missing-input -- exec RefreshOAuthAccessToken
+
 # jirasim stops cleanly on SIGTERM
 kill -TERM $sim_pid
 wait $sim_pid

@@ -18,6 +18,7 @@
 #include "http/response_error.h"
 #include "auth/desktop_flow.h"
 #include "auth/login.h"
+#include "auth/procedures.h"
 #include "jira/connection.h"
 #include "jira/endpoint.h"
 
@@ -314,6 +315,36 @@ int RunAuthLogout(const GlobalOptions& g) {
   return kExitOk;
 }
 
+int RunExec(const GlobalOptions& g, const std::string& proc, const std::vector<std::string>& args,
+            const std::string& format) {
+  auto o = Prepare(g, true);
+  if (!o) return Report(o.error());
+  std::map<std::string, std::string> inputs;
+  for (const auto& a : args) {
+    auto eq = a.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Report(Error{ErrorCode::kInvalidArgument,
+                          "procedure inputs are written Name=Value; got '" + a + "'"});
+    }
+    inputs[a.substr(0, eq)] = a.substr(eq + 1);
+  }
+  auto http = MakeHttpTransport(o->props, o->logger);
+  if (!http) return Report(http.error());
+  ProcedureContext ctx{*http, o->logger, Notify};
+  auto row = RunProcedure(proc, inputs, o->props, ctx);
+  if (!row) return Report(row.error());
+  if (format == "json") {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [k, v] : *row) j[k] = v;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::size_t width = 0;
+    for (const auto& [k, v] : *row) width = std::max(width, k.size());
+    for (const auto& [k, v] : *row) std::cout << k << std::string(width - k.size() + 2, ' ') << v << "\n";
+  }
+  return kExitOk;
+}
+
 int NotYet(const std::string& what) {
   std::cerr << "jirasql: " << what << " is not available in this build yet\n";
   return kExitError;
@@ -374,6 +405,8 @@ int RunCli(int argc, char** argv) {
   auto* exec = app.add_subcommand("exec", "Run a procedure, e.g. GetOAuthAuthorizationURL");
   exec->add_option("procedure", proc, "Procedure name")->required();
   exec->add_option("args", proc_args, "Name=Value inputs");
+  std::string exec_format = "table";
+  exec->add_option("--format", exec_format, "table or json")->check(CLI::IsMember({"table", "json"}));
 
   try {
     app.parse(argc, argv);
@@ -414,7 +447,7 @@ int RunCli(int argc, char** argv) {
   if (*auth_logout) return RunAuthLogout(g);
   if (*query) return NotYet("query");
   if (*explain) return NotYet("explain");
-  if (*exec) return NotYet("exec " + proc);
+  if (*exec) return RunExec(g, proc, proc_args, exec_format);
   return kExitUsage;
 }
 
