@@ -109,6 +109,40 @@ TEST_F(OAuthFlowsTest, DesktopFlowThenTheSavedLoginIsReused) {
   EXPECT_EQ(Counters()["oauth"]["codes_exchanged"], 1);
 }
 
+// The same flows in a real browser: headless Chromium on jirasim's pages.
+std::string ChromiumCommand() { return std::string("node ") + CHROMIUM_SCRIPT; }
+
+TEST_F(OAuthFlowsTest, DesktopFlowInHeadlessChromium) {
+  StartSim();
+  auto c = Open("InitiateOAuth=GETANDREFRESH;BrowserCommand=" + ChromiumCommand());
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(MyAccount(**c), info_["users"][0]["accountId"]);
+}
+
+TEST_F(OAuthFlowsTest, DenyInHeadlessChromium) {
+  StartSim();
+  setenv("SIM_DENY", "1", 1);
+  auto c = Open("InitiateOAuth=GETANDREFRESH;BrowserCommand=" + ChromiumCommand());
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("authorization was declined"), std::string::npos) << c.error().message;
+}
+
+TEST_F(OAuthFlowsTest, ImplicitGrantInHeadlessChromium) {
+  // The callback page's script hands the fragment to the listener.
+  StartSim(3600, /*implicit=*/true);
+  auto c = Open("InitiateOAuth=GETANDREFRESH;GrantType=IMPLICIT;BrowserCommand=" + ChromiumCommand());
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(MyAccount(**c), info_["users"][0]["accountId"]);
+}
+
+TEST_F(OAuthFlowsTest, SecondSiteChosenInHeadlessChromium) {
+  StartSim();
+  setenv("SIM_SITE", info_["sites"][1]["name"].get<std::string>().c_str(), 1);
+  auto c = Open("InitiateOAuth=GETANDREFRESH;BrowserCommand=" + ChromiumCommand());
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ((*c)->endpoint().base_url, info_["sites"][1]["gatewayUrl"]);
+}
+
 TEST_F(OAuthFlowsTest, DeclinedConsentIsAClearError) {
   StartSim();
   setenv("SIM_DENY", "1", 1);
