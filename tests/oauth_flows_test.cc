@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,12 +20,16 @@
 #include "approve.h"
 #include "auth/authorization.h"
 #include "auth/desktop_flow.h"
+#include "auth/procedures.h"
+#include "auth/token_endpoint.h"
 #include "http/curl_transport.h"
 #include "jira/connection.h"
 #include "server.h"
 #include "testing/fakes.h"
 #include "testing/loopback_server.h"
 #include "testing/temp_dir.h"
+
+extern char** environ;
 
 namespace jirasql {
 namespace {
@@ -357,6 +364,129 @@ TEST_F(OAuthFlowsTest, FourProcessesEightThreadsOneLogin) {
               calls, elapsed, static_cast<long long>(refreshes), reads.load());
   EXPECT_GE(refreshes, 1);
   EXPECT_LE(refreshes, static_cast<int64_t>(elapsed / 3.75) + 2) << "elapsed " << elapsed << " s";
+}
+
+// ---- an independent OAuth server: npm oidc-provider ------------------------
+
+class IndependentServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = testing::UnusedLoopbackPort();
+    callback_ = "http://localhost:" + std::to_string(port_) + "/cb";
+    int out[2];
+    ASSERT_EQ(::pipe(out), 0);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_addclose(&fa, out[0]);
+    std::string script = std::string(INDEPENDENT_DIR) + "/oauth-server.mjs";
+    std::vector<char*> argv = {const_cast<char*>("node"), script.data(), callback_.data(),
+                               const_cast<char*>("30"), nullptr};
+    ASSERT_EQ(posix_spawnp(&pid_, "node", &fa, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(out[1]);
+    std::string line;
+    char c;
+    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    ::close(out[0]);
+    info_ = json::parse(line, nullptr, false);
+    ASSERT_FALSE(info_.is_discarded()) << "oidc-provider did not start: " << line;
+    setenv("SIM_USER", "alice", 1);
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+    }
+  }
+  ConnectionProperties P(int client, const std::string& extra) {
+    const std::string base = info_["baseUrl"];
+    ConnectionProperties p;
+    EXPECT_TRUE(p.Apply("AuthScheme=OAuth;InitiateOAuth=GETANDREFRESH;OAuthClientId=" +
+                            info_["clients"][client]["client_id"].get<std::string>() + ";OAuthClientSecret=" +
+                            info_["clients"][client]["client_secret"].get<std::string>() + ";CallbackURL=" +
+                            callback_ + ";OAuthAuthorizationURL=" + base + "/authorize;OAuthAccessTokenURL=" + base +
+                            "/oauth/token;OAuthRefreshTokenURL=" + base + "/oauth/token;OAuthAccessibleResourcesURL=" +
+                            base + "/oauth/token/accessible-resources;OAuthApiGatewayURL=" + base +
+                            "/ex/jira;OAuthSettingsLocation=" + dir_.path() + "/login.json;OAuthListenerTimeout=60;"
+                            "BrowserCommand=node " + INDEPENDENT_DIR + "/oidc-browser.mjs",
+                        PropSource::kProfile));
+    EXPECT_TRUE(p.Apply(extra, PropSource::kConnectString));
+    return p;
+  }
+  std::string Me(Connection& c) {
+    auto r = c.Send({"GET", "/myself", {}, "", std::nullopt});
+    if (!r) return "error: " + r.error().message;
+    return r->status == 200 ? json::parse(r->body)["accountId"].get<std::string>() : "HTTP " + std::to_string(r->status);
+  }
+
+  testing::TempDir dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string callback_;
+  json info_;
+};
+
+TEST_F(IndependentServerTest, DesktopFlowAndRotatingRefreshWithClientSecretPost) {
+  auto c = Connection::Open(P(0, ""), nullptr, {});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(Me(**c), "alice");
+  auto first = (*c)->tokens()->Current();
+  ASSERT_TRUE(first);
+  ASSERT_FALSE(first->refresh_token.empty());
+  auto second = (*c)->tokens()->ForceRefresh();
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_NE(second->refresh_token, first->refresh_token);  // rotated
+  auto third = (*c)->tokens()->ForceRefresh();
+  ASSERT_TRUE(third) << third.error().message;
+  EXPECT_EQ(Me(**c), "alice");
+  // The first refresh token was retired by the rotation.
+  auto http = std::shared_ptr<HttpTransport>(std::move(*CurlTransport::Create({}, nullptr)));
+  EXPECT_FALSE(RefreshTokens(*http, (*c)->tokens()->config(), first->refresh_token));
+}
+
+TEST_F(IndependentServerTest, ClientSecretBasic) {
+  auto c = Connection::Open(P(1, ""), nullptr, {});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(Me(**c), "alice");
+  auto refreshed = (*c)->tokens()->ForceRefresh();
+  ASSERT_TRUE(refreshed) << refreshed.error().message;
+}
+
+TEST_F(IndependentServerTest, WebFlowThroughTheProcedures) {
+  auto props = P(0, "");
+  auto http = std::shared_ptr<HttpTransport>(std::move(*CurlTransport::Create({}, nullptr)));
+  ProcedureContext ctx{http, nullptr, [](const std::string&) {}};
+  auto url = RunProcedure("GetOAuthAuthorizationURL", {}, props, ctx);
+  ASSERT_TRUE(url) << url.error().message;
+  auto get = [](const ProcedureRow& row, const std::string& k) {
+    for (const auto& [name, v] : row) {
+      if (name == k) return v;
+    }
+    return std::string();
+  };
+  // The host application's callback: here, jirasql's own listener.
+  ListenerOptions lo;
+  lo.callback_url = callback_;
+  lo.expected_state = get(*url, "State");
+  lo.timeout = std::chrono::seconds(60);
+  lo.on_listening = [&] {
+    std::string tried;
+    OpenBrowser(std::string("node ") + INDEPENDENT_DIR + "/oidc-browser.mjs", get(*url, "URL"), &tried);
+  };
+  auto cb = WaitForCallback(lo);
+  ASSERT_TRUE(cb) << cb.error().message;
+  auto tokens = RunProcedure("GetOAuthAccessToken",
+                             {{"AuthMode", "WEB"}, {"Verifier", cb->params["code"]},
+                              {"CodeVerifier", get(*url, "CodeVerifier")}},
+                             props, ctx);
+  ASSERT_TRUE(tokens) << tokens.error().message;
+  EXPECT_EQ(get(*tokens, "CloudId"), info_["cloudId"]);
+  auto refreshed = RunProcedure("RefreshOAuthAccessToken", {{"OAuthRefreshToken", get(*tokens, "OAuthRefreshToken")}},
+                                props, ctx);
+  ASSERT_TRUE(refreshed) << refreshed.error().message;
+  EXPECT_NE(get(*refreshed, "OAuthRefreshToken"), get(*tokens, "OAuthRefreshToken"));
 }
 
 }  // namespace

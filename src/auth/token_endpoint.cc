@@ -1,7 +1,10 @@
 #include "auth/token_endpoint.h"
 
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
+#include "common/base64.h"
 #include "common/strings.h"
 #include "http/response_error.h"
 
@@ -9,22 +12,33 @@ namespace jirasql {
 
 namespace {
 
-std::string Form(std::initializer_list<std::pair<const char*, std::string>> fields) {
-  std::string out;
-  for (const auto& [k, v] : fields) {
-    if (v.empty()) continue;
-    if (!out.empty()) out += '&';
-    out += std::string(k) + "=" + UrlEncode(v);
-  }
-  return out;
-}
-
-Result<TokenSet> Post(HttpTransport& http, const std::string& url, const std::string& body, bool idempotent,
+// Sends a token request with the client secret in the body
+// (client_secret_post, what Atlassian documents). A server that answers
+// invalid_client may want HTTP Basic instead (client_secret_basic, RFC 6749
+// §2.3.1): the request is sent once more that way.
+Result<TokenSet> Post(HttpTransport& http, const OAuthConfig& c, const std::string& url,
+                      std::vector<std::pair<const char*, std::string>> fields, bool idempotent,
                       const std::string& what) {
-  HttpRequest req{"POST", url,
-                  {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}},
-                  body, idempotent};
-  auto resp = http.Send(req);
+  auto form = [](const std::vector<std::pair<const char*, std::string>>& f) {
+    std::string out;
+    for (const auto& [k, v] : f) {
+      if (v.empty()) continue;
+      if (!out.empty()) out += '&';
+      out += std::string(k) + "=" + UrlEncode(v);
+    }
+    return out;
+  };
+  Headers headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
+  auto with_secret = fields;
+  with_secret.emplace_back("client_id", c.client_id);
+  with_secret.emplace_back("client_secret", c.client_secret);
+  auto resp = http.Send(HttpRequest{"POST", url, headers, form(with_secret), idempotent});
+  if (resp && resp->status == 401 && resp->body.find("invalid_client") != std::string::npos) {
+    Headers basic = headers;
+    basic.emplace_back("Authorization",
+                       "Basic " + Base64Encode(UrlEncode(c.client_id) + ":" + UrlEncode(c.client_secret)));
+    resp = http.Send(HttpRequest{"POST", url, basic, form(fields), idempotent});
+  }
   if (!resp) return Fail(resp.error().WithContext(what));
   if (!resp->ok()) return Fail(TokenEndpointError(*resp, what));
   return ParseTokenResponse(resp->body, what + " (" + UrlForMessage(url) + ")");
@@ -89,19 +103,18 @@ Result<TokenSet> ExchangeCode(HttpTransport& http, const OAuthConfig& c, const s
   if (c.client_secret.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "exchanging the authorization code needs OAuthClientSecret");
   }
-  const std::string body = Form({{"grant_type", "authorization_code"}, {"client_id", c.client_id},
-                                 {"client_secret", c.client_secret}, {"code", code},
-                                 {"redirect_uri", redirect_uri}, {"code_verifier", code_verifier}});
-  return Post(http, c.access_token_url, body, /*idempotent=*/false, "exchanging the authorization code");
+  return Post(http, c, c.access_token_url,
+              {{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", redirect_uri},
+               {"code_verifier", code_verifier}},
+              /*idempotent=*/false, "exchanging the authorization code");
 }
 
 Result<TokenSet> RefreshTokens(HttpTransport& http, const OAuthConfig& c, const std::string& refresh_token) {
   if (c.client_secret.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "refreshing the access token needs OAuthClientSecret");
   }
-  const std::string body = Form({{"grant_type", "refresh_token"}, {"client_id", c.client_id},
-                                 {"client_secret", c.client_secret}, {"refresh_token", refresh_token}});
-  return Post(http, c.refresh_token_url, body, /*idempotent=*/true, "refreshing the access token");
+  return Post(http, c, c.refresh_token_url, {{"grant_type", "refresh_token"}, {"refresh_token", refresh_token}},
+              /*idempotent=*/true, "refreshing the access token");
 }
 
 }  // namespace jirasql

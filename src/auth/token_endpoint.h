@@ -2,8 +2,9 @@
 /// The token endpoint: authorization-code exchange and refresh.
 ///
 /// Requests are form-encoded (RFC 6749 §4.1.3) with the client secret in
-/// the body; Atlassian accepts this as well as JSON, and so does every
-/// standard OAuth server. A refresh may be retried on a timeout: if the
+/// the body (client_secret_post); Atlassian accepts this as well as JSON.
+/// A server that answers `invalid_client` gets the request once more with
+/// the secret in an HTTP Basic header (client_secret_basic). A refresh may be retried on a timeout: if the
 /// first attempt was processed, Atlassian still honours the old refresh
 /// token for 10 minutes. A code exchange is never retried blindly (codes are
 /// single use).

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "auth/desktop_flow.h"
+#include "common/base64.h"
 #include "testing/fakes.h"
 
 namespace jirasql {
@@ -60,6 +61,27 @@ TEST(TokenEndpointTest, RefreshUsesTheRefreshUrlAndMayBeRetried) {
   EXPECT_EQ(seen.url, "https://auth.example/oauth/refresh");
   EXPECT_EQ(seen.idempotent, true);  // Atlassian's 10-minute reuse leeway makes a retry safe
   EXPECT_EQ(UrlParams("?" + seen.body)["refresh_token"], "rt1");
+}
+
+TEST(TokenEndpointTest, FallsBackToHttpBasicWhenTheServerWantsIt) {
+  MockTransport http;
+  std::vector<HttpRequest> seen;
+  EXPECT_CALL(http, Send(_))
+      .WillOnce([&](const HttpRequest& r) {
+        seen.push_back(r);
+        return Response(401, R"({"error":"invalid_client","error_description":"client authentication failed"})");
+      })
+      .WillOnce([&](const HttpRequest& r) {
+        seen.push_back(r);
+        return Response(200, R"({"access_token":"at","expires_in":60})");
+      });
+  ASSERT_TRUE(RefreshTokens(http, Config(), "rt"));
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_NE(seen[0].body.find("client_secret="), std::string::npos);
+  EXPECT_EQ(seen[1].body.find("client_secret"), std::string::npos);  // one method per request
+  EXPECT_EQ(seen[1].body.find("client_id"), std::string::npos);
+  EXPECT_EQ(FindHeader(seen[1].headers, "Authorization"),
+            "Basic " + Base64Encode("cid:secret%20with%20spaces%26symbols"));
 }
 
 TEST(TokenEndpointTest, InvalidGrantSaysLogInAgain) {
