@@ -101,6 +101,9 @@ Result<CallbackResult> WaitForCallback(const ListenerOptions& o) {
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
   server.set_payload_max_length(16 * 1024);
+  // One request per connection: a browser's idle keep-alive connection
+  // would otherwise hold the listener open after the login is done.
+  server.set_keep_alive_max_count(1);
   server.set_read_timeout(10, 0);
   const std::string port = std::to_string(addr->port);
   auto host_ok = [&](const httplib::Request& req) {

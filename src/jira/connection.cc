@@ -20,6 +20,17 @@ std::string StripSlash(std::string s) {
   return s;
 }
 
+// Which classic scope a Jira REST call needs (Atlassian's scope table, in
+// short): writes need write:jira-work, users read:jira-user, other reads
+// (read-only POSTs included) read:jira-work.
+std::string ScopeFor(const HttpRequest& r) {
+  const std::string path = UrlForMessage(r.url);
+  const bool read_post = path.find("/search") != std::string::npos || path.find("/bulkfetch") != std::string::npos;
+  if (r.method != "GET" && !read_post) return "write:jira-work";
+  if (path.find("/myself") != std::string::npos || path.find("/user") != std::string::npos) return "read:jira-user";
+  return "read:jira-work";
+}
+
 }  // namespace
 
 Result<std::unique_ptr<TokenManager>> MakeTokenManager(const ConnectionProperties& props,
@@ -152,11 +163,12 @@ Result<HttpResponse> Connection::Send(HttpRequest request) {
     if (!resp || resp->status != 401 || !tokens_ || attempt == 1) return resp;
     // The gateway names a scope problem; a new token would not change it.
     if (ServerMessage(*resp).find("scope does not match") != std::string::npos) {
+      const std::string need = ScopeFor(request);
+      auto login = tokens_->Current();
       return Fail(ErrorCode::kPermissionDenied,
-                  request.method + " " + UrlForMessage(request.url) +
-                      ": the login's scopes do not allow this call (have: " + tokens_->Current()->scope +
-                      "). Add the missing scope (read:jira-work, read:jira-user or write:jira-work) to Scope and "
-                      "log in again");
+                  request.method + " " + UrlForMessage(request.url) + ": the login's scopes do not allow this call: it "
+                      "needs " + need + ", the login has \"" + (login ? login->scope : std::string("?")) +
+                      "\". Add " + need + " to Scope (and to your app's permissions) and log in again");
     }
     auto refreshed = tokens_->RefreshAfterRejection(bearer);
     if (!refreshed) return Fail(refreshed.error());
