@@ -6,14 +6,10 @@
 // Environment: SIM_USER, SIM_PASSWORD; optional SIM_SITE, SIM_DENY,
 // SIM_SCREENSHOT (a PNG path for the consent page).
 //   node chromium-browser.mjs URL
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const url = process.argv[2];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let status = 0;
 try {
   const page = await browser.newPage();

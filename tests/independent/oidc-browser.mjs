@@ -2,13 +2,9 @@
 // BrowserCommand for the independent-server tests: headless Chromium logs in
 // on oidc-provider's development login page and grants consent.
 //   node oidc-browser.mjs URL        (SIM_USER: the login name to use)
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../sim/chromium.mjs';
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let status = 0;
 try {
   const page = await browser.newPage();
