@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_writer.h"
+#include "jira/adf.h"
 
 namespace jirasim {
 
@@ -418,31 +419,9 @@ std::string CustomText(const World& world, const Site& site, int64_t index, int 
   return Sentence(r, 3 + static_cast<int>(r.Below(6)));
 }
 
-namespace {
-void CollectText(const nlohmann::json& node, std::string& out) {
-  if (!node.is_object()) return;
-  const std::string type = node.value("type", "");
-  if (type == "text") {
-    out += node.value("text", "");
-  } else if (type == "mention") {
-    if (node.contains("attrs")) out += node["attrs"].value("text", "");
-  } else if (type == "hardBreak") {
-    out += '\n';
-  }
-  if (node.contains("content") && node["content"].is_array()) {
-    for (const auto& child : node["content"]) CollectText(child, out);
-  }
-  if (type == "paragraph" || type == "codeBlock" || type == "heading") out += '\n';
-}
-}  // namespace
-
 std::string AdfToPlainText(const std::string& adf_json) {
-  auto j = nlohmann::json::parse(adf_json, nullptr, false);
-  if (j.is_discarded() || j.is_null()) return "";
-  std::string out;
-  CollectText(j, out);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
+  auto text = jirasql::AdfToText(adf_json);
+  return text ? *text : std::string();
 }
 
 namespace {

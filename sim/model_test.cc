@@ -88,7 +88,7 @@ TEST(ModelTest, AdfToPlainText) {
       {"type":"paragraph","content":[{"type":"text","text":"Hi "},{"type":"mention","attrs":{"text":"@Mia"}}]},
       {"type":"bulletList","content":[{"type":"listItem","content":[{"type":"paragraph","content":[{"type":"text","text":"one"}]}]}]},
       {"type":"codeBlock","content":[{"type":"text","text":"x = 1"}]}]})"),
-            "Hi @Mia\none\nx = 1");
+            "Hi @Mia\n- one\nx = 1");
   EXPECT_EQ(AdfToPlainText("null"), "");
   EXPECT_EQ(AdfToPlainText("not json"), "");
 }
