@@ -174,6 +174,27 @@ TEST_F(OAuthFlowsTest, NoAnswerFromTheBrowserTimesOut) {
   EXPECT_NE(c.error().message.find("OAuthListenerTimeout"), std::string::npos);
 }
 
+TEST_F(OAuthFlowsTest, WithoutABrowserTheUrlIsPrintedAndTheListenerWaits) {
+  StartSim();
+  std::thread elsewhere;  // the user opening the printed URL on another machine
+  ConnectOptions o;
+  o.notice = [&](const std::string& text) {
+    auto at = text.find("\n\n  http");
+    if (at == std::string::npos) return;
+    std::string url = text.substr(at + 4, text.find('\n', at + 4) - (at + 4));
+    elsewhere = std::thread([this, url] {
+      auto redirect = jirasim::Approve(url, info_["users"][0]["email"], info_["users"][0]["password"], "", false);
+      if (!redirect) return;
+      auto http = CurlTransport::Create({}, nullptr);
+      (void)(*http)->Send({"GET", *redirect, {}, "", std::nullopt});
+    });
+  };
+  auto c = Connection::Open(P("InitiateOAuth=GETANDREFRESH;BrowserCommand=false"), nullptr, o);
+  if (elsewhere.joinable()) elsewhere.join();
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(MyAccount(**c), info_["users"][0]["accountId"]);
+}
+
 TEST_F(OAuthFlowsTest, ACallbackPortInUseIsAClearError) {
   StartSim();
   // Something else listens on the callback port (without SO_REUSEPORT).
