@@ -112,9 +112,12 @@ void WriteRichText(JsonWriter& w, const RenderContext& rc, const std::string& ad
 }
 
 namespace {
+// What a cached fragment is, for its key.
+enum class Fragment { kUser = 1, kStatus, kIssueType, kPriority, kProjectRef };
+
 // Renders with `render` once per request and kind/index, then reuses the text.
 template <class Render>
-void Cached(JsonWriter& w, const RenderContext& rc, int kind, int64_t index, Render render) {
+void Cached(JsonWriter& w, const RenderContext& rc, Fragment kind, int64_t index, Render render) {
   const int64_t key = (static_cast<int64_t>(kind) << 40) | index;
   auto it = rc.fragments.find(key);
   if (it == rc.fragments.end()) {
@@ -134,11 +137,11 @@ void WriteUser(JsonWriter& w, const RenderContext& rc, int u) {
     w.Null();
     return;
   }
-  Cached(w, rc, 1, u, [&](JsonWriter& inner) { WriteUserUncached(inner, rc, u); });
+  Cached(w, rc, Fragment::kUser, u, [&](JsonWriter& inner) { WriteUserUncached(inner, rc, u); });
 }
 
 void WriteStatus(JsonWriter& w, const RenderContext& rc, int s) {
-  Cached(w, rc, 2, s, [&](JsonWriter& inner) { WriteStatusUncached(inner, rc, s); });
+  Cached(w, rc, Fragment::kStatus, s, [&](JsonWriter& inner) { WriteStatusUncached(inner, rc, s); });
 }
 
 namespace {
@@ -191,29 +194,29 @@ void WriteStatusUncached(JsonWriter& w, const RenderContext& rc, int s) {
 }  // namespace
 
 void WriteIssueType(JsonWriter& w, const RenderContext& rc, int t) {
-  Cached(w, rc, 3, t, [&](JsonWriter& w) {
-  const auto& it = rc.world.catalogs.types[t];
-  w.BeginObject()
-      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/issuetype/" + Id(it.id))
-      .Field("id", Id(it.id))
-      .Field("description", it.description)
-      .Field("iconUrl", rc.base + "/images/icons/issuetypes/" + jirasql::ToLower(it.name) + ".svg")
-      .Field("name", it.name)
-      .Field("subtask", it.subtask)
-      .Field("hierarchyLevel", it.hierarchy)
-      .EndObject();
+  Cached(w, rc, Fragment::kIssueType, t, [&](JsonWriter& out) {
+    const auto& it = rc.world.catalogs.types[t];
+    out.BeginObject()
+        .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/issuetype/" + Id(it.id))
+        .Field("id", Id(it.id))
+        .Field("description", it.description)
+        .Field("iconUrl", rc.base + "/images/icons/issuetypes/" + jirasql::ToLower(it.name) + ".svg")
+        .Field("name", it.name)
+        .Field("subtask", it.subtask)
+        .Field("hierarchyLevel", it.hierarchy)
+        .EndObject();
   });
 }
 
 void WritePriority(JsonWriter& w, const RenderContext& rc, int p) {
-  Cached(w, rc, 4, p, [&](JsonWriter& w) {
-  const auto& pr = rc.world.catalogs.priorities[p];
-  w.BeginObject()
-      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/priority/" + Id(pr.id))
-      .Field("iconUrl", rc.base + "/images/icons/priorities/" + jirasql::ToLower(pr.name) + ".svg")
-      .Field("name", pr.name)
-      .Field("id", Id(pr.id))
-      .EndObject();
+  Cached(w, rc, Fragment::kPriority, p, [&](JsonWriter& out) {
+    const auto& pr = rc.world.catalogs.priorities[p];
+    out.BeginObject()
+        .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/priority/" + Id(pr.id))
+        .Field("iconUrl", rc.base + "/images/icons/priorities/" + jirasql::ToLower(pr.name) + ".svg")
+        .Field("name", pr.name)
+        .Field("id", Id(pr.id))
+        .EndObject();
   });
 }
 
@@ -238,7 +241,7 @@ void WriteProjectBody(JsonWriter& w, const RenderContext& rc, int p, bool full);
 void WriteProject(JsonWriter& w, const RenderContext& rc, int p, bool full) {
   if (full) return WriteProjectBody(w, rc, p, true);
   // The short form repeats on every issue of a page.
-  Cached(w, rc, 5, p, [&](JsonWriter& inner) { WriteProjectBody(inner, rc, p, false); });
+  Cached(w, rc, Fragment::kProjectRef, p, [&](JsonWriter& inner) { WriteProjectBody(inner, rc, p, false); });
 }
 
 namespace {

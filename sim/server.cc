@@ -774,7 +774,7 @@ void Simulator::HandleApi(const httplib::Request& req, httplib::Response& res, i
     return true;
   };
 
-  const std::size_t from = agile ? 3 : 3;
+  constexpr std::size_t from = 3;  // segments after rest/api/N or rest/agile/1.0
   // ---- simple reads
   if (!agile && req.method == "GET" && Match(segs, from, {"myself"}, &c)) {
     WriteUser(w, rc, caller.user);

@@ -143,7 +143,7 @@ TEST_F(JirasimTest, ApiTokenOnTheSiteUrl) {
   auto bad = client_.Send("GET", Site() + "/rest/api/3/myself", Basic(info_["users"][0]["email"], "wrong"));
   EXPECT_EQ(bad.status, 401);
   EXPECT_EQ(client_.Send("GET", Site() + "/rest/api/3/myself").status, 401);
-  // user 1 reaches the second site only... or the first; find one that lacks site 1.
+  // A user without access to the second site is refused there.
   for (std::size_t u = 1; u < info_["users"].size(); ++u) {
     auto sites = info_["users"][u]["sites"];
     if (std::find(sites.begin(), sites.end(), info_["sites"][1]["name"]) == sites.end()) {

@@ -10,15 +10,15 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "auth/desktop_flow.h"
+#include "auth/login.h"
+#include "auth/procedures.h"
 #include "common/strings.h"
 #include "common/version.h"
 #include "connstr/catalog.h"
 #include "connstr/sources.h"
 #include "http/logging_transport.h"
 #include "http/response_error.h"
-#include "auth/desktop_flow.h"
-#include "auth/login.h"
-#include "auth/procedures.h"
 #include "jira/connection.h"
 #include "jira/endpoint.h"
 
