@@ -21,6 +21,13 @@
 #include "http/response_error.h"
 #include "jira/connection.h"
 #include "jira/endpoint.h"
+#include "sql/engine.h"
+#include "sql/schema.h"
+#include "sql/session.h"
+
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
 
 namespace jirasql {
 
@@ -345,9 +352,85 @@ int RunExec(const GlobalOptions& g, const std::string& proc, const std::vector<s
   return kExitOk;
 }
 
-int NotYet(const std::string& what) {
-  std::cerr << "jirasql: " << what << " is not available in this build yet\n";
-  return kExitError;
+// The SQL text: the argument, else -f FILE ("-" for stdin), else stdin when
+// it is not a terminal.
+Result<std::string> SqlText(const std::string& arg, const std::string& file) {
+  if (!arg.empty() && !file.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "give the SQL either as an argument or with -f, not both");
+  }
+  if (!arg.empty()) return arg;
+  if (file.empty() && isatty(0)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "no SQL given: jirasql query \"SELECT …\", jirasql query -f file.sql, or SQL on stdin");
+  }
+  std::stringstream buf;
+  if (file.empty() || file == "-") {
+    buf << std::cin.rdbuf();
+  } else {
+    std::ifstream in(file);
+    if (!in) return Fail(ErrorCode::kInvalidArgument, "cannot read " + file);
+    buf << in.rdbuf();
+  }
+  return buf.str();
+}
+
+Result<std::unique_ptr<SqlEngine>> OpenEngine(const GlobalOptions& g) {
+  auto o = Prepare(g, false);
+  if (!o) return Fail(o.error());
+  ConnectOptions co;
+  co.interactive = true;  // only an explicit InitiateOAuth=GETANDREFRESH opens a browser
+  co.notice = Notify;
+  auto session = std::make_shared<Session>(o->props, o->logger, co);
+  session->notice = Notify;
+  if (isatty(2)) {
+    session->progress = [](const std::string& table, int64_t rows, int64_t calls) {
+      std::cerr << "\r\033[K" << table << ": " << rows << " rows, " << calls << " API calls" << std::flush;
+    };
+  }
+  return SqlEngine::Open(session);
+}
+
+int RunQuery(const GlobalOptions& g, const std::string& arg, const std::string& file, const std::string& format,
+             int64_t max_rows) {
+  auto sql = SqlText(arg, file);
+  if (!sql) return Report(sql.error());
+  auto fmt = ParseOutputFormat(format);
+  if (!fmt) return Report(fmt.error());
+  auto engine = OpenEngine(g);
+  if (!engine) return Report(engine.error());
+  RunOptions options;
+  options.format = *fmt;
+  options.max_rows = max_rows;
+  auto r = (*engine)->Run(*sql, options, std::cout, std::cerr);
+  if (isatty(2) && (*engine)->session().progress) std::cerr << "\r\033[K" << std::flush;
+  std::cout.flush();
+  if (!r) return Report(r.error());
+  return kExitOk;
+}
+
+int RunExplain(const GlobalOptions& g, const std::string& arg, const std::string& file) {
+  auto sql = SqlText(arg, file);
+  if (!sql) return Report(sql.error());
+  auto engine = OpenEngine(g);
+  if (!engine) return Report(engine.error());
+  (*engine)->session().progress = nullptr;
+  auto r = (*engine)->Explain(*sql, std::cout);
+  if (!r) return Report(r.error());
+  return kExitOk;
+}
+
+int RunSchema(bool markdown) {
+  if (markdown) {
+    std::cout << SchemaReferenceMarkdown();
+    return kExitOk;
+  }
+  for (const auto& t : BaseTables()) {
+    std::cout << t.name << "\n";
+    for (const auto& c : t.columns) {
+      std::cout << "  " << c.name << " " << SqlDeclaredType(c.type) << (c.hidden ? " HIDDEN" : "") << "\n";
+    }
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -395,11 +478,20 @@ int RunCli(int argc, char** argv) {
   auto* auth_refresh = auth->add_subcommand("refresh", "Refresh the saved login's tokens now");
   auto* auth_logout = auth->add_subcommand("logout", "Delete the saved login");
 
-  std::string sql;
-  auto* query = app.add_subcommand("query", "Run SQL over Jira tables");
-  query->add_option("sql", sql, "The SQL statement");
-  auto* explain = app.add_subcommand("explain", "Show the JQL and API calls a query would make");
-  explain->add_option("sql", sql, "The SQL statement");
+  std::string sql, sql_file, query_format = "table";
+  int64_t max_rows = -1;
+  auto* query = app.add_subcommand("query", "Run SQL over Jira tables (EXEC Proc Param='v' runs a procedure)");
+  query->add_option("sql", sql, "The SQL statements (default: -f, or stdin)");
+  query->add_option("-f,--file", sql_file, "Read the SQL from a file ('-' for stdin)");
+  query->add_option("--format", query_format, "table, csv, json or ndjson")
+      ->check(CLI::IsMember({"table", "csv", "json", "ndjson"}));
+  query->add_option("--max-rows", max_rows, "Print at most this many rows per statement");
+  auto* explain = app.add_subcommand("explain", "Show the JQL, fields, page size and API calls of a query");
+  explain->add_option("sql", sql, "The SQL statements (default: -f, or stdin)");
+  explain->add_option("-f,--file", sql_file, "Read the SQL from a file ('-' for stdin)");
+  bool schema_markdown = false;
+  auto* schema = app.add_subcommand("schema", "List the tables and columns");
+  schema->add_flag("--markdown", schema_markdown, "Print the table reference of docs/sql.md");
   std::string proc;
   std::vector<std::string> proc_args;
   auto* exec = app.add_subcommand("exec", "Run a procedure, e.g. GetOAuthAuthorizationURL");
@@ -445,8 +537,9 @@ int RunCli(int argc, char** argv) {
   if (*auth_exchange) return RunAuthExchange(g, exchange_code, exchange_verifier);
   if (*auth_refresh) return RunAuthRefresh(g);
   if (*auth_logout) return RunAuthLogout(g);
-  if (*query) return NotYet("query");
-  if (*explain) return NotYet("explain");
+  if (*query) return RunQuery(g, sql, sql_file, query_format, max_rows);
+  if (*explain) return RunExplain(g, sql, sql_file);
+  if (*schema) return RunSchema(schema_markdown);
   if (*exec) return RunExec(g, proc, proc_args, exec_format);
   return kExitUsage;
 }

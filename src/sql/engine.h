@@ -1,0 +1,68 @@
+#pragma once
+/// Running SQL text over Jira: an in-memory SQLite database with the jirasql
+/// tables, statements run one after another (`EXEC Proc Param='v', …` runs a
+/// procedure), results written as a table, CSV (RFC 4180), JSON or NDJSON.
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sql/session.h"
+#include "sql/value.h"
+
+struct sqlite3;
+
+namespace jirasql {
+
+enum class OutputFormat { kTable, kCsv, kJson, kNdjson };
+Result<OutputFormat> ParseOutputFormat(const std::string& name);
+
+/// Writes result sets; one writer per output stream.
+class ResultWriter {
+ public:
+  virtual ~ResultWriter() = default;
+  virtual void Begin(const std::vector<std::string>& columns) = 0;
+  virtual void Row(const SqlRow& row) = 0;
+  virtual void End() = 0;
+};
+std::unique_ptr<ResultWriter> MakeResultWriter(OutputFormat format, std::ostream& out);
+
+struct RunOptions {
+  OutputFormat format = OutputFormat::kTable;
+  int64_t max_rows = -1;  ///< stop each statement's output after this many rows
+};
+
+/// One `EXEC Name Param='value', …` statement, parsed.
+struct ExecStatement {
+  std::string procedure;
+  std::vector<std::pair<std::string, std::string>> params;
+};
+Result<ExecStatement> ParseExec(const std::string& text);
+
+class SqlEngine {
+ public:
+  static Result<std::unique_ptr<SqlEngine>> Open(std::shared_ptr<Session> session);
+  ~SqlEngine();
+
+  /// Runs every statement of `sql`, writing results to `out`. Stops at the
+  /// first error, which names the statement.
+  Result<void> Run(const std::string& sql, const RunOptions& options, std::ostream& out, std::ostream& notes);
+  /// Prints, for each statement, SQLite's plan and each Jira scan's JQL,
+  /// fields, page size and expected API calls — reading no issues.
+  Result<void> Explain(const std::string& sql, std::ostream& out);
+
+  sqlite3* db() { return db_; }
+  Session& session() { return *session_; }
+
+ private:
+  SqlEngine() = default;
+  std::shared_ptr<Session> session_;
+  sqlite3* db_ = nullptr;
+};
+
+/// Splits SQL text into statements at top-level semicolons (quotes, comments
+/// and brackets respected). Empty statements are dropped.
+std::vector<std::string> SplitStatements(const std::string& sql);
+
+}  // namespace jirasql

@@ -1,0 +1,88 @@
+#pragma once
+/// SQL constraints -> JQL: the pure part of pushdown, with no SQLite and no
+/// network, so that it can be tested exhaustively.
+///
+/// The rule: a pushed clause selects a superset of the rows the SQL
+/// constraint keeps; SQLite re-checks every row. Where JQL's meaning differs
+/// from SQL's, we either widen the clause until it is a superset, or do not
+/// push:
+///  - JQL compares names and keys ignoring case; SQL `=` does not. Pushing
+///    `status = "done"` selects more than SQL keeps: a superset, fine.
+///  - `!=`, `NOT IN`, `LIKE`, `GLOB` are never pushed (case rules differ).
+///  - Timestamp columns hold ISO 8601 UTC text and SQL compares text. A bound
+///    `Created >= v` is pushed through the longest prefix of `v` that is a
+///    whole date ("2024-05-01") or date and minute ("2024-05-01T08:30"),
+///    rounded outward to the minute, converted to the Jira user's zone with
+///    the offset that widens the range (both offsets count near a
+///    daylight-saving change) and sent as "yyyy-MM-dd HH:mm", which Jira reads
+///    in that zone. Strict and non-strict bounds both become >= / <=.
+///  - Id bounds are rounded outward; key ranges are not pushed (SQL orders
+///    keys as text, Jira by number).
+///  - A value that can never equal a Jira value (an id that is not an
+///    integer, a key without "-<number>") is left out of an IN list; when
+///    nothing is left the query matches no row and Jira is not asked.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/tz.h"
+#include "sql/schema.h"
+#include "sql/value.h"
+
+namespace jirasql {
+
+enum class PushOp { kEq, kIn, kGt, kGe, kLt, kLe, kIsNull, kIsNotNull };
+
+/// One constraint SQLite offers on a column: `column op value(s)`.
+struct SqlConstraint {
+  PushOp op = PushOp::kEq;
+  std::vector<SqlValue> values;  ///< one value; several for IN; none for IS [NOT] NULL
+};
+
+/// One JQL clause. Clauses over a list of values keep the values apart so that
+/// a value Jira says does not exist can be dropped and the query re-sent.
+struct JqlTerm {
+  std::string field;
+  std::vector<std::string> values;  ///< `field in (…)` when `clause` is empty
+  std::string clause;               ///< a clause written out (ranges, EMPTY)
+  std::string Render() const;
+};
+
+/// The JQL of one Issues scan.
+struct IssueQuery {
+  std::vector<JqlTerm> terms;    ///< ANDed
+  std::string user_where;        ///< from the Jql column, without ORDER BY
+  std::string user_order;        ///< "ORDER BY …" from the Jql column
+  bool matches_nothing = false;  ///< a pushed IN list lost all its values
+
+  /// The JQL to send. With nothing to filter on, `bound` (Jira Cloud refuses
+  /// unbounded queries) stands in: a clause every issue satisfies.
+  std::string Jql(const std::string& bound = "") const;
+
+  /// Jira answered 400 saying a value of ours does not exist ("The value 'X'
+  /// does not exist for the field 'status'.", "An issue with key 'X' does not
+  /// exist for field 'key'."): no row can match that value, so drop it.
+  /// False when the message is not about one of our values.
+  bool DropMissingValue(const std::string& jira_message);
+};
+
+/// The time zone JQL dates are read in: the Jira user's, or unknown (then
+/// bounds are widened by the widest offsets there are, -12 h and +14 h).
+struct PushContext {
+  const TimeZone* zone = nullptr;
+};
+
+/// The JQL for one constraint on `column`, or nothing when it cannot be
+/// pushed as a superset. `*nothing` is set when no row can match.
+std::optional<JqlTerm> TranslateConstraint(const ColumnDef& column, const SqlConstraint& c, const PushContext& ctx,
+                                           bool* nothing);
+
+/// Splits a JQL text at a top-level ORDER BY (outside quotes).
+void SplitOrderBy(const std::string& jql, std::string* where, std::string* order);
+
+/// "yyyy-MM-dd HH:mm" for `utc_ms` shifted by `offset_seconds`, rounded down
+/// (or up) to the minute.
+std::string JqlLocalMinute(int64_t utc_ms, int offset_seconds, bool round_up);
+
+}  // namespace jirasql

@@ -1,0 +1,630 @@
+#include "sql/scan.h"
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/procedures.h"
+#include "common/strings.h"
+#include "connstr/catalog.h"
+#include "http/response_error.h"
+#include "sql/jql_builder.h"
+
+namespace jirasql {
+
+using json = nlohmann::json;
+
+namespace {
+
+// Jira Cloud refuses a search with no restriction; every issue has a project.
+constexpr const char* kEveryIssue = "project IS NOT EMPTY";
+
+Result<json> ReadJson(const HttpResponse& resp, const std::string& what) {
+  auto j = json::parse(resp.body, nullptr, false);
+  if (j.is_discarded()) {
+    return Fail(ErrorCode::kBadResponse, what + ": the answer is not JSON (" + std::to_string(resp.body.size()) +
+                                             " bytes); the page cannot be read, so the query stops here");
+  }
+  return j;
+}
+
+Result<json> Call(Session& s, HttpRequest req, ScanReport* report) {
+  auto conn = s.Conn();
+  if (!conn) return Fail(conn.error());
+  const std::string what = req.method + " " + UrlForMessage(req.url.rfind('/', 0) == 0
+                                                                 ? (*conn)->endpoint().Rest(req.url)
+                                                                 : req.url);
+  auto resp = ExpectSuccess((*conn)->Send(std::move(req)), what);
+  if (report) ++report->calls;
+  if (!resp) return Fail(resp.error());
+  return ReadJson(*resp, what);
+}
+
+std::string AgileUrl(Session& s, const std::string& path) {
+  auto conn = s.Conn();
+  return (conn ? (*conn)->endpoint().base_url : std::string()) + "/rest/agile/1.0" + path;
+}
+
+// ---- streams of JSON items --------------------------------------------------
+
+struct Item {
+  json value;
+  std::shared_ptr<const json> parent;
+};
+
+class ItemStream {
+ public:
+  virtual ~ItemStream() = default;
+  /// Appends the next page of items; false at the end.
+  virtual Result<bool> Next(std::vector<Item>* items) = 0;
+};
+
+class FixedStream final : public ItemStream {
+ public:
+  explicit FixedStream(std::vector<json> items) : items_(std::move(items)) {}
+  Result<bool> Next(std::vector<Item>* out) override {
+    if (done_) return false;
+    done_ = true;
+    for (auto& i : items_) out->push_back({std::move(i), nullptr});
+    return true;
+  }
+
+ private:
+  std::vector<json> items_;
+  bool done_ = false;
+};
+
+/// GET `url` once; the answer (or its `key`) is an array of items.
+class OneCallStream final : public ItemStream {
+ public:
+  OneCallStream(Session& s, std::string url, std::string key, ScanReport* report)
+      : s_(s), url_(std::move(url)), key_(std::move(key)), report_(report) {}
+  Result<bool> Next(std::vector<Item>* out) override {
+    if (done_) return false;
+    done_ = true;
+    auto j = Call(s_, HttpRequest{"GET", url_, {}, "", std::nullopt}, report_);
+    if (!j) return Fail(j.error());
+    const json* arr = &*j;
+    if (!key_.empty()) arr = j->contains(key_) ? &(*j)[key_] : nullptr;
+    if (!arr || !arr->is_array()) {
+      return Fail(ErrorCode::kBadResponse, "GET " + UrlForMessage(url_) + ": expected a JSON array" +
+                                               (key_.empty() ? "" : " in \"" + key_ + "\""));
+    }
+    for (auto& e : *arr) out->push_back({std::move(e), nullptr});
+    return true;
+  }
+
+ private:
+  Session& s_;
+  std::string url_, key_;
+  ScanReport* report_;
+  bool done_ = false;
+};
+
+/// Jira's offset paging: startAt / maxResults, ended by isLast, total, an
+/// empty page, or (for bare arrays) a short page.
+class StartAtStream final : public ItemStream {
+ public:
+  StartAtStream(Session& s, std::string url, std::string key, int64_t page, ScanReport* report)
+      : s_(s), url_(std::move(url)), key_(std::move(key)), page_(page), report_(report) {}
+  Result<bool> Next(std::vector<Item>* out) override {
+    if (done_) return false;
+    const std::string sep = url_.find('?') == std::string::npos ? "?" : "&";
+    auto j = Call(s_, HttpRequest{"GET", url_ + sep + "startAt=" + std::to_string(start_) + "&maxResults=" +
+                                             std::to_string(page_), {}, "", std::nullopt},
+                  report_);
+    if (!j) return Fail(j.error());
+    const json* arr = key_.empty() ? &*j : (j->is_object() && j->contains(key_) ? &(*j)[key_] : nullptr);
+    if (!arr || !arr->is_array()) {
+      return Fail(ErrorCode::kBadResponse, "GET " + UrlForMessage(url_) + ": expected a JSON array" +
+                                               (key_.empty() ? "" : " in \"" + key_ + "\"") + " at startAt=" +
+                                               std::to_string(start_));
+    }
+    const int64_t n = static_cast<int64_t>(arr->size());
+    for (auto& e : *arr) out->push_back({std::move(e), nullptr});
+    start_ += n;
+    if (n == 0) done_ = true;
+    else if (j->is_object() && j->contains("isLast") && (*j)["isLast"].is_boolean()) done_ = (*j)["isLast"].get<bool>();
+    else if (j->is_object() && j->contains("total") && (*j)["total"].is_number_integer()) done_ = start_ >= (*j)["total"].get<int64_t>();
+    else done_ = n < page_;
+    return true;
+  }
+
+ private:
+  Session& s_;
+  std::string url_, key_;
+  int64_t page_;
+  ScanReport* report_;
+  int64_t start_ = 0;
+  bool done_ = false;
+};
+
+/// Issue search pages: Cloud's enhanced search with nextPageToken, Data
+/// Center's startAt. A value Jira says does not exist is dropped from the
+/// pushed JQL and the page asked again (see IssueQuery::DropMissingValue).
+class IssueStream final : public ItemStream {
+ public:
+  IssueStream(Session& s, IssueQuery q, std::vector<std::string> fields, int64_t page, ScanReport* report)
+      : s_(s), q_(std::move(q)), fields_(std::move(fields)), page_(page), report_(report) {}
+
+  Result<bool> Next(std::vector<Item>* out) override {
+    if (done_ || q_.matches_nothing) return false;
+    const bool cloud = s_.cloud();
+    for (int attempt = 0;; ++attempt) {
+      json body{{"jql", q_.Jql(cloud ? kEveryIssue : "")}, {"fields", fields_}, {"maxResults", page_}};
+      if (cloud && !token_.empty()) body["nextPageToken"] = token_;
+      if (!cloud) body["startAt"] = start_;
+      HttpRequest req{"POST", cloud ? "/search/jql" : "/search", {{"Content-Type", "application/json"}}, body.dump(),
+                      true};
+      auto conn = s_.Conn();
+      if (!conn) return Fail(conn.error());
+      const std::string what = "POST " + (*conn)->endpoint().Rest(cloud ? "/search/jql" : "/search");
+      auto resp = (*conn)->Send(std::move(req));
+      if (report_) ++report_->calls;
+      if (!resp) return Fail(resp.error().WithContext(what));
+      if (resp->status == 400 && start_ == 0 && token_.empty() && attempt < 64 && DropMissing(*resp)) {
+        if (q_.matches_nothing) return false;
+        continue;
+      }
+      if (!resp->ok()) return Fail(ErrorFromResponse(*resp, what).WithContext("JQL " + q_.Jql(cloud ? kEveryIssue : "")));
+      auto j = ReadJson(*resp, what);
+      if (!j) return Fail(j.error());
+      if (!j->is_object() || !j->contains("issues") || !(*j)["issues"].is_array()) {
+        return Fail(ErrorCode::kBadResponse, what + ": the answer has no \"issues\" array");
+      }
+      auto& issues = (*j)["issues"];
+      const int64_t n = static_cast<int64_t>(issues.size());
+      for (auto& e : issues) out->push_back({std::move(e), nullptr});
+      if (cloud) {
+        const bool last = j->value("isLast", true);
+        std::string next = j->contains("nextPageToken") && (*j)["nextPageToken"].is_string()
+                               ? (*j)["nextPageToken"].get<std::string>() : "";
+        if (last) {
+          done_ = true;
+        } else if (next.empty()) {
+          return Fail(ErrorCode::kBadResponse,
+                      what + ": Jira said more pages follow (isLast=false) but sent no nextPageToken; stopping "
+                             "rather than returning part of the result");
+        } else if (!tokens_seen_.insert(next).second) {
+          return Fail(ErrorCode::kBadResponse,
+                      what + ": Jira sent a nextPageToken it had sent before; stopping rather than looping");
+        }
+        token_ = next;
+      } else {
+        const int64_t total = j->value("total", int64_t{-1});
+        start_ += n;
+        if (n == 0 && total > start_) {
+          return Fail(ErrorCode::kBadResponse, what + ": Jira reported " + std::to_string(total) +
+                                                   " issues but sent an empty page at startAt=" +
+                                                   std::to_string(start_) + "; stopping rather than returning part");
+        }
+        done_ = n == 0 || (total >= 0 && start_ >= total);
+      }
+      started_ = true;
+      return true;
+    }
+  }
+
+  const IssueQuery& query() const { return q_; }
+
+ private:
+  bool DropMissing(const HttpResponse& resp) {
+    auto j = json::parse(resp.body, nullptr, false);
+    if (!j.is_object() || !j.contains("errorMessages") || !j["errorMessages"].is_array() ||
+        j["errorMessages"].empty()) {
+      return false;
+    }
+    IssueQuery trial = q_;
+    for (const auto& m : j["errorMessages"]) {
+      if (!m.is_string() || !trial.DropMissingValue(m.get<std::string>())) return false;
+    }
+    q_ = std::move(trial);
+    return true;
+  }
+
+  Session& s_;
+  IssueQuery q_;
+  std::vector<std::string> fields_;
+  int64_t page_;
+  ScanReport* report_;
+  std::string token_;
+  std::set<std::string> tokens_seen_;
+  int64_t start_ = 0;
+  bool done_ = false, started_ = false;
+};
+
+/// For each parent item of `parents`, the items of the stream `child(parent)`,
+/// each remembering its parent.
+class NestedStream final : public ItemStream {
+ public:
+  using Factory = std::function<std::unique_ptr<ItemStream>(const json& parent)>;
+  using ParentView = std::function<json(const json& parent)>;
+  NestedStream(std::unique_ptr<ItemStream> parents, Factory child, ParentView view)
+      : parents_(std::move(parents)), child_(std::move(child)), view_(std::move(view)) {}
+
+  Result<bool> Next(std::vector<Item>* out) override {
+    for (;;) {
+      if (current_) {
+        std::vector<Item> page;
+        auto more = current_->Next(&page);
+        if (!more) return Fail(more.error());
+        if (*more) {
+          for (auto& i : page) out->push_back({std::move(i.value), parent_});
+          return true;
+        }
+        current_.reset();
+      }
+      if (pending_.empty()) {
+        if (parents_done_) return false;
+        std::vector<Item> page;
+        auto more = parents_->Next(&page);
+        if (!more) return Fail(more.error());
+        if (!*more) {
+          parents_done_ = true;
+          return false;
+        }
+        for (auto it = page.rbegin(); it != page.rend(); ++it) pending_.push_back(std::move(it->value));
+        continue;
+      }
+      json p = std::move(pending_.back());
+      pending_.pop_back();
+      current_ = child_(p);
+      parent_ = std::make_shared<const json>(view_(p));
+      if (!current_) continue;  // nothing to read under this parent
+    }
+  }
+
+ private:
+  std::unique_ptr<ItemStream> parents_;
+  Factory child_;
+  ParentView view_;
+  std::vector<json> pending_;  ///< parents still to visit, last first
+  bool parents_done_ = false;
+  std::unique_ptr<ItemStream> current_;
+  std::shared_ptr<const json> parent_;
+};
+
+json IssueRef(const json& issue) {
+  json ref = json::object();
+  if (issue.contains("id")) {
+    const auto& id = issue["id"];
+    if (id.is_string()) {
+      if (auto n = ParseInt(id.get<std::string>())) ref["id"] = *n;
+    } else {
+      ref["id"] = id;
+    }
+  }
+  if (issue.contains("key")) ref["key"] = issue["key"];
+  return ref;
+}
+
+// ---- system tables ----------------------------------------------------------
+
+std::vector<json> SysRows(Session& s, Source source) {
+  std::vector<json> rows;
+  switch (source) {
+    case Source::kSysTables:
+      for (const auto& t : BaseTables()) {
+        const bool sys = t.name.rfind("sys_", 0) == 0;
+        rows.push_back({{"TableName", t.name}, {"TableType", sys ? "SYSTEM TABLE" : "TABLE"},
+                        {"Description", t.description}, {"Api", t.api}});
+      }
+      for (const auto& p : OAuthProcedures()) {
+        rows.push_back({{"TableName", p.name}, {"TableType", "PROCEDURE"}, {"Description", p.description},
+                        {"Api", "OAuth token endpoint"}});
+      }
+      break;
+    case Source::kSysTableColumns:
+      for (const auto& name : s.TableNames()) {
+        auto t = s.Table(name);
+        const TableDef* def = t ? *t : FindBaseTable(name);  // without custom fields when /field fails
+        for (std::size_t i = 0; i < def->columns.size(); ++i) {
+          const auto& c = def->columns[i];
+          rows.push_back({{"TableName", def->name}, {"ColumnName", c.name}, {"Ordinal", i},
+                          {"DataType", SqlDeclaredType(c.type)}, {"ValueFormat", SqlTypeLabel(c.type)},
+                          {"IsHidden", c.hidden ? 1 : 0}, {"JiraField", c.jira_field},
+                          {"Pushdown", PushdownText(c.push)}, {"Description", c.description}});
+        }
+      }
+      break;
+    case Source::kSysProcedures:
+      for (const auto& p : OAuthProcedures()) rows.push_back({{"ProcedureName", p.name}, {"Description", p.description}});
+      break;
+    case Source::kSysProcedureParameters:
+      for (const auto& p : OAuthProcedures()) {
+        int i = 0;
+        for (const auto& in : p.inputs) {
+          rows.push_back({{"ProcedureName", p.name}, {"ParameterName", in.name}, {"Direction", "IN"},
+                          {"Ordinal", i++}, {"Required", in.required ? 1 : 0}, {"Description", in.description}});
+        }
+        for (const auto& out : p.outputs) {
+          rows.push_back({{"ProcedureName", p.name}, {"ParameterName", out}, {"Direction", "OUT"},
+                          {"Ordinal", nullptr}, {"Required", 0}, {"Description", "result column"}});
+        }
+      }
+      break;
+    case Source::kSysConnectionProps:
+      for (const auto& spec : PropertyCatalog()) {
+        std::string v = s.props().Get(spec.name);
+        if (spec.secret && !v.empty()) v = "********";
+        std::string allowed;
+        for (auto a : spec.allowed) allowed += (allowed.empty() ? "" : ",") + std::string(a);
+        rows.push_back({{"Name", spec.name}, {"Value", v}, {"DefaultValue", spec.default_value},
+                        {"Type", PropTypeName(spec.type)}, {"AllowedValues", allowed}, {"Category", spec.category},
+                        {"IsSecret", spec.secret ? 1 : 0}, {"Source", PropSourceName(s.props().SourceOf(spec.name))},
+                        {"Description", spec.description}});
+      }
+      break;
+    default:
+      break;
+  }
+  return rows;
+}
+
+// ---- the scan ---------------------------------------------------------------
+
+class TableScan final : public Scan {
+ public:
+  TableScan(Session& s, ScanRequest req, std::unique_ptr<ItemStream> stream, std::shared_ptr<ScanReport> report)
+      : s_(s), req_(std::move(req)), stream_(std::move(stream)), owner_(std::move(report)), report_(owner_.get()) {
+    max_rows_ = req_.table->source < Source::kSysTables ? s.max_rows() : -1;
+  }
+
+  Result<bool> Next(std::vector<SqlRow>* rows) override {
+    if (!stream_) return false;
+    std::vector<Item> items;
+    auto more = stream_->Next(&items);
+    if (!more) return Fail(more.error().WithContext(req_.table->name));
+    if (!*more) {
+      stream_.reset();
+      return false;
+    }
+    const int api = s_.cloud() ? 3 : 2;
+    for (const auto& item : items) {
+      if (req_.table->source == Source::kChangelogs) {
+        json history = item.value;
+        history.erase("items");
+        const json* list = item.value.contains("items") ? &item.value["items"] : nullptr;
+        if (!list || !list->is_array()) continue;
+        for (const auto& change : *list) {
+          json row = change;
+          row["history"] = history;
+          Emit(RowContext{row, item.parent.get(), api}, rows);
+        }
+      } else {
+        Emit(RowContext{item.value, item.parent.get(), api}, rows);
+      }
+      if (max_rows_ >= 0 && read_ >= max_rows_) break;
+    }
+    if (report_) report_->rows = read_;
+    if (s_.progress) s_.progress(req_.table->name, read_, report_ ? report_->calls : 0);
+    if (max_rows_ >= 0 && read_ >= max_rows_) {
+      if (report_) report_->truncated = true;
+      s_.notice(req_.table->name + ": stopped after MaxRows=" + std::to_string(max_rows_) +
+                " rows; the result may be incomplete");
+      stream_.reset();
+    }
+    return true;
+  }
+
+ private:
+  void Emit(const RowContext& ctx, std::vector<SqlRow>* rows) {
+    if (max_rows_ >= 0 && read_ >= max_rows_) return;
+    SqlRow row(req_.table->columns.size());
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (req_.needed.empty() || req_.needed[i]) row[i] = req_.table->columns[i].get(ctx);
+    }
+    rows->push_back(std::move(row));
+    ++read_;
+  }
+
+  Session& s_;
+  ScanRequest req_;
+  std::unique_ptr<ItemStream> stream_;
+  std::shared_ptr<ScanReport> owner_;
+  ScanReport* report_;
+  int64_t max_rows_ = -1;
+  int64_t read_ = 0;
+};
+
+// The fields= list for the columns an Issues scan needs.
+std::vector<std::string> IssueFields(const ScanRequest& req) {
+  std::vector<std::string> fields;
+  for (std::size_t i = 0; i < req.table->columns.size(); ++i) {
+    const auto& f = req.table->columns[i].jira_field;
+    if (f.empty() || (!req.needed.empty() && !req.needed[i])) continue;
+    if (std::find(fields.begin(), fields.end(), f) == fields.end()) fields.push_back(f);
+  }
+  if (fields.empty()) fields.push_back("id");
+  return fields;
+}
+
+class EmptyScan final : public Scan {
+ public:
+  Result<bool> Next(std::vector<SqlRow>*) override { return false; }
+};
+
+// explain: how many issues the JQL matches, as Jira estimates.
+int64_t EstimateIssues(Session& s, const IssueQuery& q, ScanReport* report) {
+  if (q.matches_nothing) return 0;
+  const bool cloud = s.cloud();
+  const std::string jql = q.Jql(cloud ? kEveryIssue : "");
+  auto j = cloud ? Call(s, HttpRequest{"POST", "/search/approximate-count", {{"Content-Type", "application/json"}},
+                                       json{{"jql", jql}}.dump(), true}, nullptr)
+                 : Call(s, HttpRequest{"POST", "/search", {{"Content-Type", "application/json"}},
+                                       json{{"jql", jql}, {"maxResults", 0}, {"fields", {"id"}}}.dump(), true},
+                        nullptr);
+  (void)report;
+  if (!j || !j->is_object()) return -1;
+  if (cloud) return j->value("count", int64_t{-1});
+  return j->value("total", int64_t{-1});
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Scan>> OpenScan(Session& s, ScanRequest req) {
+  const TableDef& t = *req.table;
+  const Source src = t.source;
+  if (src >= Source::kSysTables) {
+    return std::unique_ptr<Scan>(
+        std::make_unique<TableScan>(s, std::move(req), std::make_unique<FixedStream>(SysRows(s, src)), nullptr));
+  }
+  auto conn = s.Conn();
+  if (!conn) return Fail(conn.error());
+  const bool cloud = (*conn)->endpoint().api_version >= 3;
+  const int64_t page = s.page_size();
+
+  auto report_owner = std::make_shared<ScanReport>();
+  s.AddReport(report_owner);
+  ScanReport* report = report_owner.get();
+  report->table = t.name;
+  report->calls = 0;
+  const bool explain = s.explain;
+
+  auto issue_page = [&](bool id_only) {
+    int64_t p = page;
+    if (req.limit_hint > 0) p = std::min(p, req.limit_hint);
+    // Jira serves at most 100 issues with fields per page (5,000 with ids only).
+    return std::max<int64_t>(1, std::min<int64_t>(p, id_only && cloud ? 5000 : 100));
+  };
+  auto estimate_calls = [&](int64_t rows, int64_t per_page) {
+    return rows < 0 ? int64_t{-1} : std::max<int64_t>(1, (rows + per_page - 1) / per_page);
+  };
+
+  std::unique_ptr<ItemStream> stream;
+  switch (src) {
+    case Source::kIssues: {
+      auto fields = IssueFields(req);
+      report->jql = req.query.Jql(cloud ? kEveryIssue : "");
+      report->fields = Join(fields, ",");
+      report->page_size = issue_page(fields == std::vector<std::string>{"id"});
+      if (explain) {
+        report->rows = EstimateIssues(s, req.query, report);
+        report->calls = estimate_calls(report->rows, report->page_size);
+        report->calls_note = "one search call per page";
+        return std::unique_ptr<Scan>(std::make_unique<EmptyScan>());
+      }
+      stream = std::make_unique<IssueStream>(s, req.query, fields, report->page_size, report);
+      break;
+    }
+    case Source::kComments:
+    case Source::kWorklogs:
+    case Source::kChangelogs: {
+      report->jql = req.query.Jql(cloud ? kEveryIssue : "");
+      report->fields = "id";
+      report->page_size = 100;
+      if (explain) {
+        int64_t issues = EstimateIssues(s, req.query, report);
+        report->rows = -1;
+        report->calls = issues < 0 ? -1 : estimate_calls(issues, issue_page(true)) + issues;
+        report->calls_note = "issue search pages + at least one call per issue (" +
+                             (issues < 0 ? std::string("?") : std::to_string(issues)) + " issues)";
+        return std::unique_ptr<Scan>(std::make_unique<EmptyScan>());
+      }
+      auto issues = std::make_unique<IssueStream>(s, req.query, std::vector<std::string>{"id"}, issue_page(true),
+                                                  report);
+      std::string what = src == Source::kComments ? "comment" : src == Source::kWorklogs ? "worklog" : "changelog";
+      std::string key = src == Source::kComments ? "comments" : src == Source::kWorklogs ? "worklogs" : "values";
+      Session* sp = &s;
+      NestedStream::Factory child = [sp, what, key, cloud, report](const json& issue) -> std::unique_ptr<ItemStream> {
+        const std::string id = issue.contains("id") ? (issue["id"].is_string() ? issue["id"].get<std::string>()
+                                                                                : issue["id"].dump())
+                                                    : "";
+        if (what == "changelog" && !cloud) {
+          // Data Center has no /changelog endpoint: the issue with expand=changelog.
+          return std::make_unique<OneCallStream>(*sp, "/issue/" + UrlEncode(id) + "?fields=id&expand=changelog",
+                                                 "", report);
+        }
+        return std::make_unique<StartAtStream>(*sp, "/issue/" + UrlEncode(id) + "/" + what, key, 100, report);
+      };
+      stream = std::make_unique<NestedStream>(std::move(issues), std::move(child), IssueRef);
+      if (src == Source::kChangelogs && !cloud) {
+        // Unwrap {"changelog":{"histories":[…]}} into the histories.
+        class Unwrap final : public ItemStream {
+         public:
+          explicit Unwrap(std::unique_ptr<ItemStream> in) : in_(std::move(in)) {}
+          Result<bool> Next(std::vector<Item>* out) override {
+            std::vector<Item> page;
+            auto more = in_->Next(&page);
+            if (!more || !*more) return more;
+            for (auto& i : page) {
+              const json* h = i.value.contains("changelog") ? &i.value["changelog"] : nullptr;
+              if (h && h->contains("histories") && (*h)["histories"].is_array()) {
+                for (const auto& x : (*h)["histories"]) out->push_back({x, i.parent});
+              } else {
+                out->push_back(std::move(i));
+              }
+            }
+            return true;
+          }
+
+         private:
+          std::unique_ptr<ItemStream> in_;
+        };
+        stream = std::make_unique<Unwrap>(std::move(stream));
+      }
+      break;
+    }
+    case Source::kProjects:
+      stream = cloud ? std::unique_ptr<ItemStream>(std::make_unique<StartAtStream>(
+                           s, "/project/search?expand=description,lead", "values", 50, report))
+                     : std::make_unique<OneCallStream>(s, "/project?expand=description,lead", "", report);
+      break;
+    case Source::kUsers:
+      stream = cloud ? std::make_unique<StartAtStream>(s, "/users/search", "", 100, report)
+                     : std::make_unique<StartAtStream>(s, "/user/search?username=.", "", 100, report);
+      break;
+    case Source::kFields: stream = std::make_unique<OneCallStream>(s, "/field", "", report); break;
+    case Source::kIssueTypes: stream = std::make_unique<OneCallStream>(s, "/issuetype", "", report); break;
+    case Source::kStatuses: stream = std::make_unique<OneCallStream>(s, "/status", "", report); break;
+    case Source::kPriorities: stream = std::make_unique<OneCallStream>(s, "/priority", "", report); break;
+    case Source::kResolutions: stream = std::make_unique<OneCallStream>(s, "/resolution", "", report); break;
+    case Source::kBoards:
+      stream = std::make_unique<StartAtStream>(s, AgileUrl(s, "/board"), "values", 50, report);
+      break;
+    case Source::kSprints:
+    case Source::kSprintIssues: {
+      Session* sp = &s;
+      auto boards = [&]() -> std::unique_ptr<ItemStream> {
+        return std::make_unique<StartAtStream>(s, AgileUrl(s, "/board"), "values", 50, report);
+      };
+      auto given = [&]() {
+        std::vector<json> ids;
+        for (auto id : req.parent_ids) ids.push_back(json{{"id", id}});
+        return std::make_unique<FixedStream>(std::move(ids));
+      };
+      auto id_view = [](const json& p) { return json{{"id", p.value("id", json())}}; };
+      NestedStream::Factory sprints_of = [sp, report](const json& board) -> std::unique_ptr<ItemStream> {
+        // Kanban boards have no sprints (Jira answers 400).
+        if (board.value("type", "scrum") == "kanban") return nullptr;
+        return std::make_unique<StartAtStream>(*sp, AgileUrl(*sp, "/board/" + board["id"].dump() + "/sprint"),
+                                               "values", 50, report);
+      };
+      if (src == Source::kSprints) {
+        std::unique_ptr<ItemStream> parents = req.parents_given ? std::unique_ptr<ItemStream>(given()) : boards();
+        stream = std::make_unique<NestedStream>(std::move(parents), sprints_of, id_view);
+      } else {
+        std::unique_ptr<ItemStream> sprints =
+            req.parents_given ? std::unique_ptr<ItemStream>(given())
+                              : std::make_unique<NestedStream>(boards(), sprints_of, id_view);
+        NestedStream::Factory issues_of = [sp, report](const json& sprint) -> std::unique_ptr<ItemStream> {
+          return std::make_unique<StartAtStream>(
+              *sp, AgileUrl(*sp, "/sprint/" + sprint["id"].dump() + "/issue?fields=summary,status,assignee"),
+              "issues", 100, report);
+        };
+        stream = std::make_unique<NestedStream>(std::move(sprints), issues_of, id_view);
+      }
+      break;
+    }
+    default:
+      return Fail(ErrorCode::kInternal, "no reader for table " + t.name);
+  }
+  if (explain) {
+    report->calls = -1;
+    report->calls_note = "one call per page of " + t.api;
+    return std::unique_ptr<Scan>(std::make_unique<EmptyScan>());
+  }
+  return std::unique_ptr<Scan>(std::make_unique<TableScan>(s, std::move(req), std::move(stream), report_owner));
+}
+
+}  // namespace jirasql

@@ -1,0 +1,34 @@
+#pragma once
+/// Reading a table's rows from Jira, page by page, as SQLite asks for them:
+/// memory holds one page, never the result. A page that cannot be read is an
+/// error, never the end of the table.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sql/pushdown.h"
+#include "sql/session.h"
+#include "sql/value.h"
+
+namespace jirasql {
+
+struct ScanRequest {
+  const TableDef* table = nullptr;
+  std::vector<bool> needed;  ///< per column; empty means all
+  IssueQuery query;          ///< Issues: the JQL; child tables: which issues
+  bool parents_given = false;
+  std::vector<int64_t> parent_ids;  ///< Sprints: board ids; SprintIssues: sprint ids
+  int64_t limit_hint = -1;          ///< LIMIT (+ OFFSET) when SQLite gave it
+};
+
+class Scan {
+ public:
+  virtual ~Scan() = default;
+  /// The next batch of rows (one page, usually). False at the end.
+  virtual Result<bool> Next(std::vector<SqlRow>* rows) = 0;
+};
+
+Result<std::unique_ptr<Scan>> OpenScan(Session& session, ScanRequest request);
+
+}  // namespace jirasql

@@ -1,0 +1,624 @@
+#include "sql/schema.h"
+
+#include <algorithm>
+#include <ctime>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "common/strings.h"
+#include "common/time.h"
+#include "jira/adf.h"
+
+namespace jirasql {
+
+using json = nlohmann::json;
+
+std::string_view SqlDeclaredType(SqlType t) {
+  switch (t) {
+    case SqlType::kInteger:
+    case SqlType::kBoolean: return "INTEGER";
+    case SqlType::kReal: return "REAL";
+    default: return "TEXT";
+  }
+}
+
+std::string_view SqlTypeLabel(SqlType t) {
+  switch (t) {
+    case SqlType::kInteger: return "INTEGER";
+    case SqlType::kReal: return "REAL";
+    case SqlType::kText: return "TEXT";
+    case SqlType::kBoolean: return "INTEGER 0/1";
+    case SqlType::kTimestamp: return "TEXT, ISO 8601 UTC";
+    case SqlType::kDate: return "TEXT, yyyy-MM-dd";
+    case SqlType::kJson: return "TEXT, JSON array";
+  }
+  return "TEXT";
+}
+
+int TableDef::ColumnIndex(std::string_view n) const {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (EqualsIgnoreCase(columns[i].name, n)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string FormatUtcTimestamp(int64_t ms) {
+  int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  int millis = static_cast<int>(ms - secs * 1000);
+  time_t t = static_cast<time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+  return buf;
+}
+
+SqlValue TimestampToUtc(const json& v) {
+  if (!v.is_string()) return {};
+  auto t = ParseIso8601(v.get_ref<const std::string&>());
+  if (!t) return {};
+  return FormatUtcTimestamp(std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()).count());
+}
+
+namespace {
+
+// ---- reading JSON -----------------------------------------------------------
+
+const json* At(const json& j, std::initializer_list<const char*> path) {
+  const json* cur = &j;
+  for (const char* k : path) {
+    if (!cur->is_object()) return nullptr;
+    auto it = cur->find(k);
+    if (it == cur->end()) return nullptr;
+    cur = &*it;
+  }
+  return cur->is_null() ? nullptr : cur;
+}
+
+SqlValue AsText(const json* v) {
+  if (!v) return {};
+  if (v->is_string()) return v->get<std::string>();
+  if (v->is_number_integer()) return std::to_string(v->get<int64_t>());
+  if (v->is_number()) return v->dump();
+  if (v->is_boolean()) return std::string(v->get<bool>() ? "true" : "false");
+  return v->dump();
+}
+
+SqlValue AsInt(const json* v) {
+  if (!v) return {};
+  if (v->is_number_integer()) return v->get<int64_t>();
+  if (v->is_number()) return static_cast<int64_t>(v->get<double>());
+  if (v->is_boolean()) return int64_t{v->get<bool>() ? 1 : 0};
+  if (v->is_string()) {
+    if (auto n = ParseInt(v->get_ref<const std::string&>())) return *n;
+  }
+  return {};
+}
+
+SqlValue AsReal(const json* v) {
+  if (!v || !v->is_number()) return {};
+  return v->get<double>();
+}
+
+SqlValue AsBool(const json* v) {
+  if (!v) return {};
+  if (v->is_boolean()) return int64_t{v->get<bool>() ? 1 : 0};
+  if (v->is_string()) return int64_t{v->get_ref<const std::string&>() == "true" ? 1 : 0};
+  return AsInt(v);
+}
+
+SqlValue AsTimestamp(const json* v) { return v ? TimestampToUtc(*v) : SqlValue{}; }
+
+// ADF (v3) rendered to text, or plain text (v2 and Data Center) as it is.
+SqlValue AsRichText(const json* v) {
+  if (!v) return {};
+  if (v->is_string()) return v->get<std::string>();
+  if (v->is_object()) {
+    auto text = AdfToText(v->dump());
+    if (text) return *text;
+    return std::string("[unreadable rich text: ") + text.error().message + "]";
+  }
+  return AsText(v);
+}
+
+SqlValue AsRawAdf(const json* v) {
+  if (!v || !v->is_object()) return {};
+  return v->dump();
+}
+
+SqlValue AsUserId(const json* v) {
+  if (!v || !v->is_object()) return {};
+  if (auto* a = At(*v, {"accountId"})) return AsText(a);
+  return AsText(At(*v, {"name"}));
+}
+
+// A JSON array of strings: plain strings kept, objects give `key`.
+SqlValue AsList(const json* v, const char* key) {
+  if (!v || !v->is_array()) return {};
+  json out = json::array();
+  for (const auto& e : *v) {
+    if (e.is_string()) out.push_back(e);
+    else if (e.is_object() && e.contains(key) && e[key].is_string()) out.push_back(e[key]);
+    else if (!e.is_null()) out.push_back(e);
+  }
+  return out.dump();
+}
+
+SqlValue AsJson(const json* v) {
+  if (!v) return {};
+  return v->dump();
+}
+
+// ---- building columns -------------------------------------------------------
+
+using Getter = std::function<SqlValue(const RowContext&)>;
+
+ColumnDef Col(std::string name, SqlType type, std::string jira_field, std::string description, Getter get) {
+  ColumnDef c;
+  c.name = std::move(name);
+  c.type = type;
+  c.jira_field = std::move(jira_field);
+  c.description = std::move(description);
+  c.get = std::move(get);
+  return c;
+}
+
+ColumnDef Pushed(ColumnDef c, Push push, std::string jql_field) {
+  c.push = push;
+  c.jql_field = std::move(jql_field);
+  return c;
+}
+
+ColumnDef Hidden(ColumnDef c) {
+  c.hidden = true;
+  return c;
+}
+
+// Getters over the row item.
+Getter Item(std::initializer_list<const char*> path, SqlValue (*as)(const json*)) {
+  std::vector<const char*> p(path);
+  return [p, as](const RowContext& r) {
+    const json* cur = &r.item;
+    for (const char* k : p) {
+      if (!cur || !cur->is_object()) return as(nullptr);
+      auto it = cur->find(k);
+      cur = it == cur->end() || it->is_null() ? nullptr : &*it;
+    }
+    return as(cur);
+  };
+}
+Getter ItemList(std::initializer_list<const char*> path, const char* key) {
+  std::vector<const char*> p(path);
+  return [p, key](const RowContext& r) {
+    const json* cur = &r.item;
+    for (const char* k : p) {
+      if (!cur || !cur->is_object()) return SqlValue{};
+      auto it = cur->find(k);
+      cur = it == cur->end() || it->is_null() ? nullptr : &*it;
+    }
+    return AsList(cur, key);
+  };
+}
+Getter IssueOf(const char* key, SqlValue (*as)(const json*)) {
+  return [key, as](const RowContext& r) { return r.issue ? as(At(*r.issue, {key})) : SqlValue{}; };
+}
+
+// Columns every child-of-an-issue table has.
+std::vector<ColumnDef> IssueParentColumns(const std::string& what) {
+  return {Pushed(Col("IssueId", SqlType::kInteger, "", "Id of the issue the " + what + " belongs to",
+                     IssueOf("id", AsInt)),
+                 Push::kParentIssue, "id"),
+          Pushed(Col("IssueKey", SqlType::kText, "", "Key of the issue the " + what + " belongs to",
+                     IssueOf("key", AsText)),
+                 Push::kParentIssue, "key")};
+}
+
+std::vector<ColumnDef> IssueColumns() {
+  using T = SqlType;
+  return {
+      Pushed(Col("Id", T::kInteger, "", "Issue id", Item({"id"}, AsInt)), Push::kId, "id"),
+      Pushed(Col("Key", T::kText, "", "Issue key, e.g. ABC-123", Item({"key"}, AsText)), Push::kIssueKey, "key"),
+      Col("Summary", T::kText, "summary", "One-line summary", Item({"fields", "summary"}, AsText)),
+      Col("Description", T::kText, "description", "Description as readable text (ADF rendered; Data Center: as stored)",
+          Item({"fields", "description"}, AsRichText)),
+      Hidden(Col("DescriptionAdf", T::kText, "description", "Description as raw ADF JSON (Cloud); NULL otherwise",
+                 Item({"fields", "description"}, AsRawAdf))),
+      Col("IssueTypeId", T::kInteger, "issuetype", "Issue type id", Item({"fields", "issuetype", "id"}, AsInt)),
+      Pushed(Col("IssueTypeName", T::kText, "issuetype", "Issue type name (Bug, Story, Sub-task, ...)",
+                 Item({"fields", "issuetype", "name"}, AsText)),
+             Push::kName, "issuetype"),
+      Col("IsSubtask", T::kBoolean, "issuetype", "1 when the issue type is a sub-task type",
+          Item({"fields", "issuetype", "subtask"}, AsBool)),
+      Pushed(Col("ProjectId", T::kInteger, "project", "Project id", Item({"fields", "project", "id"}, AsInt)),
+             Push::kName, "project"),
+      Pushed(Col("ProjectKey", T::kText, "project", "Project key", Item({"fields", "project", "key"}, AsText)),
+             Push::kName, "project"),
+      Col("ProjectName", T::kText, "project", "Project name", Item({"fields", "project", "name"}, AsText)),
+      Col("StatusId", T::kInteger, "status", "Status id", Item({"fields", "status", "id"}, AsInt)),
+      Pushed(Col("StatusName", T::kText, "status", "Status name", Item({"fields", "status", "name"}, AsText)),
+             Push::kName, "status"),
+      Pushed(Col("StatusCategory", T::kText, "status", "Status category name (To Do, In Progress, Done)",
+                 Item({"fields", "status", "statusCategory", "name"}, AsText)),
+             Push::kName, "statusCategory"),
+      Pushed(Col("PriorityName", T::kText, "priority", "Priority name", Item({"fields", "priority", "name"}, AsText)),
+             Push::kName, "priority"),
+      Pushed(Col("ResolutionName", T::kText, "resolution", "Resolution name; NULL while unresolved",
+                 Item({"fields", "resolution", "name"}, AsText)),
+             Push::kName, "resolution"),
+      Pushed(Col("AssigneeAccountId", T::kText, "assignee",
+                 "Assignee's account id (Data Center: user name); NULL when unassigned",
+                 Item({"fields", "assignee"}, AsUserId)),
+             Push::kUser, "assignee"),
+      Col("AssigneeDisplayName", T::kText, "assignee", "Assignee's display name",
+          Item({"fields", "assignee", "displayName"}, AsText)),
+      Pushed(Col("ReporterAccountId", T::kText, "reporter", "Reporter's account id (Data Center: user name)",
+                 Item({"fields", "reporter"}, AsUserId)),
+             Push::kUser, "reporter"),
+      Col("ReporterDisplayName", T::kText, "reporter", "Reporter's display name",
+          Item({"fields", "reporter", "displayName"}, AsText)),
+      Col("CreatorAccountId", T::kText, "creator", "Creator's account id (Data Center: user name)",
+          Item({"fields", "creator"}, AsUserId)),
+      Pushed(Col("Created", T::kTimestamp, "created", "When the issue was created",
+                 Item({"fields", "created"}, AsTimestamp)),
+             Push::kTimestamp, "created"),
+      Pushed(Col("Updated", T::kTimestamp, "updated", "When the issue was last updated",
+                 Item({"fields", "updated"}, AsTimestamp)),
+             Push::kTimestamp, "updated"),
+      Pushed(Col("ResolutionDate", T::kTimestamp, "resolutiondate", "When the issue was resolved",
+                 Item({"fields", "resolutiondate"}, AsTimestamp)),
+             Push::kTimestamp, "resolutiondate"),
+      Pushed(Col("DueDate", T::kDate, "duedate", "Due date", Item({"fields", "duedate"}, AsText)), Push::kDate,
+             "duedate"),
+      Col("StatusCategoryChanged", T::kTimestamp, "statuscategorychangedate", "When the status category last changed",
+          Item({"fields", "statuscategorychangedate"}, AsTimestamp)),
+      Col("Labels", T::kJson, "labels", "Labels, e.g. [\"backend\",\"urgent\"]", ItemList({"fields", "labels"}, "name")),
+      Col("Components", T::kJson, "components", "Component names", ItemList({"fields", "components"}, "name")),
+      Col("FixVersions", T::kJson, "fixVersions", "Fix version names", ItemList({"fields", "fixVersions"}, "name")),
+      Pushed(Col("ParentKey", T::kText, "parent", "Parent issue key (sub-tasks, children of epics)",
+                 Item({"fields", "parent", "key"}, AsText)),
+             Push::kIssueKey, "parent"),
+      Col("ParentId", T::kInteger, "parent", "Parent issue id", Item({"fields", "parent", "id"}, AsInt)),
+      Col("OriginalEstimateSeconds", T::kInteger, "timeoriginalestimate", "Original estimate in seconds",
+          Item({"fields", "timeoriginalestimate"}, AsInt)),
+      Col("RemainingEstimateSeconds", T::kInteger, "timeestimate", "Remaining estimate in seconds",
+          Item({"fields", "timeestimate"}, AsInt)),
+      Col("TimeSpentSeconds", T::kInteger, "timespent", "Time logged in seconds", Item({"fields", "timespent"}, AsInt)),
+      Hidden(Pushed(Col("Jql", T::kText, "", "A JQL filter: WHERE Jql = 'project = ABC ORDER BY created'",
+                        [](const RowContext&) { return SqlValue{}; }),
+                    Push::kJql, "")),
+  };
+}
+
+std::vector<TableDef> MakeBaseTables() {
+  using T = SqlType;
+  std::vector<TableDef> t;
+  t.push_back({"Issues", "Issues found by JQL; one row per issue.", Source::kIssues, IssueColumns(),
+               "POST /rest/api/3/search/jql with nextPageToken (Cloud); GET /rest/api/2/search with startAt (Data Center)"});
+  t.push_back({"Projects", "Projects the user can browse.", Source::kProjects,
+               {Col("Id", T::kInteger, "", "Project id", Item({"id"}, AsInt)),
+                Col("Key", T::kText, "", "Project key", Item({"key"}, AsText)),
+                Col("Name", T::kText, "", "Project name", Item({"name"}, AsText)),
+                Col("ProjectTypeKey", T::kText, "", "software, business or service_desk", Item({"projectTypeKey"}, AsText)),
+                Col("Simplified", T::kBoolean, "", "1 for team-managed projects", Item({"simplified"}, AsBool)),
+                Col("LeadAccountId", T::kText, "", "Project lead's account id", Item({"lead"}, AsUserId)),
+                Col("LeadDisplayName", T::kText, "", "Project lead's display name", Item({"lead", "displayName"}, AsText)),
+                Col("Description", T::kText, "", "Project description", Item({"description"}, AsText))},
+               "GET /rest/api/3/project/search with startAt (Cloud); GET /rest/api/2/project (Data Center)"});
+  t.push_back({"Users", "Users of the site.", Source::kUsers,
+               {Col("AccountId", T::kText, "", "Account id (Data Center: user name)",
+                    [](const RowContext& r) { return AsUserId(&r.item); }),
+                Col("DisplayName", T::kText, "", "Display name", Item({"displayName"}, AsText)),
+                Col("EmailAddress", T::kText, "", "E-mail address, when the user's privacy settings show it",
+                    Item({"emailAddress"}, AsText)),
+                Col("Active", T::kBoolean, "", "1 for active accounts", Item({"active"}, AsBool)),
+                Col("TimeZone", T::kText, "", "The user's time zone", Item({"timeZone"}, AsText)),
+                Col("AccountType", T::kText, "", "atlassian, app or customer", Item({"accountType"}, AsText))},
+               "GET /rest/api/3/users/search with startAt (Cloud); GET /rest/api/2/user/search?username=. (Data Center)"});
+  {
+    std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Comment id", Item({"id"}, AsInt))};
+    for (auto& p : IssueParentColumns("comment")) c.push_back(std::move(p));
+    for (auto& x : std::vector<ColumnDef>{
+             Col("AuthorAccountId", T::kText, "", "Author's account id", Item({"author"}, AsUserId)),
+             Col("AuthorDisplayName", T::kText, "", "Author's display name", Item({"author", "displayName"}, AsText)),
+             Col("Body", T::kText, "", "Comment as readable text", Item({"body"}, AsRichText)),
+             Hidden(Col("BodyAdf", T::kText, "", "Comment as raw ADF JSON (Cloud)", Item({"body"}, AsRawAdf))),
+             Col("Created", T::kTimestamp, "", "When the comment was written", Item({"created"}, AsTimestamp)),
+             Col("Updated", T::kTimestamp, "", "When the comment was last edited", Item({"updated"}, AsTimestamp)),
+             Col("UpdateAuthorAccountId", T::kText, "", "Who last edited it", Item({"updateAuthor"}, AsUserId))}) {
+      c.push_back(std::move(x));
+    }
+    t.push_back({"Comments", "Comments on issues. Constrain IssueKey or IssueId to read a few issues' comments; "
+                             "otherwise every issue's comments are read, one request per issue.",
+                 Source::kComments, std::move(c), "GET /rest/api/3/issue/{key}/comment with startAt"});
+  }
+  {
+    std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Worklog id", Item({"id"}, AsInt))};
+    for (auto& p : IssueParentColumns("worklog")) c.push_back(std::move(p));
+    for (auto& x : std::vector<ColumnDef>{
+             Col("AuthorAccountId", T::kText, "", "Who logged the work", Item({"author"}, AsUserId)),
+             Col("AuthorDisplayName", T::kText, "", "Their display name", Item({"author", "displayName"}, AsText)),
+             Col("Comment", T::kText, "", "Worklog comment as readable text", Item({"comment"}, AsRichText)),
+             Col("Started", T::kTimestamp, "", "When the work started", Item({"started"}, AsTimestamp)),
+             Col("TimeSpent", T::kText, "", "Time spent as Jira shows it, e.g. 1h 30m", Item({"timeSpent"}, AsText)),
+             Col("TimeSpentSeconds", T::kInteger, "", "Time spent in seconds", Item({"timeSpentSeconds"}, AsInt)),
+             Col("Created", T::kTimestamp, "", "When the worklog was created", Item({"created"}, AsTimestamp)),
+             Col("Updated", T::kTimestamp, "", "When the worklog was last edited", Item({"updated"}, AsTimestamp))}) {
+      c.push_back(std::move(x));
+    }
+    t.push_back({"Worklogs", "Work logged on issues. Constrain IssueKey or IssueId to read a few issues' worklogs.",
+                 Source::kWorklogs, std::move(c), "GET /rest/api/3/issue/{key}/worklog with startAt"});
+  }
+  {
+    std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Change group (history) id", Item({"history", "id"}, AsInt))};
+    for (auto& p : IssueParentColumns("change")) c.push_back(std::move(p));
+    for (auto& x : std::vector<ColumnDef>{
+             Col("AuthorAccountId", T::kText, "", "Who made the change", Item({"history", "author"}, AsUserId)),
+             Col("AuthorDisplayName", T::kText, "", "Their display name",
+                 Item({"history", "author", "displayName"}, AsText)),
+             Col("Created", T::kTimestamp, "", "When the change was made", Item({"history", "created"}, AsTimestamp)),
+             Col("Field", T::kText, "", "The field that changed", Item({"field"}, AsText)),
+             Col("FieldType", T::kText, "", "jira or custom", Item({"fieldtype"}, AsText)),
+             Col("FieldId", T::kText, "", "The field's id, when Jira gives it", Item({"fieldId"}, AsText)),
+             Col("FromValue", T::kText, "", "Old value (ids)", Item({"from"}, AsText)),
+             Col("FromString", T::kText, "", "Old value as shown", Item({"fromString"}, AsText)),
+             Col("ToValue", T::kText, "", "New value (ids)", Item({"to"}, AsText)),
+             Col("ToString", T::kText, "", "New value as shown", Item({"toString"}, AsText))}) {
+      c.push_back(std::move(x));
+    }
+    t.push_back({"IssueChangelogs", "Field changes of issues; one row per changed field.", Source::kChangelogs,
+                 std::move(c), "GET /rest/api/3/issue/{key}/changelog with startAt"});
+  }
+  t.push_back({"Fields", "System and custom fields.", Source::kFields,
+               {Col("Id", T::kText, "", "Field id, e.g. summary or customfield_10016", Item({"id"}, AsText)),
+                Col("Key", T::kText, "", "Field key", Item({"key"}, AsText)),
+                Col("Name", T::kText, "", "Display name", Item({"name"}, AsText)),
+                Col("IsCustom", T::kBoolean, "", "1 for custom fields", Item({"custom"}, AsBool)),
+                Col("Orderable", T::kBoolean, "", "Usable in ORDER BY", Item({"orderable"}, AsBool)),
+                Col("Navigable", T::kBoolean, "", "Shown in issue navigator", Item({"navigable"}, AsBool)),
+                Col("Searchable", T::kBoolean, "", "Usable in JQL", Item({"searchable"}, AsBool)),
+                Col("SchemaType", T::kText, "", "schema.type", Item({"schema", "type"}, AsText)),
+                Col("SchemaItems", T::kText, "", "schema.items for arrays", Item({"schema", "items"}, AsText)),
+                Col("SchemaCustom", T::kText, "", "schema.custom: the custom field type", Item({"schema", "custom"}, AsText)),
+                Col("ClauseNames", T::kJson, "", "Names usable in JQL", ItemList({"clauseNames"}, "name"))},
+               "GET /rest/api/3/field"});
+  t.push_back({"IssueTypes", "Issue types.", Source::kIssueTypes,
+               {Col("Id", T::kInteger, "", "Issue type id", Item({"id"}, AsInt)),
+                Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
+                Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
+                Col("IsSubtask", T::kBoolean, "", "1 for sub-task types", Item({"subtask"}, AsBool)),
+                Col("HierarchyLevel", T::kInteger, "", "-1 sub-task, 0 standard, 1 epic", Item({"hierarchyLevel"}, AsInt))},
+               "GET /rest/api/3/issuetype"});
+  t.push_back({"Statuses", "Workflow statuses.", Source::kStatuses,
+               {Col("Id", T::kInteger, "", "Status id", Item({"id"}, AsInt)),
+                Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
+                Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
+                Col("CategoryKey", T::kText, "", "new, indeterminate or done", Item({"statusCategory", "key"}, AsText)),
+                Col("CategoryName", T::kText, "", "To Do, In Progress or Done", Item({"statusCategory", "name"}, AsText))},
+               "GET /rest/api/3/status"});
+  t.push_back({"Priorities", "Issue priorities.", Source::kPriorities,
+               {Col("Id", T::kInteger, "", "Priority id", Item({"id"}, AsInt)),
+                Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
+                Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
+                Col("StatusColor", T::kText, "", "Colour", Item({"statusColor"}, AsText))},
+               "GET /rest/api/3/priority"});
+  t.push_back({"Resolutions", "Issue resolutions.", Source::kResolutions,
+               {Col("Id", T::kInteger, "", "Resolution id", Item({"id"}, AsInt)),
+                Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
+                Col("Description", T::kText, "", "Description", Item({"description"}, AsText))},
+               "GET /rest/api/3/resolution"});
+  t.push_back({"Boards", "Agile boards.", Source::kBoards,
+               {Col("Id", T::kInteger, "", "Board id", Item({"id"}, AsInt)),
+                Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
+                Col("Type", T::kText, "", "scrum or kanban", Item({"type"}, AsText)),
+                Col("ProjectId", T::kInteger, "", "The board's project id", Item({"location", "projectId"}, AsInt)),
+                Col("ProjectKey", T::kText, "", "The board's project key", Item({"location", "projectKey"}, AsText))},
+               "GET /rest/agile/1.0/board with startAt"});
+  t.push_back({"Sprints", "Sprints of scrum boards. Constrain BoardId to read one board's sprints.", Source::kSprints,
+               {Col("Id", T::kInteger, "", "Sprint id", Item({"id"}, AsInt)),
+                Pushed(Col("BoardId", T::kInteger, "", "The board the sprint was read from",
+                           IssueOf("id", AsInt)),
+                       Push::kParentId, "board"),
+                Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
+                Col("State", T::kText, "", "future, active or closed", Item({"state"}, AsText)),
+                Col("Goal", T::kText, "", "Sprint goal", Item({"goal"}, AsText)),
+                Col("StartDate", T::kTimestamp, "", "Start", Item({"startDate"}, AsTimestamp)),
+                Col("EndDate", T::kTimestamp, "", "Planned end", Item({"endDate"}, AsTimestamp)),
+                Col("CompleteDate", T::kTimestamp, "", "When it was completed", Item({"completeDate"}, AsTimestamp)),
+                Col("OriginBoardId", T::kInteger, "", "The board that created it", Item({"originBoardId"}, AsInt))},
+               "GET /rest/agile/1.0/board/{id}/sprint with startAt"});
+  t.push_back({"SprintIssues", "Issues in sprints. Constrain SprintId to read one sprint.", Source::kSprintIssues,
+               {Pushed(Col("SprintId", T::kInteger, "", "Sprint id", IssueOf("id", AsInt)), Push::kParentId, "sprint"),
+                Col("IssueId", T::kInteger, "", "Issue id", Item({"id"}, AsInt)),
+                Col("IssueKey", T::kText, "", "Issue key", Item({"key"}, AsText)),
+                Col("Summary", T::kText, "", "Summary", Item({"fields", "summary"}, AsText)),
+                Col("StatusName", T::kText, "", "Status name", Item({"fields", "status", "name"}, AsText)),
+                Col("AssigneeAccountId", T::kText, "", "Assignee's account id", Item({"fields", "assignee"}, AsUserId))},
+               "GET /rest/agile/1.0/sprint/{id}/issue with startAt"});
+
+  auto key = [](const char* k) { return Item({k}, AsText); };
+  auto ikey = [](const char* k) { return Item({k}, AsInt); };
+  t.push_back({"sys_tables", "The tables of this connection.", Source::kSysTables,
+               {Col("TableName", T::kText, "", "Table name", key("TableName")),
+                Col("TableType", T::kText, "", "TABLE, SYSTEM TABLE or PROCEDURE", key("TableType")),
+                Col("Description", T::kText, "", "What the table holds", key("Description")),
+                Col("Api", T::kText, "", "The REST calls behind it", key("Api"))},
+               ""});
+  t.push_back({"sys_tablecolumns", "Every column of every table, with the Jira field behind it.",
+               Source::kSysTableColumns,
+               {Col("TableName", T::kText, "", "Table name", key("TableName")),
+                Col("ColumnName", T::kText, "", "Column name", key("ColumnName")),
+                Col("Ordinal", T::kInteger, "", "Position, from 0", ikey("Ordinal")),
+                Col("DataType", T::kText, "", "INTEGER, REAL or TEXT", key("DataType")),
+                Col("ValueFormat", T::kText, "", "What the values look like", key("ValueFormat")),
+                Col("IsHidden", T::kBoolean, "", "1 for hidden columns (not in SELECT *)", ikey("IsHidden")),
+                Col("JiraField", T::kText, "", "The Jira field id behind the column", key("JiraField")),
+                Col("Pushdown", T::kText, "", "Which operators become JQL", key("Pushdown")),
+                Col("Description", T::kText, "", "Meaning", key("Description"))},
+               ""});
+  t.push_back({"sys_procedures", "Procedures: EXEC Name Param='value' or SELECT * FROM Name('value', ...).",
+               Source::kSysProcedures,
+               {Col("ProcedureName", T::kText, "", "Name", key("ProcedureName")),
+                Col("Description", T::kText, "", "What it does", key("Description"))},
+               ""});
+  t.push_back({"sys_procedureparameters", "Inputs and outputs of the procedures.", Source::kSysProcedureParameters,
+               {Col("ProcedureName", T::kText, "", "Procedure", key("ProcedureName")),
+                Col("ParameterName", T::kText, "", "Parameter", key("ParameterName")),
+                Col("Direction", T::kText, "", "IN or OUT", key("Direction")),
+                Col("Ordinal", T::kInteger, "", "Position among the inputs (table-valued function arguments)",
+                    ikey("Ordinal")),
+                Col("Required", T::kBoolean, "", "1 when the input must be given", ikey("Required")),
+                Col("Description", T::kText, "", "Meaning", key("Description"))},
+               ""});
+  t.push_back({"sys_connection_props", "Connection properties and their values (secrets masked).",
+               Source::kSysConnectionProps,
+               {Col("Name", T::kText, "", "Property", key("Name")),
+                Col("Value", T::kText, "", "Effective value; secrets shown as ********", key("Value")),
+                Col("DefaultValue", T::kText, "", "Default", key("DefaultValue")),
+                Col("Type", T::kText, "", "string, int, bool or enum", key("Type")),
+                Col("AllowedValues", T::kText, "", "Enum values", key("AllowedValues")),
+                Col("Category", T::kText, "", "Group", key("Category")),
+                Col("IsSecret", T::kBoolean, "", "1 for secrets", ikey("IsSecret")),
+                Col("Source", T::kText, "", "Where the value came from", key("Source")),
+                Col("Description", T::kText, "", "Meaning", key("Description"))},
+               ""});
+  return t;
+}
+
+SqlType CustomType(const CustomFieldInfo& f) {
+  if (f.schema_type == "number") return SqlType::kReal;
+  if (f.schema_type == "date") return SqlType::kDate;
+  if (f.schema_type == "datetime") return SqlType::kTimestamp;
+  if (f.schema_type == "array") return SqlType::kJson;
+  return SqlType::kText;
+}
+
+SqlValue CustomValue(const json* v, const CustomFieldInfo& f) {
+  if (!v) return {};
+  if (f.schema_type == "number") return v->is_number() ? AsReal(v) : AsText(v);
+  if (f.schema_type == "datetime") return AsTimestamp(v);
+  if (f.schema_type == "user") return AsUserId(v);
+  if (f.schema_type == "option") return v->is_object() ? AsText(At(*v, {"value"})) : AsText(v);
+  if (f.schema_type == "array") {
+    if (f.schema_items == "option") return AsList(v, "value");
+    if (f.schema_items == "user") {
+      json out = json::array();
+      if (v->is_array()) {
+        for (const auto& e : *v) {
+          auto id = AsUserId(&e);
+          if (auto* s = std::get_if<std::string>(&id)) out.push_back(*s);
+        }
+      }
+      return out.dump();
+    }
+    if (f.schema_items == "string" || f.schema_items == "version" || f.schema_items == "component") {
+      return AsList(v, "name");
+    }
+    return AsJson(v);
+  }
+  if (v->is_object()) {
+    if (v->contains("type") && (*v)["type"] == "doc") return AsRichText(v);
+    if (auto* val = At(*v, {"value"})) return AsText(val);
+    if (auto* name = At(*v, {"name"})) return AsText(name);
+    return AsJson(v);
+  }
+  if (v->is_array()) return AsJson(v);
+  return AsText(v);
+}
+
+}  // namespace
+
+const std::vector<TableDef>& BaseTables() {
+  static const std::vector<TableDef> tables = MakeBaseTables();
+  return tables;
+}
+
+const TableDef* FindBaseTable(std::string_view name) {
+  for (const auto& t : BaseTables()) {
+    if (EqualsIgnoreCase(t.name, name)) return &t;
+  }
+  return nullptr;
+}
+
+std::vector<CustomFieldInfo> CustomFieldsFromFieldList(const json& fields) {
+  std::vector<CustomFieldInfo> out;
+  if (!fields.is_array()) return out;
+  for (const auto& f : fields) {
+    if (!f.is_object() || !f.value("custom", false)) continue;
+    CustomFieldInfo c;
+    c.id = f.value("id", "");
+    c.name = f.value("name", c.id);
+    if (c.id.empty()) continue;
+    if (auto* s = At(f, {"schema"}); s && s->is_object()) {
+      c.schema_type = s->value("type", "");
+      c.schema_items = s->value("items", "");
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+TableDef IssuesWithCustomFields(const std::vector<CustomFieldInfo>& fields, bool use_display_names) {
+  TableDef t = *FindBaseTable("Issues");
+  // Names used by more than one field, or by a base column, get the id added.
+  std::map<std::string, int> uses;
+  for (const auto& c : t.columns) uses[ToLower(c.name)] += 2;
+  for (const auto& f : fields) uses[ToLower(use_display_names ? f.name : f.id)] += 1;
+  std::set<std::string> taken;
+  for (const auto& c : t.columns) taken.insert(ToLower(c.name));
+  for (const auto& f : fields) {
+    std::string name = use_display_names ? f.name : f.id;
+    if (name.empty() || uses[ToLower(name)] > 1) name = (name.empty() ? f.id : name) + " (" + f.id + ")";
+    if (!taken.insert(ToLower(name)).second) continue;  // the same field listed twice
+    ColumnDef c;
+    c.name = name;
+    c.type = CustomType(f);
+    c.jira_field = f.id;
+    c.description = "Custom field " + f.name + " (" + f.id + (f.schema_type.empty() ? "" : ", " + f.schema_type) +
+                    (f.schema_items.empty() ? "" : " of " + f.schema_items) + ")";
+    CustomFieldInfo info = f;
+    c.get = [info](const RowContext& r) { return CustomValue(At(r.item, {"fields", info.id.c_str()}), info); };
+    t.columns.push_back(std::move(c));
+  }
+  return t;
+}
+
+std::string PushdownText(Push p) {
+  switch (p) {
+    case Push::kNone: return "";
+    case Push::kId: return "=, IN, <, <=, >, >=";
+    case Push::kIssueKey: return "=, IN";
+    case Push::kName: return "=, IN, IS NULL, IS NOT NULL";
+    case Push::kUser: return "=, IN, IS NULL, IS NOT NULL";
+    case Push::kTimestamp: return "<, <=, >, >=, = (in the Jira user's time zone)";
+    case Push::kDate: return "<, <=, >, >=, =";
+    case Push::kJql: return "= (the JQL itself)";
+    case Push::kParentIssue: return "=, IN (reads only those issues)";
+    case Push::kParentId: return "=, IN (reads only those)";
+  }
+  return "";
+}
+
+std::string SchemaReferenceMarkdown() {
+  std::string out;
+  out += "<!-- Generated by `jirasql schema --markdown` from src/sql/schema.cc; a test keeps it in step. -->\n";
+  for (const auto& t : BaseTables()) {
+    out += "\n### " + t.name + "\n\n" + t.description + "\n";
+    if (!t.api.empty()) out += "\nReads: " + t.api + ".\n";
+    out += "\n| Column | Type | Jira field | Pushed down as JQL | Description |\n|---|---|---|---|---|\n";
+    for (const auto& c : t.columns) {
+      std::string desc = c.description;
+      for (auto& ch : desc) {
+        if (ch == '|') ch = '/';
+      }
+      out += "| `" + c.name + "`" + (c.hidden ? " (hidden)" : "") + " | " + std::string(SqlTypeLabel(c.type)) + " | " +
+             (c.jira_field.empty() ? "" : "`" + c.jira_field + "`") + " | " + PushdownText(c.push) + " | " + desc +
+             " |\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace jirasql

@@ -1,0 +1,104 @@
+#pragma once
+/// The SQL tables over Jira (SPEC §4): every table, column, type, the Jira
+/// field behind each column, how a column may be pushed down as JQL, and how
+/// its value is read from Jira's JSON. One definition drives the virtual
+/// tables, sys_tables / sys_tablecolumns and docs/sql.md.
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "sql/value.h"
+
+namespace jirasql {
+
+enum class SqlType { kInteger, kReal, kText, kBoolean, kTimestamp, kDate, kJson };
+
+/// The declared type in the table's schema: INTEGER, REAL or TEXT.
+std::string_view SqlDeclaredType(SqlType t);
+/// What the value looks like, for docs and sys_tablecolumns ("TEXT, ISO 8601 UTC").
+std::string_view SqlTypeLabel(SqlType t);
+
+/// How a column's constraints may become JQL. See sql/pushdown.h.
+enum class Push {
+  kNone,
+  kId,         ///< numeric issue id: =, IN, <, <=, >, >=
+  kIssueKey,   ///< issue key: =, IN
+  kName,       ///< a named thing (project key, status, type, priority, resolution, category): =, IN, IS NULL
+  kUser,       ///< account id (Cloud) or user name (Data Center): =, IN, IS NULL
+  kTimestamp,  ///< instant: ranges and = (sent in the Jira user's zone)
+  kDate,       ///< calendar date: ranges and =
+  kJql,        ///< the hidden Jql column
+  kParentIssue,  ///< child tables (Comments, ...): the issue key or id they belong to
+  kParentId,     ///< Sprints: BoardId; SprintIssues: SprintId
+};
+
+struct RowContext {
+  const nlohmann::json& item;
+  const nlohmann::json* issue = nullptr;  ///< child tables: {"id","key"} of the issue
+  int api_version = 3;
+};
+
+struct ColumnDef {
+  std::string name;
+  SqlType type = SqlType::kText;
+  std::string description;
+  std::string jira_field;  ///< the field id behind the column (for `fields=`); "" when always present
+  Push push = Push::kNone;
+  std::string jql_field;   ///< the JQL name used when pushed
+  bool hidden = false;
+  std::function<SqlValue(const RowContext&)> get;
+};
+
+enum class Source {
+  kIssues, kProjects, kUsers, kComments, kWorklogs, kChangelogs, kFields, kIssueTypes, kStatuses,
+  kPriorities, kResolutions, kBoards, kSprints, kSprintIssues,
+  kSysTables, kSysTableColumns, kSysProcedures, kSysProcedureParameters, kSysConnectionProps,
+};
+
+struct TableDef {
+  std::string name;
+  std::string description;
+  Source source;
+  std::vector<ColumnDef> columns;
+  std::string api;  ///< the REST calls behind the table, for docs and explain
+
+  int ColumnIndex(std::string_view name) const;  ///< -1 when absent (case-insensitive)
+};
+
+/// Every table with its base columns (Issues without custom fields).
+const std::vector<TableDef>& BaseTables();
+const TableDef* FindBaseTable(std::string_view name);
+
+/// A custom field as `/field` describes it.
+struct CustomFieldInfo {
+  std::string id;    ///< "customfield_10016"
+  std::string name;  ///< display name
+  std::string schema_type;   ///< schema.type: number, string, option, array, user, date, datetime, ...
+  std::string schema_items;  ///< schema.items for arrays
+};
+
+/// Reads the custom fields out of a `/field` answer.
+std::vector<CustomFieldInfo> CustomFieldsFromFieldList(const nlohmann::json& fields);
+
+/// The Issues table with one typed column per custom field, named by display
+/// name (or by id), names that collide with each other or with a base
+/// column made unique by adding the field id: "Team (customfield_10030)".
+TableDef IssuesWithCustomFields(const std::vector<CustomFieldInfo>& fields, bool use_display_names);
+
+/// "2024-05-01T08:30:00.000Z" for epoch milliseconds.
+std::string FormatUtcTimestamp(int64_t ms);
+/// A Jira timestamp ("2024-05-01T18:30:00.000+1000") as ISO 8601 UTC; NULL
+/// when it is not one.
+SqlValue TimestampToUtc(const nlohmann::json& v);
+
+/// Which operators of a column become JQL, in words (docs, sys_tablecolumns).
+std::string PushdownText(Push p);
+
+/// docs/sql.md's table reference, generated from the definitions above.
+std::string SchemaReferenceMarkdown();
+
+}  // namespace jirasql

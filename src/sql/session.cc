@@ -1,0 +1,91 @@
+#include "sql/session.h"
+
+#include <nlohmann/json.hpp>
+
+#include "http/response_error.h"
+
+namespace jirasql {
+
+Session::Session(ConnectionProperties props, std::shared_ptr<Logger> logger, ConnectOptions options)
+    : props_(std::move(props)), logger_(std::move(logger)), options_(std::move(options)) {}
+
+Result<void> Session::Reconfigure(ConnectionProperties props) {
+  if (conn_) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "this database is already connected to Jira; open a new database connection to connect elsewhere");
+  }
+  props_ = std::move(props);
+  issues_.reset();
+  zone_known_ = false;
+  zone_.reset();
+  return Ok();
+}
+
+Result<Connection*> Session::Conn() {
+  if (!conn_) {
+    auto c = Connection::Open(props_, logger_, options_);
+    if (!c) return Fail(c.error());
+    conn_ = std::move(*c);
+  }
+  return conn_.get();
+}
+
+bool Session::cloud() {
+  auto c = Conn();
+  return c && (*c)->endpoint().api_version >= 3;
+}
+
+Result<const TableDef*> Session::Table(std::string_view name) {
+  const TableDef* base = FindBaseTable(name);
+  if (!base || base->source != Source::kIssues || !props_.GetBool("IncludeCustomFields")) return base;
+  if (!issues_) {
+    auto conn = Conn();
+    if (!conn) return Fail(conn.error());
+    auto resp = ExpectSuccess((*conn)->Send(HttpRequest{"GET", "/field", {}, "", std::nullopt}), "GET /field");
+    if (!resp) return Fail(resp.error());
+    auto fields = nlohmann::json::parse(resp->body, nullptr, false);
+    if (fields.is_discarded() || !fields.is_array()) {
+      return Fail(ErrorCode::kBadResponse, "GET /field: the answer is not a JSON array of fields");
+    }
+    issues_ = IssuesWithCustomFields(CustomFieldsFromFieldList(fields), props_.GetBool("UseDisplayNames"));
+  }
+  return &*issues_;
+}
+
+std::vector<std::string> Session::TableNames() const {
+  std::vector<std::string> out;
+  for (const auto& t : BaseTables()) out.push_back(t.name);
+  return out;
+}
+
+const TimeZone* Session::UserZone() {
+  if (zone_known_) return zone_ ? &*zone_ : nullptr;
+  zone_known_ = true;
+  std::string name = props_.Get("Timezone");
+  std::string from = "the Timezone property";
+  if (name.empty()) {
+    from = "the Jira user's profile (/myself)";
+    auto conn = Conn();
+    if (conn) {
+      auto resp = (*conn)->Send(HttpRequest{"GET", "/myself", {}, "", std::nullopt});
+      if (resp && resp->ok()) {
+        auto me = nlohmann::json::parse(resp->body, nullptr, false);
+        if (me.is_object() && me.contains("timeZone") && me["timeZone"].is_string()) name = me["timeZone"];
+      }
+    }
+  }
+  if (name.empty()) {
+    notice("the Jira user's time zone is unknown; date filters are sent to Jira widened by 14 hours each way "
+           "(set Timezone to narrow them)");
+    return nullptr;
+  }
+  auto z = TimeZone::Load(name);
+  if (!z) {
+    notice("time zone from " + from + ": " + z.error().message + "; date filters are widened by 14 hours each way");
+    return nullptr;
+  }
+  zone_ = std::move(*z);
+  return &*zone_;
+}
+
+}  // namespace jirasql

@@ -1,0 +1,86 @@
+#pragma once
+/// What the SQL tables of one SQLite connection share: the properties, the
+/// Jira connection (opened on first use), the tables' definitions (Issues
+/// grows one column per custom field), the Jira user's time zone, and the
+/// record of scans that `jirasql explain` prints.
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/tz.h"
+#include "connstr/properties.h"
+#include "http/logger.h"
+#include "jira/connection.h"
+#include "sql/schema.h"
+
+namespace jirasql {
+
+/// What one table scan asked of Jira (or, for explain, would ask).
+struct ScanReport {
+  std::string table;
+  std::string jql;          ///< Issues and the issue search of child tables
+  std::string fields;       ///< the fields= list
+  int64_t page_size = 0;
+  int64_t rows = -1;        ///< explain: Jira's estimate; otherwise rows read
+  int64_t calls = -1;       ///< explain: expected; otherwise made
+  std::string calls_note;   ///< how the calls were counted
+  bool truncated = false;   ///< stopped at MaxRows
+};
+
+class Session {
+ public:
+  Session(ConnectionProperties props, std::shared_ptr<Logger> logger, ConnectOptions options);
+
+  const ConnectionProperties& props() const { return props_; }
+  /// Replaces the properties (the extension's jirasql_connect()); only
+  /// before the connection was opened.
+  Result<void> Reconfigure(ConnectionProperties props);
+  bool connected() const { return conn_ != nullptr; }
+
+  /// The Jira connection, opened on first use.
+  Result<Connection*> Conn();
+  /// A table's definition for this connection: Issues with the custom fields
+  /// when IncludeCustomFields=true. nullptr result for an unknown name.
+  Result<const TableDef*> Table(std::string_view name);
+  /// Every table name, for sys_tables.
+  std::vector<std::string> TableNames() const;
+
+  /// The zone JQL dates are read in: Timezone, else the Jira user's
+  /// (/myself). nullptr when it cannot be known (bounds are then widened).
+  const TimeZone* UserZone();
+
+  bool pushdown() const { return props_.GetBool("PushDown"); }
+  int64_t page_size() const { return props_.GetInt("Pagesize").value_or(100); }
+  int64_t max_rows() const { return props_.GetInt("MaxRows").value_or(-1); }
+  bool cloud();  ///< REST v3 (Cloud) or v2 (Data Center)
+
+  /// explain mode: scans report what they would do and return no rows.
+  bool explain = false;
+  /// The latest scans (all of them in explain mode), oldest first.
+  std::deque<std::shared_ptr<ScanReport>> reports;
+  void AddReport(std::shared_ptr<ScanReport> r) {
+    reports.push_back(std::move(r));
+    if (!explain && reports.size() > 64) reports.pop_front();
+  }
+  /// Called now and then during long scans (rows so far, calls so far).
+  std::function<void(const std::string& table, int64_t rows, int64_t calls)> progress;
+  Notice notice = [](const std::string&) {};
+
+  std::shared_ptr<Logger> logger() const { return logger_; }
+
+ private:
+  ConnectionProperties props_;
+  std::shared_ptr<Logger> logger_;
+  ConnectOptions options_;
+  std::unique_ptr<Connection> conn_;
+  std::optional<TableDef> issues_;  ///< with custom fields
+  bool zone_known_ = false;
+  std::optional<TimeZone> zone_;
+};
+
+}  // namespace jirasql

@@ -1,0 +1,625 @@
+// The virtual-table module. Compiled twice: into the jirasql command against
+// <sqlite3.h>, and into the loadable extension with JIRASQL_SQLITE_EXTENSION,
+// where every sqlite3_* call goes through the extension's API table.
+#ifdef JIRASQL_SQLITE_EXTENSION
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT1
+#else
+#include <sqlite3.h>
+#endif
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "auth/procedures.h"
+#include "common/strings.h"
+#include "connstr/sources.h"
+#include "http/logging_transport.h"
+#include "sql/jql_builder.h"
+#include "sql/pushdown.h"
+#include "sql/scan.h"
+#include "sql/sqlite_module.h"
+
+namespace jirasql {
+
+namespace {
+
+// ---- the plan handed from xBestIndex to xFilter -----------------------------
+//
+// idxStr is a comma-separated list. The first item is "cols=<hex>": the
+// columns the statement uses (SQLite's colUsed; bit 63 stands for every
+// column from 63 on). Each further item is one constraint we take, in the
+// order of its argv value: "<column index><op>" with op one of
+//   =  >  >=  <  <=   a comparison with one value
+//   in               an IN list, read whole with sqlite3_vtab_in_first/next
+//   null notnull     IS NULL / IS NOT NULL (no argv value)
+//   limit offset     LIMIT / OFFSET (a page-size hint; never applied by us)
+// e.g. "cols=1f,12=,20>=,35in,limit". SQLite re-checks every constraint
+// except the hidden Jql column's, which it cannot evaluate (omit=1).
+
+struct PlanTerm {
+  int column = -1;  // -1 for limit/offset
+  std::string op;
+};
+
+std::vector<PlanTerm> ParsePlan(const char* idx, uint64_t* cols) {
+  std::vector<PlanTerm> out;
+  *cols = ~uint64_t{0};
+  if (!idx) return out;
+  for (const auto& part : Split(idx, ',')) {
+    if (part.rfind("cols=", 0) == 0) {
+      *cols = std::strtoull(part.c_str() + 5, nullptr, 16);
+      continue;
+    }
+    PlanTerm t;
+    std::size_t i = 0;
+    while (i < part.size() && std::isdigit(static_cast<unsigned char>(part[i]))) ++i;
+    if (i > 0) t.column = std::atoi(part.substr(0, i).c_str());
+    t.op = part.substr(i);
+    out.push_back(t);
+  }
+  return out;
+}
+
+SqlValue FromSqlite(sqlite3_value* v) {
+  switch (sqlite3_value_type(v)) {
+    case SQLITE_INTEGER: return static_cast<int64_t>(sqlite3_value_int64(v));
+    case SQLITE_FLOAT: return sqlite3_value_double(v);
+    case SQLITE_TEXT:
+    case SQLITE_BLOB: {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+      return std::string(p ? p : "", static_cast<std::size_t>(sqlite3_value_bytes(v)));
+    }
+    default: return SqlValue{};
+  }
+}
+
+void ResultValue(sqlite3_context* ctx, const SqlValue& v) {
+  if (auto* i = std::get_if<int64_t>(&v)) sqlite3_result_int64(ctx, *i);
+  else if (auto* d = std::get_if<double>(&v)) sqlite3_result_double(ctx, *d);
+  else if (auto* s = std::get_if<std::string>(&v)) sqlite3_result_text(ctx, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+  else sqlite3_result_null(ctx);
+}
+
+std::string Quote(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+int SetError(sqlite3_vtab* vtab, const std::string& message) {
+  sqlite3_free(vtab->zErrMsg);
+  vtab->zErrMsg = sqlite3_mprintf("%s", message.c_str());
+  return SQLITE_ERROR;
+}
+
+// ---- tables -----------------------------------------------------------------
+
+struct ModuleAux {
+  std::shared_ptr<Session> session;
+  std::string table;       ///< table name, or procedure name for kind == kProcedure
+  bool procedure = false;
+};
+
+struct VTab {
+  sqlite3_vtab base{};
+  ModuleAux* aux = nullptr;
+  const TableDef* def = nullptr;        // tables
+  const ProcedureSpec* proc = nullptr;  // procedures
+  std::vector<std::string> proc_columns;  // outputs, then hidden inputs
+};
+
+struct Cursor {
+  sqlite3_vtab_cursor base{};
+  std::unique_ptr<Scan> scan;
+  std::vector<SqlRow> rows;
+  std::size_t pos = 0;
+  bool eof = true;
+  int64_t rowid = 0;
+  std::string jql;  ///< the Jql column's value for this scan
+};
+
+VTab* V(sqlite3_vtab* p) { return reinterpret_cast<VTab*>(p); }
+Cursor* C(sqlite3_vtab_cursor* p) { return reinterpret_cast<Cursor*>(p); }
+
+int Connect(sqlite3* db, void* paux, int, const char* const*, sqlite3_vtab** out, char** err) {
+  auto* aux = static_cast<ModuleAux*>(paux);
+  auto vt = std::make_unique<VTab>();
+  vt->aux = aux;
+  std::string ddl = "CREATE TABLE x(";
+  if (aux->procedure) {
+    for (const auto& p : OAuthProcedures()) {
+      if (p.name == aux->table) vt->proc = &p;
+    }
+    if (!vt->proc) {
+      *err = sqlite3_mprintf("unknown procedure %s", aux->table.c_str());
+      return SQLITE_ERROR;
+    }
+    std::set<std::string> used;
+    for (const auto& o : vt->proc->outputs) {
+      vt->proc_columns.push_back(o);
+      used.insert(ToLower(o));
+      ddl += (vt->proc_columns.size() > 1 ? ", " : "") + Quote(o) + " TEXT";
+    }
+    for (const auto& in : vt->proc->inputs) {
+      std::string name = used.count(ToLower(in.name)) ? in.name + "Input" : in.name;
+      vt->proc_columns.push_back(name);
+      ddl += ", " + Quote(name) + " TEXT HIDDEN";
+    }
+  } else {
+    auto def = aux->session->Table(aux->table);
+    if (!def || !*def) {
+      *err = sqlite3_mprintf("%s: %s", aux->table.c_str(), def ? "unknown table" : def.error().message.c_str());
+      return SQLITE_ERROR;
+    }
+    vt->def = *def;
+    bool first = true;
+    for (const auto& c : vt->def->columns) {
+      ddl += (first ? "" : ", ") + Quote(c.name) + " " + std::string(SqlDeclaredType(c.type)) + (c.hidden ? " HIDDEN" : "");
+      first = false;
+    }
+  }
+  ddl += ")";
+  int rc = sqlite3_declare_vtab(db, ddl.c_str());
+  if (rc != SQLITE_OK) {
+    *err = sqlite3_mprintf("declaring %s: %s", aux->table.c_str(), sqlite3_errmsg(db));
+    return rc;
+  }
+  // Our tables reach the network with the user's login: never from triggers,
+  // views or schema of a database someone else wrote.
+  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+  *out = &vt.release()->base;
+  return SQLITE_OK;
+}
+
+int Disconnect(sqlite3_vtab* p) {
+  delete V(p);
+  return SQLITE_OK;
+}
+
+bool Pushable(Push push, unsigned char op) {
+  const bool eq = op == SQLITE_INDEX_CONSTRAINT_EQ;
+  const bool range = op == SQLITE_INDEX_CONSTRAINT_GT || op == SQLITE_INDEX_CONSTRAINT_GE ||
+                     op == SQLITE_INDEX_CONSTRAINT_LT || op == SQLITE_INDEX_CONSTRAINT_LE;
+  const bool null = op == SQLITE_INDEX_CONSTRAINT_ISNULL || op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL;
+  switch (push) {
+    case Push::kId: return eq || range;
+    case Push::kIssueKey: return eq;
+    case Push::kName:
+    case Push::kUser: return eq || null;
+    case Push::kTimestamp:
+    case Push::kDate: return eq || range || null;
+    case Push::kParentIssue:
+    case Push::kParentId: return eq;
+    default: return false;
+  }
+}
+
+const char* OpName(unsigned char op) {
+  switch (op) {
+    case SQLITE_INDEX_CONSTRAINT_EQ: return "=";
+    case SQLITE_INDEX_CONSTRAINT_GT: return ">";
+    case SQLITE_INDEX_CONSTRAINT_GE: return ">=";
+    case SQLITE_INDEX_CONSTRAINT_LT: return "<";
+    case SQLITE_INDEX_CONSTRAINT_LE: return "<=";
+    case SQLITE_INDEX_CONSTRAINT_ISNULL: return "null";
+    case SQLITE_INDEX_CONSTRAINT_ISNOTNULL: return "notnull";
+    default: return nullptr;
+  }
+}
+
+int BestIndexProcedure(VTab* vt, sqlite3_index_info* info) {
+  const int first_input = static_cast<int>(vt->proc->outputs.size());
+  std::string plan;
+  int argv = 0;
+  for (int i = 0; i < info->nConstraint; ++i) {
+    const auto& c = info->aConstraint[i];
+    if (c.iColumn < first_input || c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+    if (!c.usable) return SQLITE_CONSTRAINT;  // inputs must be known before the call
+    info->aConstraintUsage[i].argvIndex = ++argv;
+    info->aConstraintUsage[i].omit = 1;
+    plan += (plan.empty() ? "" : ",") + std::to_string(c.iColumn) + "=";
+  }
+  info->idxStr = sqlite3_mprintf("%s", plan.c_str());
+  info->needToFreeIdxStr = 1;
+  info->estimatedCost = 1;
+  info->estimatedRows = 1;
+  return SQLITE_OK;
+}
+
+int BestIndex(sqlite3_vtab* p, sqlite3_index_info* info) {
+  VTab* vt = V(p);
+  if (vt->proc) return BestIndexProcedure(vt, info);
+  const TableDef& def = *vt->def;
+  const bool push = vt->aux->session->pushdown();
+  std::string plan = "cols=" + [&] {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(info->colUsed));
+    return std::string(buf);
+  }();
+  int argv = 0;
+  double cost = def.source == Source::kIssues || def.source == Source::kComments || def.source == Source::kWorklogs ||
+                        def.source == Source::kChangelogs || def.source == Source::kSprintIssues
+                    ? 1e6
+                    : 1e3;
+  for (int i = 0; i < info->nConstraint; ++i) {
+    const auto& c = info->aConstraint[i];
+    if (c.op == SQLITE_INDEX_CONSTRAINT_LIMIT || c.op == SQLITE_INDEX_CONSTRAINT_OFFSET) {
+      if (!c.usable) continue;
+      info->aConstraintUsage[i].argvIndex = ++argv;
+      plan += c.op == SQLITE_INDEX_CONSTRAINT_LIMIT ? ",limit" : ",offset";
+      continue;
+    }
+    if (c.iColumn < 0 || c.iColumn >= static_cast<int>(def.columns.size())) continue;
+    const ColumnDef& col = def.columns[c.iColumn];
+    if (col.push == Push::kJql) {
+      if (c.op != SQLITE_INDEX_CONSTRAINT_EQ) continue;
+      if (!c.usable) return SQLITE_CONSTRAINT;  // ask for a plan where the JQL is known
+      info->aConstraintUsage[i].argvIndex = ++argv;
+      info->aConstraintUsage[i].omit = 1;
+      plan += "," + std::to_string(c.iColumn) + "=";
+      cost /= 100;
+      continue;
+    }
+    if (!push || !c.usable || !Pushable(col.push, c.op)) continue;
+    const char* op = OpName(c.op);
+    std::string term = "," + std::to_string(c.iColumn);
+    if (c.op == SQLITE_INDEX_CONSTRAINT_EQ && sqlite3_vtab_in(info, i, -1)) {
+      sqlite3_vtab_in(info, i, 1);  // hand us the whole list at once
+      term += "in";
+    } else {
+      term += op;
+    }
+    if (c.op != SQLITE_INDEX_CONSTRAINT_ISNULL && c.op != SQLITE_INDEX_CONSTRAINT_ISNOTNULL) {
+      info->aConstraintUsage[i].argvIndex = ++argv;
+    }
+    plan += term;
+    const bool exact = c.op == SQLITE_INDEX_CONSTRAINT_EQ &&
+                       (col.push == Push::kId || col.push == Push::kIssueKey || col.push == Push::kParentIssue ||
+                        col.push == Push::kParentId);
+    cost /= exact ? 1000 : 4;
+  }
+  info->idxStr = sqlite3_mprintf("%s", plan.c_str());
+  info->needToFreeIdxStr = 1;
+  info->estimatedCost = cost;
+  info->estimatedRows = static_cast<sqlite3_int64>(std::max(1.0, cost));
+  return SQLITE_OK;
+}
+
+int Open(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
+  *out = &(new Cursor())->base;
+  return SQLITE_OK;
+}
+
+int Close(sqlite3_vtab_cursor* p) {
+  delete C(p);
+  return SQLITE_OK;
+}
+
+// Moves to the next row, reading the next page when the current one is done.
+int Advance(Cursor* cur) {
+  ++cur->pos;
+  while (cur->pos >= cur->rows.size()) {
+    cur->rows.clear();
+    cur->pos = 0;
+    if (!cur->scan) {
+      cur->eof = true;
+      return SQLITE_OK;
+    }
+    auto more = cur->scan->Next(&cur->rows);
+    if (!more) {
+      cur->scan.reset();
+      cur->eof = true;
+      return SetError(cur->base.pVtab, more.error().message);
+    }
+    if (!*more) {
+      cur->scan.reset();
+      cur->eof = true;
+      return SQLITE_OK;
+    }
+  }
+  cur->eof = false;
+  ++cur->rowid;
+  return SQLITE_OK;
+}
+
+int FilterProcedure(Cursor* cur, VTab* vt, const char* idx, int argc, sqlite3_value** argv) {
+  uint64_t cols = 0;
+  auto plan = ParsePlan(idx, &cols);
+  std::map<std::string, std::string> inputs;
+  const int first_input = static_cast<int>(vt->proc->outputs.size());
+  for (std::size_t i = 0; i < plan.size() && static_cast<int>(i) < argc; ++i) {
+    if (sqlite3_value_type(argv[i]) == SQLITE_NULL) continue;
+    const auto& in = vt->proc->inputs[static_cast<std::size_t>(plan[i].column - first_input)];
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[i]));
+    inputs[in.name] = text ? text : "";
+  }
+  Session& s = *vt->aux->session;
+  auto http = MakeHttpTransport(s.props(), s.logger());
+  if (!http) return SetError(&vt->base, http.error().message);
+  ProcedureContext ctx{*http, s.logger(), s.notice};
+  auto row = RunProcedure(vt->proc->name, inputs, s.props(), ctx);
+  if (!row) return SetError(&vt->base, vt->proc->name + ": " + row.error().message);
+  SqlRow out(vt->proc_columns.size());
+  for (std::size_t i = 0; i < vt->proc->outputs.size(); ++i) {
+    for (const auto& [k, v] : *row) {
+      if (k == vt->proc->outputs[i]) out[i] = v;
+    }
+  }
+  for (const auto& [name, value] : inputs) {
+    for (std::size_t i = 0; i < vt->proc->inputs.size(); ++i) {
+      if (vt->proc->inputs[i].name == name) out[static_cast<std::size_t>(first_input) + i] = value;
+    }
+  }
+  cur->rows.push_back(std::move(out));
+  cur->pos = 0;
+  cur->eof = false;
+  cur->rowid = 1;
+  return SQLITE_OK;
+}
+
+int Filter(sqlite3_vtab_cursor* pc, int, const char* idx, int argc, sqlite3_value** argv) {
+  Cursor* cur = C(pc);
+  VTab* vt = V(pc->pVtab);
+  cur->scan.reset();
+  cur->rows.clear();
+  cur->pos = 0;
+  cur->eof = true;
+  cur->rowid = 0;
+  cur->jql.clear();
+  if (vt->proc) return FilterProcedure(cur, vt, idx, argc, argv);
+
+  Session& s = *vt->aux->session;
+  const TableDef& def = *vt->def;
+  uint64_t cols = 0;
+  auto plan = ParsePlan(idx, &cols);
+
+  ScanRequest req;
+  req.table = &def;
+  req.needed.assign(def.columns.size(), false);
+  for (std::size_t i = 0; i < def.columns.size(); ++i) {
+    req.needed[i] = (cols >> std::min<std::size_t>(i, 63)) & 1;
+  }
+  // The constraints SQLite gave values for, column by column.
+  std::map<int, std::vector<SqlConstraint>> by_column;
+  int64_t limit = -1, offset = 0;
+  int arg = 0;
+  bool jql_given = false;
+  for (const auto& t : plan) {
+    SqlConstraint c;
+    if (t.op == "null" || t.op == "notnull") {
+      c.op = t.op == "null" ? PushOp::kIsNull : PushOp::kIsNotNull;
+      by_column[t.column].push_back(c);
+      continue;
+    }
+    if (arg >= argc) return SetError(&vt->base, "internal error: the query plan and its values disagree");
+    sqlite3_value* v = argv[arg++];
+    if (t.op == "limit" || t.op == "offset") {
+      (t.op == "limit" ? limit : offset) = sqlite3_value_int64(v);
+      continue;
+    }
+    if (t.op == "in") {
+      c.op = PushOp::kIn;
+      sqlite3_value* e = nullptr;
+      for (int rc = sqlite3_vtab_in_first(v, &e); rc == SQLITE_OK && e; rc = sqlite3_vtab_in_next(v, &e)) {
+        c.values.push_back(FromSqlite(e));
+      }
+    } else {
+      c.op = t.op == "=" ? PushOp::kEq : t.op == ">" ? PushOp::kGt : t.op == ">=" ? PushOp::kGe
+           : t.op == "<" ? PushOp::kLt : PushOp::kLe;
+      c.values.push_back(FromSqlite(v));
+    }
+    const ColumnDef& col = def.columns[static_cast<std::size_t>(t.column)];
+    if (col.push == Push::kJql) {
+      if (jql_given) {
+        return SetError(&vt->base, def.name + ": give one Jql constraint per scan (combine the JQL with AND)");
+      }
+      jql_given = true;
+      auto* text = std::get_if<std::string>(&c.values[0]);
+      if (!text) return SetError(&vt->base, def.name + ": Jql must be compared with a JQL text");
+      cur->jql = *text;
+      SplitOrderBy(*text, &req.query.user_where, &req.query.user_order);
+      continue;
+    }
+    by_column[t.column].push_back(std::move(c));
+  }
+  if (limit >= 0) req.limit_hint = limit + std::max<int64_t>(0, offset);
+
+  bool nothing = false;
+  std::vector<std::set<int64_t>> parent_sets;
+  for (auto& [column, constraints] : by_column) {
+    const ColumnDef& col = def.columns[static_cast<std::size_t>(column)];
+    for (const auto& c : constraints) {
+      if (col.push == Push::kParentId) {
+        std::set<int64_t> ids;
+        for (const auto& v : c.values) {
+          if (auto* i = std::get_if<int64_t>(&v)) ids.insert(*i);
+          else if (auto* str = std::get_if<std::string>(&v)) {
+            if (auto n = ParseInt(*str)) ids.insert(*n);
+          }
+        }
+        parent_sets.push_back(std::move(ids));
+        continue;
+      }
+      ColumnDef as = col;
+      if (col.push == Push::kParentIssue) as.push = col.jql_field == "id" ? Push::kId : Push::kIssueKey;
+      PushContext ctx;
+      if (as.push == Push::kTimestamp && c.op != PushOp::kIsNull && c.op != PushOp::kIsNotNull) ctx.zone = s.UserZone();
+      auto term = TranslateConstraint(as, c, ctx, &nothing);
+      if (term) req.query.terms.push_back(std::move(*term));
+    }
+  }
+  if (!parent_sets.empty()) {
+    req.parents_given = true;
+    std::set<int64_t> ids = parent_sets[0];
+    for (std::size_t i = 1; i < parent_sets.size(); ++i) {
+      std::set<int64_t> keep;
+      for (auto id : ids) {
+        if (parent_sets[i].count(id)) keep.insert(id);
+      }
+      ids = std::move(keep);
+    }
+    req.parent_ids.assign(ids.begin(), ids.end());
+  }
+  if (nothing) {
+    req.query.matches_nothing = true;
+    if (def.source != Source::kIssues && def.source != Source::kComments && def.source != Source::kWorklogs &&
+        def.source != Source::kChangelogs) {
+      return SQLITE_OK;  // no row can match; nothing to read
+    }
+  }
+  auto scan = OpenScan(s, std::move(req));
+  if (!scan) return SetError(&vt->base, scan.error().message);
+  cur->scan = std::move(*scan);
+  cur->pos = 0;
+  cur->rows.clear();
+  // Advance() starts by stepping past the current row: start "before" row 0.
+  cur->pos = static_cast<std::size_t>(-1);
+  cur->rows.clear();
+  return Advance(cur);
+}
+
+int Next(sqlite3_vtab_cursor* pc) {
+  Cursor* cur = C(pc);
+  if (V(pc->pVtab)->proc) {
+    cur->eof = true;
+    return SQLITE_OK;
+  }
+  return Advance(cur);
+}
+
+int Eof(sqlite3_vtab_cursor* pc) { return C(pc)->eof ? 1 : 0; }
+
+int Column(sqlite3_vtab_cursor* pc, sqlite3_context* ctx, int i) {
+  Cursor* cur = C(pc);
+  VTab* vt = V(pc->pVtab);
+  if (vt->def && vt->def->columns[static_cast<std::size_t>(i)].push == Push::kJql) {
+    sqlite3_result_text(ctx, cur->jql.data(), static_cast<int>(cur->jql.size()), SQLITE_TRANSIENT);
+    return SQLITE_OK;
+  }
+  if (cur->pos < cur->rows.size() && static_cast<std::size_t>(i) < cur->rows[cur->pos].size()) {
+    ResultValue(ctx, cur->rows[cur->pos][static_cast<std::size_t>(i)]);
+  } else {
+    sqlite3_result_null(ctx);
+  }
+  return SQLITE_OK;
+}
+
+int Rowid(sqlite3_vtab_cursor* pc, sqlite3_int64* out) {
+  *out = C(pc)->rowid;
+  return SQLITE_OK;
+}
+
+sqlite3_module MakeModule() {
+  sqlite3_module m{};
+  m.iVersion = 0;
+  m.xCreate = nullptr;  // eponymous only: the table exists by its name
+  m.xConnect = Connect;
+  m.xBestIndex = BestIndex;
+  m.xDisconnect = Disconnect;
+  m.xDestroy = Disconnect;
+  m.xOpen = Open;
+  m.xClose = Close;
+  m.xFilter = Filter;
+  m.xNext = Next;
+  m.xEof = Eof;
+  m.xColumn = Column;
+  m.xRowid = Rowid;
+  return m;
+}
+
+const sqlite3_module kModule = MakeModule();
+
+void FreeAux(void* p) { delete static_cast<ModuleAux*>(p); }
+
+// jirasql_connect('Name=Value;…'): the connection string for this database's
+// tables, before the first of them is used.
+void ConnectFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  auto* session = static_cast<std::shared_ptr<Session>*>(sqlite3_user_data(ctx));
+  if (argc != 1 || sqlite3_value_type(argv[0]) != SQLITE_TEXT) {
+    sqlite3_result_error(ctx, "jirasql_connect takes one text argument: the connection string", -1);
+    return;
+  }
+  ConnectionSources src;
+  if (const char* env = std::getenv("JIRASQL_CONNECT")) src.environment = env;
+  src.connect = std::string(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])));
+  auto props = ResolveConnection(src);
+  if (!props) {
+    sqlite3_result_error(ctx, ("jirasql_connect: " + props.error().message).c_str(), -1);
+    return;
+  }
+  if (auto r = props->CheckComplete(); !r) {
+    sqlite3_result_error(ctx, ("jirasql_connect: " + r.error().message).c_str(), -1);
+    return;
+  }
+  if (auto r = (*session)->Reconfigure(*props); !r) {
+    sqlite3_result_error(ctx, ("jirasql_connect: " + r.error().message).c_str(), -1);
+    return;
+  }
+  std::string shown = props->ToConnectionString(true);
+  sqlite3_result_text(ctx, shown.c_str(), -1, SQLITE_TRANSIENT);
+}
+
+void FreeSessionHandle(void* p) { delete static_cast<std::shared_ptr<Session>*>(p); }
+
+}  // namespace
+
+int RegisterJirasqlModules(sqlite3* db, std::shared_ptr<Session> session, std::string* error) {
+  auto add = [&](const std::string& name, bool procedure) {
+    auto* aux = new ModuleAux{session, name, procedure};
+    int rc = sqlite3_create_module_v2(db, name.c_str(), &kModule, aux, FreeAux);
+    if (rc != SQLITE_OK && error) *error = "registering " + name + ": " + sqlite3_errmsg(db);
+    return rc;
+  };
+  for (const auto& t : BaseTables()) {
+    if (int rc = add(t.name, false); rc != SQLITE_OK) return rc;
+  }
+  for (const auto& p : OAuthProcedures()) {
+    if (int rc = add(p.name, true); rc != SQLITE_OK) return rc;
+  }
+  int rc = sqlite3_create_function_v2(db, "jirasql_connect", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                      new std::shared_ptr<Session>(session), ConnectFunction, nullptr, nullptr,
+                                      FreeSessionHandle);
+  if (rc != SQLITE_OK && error) *error = std::string("registering jirasql_connect: ") + sqlite3_errmsg(db);
+  return rc;
+}
+
+}  // namespace jirasql
+
+#ifdef JIRASQL_SQLITE_EXTENSION
+#include "http/logger.h"
+
+// The extension's entry point. SQLite derives the name from the file name
+// (libjirasql_sqlite.so -> sqlite3_jirasqlsqlite_init).
+extern "C" __attribute__((visibility("default"))) int sqlite3_jirasqlsqlite_init(sqlite3* db, char** err,
+                                                                                  const sqlite3_api_routines* api) {
+  SQLITE_EXTENSION_INIT2(api);
+  using namespace jirasql;
+  ConnectionSources src;
+  if (const char* env = std::getenv("JIRASQL_CONNECT")) src.environment = env;
+  auto props = ResolveConnection(src);
+  if (!props) {
+    *err = sqlite3_mprintf("jirasql: JIRASQL_CONNECT: %s", props.error().message.c_str());
+    return SQLITE_ERROR;
+  }
+  auto logger = Logger::Open(props->Get("Logfile"), static_cast<int>(props->GetInt("Verbosity").value_or(1)));
+  if (!logger) {
+    *err = sqlite3_mprintf("jirasql: %s", logger.error().message.c_str());
+    return SQLITE_ERROR;
+  }
+  ConnectOptions options;
+  options.interactive = true;  // only InitiateOAuth=GETANDREFRESH opens a browser
+  auto session = std::make_shared<Session>(*props, *logger, options);
+  std::string error;
+  int rc = RegisterJirasqlModules(db, session, &error);
+  if (rc != SQLITE_OK) *err = sqlite3_mprintf("jirasql: %s", error.c_str());
+  return rc;
+}
+#endif
