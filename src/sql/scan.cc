@@ -85,6 +85,10 @@ class OneCallStream final : public ItemStream {
     auto j = Call(s_, HttpRequest{"GET", url_, {}, "", std::nullopt}, report_);
     if (!j) return Fail(j.error());
     const json* arr = &*j;
+    if (key_.empty() && j->is_object()) {  // one object: one item
+      out->push_back({std::move(*j), nullptr});
+      return true;
+    }
     if (!key_.empty()) arr = j->contains(key_) ? &(*j)[key_] : nullptr;
     if (!arr || !arr->is_array()) {
       return Fail(ErrorCode::kBadResponse, "GET " + UrlForMessage(url_) + ": expected a JSON array" +
@@ -386,10 +390,11 @@ class TableScan final : public Scan {
         history.erase("items");
         const json* list = item.value.contains("items") ? &item.value["items"] : nullptr;
         if (!list || !list->is_array()) continue;
+        int64_t ordinal = 0;
         for (const auto& change : *list) {
           json row = change;
           row["history"] = history;
-          Emit(RowContext{row, item.parent.get(), api}, rows);
+          Emit(RowContext{row, item.parent.get(), api, ordinal++}, rows);
         }
       } else {
         Emit(RowContext{item.value, item.parent.get(), api}, rows);
@@ -410,10 +415,14 @@ class TableScan final : public Scan {
  private:
   void Emit(const RowContext& ctx, std::vector<SqlRow>* rows) {
     if (max_rows_ >= 0 && read_ >= max_rows_) return;
-    SqlRow row(req_.table->columns.size());
-    for (std::size_t i = 0; i < row.size(); ++i) {
+    const std::size_t n = req_.table->columns.size();
+    SqlRow row(n + 1);
+    for (std::size_t i = 0; i < n; ++i) {
       if (req_.needed.empty() || req_.needed[i]) row[i] = req_.table->columns[i].get(ctx);
     }
+    // The row's rowid, last: stable across scans where the table has one,
+    // because SQLite unions OR branches by rowid.
+    row[n] = req_.table->rowid ? req_.table->rowid(ctx) : read_ + 1;
     rows->push_back(std::move(row));
     ++read_;
   }

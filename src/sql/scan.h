@@ -25,7 +25,8 @@ struct ScanRequest {
 class Scan {
  public:
   virtual ~Scan() = default;
-  /// The next batch of rows (one page, usually). False at the end.
+  /// The next batch of rows (one page, usually), each with one value per
+  /// column and then its rowid (an integer). False at the end.
   virtual Result<bool> Next(std::vector<SqlRow>* rows) = 0;
 };
 

@@ -484,6 +484,48 @@ std::vector<TableDef> MakeBaseTables() {
                 Col("Source", T::kText, "", "Where the value came from", key("Source")),
                 Col("Description", T::kText, "", "Meaning", key("Description"))},
                ""});
+  // Stable rowids (see TableDef::rowid).
+  auto int_of = [](const json& j, std::initializer_list<const char*> path) -> int64_t {
+    auto v = AsInt(At(j, path));
+    return std::holds_alternative<int64_t>(v) ? std::get<int64_t>(v) : 0;
+  };
+  auto by_id = [int_of](const RowContext& r) { return int_of(r.item, {"id"}); };
+  auto by_text = [](const char* key) {
+    return [key](const RowContext& r) {
+      auto v = AsText(At(r.item, {key}));
+      const std::string s = std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : "";
+      uint64_t h = 1469598103934665603ull;  // FNV-1a
+      for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+      return static_cast<int64_t>(h >> 1);
+    };
+  };
+  auto pair = [int_of](const RowContext& r) {
+    const int64_t parent = r.issue ? int_of(*r.issue, {"id"}) : 0;
+    return static_cast<int64_t>((static_cast<uint64_t>(parent) << 32) ^ static_cast<uint64_t>(int_of(r.item, {"id"})));
+  };
+  for (auto& table : t) {
+    switch (table.source) {
+      case Source::kIssues: case Source::kComments: case Source::kWorklogs: case Source::kProjects:
+      case Source::kBoards: case Source::kIssueTypes: case Source::kStatuses: case Source::kPriorities:
+      case Source::kResolutions:
+        table.rowid = by_id;
+        break;
+      case Source::kChangelogs:
+        table.rowid = [int_of](const RowContext& r) { return int_of(r.item, {"history", "id"}) * 4096 + r.ordinal; };
+        break;
+      case Source::kSprints: case Source::kSprintIssues: table.rowid = pair; break;
+      case Source::kUsers: table.rowid = [](const RowContext& r) {
+          auto id = AsUserId(&r.item);
+          uint64_t h = 1469598103934665603ull;
+          for (unsigned char c : std::holds_alternative<std::string>(id) ? std::get<std::string>(id) : std::string())
+            h = (h ^ c) * 1099511628211ull;
+          return static_cast<int64_t>(h >> 1);
+        };
+        break;
+      case Source::kFields: table.rowid = by_text("id"); break;
+      default: break;
+    }
+  }
   return t;
 }
 

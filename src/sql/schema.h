@@ -40,6 +40,7 @@ struct RowContext {
   const nlohmann::json& item;
   const nlohmann::json* issue = nullptr;  ///< child tables: {"id","key"} of the issue
   int api_version = 3;
+  int64_t ordinal = 0;  ///< IssueChangelogs: the change's place in its group
 };
 
 struct ColumnDef {
@@ -60,11 +61,18 @@ enum class Source {
 };
 
 struct TableDef {
+  TableDef(std::string n, std::string d, Source s, std::vector<ColumnDef> c, std::string a)
+      : name(std::move(n)), description(std::move(d)), source(s), columns(std::move(c)), api(std::move(a)) {}
+
   std::string name;
   std::string description;
   Source source;
   std::vector<ColumnDef> columns;
   std::string api;  ///< the REST calls behind the table, for docs and explain
+  /// A stable rowid for a row: the same row gets the same rowid in every
+  /// scan (SQLite unions the branches of an OR by rowid). Null: a counter,
+  /// for tables whose constraints are never pushed.
+  std::function<int64_t(const RowContext&)> rowid;
 
   int ColumnIndex(std::string_view name) const;  ///< -1 when absent (case-insensitive)
 };

@@ -252,7 +252,9 @@ int BestIndex(sqlite3_vtab* p, sqlite3_index_info* info) {
   for (int i = 0; i < info->nConstraint; ++i) {
     const auto& c = info->aConstraint[i];
     if (c.op == SQLITE_INDEX_CONSTRAINT_LIMIT || c.op == SQLITE_INDEX_CONSTRAINT_OFFSET) {
-      if (!c.usable) continue;
+      // Only a hint, and only when SQLite will stop after that many rows: an
+      // ORDER BY we do not consume needs every row first.
+      if (!c.usable || info->nOrderBy > 0) continue;
       info->aConstraintUsage[i].argvIndex = ++argv;
       plan += c.op == SQLITE_INDEX_CONSTRAINT_LIMIT ? ",limit" : ",offset";
       continue;
@@ -347,7 +349,8 @@ int FilterProcedure(Cursor* cur, VTab* vt, const char* idx, int argc, sqlite3_va
   ProcedureContext ctx{*http, s.logger(), s.notice};
   auto row = RunProcedure(vt->proc->name, inputs, s.props(), ctx);
   if (!row) return SetError(&vt->base, vt->proc->name + ": " + row.error().message);
-  SqlRow out(vt->proc_columns.size());
+  SqlRow out(vt->proc_columns.size() + 1);  // the values, then the rowid
+  out.back() = int64_t{1};
   for (std::size_t i = 0; i < vt->proc->outputs.size(); ++i) {
     for (const auto& [k, v] : *row) {
       if (k == vt->proc->outputs[i]) out[i] = v;
@@ -504,7 +507,7 @@ int Column(sqlite3_vtab_cursor* pc, sqlite3_context* ctx, int i) {
     sqlite3_result_text(ctx, cur->jql.data(), static_cast<int>(cur->jql.size()), SQLITE_TRANSIENT);
     return SQLITE_OK;
   }
-  if (cur->pos < cur->rows.size() && static_cast<std::size_t>(i) < cur->rows[cur->pos].size()) {
+  if (cur->pos < cur->rows.size() && static_cast<std::size_t>(i) + 1 < cur->rows[cur->pos].size()) {
     ResultValue(ctx, cur->rows[cur->pos][static_cast<std::size_t>(i)]);
   } else {
     sqlite3_result_null(ctx);
@@ -513,7 +516,15 @@ int Column(sqlite3_vtab_cursor* pc, sqlite3_context* ctx, int i) {
 }
 
 int Rowid(sqlite3_vtab_cursor* pc, sqlite3_int64* out) {
-  *out = C(pc)->rowid;
+  Cursor* cur = C(pc);
+  const bool table = V(pc->pVtab)->def != nullptr;
+  if (table && cur->pos < cur->rows.size() && !cur->rows[cur->pos].empty()) {
+    if (auto* id = std::get_if<int64_t>(&cur->rows[cur->pos].back())) {
+      *out = *id;
+      return SQLITE_OK;
+    }
+  }
+  *out = cur->rowid;
   return SQLITE_OK;
 }
 

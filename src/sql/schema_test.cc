@@ -1,0 +1,129 @@
+#include "sql/schema.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "common/strings.h"
+
+namespace jirasql {
+namespace {
+
+using json = nlohmann::json;
+
+SqlValue Get(const TableDef& t, const char* column, const json& item) {
+  int i = t.ColumnIndex(column);
+  EXPECT_GE(i, 0) << column;
+  return t.columns[static_cast<std::size_t>(i)].get(RowContext{item, nullptr, 3});
+}
+
+TEST(Schema, EverySpecTableExistsWithUniqueColumns) {
+  for (const char* name : {"Issues", "Projects", "Users", "Comments", "Worklogs", "IssueChangelogs", "Fields",
+                           "IssueTypes", "Statuses", "Priorities", "Resolutions", "Boards", "Sprints", "SprintIssues",
+                           "sys_tables", "sys_tablecolumns", "sys_procedures", "sys_procedureparameters",
+                           "sys_connection_props"}) {
+    const TableDef* t = FindBaseTable(name);
+    ASSERT_NE(t, nullptr) << name;
+    std::set<std::string> seen;
+    for (const auto& c : t->columns) {
+      EXPECT_TRUE(seen.insert(ToLower(c.name)).second) << name << "." << c.name;
+      EXPECT_TRUE(c.get) << name << "." << c.name;
+      EXPECT_FALSE(c.description.empty()) << name << "." << c.name;
+    }
+  }
+  const TableDef* issues = FindBaseTable("issues");
+  for (const char* c : {"Id", "Key", "Summary", "Description", "IssueTypeName", "ProjectId", "ProjectKey",
+                        "StatusName", "StatusCategory", "PriorityName", "ResolutionName", "AssigneeAccountId",
+                        "AssigneeDisplayName", "ReporterAccountId", "Created", "Updated", "ResolutionDate", "DueDate",
+                        "Labels", "ParentKey", "OriginalEstimateSeconds", "TimeSpentSeconds", "Jql"}) {
+    EXPECT_GE(issues->ColumnIndex(c), 0) << c;
+  }
+  EXPECT_TRUE(issues->columns[static_cast<std::size_t>(issues->ColumnIndex("Jql"))].hidden);
+  EXPECT_TRUE(issues->columns[static_cast<std::size_t>(issues->ColumnIndex("DescriptionAdf"))].hidden);
+}
+
+TEST(Schema, IssueValuesAreTyped) {
+  const TableDef& t = *FindBaseTable("Issues");
+  json issue = json::parse(R"({"id":"10042","key":"ABC-7","fields":{
+    "summary":"Fix it","created":"2024-05-01T18:30:15.250+1000","duedate":"2024-06-01",
+    "labels":["backend","urgent"],"components":[{"name":"API"},{"name":"Web"}],
+    "issuetype":{"name":"Bug","subtask":false},"status":{"name":"Done","statusCategory":{"name":"Done"}},
+    "assignee":{"accountId":"abc","displayName":"Ann"},"reporter":{"name":"dcuser","displayName":"Dee"},
+    "resolution":null,"timespent":3600,
+    "description":{"type":"doc","version":1,"content":[{"type":"paragraph","content":[{"type":"text","text":"Hello"}]}]}}})");
+  EXPECT_EQ(Get(t, "Id", issue), SqlValue(int64_t{10042}));
+  EXPECT_EQ(Get(t, "Key", issue), SqlValue(std::string("ABC-7")));
+  EXPECT_EQ(Get(t, "Created", issue), SqlValue(std::string("2024-05-01T08:30:15.250Z")));
+  EXPECT_EQ(Get(t, "DueDate", issue), SqlValue(std::string("2024-06-01")));
+  EXPECT_EQ(Get(t, "Labels", issue), SqlValue(std::string("[\"backend\",\"urgent\"]")));
+  EXPECT_EQ(Get(t, "Components", issue), SqlValue(std::string("[\"API\",\"Web\"]")));
+  EXPECT_EQ(Get(t, "IsSubtask", issue), SqlValue(int64_t{0}));
+  EXPECT_EQ(Get(t, "AssigneeAccountId", issue), SqlValue(std::string("abc")));
+  EXPECT_EQ(Get(t, "ReporterAccountId", issue), SqlValue(std::string("dcuser")));  // Data Center: user name
+  EXPECT_TRUE(IsNull(Get(t, "ResolutionName", issue)));
+  EXPECT_TRUE(IsNull(Get(t, "ParentKey", issue)));
+  EXPECT_EQ(Get(t, "TimeSpentSeconds", issue), SqlValue(int64_t{3600}));
+  EXPECT_EQ(Get(t, "Description", issue), SqlValue(std::string("Hello")));
+  auto raw = Get(t, "DescriptionAdf", issue);
+  ASSERT_TRUE(std::holds_alternative<std::string>(raw));
+  EXPECT_EQ(json::parse(std::get<std::string>(raw))["type"], "doc");
+  // Data Center's plain-text description is kept as it is; there is no ADF.
+  json dc = {{"fields", {{"description", "plain *wiki*"}}}};
+  EXPECT_EQ(Get(t, "Description", dc), SqlValue(std::string("plain *wiki*")));
+  EXPECT_TRUE(IsNull(Get(t, "DescriptionAdf", dc)));
+  EXPECT_TRUE(IsNull(Get(t, "Created", json{{"fields", {{"created", "yesterday"}}}})));
+}
+
+TEST(Schema, CustomFieldsNamedTypedAndMadeUnique) {
+  json fields = json::parse(R"([
+    {"id":"summary","name":"Summary","custom":false},
+    {"id":"customfield_1","name":"Story Points","custom":true,"schema":{"type":"number"}},
+    {"id":"customfield_2","name":"Team","custom":true,"schema":{"type":"option"}},
+    {"id":"customfield_3","name":"Team","custom":true,"schema":{"type":"string"}},
+    {"id":"customfield_4","name":"Summary","custom":true,"schema":{"type":"string"}},
+    {"id":"customfield_5","name":"Areas","custom":true,"schema":{"type":"array","items":"option"}},
+    {"id":"customfield_6","name":"Kickoff","custom":true,"schema":{"type":"datetime"}}])");
+  auto custom = CustomFieldsFromFieldList(fields);
+  ASSERT_EQ(custom.size(), 6u);
+  TableDef t = IssuesWithCustomFields(custom, true);
+  EXPECT_GE(t.ColumnIndex("Story Points"), 0);
+  EXPECT_EQ(t.ColumnIndex("Team"), -1);
+  EXPECT_GE(t.ColumnIndex("Team (customfield_2)"), 0);
+  EXPECT_GE(t.ColumnIndex("Team (customfield_3)"), 0);
+  EXPECT_GE(t.ColumnIndex("Summary (customfield_4)"), 0);
+  EXPECT_EQ(t.columns[static_cast<std::size_t>(t.ColumnIndex("Story Points"))].type, SqlType::kReal);
+  EXPECT_EQ(t.columns[static_cast<std::size_t>(t.ColumnIndex("Story Points"))].jira_field, "customfield_1");
+  json issue = json::parse(R"({"fields":{"customfield_1":3.5,"customfield_2":{"value":"Platform"},
+      "customfield_5":[{"value":"API"},{"value":"UI"}],"customfield_6":"2024-05-01T00:00:00.000-0800"}})");
+  EXPECT_EQ(Get(t, "Story Points", issue), SqlValue(3.5));
+  EXPECT_EQ(Get(t, "Team (customfield_2)", issue), SqlValue(std::string("Platform")));
+  EXPECT_EQ(Get(t, "Areas", issue), SqlValue(std::string("[\"API\",\"UI\"]")));
+  EXPECT_EQ(Get(t, "Kickoff", issue), SqlValue(std::string("2024-05-01T08:00:00.000Z")));
+  EXPECT_TRUE(IsNull(Get(t, "Team (customfield_3)", issue)));
+  TableDef by_id = IssuesWithCustomFields(custom, false);
+  EXPECT_GE(by_id.ColumnIndex("customfield_2"), 0);
+}
+
+TEST(Schema, DocsReferenceIsGeneratedFromTheSchema) {
+  std::string md = SchemaReferenceMarkdown();
+  for (const auto& t : BaseTables()) {
+    EXPECT_NE(md.find("### " + t.name + "\n"), std::string::npos) << t.name;
+    for (const auto& c : t.columns) EXPECT_NE(md.find("| `" + c.name + "`"), std::string::npos) << c.name;
+  }
+#ifdef JIRASQL_SOURCE_DIR
+  // docs/sql.md holds the reference verbatim: regenerate it with
+  // `jirasql schema --markdown` when this fails.
+  std::ifstream in(std::string(JIRASQL_SOURCE_DIR) + "/docs/sql.md");
+  std::stringstream doc;
+  doc << in.rdbuf();
+  EXPECT_NE(doc.str().find(md), std::string::npos)
+      << "docs/sql.md is out of date: replace its table reference with the output of `jirasql schema --markdown`";
+#endif
+}
+
+}  // namespace
+}  // namespace jirasql
