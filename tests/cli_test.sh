@@ -152,6 +152,45 @@ JIRASQL_CONNECT="$oauth" check 2 "did you mean 'GetOAuthAccessToken'" exec-unkno
 JIRASQL_CONNECT="$oauth" check 2 "has no input 'Scopes'; did you mean 'Scope'" exec-bad-input -- exec GetOAuthAuthorizationURL Scopes=x
 JIRASQL_CONNECT="$oauth" check 2 'needs OAuthRefreshToken' exec-missing-input -- exec RefreshOAuthAccessToken
 
+# SQL: query, every output format, EXEC, -f and stdin, explain, errors
+sql_conn="AuthScheme=APIToken;Url=$site;User=$email;APIToken=$token"
+alpha=$(val 'd["sites"][0]["projects"][0]["key"]')
+alpha_n=$(val 'd["sites"][0]["projects"][0]["issues"]')
+JIRASQL_CONNECT="$sql_conn" check 0 "^$alpha +$alpha_n\$" query-table -- \
+  query "SELECT ProjectKey, COUNT(*) AS n FROM Issues GROUP BY ProjectKey"
+JIRASQL_CONNECT="$sql_conn" check 0 '^\(1 row\)$' query-table-count -- \
+  query "SELECT COUNT(*) FROM Issues WHERE ProjectKey = '$alpha'"
+out=$(JIRASQL_CONNECT="$sql_conn" "$bin" query --format csv "SELECT Key, Summary FROM Issues WHERE Key = '$alpha-1'")
+if [[ $(printf '%s' "$out" | head -1) == $'Key,Summary\r' ]] && grep -q "^$alpha-1," <<<"$out"; then
+  pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: csv: $out"; fi
+out=$(JIRASQL_CONNECT="$sql_conn" "$bin" query --format json "SELECT Id, Key, Labels FROM Issues WHERE ProjectKey = '$alpha' LIMIT 3")
+if python3 -c 'import json,sys; r=json.loads(sys.argv[1]); assert len(r)==3 and isinstance(r[0]["Id"], int) and isinstance(r[0]["Key"], str)' "$out"; then
+  pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: json: $out"; fi
+out=$(JIRASQL_CONNECT="$sql_conn" "$bin" query --format ndjson "SELECT Key FROM Issues WHERE ProjectKey = '$alpha' LIMIT 4")
+if [[ $(wc -l <<<"$out") -eq 4 ]] && python3 -c 'import json,sys; [json.loads(l) for l in sys.argv[1].splitlines()]' "$out"; then
+  pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: ndjson: $out"; fi
+printf "SELECT COUNT(*) AS n FROM Projects;\n-- a comment; with a semicolon\nSELECT 'x;y' AS s;\n" >"$work/q.sql"
+JIRASQL_CONNECT="$sql_conn" check 0 '^x;y$' query-file -- query -f "$work/q.sql"
+out=$(JIRASQL_CONNECT="$sql_conn" "$bin" query --format csv <"$work/q.sql")
+if grep -q '^3' <<<"$out" && grep -q '^x;y' <<<"$out"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: stdin: $out"; fi
+JIRASQL_CONNECT="$sql_conn" check 0 'more rows exist' query-max-rows -- query --max-rows 2 "SELECT Key FROM Issues"
+JIRASQL_CONNECT="$sql_conn" check 2 'no such column: Nope' query-bad-sql -- query "SELECT Nope FROM Issues"
+JIRASQL_CONNECT="$sql_conn" check 1 'HTTP 400' query-bad-jql -- query "SELECT Key FROM Issues WHERE Jql = 'project = = x'"
+JIRASQL_CONNECT="$sql_conn" check 2 'unknown output format|not in' query-bad-format -- query --format xml "SELECT 1"
+JIRASQL_CONNECT="$sql_conn" check 2 'no SQL given|not both' query-two-sources -- query "SELECT 1" -f "$work/q.sql"
+JIRASQL_CONNECT="$oauth" check 0 '^http://127\.0\.0\.1:[0-9]+/authorize\?.*state=st-sql' query-exec -- \
+  query "EXEC GetOAuthAuthorizationURL CallbackUrl='http://localhost:33333', State='st-sql'"
+JIRASQL_CONNECT="$oauth" check 0 'state=st-tvf' query-tvf -- \
+  query --format csv "SELECT URL FROM GetOAuthAuthorizationURL('http://localhost:33333', NULL, 'st-tvf')"
+JIRASQL_CONNECT="$sql_conn" check 0 "JQL: +project = \"$alpha\" AND created >= \"2025-01-01 10:00\"" explain-jql -- \
+  explain "SELECT Key, Summary FROM Issues WHERE ProjectKey = '$alpha' AND Created >= '2025-01-01'"
+JIRASQL_CONNECT="$sql_conn" check 0 'fields: +summary,project,created' explain-fields -- \
+  explain "SELECT Key, Summary FROM Issues WHERE ProjectKey = '$alpha' AND Created >= '2025-01-01'"
+JIRASQL_CONNECT="$sql_conn" check 0 'API calls: +[0-9]+ \(one search call per page\)' explain-calls -- \
+  explain "SELECT Key FROM Issues WHERE ProjectKey = '$alpha'"
+JIRASQL_CONNECT="$sql_conn" check 0 '^### Issues$' schema-markdown -- schema --markdown
+JIRASQL_CONNECT="$sql_conn" refute sql-no-secret "$token" -- query "SELECT * FROM sys_connection_props"
+
 # jirasim stops cleanly on SIGTERM
 kill -TERM $sim_pid
 wait $sim_pid

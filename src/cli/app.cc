@@ -443,7 +443,7 @@ int RunCli(int argc, char** argv) {
       "Connection properties come from (lowest first): defaults < JIRASQL_CONNECT < --profile < --connect\n"
       "< --Name=value flags. Every property that is not a secret is also a flag (--Url=..., --Verbosity=5);\n"
       "`jirasql props` lists them. Keep secrets out of the command line: use JIRASQL_CONNECT or a profile.\n"
-      "Exit codes: 0 success, 1 failure, 2 usage error (bad flags or connection properties).");
+      "Exit codes: 0 success, 1 failure, 2 usage error (bad flags, connection properties or SQL).");
 
   GlobalOptions g;
   app.add_option("--connect,-c", g.connect, "Connection string: Name=Value;Name=Value")->group("Connection");
