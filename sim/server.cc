@@ -720,7 +720,11 @@ void Simulator::HandleApi(const httplib::Request& req, httplib::Response& res, i
   // OAuth scope checks (API tokens and PATs carry the user's full rights).
   if (caller.oauth) {
     bool user_endpoint = segs.size() >= 4 && (segs[3] == "myself" || segs[3] == "users" || segs[3] == "user");
-    const char* need = write ? "write:jira-work" : (user_endpoint ? "read:jira-user" : "read:jira-work");
+    // Searches and bulk fetches are POSTs that only read (read:jira-work).
+    const bool read_post = segs.size() >= 4 && (segs[3] == "search" || (segs.size() >= 5 && segs[3] == "issue" &&
+                                                                        segs[4] == "bulkfetch"));
+    const char* need = write && !read_post ? "write:jira-work"
+                                           : (user_endpoint ? "read:jira-user" : "read:jira-work");
     if (!caller.scopes.count(need)) return GatewayError(res, 401, "Unauthorized; scope does not match");
   }
 

@@ -146,6 +146,11 @@ tokens=$(JIRASQL_CONNECT="$oauth" "$bin" exec GetOAuthAccessToken --format json 
 cloud=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["CloudId"])' "$tokens" 2>/dev/null)
 [[ $cloud == "$(val 'd["sites"][0]["cloudId"]')" ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: GetOAuthAccessToken WEB: $tokens"; }
 rt=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["OAuthRefreshToken"])' "$tokens" 2>/dev/null)
+at=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["OAuthAccessToken"])' "$tokens" 2>/dev/null)
+# SQL through the OAuth gateway with the token just obtained (searches are
+# POSTs that need only read:jira-work)
+JIRASQL_CONNECT="$oauth;OAuthAccessToken=$at;CloudId=$cloud" check 0 '^\(3 rows\)$' query-oauth -- \
+  query "SELECT ProjectKey, COUNT(*) FROM Issues GROUP BY ProjectKey"
 JIRASQL_CONNECT="$oauth" check 0 '^OAuthRefreshToken +rt-' exec-refresh -- exec RefreshOAuthAccessToken OAuthRefreshToken="$rt"
 JIRASQL_CONNECT="$oauth" check 1 'invalid_grant' exec-refresh-reused-late -- exec RefreshOAuthAccessToken OAuthRefreshToken=not-a-token
 JIRASQL_CONNECT="$oauth" check 2 "did you mean 'GetOAuthAccessToken'" exec-unknown -- exec GetOAuthAccesToken

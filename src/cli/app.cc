@@ -123,17 +123,6 @@ int RunProps(const GlobalOptions& g, bool json) {
   return kExitOk;
 }
 
-// The CLI's reading of OAuth properties: when InitiateOAuth was not set and
-// no access token is given, use the saved login (REFRESH) — the login that
-// `jirasql auth login` saved.
-ConnectionProperties ForCli(ConnectionProperties props, bool for_login) {
-  if (props.Get("AuthScheme") != "OAuth") return props;
-  if (!props.IsSet("InitiateOAuth") && (for_login || props.Get("OAuthAccessToken").empty())) {
-    (void)props.Set("InitiateOAuth", for_login ? "GETANDREFRESH" : "REFRESH", PropSource::kProgram);
-  }
-  return props;
-}
-
 std::string Ago(int64_t ms) {
   const int64_t s = ms / 1000;
   if (s < 120) return std::to_string(s) + " s";
@@ -156,7 +145,7 @@ Result<Opened> Prepare(const GlobalOptions& g, bool for_login) {
   auto props = Resolve(g);
   if (!props) return Fail(props.error());
   Opened o;
-  o.props = ForCli(*props, for_login);
+  o.props = WithSavedLoginDefault(*props, for_login);
   auto logger = Logger::Open(o.props.Get("Logfile"), static_cast<int>(o.props.GetInt("Verbosity").value_or(1)));
   if (!logger) return Fail(logger.error());
   o.logger = *logger;

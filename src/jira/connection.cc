@@ -176,4 +176,12 @@ Result<HttpResponse> Connection::Send(HttpRequest request) {
   return Fail(ErrorCode::kInternal, "unreachable");
 }
 
+ConnectionProperties WithSavedLoginDefault(ConnectionProperties props, bool for_login) {
+  if (props.Get("AuthScheme") != "OAuth") return props;
+  if (!props.IsSet("InitiateOAuth") && (for_login || props.Get("OAuthAccessToken").empty())) {
+    (void)props.Set("InitiateOAuth", for_login ? "GETANDREFRESH" : "REFRESH", PropSource::kProgram);
+  }
+  return props;
+}
+
 }  // namespace jirasql

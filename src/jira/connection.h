@@ -54,6 +54,12 @@ class Connection {
   std::unique_ptr<TokenManager> tokens_;
 };
 
+/// The front ends' reading of OAuth properties (the CLI and the SQLite
+/// extension alike): with AuthScheme=OAuth, no InitiateOAuth and no
+/// OAuthAccessToken, use the saved login (InitiateOAuth=REFRESH) — the one
+/// `jirasql auth login` saved. `for_login`: GETANDREFRESH instead.
+ConnectionProperties WithSavedLoginDefault(ConnectionProperties props, bool for_login = false);
+
 /// Builds the token keeper for OAuth properties (any InitiateOAuth), without
 /// logging in. Used by `jirasql auth …` and by Connection::Open.
 Result<std::unique_ptr<TokenManager>> MakeTokenManager(const ConnectionProperties& props,

@@ -390,22 +390,29 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
     const int n = sqlite3_column_count(st);
     std::vector<std::string> cols;
     for (int i = 0; i < n; ++i) cols.push_back(sqlite3_column_name(st, i));
-    if (n > 0) writer->Begin(cols);
     int64_t rows = 0;
     int rc;
-    bool cut = false;
+    bool cut = false, begun = false;
+    // The header goes out with the first row (or at the end): a statement
+    // that fails before its first row prints only the error.
+    auto begin = [&] {
+      if (!begun && n > 0) writer->Begin(cols);
+      begun = true;
+    };
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       if (options.max_rows >= 0 && rows >= options.max_rows) {
         cut = true;
         break;
       }
+      begin();
       SqlRow row;
       row.reserve(static_cast<std::size_t>(n));
       for (int i = 0; i < n; ++i) row.push_back(ColumnValue(st, i));
       writer->Row(row);
       ++rows;
     }
-    if (n > 0) writer->End();
+    if (cut || rc == SQLITE_DONE) begin();
+    if (begun && n > 0) writer->End();
     if (!cut && rc != SQLITE_DONE) {
       std::string msg = sqlite3_errmsg(db_);
       sqlite3_finalize(st);

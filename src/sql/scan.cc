@@ -165,7 +165,7 @@ class IssueStream final : public ItemStream {
       const std::string what = "POST " + (*conn)->endpoint().Rest(cloud ? "/search/jql" : "/search");
       auto resp = (*conn)->Send(std::move(req));
       if (report_) ++report_->calls;
-      if (!resp) return Fail(resp.error().WithContext(what));
+      if (!resp) return Fail(resp.error());  // it names the request already
       if (resp->status == 400 && start_ == 0 && token_.empty() && attempt < 64 && DropMissing(*resp)) {
         if (q_.matches_nothing) return false;
         continue;

@@ -9,12 +9,13 @@ namespace jirasql {
 Session::Session(ConnectionProperties props, std::shared_ptr<Logger> logger, ConnectOptions options)
     : props_(std::move(props)), logger_(std::move(logger)), options_(std::move(options)) {}
 
-Result<void> Session::Reconfigure(ConnectionProperties props) {
+Result<void> Session::Reconfigure(ConnectionProperties props, std::shared_ptr<Logger> logger) {
   if (conn_) {
     return Fail(ErrorCode::kInvalidArgument,
                 "this database is already connected to Jira; open a new database connection to connect elsewhere");
   }
   props_ = std::move(props);
+  logger_ = std::move(logger);
   issues_.reset();
   zone_known_ = false;
   zone_.reset();

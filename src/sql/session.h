@@ -39,7 +39,7 @@ class Session {
   const ConnectionProperties& props() const { return props_; }
   /// Replaces the properties (the extension's jirasql_connect()); only
   /// before the connection was opened.
-  Result<void> Reconfigure(ConnectionProperties props);
+  Result<void> Reconfigure(ConnectionProperties props, std::shared_ptr<Logger> logger);
   bool connected() const { return conn_ != nullptr; }
 
   /// The Jira connection, opened on first use.

@@ -18,6 +18,7 @@ SQLITE_EXTENSION_INIT1
 #include "auth/procedures.h"
 #include "common/strings.h"
 #include "connstr/sources.h"
+#include "http/logger.h"
 #include "http/logging_transport.h"
 #include "sql/jql_builder.h"
 #include "sql/pushdown.h"
@@ -566,11 +567,17 @@ void ConnectFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     sqlite3_result_error(ctx, ("jirasql_connect: " + props.error().message).c_str(), -1);
     return;
   }
+  *props = WithSavedLoginDefault(*props);
   if (auto r = props->CheckComplete(); !r) {
     sqlite3_result_error(ctx, ("jirasql_connect: " + r.error().message).c_str(), -1);
     return;
   }
-  if (auto r = (*session)->Reconfigure(*props); !r) {
+  auto logger = Logger::Open(props->Get("Logfile"), static_cast<int>(props->GetInt("Verbosity").value_or(1)));
+  if (!logger) {
+    sqlite3_result_error(ctx, ("jirasql_connect: " + logger.error().message).c_str(), -1);
+    return;
+  }
+  if (auto r = (*session)->Reconfigure(*props, *logger); !r) {
     sqlite3_result_error(ctx, ("jirasql_connect: " + r.error().message).c_str(), -1);
     return;
   }
@@ -605,7 +612,6 @@ int RegisterJirasqlModules(sqlite3* db, std::shared_ptr<Session> session, std::s
 }  // namespace jirasql
 
 #ifdef JIRASQL_SQLITE_EXTENSION
-#include "http/logger.h"
 
 // The extension's entry point. SQLite derives the name from the file name
 // (libjirasql_sqlite.so -> sqlite3_jirasqlsqlite_init).
@@ -627,7 +633,7 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_jirasqlsqlite_init
   }
   ConnectOptions options;
   options.interactive = true;  // only InitiateOAuth=GETANDREFRESH opens a browser
-  auto session = std::make_shared<Session>(*props, *logger, options);
+  auto session = std::make_shared<Session>(WithSavedLoginDefault(*props), *logger, options);
   std::string error;
   int rc = RegisterJirasqlModules(db, session, &error);
   if (rc != SQLITE_OK) *err = sqlite3_mprintf("jirasql: %s", error.c_str());
