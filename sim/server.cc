@@ -808,21 +808,6 @@ void Simulator::HandleApi(const httplib::Request& req, httplib::Response& res, i
     WriteFieldList(w, rc);
     return ok();
   }
-  // The catalogues: GET /issuetype, /status, /priority, /resolution.
-  if (!agile && req.method == "GET" && segs.size() == from + 1) {
-    const auto& cat = world_.catalogs;
-    const std::string& what = segs[from];
-    auto list = [&](std::size_t n, auto write) {
-      w.BeginArray();
-      for (std::size_t i = 0; i < n; ++i) write(w, rc, static_cast<int>(i));
-      w.EndArray();
-      return ok();
-    };
-    if (what == "issuetype") return list(cat.types.size(), WriteIssueType);
-    if (what == "status") return list(cat.statuses.size(), WriteStatus);
-    if (what == "priority") return list(cat.priorities.size(), WritePriority);
-    if (what == "resolution") return list(cat.resolutions.size(), WriteResolution);
-  }
   if (!agile && req.method == "GET" && Match(segs, from, {"project"}, &c)) {
     w.BeginArray();
     for (std::size_t p = 0; p < site.projects.size(); ++p) WriteProject(w, rc, static_cast<int>(p), false);

@@ -490,11 +490,16 @@ Result<std::unique_ptr<Scan>> OpenScan(Session& s, ScanRequest req) {
   report->calls = 0;
   const bool explain = s.explain;
 
-  auto issue_page = [&](bool id_only) {
+  // maxResults: Pagesize, or LIMIT when smaller.
+  auto issue_page = [&]() {
     int64_t p = page;
     if (req.limit_hint > 0) p = std::min(p, req.limit_hint);
-    // Jira serves at most 100 issues with fields per page (5,000 with ids only).
-    return std::max<int64_t>(1, std::min<int64_t>(p, id_only && cloud ? 5000 : 100));
+    return std::max<int64_t>(1, p);
+  };
+  // What Jira serves per page of that: Cloud at most 100 issues with fields
+  // (5,000 with ids only), Data Center 1,000 by default.
+  auto served = [&](int64_t asked, bool id_only) {
+    return std::min<int64_t>(asked, cloud ? (id_only ? 5000 : 100) : 1000);
   };
   auto estimate_calls = [&](int64_t rows, int64_t per_page) {
     return rows < 0 ? int64_t{-1} : std::max<int64_t>(1, (rows + per_page - 1) / per_page);
@@ -506,14 +511,14 @@ Result<std::unique_ptr<Scan>> OpenScan(Session& s, ScanRequest req) {
       auto fields = IssueFields(req);
       report->jql = req.query.Jql(cloud ? kEveryIssue : "");
       report->fields = Join(fields, ",");
-      report->page_size = issue_page(fields == std::vector<std::string>{"id"});
+      report->page_size = served(issue_page(), fields == std::vector<std::string>{"id"});
       if (explain) {
         report->rows = EstimateIssues(s, req.query, report);
         report->calls = estimate_calls(report->rows, report->page_size);
         report->calls_note = "one search call per page";
         return std::unique_ptr<Scan>(std::make_unique<EmptyScan>());
       }
-      stream = std::make_unique<IssueStream>(s, req.query, fields, report->page_size, report);
+      stream = std::make_unique<IssueStream>(s, req.query, fields, issue_page(), report);
       break;
     }
     case Source::kComments:
@@ -525,13 +530,12 @@ Result<std::unique_ptr<Scan>> OpenScan(Session& s, ScanRequest req) {
       if (explain) {
         int64_t issues = EstimateIssues(s, req.query, report);
         report->rows = -1;
-        report->calls = issues < 0 ? -1 : estimate_calls(issues, issue_page(true)) + issues;
+        report->calls = issues < 0 ? -1 : estimate_calls(issues, served(issue_page(), true)) + issues;
         report->calls_note = "issue search pages + at least one call per issue (" +
                              (issues < 0 ? std::string("?") : std::to_string(issues)) + " issues)";
         return std::unique_ptr<Scan>(std::make_unique<EmptyScan>());
       }
-      auto issues = std::make_unique<IssueStream>(s, req.query, std::vector<std::string>{"id"}, issue_page(true),
-                                                  report);
+      auto issues = std::make_unique<IssueStream>(s, req.query, std::vector<std::string>{"id"}, issue_page(), report);
       std::string what = src == Source::kComments ? "comment" : src == Source::kWorklogs ? "worklog" : "changelog";
       std::string key = src == Source::kComments ? "comments" : src == Source::kWorklogs ? "worklogs" : "values";
       Session* sp = &s;

@@ -490,14 +490,13 @@ std::vector<TableDef> MakeBaseTables() {
     return std::holds_alternative<int64_t>(v) ? std::get<int64_t>(v) : 0;
   };
   auto by_id = [int_of](const RowContext& r) { return int_of(r.item, {"id"}); };
-  auto by_text = [](const char* key) {
-    return [key](const RowContext& r) {
-      auto v = AsText(At(r.item, {key}));
-      const std::string s = std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : "";
-      uint64_t h = 1469598103934665603ull;  // FNV-1a
-      for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-      return static_cast<int64_t>(h >> 1);
-    };
+  // Text ids (account ids, field ids) hashed to a rowid (FNV-1a).
+  auto hashed = [](const SqlValue& v) {
+    uint64_t h = 1469598103934665603ull;
+    if (auto* s = std::get_if<std::string>(&v)) {
+      for (unsigned char c : *s) h = (h ^ c) * 1099511628211ull;
+    }
+    return static_cast<int64_t>(h >> 1);
   };
   auto pair = [int_of](const RowContext& r) {
     const int64_t parent = r.issue ? int_of(*r.issue, {"id"}) : 0;
@@ -514,15 +513,12 @@ std::vector<TableDef> MakeBaseTables() {
         table.rowid = [int_of](const RowContext& r) { return int_of(r.item, {"history", "id"}) * 4096 + r.ordinal; };
         break;
       case Source::kSprints: case Source::kSprintIssues: table.rowid = pair; break;
-      case Source::kUsers: table.rowid = [](const RowContext& r) {
-          auto id = AsUserId(&r.item);
-          uint64_t h = 1469598103934665603ull;
-          for (unsigned char c : std::holds_alternative<std::string>(id) ? std::get<std::string>(id) : std::string())
-            h = (h ^ c) * 1099511628211ull;
-          return static_cast<int64_t>(h >> 1);
-        };
+      case Source::kUsers:
+        table.rowid = [hashed](const RowContext& r) { return hashed(AsUserId(&r.item)); };
         break;
-      case Source::kFields: table.rowid = by_text("id"); break;
+      case Source::kFields:
+        table.rowid = [hashed](const RowContext& r) { return hashed(AsText(At(r.item, {"id"}))); };
+        break;
       default: break;
     }
   }
