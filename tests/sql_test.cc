@@ -258,6 +258,7 @@ TEST_P(SqlTest, HiddenJqlColumn) {
                                           [](int64_t i) { return i >= 0; }));
   (void)n;
   EXPECT_EQ(rows[0][1], "project = " + p1.key + " ORDER BY key DESC");
+  EXPECT_EQ(db.One("SELECT Jql FROM Issues LIMIT 1"), "NULL");  // no JQL given
   EXPECT_GT(std::stoi(rows[0][0].substr(p1.key.size() + 1)), std::stoi(rows[1][0].substr(p1.key.size() + 1)));
   // Combined with pushed filters: both apply.
   const std::string both =

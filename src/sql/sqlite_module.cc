@@ -125,6 +125,7 @@ struct Cursor {
   bool eof = true;
   int64_t rowid = 0;
   std::string jql;  ///< the Jql column's value for this scan
+  bool jql_given = false;
 };
 
 VTab* V(sqlite3_vtab* p) { return reinterpret_cast<VTab*>(p); }
@@ -378,6 +379,7 @@ int Filter(sqlite3_vtab_cursor* pc, int, const char* idx, int argc, sqlite3_valu
   cur->eof = true;
   cur->rowid = 0;
   cur->jql.clear();
+  cur->jql_given = false;
   if (vt->proc) return FilterProcedure(cur, vt, idx, argc, argv);
 
   Session& s = *vt->aux->session;
@@ -429,6 +431,7 @@ int Filter(sqlite3_vtab_cursor* pc, int, const char* idx, int argc, sqlite3_valu
       auto* text = std::get_if<std::string>(&c.values[0]);
       if (!text) return SetError(&vt->base, def.name + ": Jql must be compared with a JQL text");
       cur->jql = *text;
+      cur->jql_given = true;
       SplitOrderBy(*text, &req.query.user_where, &req.query.user_order);
       continue;
     }
@@ -505,7 +508,8 @@ int Column(sqlite3_vtab_cursor* pc, sqlite3_context* ctx, int i) {
   Cursor* cur = C(pc);
   VTab* vt = V(pc->pVtab);
   if (vt->def && vt->def->columns[static_cast<std::size_t>(i)].push == Push::kJql) {
-    sqlite3_result_text(ctx, cur->jql.data(), static_cast<int>(cur->jql.size()), SQLITE_TRANSIENT);
+    if (cur->jql_given) sqlite3_result_text(ctx, cur->jql.data(), static_cast<int>(cur->jql.size()), SQLITE_TRANSIENT);
+    else sqlite3_result_null(ctx);  // no JQL was given to this scan
     return SQLITE_OK;
   }
   if (cur->pos < cur->rows.size() && static_cast<std::size_t>(i) + 1 < cur->rows[cur->pos].size()) {
