@@ -1,5 +1,7 @@
 #include "http/logging_transport.h"
 
+#include "http/rate_governor.h"
+
 #include <chrono>
 
 #include "connstr/properties.h"
@@ -59,7 +61,10 @@ Result<std::shared_ptr<HttpTransport>> MakeHttpTransport(const ConnectionPropert
   auto curl = CurlTransport::Create(CurlOptionsFrom(props), logger);
   if (!curl) return Fail(curl.error());
   auto logged = std::make_shared<LoggingTransport>(std::shared_ptr<HttpTransport>(std::move(*curl)), logger);
-  return std::shared_ptr<HttpTransport>(RetryingTransport::WithDefaults(logged, logger));
+  // One governor for the connection: a 429 to one worker slows them all.
+  auto governed = std::make_shared<GovernedTransport>(
+      logged, std::make_shared<RateGovernor>(SystemClock(), RealSleeper()), logger);
+  return std::shared_ptr<HttpTransport>(RetryingTransport::WithDefaults(governed, logger));
 }
 
 }  // namespace jirasql

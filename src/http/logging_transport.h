@@ -21,7 +21,8 @@ class LoggingTransport final : public HttpTransport {
   std::shared_ptr<Logger> logger_;
 };
 
-/// The transport stack for a connection: curl, then logging, then retries.
+/// The transport stack for a connection: curl, then logging, then the rate
+/// governor shared by the connection's workers, then retries.
 Result<std::shared_ptr<HttpTransport>> MakeHttpTransport(const class ConnectionProperties& props,
                                                          std::shared_ptr<Logger> logger);
 
