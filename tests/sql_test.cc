@@ -284,7 +284,7 @@ TEST_P(SqlTest, JiraErrorsAreSqlErrorsWithJirasMessage) {
 }
 
 TEST_P(SqlTest, FailureMidScanIsAnErrorNotAShorterResult) {
-  auto db = Open(Connect(), "Pagesize=50");
+  auto db = Open(Connect(), "Pagesize=50;MaxThreads=1");
   sqlite3_stmt* st = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db.engine->db(), "SELECT Key FROM Issues", -1, &st, nullptr), SQLITE_OK);
   int rows = 0, rc = 0;
@@ -300,7 +300,7 @@ TEST_P(SqlTest, FailureMidScanIsAnErrorNotAShorterResult) {
 }
 
 TEST_P(SqlTest, PagesAreReadLazilyAndProjectionBecomesFields) {
-  auto db = Open(Connect(), "Pagesize=50");
+  auto db = Open(Connect(), "Pagesize=50;MaxThreads=1");
   auto all = db.Query("SELECT Key FROM Issues");
   EXPECT_EQ(all.size(), Issues(0).size());
   EXPECT_EQ(db.LastScan().calls, static_cast<int64_t>((all.size() + 49) / 50));
@@ -313,6 +313,37 @@ TEST_P(SqlTest, PagesAreReadLazilyAndProjectionBecomesFields) {
   db.Query("SELECT Summary, StatusName FROM Issues WHERE Id = 1");
   EXPECT_EQ(db.LastScan().fields, "summary,status");
   EXPECT_EQ(db.LastScan().jql, "id = \"1\"");
+}
+
+// Parallel scans (MaxThreads > 1) return exactly the rows of a sequential
+// scan, in the same order.
+TEST_P(SqlTest, ParallelScansMatchSequentialScans) {
+  auto seq = Open(Connect(), "MaxThreads=1;Pagesize=40");
+  auto par = Open(Connect(), "MaxThreads=4;Pagesize=40");
+  const char* cols = "SELECT Id, Key, Summary, StatusName, AssigneeAccountId, Created, Labels FROM Issues";
+  for (std::string where : {"", " WHERE ProjectKey IN ('ALPHA', 'BETA', 'NOPE')", " WHERE Created >= '2025-06-01'",
+                            " WHERE Jql = 'project is not EMPTY ORDER BY created DESC'",
+                            " WHERE Jql = 'ORDER BY key'"}) {
+    auto want = seq.Query(cols + where);
+    auto got = par.Query(cols + where);
+    EXPECT_GT(want.size(), 40u) << where;
+    EXPECT_EQ(got, want) << where;  // same rows, same order
+  }
+  EXPECT_EQ(par.Query("SELECT Id FROM Issues").size(), Issues(0).size());
+  const auto& scan = par.LastScan();
+  const int64_t pages = (static_cast<int64_t>(Issues(0).size()) + 39) / 40;
+  if (dc()) {
+    EXPECT_EQ(scan.calls, pages);  // the same pages, several at a time
+  } else {
+    // The first page, one id-only page, then bulk fetches of 100.
+    EXPECT_EQ(scan.calls, 1 + 1 + (static_cast<int64_t>(Issues(0).size()) - 40 + 99) / 100);
+  }
+  // A failure in any worker is the query's error.
+  AddFault({{"path", dc() ? "/search" : "/bulkfetch"}, {"status", 403}, {"count", 1}});
+  std::string error;
+  par.Query(cols, &error);
+  ClearFaults();
+  EXPECT_NE(error.find("injected fault"), std::string::npos) << error;
 }
 
 TEST_P(SqlTest, MaxRowsStopsAScanAndSaysSo) {

@@ -1,6 +1,13 @@
 #include "sql/scan.h"
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <set>
+#include <thread>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -196,6 +203,7 @@ class IssueStream final : public ItemStream {
         token_ = next;
       } else {
         const int64_t total = j->value("total", int64_t{-1});
+        total_ = total;
         start_ += n;
         if (n == 0 && total > start_) {
           return Fail(ErrorCode::kBadResponse, what + ": Jira reported " + std::to_string(total) +
@@ -210,6 +218,9 @@ class IssueStream final : public ItemStream {
   }
 
   const IssueQuery& query() const { return q_; }
+  bool done() const { return done_ || q_.matches_nothing; }
+  int64_t total() const { return total_; }      ///< Data Center: Jira's total, -1 when unknown
+  int64_t position() const { return start_; }   ///< Data Center: the next startAt
 
  private:
   bool DropMissing(const HttpResponse& resp) {
@@ -233,8 +244,218 @@ class IssueStream final : public ItemStream {
   ScanReport* report_;
   std::string token_;
   std::set<std::string> tokens_seen_;
-  int64_t start_ = 0;
+  int64_t start_ = 0, total_ = -1;
   bool done_ = false, started_ = false;
+};
+
+/// A large issue scan read by MaxThreads requests at once.
+///
+/// The first page is read as a sequential scan would (one call answers a
+/// small query). When more pages follow:
+///  - Cloud: the ids come from an id-only search (5,000 per page, in the
+///    JQL's order), and the issues from POST /issue/bulkfetch, 100 ids per
+///    request, several requests in flight. nextPageToken pages cannot be
+///    read in parallel: each token comes with the page before it. The id
+///    search starts afresh, and ids the first page already gave are skipped.
+///  - Data Center: the remaining startAt pages, several in flight.
+/// Rows come out in the order of the sequential scan (the JQL ORDER BY, when
+/// there is one). At most 2 x MaxThreads requests are in flight or waiting
+/// to be read, so memory holds a bounded window of pages.
+class ParallelIssueStream final : public ItemStream {
+ public:
+  ParallelIssueStream(Session& s, IssueQuery q, std::vector<std::string> fields, int64_t page, int threads,
+                      bool cloud, ScanReport* report)
+      : s_(s), q_(q), fields_(fields), page_(page), threads_(threads), cloud_(cloud), report_(report),
+        first_(s, std::move(q), std::move(fields), page, report) {}
+
+  ~ParallelIssueStream() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+
+  Result<bool> Next(std::vector<Item>* out) override {
+    if (phase_ == 0) {
+      auto more = first_.Next(out);
+      if (!more || !*more) return more;
+      for (const auto& i : *out) seen_.insert(IdOf(i.value));
+      phase_ = 1;
+      if (first_.done()) phase_ = 3;
+      else if (!cloud_ && first_.total() < 0) phase_ = 2;  // no total: pages one after another
+      else Start();
+      return true;
+    }
+    if (phase_ == 2) return first_.Next(out);
+    if (phase_ == 3) return false;
+    if (auto r = Fill(); !r) return Fail(r.error());
+    std::unique_lock<std::mutex> lock(mu_);
+    if (next_emit_ == next_task_) {  // nothing in flight, nothing left
+      phase_ = 3;
+      return false;
+    }
+    cv_.wait(lock, [&] { return results_.count(next_emit_) > 0; });
+    auto result = std::move(results_[next_emit_]);
+    results_.erase(next_emit_++);
+    lock.unlock();
+    if (report_) report_->calls += calls_.exchange(0);
+    if (!result) return Fail(result.error());
+    for (auto& i : *result) out->push_back({std::move(i), nullptr});
+    return true;
+  }
+
+ private:
+  using Task = std::function<Result<std::vector<json>>()>;
+
+  static std::string IdOf(const json& issue) {
+    if (!issue.contains("id")) return "";
+    return issue["id"].is_string() ? issue["id"].get<std::string>() : issue["id"].dump();
+  }
+
+  void Start() {
+    q_ = first_.query();  // with any value Jira said does not exist dropped
+    if (cloud_) ids_ = std::make_unique<IssueStream>(s_, q_, std::vector<std::string>{"id"}, 5000, report_);
+    else next_start_ = first_.position();
+    for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { Work(); });
+  }
+
+  void Work() {
+    for (;;) {
+      std::pair<int64_t, Task> job;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        if (stop_) return;
+        job = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      auto r = job.second();
+      ++calls_;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        results_.emplace(job.first, std::move(r));
+      }
+      cv_.notify_all();
+    }
+  }
+
+  void Submit(Task t) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.emplace_back(next_task_++, std::move(t));
+    }
+    cv_.notify_all();
+  }
+
+  // Queues requests until 2 x threads are in flight or waiting to be read.
+  Result<void> Fill() {
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (next_task_ - next_emit_ >= 2 * threads_) return Ok();
+      }
+      if (cloud_) {
+        while (pending_ids_.size() < 100 && !ids_done_) {
+          std::vector<Item> page;
+          auto more = ids_->Next(&page);
+          if (!more) return Fail(more.error());
+          if (!*more) ids_done_ = true;
+          for (const auto& i : page) {
+            std::string id = IdOf(i.value);
+            if (!id.empty() && !seen_.count(id)) pending_ids_.push_back(id);
+          }
+        }
+        if (pending_ids_.empty()) return Ok();
+        std::vector<std::string> chunk;
+        while (!pending_ids_.empty() && chunk.size() < 100) {
+          chunk.push_back(std::move(pending_ids_.front()));
+          pending_ids_.pop_front();
+        }
+        Submit([this, chunk = std::move(chunk)] { return BulkFetch(chunk); });
+      } else {
+        const int64_t total = first_.total();
+        if (total >= 0 && next_start_ >= total) return Ok();
+        const int64_t at = next_start_;
+        next_start_ += first_.position();  // the page size Jira served
+        Submit([this, at, last = total >= 0 && next_start_ >= total] { return DcPage(at, last); });
+      }
+    }
+  }
+
+  Result<std::vector<json>> BulkFetch(const std::vector<std::string>& ids) {
+    json body{{"issueIdsOrKeys", ids}, {"fields", fields_}};
+    auto j = Post("/issue/bulkfetch", body);
+    if (!j) return Fail(j.error());
+    if (!j->contains("issues") || !(*j)["issues"].is_array()) {
+      return Fail(ErrorCode::kBadResponse, "POST /issue/bulkfetch: the answer has no \"issues\" array");
+    }
+    // Back into the order of the ids; an issue deleted since the id search
+    // is simply gone.
+    std::unordered_map<std::string, json> by_id;
+    for (auto& i : (*j)["issues"]) by_id.emplace(IdOf(i), std::move(i));
+    std::vector<json> out;
+    out.reserve(ids.size());
+    for (const auto& id : ids) {
+      auto it = by_id.find(id);
+      if (it != by_id.end()) out.push_back(std::move(it->second));
+    }
+    return out;
+  }
+
+  Result<std::vector<json>> DcPage(int64_t at, bool last) {
+    json body{{"jql", q_.Jql("")}, {"fields", fields_}, {"maxResults", page_}, {"startAt", at}};
+    auto j = Post("/search", body);
+    if (!j) return Fail(j.error());
+    if (!j->contains("issues") || !(*j)["issues"].is_array()) {
+      return Fail(ErrorCode::kBadResponse, "POST /search: the answer has no \"issues\" array");
+    }
+    std::vector<json> out;
+    for (auto& i : (*j)["issues"]) out.push_back(std::move(i));
+    const int64_t want = first_.position();
+    if (!last && static_cast<int64_t>(out.size()) != want) {
+      return Fail(ErrorCode::kBadResponse,
+                  "POST /search at startAt=" + std::to_string(at) + ": Jira sent " + std::to_string(out.size()) +
+                      " issues where " + std::to_string(want) + " were due; the result changed while it was read "
+                      "in parallel. Run the query again, or set MaxThreads=1");
+    }
+    return out;
+  }
+
+  Result<json> Post(const std::string& path, const json& body) {
+    auto conn = s_.Conn();
+    if (!conn) return Fail(conn.error());
+    const std::string what = "POST " + (*conn)->endpoint().Rest(path);
+    auto resp = ExpectSuccess(
+        (*conn)->Send(HttpRequest{"POST", path, {{"Content-Type", "application/json"}}, body.dump(), true}), what);
+    if (!resp) return Fail(resp.error());
+    return ReadJson(*resp, what);
+  }
+
+  Session& s_;
+  IssueQuery q_;
+  std::vector<std::string> fields_;
+  int64_t page_;
+  int threads_;
+  bool cloud_;
+  ScanReport* report_;
+  IssueStream first_;
+  int phase_ = 0;  ///< 0 first page, 1 parallel, 2 sequential, 3 done
+  std::set<std::string> seen_;  ///< ids the first page gave
+  std::unique_ptr<IssueStream> ids_;
+  bool ids_done_ = false;
+  std::deque<std::string> pending_ids_;
+  int64_t next_start_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::deque<std::pair<int64_t, Task>> queue_;
+  std::map<int64_t, Result<std::vector<json>>> results_;
+  int64_t next_task_ = 0, next_emit_ = 0;
+  std::atomic<int64_t> calls_{0};
+  std::vector<std::thread> workers_;
 };
 
 /// For each parent item of `parents`, the items of the stream `child(parent)`,
@@ -512,13 +733,27 @@ Result<std::unique_ptr<Scan>> OpenScan(Session& s, ScanRequest req) {
       report->jql = req.query.Jql(cloud ? kEveryIssue : "");
       report->fields = Join(fields, ",");
       report->page_size = served(issue_page(), fields == std::vector<std::string>{"id"});
+      const int threads = static_cast<int>(s.props().GetInt("MaxThreads").value_or(1));
+      const bool parallel = threads > 1 && req.limit_hint < 0;
       if (explain) {
         report->rows = EstimateIssues(s, req.query, report);
         report->calls = estimate_calls(report->rows, report->page_size);
         report->calls_note = "one search call per page";
+        if (parallel && report->rows > report->page_size) {
+          const int64_t rest = report->rows - report->page_size;
+          report->calls = cloud ? 1 + estimate_calls(report->rows, 5000) + estimate_calls(rest, 100)
+                                : 1 + estimate_calls(rest, report->page_size);
+          report->calls_note = cloud ? "the first page, then id-only pages and bulk fetches of 100, " +
+                                           std::to_string(threads) + " at a time"
+                                     : "the first page, then the other pages " + std::to_string(threads) + " at a time";
+        }
         return std::unique_ptr<Scan>(std::make_unique<EmptyScan>());
       }
-      stream = std::make_unique<IssueStream>(s, req.query, fields, issue_page(), report);
+      if (parallel) {
+        stream = std::make_unique<ParallelIssueStream>(s, req.query, fields, issue_page(), threads, cloud, report);
+      } else {
+        stream = std::make_unique<IssueStream>(s, req.query, fields, issue_page(), report);
+      }
       break;
     }
     case Source::kComments:
