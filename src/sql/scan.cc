@@ -15,6 +15,7 @@
 #include "common/strings.h"
 #include "connstr/catalog.h"
 #include "http/response_error.h"
+#include "jira/page_decoder.h"
 #include "sql/jql_builder.h"
 
 namespace jirasql {
@@ -178,18 +179,13 @@ class IssueStream final : public ItemStream {
         continue;
       }
       if (!resp->ok()) return Fail(ErrorFromResponse(*resp, what).WithContext("JQL " + q_.Jql(cloud ? kEveryIssue : "")));
-      auto j = ReadJson(*resp, what);
-      if (!j) return Fail(j.error());
-      if (!j->is_object() || !j->contains("issues") || !(*j)["issues"].is_array()) {
-        return Fail(ErrorCode::kBadResponse, what + ": the answer has no \"issues\" array");
-      }
-      auto& issues = (*j)["issues"];
-      const int64_t n = static_cast<int64_t>(issues.size());
-      for (auto& e : issues) out->push_back({std::move(e), nullptr});
+      auto page = DecodeIssuePage(resp->body, what);
+      if (!page) return Fail(page.error());
+      const int64_t n = static_cast<int64_t>(page->issues.size());
+      for (auto& e : page->issues) out->push_back({std::move(e), nullptr});
       if (cloud) {
-        const bool last = j->value("isLast", true);
-        std::string next = j->contains("nextPageToken") && (*j)["nextPageToken"].is_string()
-                               ? (*j)["nextPageToken"].get<std::string>() : "";
+        const bool last = page->is_last.value_or(true);
+        std::string next = page->next_page_token.value_or("");
         if (last) {
           done_ = true;
         } else if (next.empty()) {
@@ -202,7 +198,7 @@ class IssueStream final : public ItemStream {
         }
         token_ = next;
       } else {
-        const int64_t total = j->value("total", int64_t{-1});
+        const int64_t total = page->total;
         total_ = total;
         start_ += n;
         if (n == 0 && total > start_) {
@@ -386,15 +382,12 @@ class ParallelIssueStream final : public ItemStream {
 
   Result<std::vector<json>> BulkFetch(const std::vector<std::string>& ids) {
     json body{{"issueIdsOrKeys", ids}, {"fields", fields_}};
-    auto j = Post("/issue/bulkfetch", body);
-    if (!j) return Fail(j.error());
-    if (!j->contains("issues") || !(*j)["issues"].is_array()) {
-      return Fail(ErrorCode::kBadResponse, "POST /issue/bulkfetch: the answer has no \"issues\" array");
-    }
+    auto page = Post("/issue/bulkfetch", body);
+    if (!page) return Fail(page.error());
     // Back into the order of the ids; an issue deleted since the id search
     // is simply gone.
     std::unordered_map<std::string, json> by_id;
-    for (auto& i : (*j)["issues"]) by_id.emplace(IdOf(i), std::move(i));
+    for (auto& i : page->issues) by_id.emplace(IdOf(i), std::move(i));
     std::vector<json> out;
     out.reserve(ids.size());
     for (const auto& id : ids) {
@@ -406,31 +399,27 @@ class ParallelIssueStream final : public ItemStream {
 
   Result<std::vector<json>> DcPage(int64_t at, bool last) {
     json body{{"jql", q_.Jql("")}, {"fields", fields_}, {"maxResults", page_}, {"startAt", at}};
-    auto j = Post("/search", body);
-    if (!j) return Fail(j.error());
-    if (!j->contains("issues") || !(*j)["issues"].is_array()) {
-      return Fail(ErrorCode::kBadResponse, "POST /search: the answer has no \"issues\" array");
-    }
-    std::vector<json> out;
-    for (auto& i : (*j)["issues"]) out.push_back(std::move(i));
+    auto page = Post("/search", body);
+    if (!page) return Fail(page.error());
     const int64_t want = first_.position();
-    if (!last && static_cast<int64_t>(out.size()) != want) {
+    if (!last && static_cast<int64_t>(page->issues.size()) != want) {
       return Fail(ErrorCode::kBadResponse,
-                  "POST /search at startAt=" + std::to_string(at) + ": Jira sent " + std::to_string(out.size()) +
-                      " issues where " + std::to_string(want) + " were due; the result changed while it was read "
-                      "in parallel. Run the query again, or set MaxThreads=1");
+                  "POST /search at startAt=" + std::to_string(at) + ": Jira sent " +
+                      std::to_string(page->issues.size()) + " issues where " + std::to_string(want) +
+                      " were due; the result changed while it was read in parallel. Run the query again, or set "
+                      "MaxThreads=1");
     }
-    return out;
+    return std::move(page->issues);
   }
 
-  Result<json> Post(const std::string& path, const json& body) {
+  Result<IssuePage> Post(const std::string& path, const json& body) {
     auto conn = s_.Conn();
     if (!conn) return Fail(conn.error());
     const std::string what = "POST " + (*conn)->endpoint().Rest(path);
     auto resp = ExpectSuccess(
         (*conn)->Send(HttpRequest{"POST", path, {{"Content-Type", "application/json"}}, body.dump(), true}), what);
     if (!resp) return Fail(resp.error());
-    return ReadJson(*resp, what);
+    return DecodeIssuePage(resp->body, what);
   }
 
   Session& s_;

@@ -1,0 +1,375 @@
+"""jirasql's benchmarks, side by side with python3-jira, jira.js and curl.
+
+Everything runs on this machine: jirasim serves the data on 127.0.0.1, each
+contender reads the same issues with the same 10 fields, the contenders take
+turns (A B C A B C ...) so that drift hits them alike, and the table shows
+medians. Wall time, CPU time (user + system of the contender's process) and
+peak RSS come from /usr/bin/time. Nothing is asserted: the numbers are
+written to docs/benchmarks.md with the machine and the versions.
+
+  bench/run [--quick] [--out FILE]
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "build", "release")
+FIELDS = "summary,status,assignee,reporter,created,updated,priority,issuetype,labels,project"
+COLUMNS = ("Summary, StatusName, AssigneeAccountId, ReporterAccountId, Created, Updated, PriorityName, "
+           "IssueTypeName, Labels, ProjectKey")
+SQL = "SELECT Id, Key, %s FROM Issues" % COLUMNS
+JQL = "project IS NOT EMPTY"  # what jirasql sends for a whole-table scan: the same pages for everyone
+
+
+class Sim:
+    """A jirasim on a free loopback port."""
+
+    def __init__(self, *args):
+        self.proc = subprocess.Popen([os.path.join(BIN, "jirasim"), "--port", "0", "--sites", "1", *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        text = ""
+        while True:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("jirasim did not start")
+            text += line
+            if line.rstrip() == "}":
+                break
+        self.info = json.loads(text)
+        self.site = self.info["sites"][0]["url"]
+        self.user = self.info["users"][0]
+
+    def admin(self, path, body=None, method="POST"):
+        req = urllib.request.Request(self.info["adminUrl"] + path, method=method,
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req) as r:
+            return r.read()
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def timed(cmd, env=None, expect=None):
+    """Runs cmd under /usr/bin/time; returns (wall s, cpu s, peak RSS MiB, stdout lines)."""
+    with tempfile.NamedTemporaryFile("r") as t:
+        p = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", t.name, *cmd], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            raise RuntimeError("%s failed: %s" % (cmd[0], p.stderr[-2000:]))
+        wall, user, sys_, rss = t.read().split()[-4:]
+    out = p.stdout
+    return float(wall), float(user) + float(sys_), int(rss) / 1024, out
+
+
+def count_lines(out):
+    return out.count("\n")
+
+
+class Contender:
+    def __init__(self, name, cmd, env=None, count=count_lines, note=""):
+        self.name, self.cmd, self.env, self.count, self.note = name, cmd, env, count, note
+        self.walls, self.cpus, self.rss = [], [], []
+
+    def run(self, want):
+        wall, cpu, rss, out = timed(self.cmd, self.env)
+        got = self.count(out)
+        if got != want:
+            raise RuntimeError("%s read %s issues, not %s" % (self.name, got, want))
+        self.walls.append(wall)
+        self.cpus.append(cpu)
+        self.rss.append(rss)
+
+    def median(self):
+        return statistics.median(self.walls)
+
+
+def jirasql_env(sim, dc, threads):
+    env = dict(os.environ)
+    if dc:
+        conn = "AuthScheme=PAT;Url=%s;PersonalAccessToken=%s" % (sim.site, sim.user["pat"])
+    else:
+        conn = "AuthScheme=APIToken;Url=%s;User=%s;APIToken=%s" % (sim.site, sim.user["email"], sim.user["apiToken"])
+    env["JIRASQL_CONNECT"] = conn + ";MaxThreads=%d" % threads
+    return env
+
+
+def jirasql(name, sim, dc, threads):
+    # ndjson: one line per issue, so the count is checked too.
+    return Contender(name, [os.path.join(BIN, "jirasql"), "query", "--format", "ndjson", SQL],
+                     jirasql_env(sim, dc, threads))
+
+
+def curl_floor(sim, work):
+    """curl fetching the very pages a sequential scan reads (tokens gathered first, untimed)."""
+    auth = "Basic " + __import__("base64").b64encode(
+        ("%s:%s" % (sim.user["email"], sim.user["apiToken"])).encode()).decode()
+    base = sim.site + "/rest/api/3/search/jql?" + urllib.parse.urlencode(
+        {"jql": JQL, "fields": FIELDS, "maxResults": 100})
+    urls, token, total = [], None, 0
+    while True:
+        url = base + ("&nextPageToken=" + urllib.parse.quote(token) if token else "")
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": auth})) as r:
+            page = json.load(r)
+        urls.append(url)
+        total += len(page["issues"])
+        token = page.get("nextPageToken")
+        if page.get("isLast", True) or not token:
+            break
+    cfg = os.path.join(work, "curl.cfg")
+    with open(cfg, "w") as f:
+        f.write('header = "Authorization: %s"\n' % auth)
+        for u in urls:
+            f.write('url = "%s"\noutput = "/dev/null"\n' % u)
+    return Contender("curl, the same pages raw", ["curl", "-s", "-K", cfg, "-w", "%{http_code}\\n"],
+                     count=lambda out, n=total: n if out.split() == ["200"] * len(urls) else -1,
+                     note="sequential, one connection")
+
+
+def scenario(sims, n, reps, work, latency_ms=0):
+    cloud, dc = sims
+    for s in sims:
+        s.admin("/faults", method="DELETE")
+    contenders = [
+        jirasql("jirasql, sequential (Cloud)", cloud, False, 1),
+        jirasql("jirasql, parallel (Cloud)", cloud, False, 8),
+        jirasql("jirasql, sequential (Data Center)", dc, True, 1),
+        jirasql("jirasql, parallel (Data Center)", dc, True, 8),
+        Contender("python3-jira (Data Center)",
+                  ["/usr/bin/python3", os.path.join(ROOT, "bench", "contenders", "pyjira-scan.py"), dc.site,
+                   dc.user["pat"], JQL, FIELDS], count=lambda out: int(out.split()[-1]),
+                  note="search_issues(maxResults=False)"),
+        Contender("jira.js (Cloud)",
+                  ["node", os.path.join(ROOT, "bench", "contenders", "jirajs-scan.mjs"), cloud.site,
+                   cloud.user["email"], cloud.user["apiToken"], JQL, FIELDS], count=lambda out: int(out.split()[-1]),
+                  note="enhanced search, nextPageToken"),
+        curl_floor(cloud, work),
+    ]
+    if latency_ms:
+        for s in sims:
+            s.admin("/faults", {"path": "/rest/", "latencyMs": latency_ms})
+    for _ in range(reps):
+        for c in contenders:
+            c.run(n)
+            print("  %-36s %7.2f s" % (c.name, c.walls[-1]), file=sys.stderr)
+    for s in sims:
+        s.admin("/faults", method="DELETE")
+    return contenders
+
+
+def rss_at(sizes, reps):
+    rows = []
+    for n in sizes:
+        sim = Sim("--issues", str(n))
+        try:
+            c = jirasql("jirasql, parallel", sim, False, 8)
+            s = jirasql("jirasql, sequential", sim, False, 1)
+            for _ in range(reps):
+                c.run(n)
+                s.run(n)
+            rows.append((n, max(s.rss), max(c.rss), statistics.median(s.walls), statistics.median(c.walls)))
+            print("  %d issues: %.1f / %.1f MiB" % (n, max(s.rss), max(c.rss)), file=sys.stderr)
+        finally:
+            sim.stop()
+    return rows
+
+
+def oauth_soak():
+    p = subprocess.run([os.path.join(BIN, "oauth_flows_tests"), "--gtest_filter=*FourProcessesEightThreadsOneLogin*"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    m = re.search(r"soak: (\d+) calls in ([\d.]+) s by 4x8 threads, (\d+) refreshes", p.stdout)
+    if p.returncode != 0 or not m:
+        return None
+    return int(m.group(1)), float(m.group(2)), int(m.group(3))
+
+
+def micro():
+    p = subprocess.run([os.path.join(BIN, "jirasql_micro_bench"), "--benchmark_format=json",
+                        "--benchmark_min_time=0.2"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    if p.returncode != 0:
+        return []
+    return [(b["name"], b["real_time"], b["time_unit"], b.get("items_per_second"))
+            for b in json.loads(p.stdout)["benchmarks"]]
+
+
+def versions():
+    def run(cmd):
+        try:
+            return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout.strip()
+        except OSError:
+            return "?"
+    jirajs = json.load(open(os.path.join(ROOT, "node_modules", "jira.js", "package.json")))["version"]
+    return {
+        "jirasql": run([os.path.join(BIN, "jirasql"), "--version"]),
+        "python3-jira": run(["dpkg-query", "-W", "-f=${Version}", "python3-jira"]),
+        "Python": platform.python_version() + " (/usr/bin/python3)",
+        "jira.js": jirajs,
+        "Node.js": run(["node", "--version"]),
+        "curl": run(["curl", "--version"]).splitlines()[0],
+    }
+
+
+def machine():
+    model = "?"
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    mem = [l for l in open("/proc/meminfo") if l.startswith("MemTotal")][0].split()[1]
+    return "%s, %d cores, %.0f GiB RAM, Linux %s" % (model, os.cpu_count(), int(mem) / 1048576, platform.release())
+
+
+def table(contenders, n, floor_name="curl, the same pages raw"):
+    floor = next(c for c in contenders if c.name == floor_name).median()
+    best = min(c.median() for c in contenders if c.name.startswith("jirasql"))
+    out = ["| contender | median wall | issues/s | CPU s / 1,000 issues | peak RSS | vs best jirasql | vs curl |",
+           "|---|---|---|---|---|---|---|"]
+    for c in contenders:
+        m = c.median()
+        out.append("| %s%s | %.2f s | %s | %.3f | %.0f MiB | %.1f× | %.2f× |" % (
+            c.name, " — " + c.note if c.note else "", m, format(int(n / m), ","),
+            statistics.median(c.cpus) / n * 1000, max(c.rss), m / best, m / floor))
+    return "\n".join(out)
+
+
+def chart(png, results):
+    """A clustered bar chart of the median wall times (gnuplot, log scale)."""
+    data = os.path.join(os.path.dirname(png), "benchmarks.dat")
+    names = [c.name.replace(",", "") for c in results[0][1]]
+    with open(data, "w") as f:
+        f.write("scenario " + " ".join('"%s"' % n for n in names) + "\n")
+        for label, contenders in results:
+            f.write('"%s" ' % label + " ".join("%.3f" % c.median() for c in contenders) + "\n")
+    script = """
+set terminal pngcairo size 1100,520 font "sans,10"
+set output '%s'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set ylabel "median wall time, s (lower is better)"
+set logscale y
+set key outside right top
+set grid ytics
+plot for [i=2:%d] '%s' using i:xtic(1) title columnhead(i)
+""" % (png, len(names) + 1, data)
+    p = subprocess.run(["gnuplot"], input=script, text=True, stderr=subprocess.PIPE)
+    os.unlink(data)
+    return p.returncode == 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="a smoke run: small data, few repetitions")
+    ap.add_argument("--out", help="the Markdown file to write (default: docs/benchmarks.md; "
+                                  "--quick: build/release/benchmarks-quick.md)")
+    a = ap.parse_args()
+    if a.quick:
+        n, n_lat, sizes, reps = 5000, 1000, [2000, 10000], 2
+    else:
+        n, n_lat, sizes, reps = 100000, 10000, [10000, 100000, 1000000], 5
+    out = a.out or (os.path.join(BIN, "benchmarks-quick.md") if a.quick else os.path.join(ROOT, "docs", "benchmarks.md"))
+    png = os.path.splitext(out)[0] + ".png"
+    started = time.time()
+    with tempfile.TemporaryDirectory() as work:
+        print("1. full scan, %d issues, 10 fields" % n, file=sys.stderr)
+        sims = [Sim("--issues", str(n)), Sim("--issues", str(n), "--mode", "datacenter")]
+        try:
+            cpu_bound = scenario(sims, n, reps, work)
+        finally:
+            for s in sims:
+                s.stop()
+        print("2. the same, %d issues, 50 ms latency per request" % n_lat, file=sys.stderr)
+        sims = [Sim("--issues", str(n_lat)), Sim("--issues", str(n_lat), "--mode", "datacenter")]
+        try:
+            remote = scenario(sims, n_lat, max(2, reps - 2) if not a.quick else 1, work, latency_ms=50)
+        finally:
+            for s in sims:
+                s.stop()
+    print("3. peak RSS by size", file=sys.stderr)
+    rss = rss_at(sizes, 1 if a.quick else 2)
+    print("5. OAuth: 4 processes x 8 threads on one login", file=sys.stderr)
+    soak = oauth_soak()
+    print("micro-benchmarks", file=sys.stderr)
+    micros = micro()
+    elapsed = time.time() - started
+
+    def med(cs, name):
+        return next(c for c in cs if c.name == name).median()
+
+    best_cpu = min(c.median() for c in cpu_bound if c.name.startswith("jirasql"))
+    best_remote = min(c.median() for c in remote if c.name.startswith("jirasql"))
+    seq_remote = max(med(remote, "jira.js (Cloud)"), med(remote, "jirasql, sequential (Cloud)"))
+    lines = ["# Benchmarks", "",
+             "Written by `bench/run%s` on %s, in %.0f s. Do not edit: run it again." % (
+                 " --quick" if a.quick else "", time.strftime("%Y-%m-%d"), elapsed), "",
+             "Machine: %s. Everything — jirasim, the contenders — shares these cores, over loopback." % machine(), "",
+             "Versions: " + "; ".join("%s %s" % kv for kv in versions().items()) + ".", "",
+             "Every contender reads every issue of the site with the same 10 fields (`%s`), JQL `%s`, "
+             "100 issues per page; the contenders take turns, %d repetitions, medians. CPU is the user + "
+             "system time of the contender's own process (not jirasim's); RSS is its peak. jirasql prints NDJSON "
+             "to a pipe; the others keep the issues in memory as their users would." % (FIELDS, JQL, reps), "",
+             "## 1. A full scan of %s issues (CPU-bound: the server answers at once)" % format(n, ","), "",
+             table(cpu_bound, n), "",
+             "## 2. The same with 50 ms of latency on every request (a remote server), %s issues" % format(n_lat, ","),
+             "", table(remote, n_lat), "",
+             "![median wall time per contender](%s)" % os.path.basename(png), "",
+             "## 3. Peak RSS of jirasql by size (Cloud, the same 10 columns)", "",
+             "| issues | sequential | parallel (8) | wall, sequential | wall, parallel |", "|---|---|---|---|---|"]
+    for size, s_rss, p_rss, s_wall, p_wall in rss:
+        lines.append("| %s | %.1f MiB | %.1f MiB | %.2f s | %.2f s |" % (format(size, ","), s_rss, p_rss, s_wall, p_wall))
+    lines += ["", "## 4. CPU time per 1,000 issues", "",
+              "In the tables above (column *CPU s / 1,000 issues*)."]
+    lines += ["", "## 5. OAuth under concurrency", ""]
+    if soak:
+        calls, secs, refreshes = soak
+        lines.append("4 processes × 8 threads share one saved login whose access token lives 5 s: %d API calls in "
+                     "%.1f s (%.0f calls/s), %d refreshes (single flight across threads and processes, "
+                     "rotated refresh token saved before use), no failed call." % (calls, secs, calls / secs, refreshes))
+    else:
+        lines.append("(the OAuth run did not complete)")
+    lines += ["", "## Micro-benchmarks (Google Benchmark, `build/release/jirasql_micro_bench`)", "",
+              "| benchmark | time | items/s |", "|---|---|---|"]
+    for name, t, unit, ips in micros:
+        lines.append("| `%s` | %.1f %s | %s |" % (name, t, unit, format(int(ips), ",") if ips else ""))
+    ratio_py = med(cpu_bound, "python3-jira (Data Center)") / best_cpu
+    ratio_js = med(cpu_bound, "jira.js (Cloud)") / best_cpu
+    ratio_curl = best_cpu / med(cpu_bound, "curl, the same pages raw")
+    ratio_lat = seq_remote / best_remote
+    growth = (max(rss[-1][1:3]) / max(rss[0][1:3])) if rss else 0
+    lines += ["", "## Targets", "",
+              "| target | measured | |", "|---|---|---|",
+              "| CPU-bound: ≥ 10× faster than python3-jira | %.1f× | %s |" % (ratio_py, "met" if ratio_py >= 10 else "not met"),
+              "| CPU-bound: ≥ 3× faster than jira.js | %.1f× | %s |" % (ratio_js, "met" if ratio_js >= 3 else "not met"),
+              "| 50 ms latency: ≥ 5× faster than a sequential nextPageToken scan | %.1f× | %s |" % (
+                  ratio_lat, "met" if ratio_lat >= 5 else "not met"),
+              "| within 2× of the raw curl fetch of the same pages | %.2f× | %s |" % (
+                  ratio_curl, "met" if ratio_curl <= 2 else "not met"),
+              "| peak RSS grows < 2× from %s to %s issues | %.2f× | %s |" % (
+                  format(sizes[0], ","), format(sizes[-1], ","), growth, "met" if growth < 2 else "not met"),
+              ""]
+    notes = os.path.join(ROOT, "bench", "notes.md")
+    if os.path.exists(notes) and not a.quick:
+        lines += [open(notes).read().rstrip(), ""]
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    drawn = chart(png, [("full scan, %d issues" % n, cpu_bound), ("50 ms latency, %d issues" % n_lat, remote)])
+    print("wrote %s%s" % (out, " and " + png if drawn else " (gnuplot failed: no chart)"), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+#include "jira/page_decoder.h"
+
+#include <simdjson.h>
+
+namespace jirasql {
+
+namespace {
+
+using json = nlohmann::json;
+
+bool Dropped(std::string_view key) {
+  return key == "self" || key == "avatarUrls" || key == "iconUrl" || key == "expand";
+}
+
+json Convert(simdjson::dom::element e) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::OBJECT: {
+      json out = json::object();
+      for (auto [key, value] : simdjson::dom::object(e)) {
+        if (!Dropped(key)) out.emplace(std::string(key), Convert(value));
+      }
+      return out;
+    }
+    case simdjson::dom::element_type::ARRAY: {
+      json out = json::array();
+      for (auto value : simdjson::dom::array(e)) out.push_back(Convert(value));
+      return out;
+    }
+    case simdjson::dom::element_type::STRING: return std::string(std::string_view(e));
+    case simdjson::dom::element_type::INT64: return int64_t(e);
+    case simdjson::dom::element_type::UINT64: return uint64_t(e);
+    case simdjson::dom::element_type::DOUBLE: return double(e);
+    case simdjson::dom::element_type::BOOL: return bool(e);
+    default: return nullptr;
+  }
+}
+
+// One parser per thread: it keeps its buffers between pages.
+simdjson::dom::parser& Parser() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
+
+}  // namespace
+
+Result<json> ParseTrimmed(std::string_view body) {
+  simdjson::dom::element root;
+  auto err = Parser().parse(body.data(), body.size(), true).get(root);
+  if (err) return Fail(ErrorCode::kBadResponse, std::string("not JSON: ") + simdjson::error_message(err));
+  return Convert(root);
+}
+
+Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what) {
+  simdjson::dom::element root;
+  auto err = Parser().parse(body.data(), body.size(), true).get(root);
+  if (err) {
+    return Fail(ErrorCode::kBadResponse, what + ": the answer is not JSON (" + simdjson::error_message(err) + ", " +
+                                             std::to_string(body.size()) +
+                                             " bytes); the page cannot be read, so the query stops here");
+  }
+  simdjson::dom::object obj;
+  simdjson::dom::array issues;
+  if (root.get(obj) || obj["issues"].get(issues)) {
+    return Fail(ErrorCode::kBadResponse, what + ": the answer has no \"issues\" array");
+  }
+  IssuePage page;
+  page.issues.reserve(issues.size());
+  for (auto issue : issues) page.issues.push_back(Convert(issue));
+  std::string_view token;
+  if (!obj["nextPageToken"].get(token)) page.next_page_token = std::string(token);
+  bool last = false;
+  if (!obj["isLast"].get(last)) page.is_last = last;
+  int64_t total = 0;
+  if (!obj["total"].get(total)) page.total = total;
+  return page;
+}
+
+}  // namespace jirasql
