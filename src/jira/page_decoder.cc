@@ -35,6 +35,16 @@ json Convert(simdjson::dom::element e) {
   }
 }
 
+json ConvertKept(simdjson::dom::element e, const KeepTree& keep) {
+  if (keep.whole || e.type() != simdjson::dom::element_type::OBJECT) return Convert(e);
+  json out = json::object();
+  for (auto [key, value] : simdjson::dom::object(e)) {
+    auto it = keep.children.find(key);
+    if (it != keep.children.end()) out.emplace(std::string(key), ConvertKept(value, it->second));
+  }
+  return out;
+}
+
 // One parser per thread: it keeps its buffers between pages.
 simdjson::dom::parser& Parser() {
   thread_local simdjson::dom::parser parser;
@@ -50,7 +60,17 @@ Result<json> ParseTrimmed(std::string_view body) {
   return Convert(root);
 }
 
-Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what) {
+void KeepTree::Add(const std::vector<std::string>& path) {
+  KeepTree* node = this;
+  for (const auto& k : path) {
+    if (node->whole) return;
+    node = &node->children[k];
+  }
+  node->whole = true;
+  node->children.clear();
+}
+
+Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what, const KeepTree* keep) {
   simdjson::dom::element root;
   auto err = Parser().parse(body.data(), body.size(), true).get(root);
   if (err) {
@@ -65,7 +85,7 @@ Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what
   }
   IssuePage page;
   page.issues.reserve(issues.size());
-  for (auto issue : issues) page.issues.push_back(Convert(issue));
+  for (auto issue : issues) page.issues.push_back(keep ? ConvertKept(issue, *keep) : Convert(issue));
   std::string_view token;
   if (!obj["nextPageToken"].get(token)) page.next_page_token = std::string(token);
   bool last = false;

@@ -5,6 +5,7 @@
 /// only the rest is turned into the nlohmann::json objects the columns read.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,8 +26,18 @@ struct IssuePage {
   int64_t total = -1;
 };
 
-/// Decodes `body`. `what` names the request for the error message.
-Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what);
+/// Which members of each issue to keep: a tree of member names, a node
+/// marked `whole` keeping everything below it.
+struct KeepTree {
+  bool whole = false;
+  std::map<std::string, KeepTree, std::less<>> children;
+  /// Keeps `path` and everything below it.
+  void Add(const std::vector<std::string>& path);
+};
+
+/// Decodes `body`. `what` names the request for the error message. With
+/// `keep`, each issue holds only those members.
+Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what, const KeepTree* keep = nullptr);
 
 /// The same JSON value without the members no column reads ("self",
 /// "avatarUrls", "iconUrl", "expand"), as nlohmann::json; for tests and the

@@ -156,8 +156,9 @@ class StartAtStream final : public ItemStream {
 /// pushed JQL and the page asked again (see IssueQuery::DropMissingValue).
 class IssueStream final : public ItemStream {
  public:
-  IssueStream(Session& s, IssueQuery q, std::vector<std::string> fields, int64_t page, ScanReport* report)
-      : s_(s), q_(std::move(q)), fields_(std::move(fields)), page_(page), report_(report) {}
+  IssueStream(Session& s, IssueQuery q, std::vector<std::string> fields, int64_t page, ScanReport* report,
+              std::shared_ptr<const KeepTree> keep = nullptr)
+      : s_(s), q_(std::move(q)), fields_(std::move(fields)), page_(page), report_(report), keep_(std::move(keep)) {}
 
   Result<bool> Next(std::vector<Item>* out) override {
     if (done_ || q_.matches_nothing) return false;
@@ -179,7 +180,7 @@ class IssueStream final : public ItemStream {
         continue;
       }
       if (!resp->ok()) return Fail(ErrorFromResponse(*resp, what).WithContext("JQL " + q_.Jql(cloud ? kEveryIssue : "")));
-      auto page = DecodeIssuePage(resp->body, what);
+      auto page = DecodeIssuePage(resp->body, what, keep_.get());
       if (!page) return Fail(page.error());
       const int64_t n = static_cast<int64_t>(page->issues.size());
       for (auto& e : page->issues) out->push_back({std::move(e), nullptr});
@@ -238,6 +239,7 @@ class IssueStream final : public ItemStream {
   std::vector<std::string> fields_;
   int64_t page_;
   ScanReport* report_;
+  std::shared_ptr<const KeepTree> keep_;
   std::string token_;
   std::set<std::string> tokens_seen_;
   int64_t start_ = 0, total_ = -1;
@@ -260,9 +262,9 @@ class IssueStream final : public ItemStream {
 class ParallelIssueStream final : public ItemStream {
  public:
   ParallelIssueStream(Session& s, IssueQuery q, std::vector<std::string> fields, int64_t page, int threads,
-                      bool cloud, ScanReport* report)
-      : s_(s), q_(q), fields_(fields), page_(page), threads_(threads), cloud_(cloud), report_(report),
-        first_(s, std::move(q), std::move(fields), page, report) {}
+                      bool cloud, ScanReport* report, std::shared_ptr<const KeepTree> keep)
+      : s_(s), q_(q), fields_(fields), page_(page), threads_(threads), cloud_(cloud), report_(report), keep_(keep),
+        first_(s, std::move(q), std::move(fields), page, report, std::move(keep)) {}
 
   ~ParallelIssueStream() override {
     {
@@ -419,7 +421,7 @@ class ParallelIssueStream final : public ItemStream {
     auto resp = ExpectSuccess(
         (*conn)->Send(HttpRequest{"POST", path, {{"Content-Type", "application/json"}}, body.dump(), true}), what);
     if (!resp) return Fail(resp.error());
-    return DecodeIssuePage(resp->body, what);
+    return DecodeIssuePage(resp->body, what, keep_.get());
   }
 
   Session& s_;
@@ -429,6 +431,7 @@ class ParallelIssueStream final : public ItemStream {
   int threads_;
   bool cloud_;
   ScanReport* report_;
+  std::shared_ptr<const KeepTree> keep_;
   IssueStream first_;
   int phase_ = 0;  ///< 0 first page, 1 parallel, 2 sequential, 3 done
   std::set<std::string> seen_;  ///< ids the first page gave
@@ -658,6 +661,21 @@ std::vector<std::string> IssueFields(const ScanRequest& req) {
   return fields;
 }
 
+// What of each issue the needed columns read; null when a column does not
+// say (then everything is kept).
+std::shared_ptr<const KeepTree> KeepFor(const ScanRequest& req) {
+  auto keep = std::make_shared<KeepTree>();
+  keep->Add({"id"});
+  keep->Add({"key"});
+  for (std::size_t i = 0; i < req.table->columns.size(); ++i) {
+    const auto& c = req.table->columns[i];
+    if ((!req.needed.empty() && !req.needed[i]) || c.push == Push::kJql) continue;
+    if (!c.reads_item) return nullptr;
+    keep->Add(c.json_path);
+  }
+  return keep;
+}
+
 class EmptyScan final : public Scan {
  public:
   Result<bool> Next(std::vector<SqlRow>*) override { return false; }
@@ -738,10 +756,12 @@ Result<std::unique_ptr<Scan>> OpenScan(Session& s, ScanRequest req) {
         }
         return std::unique_ptr<Scan>(std::make_unique<EmptyScan>());
       }
+      auto keep = KeepFor(req);
       if (parallel) {
-        stream = std::make_unique<ParallelIssueStream>(s, req.query, fields, issue_page(), threads, cloud, report);
+        stream = std::make_unique<ParallelIssueStream>(s, req.query, fields, issue_page(), threads, cloud, report,
+                                                       keep);
       } else {
-        stream = std::make_unique<IssueStream>(s, req.query, fields, issue_page(), report);
+        stream = std::make_unique<IssueStream>(s, req.query, fields, issue_page(), report, keep);
       }
       break;
     }

@@ -156,6 +156,12 @@ SqlValue AsJson(const json* v) {
 
 using Getter = std::function<SqlValue(const RowContext&)>;
 
+// A getter and the JSON path it reads (the page decoder keeps what is read).
+struct Reader {
+  Getter get;
+  std::vector<std::string> path;
+};
+
 ColumnDef Col(std::string name, SqlType type, std::string jira_field, std::string description, Getter get) {
   ColumnDef c;
   c.name = std::move(name);
@@ -163,6 +169,12 @@ ColumnDef Col(std::string name, SqlType type, std::string jira_field, std::strin
   c.jira_field = std::move(jira_field);
   c.description = std::move(description);
   c.get = std::move(get);
+  return c;
+}
+ColumnDef Col(std::string name, SqlType type, std::string jira_field, std::string description, Reader r) {
+  ColumnDef c = Col(std::move(name), type, std::move(jira_field), std::move(description), std::move(r.get));
+  c.json_path = std::move(r.path);
+  c.reads_item = true;
   return c;
 }
 
@@ -178,9 +190,9 @@ ColumnDef Hidden(ColumnDef c) {
 }
 
 // Getters over the row item.
-Getter Item(std::initializer_list<const char*> path, SqlValue (*as)(const json*)) {
+Reader Item(std::initializer_list<const char*> path, SqlValue (*as)(const json*)) {
   std::vector<const char*> p(path);
-  return [p, as](const RowContext& r) {
+  return {[p, as](const RowContext& r) {
     const json* cur = &r.item;
     for (const char* k : p) {
       if (!cur || !cur->is_object()) return as(nullptr);
@@ -188,11 +200,11 @@ Getter Item(std::initializer_list<const char*> path, SqlValue (*as)(const json*)
       cur = it == cur->end() || it->is_null() ? nullptr : &*it;
     }
     return as(cur);
-  };
+  }, std::vector<std::string>(p.begin(), p.end())};
 }
-Getter ItemList(std::initializer_list<const char*> path, const char* key) {
+Reader ItemList(std::initializer_list<const char*> path, const char* key) {
   std::vector<const char*> p(path);
-  return [p, key](const RowContext& r) {
+  return {[p, key](const RowContext& r) {
     const json* cur = &r.item;
     for (const char* k : p) {
       if (!cur || !cur->is_object()) return SqlValue{};
@@ -200,7 +212,7 @@ Getter ItemList(std::initializer_list<const char*> path, const char* key) {
       cur = it == cur->end() || it->is_null() ? nullptr : &*it;
     }
     return AsList(cur, key);
-  };
+  }, std::vector<std::string>(p.begin(), p.end())};
 }
 Getter IssueOf(const char* key, SqlValue (*as)(const json*)) {
   return [key, as](const RowContext& r) { return r.issue ? as(At(*r.issue, {key})) : SqlValue{}; };
@@ -618,6 +630,8 @@ TableDef IssuesWithCustomFields(const std::vector<CustomFieldInfo>& fields, bool
                     (f.schema_items.empty() ? "" : " of " + f.schema_items) + ")";
     CustomFieldInfo info = f;
     c.get = [info](const RowContext& r) { return CustomValue(At(r.item, {"fields", info.id.c_str()}), info); };
+    c.json_path = {"fields", f.id};
+    c.reads_item = true;
     t.columns.push_back(std::move(c));
   }
   return t;

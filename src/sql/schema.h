@@ -52,6 +52,10 @@ struct ColumnDef {
   std::string jql_field;   ///< the JQL name used when pushed
   bool hidden = false;
   std::function<SqlValue(const RowContext&)> get;
+  /// The part of the row's JSON the getter reads (kept whole by the page
+  /// decoder), when `reads_item`; otherwise the getter says nothing of it.
+  std::vector<std::string> json_path;
+  bool reads_item = false;
 };
 
 enum class Source {

@@ -1,0 +1,68 @@
+#include "jira/page_decoder.h"
+
+#include <gtest/gtest.h>
+
+namespace jirasql {
+namespace {
+
+const char* kPage = R"({"issues":[
+  {"id":"10001","key":"ABC-1","self":"https://x/rest/api/3/issue/10001","expand":"names",
+   "fields":{"summary":"Hi","status":{"name":"Done","iconUrl":"https://x/i.png","statusCategory":{"name":"Done"}},
+             "assignee":{"accountId":"a1","displayName":"Ann","avatarUrls":{"48x48":"https://x/a.png"}},
+             "labels":["x","y"],"timespent":null,"customfield_1":3.5}}],
+  "nextPageToken":"tok","isLast":false,"total":7})";
+
+TEST(PageDecoder, ReadsAPageAndDropsWhatNoColumnReads) {
+  auto p = DecodeIssuePage(kPage, "POST /search/jql");
+  ASSERT_TRUE(p) << p.error().message;
+  ASSERT_EQ(p->issues.size(), 1u);
+  EXPECT_EQ(p->next_page_token, "tok");
+  EXPECT_EQ(p->is_last, false);
+  EXPECT_EQ(p->total, 7);
+  const auto& i = p->issues[0];
+  EXPECT_EQ(i["key"], "ABC-1");
+  EXPECT_FALSE(i.contains("self"));
+  EXPECT_FALSE(i.contains("expand"));
+  EXPECT_FALSE(i["fields"]["assignee"].contains("avatarUrls"));
+  EXPECT_FALSE(i["fields"]["status"].contains("iconUrl"));
+  EXPECT_EQ(i["fields"]["status"]["statusCategory"]["name"], "Done");
+  EXPECT_TRUE(i["fields"]["timespent"].is_null());
+  EXPECT_EQ(i["fields"]["customfield_1"], 3.5);
+}
+
+TEST(PageDecoder, KeepsOnlyTheKeptPaths) {
+  KeepTree keep;
+  keep.Add({"id"});
+  keep.Add({"fields", "status", "name"});
+  keep.Add({"fields", "assignee"});
+  keep.Add({"fields", "assignee", "displayName"});  // inside a whole subtree: no change
+  auto p = DecodeIssuePage(kPage, "x", &keep);
+  ASSERT_TRUE(p);
+  const auto& i = p->issues[0];
+  EXPECT_EQ(i["id"], "10001");
+  EXPECT_FALSE(i.contains("key"));
+  EXPECT_EQ(i["fields"]["status"].size(), 1u);
+  EXPECT_EQ(i["fields"]["status"]["name"], "Done");
+  EXPECT_EQ(i["fields"]["assignee"]["accountId"], "a1");
+  EXPECT_FALSE(i["fields"].contains("summary"));
+  EXPECT_FALSE(i["fields"].contains("labels"));
+}
+
+TEST(PageDecoder, BadAnswersAreErrors) {
+  auto truncated = DecodeIssuePage(std::string(kPage).substr(0, 60), "POST /search/jql");
+  ASSERT_FALSE(truncated);
+  EXPECT_NE(truncated.error().message.find("POST /search/jql: the answer is not JSON"), std::string::npos);
+  auto no_issues = DecodeIssuePage(R"({"values":[]})", "GET x");
+  ASSERT_FALSE(no_issues);
+  EXPECT_NE(no_issues.error().message.find("no \"issues\" array"), std::string::npos);
+  EXPECT_FALSE(DecodeIssuePage(R"({"issues":{}})", "x"));
+  EXPECT_FALSE(DecodeIssuePage("", "x"));
+  // Wrong types for the paging members are ignored, not trusted.
+  auto odd = DecodeIssuePage(R"({"issues":[],"isLast":"yes","nextPageToken":5})", "x");
+  ASSERT_TRUE(odd);
+  EXPECT_FALSE(odd->is_last.has_value());
+  EXPECT_FALSE(odd->next_page_token.has_value());
+}
+
+}  // namespace
+}  // namespace jirasql
