@@ -163,6 +163,10 @@ jirasql::Result<void> Simulator::Start() {
     ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
   });
   server_.set_keep_alive_max_count(100000);
+  // cpp-httplib serves a connection per thread for as long as it is kept
+  // alive (5 s idle). With its default 8 threads, a client holding 8 idle
+  // connections made the 9th wait 5 s; real Jira has no such limit.
+  server_.new_task_queue = [] { return new httplib::ThreadPool(64); };
   server_.set_payload_max_length(64 * 1024 * 1024);
   port_ = options_.port ? (server_.bind_to_port("127.0.0.1", options_.port) ? options_.port : -1)
                         : server_.bind_to_any_port("127.0.0.1");
