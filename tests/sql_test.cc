@@ -346,6 +346,21 @@ TEST_P(SqlTest, ParallelScansMatchSequentialScans) {
   EXPECT_NE(error.find("injected fault"), std::string::npos) << error;
 }
 
+// Jira refuses some requests of a parallel scan with 429 and Retry-After:
+// the scan waits (every worker, through the connection's rate governor) and
+// still returns every issue exactly once.
+TEST_P(SqlTest, ParallelScanThroughRateLimits) {
+  auto seq = Open(Connect(), "MaxThreads=1;Pagesize=40");
+  auto want = seq.Query("SELECT Id FROM Issues ORDER BY Id");
+  auto par = Open(Connect(), "MaxThreads=4;Pagesize=40");
+  AddFault({{"path", dc() ? "/search" : "/bulkfetch"}, {"status", 429}, {"retryAfter", 1}, {"count", 3},
+            {"reason", "jira-burst-based"}});
+  auto got = par.Query("SELECT Id FROM Issues ORDER BY Id");
+  ClearFaults();
+  EXPECT_EQ(got.size(), Issues(0).size());
+  EXPECT_EQ(got, want);
+}
+
 TEST_P(SqlTest, MaxRowsStopsAScanAndSaysSo) {
   auto db = Open(Connect(), "MaxRows=7");
   EXPECT_EQ(db.Query("SELECT Key FROM Issues").size(), 7u);
