@@ -85,7 +85,7 @@ def _shown(arg):
     if re.fullmatch(r"user\d+@example\.com", arg):
         return "EMAIL"
     if arg.endswith("curl.cfg"):
-        return "pages.cfg   # url = … lines for every page, gathered first"
+        return "pages.cfg"
     return "'%s'" % arg if (" " in arg or "*" in arg) else arg
 
 
@@ -387,6 +387,8 @@ def main():
             scheme = "AuthScheme=PAT;Url=SITE;PersonalAccessToken=PAT" if "AuthScheme=PAT" in conn else \
                 "AuthScheme=APIToken;Url=SITE;User=EMAIL;APIToken=TOKEN"
             cmd = "JIRASQL_CONNECT='%s;MaxThreads=%s' %s" % (scheme, threads, cmd)
+        if c.cmd[0] == "curl":
+            cmd += "   # pages.cfg: the auth header and a url = … line per page, gathered first"
         lines.append(cmd)
     lines += ["```", "", "Each ran under `/usr/bin/time -f '%e %U %S %M'`; the 50 ms latency is jirasim's fault "
               "injection (`POST /__jirasim/faults {\"path\": \"/rest/\", \"latencyMs\": 50}`).", ""]

@@ -24,6 +24,10 @@ using json = nlohmann::json;
 
 namespace {
 
+// A request body as JSON text. Text from SQL may hold bytes that are not
+// UTF-8; they are replaced rather than thrown about.
+std::string RequestBody(const json& body) { return body.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 // Jira Cloud refuses a search with no restriction; every issue has a project.
 constexpr const char* kEveryIssue = "project IS NOT EMPTY";
 
@@ -167,7 +171,7 @@ class IssueStream final : public ItemStream {
       json body{{"jql", q_.Jql(cloud ? kEveryIssue : "")}, {"fields", fields_}, {"maxResults", page_}};
       if (cloud && !token_.empty()) body["nextPageToken"] = token_;
       if (!cloud) body["startAt"] = start_;
-      HttpRequest req{"POST", cloud ? "/search/jql" : "/search", {{"Content-Type", "application/json"}}, body.dump(),
+      HttpRequest req{"POST", cloud ? "/search/jql" : "/search", {{"Content-Type", "application/json"}}, RequestBody(body),
                       true};
       auto conn = s_.Conn();
       if (!conn) return Fail(conn.error());
@@ -329,7 +333,12 @@ class ParallelIssueStream final : public ItemStream {
         job = std::move(queue_.front());
         queue_.pop_front();
       }
-      auto r = job.second();
+      Result<std::vector<json>> r = Fail(ErrorCode::kInternal, "not run");
+      try {
+        r = job.second();
+      } catch (const std::exception& e) {  // nothing may escape a worker thread
+        r = Fail(ErrorCode::kBadResponse, std::string("reading a page in parallel: ") + e.what());
+      }
       ++calls_;
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -419,7 +428,7 @@ class ParallelIssueStream final : public ItemStream {
     if (!conn) return Fail(conn.error());
     const std::string what = "POST " + (*conn)->endpoint().Rest(path);
     auto resp = ExpectSuccess(
-        (*conn)->Send(HttpRequest{"POST", path, {{"Content-Type", "application/json"}}, body.dump(), true}), what);
+        (*conn)->Send(HttpRequest{"POST", path, {{"Content-Type", "application/json"}}, RequestBody(body), true}), what);
     if (!resp) return Fail(resp.error());
     return DecodeIssuePage(resp->body, what, keep_.get());
   }
@@ -687,9 +696,9 @@ int64_t EstimateIssues(Session& s, const IssueQuery& q, ScanReport* report) {
   const bool cloud = s.cloud();
   const std::string jql = q.Jql(cloud ? kEveryIssue : "");
   auto j = cloud ? Call(s, HttpRequest{"POST", "/search/approximate-count", {{"Content-Type", "application/json"}},
-                                       json{{"jql", jql}}.dump(), true}, nullptr)
+                                       RequestBody(json{{"jql", jql}}), true}, nullptr)
                  : Call(s, HttpRequest{"POST", "/search", {{"Content-Type", "application/json"}},
-                                       json{{"jql", jql}, {"maxResults", 0}, {"fields", {"id"}}}.dump(), true},
+                                       RequestBody(json{{"jql", jql}, {"maxResults", 0}, {"fields", {"id"}}}), true},
                         nullptr);
   (void)report;
   if (!j || !j->is_object()) return -1;

@@ -131,7 +131,7 @@ struct Cursor {
 VTab* V(sqlite3_vtab* p) { return reinterpret_cast<VTab*>(p); }
 Cursor* C(sqlite3_vtab_cursor* p) { return reinterpret_cast<Cursor*>(p); }
 
-int Connect(sqlite3* db, void* paux, int, const char* const*, sqlite3_vtab** out, char** err) {
+int ConnectImpl(sqlite3* db, void* paux, sqlite3_vtab** out, char** err) {
   auto* aux = static_cast<ModuleAux*>(paux);
   auto vt = std::make_unique<VTab>();
   vt->aux = aux;
@@ -370,7 +370,7 @@ int FilterProcedure(Cursor* cur, VTab* vt, const char* idx, int argc, sqlite3_va
   return SQLITE_OK;
 }
 
-int Filter(sqlite3_vtab_cursor* pc, int, const char* idx, int argc, sqlite3_value** argv) {
+int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value** argv) {
   Cursor* cur = C(pc);
   VTab* vt = V(pc->pVtab);
   cur->scan.reset();
@@ -493,13 +493,41 @@ int Filter(sqlite3_vtab_cursor* pc, int, const char* idx, int argc, sqlite3_valu
   return Advance(cur);
 }
 
+// The C callbacks: no exception may cross into SQLite. Whatever escapes
+// (an answer of an unexpected shape deep in a JSON library) becomes an SQL
+// error that says so.
+int Connect(sqlite3* db, void* paux, int, const char* const*, sqlite3_vtab** out, char** err) {
+  try {
+    return ConnectImpl(db, paux, out, err);
+  } catch (const std::exception& e) {
+    *err = sqlite3_mprintf("jirasql: internal error: %s", e.what());
+    return SQLITE_ERROR;
+  }
+}
+
+int Filter(sqlite3_vtab_cursor* pc, int, const char* idx, int argc, sqlite3_value** argv) {
+  try {
+    return FilterImpl(pc, idx, argc, argv);
+  } catch (const std::exception& e) {
+    C(pc)->scan.reset();
+    C(pc)->eof = true;
+    return SetError(pc->pVtab, std::string("internal error while reading: ") + e.what());
+  }
+}
+
 int Next(sqlite3_vtab_cursor* pc) {
   Cursor* cur = C(pc);
   if (V(pc->pVtab)->proc) {
     cur->eof = true;
     return SQLITE_OK;
   }
-  return Advance(cur);
+  try {
+    return Advance(cur);
+  } catch (const std::exception& e) {
+    cur->scan.reset();
+    cur->eof = true;
+    return SetError(pc->pVtab, std::string("internal error while reading: ") + e.what());
+  }
 }
 
 int Eof(sqlite3_vtab_cursor* pc) { return C(pc)->eof ? 1 : 0; }
