@@ -48,6 +48,7 @@ TEST_F(ListenerTest, IgnoresEverythingButTheRightCallback) {
     statuses.push_back(Get("/callback?code=" + std::string(20000, 'a') + "&state=the-state").status);   // huge
     statuses.push_back(Get("/callback?code=the-code&state=the-state").status);           // the one
   }));
+  thread_.join();  // the client writes `statuses` until its last answer arrives (TSan found the race)
   ASSERT_TRUE(result) << result.error().message;
   EXPECT_EQ(result->params["code"], "the-code");
   ASSERT_EQ(statuses.size(), 6u);
