@@ -146,7 +146,7 @@ Result<Opened> Prepare(const GlobalOptions& g, bool for_login) {
   if (!props) return Fail(props.error());
   Opened o;
   o.props = WithSavedLoginDefault(*props, for_login);
-  auto logger = Logger::Open(o.props.Get("Logfile"), static_cast<int>(o.props.GetInt("Verbosity").value_or(1)));
+  auto logger = OpenLogger(o.props);
   if (!logger) return Fail(logger.error());
   o.logger = *logger;
   if (o.props.Get("SSLServerCert") == "*") {

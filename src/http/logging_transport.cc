@@ -55,6 +55,10 @@ Result<HttpResponse> LoggingTransport::Send(const HttpRequest& request) {
   return outcome;
 }
 
+Result<std::shared_ptr<Logger>> OpenLogger(const ConnectionProperties& props) {
+  return Logger::Open(props.Get("Logfile"), static_cast<int>(props.GetInt("Verbosity").value_or(1)));
+}
+
 Result<std::shared_ptr<HttpTransport>> MakeHttpTransport(const ConnectionProperties& props,
                                                          std::shared_ptr<Logger> logger) {
   for (const auto& s : props.SecretValues()) logger->redactor().AddSecret(s);

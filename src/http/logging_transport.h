@@ -21,6 +21,9 @@ class LoggingTransport final : public HttpTransport {
   std::shared_ptr<Logger> logger_;
 };
 
+/// The log a connection's properties ask for (Logfile, Verbosity).
+Result<std::shared_ptr<Logger>> OpenLogger(const class ConnectionProperties& props);
+
 /// The transport stack for a connection: curl, then logging, then the rate
 /// governor shared by the connection's workers, then retries.
 Result<std::shared_ptr<HttpTransport>> MakeHttpTransport(const class ConnectionProperties& props,

@@ -8,10 +8,8 @@
 #include <map>
 #include <ostream>
 
-#include "auth/procedures.h"
 #include "common/json_writer.h"
 #include "common/strings.h"
-#include "http/logging_transport.h"
 #include "sql/sqlite_module.h"
 
 namespace jirasql {
@@ -365,11 +363,7 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
     if (IsExec(stmt)) {
       auto e = ParseExec(stmt);
       if (!e) return Fail(e.error());
-      std::map<std::string, std::string> inputs(e->params.begin(), e->params.end());
-      auto http = MakeHttpTransport(session_->props(), session_->logger());
-      if (!http) return Fail(http.error());
-      ProcedureContext ctx{*http, session_->logger(), session_->notice};
-      auto row = RunProcedure(e->procedure, inputs, session_->props(), ctx);
+      auto row = session_->Procedure(e->procedure, {e->params.begin(), e->params.end()});
       if (!row) return Fail(row.error());
       std::vector<std::string> cols;
       SqlRow values;

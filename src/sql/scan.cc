@@ -155,6 +155,13 @@ class StartAtStream final : public ItemStream {
   bool done_ = false;
 };
 
+// An issue's id as text ("10001"), whether Jira sent it as a string or a
+// number; "" when it has none.
+std::string IdOf(const json& issue) {
+  if (!issue.is_object() || !issue.contains("id")) return "";
+  return issue["id"].is_string() ? issue["id"].get<std::string>() : issue["id"].dump();
+}
+
 /// Issue search pages: Cloud's enhanced search with nextPageToken, Data
 /// Center's startAt. A value Jira says does not exist is dropped from the
 /// pushed JQL and the page asked again (see IssueQuery::DropMissingValue).
@@ -213,7 +220,6 @@ class IssueStream final : public ItemStream {
         }
         done_ = n == 0 || (total >= 0 && start_ >= total);
       }
-      started_ = true;
       return true;
     }
   }
@@ -247,7 +253,7 @@ class IssueStream final : public ItemStream {
   std::string token_;
   std::set<std::string> tokens_seen_;
   int64_t start_ = 0, total_ = -1;
-  bool done_ = false, started_ = false;
+  bool done_ = false;
 };
 
 /// A large issue scan read by MaxThreads requests at once.
@@ -310,11 +316,6 @@ class ParallelIssueStream final : public ItemStream {
 
  private:
   using Task = std::function<Result<std::vector<json>>()>;
-
-  static std::string IdOf(const json& issue) {
-    if (!issue.contains("id")) return "";
-    return issue["id"].is_string() ? issue["id"].get<std::string>() : issue["id"].dump();
-  }
 
   void Start() {
     q_ = first_.query();  // with any value Jira said does not exist dropped
@@ -512,14 +513,7 @@ class NestedStream final : public ItemStream {
 
 json IssueRef(const json& issue) {
   json ref = json::object();
-  if (issue.contains("id")) {
-    const auto& id = issue["id"];
-    if (id.is_string()) {
-      if (auto n = ParseInt(id.get<std::string>())) ref["id"] = *n;
-    } else {
-      ref["id"] = id;
-    }
-  }
+  if (auto n = ParseInt(IdOf(issue))) ref["id"] = *n;
   if (issue.contains("key")) ref["key"] = issue["key"];
   return ref;
 }
@@ -691,7 +685,7 @@ class EmptyScan final : public Scan {
 };
 
 // explain: how many issues the JQL matches, as Jira estimates.
-int64_t EstimateIssues(Session& s, const IssueQuery& q, ScanReport* report) {
+int64_t EstimateIssues(Session& s, const IssueQuery& q) {
   if (q.matches_nothing) return 0;
   const bool cloud = s.cloud();
   const std::string jql = q.Jql(cloud ? kEveryIssue : "");
@@ -700,7 +694,6 @@ int64_t EstimateIssues(Session& s, const IssueQuery& q, ScanReport* report) {
                  : Call(s, HttpRequest{"POST", "/search", {{"Content-Type", "application/json"}},
                                        RequestBody(json{{"jql", jql}, {"maxResults", 0}, {"fields", {"id"}}}), true},
                         nullptr);
-  (void)report;
   if (!j || !j->is_object()) return -1;
   if (cloud) return j->value("count", int64_t{-1});
   return j->value("total", int64_t{-1});
@@ -752,7 +745,7 @@ Result<std::unique_ptr<Scan>> OpenScan(Session& s, ScanRequest req) {
       const int threads = static_cast<int>(s.props().GetInt("MaxThreads").value_or(1));
       const bool parallel = threads > 1 && req.limit_hint < 0;
       if (explain) {
-        report->rows = EstimateIssues(s, req.query, report);
+        report->rows = EstimateIssues(s, req.query);
         report->calls = estimate_calls(report->rows, report->page_size);
         report->calls_note = "one search call per page";
         if (parallel && report->rows > report->page_size) {
@@ -781,7 +774,7 @@ Result<std::unique_ptr<Scan>> OpenScan(Session& s, ScanRequest req) {
       report->fields = "id";
       report->page_size = 100;
       if (explain) {
-        int64_t issues = EstimateIssues(s, req.query, report);
+        int64_t issues = EstimateIssues(s, req.query);
         report->rows = -1;
         report->calls = issues < 0 ? -1 : estimate_calls(issues, served(issue_page(), true)) + issues;
         report->calls_note = "issue search pages + at least one call per issue (" +
@@ -793,9 +786,7 @@ Result<std::unique_ptr<Scan>> OpenScan(Session& s, ScanRequest req) {
       std::string key = src == Source::kComments ? "comments" : src == Source::kWorklogs ? "worklogs" : "values";
       Session* sp = &s;
       NestedStream::Factory child = [sp, what, key, cloud, report](const json& issue) -> std::unique_ptr<ItemStream> {
-        const std::string id = issue.contains("id") ? (issue["id"].is_string() ? issue["id"].get<std::string>()
-                                                                                : issue["id"].dump())
-                                                    : "";
+        const std::string id = IdOf(issue);
         if (what == "changelog" && !cloud) {
           // Data Center has no /changelog endpoint: the issue with expand=changelog.
           return std::make_unique<OneCallStream>(*sp, "/issue/" + UrlEncode(id) + "?fields=id&expand=changelog",

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/logging_transport.h"
 #include "http/response_error.h"
 
 namespace jirasql {
@@ -57,6 +58,12 @@ std::vector<std::string> Session::TableNames() const {
   std::vector<std::string> out;
   for (const auto& t : BaseTables()) out.push_back(t.name);
   return out;
+}
+
+Result<ProcedureRow> Session::Procedure(const std::string& name, const std::map<std::string, std::string>& inputs) {
+  auto http = MakeHttpTransport(props_, logger_);
+  if (!http) return Fail(http.error());
+  return RunProcedure(name, inputs, props_, ProcedureContext{*http, logger_, notice});
 }
 
 const TimeZone* Session::UserZone() {

@@ -6,12 +6,14 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "auth/procedures.h"
 #include "common/tz.h"
 #include "connstr/properties.h"
 #include "http/logger.h"
@@ -72,6 +74,10 @@ class Session {
   Notice notice = [](const std::string&) {};
 
   std::shared_ptr<Logger> logger() const { return logger_; }
+
+  /// Runs an OAuth procedure with this session's properties (EXEC and the
+  /// table-valued functions both come here).
+  Result<ProcedureRow> Procedure(const std::string& name, const std::map<std::string, std::string>& inputs);
 
  private:
   ConnectionProperties props_;

@@ -345,11 +345,7 @@ int FilterProcedure(Cursor* cur, VTab* vt, const char* idx, int argc, sqlite3_va
     const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[i]));
     inputs[in.name] = text ? text : "";
   }
-  Session& s = *vt->aux->session;
-  auto http = MakeHttpTransport(s.props(), s.logger());
-  if (!http) return SetError(&vt->base, http.error().message);
-  ProcedureContext ctx{*http, s.logger(), s.notice};
-  auto row = RunProcedure(vt->proc->name, inputs, s.props(), ctx);
+  auto row = vt->aux->session->Procedure(vt->proc->name, inputs);
   if (!row) return SetError(&vt->base, vt->proc->name + ": " + row.error().message);
   SqlRow out(vt->proc_columns.size() + 1);  // the values, then the rowid
   out.back() = int64_t{1};
@@ -604,7 +600,7 @@ void ConnectFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     sqlite3_result_error(ctx, ("jirasql_connect: " + r.error().message).c_str(), -1);
     return;
   }
-  auto logger = Logger::Open(props->Get("Logfile"), static_cast<int>(props->GetInt("Verbosity").value_or(1)));
+  auto logger = OpenLogger(*props);
   if (!logger) {
     sqlite3_result_error(ctx, ("jirasql_connect: " + logger.error().message).c_str(), -1);
     return;
@@ -658,7 +654,7 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_jirasqlsqlite_init
     *err = sqlite3_mprintf("jirasql: JIRASQL_CONNECT: %s", props.error().message.c_str());
     return SQLITE_ERROR;
   }
-  auto logger = Logger::Open(props->Get("Logfile"), static_cast<int>(props->GetInt("Verbosity").value_or(1)));
+  auto logger = OpenLogger(*props);
   if (!logger) {
     *err = sqlite3_mprintf("jirasql: %s", logger.error().message.c_str());
     return SQLITE_ERROR;
