@@ -291,6 +291,7 @@ bool Simulator::ApplyFaults(const httplib::Request& req, httplib::Response& res)
       double roll = static_cast<double>(fault_rng_ % 1000000) / 1000000.0;
       if (roll >= f.probability) continue;
       if (f.count > 0) --f.count;
+      ++f.hits;
       hit = f;
       found = true;
       break;
@@ -304,6 +305,12 @@ bool Simulator::ApplyFaults(const httplib::Request& req, httplib::Response& res)
     res.status = 200;
     res.set_content_provider(
         4096, "application/json", [](size_t, size_t, httplib::DataSink&) { return false; });
+    return true;
+  }
+  if (hit.body) {
+    // A malformed or surprising answer in place of the real one.
+    res.status = hit.status ? hit.status : 200;
+    res.set_content(*hit.body, "application/json");
     return true;
   }
   if (hit.status == 0) return false;  // latency only
@@ -1295,19 +1302,26 @@ void Simulator::HandleAdmin(const httplib::Request& req, httplib::Response& res)
     out = {{"now", NowMs()}, {"offsetMs", clock_offset_ms_.load()}};
   } else if (what == "counters" && req.method == "GET") {
     std::lock_guard<std::mutex> lock(counters_mu_);
-    out = {{"requests", requests_}, {"oauth", auth_->counters().ToJson()}};
+    out = {{"requests", requests_}, {"oauth", auth_->counters().ToJson()}, {"faults", json::array()}};
+    std::lock_guard<std::mutex> flock(faults_mu_);
+    for (const auto& f : faults_) out["faults"].push_back({{"path", f.path}, {"hits", f.hits}});
   } else if (what == "faults" && req.method == "POST") {
     auto b = json::parse(req.body, nullptr, false);
     if (b.is_discarded() || !b.is_object()) return JiraError(res, 400, "Send a fault object.");
     Fault f;
-    f.path = b.value("path", ".*");
-    f.probability = b.value("probability", 1.0);
-    f.count = b.value("count", int64_t{-1});
-    f.latency_ms = b.value("latencyMs", 0);
-    f.status = b.value("status", 0);
-    f.retry_after = b.value("retryAfter", -1);
-    f.reason = b.value("reason", "");
-    f.drop = b.value("drop", false);
+    try {
+      f.path = b.value("path", ".*");
+      f.probability = b.value("probability", 1.0);
+      f.count = b.value("count", int64_t{-1});
+      f.latency_ms = b.value("latencyMs", 0);
+      f.status = b.value("status", 0);
+      f.retry_after = b.value("retryAfter", -1);
+      f.reason = b.value("reason", "");
+      f.drop = b.value("drop", false);
+      if (b.contains("body")) f.body = b["body"].get<std::string>();
+    } catch (const json::exception&) {
+      return JiraError(res, 400, "A fault's members have the wrong types (see docs/jirasim.md): " + req.body);
+    }
     try {
       f.re = std::regex(f.path);
     } catch (const std::regex_error&) {

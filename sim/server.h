@@ -12,6 +12,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <shared_mutex>
 #include <string>
@@ -46,6 +47,8 @@ struct Fault {
   int retry_after = -1;     ///< seconds, with 429/503
   std::string reason;       ///< RateLimit-Reason
   bool drop = false;        ///< cut the connection mid-answer
+  std::optional<std::string> body;  ///< answer with this body instead (status 200 unless given)
+  int64_t hits = 0;         ///< how many requests it hit
   std::regex re;
 };
 

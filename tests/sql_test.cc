@@ -17,57 +17,15 @@
 #include "model.h"
 #include "server.h"
 #include "sql/engine.h"
+#include "sql_db.h"
 #include "sql/schema.h"
 
 namespace jirasql {
 namespace {
 
 using json = nlohmann::json;
-using Rows = std::vector<std::vector<std::string>>;
+using namespace testing_sql;
 
-struct Db {
-  std::unique_ptr<SqlEngine> engine;
-  std::vector<std::string> notices;
-
-  // Runs one query; rows as text ("NULL" for NULL). Fails the test on error
-  // unless `error` is given.
-  Rows Query(const std::string& sql, std::string* error = nullptr) {
-    Rows out;
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(engine->db(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-      if (error) *error = sqlite3_errmsg(engine->db());
-      else ADD_FAILURE() << sql << ": " << sqlite3_errmsg(engine->db());
-      return out;
-    }
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      std::vector<std::string> row;
-      for (int i = 0; i < sqlite3_column_count(st); ++i) {
-        const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-        row.push_back(sqlite3_column_type(st, i) == SQLITE_NULL ? "NULL" : t);
-      }
-      out.push_back(std::move(row));
-    }
-    if (rc != SQLITE_DONE) {
-      if (error) *error = sqlite3_errmsg(engine->db());
-      else ADD_FAILURE() << sql << ": " << sqlite3_errmsg(engine->db());
-    } else if (error) {
-      error->clear();
-    }
-    sqlite3_finalize(st);
-    return out;
-  }
-  std::string One(const std::string& sql) {
-    auto r = Query(sql);
-    return r.size() == 1 && r[0].size() == 1 ? r[0][0] : "<" + std::to_string(r.size()) + " rows>";
-  }
-  const ScanReport& LastScan() { return *engine->session().reports.back(); }
-};
-
-struct Mode {
-  const char* name;
-  bool datacenter;
-};
 
 class SqlTest : public ::testing::TestWithParam<Mode> {
  protected:
@@ -107,24 +65,7 @@ class SqlTest : public ::testing::TestWithParam<Mode> {
            ";APIToken=" + user["apiToken"].get<std::string>();
   }
 
-  Db Open(const std::string& connect, const std::string& extra = "") {
-    ConnectionProperties props;
-    auto r = props.Apply(connect, PropSource::kConnectString);
-    EXPECT_TRUE(r) << r.error().message;
-    if (!extra.empty()) {
-      auto e = props.Apply(extra, PropSource::kFlag);
-      EXPECT_TRUE(e) << e.error().message;
-    }
-    auto logger = Logger::Open("", 0);
-    Db db;
-    auto session = std::make_shared<Session>(props, *logger, ConnectOptions{false});
-    auto* notices = &db.notices;
-    session->notice = [notices](const std::string& n) { notices->push_back(n); };
-    auto e = SqlEngine::Open(session);
-    EXPECT_TRUE(e);
-    db.engine = std::move(*e);
-    return db;
-  }
+  Db Open(const std::string& connect, const std::string& extra = "") { return OpenDb(connect, extra); }
 
   // The generated issues of a site that still exist.
   std::vector<const jirasim::Issue*> Issues(int s) {
@@ -145,16 +86,8 @@ class SqlTest : public ::testing::TestWithParam<Mode> {
     db.Query("CREATE TEMP TABLE local AS SELECT " + cols + " FROM Issues");
   }
 
-  void AddFault(const json& fault) {
-    auto http = CurlTransport::Create(CurlOptions{}, nullptr);
-    auto r = (*http)->Send(HttpRequest{"POST", sim().base_url() + "/__jirasim/faults",
-                                       {{"Content-Type", "application/json"}}, fault.dump(), std::nullopt});
-    ASSERT_TRUE(r && r->ok());
-  }
-  void ClearFaults() {
-    auto http = CurlTransport::Create(CurlOptions{}, nullptr);
-    (void)(*http)->Send(HttpRequest{"DELETE", sim().base_url() + "/__jirasim/faults", {}, "", std::nullopt});
-  }
+  void AddFault(const json& fault) { testing_sql::AddFault(sim().base_url(), fault); }
+  void ClearFaults() { testing_sql::ClearFaults(sim().base_url()); }
 
   static inline jirasim::Simulator* sims_[2] = {nullptr, nullptr};
   static inline json info_[2];

@@ -45,6 +45,33 @@ json ConvertKept(simdjson::dom::element e, const KeepTree& keep) {
   return out;
 }
 
+// What every issue of a page must be for its row to mean anything: an
+// object whose "id" is a positive decimal integer that fits in 64 bits (Jira
+// sends it as a string), whose "key" is text and whose "fields" an object.
+// Empty when it is; else what is wrong.
+std::string IssueProblem(simdjson::dom::element issue) {
+  simdjson::dom::object obj;
+  if (issue.get(obj)) return "is not a JSON object";
+  simdjson::dom::element id;
+  if (obj["id"].get(id)) return "has no \"id\"";
+  if (id.is_int64() || id.is_uint64()) {
+    if (!id.is_int64() || int64_t(id) <= 0) return "has an \"id\" out of range";
+  } else {
+    std::string_view text;
+    if (id.get(text)) return "has an \"id\" that is neither text nor a number";
+    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string_view::npos ||
+        text.find_first_not_of('0') == std::string_view::npos) {
+      std::string shown(text.substr(0, 40));
+      return "has the \"id\" \"" + shown + (text.size() > 40 ? "…" : "") +
+             "\", which is not a Jira issue id (a positive whole number)";
+    }
+  }
+  simdjson::dom::element member;
+  if (!obj["key"].get(member) && !member.is_string()) return "has a \"key\" that is not text";
+  if (!obj["fields"].get(member) && !member.is_object()) return "has \"fields\" that are not a JSON object";
+  return "";
+}
+
 // One parser per thread: it keeps its buffers between pages.
 simdjson::dom::parser& Parser() {
   thread_local simdjson::dom::parser parser;
@@ -85,7 +112,15 @@ Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what
   }
   IssuePage page;
   page.issues.reserve(issues.size());
-  for (auto issue : issues) page.issues.push_back(keep ? ConvertKept(issue, *keep) : Convert(issue));
+  std::size_t n = 0;
+  for (auto issue : issues) {
+    ++n;
+    if (std::string problem = IssueProblem(issue); !problem.empty()) {
+      return Fail(ErrorCode::kBadResponse, what + ": issue " + std::to_string(n) + " of the page " + problem +
+                                               "; the page cannot be read, so the query stops here");
+    }
+    page.issues.push_back(keep ? ConvertKept(issue, *keep) : Convert(issue));
+  }
   std::string_view token;
   if (!obj["nextPageToken"].get(token)) page.next_page_token = std::string(token);
   bool last = false;

@@ -64,5 +64,25 @@ TEST(PageDecoder, BadAnswersAreErrors) {
   EXPECT_FALSE(odd->next_page_token.has_value());
 }
 
+// An issue whose row would mean nothing is the page's error, naming it.
+TEST(PageDecoder, IssuesMustHaveAnIdAKeyAndFields) {
+  auto problem = [](const std::string& issue) -> std::string {
+    auto p = DecodeIssuePage(R"({"issues":[{"id":"1","key":"A-1"},)" + issue + "]}", "POST /search/jql");
+    return p ? "" : p.error().message;
+  };
+  EXPECT_EQ(problem(R"({"id":"10002","key":"A-2","fields":{}})"), "");
+  EXPECT_EQ(problem(R"({"id":10002})"), "");  // a number is an id too
+  EXPECT_NE(problem("17").find("POST /search/jql: issue 2 of the page is not a JSON object"), std::string::npos);
+  EXPECT_NE(problem(R"({"key":"A-2"})").find("issue 2 of the page has no \"id\""), std::string::npos);
+  for (const char* bad : {R"("")", R"("ten")", R"("-5")", R"("0")", R"("1e5")", R"("99999999999999999999")", "[1]",
+                          "{}", "null", "-3", "0", "18446744073709551615", "1.5"}) {
+    EXPECT_NE(problem(std::string(R"({"id":)") + bad + "}").find("\"id\""), std::string::npos) << bad;
+  }
+  EXPECT_NE(problem(std::string(R"({"id":")") + std::string(5000, '7') + "\"}").size(), 0u);
+  EXPECT_LT(problem(std::string(R"({"id":"x)") + std::string(5000, 'y') + "\"}").size(), 300u);  // quotes a little
+  EXPECT_NE(problem(R"({"id":"3","key":7})").find("\"key\" that is not text"), std::string::npos);
+  EXPECT_NE(problem(R"({"id":"3","fields":[]})").find("\"fields\" that are not a JSON object"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace jirasql

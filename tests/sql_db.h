@@ -1,0 +1,110 @@
+#pragma once
+// What the SQL tests and the fault tests share: a SQLite engine over a
+// jirasql Session, queried as text rows, and jirasim's fault admin calls.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "http/curl_transport.h"
+#include "http/logger.h"
+#include "sql/engine.h"
+
+namespace jirasql::testing_sql {
+
+using json = nlohmann::json;
+using Rows = std::vector<std::vector<std::string>>;
+
+struct Db {
+  std::unique_ptr<SqlEngine> engine;
+  std::vector<std::string> notices;
+
+  // Runs one query; rows as text ("NULL" for NULL). Fails the test on error
+  // unless `error` is given.
+  Rows Query(const std::string& sql, std::string* error = nullptr) {
+    Rows out;
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(engine->db(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+      if (error) *error = sqlite3_errmsg(engine->db());
+      else ADD_FAILURE() << sql << ": " << sqlite3_errmsg(engine->db());
+      return out;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int i = 0; i < sqlite3_column_count(st); ++i) {
+        const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+        row.push_back(sqlite3_column_type(st, i) == SQLITE_NULL ? "NULL" : t);
+      }
+      out.push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) {
+      if (error) *error = sqlite3_errmsg(engine->db());
+      else ADD_FAILURE() << sql << ": " << sqlite3_errmsg(engine->db());
+    } else if (error) {
+      error->clear();
+    }
+    sqlite3_finalize(st);
+    return out;
+  }
+  std::string One(const std::string& sql) {
+    auto r = Query(sql);
+    return r.size() == 1 && r[0].size() == 1 ? r[0][0] : "<" + std::to_string(r.size()) + " rows>";
+  }
+  const ScanReport& LastScan() { return *engine->session().reports.back(); }
+};
+
+struct Mode {
+  const char* name;
+  bool datacenter;
+};
+
+// An engine over `connect`, with `extra` applied as if given as flags.
+inline Db OpenDb(const std::string& connect, const std::string& extra = "") {
+  ConnectionProperties props;
+  auto r = props.Apply(connect, PropSource::kConnectString);
+  EXPECT_TRUE(r) << r.error().message;
+  if (!extra.empty()) {
+    auto e = props.Apply(extra, PropSource::kFlag);
+    EXPECT_TRUE(e) << e.error().message;
+  }
+  auto logger = Logger::Open("", 0);
+  Db db;
+  auto session = std::make_shared<Session>(props, *logger, ConnectOptions{false});
+  auto* notices = &db.notices;
+  session->notice = [notices](const std::string& n) { notices->push_back(n); };
+  auto e = SqlEngine::Open(session);
+  EXPECT_TRUE(e);
+  db.engine = std::move(*e);
+  return db;
+}
+
+// jirasim's admin API: add a fault, remove them all, read the counters.
+inline void AddFault(const std::string& base_url, const json& fault) {
+  auto http = CurlTransport::Create(CurlOptions{}, nullptr);
+  auto r = (*http)->Send(HttpRequest{"POST", base_url + "/__jirasim/faults", {{"Content-Type", "application/json"}},
+                                     fault.dump(), std::nullopt});
+  ASSERT_TRUE(r && r->ok()) << (r ? r->body : r.error().message);
+}
+inline void ClearFaults(const std::string& base_url) {
+  auto http = CurlTransport::Create(CurlOptions{}, nullptr);
+  (void)(*http)->Send(HttpRequest{"DELETE", base_url + "/__jirasim/faults", {}, "", std::nullopt});
+}
+// Removes the faults and zeroes the counters.
+inline void ResetSim(const std::string& base_url) {
+  auto http = CurlTransport::Create(CurlOptions{}, nullptr);
+  (void)(*http)->Send(HttpRequest{"POST", base_url + "/__jirasim/reset", {}, "", std::nullopt});
+}
+inline json Counters(const std::string& base_url) {
+  auto http = CurlTransport::Create(CurlOptions{}, nullptr);
+  auto r = (*http)->Send(HttpRequest{"GET", base_url + "/__jirasim/counters", {}, "", std::nullopt});
+  if (!r || !r->ok()) return json::object();
+  return json::parse(r->body, nullptr, false);
+}
+
+}  // namespace jirasql::testing_sql
