@@ -128,6 +128,31 @@ JIRASQL_CONNECT="$oauth" check 1 'Invalid authorization code' exchange-twice -- 
 JIRASQL_CONNECT="$oauth" check 0 'access token:  expires in' refresh -- auth refresh
 if [[ $(stat -c %a "$work/login.json") == 600 ]]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: login.json mode"; fi
 if ! grep -q "$(val 'd["app"]["clientSecret"]')" "$work/login.json"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: client secret saved"; fi
+# Tokens never show in a running process's arguments or environment, in a
+# wire log at the highest verbosity, or in errors: a query kept alive by a
+# slow search has its /proc entries read while it runs.
+tok() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$work/login.json" "$1"; }
+secret=$(val 'd["app"]["clientSecret"]')
+curl -s -X POST -d '{"path":"/search","latencyMs":1500,"count":1}' "$base/__jirasim/faults" >/dev/null
+JIRASQL_CONNECT="$oauth;Logfile=$work/wire.log;Verbosity=5" "$bin" auth refresh >/dev/null 2>&1
+JIRASQL_CONNECT="$oauth;Logfile=$work/wire.log;Verbosity=5" "$bin" query "SELECT COUNT(*) FROM Issues" \
+  >"$work/q.out" 2>&1 &
+qpid=$!
+sleep 0.7
+tr '\0' '\n' <"/proc/$qpid/cmdline" >"$work/cmdline" 2>/dev/null
+tr '\0' '\n' <"/proc/$qpid/environ" >"$work/environ" 2>/dev/null
+wait $qpid
+at_now=$(tok accessToken) rt_now=$(tok refreshToken)
+leaks=0
+for f in cmdline environ wire.log q.out; do
+  # (the client secret is in the environment because this test put it there)
+  for t in "$at_now" "$rt_now" $([[ $f == environ ]] || echo "$secret"); do
+    if [[ -z $t ]] || grep -qF -- "$t" "$work/$f"; then leaks=$((leaks + 1)); echo "FAIL: a token or the client secret is in $f"; fi
+  done
+done
+if [[ $leaks -eq 0 && -s $work/cmdline && -s $work/wire.log ]] && grep -q '< 200 POST' "$work/wire.log" && \
+   grep -q 'oauth/token' "$work/wire.log"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: token leak check"; fi
+JIRASQL_CONNECT="$oauth" refute refresh-error-no-token "$rt_now" -- exec RefreshOAuthAccessToken OAuthRefreshToken="$rt_now-x"
 JIRASQL_CONNECT="$oauth" check 0 'offers no endpoint to revoke' logout -- auth logout
 JIRASQL_CONNECT="$oauth" check 1 'no saved login' status-after-logout -- auth status
 JIRASQL_CONNECT="$oauth;CallbackURL=http://example.com:8080/cb" check 2 'loopback' login-remote-callback -- auth login

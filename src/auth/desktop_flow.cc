@@ -79,6 +79,73 @@ std::string Page(const std::string& title, const std::string& text) {
 
 }  // namespace
 
+CallbackVerdict JudgeCallbackRequest(const CallbackAddress& addr, const std::string& expected_state, bool implicit,
+                                     const std::string& host, const std::string& target) {
+  CallbackVerdict v;
+  auto page = [&](int status, const std::string& title, const std::string& text) {
+    v.status = status;
+    v.body = Page(title, text);
+  };
+  // Only our own names: a page elsewhere that resolves its host to
+  // 127.0.0.1 (DNS rebinding) must not reach the listener.
+  const std::string port = std::to_string(addr.port);
+  const std::string h = ToLower(host);
+  if (!(h == "localhost:" + port || h == "127.0.0.1:" + port || h == "[::1]:" + port ||
+        (addr.port == 80 && (h == "localhost" || h == "127.0.0.1")))) {
+    v.status = 421;
+    v.content_type = "text/plain";
+    v.body = "Misdirected request";
+    return v;
+  }
+  const std::string path = UrlDecode(target.substr(0, target.find_first_of("?#")));
+  if (path != addr.path && !(implicit && path == addr.path + "__fragment")) {
+    v.status = 404;
+    v.content_type = "text/plain";
+    v.body = "Not found";
+    return v;
+  }
+  const auto params = UrlParams(target);
+  if (implicit && path == addr.path && params.empty()) {
+    // The token is in the fragment: hand it back to us from the page.
+    v.body = "<!DOCTYPE html><html><body><p>Finishing the login…</p><script>"
+             "location.replace(location.pathname.replace(/\\/?$/, '') + '" +
+             std::string(addr.path == "/" ? "/" : "") + "__fragment?' + location.hash.substring(1));</script></body></html>";
+    return v;
+  }
+  auto get = [&](const char* k) {
+    auto it = params.find(k);
+    return it == params.end() ? std::string() : it->second;
+  };
+  if (get("state") != expected_state) {
+    page(400, "Not this login",
+         "This answer does not belong to the login jirasql started (the state differs). jirasql is still waiting; "
+         "finish the login in the window it opened.");
+    return v;  // keep waiting for the right one
+  }
+  if (!get("error").empty()) {
+    const std::string error = get("error");
+    page(200, "Login declined", "jirasql was not given access. You can close this window.");
+    if (error == "access_denied") {
+      v.outcome = Fail(ErrorCode::kPermissionDenied,
+                       "authorization was declined in the browser (error=access_denied); run the login again and "
+                       "choose Accept to let jirasql read Jira");
+    } else {
+      v.outcome = Fail(ErrorCode::kPermissionDenied,
+                       "the authorization server refused the login: " + error +
+                           (get("error_description").empty() ? "" : ": " + get("error_description")));
+    }
+    return v;
+  }
+  const bool has = implicit ? !get("access_token").empty() : !get("code").empty();
+  if (!has) {
+    page(400, "Incomplete answer", "The answer carries no authorization code; jirasql is still waiting.");
+    return v;
+  }
+  page(200, "Logged in", "jirasql is connected to Jira. You can close this window.");
+  v.outcome = CallbackResult{params};
+  return v;
+}
+
 Result<CallbackResult> WaitForCallback(const ListenerOptions& o) {
   auto addr = ParseCallbackUrl(o.callback_url);
   if (!addr) return Fail(addr.error());
@@ -104,74 +171,19 @@ Result<CallbackResult> WaitForCallback(const ListenerOptions& o) {
   // One request per connection: a browser's idle keep-alive connection
   // would otherwise hold the listener open after the login is done.
   server.set_keep_alive_max_count(1);
-  server.set_read_timeout(10, 0);
+  // Connections that send nothing (a browser's speculative ones, or
+  // someone holding the port's workers) are dropped after 2 s, and 32
+  // workers serve, so that a crowd of idle connections delays the browser's
+  // redirect by seconds, not minutes.
+  server.set_read_timeout(2, 0);
+  server.new_task_queue = [] { return new httplib::ThreadPool(32); };
   const std::string port = std::to_string(addr->port);
-  auto host_ok = [&](const httplib::Request& req) {
-    // Only our own names: a page elsewhere that resolves its host to
-    // 127.0.0.1 (DNS rebinding) must not reach the listener.
-    std::string h = ToLower(req.get_header_value("Host"));
-    return h == "localhost:" + port || h == "127.0.0.1:" + port || h == "[::1]:" + port ||
-           (addr->port == 80 && (h == "localhost" || h == "127.0.0.1"));
-  };
-  auto handle = [&](const std::map<std::string, std::string>& params, httplib::Response& res) {
-    auto get = [&](const char* k) {
-      auto it = params.find(k);
-      return it == params.end() ? std::string() : it->second;
-    };
-    if (get("state") != o.expected_state) {
-      res.status = 400;
-      res.set_content(Page("Not this login",
-                           "This answer does not belong to the login jirasql started (the state differs). jirasql "
-                           "is still waiting; finish the login in the window it opened."),
-                      "text/html");
-      return;  // keep waiting for the right one
-    }
-    if (!get("error").empty()) {
-      const std::string error = get("error");
-      res.set_content(Page("Login declined", "jirasql was not given access. You can close this window."), "text/html");
-      if (error == "access_denied") {
-        finish(Fail(ErrorCode::kPermissionDenied,
-                    "authorization was declined in the browser (error=access_denied); run the login again and choose "
-                    "Accept to let jirasql read Jira"));
-      } else {
-        finish(Fail(ErrorCode::kPermissionDenied, "the authorization server refused the login: " + error +
-                                                      (get("error_description").empty() ? "" : ": " + get("error_description"))));
-      }
-      return;
-    }
-    const bool has = o.implicit ? !get("access_token").empty() : !get("code").empty();
-    if (!has) {
-      res.status = 400;
-      res.set_content(Page("Incomplete answer", "The answer carries no authorization code; jirasql is still waiting."),
-                      "text/html");
-      return;
-    }
-    res.set_content(Page("Logged in", "jirasql is connected to Jira. You can close this window."), "text/html");
-    finish(CallbackResult{params});
-  };
 
   server.Get(".*", [&](const httplib::Request& req, httplib::Response& res) {
-    if (!host_ok(req)) {
-      res.status = 421;
-      res.set_content("Misdirected request", "text/plain");
-      return;
-    }
-    if (req.path != addr->path && !(o.implicit && req.path == addr->path + "__fragment")) {
-      res.status = 404;
-      res.set_content("Not found", "text/plain");
-      return;
-    }
-    std::map<std::string, std::string> params(req.params.begin(), req.params.end());
-    if (o.implicit && req.path == addr->path && params.empty()) {
-      // The token is in the fragment: hand it back to us from the page.
-      res.set_content("<!DOCTYPE html><html><body><p>Finishing the login…</p><script>"
-                      "location.replace(location.pathname.replace(/\\/?$/, '') + '" +
-                          std::string(addr->path == "/" ? "/" : "") +
-                          "__fragment?' + location.hash.substring(1));</script></body></html>",
-                      "text/html");
-      return;
-    }
-    handle(params, res);
+    auto v = JudgeCallbackRequest(*addr, o.expected_state, o.implicit, req.get_header_value("Host"), req.target);
+    res.status = v.status;
+    res.set_content(v.body, v.content_type.c_str());
+    if (v.outcome) finish(std::move(*v.outcome));
   });
 
   const std::string bind = addr->host == "[::1]" ? "::1" : "127.0.0.1";

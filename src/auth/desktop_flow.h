@@ -12,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "common/error.h"
@@ -52,5 +53,20 @@ Result<CallbackAddress> ParseCallbackUrl(const std::string& url);
 
 /// The query or fragment fields of a URL, decoded.
 std::map<std::string, std::string> UrlParams(const std::string& url);
+
+/// What the listener does with one request: its answer, and, when the
+/// request ends the flow, the flow's outcome.
+struct CallbackVerdict {
+  int status = 200;
+  std::string content_type = "text/html";
+  std::string body;
+  std::optional<Result<CallbackResult>> outcome;
+};
+
+/// Judges one GET request to the listener at `addr`: `host` is its Host
+/// header, `target` the request target as sent (path and query). Pure, so
+/// that hostile requests can be tried without sockets (and fuzzed).
+CallbackVerdict JudgeCallbackRequest(const CallbackAddress& addr, const std::string& expected_state, bool implicit,
+                                     const std::string& host, const std::string& target);
 
 }  // namespace jirasql

@@ -29,6 +29,11 @@ bool TokenManager::Fresh(const SavedLogin& login) const {
   return Ms(clock_.Now()) < login.expires_at_ms - MarginMs(login);
 }
 
+bool TokenManager::StillUsable(const SavedLogin& login) const {
+  if (login.access_token.empty()) return false;
+  return login.expires_at_ms <= 0 || Ms(clock_.Now()) < login.expires_at_ms - kStillUsableMs;
+}
+
 Result<SavedLogin> TokenManager::Check(std::optional<SavedLogin> login) const {
   if (!login || (login->access_token.empty() && login->refresh_token.empty())) {
     return Fail(ErrorCode::kUnauthenticated,
@@ -92,14 +97,34 @@ Result<SavedLogin> TokenManager::Refresh(Why why, const std::string& rejected) {
     cv_.wait(lock, [&] { return !refreshing_; });
     // Another thread may have refreshed while we waited.
     if (why == Why::kExpiring && cached_ && Fresh(*cached_)) return *cached_;
+    // An early refresh failed a moment ago: keep using the token it would
+    // have replaced while it lasts, rather than asking again on every call.
+    if (why == Why::kExpiring && cached_ && StillUsable(*cached_) && early_refresh_failed_at_ms_ >= 0 &&
+        Ms(clock_.Now()) < early_refresh_failed_at_ms_ + kRetryRefreshMs) {
+      return *cached_;
+    }
     if (why == Why::kRejected && cached_ && cached_->access_token != rejected && Fresh(*cached_)) return *cached_;
     refreshing_ = true;
   }
   auto result = RefreshUnderLock(why, rejected);
   std::lock_guard<std::mutex> g(mu_);
   refreshing_ = false;
-  if (result) cached_ = *result;
   cv_.notify_all();
+  if (result) {
+    cached_ = *result;
+    early_refresh_failed_at_ms_ = -1;
+    return result;
+  }
+  if (why == Why::kExpiring && cached_ && StillUsable(*cached_)) {
+    // The saved login is untouched (nothing is written before the token
+    // endpoint answers), so this is safe to retry later.
+    early_refresh_failed_at_ms_ = Ms(clock_.Now());
+    logger_->Log(1, "could not refresh the OAuth access token ahead of its expiry (" + result.error().message +
+                        "); the current one stays in use for " +
+                        std::to_string((cached_->expires_at_ms - early_refresh_failed_at_ms_) / 1000) +
+                        " s more and the refresh is tried again");
+    return *cached_;
+  }
   return result;
 }
 

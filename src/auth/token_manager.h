@@ -30,8 +30,14 @@ class TokenManager {
                Clock& clock, std::shared_ptr<Logger> logger);
 
   /// The login with an access token that will not expire within the
-  /// refresh margin; refreshes first when it would.
+  /// refresh margin; refreshes first when it would. When that early refresh
+  /// fails (the token endpoint is down, say) and the access token still has
+  /// more than kStillUsableMs to live, it is used and the refresh is tried
+  /// again after kRetryRefreshMs: an outage of the authorization server
+  /// costs nothing until the access token really expires.
   Result<SavedLogin> Current();
+  static constexpr int64_t kStillUsableMs = 10 * 1000;
+  static constexpr int64_t kRetryRefreshMs = 15 * 1000;
 
   /// The API refused `rejected` (HTTP 401): refresh once, unless another
   /// thread or process already replaced that token.
@@ -59,6 +65,7 @@ class TokenManager {
   Result<SavedLogin> RefreshUnderLock(Why why, const std::string& rejected);
   Result<SavedLogin> Check(std::optional<SavedLogin> login) const;
   bool Fresh(const SavedLogin& login) const;
+  bool StillUsable(const SavedLogin& login) const;
 
   std::shared_ptr<HttpTransport> http_;
   OAuthConfig config_;
@@ -70,6 +77,7 @@ class TokenManager {
   std::condition_variable cv_;
   bool refreshing_ = false;
   std::optional<SavedLogin> cached_;
+  int64_t early_refresh_failed_at_ms_ = -1;  ///< when an early refresh last failed
 };
 
 }  // namespace jirasql

@@ -87,6 +87,43 @@ TEST_F(TokenManagerTest, RefreshesAheadOfExpiryAndSavesTheRotatedTokenFirst) {
   EXPECT_EQ((*saved)->refreshed_at_ms, Ms(clock_.Now()));
 }
 
+// The token endpoint is down when the early refresh comes due: the access
+// token, still valid, stays in use; the refresh is tried again after a
+// pause (not on every call), and once the token is about to expire the
+// failure is the caller's error. The saved login is never touched.
+TEST_F(TokenManagerTest, AFailedEarlyRefreshKeepsTheValidTokenInUse) {
+  const std::string path = dir_.path() + "/down.json";
+  auto tm = Make(path);
+  ASSERT_TRUE(tm->Save(Login()));
+  std::atomic<bool> up{false};
+  ON_CALL(*mock_, Send(_)).WillByDefault([&](const HttpRequest&) {
+    ++refreshes_;
+    if (!up) return Response(503, "<html>down</html>");
+    return Response(200, R"({"access_token":"at-1","refresh_token":"rt-1","expires_in":3600})");
+  });
+  clock_.Advance(std::chrono::minutes(56));
+  auto l = tm->Current();
+  ASSERT_TRUE(l) << l.error().message;
+  EXPECT_EQ(l->access_token, "at-0");
+  EXPECT_EQ(refreshes_, 1);
+  ASSERT_TRUE(tm->Current());
+  EXPECT_EQ(refreshes_, 1) << "retried on every call";
+  clock_.Advance(std::chrono::milliseconds(TokenManager::kRetryRefreshMs));
+  EXPECT_EQ(tm->Current()->access_token, "at-0");
+  EXPECT_EQ(refreshes_, 2);
+  EXPECT_EQ((*(*OpenSettingsStore(path))->Load())->refresh_token, "rt-0");
+  // Ten seconds before expiry it is no longer good enough.
+  clock_.Advance(std::chrono::seconds(3 * 60 + 50) - std::chrono::milliseconds(TokenManager::kRetryRefreshMs));
+  auto late = tm->Current();
+  ASSERT_FALSE(late);
+  EXPECT_NE(late.error().message.find("HTTP 503"), std::string::npos) << late.error().message;
+  EXPECT_EQ((*(*OpenSettingsStore(path))->Load())->refresh_token, "rt-0");
+  // The server is back: the saved refresh token still works.
+  up = true;
+  EXPECT_EQ(tm->Current()->access_token, "at-1");
+  EXPECT_EQ((*(*OpenSettingsStore(path))->Load())->refresh_token, "rt-1");
+}
+
 TEST_F(TokenManagerTest, ShortLivedTokensUseAProportionalMargin) {
   SavedLogin l = Login(8);
   EXPECT_EQ(TokenManager::MarginMs(l), 2000);
