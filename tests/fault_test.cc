@@ -220,14 +220,28 @@ TEST_P(FaultTest, PagingThatNeverEndsIsAnError) {
                       {"body", json{{"issues", json::array()}, {"total", 500}, {"startAt", 0}, {"maxResults", 50}}
                                    .dump()}});
   } else {
-    // Cloud: the same nextPageToken again and again.
+    // Cloud: empty pages with the same nextPageToken again and again.
     AddFault(base(), {{"path", search()},
-                      {"body", json{{"issues", {issue}}, {"nextPageToken", "same"}, {"isLast", false}}.dump()}});
+                      {"body", json{{"issues", json::array()}, {"nextPageToken", "same"}, {"isLast", false}}.dump()}});
   }
   auto db = OpenDb(Connect(), "MaxThreads=1");
   std::string error;
   db.Query("SELECT Id FROM Issues", &error);
   EXPECT_NE(error.find(dc() ? "reported 500" : "nextPageToken it had sent before"), std::string::npos) << error;
+
+  // Full pages that never change, whatever the paging says: Data Center
+  // with a total it never reaches, Cloud with a new token each time
+  // (jirasim sends the same body, so here: no isLast, the same token — read
+  // as "more pages follow", never as the end).
+  ClearFaults(base());
+  json same = dc() ? json{{"issues", {issue}}, {"total", int64_t{1} << 60}, {"startAt", 0}, {"maxResults", 1}}
+                   : json{{"issues", {issue}}, {"nextPageToken", "t1"}};
+  AddFault(base(), {{"path", search()}, {"body", same.dump()}});
+  for (const char* threads : {"MaxThreads=1", "MaxThreads=4"}) {
+    auto db3 = OpenDb(Connect(), threads);
+    db3.Query("SELECT Id FROM Issues", &error);
+    EXPECT_NE(error.find("the same page of issues twice"), std::string::npos) << threads << ": " << error;
+  }
 
   if (!dc()) {
     // isLast=false with no token.

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/secure.h"
 
 namespace jirasql {
 
@@ -149,9 +150,11 @@ class FileStore final : public SettingsStore {
                  "could use your Jira login: consider logging in again (jirasql auth logout; jirasql auth login)";
     }
     std::string text;
+    WipeOnExit wipe(&text);
     char buf[8192];
     ssize_t n;
     while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
+    explicit_bzero(buf, sizeof buf);
     ::close(fd);
     if (n < 0) return Fail(ErrorCode::kIo, "cannot read " + path_ + ": " + Errno());
     auto login = SavedLogin::FromJson(text, path_);
@@ -164,7 +167,8 @@ class FileStore final : public SettingsStore {
     const std::string tmp = path_ + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++counter_);
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) return Fail(ErrorCode::kIo, "cannot write " + tmp + ": " + Errno());
-    const std::string text = login.ToJson();
+    std::string text = login.ToJson();
+    WipeOnExit wipe(&text);
     std::size_t done = 0;
     while (done < text.size()) {
       ssize_t n = ::write(fd, text.data() + done, text.size() - done);

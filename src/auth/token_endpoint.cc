@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/base64.h"
+#include "common/secure.h"
 #include "common/strings.h"
 #include "http/response_error.h"
 
@@ -32,14 +33,21 @@ Result<TokenSet> Post(HttpTransport& http, const OAuthConfig& c, const std::stri
   auto with_secret = fields;
   with_secret.emplace_back("client_id", c.client_id);
   with_secret.emplace_back("client_secret", c.client_secret);
-  auto resp = http.Send(HttpRequest{"POST", url, headers, form(with_secret), idempotent});
+  // The bodies carry the refresh token or code and the client secret; the
+  // answer carries the new tokens: wiped once used.
+  HttpRequest req{"POST", url, headers, form(with_secret), idempotent};
+  WipeOnExit wipe_req(&req.body);
+  auto resp = http.Send(req);
   if (resp && resp->status == 401 && resp->body.find("invalid_client") != std::string::npos) {
     Headers basic = headers;
     basic.emplace_back("Authorization",
                        "Basic " + Base64Encode(UrlEncode(c.client_id) + ":" + UrlEncode(c.client_secret)));
-    resp = http.Send(HttpRequest{"POST", url, basic, form(fields), idempotent});
+    HttpRequest again{"POST", url, basic, form(fields), idempotent};
+    WipeOnExit wipe_again(&again.body, &again.headers.back().second);
+    resp = http.Send(again);
   }
   if (!resp) return Fail(resp.error().WithContext(what));
+  WipeOnExit wipe_resp(&resp->body);
   if (!resp->ok()) return Fail(TokenEndpointError(*resp, what));
   return ParseTokenResponse(resp->body, what + " (" + UrlForMessage(url) + ")");
 }
@@ -48,6 +56,10 @@ Result<TokenSet> Post(HttpTransport& http, const OAuthConfig& c, const std::stri
 
 Result<TokenSet> ParseTokenResponse(const std::string& body, const std::string& where) {
   auto j = nlohmann::json::parse(body, nullptr, false);
+  struct WipeJson {
+    nlohmann::json& j;
+    ~WipeJson() { SecureWipe(j); }
+  } wipe{j};
   if (j.is_discarded() || !j.is_object()) {
     return Fail(ErrorCode::kBadResponse, where + ": the token endpoint's answer is not a JSON object");
   }

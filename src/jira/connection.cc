@@ -4,6 +4,8 @@
 
 #include "auth/oauth_config.h"
 #include "auth/pkce.h"
+#include "common/secure.h"
+#include "common/strings.h"
 #include "http/logging_transport.h"
 #include "http/response_error.h"
 
@@ -155,11 +157,18 @@ Result<HttpResponse> Connection::Send(HttpRequest request) {
   const Headers extra = request.headers;
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::string bearer;
+    WipeOnExit wipe_bearer(&bearer);
     auto headers = AuthHeaders(&bearer);
     if (!headers) return Fail(headers.error());
     request.headers = *headers;
     request.headers.insert(request.headers.end(), extra.begin(), extra.end());
     auto resp = http_->Send(request);
+    for (auto& [name, value] : request.headers) {
+      if (EqualsIgnoreCase(name, "Authorization")) SecureWipe(value);
+    }
+    for (auto& [name, value] : *headers) {
+      if (EqualsIgnoreCase(name, "Authorization")) SecureWipe(value);
+    }
     if (!resp || resp->status != 401 || !tokens_ || attempt == 1) return resp;
     // The gateway names a scope problem; a new token would not change it.
     if (ServerMessage(*resp).find("scope does not match") != std::string::npos) {

@@ -162,6 +162,25 @@ std::string IdOf(const json& issue) {
   return issue["id"].is_string() ? issue["id"].get<std::string>() : issue["id"].dump();
 }
 
+// A page's first id, last id and size: a server that sends the same page
+// again (whatever its paging says) would make a scan loop, so each page is
+// compared with the one before it. "" for an empty page.
+std::string PageSignature(const std::vector<json>& issues) {
+  if (issues.empty()) return "";
+  return IdOf(issues.front()) + "/" + IdOf(issues.back()) + "/" + std::to_string(issues.size());
+}
+
+Result<void> CheckNotRepeated(const std::vector<json>& issues, std::string* last, const std::string& what) {
+  std::string sig = PageSignature(issues);
+  if (sig.empty()) return Ok();
+  if (sig == *last) {
+    return Fail(ErrorCode::kBadResponse,
+                what + ": Jira sent the same page of issues twice in a row; stopping rather than looping");
+  }
+  *last = std::move(sig);
+  return Ok();
+}
+
 /// Issue search pages: Cloud's enhanced search with nextPageToken, Data
 /// Center's startAt. A value Jira says does not exist is dropped from the
 /// pushed JQL and the page asked again (see IssueQuery::DropMissingValue).
@@ -194,10 +213,12 @@ class IssueStream final : public ItemStream {
       auto page = DecodeIssuePage(resp->body, what, keep_.get());
       if (!page) return Fail(page.error());
       const int64_t n = static_cast<int64_t>(page->issues.size());
+      if (auto r = CheckNotRepeated(page->issues, &last_page_, what); !r) return Fail(r.error());
       for (auto& e : page->issues) out->push_back({std::move(e), nullptr});
       if (cloud) {
-        const bool last = page->is_last.value_or(true);
         std::string next = page->next_page_token.value_or("");
+        // Without isLast, a token means more pages (never stop early).
+        const bool last = page->is_last.value_or(next.empty());
         if (last) {
           done_ = true;
         } else if (next.empty()) {
@@ -228,6 +249,7 @@ class IssueStream final : public ItemStream {
   bool done() const { return done_ || q_.matches_nothing; }
   int64_t total() const { return total_; }      ///< Data Center: Jira's total, -1 when unknown
   int64_t position() const { return start_; }   ///< Data Center: the next startAt
+  const std::string& last_page() const { return last_page_; }  ///< PageSignature of the last page
 
  private:
   bool DropMissing(const HttpResponse& resp) {
@@ -252,6 +274,7 @@ class IssueStream final : public ItemStream {
   std::shared_ptr<const KeepTree> keep_;
   std::string token_;
   std::set<std::string> tokens_seen_;
+  std::string last_page_;  ///< first id / last id / count of the previous page
   int64_t start_ = 0, total_ = -1;
   bool done_ = false;
 };
@@ -290,6 +313,7 @@ class ParallelIssueStream final : public ItemStream {
       auto more = first_.Next(out);
       if (!more || !*more) return more;
       for (const auto& i : *out) seen_.insert(IdOf(i.value));
+      last_page_ = first_.last_page();
       phase_ = 1;
       if (first_.done()) phase_ = 3;
       else if (!cloud_ && first_.total() < 0) phase_ = 2;  // no total: pages one after another
@@ -310,6 +334,9 @@ class ParallelIssueStream final : public ItemStream {
     lock.unlock();
     if (report_) report_->calls += calls_.exchange(0);
     if (!result) return Fail(result.error());
+    if (auto r = CheckNotRepeated(*result, &last_page_, cloud_ ? "POST /issue/bulkfetch" : "POST /search"); !r) {
+      return Fail(r.error());
+    }
     for (auto& i : *result) out->push_back({std::move(i), nullptr});
     return true;
   }
@@ -445,6 +472,7 @@ class ParallelIssueStream final : public ItemStream {
   IssueStream first_;
   int phase_ = 0;  ///< 0 first page, 1 parallel, 2 sequential, 3 done
   std::set<std::string> seen_;  ///< ids the first page gave
+  std::string last_page_;       ///< PageSignature of the last page emitted
   std::unique_ptr<IssueStream> ids_;
   bool ids_done_ = false;
   std::deque<std::string> pending_ids_;
