@@ -21,43 +21,24 @@ namespace {
 using json = nlohmann::json;
 using namespace testing_sql;
 
-class FaultTest : public ::testing::TestWithParam<Mode> {
+class FaultTest : public SimModesTest<FaultTest> {
+ public:
+  static jirasim::GenerateOptions Data() {
+    jirasim::GenerateOptions d;
+    d.issues = 20000;
+    d.projects = 4;
+    d.users = 6;
+    d.seed = 29;
+    return d;
+  }
+
  protected:
-  static void SetUpTestSuite() {
-    for (bool dc : {false, true}) {
-      jirasim::SimOptions o;
-      o.data.issues = 20000;
-      o.data.projects = 4;
-      o.data.users = 6;
-      o.data.seed = 29;
-      o.datacenter = dc;
-      sims_[dc] = new jirasim::Simulator(o);
-      ASSERT_TRUE(sims_[dc]->Start());
-      info_[dc] = sims_[dc]->Describe();
-    }
-  }
-  static void TearDownTestSuite() {
-    for (auto*& s : sims_) {
-      delete s;
-      s = nullptr;
-    }
-  }
   void TearDown() override { ClearFaults(sim().base_url()); }
 
-  bool dc() const { return GetParam().datacenter; }
-  jirasim::Simulator& sim() { return *sims_[dc()]; }
   std::string base() { return sim().base_url(); }
   // The search path of this mode: the first page and Data Center's pages,
   // Cloud's id pages; Cloud's other pages come from bulkfetch.
   std::string search() { return dc() ? "/rest/api/2/search$" : "/rest/api/3/search/jql$"; }
-
-  std::string Connect() {
-    const auto& user = info_[dc()]["users"][0];
-    const std::string url = info_[dc()]["sites"][0]["url"];
-    if (dc()) return "AuthScheme=PAT;Url=" + url + ";PersonalAccessToken=" + user["pat"].get<std::string>();
-    return "AuthScheme=APIToken;Url=" + url + ";User=" + user["email"].get<std::string>() +
-           ";APIToken=" + user["apiToken"].get<std::string>();
-  }
 
   // The ids of the generated issues that exist, sorted.
   std::vector<int64_t> GeneratedIds() {
@@ -68,9 +49,6 @@ class FaultTest : public ::testing::TestWithParam<Mode> {
     std::sort(ids.begin(), ids.end());
     return ids;
   }
-
-  static inline jirasim::Simulator* sims_[2] = {nullptr, nullptr};
-  static inline json info_[2];
 };
 
 // Adds faults so that, of all API requests, about `p` of them meet each: the

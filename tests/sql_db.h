@@ -13,6 +13,7 @@
 
 #include "http/curl_transport.h"
 #include "http/logger.h"
+#include "server.h"
 #include "sql/engine.h"
 
 namespace jirasql::testing_sql {
@@ -62,6 +63,47 @@ struct Db {
 struct Mode {
   const char* name;
   bool datacenter;
+};
+
+// A test suite over two jirasims generated from `Fixture::Data()`, one in
+// Cloud mode and one in Data Center mode, run once per mode.
+template <class Fixture>
+class SimModesTest : public ::testing::TestWithParam<Mode> {
+ protected:
+  static void SetUpTestSuite() {
+    for (bool dc : {false, true}) {
+      jirasim::SimOptions o;
+      o.data = Fixture::Data();
+      o.datacenter = dc;
+      sims_[dc] = new jirasim::Simulator(o);
+      ASSERT_TRUE(sims_[dc]->Start());
+      info_[dc] = sims_[dc]->Describe();
+    }
+  }
+  static void TearDownTestSuite() {
+    for (auto*& s : sims_) {
+      delete s;
+      s = nullptr;
+    }
+  }
+
+  bool dc() const { return GetParam().datacenter; }
+  jirasim::Simulator& sim() { return *sims_[dc()]; }
+  const json& info() { return info_[dc()]; }
+  const jirasim::Site& site(int s) { return sim().world().sites[static_cast<std::size_t>(s)]; }
+
+  // A connection as user `u` to site `s`: an API token in Cloud mode, a PAT
+  // in Data Center mode.
+  std::string Connect(int s = 0, int u = 0) {
+    const json& user = info()["users"][u];
+    const std::string url = info()["sites"][s]["url"], pat = user["pat"], email = user["email"],
+                      token = user["apiToken"];
+    if (dc()) return "AuthScheme=PAT;Url=" + url + ";PersonalAccessToken=" + pat;
+    return "AuthScheme=APIToken;Url=" + url + ";User=" + email + ";APIToken=" + token;
+  }
+
+  static inline jirasim::Simulator* sims_[2] = {nullptr, nullptr};
+  static inline json info_[2];
 };
 
 // An engine over `connect`, with `extra` applied as if given as flags.

@@ -26,45 +26,21 @@ namespace {
 using json = nlohmann::json;
 using namespace testing_sql;
 
+class SqlTest : public SimModesTest<SqlTest> {
+ public:
+  static jirasim::GenerateOptions Data() {
+    jirasim::GenerateOptions d;
+    d.issues = 300;
+    d.projects = 3;
+    d.users = 6;
+    d.sites = 2;
+    d.seed = 11;
+    return d;
+  }
 
-class SqlTest : public ::testing::TestWithParam<Mode> {
  protected:
-  static void SetUpTestSuite() {
-    for (bool dc : {false, true}) {
-      jirasim::SimOptions o;
-      o.data.issues = 300;
-      o.data.projects = 3;
-      o.data.users = 6;
-      o.data.sites = 2;
-      o.data.seed = 11;
-      o.datacenter = dc;
-      sims_[dc] = new jirasim::Simulator(o);
-      ASSERT_TRUE(sims_[dc]->Start());
-      info_[dc] = sims_[dc]->Describe();
-    }
-  }
-  static void TearDownTestSuite() {
-    for (auto*& s : sims_) {
-      delete s;
-      s = nullptr;
-    }
-  }
-
-  bool dc() const { return GetParam().datacenter; }
-  jirasim::Simulator& sim() { return *sims_[dc()]; }
-  const json& info() { return info_[dc()]; }
-  const jirasim::Site& site(int s) { return sim().world().sites[static_cast<std::size_t>(s)]; }
-
-  // A connection as user `u` to site `s`; user 0 lives at UTC+10
-  // (Australia/Brisbane), user 1 at UTC-8 (Pacific/Pitcairn, site 1 only).
-  std::string Connect(int s = 0, int u = 0) {
-    const auto& user = info()["users"][u];
-    const std::string url = info()["sites"][s]["url"];
-    if (dc()) return "AuthScheme=PAT;Url=" + url + ";PersonalAccessToken=" + user["pat"].get<std::string>();
-    return "AuthScheme=APIToken;Url=" + url + ";User=" + user["email"].get<std::string>() +
-           ";APIToken=" + user["apiToken"].get<std::string>();
-  }
-
+  // (Connect: user 0 lives at UTC+10 (Australia/Brisbane), user 1 at UTC-8
+  // (Pacific/Pitcairn, site 1 only).)
   Db Open(const std::string& connect, const std::string& extra = "") { return OpenDb(connect, extra); }
 
   // The generated issues of a site that still exist.
@@ -89,8 +65,6 @@ class SqlTest : public ::testing::TestWithParam<Mode> {
   void AddFault(const json& fault) { testing_sql::AddFault(sim().base_url(), fault); }
   void ClearFaults() { testing_sql::ClearFaults(sim().base_url()); }
 
-  static inline jirasim::Simulator* sims_[2] = {nullptr, nullptr};
-  static inline json info_[2];
 };
 
 TEST_P(SqlTest, CountsPerProjectEqualTheGeneratedData) {

@@ -93,6 +93,37 @@ TEST(SettingsStoreTest, DamagedFilesGiveClearErrors) {
   EXPECT_FALSE(OpenSettingsStore(dir.path() + "/"));
 }
 
+// A login file owned by someone else (planted, or left by another account)
+// is refused, and a symbolic link in its place is not followed: jirasql
+// never reads tokens it does not own or writes them where a link points.
+TEST(SettingsStoreTest, ForeignOwnersAndSymlinksAreRefused) {
+  TempDir dir;
+  const std::string path = dir.path() + "/login.json";
+  ASSERT_TRUE((*OpenSettingsStore(path))->Save(Sample()));
+  if (::geteuid() == 0) {  // only root can give a file away
+    ASSERT_EQ(::chown(path.c_str(), 4242, 4242), 0);
+    auto r = (*OpenSettingsStore(path))->Load();
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("belongs to another user"), std::string::npos) << r.error().message;
+    ASSERT_EQ(::chown(path.c_str(), 0, 0), 0);
+  }
+  const std::string elsewhere = dir.path() + "/elsewhere.json";
+  std::filesystem::rename(path, elsewhere);
+  std::filesystem::create_symlink(elsewhere, path);
+  auto r = (*OpenSettingsStore(path))->Load();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("cannot read " + path), std::string::npos) << r.error().message;
+  // A save replaces the link with a file (rename over it); the target is
+  // untouched.
+  const std::string before = ReadFile(elsewhere);
+  SavedLogin next = Sample();
+  next.refresh_token = "rt-2";
+  ASSERT_TRUE((*OpenSettingsStore(path))->Save(next));
+  EXPECT_EQ(ReadFile(elsewhere), before);
+  EXPECT_FALSE(std::filesystem::is_symlink(path));
+  EXPECT_EQ(Mode(path), 0600u);
+}
+
 TEST(SettingsStoreTest, MemoryStoresShareByName) {
   auto a = OpenSettingsStore("memory://shared-test");
   auto b = OpenSettingsStore("memory://shared-test");
