@@ -164,6 +164,9 @@ TEST_P(FaultTest, HostileAnswersAreClearErrors) {
       {"fields of the wrong type", R"({"issues":[{"id":"1","key":"A-1","fields":[]}],"isLast":true,"total":1})",
        "\"fields\" that are not a JSON object"},
       {"deeply nested", std::string(100000, '['), "JSON"},
+      {"a field of the wrong type",
+       R"({"issues":[{"id":"10001","key":"ALPHA-1","fields":{"summary":{"text":"x"}}}],"isLast":true,"total":1})",
+       "Issues.Summary of row ALPHA-1: Jira sent {\"text\":\"x\"} where text belongs"},
   };
   for (const auto& c : cases) {
     ClearFaults(base());

@@ -638,10 +638,10 @@ class TableScan final : public Scan {
         for (const auto& change : *list) {
           json row = change;
           row["history"] = history;
-          Emit(RowContext{row, item.parent.get(), api, ordinal++}, rows);
+          if (auto r = Emit(RowContext{row, item.parent.get(), api, ordinal++}, rows); !r) return Fail(r.error());
         }
       } else {
-        Emit(RowContext{item.value, item.parent.get(), api}, rows);
+        if (auto r = Emit(RowContext{item.value, item.parent.get(), api}, rows); !r) return Fail(r.error());
       }
       if (max_rows_ >= 0 && read_ >= max_rows_) break;
     }
@@ -657,18 +657,41 @@ class TableScan final : public Scan {
   }
 
  private:
-  void Emit(const RowContext& ctx, std::vector<SqlRow>* rows) {
-    if (max_rows_ >= 0 && read_ >= max_rows_) return;
+  Result<void> Emit(const RowContext& ctx, std::vector<SqlRow>* rows) {
+    if (max_rows_ >= 0 && read_ >= max_rows_) return Ok();
     const std::size_t n = req_.table->columns.size();
     SqlRow row(n + 1);
     for (std::size_t i = 0; i < n; ++i) {
-      if (req_.needed.empty() || req_.needed[i]) row[i] = req_.table->columns[i].get(ctx);
+      if (!req_.needed.empty() && !req_.needed[i]) continue;
+      try {
+        row[i] = req_.table->columns[i].get(ctx);
+      } catch (const BadValue& e) {
+        return Fail(ErrorCode::kBadResponse, req_.table->name + "." + req_.table->columns[i].name + " of " +
+                                                 RowName(ctx) + ": " + e.what() +
+                                                 "; that is not what Jira sends, so the query stops here");
+      }
     }
     // The row's rowid, last: stable across scans where the table has one,
     // because SQLite unions OR branches by rowid.
     row[n] = req_.table->rowid ? req_.table->rowid(ctx) : read_ + 1;
     rows->push_back(std::move(row));
     ++read_;
+    return Ok();
+  }
+
+  // The row for an error message: its key or id, or its issue's.
+  static std::string RowName(const RowContext& ctx) {
+    for (const json* j : {&ctx.item, ctx.issue}) {
+      if (!j || !j->is_object()) continue;
+      for (const char* k : {"key", "id"}) {
+        auto it = j->find(k);
+        if (it != j->end() && (it->is_string() || it->is_number())) {
+          std::string v = it->is_string() ? it->get<std::string>() : it->dump();
+          return (j == &ctx.item ? "row " : "the row of issue ") + v.substr(0, 40);
+        }
+      }
+    }
+    return "a row";
   }
 
   Session& s_;

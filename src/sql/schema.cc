@@ -1,6 +1,8 @@
 #include "sql/schema.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <set>
@@ -67,15 +69,24 @@ namespace {
 
 // ---- reading JSON -----------------------------------------------------------
 
+// Jira sent `v` where `want` belongs.
+[[noreturn]] void Unexpected(const char* want, const json& v) {
+  std::string shown = v.dump();
+  if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
+  throw BadValue("Jira sent " + shown + " where " + want + " belongs");
+}
+
+// The value at `path`, nullptr when a member is missing or null; a member
+// on the way that is there but not an object is an error.
 const json* At(const json& j, std::initializer_list<const char*> path) {
   const json* cur = &j;
   for (const char* k : path) {
-    if (!cur->is_object()) return nullptr;
+    if (!cur->is_object()) Unexpected("a JSON object", *cur);
     auto it = cur->find(k);
-    if (it == cur->end()) return nullptr;
+    if (it == cur->end() || it->is_null()) return nullptr;
     cur = &*it;
   }
-  return cur->is_null() ? nullptr : cur;
+  return cur;
 }
 
 SqlValue AsText(const json* v) {
@@ -84,7 +95,7 @@ SqlValue AsText(const json* v) {
   if (v->is_number_integer()) return std::to_string(v->get<int64_t>());
   if (v->is_number()) return v->dump();
   if (v->is_boolean()) return std::string(v->get<bool>() ? "true" : "false");
-  return v->dump();
+  Unexpected("text", *v);
 }
 
 SqlValue AsInt(const json* v) {
@@ -95,22 +106,38 @@ SqlValue AsInt(const json* v) {
   if (v->is_string()) {
     if (auto n = ParseInt(v->get_ref<const std::string&>())) return *n;
   }
-  return {};
+  Unexpected("a whole number", *v);
 }
 
 SqlValue AsReal(const json* v) {
-  if (!v || !v->is_number()) return {};
-  return v->get<double>();
+  if (!v) return {};
+  if (v->is_number()) return v->get<double>();
+  if (v->is_string()) {
+    const std::string& t = v->get_ref<const std::string&>();
+    char* end = nullptr;
+    const double d = std::strtod(t.c_str(), &end);
+    if (!t.empty() && end == t.c_str() + t.size() && std::isfinite(d)) return d;
+  }
+  Unexpected("a number", *v);
 }
 
 SqlValue AsBool(const json* v) {
   if (!v) return {};
   if (v->is_boolean()) return int64_t{v->get<bool>() ? 1 : 0};
-  if (v->is_string()) return int64_t{v->get_ref<const std::string&>() == "true" ? 1 : 0};
-  return AsInt(v);
+  if (v->is_string()) {
+    const std::string& t = v->get_ref<const std::string&>();
+    if (t == "true" || t == "false") return int64_t{t == "true" ? 1 : 0};
+  }
+  if (v->is_number()) return AsInt(v);
+  Unexpected("true or false", *v);
 }
 
-SqlValue AsTimestamp(const json* v) { return v ? TimestampToUtc(*v) : SqlValue{}; }
+SqlValue AsTimestamp(const json* v) {
+  if (!v) return {};
+  SqlValue t = TimestampToUtc(*v);
+  if (IsNull(t)) Unexpected("a timestamp", *v);
+  return t;
+}
 
 // ADF (v3) rendered to text, or plain text (v2 and Data Center) as it is.
 SqlValue AsRichText(const json* v) {
@@ -130,14 +157,16 @@ SqlValue AsRawAdf(const json* v) {
 }
 
 SqlValue AsUserId(const json* v) {
-  if (!v || !v->is_object()) return {};
+  if (!v) return {};
+  if (!v->is_object()) Unexpected("a user (a JSON object)", *v);
   if (auto* a = At(*v, {"accountId"})) return AsText(a);
   return AsText(At(*v, {"name"}));
 }
 
 // A JSON array of strings: plain strings kept, objects give `key`.
 SqlValue AsList(const json* v, const char* key) {
-  if (!v || !v->is_array()) return {};
+  if (!v) return {};
+  if (!v->is_array()) Unexpected("a JSON array", *v);
   json out = json::array();
   for (const auto& e : *v) {
     if (e.is_string()) out.push_back(e);
@@ -195,7 +224,8 @@ Reader Item(std::initializer_list<const char*> path, SqlValue (*as)(const json*)
   return {[p, as](const RowContext& r) {
     const json* cur = &r.item;
     for (const char* k : p) {
-      if (!cur || !cur->is_object()) return as(nullptr);
+      if (!cur) break;
+      if (!cur->is_object()) Unexpected("a JSON object", *cur);
       auto it = cur->find(k);
       cur = it == cur->end() || it->is_null() ? nullptr : &*it;
     }
@@ -207,7 +237,8 @@ Reader ItemList(std::initializer_list<const char*> path, const char* key) {
   return {[p, key](const RowContext& r) {
     const json* cur = &r.item;
     for (const char* k : p) {
-      if (!cur || !cur->is_object()) return SqlValue{};
+      if (!cur) break;
+      if (!cur->is_object()) Unexpected("a JSON object", *cur);
       auto it = cur->find(k);
       cur = it == cur->end() || it->is_null() ? nullptr : &*it;
     }
@@ -545,7 +576,19 @@ SqlType CustomType(const CustomFieldInfo& f) {
   return SqlType::kText;
 }
 
+SqlValue CustomValueStrict(const json* v, const CustomFieldInfo& f);
+
+// Custom fields come in whatever shape their app gives them: a value of an
+// unexpected shape is shown as its JSON rather than stop the query.
 SqlValue CustomValue(const json* v, const CustomFieldInfo& f) {
+  try {
+    return CustomValueStrict(v, f);
+  } catch (const BadValue&) {
+    return AsJson(v);
+  }
+}
+
+SqlValue CustomValueStrict(const json* v, const CustomFieldInfo& f) {
   if (!v) return {};
   if (f.schema_type == "number") return v->is_number() ? AsReal(v) : AsText(v);
   if (f.schema_type == "datetime") return AsTimestamp(v);

@@ -5,6 +5,7 @@
 /// tables, sys_tables / sys_tablecolumns and docs/sql.md.
 
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -100,6 +101,15 @@ std::vector<CustomFieldInfo> CustomFieldsFromFieldList(const nlohmann::json& fie
 /// name (or by id), names that collide with each other or with a base
 /// column made unique by adding the field id: "Team (customfield_10030)".
 TableDef IssuesWithCustomFields(const std::vector<CustomFieldInfo>& fields, bool use_display_names);
+
+/// Thrown by a column's reader when the row holds a value Jira would never
+/// send for it (an object where a timestamp belongs, text that is not a
+/// number in a number column): the scan stops with an error naming the
+/// table, column and row rather than show a wrong value. Custom fields,
+/// whose shapes vary by app, are read leniently instead.
+struct BadValue : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 /// "2024-05-01T08:30:00.000Z" for epoch milliseconds.
 std::string FormatUtcTimestamp(int64_t ms);

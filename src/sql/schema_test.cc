@@ -75,7 +75,31 @@ TEST(Schema, IssueValuesAreTyped) {
   json dc = {{"fields", {{"description", "plain *wiki*"}}}};
   EXPECT_EQ(Get(t, "Description", dc), SqlValue(std::string("plain *wiki*")));
   EXPECT_TRUE(IsNull(Get(t, "DescriptionAdf", dc)));
-  EXPECT_TRUE(IsNull(Get(t, "Created", json{{"fields", {{"created", "yesterday"}}}})));
+}
+
+// A value Jira would never send for a column is an error, not a NULL or a
+// JSON dump in its place (the scan names table, column and row).
+TEST(Schema, ValuesOfTheWrongTypeAreErrors) {
+  const TableDef& t = *FindBaseTable("Issues");
+  auto bad = [&](const char* col, json fields) -> std::string {
+    try {
+      Get(t, col, json{{"id", "1"}, {"fields", fields}});
+    } catch (const BadValue& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(bad("Created", {{"created", "yesterday"}}), "Jira sent \"yesterday\" where a timestamp belongs");
+  EXPECT_NE(bad("Created", {{"created", 5}}), "");
+  EXPECT_NE(bad("Summary", {{"summary", json::array({1})}}).find("where text belongs"), std::string::npos);
+  EXPECT_NE(bad("StatusName", {{"status", "Open"}}).find("where a JSON object belongs"), std::string::npos);
+  EXPECT_NE(bad("AssigneeAccountId", {{"assignee", 7}}).find("a user"), std::string::npos);
+  EXPECT_NE(bad("Labels", {{"labels", "a,b"}}).find("a JSON array"), std::string::npos);
+  EXPECT_LT(bad("Summary", {{"summary", {{"x", std::string(5000, 'y')}}}}).size(), 120u);  // quotes a little
+  // Missing and null are NULL, not errors; numbers as text are read.
+  EXPECT_TRUE(IsNull(Get(t, "Created", json{{"fields", {{"created", nullptr}}}})));
+  EXPECT_TRUE(IsNull(Get(t, "StatusName", json{{"fields", json::object()}})));
+  EXPECT_EQ(Get(t, "Id", json{{"id", "10001"}}), SqlValue(int64_t{10001}));
 }
 
 TEST(Schema, CustomFieldsNamedTypedAndMadeUnique) {
