@@ -1,5 +1,6 @@
 #include "jira/adf.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include <nlohmann/json.hpp>
@@ -85,7 +86,8 @@ struct Renderer {
     } else if (type == "bulletList" || type == "orderedList" || type == "taskList" || type == "decisionList") {
       long long n = 1;
       if (type == "orderedList" && attrs && attrs->contains("order") && (*attrs)["order"].is_number_integer()) {
-        n = (*attrs)["order"].get<long long>();
+        // Clamped: a hostile start near the largest integer must not overflow.
+        n = std::clamp<long long>((*attrs)["order"].get<long long>(), 0, 1000000000);
       }
       auto it = node.find("content");
       if (it == node.end() || !it->is_array()) return;
@@ -191,11 +193,16 @@ Result<std::string> AdfToText(std::string_view adf_json) {
   if (doc.is_discarded()) return Fail(ErrorCode::kBadResponse, "rich text (ADF) is not valid JSON");
   if (doc.is_null()) return std::string();
   if (doc.is_string()) return doc.get<std::string>();  // API v2 already gives plain text
-  if (!doc.is_object() || doc.value("type", "") != "doc") {
+  if (!doc.is_object() || Renderer::Str(doc, "type") != "doc") {
     return Fail(ErrorCode::kBadResponse, "rich text (ADF) does not start with a \"doc\" node");
   }
   Renderer r;
-  r.Node(doc, "", 0);
+  try {
+    r.Node(doc, "", 0);
+  } catch (const json::exception& e) {
+    // The renderer checks every member's type; this is the net under it.
+    return Fail(ErrorCode::kBadResponse, std::string("rich text (ADF) has a member of an unexpected type: ") + e.what());
+  }
   if (r.too_deep) return Fail(ErrorCode::kBadResponse, "rich text (ADF) is nested too deeply to render");
   std::string out = std::move(r.out);
   while (!out.empty() && out.back() == '\n') out.pop_back();

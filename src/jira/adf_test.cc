@@ -79,5 +79,23 @@ TEST(AdfTest, MalformedInputIsAnErrorNotACrash) {
   EXPECT_NE(d.error().message.find("nested too deeply"), std::string::npos);
 }
 
+// Found by fuzz_adf: a document whose "type" is not text threw out of the
+// renderer (and would have ended the process). Kept in
+// fuzz/regressions/adf/type-not-text as well.
+TEST(AdfTest, ATypeThatIsNotTextIsAnError) {
+  auto r = AdfToText(R"({"type": 1, "content": []})");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("does not start with a \"doc\" node"), std::string::npos);
+}
+
+// An ordered list may start anywhere, but not past what can be counted.
+TEST(AdfTest, AHugeListStartDoesNotOverflow) {
+  auto r = AdfToText(R"({"type":"doc","content":[{"type":"orderedList","attrs":{"order":9223372036854775807},"content":[
+      {"type":"listItem","content":[{"type":"paragraph","content":[{"type":"text","text":"a"}]}]},
+      {"type":"listItem","content":[{"type":"paragraph","content":[{"type":"text","text":"b"}]}]}]}]})");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_NE(r->find("1000000001. b"), std::string::npos) << *r;
+}
+
 }  // namespace
 }  // namespace jirasql
