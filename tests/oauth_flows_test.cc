@@ -416,6 +416,7 @@ struct TokenFault {
   const char* expect;  // in the error once the access token has expired
   bool answer_lost = false;  // jirasim rotates, the answer never arrives
 };
+void PrintTo(const TokenFault& f, std::ostream* os) { *os << f.name; }
 
 class TokenEndpointFaultTest : public OAuthFlowsTest, public ::testing::WithParamInterface<TokenFault> {};
 

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,7 @@ struct Mode {
   const char* name;
   bool datacenter;
 };
+inline void PrintTo(const Mode& m, std::ostream* os) { *os << m.name; }
 
 // A test suite over two jirasims generated from `Fixture::Data()`, one in
 // Cloud mode and one in Data Center mode, run once per mode.
