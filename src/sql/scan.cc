@@ -661,19 +661,19 @@ class TableScan final : public Scan {
     if (max_rows_ >= 0 && read_ >= max_rows_) return Ok();
     const std::size_t n = req_.table->columns.size();
     SqlRow row(n + 1);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!req_.needed.empty() && !req_.needed[i]) continue;
-      try {
-        row[i] = req_.table->columns[i].get(ctx);
-      } catch (const BadValue& e) {
-        return Fail(ErrorCode::kBadResponse, req_.table->name + "." + req_.table->columns[i].name + " of " +
-                                                 RowName(ctx) + ": " + e.what() +
-                                                 "; that is not what Jira sends, so the query stops here");
+    std::size_t i = 0;
+    try {
+      for (; i < n; ++i) {
+        if (req_.needed.empty() || req_.needed[i]) row[i] = req_.table->columns[i].get(ctx);
       }
+      // The row's rowid, last: stable across scans where the table has one,
+      // because SQLite unions OR branches by rowid.
+      row[n] = req_.table->rowid ? req_.table->rowid(ctx) : read_ + 1;
+    } catch (const BadValue& e) {
+      const std::string where = i < n ? "." + req_.table->columns[i].name : " (its id)";
+      return Fail(ErrorCode::kBadResponse, req_.table->name + where + " of " + RowName(ctx) + ": " + e.what() +
+                                               "; that is not what Jira sends, so the query stops here");
     }
-    // The row's rowid, last: stable across scans where the table has one,
-    // because SQLite unions OR branches by rowid.
-    row[n] = req_.table->rowid ? req_.table->rowid(ctx) : read_ + 1;
     rows->push_back(std::move(row));
     ++read_;
     return Ok();
