@@ -8,6 +8,7 @@
 
 #include "jira/page_decoder.h"
 #include "sql/pushdown.h"
+#include "sql/scan.h"
 #include "sql/schema.h"
 
 namespace jirasql {
@@ -76,12 +77,11 @@ void BM_DecodeSearchPageTrimmed(benchmark::State& state) {
   const std::string page = Page();
   const TableDef& t = *FindBaseTable("Issues");
   const std::vector<int> cols = ScanColumns(t);
-  KeepTree keep;  // as a scan builds it: id, key and each column's JSON path
-  keep.Add({"id"});
-  keep.Add({"key"});
-  for (int c : cols) keep.Add(t.columns[static_cast<std::size_t>(c)].json_path);
+  std::vector<bool> needed(t.columns.size(), false);
+  for (int c : cols) needed[static_cast<std::size_t>(c)] = true;
+  const auto keep = KeepFor(t, needed);  // as a scan builds it
   for (auto _ : state) {
-    auto p = DecodeIssuePage(page, "bench", &keep);
+    auto p = DecodeIssuePage(page, "bench", keep.get());
     std::size_t n = 0;
     for (const auto& issue : p->issues) {
       RowContext ctx{issue, nullptr, 3};

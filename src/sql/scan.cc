@@ -715,20 +715,22 @@ std::vector<std::string> IssueFields(const ScanRequest& req) {
   return fields;
 }
 
-// What of each issue the needed columns read; null when a column does not
-// say (then everything is kept).
-std::shared_ptr<const KeepTree> KeepFor(const ScanRequest& req) {
+}  // namespace
+
+std::shared_ptr<const KeepTree> KeepFor(const TableDef& table, const std::vector<bool>& needed) {
   auto keep = std::make_shared<KeepTree>();
   keep->Add({"id"});
   keep->Add({"key"});
-  for (std::size_t i = 0; i < req.table->columns.size(); ++i) {
-    const auto& c = req.table->columns[i];
-    if ((!req.needed.empty() && !req.needed[i]) || c.push == Push::kJql) continue;
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    const auto& c = table.columns[i];
+    if ((!needed.empty() && !needed[i]) || c.push == Push::kJql) continue;
     if (!c.reads_item) return nullptr;
     keep->Add(c.json_path);
   }
   return keep;
 }
+
+namespace {
 
 class EmptyScan final : public Scan {
  public:
@@ -809,7 +811,7 @@ Result<std::unique_ptr<Scan>> OpenScan(Session& s, ScanRequest req) {
         }
         return std::unique_ptr<Scan>(std::make_unique<EmptyScan>());
       }
-      auto keep = KeepFor(req);
+      auto keep = KeepFor(*req.table, req.needed);
       if (parallel) {
         stream = std::make_unique<ParallelIssueStream>(s, req.query, fields, issue_page(), threads, cloud, report,
                                                        keep);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "jira/page_decoder.h"
 #include "sql/pushdown.h"
 #include "sql/session.h"
 #include "sql/value.h"
@@ -31,5 +32,11 @@ class Scan {
 };
 
 Result<std::unique_ptr<Scan>> OpenScan(Session& session, ScanRequest request);
+
+/// What of each issue an Issues scan keeps when it decodes a page: the id,
+/// the key and the JSON path of each needed column (`needed` empty: all);
+/// null when a needed column does not say what it reads (then everything is
+/// kept).
+std::shared_ptr<const KeepTree> KeepFor(const TableDef& table, const std::vector<bool>& needed);
 
 }  // namespace jirasql

@@ -76,9 +76,11 @@ namespace {
   throw BadValue("Jira sent " + shown + " where " + want + " belongs");
 }
 
-// The value at `path`, nullptr when a member is missing or null; a member
-// on the way that is there but not an object is an error.
-const json* At(const json& j, std::initializer_list<const char*> path) {
+// The value at `path` (any range of member names), nullptr when a member is
+// missing or null; a member on the way that is there but not an object is an
+// error.
+template <class Path>
+const json* Walk(const json& j, const Path& path) {
   const json* cur = &j;
   for (const char* k : path) {
     if (!cur->is_object()) Unexpected("a JSON object", *cur);
@@ -88,6 +90,7 @@ const json* At(const json& j, std::initializer_list<const char*> path) {
   }
   return cur;
 }
+const json* At(const json& j, std::initializer_list<const char*> path) { return Walk(j, path); }
 
 SqlValue AsText(const json* v) {
   if (!v) return {};
@@ -221,29 +224,12 @@ ColumnDef Hidden(ColumnDef c) {
 // Getters over the row item.
 Reader Item(std::initializer_list<const char*> path, SqlValue (*as)(const json*)) {
   std::vector<const char*> p(path);
-  return {[p, as](const RowContext& r) {
-    const json* cur = &r.item;
-    for (const char* k : p) {
-      if (!cur) break;
-      if (!cur->is_object()) Unexpected("a JSON object", *cur);
-      auto it = cur->find(k);
-      cur = it == cur->end() || it->is_null() ? nullptr : &*it;
-    }
-    return as(cur);
-  }, std::vector<std::string>(p.begin(), p.end())};
+  return {[p, as](const RowContext& r) { return as(Walk(r.item, p)); }, std::vector<std::string>(p.begin(), p.end())};
 }
 Reader ItemList(std::initializer_list<const char*> path, const char* key) {
   std::vector<const char*> p(path);
-  return {[p, key](const RowContext& r) {
-    const json* cur = &r.item;
-    for (const char* k : p) {
-      if (!cur) break;
-      if (!cur->is_object()) Unexpected("a JSON object", *cur);
-      auto it = cur->find(k);
-      cur = it == cur->end() || it->is_null() ? nullptr : &*it;
-    }
-    return AsList(cur, key);
-  }, std::vector<std::string>(p.begin(), p.end())};
+  return {[p, key](const RowContext& r) { return AsList(Walk(r.item, p), key); },
+          std::vector<std::string>(p.begin(), p.end())};
 }
 Getter IssueOf(const char* key, SqlValue (*as)(const json*)) {
   return [key, as](const RowContext& r) { return r.issue ? as(At(*r.issue, {key})) : SqlValue{}; };
