@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -146,7 +147,8 @@ class FileStore final : public SettingsStore {
     if ((st.st_mode & 077) != 0) {
       // Others could read the tokens: close the hole now, and say so.
       ::fchmod(fd, 0600);
-      warning_ = "warning: " + path_ + " was readable by other users; its mode is now 0600. Anyone who read it "
+      std::lock_guard<std::mutex> g(mu_);
+      warning_ = path_ + " was readable by other users; its mode is now 0600. Anyone who read it "
                  "could use your Jira login: consider logging in again (jirasql auth logout; jirasql auth login)";
     }
     std::string text;
@@ -227,7 +229,10 @@ class FileStore final : public SettingsStore {
   }
 
   std::string Describe() const override { return path_; }
-  std::string TakeWarning() override { return std::exchange(warning_, ""); }
+  std::string TakeWarning() override {
+    std::lock_guard<std::mutex> g(mu_);
+    return std::exchange(warning_, "");
+  }
 
  private:
   Result<void> EnsureDir() {
@@ -255,8 +260,11 @@ class FileStore final : public SettingsStore {
     return {};
   }
 
-  std::string path_, dir_, warning_;
-  int counter_ = 0;
+  const std::string path_;
+  std::string dir_;  ///< set once, in the constructor
+  std::mutex mu_;    ///< guards warning_: a store is shared by a connection's threads
+  std::string warning_;
+  std::atomic<int> counter_{0};  ///< temporary file names, unique per process
 };
 
 }  // namespace

@@ -37,6 +37,8 @@ struct SavedLogin {
   static Result<SavedLogin> FromJson(const std::string& text, const std::string& where);
 };
 
+/// Every store is safe to call from several threads at once: a
+/// connection's workers share one through their TokenManager.
 class SettingsStore {
  public:
   /// An exclusive hold on the store; released when destroyed.

@@ -5,8 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "testing/temp_dir.h"
 
@@ -75,6 +77,37 @@ TEST(SettingsStoreTest, AFileOthersCanReadIsRepairedLoudly) {
   std::string warning = (*store)->TakeWarning();
   EXPECT_NE(warning.find("was readable by other users"), std::string::npos);
   EXPECT_EQ((*store)->TakeWarning(), "");
+}
+
+// A connection's threads share one store (TSan checks this test: the
+// repair warning used to be written and taken unguarded).
+TEST(SettingsStoreTest, ThreadsShareAStoreSafely) {
+  TempDir dir;
+  const std::string path = dir.path() + "/login.json";
+  auto store = OpenSettingsStore(path);
+  ASSERT_TRUE((*store)->Save(Sample()));
+  std::atomic<int> warnings{0}, loaded{0};
+  for (int round = 0; round < 20; ++round) {
+    ::chmod(path.c_str(), 0644);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 6; ++t) {
+      threads.emplace_back([&, t] {
+        if (t == 0 && round % 2 == 1) {  // even rounds only read: someone sees 0644
+          SavedLogin s = Sample();
+          s.access_token = "at-" + std::to_string(round);
+          EXPECT_TRUE((*store)->Save(s));
+        }
+        auto l = (*store)->Load();
+        if (l && *l) ++loaded;
+        if (!(*store)->TakeWarning().empty()) ++warnings;
+      });
+    }
+    for (auto& t : threads) t.join();
+    (void)(*store)->TakeWarning();
+  }
+  EXPECT_EQ(loaded.load(), 20 * 6);
+  EXPECT_GE(warnings.load(), 1);
+  EXPECT_EQ(Mode(path), 0600u);
 }
 
 TEST(SettingsStoreTest, DamagedFilesGiveClearErrors) {

@@ -66,7 +66,7 @@ Result<SavedLogin> TokenManager::Current() {
       lock.unlock();
       auto loaded = store_->Load();
       if (!loaded) return Fail(loaded.error());
-      if (auto w = store_->TakeWarning(); !w.empty()) logger_->Log(1, w);
+      if (auto w = store_->TakeWarning(); !w.empty()) logger_->Warn(w);
       auto checked = Check(std::move(*loaded));
       if (!checked) return checked;
       lock.lock();

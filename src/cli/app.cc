@@ -149,9 +149,6 @@ Result<Opened> Prepare(const GlobalOptions& g, bool for_login) {
   auto logger = OpenLogger(o.props);
   if (!logger) return Fail(logger.error());
   o.logger = *logger;
-  if (o.props.Get("SSLServerCert") == "*") {
-    std::cerr << "jirasql: warning: SSLServerCert=* turns off TLS certificate checks\n";
-  }
   return o;
 }
 

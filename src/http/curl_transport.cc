@@ -116,8 +116,8 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(CurlOptions options
     }
   }
   if (cert == "*") {
-    logger->Log(1, "WARNING: SSLServerCert=* turns off TLS certificate checks; anyone on the network path "
-                   "can read and change this connection's traffic");
+    logger->Warn("SSLServerCert=* turns off TLS certificate checks; anyone on the network path can read and "
+                 "change this connection's traffic");
   }
   return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(options), std::move(logger)));
 }

@@ -49,4 +49,28 @@ void Logger::Log(int level, std::string_view message) {
   std::fflush(file_);
 }
 
+void Logger::Warn(std::string_view message) {
+  std::string safe = redactor_.Text(message);
+  WarningSink sink;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!warned_.insert(safe).second) return;
+    sink = warning_sink_;
+  }
+  Log(1, "WARNING: " + safe);
+  if (sink) {
+    sink(safe);
+    return;
+  }
+  // Not when the log is standard error already: the line is there.
+  if (file_ == stderr && Enabled(1)) return;
+  std::fprintf(stderr, "jirasql: warning: %s\n", safe.c_str());
+  std::fflush(stderr);
+}
+
+void Logger::SetWarningSink(WarningSink sink) {
+  std::lock_guard<std::mutex> lock(mu_);
+  warning_sink_ = std::move(sink);
+}
+
 }  // namespace jirasql

@@ -5,8 +5,10 @@
 /// out, so no secret reaches the file whatever a caller writes.
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -36,6 +38,16 @@ class Logger {
   /// enabled; literal secrets are masked first.
   void Log(int level, std::string_view message);
 
+  /// A warning the user must see whatever the log settings (a settings
+  /// file that others could read, TLS checks turned off): logged at level 1
+  /// and handed to the warning sink, which writes "jirasql: warning: …" to
+  /// standard error unless a front end installed another. Secrets are
+  /// masked first. Each distinct warning is shown once per logger. Safe to
+  /// call from any thread.
+  void Warn(std::string_view message);
+  using WarningSink = std::function<void(const std::string&)>;
+  void SetWarningSink(WarningSink sink);
+
   Redactor& redactor() { return redactor_; }
   const Redactor& redactor() const { return redactor_; }
 
@@ -45,6 +57,8 @@ class Logger {
   bool owned_ = false;
   int verbosity_ = 0;
   Redactor redactor_;
+  WarningSink warning_sink_;  ///< empty: standard error
+  std::set<std::string> warned_;
 };
 
 }  // namespace jirasql
