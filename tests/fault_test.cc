@@ -8,9 +8,12 @@
 
 #include <algorithm>
 #include <iostream>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "common/base64.h"
+#include "http/curl_transport.h"
 #include "model.h"
 #include "server.h"
 #include "sql_db.h"
@@ -224,6 +227,18 @@ TEST_P(FaultTest, PagingThatNeverEndsIsAnError) {
     EXPECT_NE(error.find("the same page of issues twice"), std::string::npos) << threads << ": " << error;
   }
 
+  if (dc()) {
+    // A page for another startAt than the one asked.
+    ClearFaults(base());
+    AddFault(base(), {{"path", search()},
+                      {"body", json{{"issues", {issue}}, {"total", 5}, {"startAt", 3}, {"maxResults", 1}}.dump()}});
+    for (const char* threads : {"MaxThreads=1", "MaxThreads=4"}) {
+      auto db4 = OpenDb(Connect(), threads);
+      db4.Query("SELECT Id FROM Issues", &error);
+      EXPECT_NE(error.find("answered the request for startAt=0 with the page at startAt=3"), std::string::npos)
+          << threads << ": " << error;
+    }
+  }
   if (!dc()) {
     // isLast=false with no token.
     ClearFaults(base());
@@ -231,6 +246,103 @@ TEST_P(FaultTest, PagingThatNeverEndsIsAnError) {
     auto db2 = OpenDb(Connect(), "MaxThreads=1");
     db2.Query("SELECT Id FROM Issues", &error);
     EXPECT_NE(error.find("sent no nextPageToken"), std::string::npos) << error;
+  }
+}
+
+// Every list Jira pages by startAt, answered by a server that ignores
+// paging: the same page again and again with isLast=false and a total it
+// has long passed. Each scan stops at the second page with an error that
+// says so — no loop, no row twice, whatever LIMIT or MaxRows say.
+TEST_P(FaultTest, EveryStartAtListStopsWhenTheServerIgnoresPaging) {
+  const std::string api = dc() ? "/rest/api/2" : "/rest/api/3";
+  std::string key;  // an issue with at least two comments and worklogs
+  for (const auto& is : sim().world().sites[0].issues) {
+    if (!is.deleted && is.comment_count >= 2 && is.worklog_count >= 2 && key.empty()) {
+      key = sim().world().sites[0].projects[static_cast<std::size_t>(is.project)].key + "-" + std::to_string(is.number);
+    }
+  }
+  ASSERT_FALSE(key.empty());
+  // A real answer of jirasim for `path`, to copy items from.
+  auto real = [&](const std::string& path) {
+    auto http = CurlTransport::Create(CurlOptions{}, nullptr);
+    const json& user = info()["users"][0];
+    const std::string auth =
+        dc() ? "Bearer " + user["pat"].get<std::string>()
+             : "Basic " + Base64Encode(user["email"].get<std::string>() + ":" + user["apiToken"].get<std::string>());
+    auto r = (*http)->Send(HttpRequest{"GET", sim().site_url(0) + path, {{"Authorization", auth}}, "", std::nullopt});
+    EXPECT_TRUE(r && r->ok()) << path << ": " << (r ? r->body : r.error().message);
+    return r && r->ok() ? json::parse(r->body) : json();
+  };
+  // The same page for ever: two items of the real answer under `member`.
+  auto endless = [&](const std::string& path, const std::string& member) {
+    json page = real(path);
+    json items = page[member];
+    if (items.size() > 2) items.erase(items.begin() + 2, items.end());
+    EXPECT_FALSE(items.empty()) << path;
+    return json{{member, items}, {"startAt", 0}, {"maxResults", 50}, {"total", 7}, {"isLast", false}}.dump();
+  };
+  struct Case {
+    std::string name, fault_path, body, sql, noun;
+  };
+  std::vector<Case> cases = {
+      {"Boards", "/agile/1.0/board$", endless("/rest/agile/1.0/board", "values"), "SELECT * FROM Boards", "boards"},
+      {"Sprints", "/board/[0-9]+/sprint$", endless("/rest/agile/1.0/board/1/sprint", "values"),
+       "SELECT * FROM Sprints", "sprints"},
+      {"Sprints of a board", "/board/[0-9]+/sprint$", endless("/rest/agile/1.0/board/1/sprint", "values"),
+       "SELECT * FROM Sprints WHERE BoardId = 1", "sprints"},
+      {"Sprints of boards", "/board/[0-9]+/sprint$", endless("/rest/agile/1.0/board/1/sprint", "values"),
+       "SELECT * FROM Sprints WHERE BoardId IN (1, 2)", "sprints"},
+      {"Sprints joined", "/board/[0-9]+/sprint$", endless("/rest/agile/1.0/board/1/sprint", "values"),
+       "SELECT b.Name, s.Name FROM Boards b JOIN Sprints s ON s.BoardId = b.Id", "sprints"},
+      {"SprintIssues", "/sprint/[0-9]+/issue$", endless("/rest/agile/1.0/sprint/1/issue", "issues"),
+       "SELECT * FROM SprintIssues WHERE SprintId = 1", "issues"},
+      {"Comments", "/comment$", endless(api + "/issue/" + key + "/comment", "comments"),
+       "SELECT * FROM Comments WHERE IssueKey = '" + key + "'", "comments"},
+      {"Worklogs", "/worklog$", endless(api + "/issue/" + key + "/worklog", "worklogs"),
+       "SELECT * FROM Worklogs WHERE IssueKey = '" + key + "'", "worklogs"},
+  };
+  if (!dc()) {  // Data Center serves these in one answer, unpaged
+    cases.push_back({"Projects", "/project/search$", endless(api + "/project/search", "values"),
+                     "SELECT * FROM Projects", "projects"});
+    cases.push_back({"IssueChangelogs", "/changelog$", endless(api + "/issue/" + key + "/changelog", "values"),
+                     "SELECT * FROM IssueChangelogs WHERE IssueKey = '" + key + "'", "changelogs"});
+  }
+  // Users: a bare array, which ends at a short page; a full page for ever.
+  {
+    json users = real(dc() ? api + "/user/search?username=." : api + "/users/search");
+    json page = json::array();
+    for (int i = 0; i < 100; ++i) {
+      json u = users[static_cast<std::size_t>(i) % users.size()];
+      for (const char* k : {"accountId", "key", "name", "displayName"}) {
+        if (u.contains(k)) u[k] = "u-" + std::to_string(i);
+      }
+      page.push_back(u);
+    }
+    cases.push_back({"Users", dc() ? "/user/search$" : "/users/search$", page.dump(), "SELECT * FROM Users", "users"});
+  }
+  for (const auto& c : cases) {
+    for (const std::string tail : {"", " LIMIT 20"}) {
+      for (const std::string extra : {"", "MaxRows=100"}) {
+        // (A first page of 100 users answers LIMIT 20 and MaxRows=100 whole.)
+        if (c.name == "Users" && (!tail.empty() || !extra.empty())) continue;
+        ResetSim(base());
+        AddFault(base(), {{"path", c.fault_path}, {"body", c.body}});
+        auto db = OpenDb(Connect(), extra);
+        std::string error;
+        auto rows = db.Query(c.sql + tail, &error);
+        const std::string what = c.name + tail + " " + extra;
+        EXPECT_NE(error.find("the same page of " + c.noun + " twice"), std::string::npos) << what << ": " << error;
+        // The first page's rows came before the error, each once.
+        std::set<std::vector<std::string>> distinct(rows.begin(), rows.end());
+        EXPECT_EQ(distinct.size(), rows.size()) << what << ": a row came twice";
+        EXPECT_LE(rows.size(), c.name == "Users" ? 100u : 4u) << what;
+        // It stopped at once: the fault answered two requests (per parent
+        // at most, for Sprints of two boards).
+        auto counters = Counters(base());
+        ASSERT_FALSE(counters["faults"].empty());
+        EXPECT_LE(counters["faults"][0]["hits"].get<int64_t>(), 2) << what;
+      }
+    }
   }
 }
 

@@ -127,6 +127,8 @@ Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what
   if (!obj["isLast"].get(last)) page.is_last = last;
   int64_t total = 0;
   if (!obj["total"].get(total)) page.total = total;
+  int64_t start_at = 0;
+  if (!obj["startAt"].get(start_at)) page.start_at = start_at;
   return page;
 }
 

@@ -24,6 +24,7 @@ struct IssuePage {
   std::optional<std::string> next_page_token;
   std::optional<bool> is_last;
   int64_t total = -1;
+  std::optional<int64_t> start_at;  ///< Data Center echoes the startAt asked
 };
 
 /// Which members of each issue to keep: a tree of member names, a node

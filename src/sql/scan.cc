@@ -16,6 +16,7 @@
 #include "connstr/catalog.h"
 #include "http/response_error.h"
 #include "jira/page_decoder.h"
+#include "jira/pager.h"
 #include "sql/jql_builder.h"
 
 namespace jirasql {
@@ -117,42 +118,88 @@ class OneCallStream final : public ItemStream {
   bool done_ = false;
 };
 
-/// Jira's offset paging: startAt / maxResults, ended by isLast, total, an
-/// empty page, or (for bare arrays) a short page.
+// An item's identity, for the pager's repeat checks: its id, account id,
+// key or name, else its whole text.
+std::string ItemKey(const json& item) {
+  if (item.is_object()) {
+    for (const char* k : {"id", "accountId", "key", "name"}) {
+      auto it = item.find(k);
+      if (it == item.end()) continue;
+      if (it->is_string()) return it->get<std::string>();
+      if (it->is_number_integer()) return it->dump();
+    }
+  }
+  return item.dump();
+}
+
+/// A list Jira pages by startAt / maxResults (see OffsetPager for the
+/// rules that stop a server which ignores paging). `key` names the array in
+/// the answer ("" for a bare array, which ends at a short page).
 class StartAtStream final : public ItemStream {
  public:
   StartAtStream(Session& s, std::string url, std::string key, int64_t page, ScanReport* report)
-      : s_(s), url_(std::move(url)), key_(std::move(key)), page_(page), report_(report) {}
+      : s_(s), url_(std::move(url)), key_(std::move(key)), page_(page), report_(report),
+        pager_("GET " + UrlForMessage(Absolute(s, url_)), NounOf(url_), page, key_.empty()) {}
   Result<bool> Next(std::vector<Item>* out) override {
-    if (done_) return false;
+    if (pager_.done()) return false;
     const std::string sep = url_.find('?') == std::string::npos ? "?" : "&";
-    auto j = Call(s_, HttpRequest{"GET", url_ + sep + "startAt=" + std::to_string(start_) + "&maxResults=" +
+    const int64_t at = pager_.next_start();
+    auto j = Call(s_, HttpRequest{"GET", url_ + sep + "startAt=" + std::to_string(at) + "&maxResults=" +
                                              std::to_string(page_), {}, "", std::nullopt},
                   report_);
     if (!j) return Fail(j.error());
-    const json* arr = key_.empty() ? &*j : (j->is_object() && j->contains(key_) ? &(*j)[key_] : nullptr);
+    json* arr = key_.empty() ? &*j : (j->is_object() && j->contains(key_) ? &(*j)[key_] : nullptr);
     if (!arr || !arr->is_array()) {
       return Fail(ErrorCode::kBadResponse, "GET " + UrlForMessage(url_) + ": expected a JSON array" +
                                                (key_.empty() ? "" : " in \"" + key_ + "\"") + " at startAt=" +
-                                               std::to_string(start_));
+                                               std::to_string(at));
     }
-    const int64_t n = static_cast<int64_t>(arr->size());
-    for (auto& e : *arr) out->push_back({std::move(e), nullptr});
-    start_ += n;
-    if (n == 0) done_ = true;
-    else if (j->is_object() && j->contains("isLast") && (*j)["isLast"].is_boolean()) done_ = (*j)["isLast"].get<bool>();
-    else if (j->is_object() && j->contains("total") && (*j)["total"].is_number_integer()) done_ = start_ >= (*j)["total"].get<int64_t>();
-    else done_ = n < page_;
+    OffsetPage info;
+    if (j->is_object()) {
+      auto number = [&](const char* k) -> std::optional<int64_t> {
+        auto it = j->find(k);
+        if (it == j->end() || !it->is_number_integer()) return std::nullopt;
+        return it->get<int64_t>();
+      };
+      info.start_at = number("startAt");
+      info.total = number("total");
+      if (auto it = j->find("isLast"); it != j->end() && it->is_boolean()) info.is_last = it->get<bool>();
+    }
+    std::vector<std::string> keys;
+    keys.reserve(arr->size());
+    for (const auto& e : *arr) keys.push_back(ItemKey(e));
+    std::vector<bool> fresh;
+    if (auto r = pager_.Accept(info, keys, &fresh); !r) return Fail(r.error());
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      if (fresh[i]) out->push_back({std::move((*arr)[i]), nullptr});
+    }
     return true;
   }
 
  private:
+  static std::string Absolute(Session& s, const std::string& url) {
+    if (url.rfind('/', 0) != 0) return url;
+    auto conn = s.Conn();
+    return conn ? (*conn)->endpoint().Rest(url) : url;
+  }
+  // "…/board/7/sprint?x" -> "sprint" items, for the pager's messages.
+  static std::string NounOf(const std::string& url) {
+    std::string path = url.substr(0, url.find('?'));
+    std::string last = path.substr(path.rfind('/') + 1);
+    if (last == "search") {
+      std::string before = path.substr(0, path.rfind('/'));
+      last = before.substr(before.rfind('/') + 1);
+    }
+    if (last == "issue") return "issues";
+    if (last.empty() || last.back() == 's') return last.empty() ? "items" : last;
+    return last + "s";
+  }
+
   Session& s_;
   std::string url_, key_;
   int64_t page_;
   ScanReport* report_;
-  int64_t start_ = 0;
-  bool done_ = false;
+  OffsetPager pager_;
 };
 
 // An issue's id as text ("10001"), whether Jira sent it as a string or a
@@ -195,8 +242,8 @@ class IssueStream final : public ItemStream {
     const bool cloud = s_.cloud();
     for (int attempt = 0;; ++attempt) {
       json body{{"jql", q_.Jql(cloud ? kEveryIssue : "")}, {"fields", fields_}, {"maxResults", page_}};
-      if (cloud && !token_.empty()) body["nextPageToken"] = token_;
-      if (!cloud) body["startAt"] = start_;
+      if (cloud && pagers_ && !pagers_->token.token().empty()) body["nextPageToken"] = pagers_->token.token();
+      if (!cloud) body["startAt"] = position();
       HttpRequest req{"POST", cloud ? "/search/jql" : "/search", {{"Content-Type", "application/json"}}, RequestBody(body),
                       true};
       auto conn = s_.Conn();
@@ -205,42 +252,32 @@ class IssueStream final : public ItemStream {
       auto resp = (*conn)->Send(std::move(req));
       if (report_) ++report_->calls;
       if (!resp) return Fail(resp.error());  // it names the request already
-      if (resp->status == 400 && start_ == 0 && token_.empty() && attempt < 64 && DropMissing(*resp)) {
+      if (resp->status == 400 && !pagers_ && attempt < 64 && DropMissing(*resp)) {
         if (q_.matches_nothing) return false;
         continue;
       }
       if (!resp->ok()) return Fail(ErrorFromResponse(*resp, what).WithContext("JQL " + q_.Jql(cloud ? kEveryIssue : "")));
       auto page = DecodeIssuePage(resp->body, what, keep_.get());
       if (!page) return Fail(page.error());
-      const int64_t n = static_cast<int64_t>(page->issues.size());
-      if (auto r = CheckNotRepeated(page->issues, &last_page_, what); !r) return Fail(r.error());
-      for (auto& e : page->issues) out->push_back({std::move(e), nullptr});
+      if (!pagers_) pagers_.emplace(what, page_);
+      std::vector<std::string> keys;
+      keys.reserve(page->issues.size());
+      for (const auto& e : page->issues) keys.push_back(IdOf(e));
+      std::vector<bool> fresh(keys.size(), true);
       if (cloud) {
-        std::string next = page->next_page_token.value_or("");
-        // Without isLast, a token means more pages (never stop early).
-        const bool last = page->is_last.value_or(next.empty());
-        if (last) {
-          done_ = true;
-        } else if (next.empty()) {
-          return Fail(ErrorCode::kBadResponse,
-                      what + ": Jira said more pages follow (isLast=false) but sent no nextPageToken; stopping "
-                             "rather than returning part of the result");
-        } else if (!tokens_seen_.insert(next).second) {
-          return Fail(ErrorCode::kBadResponse,
-                      what + ": Jira sent a nextPageToken it had sent before; stopping rather than looping");
-        }
-        token_ = next;
+        if (auto r = pagers_->token.Accept(page->next_page_token, page->is_last, keys); !r) return Fail(r.error());
       } else {
-        const int64_t total = page->total;
-        total_ = total;
-        start_ += n;
-        if (n == 0 && total > start_) {
-          return Fail(ErrorCode::kBadResponse, what + ": Jira reported " + std::to_string(total) +
-                                                   " issues but sent an empty page at startAt=" +
-                                                   std::to_string(start_) + "; stopping rather than returning part");
-        }
-        done_ = n == 0 || (total >= 0 && start_ >= total);
+        OffsetPage info{page->start_at, page->total >= 0 ? std::optional<int64_t>(page->total) : std::nullopt,
+                        std::nullopt};
+        if (auto r = pagers_->offset.Accept(info, keys, &fresh); !r) return Fail(r.error());
+        total_ = page->total;
+        served_ = std::max<int64_t>(served_, static_cast<int64_t>(keys.size()));
       }
+      last_page_ = PageSignature(page->issues);
+      for (std::size_t i = 0; i < page->issues.size(); ++i) {
+        if (fresh[i]) out->push_back({std::move(page->issues[i]), nullptr});
+      }
+      done_ = cloud ? pagers_->token.done() : pagers_->offset.done();
       return true;
     }
   }
@@ -248,8 +285,13 @@ class IssueStream final : public ItemStream {
   const IssueQuery& query() const { return q_; }
   bool done() const { return done_ || q_.matches_nothing; }
   int64_t total() const { return total_; }      ///< Data Center: Jira's total, -1 when unknown
-  int64_t position() const { return start_; }   ///< Data Center: the next startAt
+  /// Data Center: the next startAt.
+  int64_t position() const { return pagers_ ? pagers_->offset.next_start() : 0; }
+  /// Data Center: the most issues Jira served on one page (its page size).
+  int64_t served() const { return served_; }
   const std::string& last_page() const { return last_page_; }  ///< PageSignature of the last page
+  /// Data Center: the pager, for pages read in parallel after the first.
+  OffsetPager* offset_pager() { return pagers_ ? &pagers_->offset : nullptr; }
 
  private:
   bool DropMissing(const HttpResponse& resp) {
@@ -272,10 +314,15 @@ class IssueStream final : public ItemStream {
   int64_t page_;
   ScanReport* report_;
   std::shared_ptr<const KeepTree> keep_;
-  std::string token_;
-  std::set<std::string> tokens_seen_;
+  struct Pagers {
+    Pagers(const std::string& what, int64_t page)
+        : offset(what, "issues", page, false, /*remember_all=*/false), token(what) {}
+    OffsetPager offset;  ///< Data Center
+    TokenPager token;    ///< Cloud
+  };
+  std::optional<Pagers> pagers_;  ///< made with the first answer
   std::string last_page_;  ///< first id / last id / count of the previous page
-  int64_t start_ = 0, total_ = -1;
+  int64_t total_ = -1, served_ = 0;
   bool done_ = false;
 };
 
@@ -334,15 +381,29 @@ class ParallelIssueStream final : public ItemStream {
     lock.unlock();
     if (report_) report_->calls += calls_.exchange(0);
     if (!result) return Fail(result.error());
-    if (auto r = CheckNotRepeated(*result, &last_page_, cloud_ ? "POST /issue/bulkfetch" : "POST /search"); !r) {
-      return Fail(r.error());
+    if (!cloud_) {
+      // The same checks as the first page's, in the order of the pages.
+      std::vector<std::string> keys;
+      keys.reserve(result->page.size());
+      for (const auto& e : result->page) keys.push_back(IdOf(e));
+      std::vector<bool> fresh;
+      if (auto r = first_.offset_pager()->Accept(result->info, keys, &fresh); !r) return Fail(r.error());
+      for (std::size_t i = 0; i < result->page.size(); ++i) {
+        if (fresh[i]) out->push_back({std::move(result->page[i]), nullptr});
+      }
+      return true;
     }
-    for (auto& i : *result) out->push_back({std::move(i), nullptr});
+    if (auto r = CheckNotRepeated(result->page, &last_page_, "POST /issue/bulkfetch"); !r) return Fail(r.error());
+    for (auto& i : result->page) out->push_back({std::move(i), nullptr});
     return true;
   }
 
  private:
-  using Task = std::function<Result<std::vector<json>>()>;
+  struct Fetched {
+    std::vector<json> page;
+    OffsetPage info;  ///< Data Center: what the page said of itself
+  };
+  using Task = std::function<Result<Fetched>()>;
 
   void Start() {
     q_ = first_.query();  // with any value Jira said does not exist dropped
@@ -361,7 +422,7 @@ class ParallelIssueStream final : public ItemStream {
         job = std::move(queue_.front());
         queue_.pop_front();
       }
-      Result<std::vector<json>> r = Fail(ErrorCode::kInternal, "not run");
+      Result<Fetched> r = Fail(ErrorCode::kInternal, "not run");
       try {
         r = job.second();
       } catch (const std::exception& e) {  // nothing may escape a worker thread
@@ -413,13 +474,13 @@ class ParallelIssueStream final : public ItemStream {
         const int64_t total = first_.total();
         if (total >= 0 && next_start_ >= total) return Ok();
         const int64_t at = next_start_;
-        next_start_ += first_.position();  // the page size Jira served
+        next_start_ += first_.served();  // the page size Jira served
         Submit([this, at, last = total >= 0 && next_start_ >= total] { return DcPage(at, last); });
       }
     }
   }
 
-  Result<std::vector<json>> BulkFetch(const std::vector<std::string>& ids) {
+  Result<Fetched> BulkFetch(const std::vector<std::string>& ids) {
     json body{{"issueIdsOrKeys", ids}, {"fields", fields_}};
     auto page = Post("/issue/bulkfetch", body);
     if (!page) return Fail(page.error());
@@ -433,14 +494,14 @@ class ParallelIssueStream final : public ItemStream {
       auto it = by_id.find(id);
       if (it != by_id.end()) out.push_back(std::move(it->second));
     }
-    return out;
+    return Fetched{std::move(out), {}};
   }
 
-  Result<std::vector<json>> DcPage(int64_t at, bool last) {
+  Result<Fetched> DcPage(int64_t at, bool last) {
     json body{{"jql", q_.Jql("")}, {"fields", fields_}, {"maxResults", page_}, {"startAt", at}};
     auto page = Post("/search", body);
     if (!page) return Fail(page.error());
-    const int64_t want = first_.position();
+    const int64_t want = first_.served();
     if (!last && static_cast<int64_t>(page->issues.size()) != want) {
       return Fail(ErrorCode::kBadResponse,
                   "POST /search at startAt=" + std::to_string(at) + ": Jira sent " +
@@ -448,7 +509,9 @@ class ParallelIssueStream final : public ItemStream {
                       " were due; the result changed while it was read in parallel. Run the query again, or set "
                       "MaxThreads=1");
     }
-    return std::move(page->issues);
+    OffsetPage info{page->start_at, page->total >= 0 ? std::optional<int64_t>(page->total) : std::nullopt,
+                    std::nullopt};
+    return Fetched{std::move(page->issues), info};
   }
 
   Result<IssuePage> Post(const std::string& path, const json& body) {
@@ -482,7 +545,7 @@ class ParallelIssueStream final : public ItemStream {
   std::condition_variable cv_;
   bool stop_ = false;
   std::deque<std::pair<int64_t, Task>> queue_;
-  std::map<int64_t, Result<std::vector<json>>> results_;
+  std::map<int64_t, Result<Fetched>> results_;
   int64_t next_task_ = 0, next_emit_ = 0;
   std::atomic<int64_t> calls_{0};
   std::vector<std::thread> workers_;
