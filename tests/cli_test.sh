@@ -221,6 +221,56 @@ JIRASQL_CONNECT="$sql_conn" check 0 'API calls: +[0-9]+ \(one search call per pa
 JIRASQL_CONNECT="$sql_conn" check 0 '^### Issues$' schema-markdown -- schema --markdown
 JIRASQL_CONNECT="$sql_conn" refute sql-no-secret "$token" -- query "SELECT * FROM sys_connection_props"
 
+# Output that did not arrive is a failure (exit 1), never a success.
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+for args in "query|SELECT Key FROM Issues" "props|" "schema|"; do
+  cmd=${args%%|*} arg=${args#*|}
+  # shellcheck disable=SC2086
+  err=$(JIRASQL_CONNECT="$sql_conn" "$bin" $cmd ${arg:+"$arg"} 2>&1 >/dev/full)
+  rc=$?
+  if [[ $rc -eq 1 ]] && grep -q 'cannot write' <<<"$err"; then ok; else bad "$cmd > /dev/full: rc=$rc: $err"; fi
+done
+# --output: written whole, or not at all (the previous file stays).
+JIRASQL_CONNECT="$sql_conn" "$bin" query --format csv -o "$work/out.csv" "SELECT Key FROM Issues" 2>/dev/null
+if [[ $? -eq 0 && $(wc -l <"$work/out.csv") -eq 51 ]]; then ok; else bad "--output csv: $(wc -l <"$work/out.csv") lines"; fi
+cp "$work/out.csv" "$work/before.csv"
+curl -s -X POST -d '{"path":"/bulkfetch$","status":500}' "$base/__jirasim/faults" >/dev/null
+JIRASQL_CONNECT="$sql_conn" "$bin" query --format csv --Pagesize=2 --MaxThreads=2 -o "$work/out.csv" \
+  "SELECT Key FROM Issues" 2>"$work/err"
+rc=$?
+if [[ $rc -eq 1 ]] && cmp -s "$work/out.csv" "$work/before.csv" && [[ -z $(ls -A "$work" | grep jirasql-) ]] &&
+   grep -q 'HTTP 500' "$work/err"; then ok; else bad "failed query with --output: rc=$rc $(cat "$work/err")"; fi
+# A scan that fails part way: every format says the result is not whole.
+for f in table markdown json ndjson csv tsv; do
+  out=$(JIRASQL_CONNECT="$sql_conn" "$bin" query --format "$f" --Pagesize=2 --MaxThreads=2 "SELECT Key FROM Issues" 2>/dev/null)
+  rc=$?
+  case $f in
+    table|markdown) grep -q '^(incomplete: error after 2 rows)$' <<<"$out" && ! grep -q 'rows)$' <<<"${out/incomplete*/}" ;;
+    json) ! python3 -c 'import json,sys; json.loads(sys.argv[1])' "$out" 2>/dev/null ;;
+    ndjson) ! python3 -c 'import json,sys; [json.loads(l) for l in sys.argv[1].splitlines()]' "$out" 2>/dev/null ;;
+    csv|tsv) ! python3 -c 'import csv,io,sys; list(csv.reader(io.StringIO(sys.argv[1]), strict=True))' "$out" 2>/dev/null ;;
+  esac
+  if [[ $? -eq 0 && $rc -eq 1 ]]; then ok; else bad "partial $f (rc=$rc) passed for whole: $out"; fi
+done
+curl -s -X DELETE "$base/__jirasim/faults" >/dev/null
+# A disk that fills up: a file size limit stands in for it.
+(trap '' XFSZ; ulimit -f 4; JIRASQL_CONNECT="$sql_conn" "$bin" query --format csv -o "$work/big.csv" \
+  "SELECT Key, Summary, Description FROM Issues" 2>"$work/err")
+rc=$?
+if [[ $rc -eq 1 && ! -e $work/big.csv ]] && grep -q 'cannot write' "$work/err"; then ok; else
+  bad "full disk: rc=$rc $(cat "$work/err") $(ls "$work")"; fi
+mkdir -p "$work/ro" && chmod 500 "$work/ro"
+if [[ $(id -u) -ne 0 ]]; then
+  JIRASQL_CONNECT="$sql_conn" check 1 'cannot write the --output file in' output-read-only -- query -o "$work/ro/x.csv" "SELECT 1"
+fi
+JIRASQL_CONNECT="$sql_conn" check 2 'is a folder' output-folder -- query -o "$work" "SELECT 1"
+JIRASQL_CONNECT="$sql_conn" check 0 $'^1\r$' format-case -- query --format CSV --no-header "SELECT 1 AS n"
+JIRASQL_CONNECT="$sql_conn" check 0 '^\| n +\|$' format-markdown -- query --format markdown "SELECT 1 AS n"
+out=$(JIRASQL_CONNECT="$sql_conn" "$bin" query --format json "SELECT 1 AS a; SELECT 2 AS b, 3 AS b")
+if python3 -c 'import json,sys; assert json.loads(sys.argv[1]) == [[{"a": 1}], [{"b": 2, "b_2": 3}]]' "$out"; then ok; else
+  bad "several statements as one JSON document: $out"; fi
+
 # jirasim stops cleanly on SIGTERM
 kill -TERM $sim_pid
 wait $sim_pid

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/desktop_flow.h"
+#include "cli/output_target.h"
+#include "cli/progress.h"
 #include "auth/login.h"
 #include "auth/procedures.h"
 #include "common/strings.h"
@@ -40,7 +42,12 @@ struct GlobalOptions {
   std::map<std::string, std::string> flag_values;
 };
 
+// The progress line of the running query, cleared before anything else is
+// written to the terminal.
+ProgressLine* g_progress = nullptr;
+
 int Report(const Error& e) {
+  if (g_progress) g_progress->Clear();
   std::cerr << "jirasql: " << e.message << "\n";
   return e.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitError;
 }
@@ -152,7 +159,10 @@ Result<Opened> Prepare(const GlobalOptions& g, bool for_login) {
   return o;
 }
 
-void Notify(const std::string& text) { std::cerr << "jirasql: " << text << "\n"; }
+void Notify(const std::string& text) {
+  if (g_progress) g_progress->Clear();
+  std::cerr << "jirasql: " << text << "\n";
+}
 
 // Who does Jira say we are? Prints "Connected to … as …".
 int PrintWhoAmI(Connection& conn) {
@@ -368,29 +378,48 @@ Result<std::unique_ptr<SqlEngine>> OpenEngine(const GlobalOptions& g) {
   co.notice = Notify;
   auto session = std::make_shared<Session>(o->props, o->logger, co);
   session->notice = Notify;
-  if (isatty(2)) {
-    session->progress = [](const std::string& table, int64_t rows, int64_t calls) {
-      std::cerr << "\r\033[K" << table << ": " << rows << " rows, " << calls << " API calls" << std::flush;
-    };
-  }
   return SqlEngine::Open(session);
 }
 
-int RunQuery(const GlobalOptions& g, const std::string& arg, const std::string& file, const std::string& format,
-             int64_t max_rows) {
+struct QueryOptions {
+  std::string format = "table";
+  int64_t max_rows = -1;
+  bool no_header = false;
+  std::string output;  ///< --output FILE ("" for standard output)
+};
+
+int RunQuery(const GlobalOptions& g, const std::string& arg, const std::string& file, const QueryOptions& q) {
   auto sql = SqlText(arg, file);
   if (!sql) return Report(sql.error());
-  auto fmt = ParseOutputFormat(format);
+  auto fmt = ParseOutputFormat(q.format);
   if (!fmt) return Report(fmt.error());
+  // The output file is checked before Jira is asked anything.
+  auto target = OutputTarget::Open(q.output);
+  if (!target) return Report(target.error());
   auto engine = OpenEngine(g);
   if (!engine) return Report(engine.error());
+  ProgressLine progress;
+  g_progress = &progress;
+  (*engine)->session().progress = [&](const std::string& table, int64_t rows, int64_t calls, int64_t expected) {
+    progress.Update(table, rows, calls, expected);
+  };
   RunOptions options;
   options.format = *fmt;
-  options.max_rows = max_rows;
-  auto r = (*engine)->Run(*sql, options, std::cout, std::cerr);
-  if (isatty(2) && (*engine)->session().progress) std::cerr << "\r\033[K" << std::flush;
-  std::cout.flush();
-  if (!r) return Report(r.error());
+  options.max_rows = q.max_rows;
+  options.header = !q.no_header;
+  if (!(*target)->is_file()) options.before_output = [&] { progress.BeforeOutput(); };
+  auto r = (*engine)->Run(*sql, options, (*target)->stream(), std::cerr);
+  progress.Clear();
+  g_progress = nullptr;
+  if (!r) {
+    // What was written of a failed query stays marked as incomplete on
+    // standard output; a --output file is not made. (The CSV, TSV and NDJSON
+    // markers end without a line break: start the error on a line of its own.)
+    (void)CheckStdout();
+    if (!(*target)->is_file() && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO)) std::cerr << "\n";
+    return Report(r.error());
+  }
+  if (auto c = (*target)->Commit(); !c) return Report(c.error());
   return kExitOk;
 }
 
@@ -464,14 +493,16 @@ int RunCli(int argc, char** argv) {
   auto* auth_refresh = auth->add_subcommand("refresh", "Refresh the saved login's tokens now");
   auto* auth_logout = auth->add_subcommand("logout", "Delete the saved login");
 
-  std::string sql, sql_file, query_format = "table";
-  int64_t max_rows = -1;
+  std::string sql, sql_file;
+  QueryOptions query_options;
   auto* query = app.add_subcommand("query", "Run SQL over Jira tables (EXEC Proc Param='v' runs a procedure)");
   query->add_option("sql", sql, "The SQL statements (default: -f, or stdin)");
   query->add_option("-f,--file", sql_file, "Read the SQL from a file ('-' for stdin)");
-  query->add_option("--format", query_format, "table, csv, json or ndjson")
-      ->check(CLI::IsMember({"table", "csv", "json", "ndjson"}));
-  query->add_option("--max-rows", max_rows, "Print at most this many rows per statement");
+  query->add_option("--format", query_options.format, std::string(OutputFormatNames()) + " (default: table)");
+  query->add_option("-o,--output", query_options.output,
+                    "Write the result to FILE, replaced only when the whole result was written");
+  query->add_flag("--no-header", query_options.no_header, "No column names (csv, tsv, table)");
+  query->add_option("--max-rows", query_options.max_rows, "Print at most this many rows per statement");
   auto* explain = app.add_subcommand("explain", "Show the JQL, fields, page size and API calls of a query");
   explain->add_option("sql", sql, "The SQL statements (default: -f, or stdin)");
   explain->add_option("-f,--file", sql_file, "Read the SQL from a file ('-' for stdin)");
@@ -516,18 +547,22 @@ int RunCli(int argc, char** argv) {
     return kExitUsage;
   }
 
-  if (*props) return RunProps(g, props_json);
-  if (*auth_status) return RunAuthStatus(g);
-  if (*auth_login) return RunAuthLogin(g);
-  if (*auth_url) return RunAuthUrl(g, url_json);
-  if (*auth_exchange) return RunAuthExchange(g, exchange_code, exchange_verifier);
-  if (*auth_refresh) return RunAuthRefresh(g);
-  if (*auth_logout) return RunAuthLogout(g);
-  if (*query) return RunQuery(g, sql, sql_file, query_format, max_rows);
-  if (*explain) return RunExplain(g, sql, sql_file);
-  if (*schema) return RunSchema(schema_markdown);
-  if (*exec) return RunExec(g, proc, proc_args, exec_format);
-  return kExitUsage;
+  InstallInterruptHandler();
+  int rc = kExitUsage;
+  if (*props) rc = RunProps(g, props_json);
+  else if (*auth_status) rc = RunAuthStatus(g);
+  else if (*auth_login) rc = RunAuthLogin(g);
+  else if (*auth_url) rc = RunAuthUrl(g, url_json);
+  else if (*auth_exchange) rc = RunAuthExchange(g, exchange_code, exchange_verifier);
+  else if (*auth_refresh) rc = RunAuthRefresh(g);
+  else if (*auth_logout) rc = RunAuthLogout(g);
+  else if (*query) rc = RunQuery(g, sql, sql_file, query_options);
+  else if (*explain) rc = RunExplain(g, sql, sql_file);
+  else if (*schema) rc = RunSchema(schema_markdown);
+  else if (*exec) rc = RunExec(g, proc, proc_args, exec_format);
+  // Whatever the command, what it printed must have arrived.
+  if (auto out = CheckStdout(); !out && rc == kExitOk) return Report(out.error());
+  return rc;
 }
 
 }  // namespace jirasql

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -14,183 +15,17 @@
 
 namespace jirasql {
 
-Result<OutputFormat> ParseOutputFormat(const std::string& name) {
-  if (name == "table") return OutputFormat::kTable;
-  if (name == "csv") return OutputFormat::kCsv;
-  if (name == "json") return OutputFormat::kJson;
-  if (name == "ndjson") return OutputFormat::kNdjson;
-  return Fail(ErrorCode::kInvalidArgument, "unknown output format '" + name + "'; use table, csv, json or ndjson");
-}
-
 namespace {
-
-// ---- writers ----------------------------------------------------------------
-
-std::string CellText(const SqlValue& v) {
-  if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
-  if (auto* d = std::get_if<double>(&v)) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.15g", *d);
-    return buf;
-  }
-  if (auto* s = std::get_if<std::string>(&v)) return *s;
-  return "";
-}
-
-class CsvWriter final : public ResultWriter {
- public:
-  explicit CsvWriter(std::ostream& out) : out_(out) {}
-  void Begin(const std::vector<std::string>& columns) override {
-    for (std::size_t i = 0; i < columns.size(); ++i) Field(i, columns[i]);
-    out_ << "\r\n";
-  }
-  void Row(const SqlRow& row) override {
-    for (std::size_t i = 0; i < row.size(); ++i) Field(i, CellText(row[i]));
-    out_ << "\r\n";
-  }
-  void End() override { out_.flush(); }
-
- private:
-  void Field(std::size_t i, const std::string& s) {
-    if (i) out_ << ',';
-    if (s.find_first_of(",\"\r\n") == std::string::npos) {
-      out_ << s;
-      return;
-    }
-    out_ << '"';
-    for (char c : s) {
-      if (c == '"') out_ << '"';
-      out_ << c;
-    }
-    out_ << '"';
-  }
-  std::ostream& out_;
-};
-
-class JsonRowsWriter final : public ResultWriter {
- public:
-  JsonRowsWriter(std::ostream& out, bool lines) : out_(out), lines_(lines) {}
-  void Begin(const std::vector<std::string>& columns) override {
-    columns_ = columns;
-    first_ = true;
-    if (!lines_) out_ << "[";
-  }
-  void Row(const SqlRow& row) override {
-    buf_.clear();
-    JsonWriter w(buf_);
-    w.BeginObject();
-    for (std::size_t i = 0; i < row.size() && i < columns_.size(); ++i) {
-      w.Key(columns_[i]);
-      const auto& v = row[i];
-      if (auto* n = std::get_if<int64_t>(&v)) w.Int(*n);
-      else if (auto* d = std::get_if<double>(&v)) std::isfinite(*d) ? w.Double(*d) : w.Null();
-      else if (auto* s = std::get_if<std::string>(&v)) w.String(*s);
-      else w.Null();
-    }
-    w.EndObject();
-    if (lines_) {
-      out_ << buf_ << "\n";
-    } else {
-      out_ << (first_ ? "\n" : ",\n") << buf_;
-    }
-    first_ = false;
-  }
-  void End() override {
-    if (!lines_) out_ << (first_ ? "]\n" : "\n]\n");
-    out_.flush();
-  }
-
- private:
-  std::ostream& out_;
-  bool lines_;
-  bool first_ = true;
-  std::vector<std::string> columns_;
-  std::string buf_;
-};
-
-// Aligned columns for people (line breaks shown as spaces). The widths come from the first rows; later
-// rows that are wider simply run over, so memory stays bounded.
-class TableWriter final : public ResultWriter {
- public:
-  explicit TableWriter(std::ostream& out) : out_(out) {}
-  void Begin(const std::vector<std::string>& columns) override {
-    columns_ = columns;
-    held_.clear();
-    printed_header_ = false;
-    count_ = 0;
-  }
-  void Row(const SqlRow& row) override {
-    std::vector<std::string> cells;
-    for (const auto& v : row) cells.push_back(IsNull(v) ? "NULL" : Clean(CellText(v)));
-    ++count_;
-    if (!printed_header_) {
-      held_.push_back(std::move(cells));
-      if (held_.size() >= kHeld) Flush();
-      return;
-    }
-    Line(cells);
-  }
-  void End() override {
-    Flush();
-    out_ << "(" << count_ << (count_ == 1 ? " row)\n" : " rows)\n");
-    out_.flush();
-  }
-
- private:
-  static constexpr std::size_t kHeld = 500;
-
-  static std::size_t Width(const std::string& s) {
-    std::size_t n = 0;
-    for (unsigned char c : s) n += (c & 0xC0) != 0x80;  // code points, near enough
-    return n;
-  }
-  static std::string Clean(std::string s) {
-    for (auto& c : s) {
-      if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    }
-    return s;
-  }
-  void Flush() {
-    if (printed_header_) return;
-    printed_header_ = true;
-    widths_.assign(columns_.size(), 0);
-    for (std::size_t i = 0; i < columns_.size(); ++i) widths_[i] = Width(columns_[i]);
-    for (const auto& r : held_) {
-      for (std::size_t i = 0; i < r.size() && i < widths_.size(); ++i) widths_[i] = std::max(widths_[i], Width(r[i]));
-    }
-    Line(columns_);
-    std::vector<std::string> rule;
-    for (auto w : widths_) rule.push_back(std::string(w, '-'));
-    Line(rule);
-    for (const auto& r : held_) Line(r);
-    held_.clear();
-  }
-  void Line(const std::vector<std::string>& cells) {
-    std::string line;
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      if (i) line += "  ";
-      line += cells[i];
-      if (i + 1 < cells.size() && i < widths_.size()) {
-        std::size_t w = Width(cells[i]);
-        if (w < widths_[i]) line += std::string(widths_[i] - w, ' ');
-      }
-    }
-    out_ << line << "\n";
-  }
-
-  std::ostream& out_;
-  std::vector<std::string> columns_;
-  std::vector<std::vector<std::string>> held_;
-  std::vector<std::size_t> widths_;
-  bool printed_header_ = false;
-  int64_t count_ = 0;
-};
 
 SqlValue ColumnValue(sqlite3_stmt* st, int i) {
   switch (sqlite3_column_type(st, i)) {
     case SQLITE_INTEGER: return static_cast<int64_t>(sqlite3_column_int64(st, i));
     case SQLITE_FLOAT: return sqlite3_column_double(st, i);
     case SQLITE_NULL: return SqlValue{};
+    case SQLITE_BLOB: {
+      const auto* p = static_cast<const char*>(sqlite3_column_blob(st, i));
+      return SqlBlob{std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, i)))};
+    }
     default: {
       const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
       return std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, i)));
@@ -215,15 +50,6 @@ std::string Abbrev(const std::string& stmt) {
 }
 
 }  // namespace
-
-std::unique_ptr<ResultWriter> MakeResultWriter(OutputFormat format, std::ostream& out) {
-  switch (format) {
-    case OutputFormat::kCsv: return std::make_unique<CsvWriter>(out);
-    case OutputFormat::kJson: return std::make_unique<JsonRowsWriter>(out, false);
-    case OutputFormat::kNdjson: return std::make_unique<JsonRowsWriter>(out, true);
-    default: return std::make_unique<TableWriter>(out);
-  }
-}
 
 std::vector<std::string> SplitStatements(const std::string& sql) {
   std::vector<std::string> out;
@@ -354,12 +180,36 @@ SqlEngine::~SqlEngine() {
   if (db_) sqlite3_close_v2(db_);
 }
 
+namespace {
+
+// The output stream failed (a full disk, a closed pipe): the error, with
+// the system's reason when it left one.
+Error WriteFailed(int saved_errno) {
+  return Error{ErrorCode::kIo, std::string("cannot write the output") +
+                                   (saved_errno ? std::string(": ") + std::strerror(saved_errno) : std::string()) +
+                                   "; the result is not whole"};
+}
+
+}  // namespace
+
 Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, std::ostream& out,
                             std::ostream& notes) {
-  auto writer = MakeResultWriter(options.format, out);
   auto statements = SplitStatements(sql);
   if (statements.empty()) return Fail(ErrorCode::kInvalidArgument, "no SQL statement given");
+  OutputOptions oo;
+  oo.header = options.header;
+  oo.several = statements.size() > 1;
+  auto writer = MakeResultWriter(options.format, out, oo);
+  // Every write is checked: a failed one ends the run with an error.
+  auto written = [&]() -> Result<void> {
+    if (out.good()) return Ok();
+    return Fail(WriteFailed(errno));
+  };
+  auto before_output = [&] {
+    if (options.before_output) options.before_output();
+  };
   for (const auto& stmt : statements) {
+    errno = 0;
     if (IsExec(stmt)) {
       auto e = ParseExec(stmt);
       if (!e) return Fail(e.error());
@@ -371,9 +221,11 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
         cols.push_back(k);
         values.push_back(v);
       }
+      before_output();
       writer->Begin(cols);
       writer->Row(values);
       writer->End();
+      if (auto w = written(); !w) return w;
       continue;
     }
     sqlite3_stmt* st = nullptr;
@@ -390,9 +242,13 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
     // The header goes out with the first row (or at the end): a statement
     // that fails before its first row prints only the error.
     auto begin = [&] {
-      if (!begun && n > 0) writer->Begin(cols);
+      if (!begun && n > 0) {
+        before_output();
+        writer->Begin(cols);
+      }
       begun = true;
     };
+    Result<void> ok;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       if (options.max_rows >= 0 && rows >= options.max_rows) {
         cut = true;
@@ -402,20 +258,38 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
       SqlRow row;
       row.reserve(static_cast<std::size_t>(n));
       for (int i = 0; i < n; ++i) row.push_back(ColumnValue(st, i));
+      before_output();
       writer->Row(row);
       ++rows;
+      if (ok = written(); !ok) break;
     }
-    if (cut || rc == SQLITE_DONE) begin();
-    if (begun && n > 0) writer->End();
+    if (!ok) {
+      sqlite3_finalize(st);
+      return ok;
+    }
     if (!cut && rc != SQLITE_DONE) {
       std::string msg = sqlite3_errmsg(db_);
       sqlite3_finalize(st);
+      // Rows were written: mark them as a part, never a whole.
+      if (begun && n > 0) {
+        before_output();
+        writer->Incomplete(rows);
+        out.flush();
+      }
       return Fail(ErrorCode::kHttp, msg + " (in: " + Abbrev(stmt) + ")");
     }
     sqlite3_finalize(st);
+    begin();
+    if (n > 0) {
+      before_output();
+      writer->End();
+    }
+    if (auto w = written(); !w) return w;
     if (cut) notes << "jirasql: stopped after --max-rows=" << options.max_rows << " rows; more rows exist\n";
   }
-  return Ok();
+  writer->Finish();
+  out.flush();
+  return written();
 }
 
 Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {

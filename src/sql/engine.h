@@ -1,13 +1,17 @@
 #pragma once
 /// Running SQL text over Jira: an in-memory SQLite database with the jirasql
 /// tables, statements run one after another (`EXEC Proc Param='v', …` runs a
-/// procedure), results written as a table, CSV (RFC 4180), JSON or NDJSON.
+/// procedure), results written in one of the formats of sql/output.h. A
+/// result cut short by an error is marked as incomplete in the output, and
+/// a failed write of the output is an error.
 
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "sql/output.h"
 #include "sql/session.h"
 #include "sql/value.h"
 
@@ -15,22 +19,13 @@ struct sqlite3;
 
 namespace jirasql {
 
-enum class OutputFormat { kTable, kCsv, kJson, kNdjson };
-Result<OutputFormat> ParseOutputFormat(const std::string& name);
-
-/// Writes result sets; one writer per output stream.
-class ResultWriter {
- public:
-  virtual ~ResultWriter() = default;
-  virtual void Begin(const std::vector<std::string>& columns) = 0;
-  virtual void Row(const SqlRow& row) = 0;
-  virtual void End() = 0;
-};
-std::unique_ptr<ResultWriter> MakeResultWriter(OutputFormat format, std::ostream& out);
-
 struct RunOptions {
   OutputFormat format = OutputFormat::kTable;
   int64_t max_rows = -1;  ///< stop each statement's output after this many rows
+  bool header = true;     ///< --no-header: false
+  /// Called before anything is written to the output (the CLI clears its
+  /// progress line there).
+  std::function<void()> before_output;
 };
 
 /// One `EXEC Name Param='value', …` statement, parsed.

@@ -1,6 +1,7 @@
 #include "sql/scan.h"
 
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -271,6 +272,7 @@ class IssueStream final : public ItemStream {
                         std::nullopt};
         if (auto r = pagers_->offset.Accept(info, keys, &fresh); !r) return Fail(r.error());
         total_ = page->total;
+        if (report_ && total_ >= 0 && report_->table == "Issues") report_->expected = total_;
         served_ = std::max<int64_t>(served_, static_cast<int64_t>(keys.size()));
       }
       last_page_ = PageSignature(page->issues);
@@ -709,7 +711,9 @@ class TableScan final : public Scan {
       if (max_rows_ >= 0 && read_ >= max_rows_) break;
     }
     if (report_) report_->rows = read_;
-    if (s_.progress) s_.progress(req_.table->name, read_, report_ ? report_->calls : 0);
+    if (s_.progress) {
+      s_.progress(req_.table->name, read_, report_ ? report_->calls : 0, report_ ? report_->expected : -1);
+    }
     if (max_rows_ >= 0 && read_ >= max_rows_) {
       if (report_) report_->truncated = true;
       s_.notice(req_.table->name + ": stopped after MaxRows=" + std::to_string(max_rows_) +

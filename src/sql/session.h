@@ -32,6 +32,7 @@ struct ScanReport {
   int64_t calls = -1;       ///< explain: expected; otherwise made
   std::string calls_note;   ///< how the calls were counted
   bool truncated = false;   ///< stopped at MaxRows
+  int64_t expected = -1;    ///< rows (or parent rows) Jira said the scan has, when it said
 };
 
 class Session {
@@ -69,8 +70,9 @@ class Session {
     reports.push_back(std::move(r));
     if (!explain && reports.size() > 64) reports.pop_front();
   }
-  /// Called now and then during long scans (rows so far, calls so far).
-  std::function<void(const std::string& table, int64_t rows, int64_t calls)> progress;
+  /// Called after each page of a scan: rows and calls so far, and how many
+  /// rows Jira said there are (-1 when it did not say).
+  std::function<void(const std::string& table, int64_t rows, int64_t calls, int64_t expected)> progress;
   Notice notice = [](const std::string&) {};
 
   std::shared_ptr<Logger> logger() const { return logger_; }

@@ -1,5 +1,6 @@
 #pragma once
-/// One SQL value as jirasql hands it to SQLite: NULL, INTEGER, REAL or TEXT.
+/// One SQL value as jirasql hands it to SQLite: NULL, INTEGER, REAL or TEXT
+/// (and BLOB, which only SQL expressions make: no Jira column is one).
 /// Timestamps are TEXT in ISO 8601 UTC ("2024-05-01T08:30:00.000Z"), dates
 /// TEXT "yyyy-MM-dd", booleans INTEGER 0/1, lists TEXT holding a JSON array.
 
@@ -10,7 +11,12 @@
 
 namespace jirasql {
 
-using SqlValue = std::variant<std::monostate, int64_t, double, std::string>;
+struct SqlBlob {
+  std::string bytes;
+  bool operator==(const SqlBlob&) const = default;
+};
+
+using SqlValue = std::variant<std::monostate, int64_t, double, std::string, SqlBlob>;
 using SqlRow = std::vector<SqlValue>;
 
 inline bool IsNull(const SqlValue& v) { return std::holds_alternative<std::monostate>(v); }
