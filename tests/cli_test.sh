@@ -124,6 +124,10 @@ redirect=$("$sim" approve "$auth_url" --user "$email" --password "$(val 'd["user
 JIRASQL_CONNECT="$oauth" check 0 'OAuth login saved in' exchange -- auth exchange --code "$redirect"
 JIRASQL_CONNECT="$oauth" check 0 "^Connected to $base/ex/jira/" status-oauth -- auth status
 JIRASQL_CONNECT="$oauth" check 0 'lapses if unused for 90 days' status-oauth-ages -- auth status
+JIRASQL_CONNECT="$oauth" check 0 "^Connected to $base/ex/jira/" status-oauth-same-url -- auth status --Url="$site/"
+JIRASQL_CONNECT="$oauth" check 2 'Url=https://other.atlassian.net is not among the Jira sites this login reaches' \
+  status-oauth-other-url -- auth status --Url=https://other.atlassian.net
+JIRASQL_CONNECT="$oauth" refute status-oauth-other-url-not-connected '^Connected' -- auth status --Url=https://other.atlassian.net
 JIRASQL_CONNECT="$oauth" check 1 'Invalid authorization code' exchange-twice -- auth exchange --code "$redirect"
 JIRASQL_CONNECT="$oauth" check 0 'access token:  expires in' refresh -- auth refresh
 if [[ $(stat -c %a "$work/login.json") == 600 ]]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: login.json mode"; fi

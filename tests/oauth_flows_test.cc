@@ -24,6 +24,8 @@
 #include "auth/authorization.h"
 #include "auth/desktop_flow.h"
 #include "auth/procedures.h"
+#include "auth/sites.h"
+#include "common/strings.h"
 #include "auth/token_endpoint.h"
 #include "http/curl_transport.h"
 #include "jira/connection.h"
@@ -280,19 +282,102 @@ TEST_F(OAuthFlowsTest, ImplicitGrant) {
   EXPECT_EQ(Counters()["oauth"]["codes_exchanged"], 0);
 }
 
-TEST_F(OAuthFlowsTest, SeveralSitesNeedUrlOrCloudId) {
+// A login for a grant that reaches two sites: saved with the first by URL
+// and a notice that says so (no second consent needed).
+TEST_F(OAuthFlowsTest, SeveralSitesTheLoginKeepsOneAndSaysHowToChoose) {
   StartSim();
-  // Grant both sites (two consents), then connect without saying which.
+  // Grant both sites (two consents), then log in without saying which.
   ASSERT_TRUE(Open("InitiateOAuth=GETANDREFRESH"));
   setenv("SIM_SITE", info_["sites"][1]["name"].get<std::string>().c_str(), 1);
   std::remove((dir_.path() + "/login.json").c_str());
-  auto c = Open("InitiateOAuth=GETANDREFRESH");
-  ASSERT_FALSE(c);
-  EXPECT_NE(c.error().message.find("several Jira sites"), std::string::npos) << c.error().message;
-  EXPECT_NE(c.error().message.find(info_["sites"][1]["cloudId"].get<std::string>()), std::string::npos);
-  auto chosen = Open("InitiateOAuth=GETANDREFRESH;Url=" + info_["sites"][1]["url"].get<std::string>());
-  ASSERT_TRUE(chosen) << chosen.error().message;
-  EXPECT_EQ((*chosen)->endpoint().base_url, info_["sites"][1]["gatewayUrl"]);
+  std::vector<std::string> notices;
+  ConnectOptions o;
+  o.notice = [&](const std::string& n) { notices.push_back(n); };
+  auto c = Connection::Open(P("InitiateOAuth=GETANDREFRESH"), nullptr, o);
+  ASSERT_TRUE(c) << c.error().message;
+  std::string first = info_["sites"][0]["url"], second = info_["sites"][1]["url"];
+  const int firstIdx = NormaliseSiteUrl(first) < NormaliseSiteUrl(second) ? 0 : 1;
+  EXPECT_EQ((*c)->endpoint().base_url, info_["sites"][firstIdx]["gatewayUrl"]);
+  std::string all;
+  for (const auto& n : notices) all += n + "\n";
+  EXPECT_NE(all.find("this login reaches 2 Jira sites; it uses " + info_["sites"][firstIdx]["url"].get<std::string>()),
+            std::string::npos) << all;
+  EXPECT_NE(all.find(info_["sites"][1 - firstIdx]["cloudId"].get<std::string>()), std::string::npos) << all;
+  EXPECT_EQ(SavedNow()->cloud_id, info_["sites"][firstIdx]["cloudId"]);
+  EXPECT_EQ(Counters()["oauth"]["codes_exchanged"], 2);
+}
+
+// Url (or CloudId) picks exactly that site, whichever site the saved login
+// is for: the saved one, another site of the same grant (asked of
+// accessible-resources), or an error that names both and the fix — never
+// the wrong site's data.
+std::string Upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+TEST_F(OAuthFlowsTest, UrlAndCloudIdPickExactlyThatSite) {
+  StartSim(3600, false, /*sites=*/3);
+  const json sites = info_["sites"];
+  // The grant reaches sites 0 and 1, not 2; the login is saved for site 0.
+  ASSERT_TRUE(Open("InitiateOAuth=GETANDREFRESH"));
+  setenv("SIM_SITE", sites[1]["name"].get<std::string>().c_str(), 1);
+  std::remove((dir_.path() + "/login.json").c_str());  // a second consent adds site 1 to the grant
+  ASSERT_TRUE(Open("InitiateOAuth=GETANDREFRESH;Url=" + sites[1]["url"].get<std::string>()));
+  for (int saved : {0, 1}) {
+    // Save the login for `saved`, then ask for each site every way.
+    std::remove((dir_.path() + "/login.json").c_str());
+    ASSERT_TRUE(Open("InitiateOAuth=GETANDREFRESH;Url=" + sites[saved]["url"].get<std::string>()));
+    ASSERT_EQ(SavedNow()->cloud_id, sites[saved]["cloudId"]);
+    for (int want : {0, 1}) {
+      const std::string gateway = sites[want]["gatewayUrl"];
+      for (const std::string& ask : {"Url=" + sites[want]["url"].get<std::string>(), "CloudId=" + sites[want]["cloudId"].get<std::string>(),
+                                     "Url=" + gateway, "Url=" + Upper(sites[want]["url"].get<std::string>()) + "/"}) {
+        auto c = Open("InitiateOAuth=REFRESH;" + ask);
+        ASSERT_TRUE(c) << "saved " << saved << ", " << ask << ": " << c.error().message;
+        EXPECT_EQ((*c)->endpoint().base_url, gateway) << "saved " << saved << ", " << ask;
+        EXPECT_EQ(MyAccount(**c), info_["users"][0]["accountId"]);
+      }
+    }
+    // Without Url or CloudId: the saved site.
+    auto plain = Open("InitiateOAuth=REFRESH");
+    ASSERT_TRUE(plain);
+    EXPECT_EQ((*plain)->endpoint().base_url, sites[saved]["gatewayUrl"]);
+    // A site the grant does not reach: an error naming both, and the fix.
+    for (const std::string& ask : {"Url=" + sites[2]["url"].get<std::string>(), "CloudId=" + sites[2]["cloudId"].get<std::string>(),
+                                   std::string("Url=https://other.atlassian.net")}) {
+      auto c = Open("InitiateOAuth=REFRESH;" + ask);
+      ASSERT_FALSE(c) << ask;
+      const std::string& m = c.error().message;
+      EXPECT_NE(m.find(ask + " is not among the Jira sites this login reaches"), std::string::npos) << m;
+      EXPECT_NE(m.find("is for " + sites[saved]["url"].get<std::string>()), std::string::npos) << m;
+      EXPECT_NE(m.find("log in again and grant"), std::string::npos) << m;
+      EXPECT_NE(m.find("OAuthSettingsLocation"), std::string::npos) << m;
+    }
+  }
+}
+
+// The seed's web flow: GetOAuthAccessToken, then a connection with the
+// access token and Url only (no CloudId): the site is found through
+// accessible-resources with that token, picked by Url.
+TEST_F(OAuthFlowsTest, ASuppliedAccessTokenFindsItsSiteByUrl) {
+  StartSim();
+  ASSERT_TRUE(Open("InitiateOAuth=GETANDREFRESH"));
+  setenv("SIM_SITE", info_["sites"][1]["name"].get<std::string>().c_str(), 1);
+  std::remove((dir_.path() + "/login.json").c_str());
+  ASSERT_TRUE(Open("InitiateOAuth=GETANDREFRESH;Url=" + info_["sites"][1]["url"].get<std::string>()));
+  const std::string token = SavedNow()->access_token;
+  const std::string seed = "InitiateOAuth=OFF;OAuthVersion=2.0;OAuthAccessToken=" + token;
+  for (int want : {0, 1}) {
+    auto c = Open(seed + ";Url=" + info_["sites"][want]["url"].get<std::string>());
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ((*c)->endpoint().base_url, info_["sites"][want]["gatewayUrl"]);
+    EXPECT_EQ(MyAccount(**c), info_["users"][0]["accountId"]);
+  }
+  // Two sites and no Url: an error that lists them.
+  auto none = Open(seed);
+  ASSERT_FALSE(none);
+  EXPECT_NE(none.error().message.find("several Jira sites"), std::string::npos) << none.error().message;
 }
 
 TEST_F(OAuthFlowsTest, RefreshesBeforeExpiryAndAfterA401) {

@@ -18,12 +18,21 @@ int64_t Ms(SystemTime t) {
 std::string CodeHash(const std::string& code) { return PkceS256(code); }
 
 Result<SavedLogin> CompleteLogin(HttpTransport& http, TokenManager& tokens, const TokenSet& t, Clock& clock,
-                                 const std::string& verifier_hash) {
+                                 const std::string& verifier_hash, const Notice& notice) {
   const OAuthConfig& c = tokens.config();
   auto sites = FetchAccessibleResources(http, c, t.access_token);
   if (!sites) return Fail(sites.error().WithContext("finding the Jira site of the new login"));
-  auto site = ChooseSite(*sites, c.site_url, c.cloud_id);
-  if (!site) return Fail(site.error());
+  const SiteRequest asked = SiteRequestFrom(c);
+  bool several = false;
+  auto site = ChooseSiteForLogin(*sites, asked, &several);
+  // The tokens are saved whatever the site: a consent is never thrown away.
+  // When the site asked for is not among the grant's, the login keeps the
+  // first, and the error says how to grant the other.
+  JiraSite keep = site ? *site : JiraSite{};
+  if (!site && !sites->empty()) {
+    bool unused = false;
+    keep = *ChooseSiteForLogin(*sites, SiteRequest{}, &unused);
+  }
   const int64_t now = Ms(clock.Now());
   SavedLogin login;
   login.client_id = c.client_id;
@@ -32,22 +41,30 @@ Result<SavedLogin> CompleteLogin(HttpTransport& http, TokenManager& tokens, cons
   login.scope = t.scope;
   login.expires_in_s = t.expires_in;
   login.expires_at_ms = now + t.expires_in * 1000;
-  login.cloud_id = site->cloud_id;
-  login.site_url = site->url;
-  login.server_url = c.api_gateway_url + "/" + site->cloud_id;
+  login.cloud_id = keep.cloud_id;
+  login.site_url = keep.url;
+  if (!keep.cloud_id.empty()) login.server_url = c.api_gateway_url + "/" + keep.cloud_id;
   login.login_at_ms = now;
   login.refreshed_at_ms = now;
   login.verifier_hash = verifier_hash;
   if (auto r = tokens.Save(login); !r) return Fail(r.error());
+  if (!site) {
+    return Fail(site.error().WithContext("the login is saved in " + tokens.store().Describe() +
+                                         (keep.url.empty() ? "" : " for " + keep.url)));
+  }
+  if (several && notice) {
+    notice("this login reaches " + std::to_string(sites->size()) + " Jira sites; it uses " + site->url +
+           " (the first by URL). To use another, set Url= or CloudId= to one of:" + ListSites(*sites));
+  }
   return login;
 }
 
 Result<SavedLogin> LoginWithCode(HttpTransport& http, TokenManager& tokens, Clock& clock, const std::string& code,
                                  const std::string& code_verifier, const std::string& redirect_uri,
-                                 const std::string& verifier_hash) {
+                                 const std::string& verifier_hash, const Notice& notice) {
   auto t = ExchangeCode(http, tokens.config(), code, code_verifier, redirect_uri);
   if (!t) return Fail(t.error());
-  return CompleteLogin(http, tokens, *t, clock, verifier_hash);
+  return CompleteLogin(http, tokens, *t, clock, verifier_hash, notice);
 }
 
 Result<SavedLogin> DesktopLogin(HttpTransport& http, TokenManager& tokens, Clock& clock, const Notice& notice) {
@@ -88,9 +105,9 @@ Result<SavedLogin> DesktopLogin(HttpTransport& http, TokenManager& tokens, Clock
     t.access_token = cb->params["access_token"];
     t.expires_in = ParseInt(cb->params["expires_in"]).value_or(3600);
     t.scope = cb->params["scope"];
-    return CompleteLogin(http, tokens, t, clock);
+    return CompleteLogin(http, tokens, t, clock, "", notice);
   }
-  return LoginWithCode(http, tokens, clock, cb->params["code"], req->code_verifier, c.callback_url);
+  return LoginWithCode(http, tokens, clock, cb->params["code"], req->code_verifier, c.callback_url, "", notice);
 }
 
 }  // namespace jirasql

@@ -16,15 +16,17 @@ namespace jirasql {
 using Notice = std::function<void(const std::string&)>;
 
 /// Turns a token answer into a saved login: finds the site among the
-/// grant's accessible resources (Url, else CloudId, else the only one) and
-/// saves everything. `verifier_hash` marks a headless code as used.
+/// grant's accessible resources (Url, else CloudId, else the only one, else
+/// the first by URL, with a notice that says so) and saves everything — the
+/// tokens even when the site asked for is not granted (then with an error
+/// that says how to grant it). `verifier_hash` marks a headless code as used.
 Result<SavedLogin> CompleteLogin(HttpTransport& http, TokenManager& tokens, const TokenSet& t, Clock& clock,
-                                 const std::string& verifier_hash = "");
+                                 const std::string& verifier_hash = "", const Notice& notice = nullptr);
 
 /// Exchanges an authorization code and completes the login.
 Result<SavedLogin> LoginWithCode(HttpTransport& http, TokenManager& tokens, Clock& clock, const std::string& code,
                                  const std::string& code_verifier, const std::string& redirect_uri,
-                                 const std::string& verifier_hash = "");
+                                 const std::string& verifier_hash = "", const Notice& notice = nullptr);
 
 /// The desktop flow: build the URL, listen on CallbackURL, open the browser
 /// (or print the URL when none opens), wait, exchange, pick the site, save.

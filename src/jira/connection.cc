@@ -4,6 +4,7 @@
 
 #include "auth/oauth_config.h"
 #include "auth/pkce.h"
+#include "auth/sites.h"
 #include "common/secure.h"
 #include "common/strings.h"
 #include "http/logging_transport.h"
@@ -110,7 +111,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionProperties&
     const std::string verifier = props.Get("OAuthVerifier");
     if (!verifier.empty() && (!*saved || (*saved)->verifier_hash != CodeHash(verifier))) {
       auto login = LoginWithCode(*c->http_, tokens, clock, verifier, (*saved ? (*saved)->pending_verifier : ""),
-                                 props.Get("CallbackURL"), CodeHash(verifier));
+                                 props.Get("CallbackURL"), CodeHash(verifier), options.notice);
       if (!login) return Fail(login.error().WithContext("exchanging OAuthVerifier"));
       saved = tokens.Peek();
     } else if ((!*saved || (*saved)->access_token.empty()) && !props.Get("OAuthRefreshToken").empty()) {
@@ -133,11 +134,14 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionProperties&
     login = DesktopLogin(*c->http_, tokens, clock, options.notice);
   }
   if (!login) return Fail(login.error());
-  std::string base = login->server_url;
+  // Exactly the site asked for (see SiteForConnection); OAuthServerUrl
+  // names the API base itself.
+  std::string base = props.Get("OAuthServerUrl");
   if (base.empty()) {
-    auto ep = ResolveEndpoint(props);
-    if (!ep) return Fail(ep.error());
-    base = ep->base_url;
+    auto site = SiteForConnection(*c->http_, tokens.config(), login->access_token, login->cloud_id, login->site_url,
+                                  tokens.store().Describe());
+    if (!site) return Fail(site.error());
+    base = site->api_base;
   }
   c->endpoint_.base_url = StripSlash(base);
   c->endpoint_.api_version = 3;
