@@ -128,7 +128,24 @@ JIRASQL_CONNECT="$oauth" check 0 "^Connected to $base/ex/jira/" status-oauth-sam
 JIRASQL_CONNECT="$oauth" check 2 'Url=https://other.atlassian.net is not among the Jira sites this login reaches' \
   status-oauth-other-url -- auth status --Url=https://other.atlassian.net
 JIRASQL_CONNECT="$oauth" refute status-oauth-other-url-not-connected '^Connected' -- auth status --Url=https://other.atlassian.net
-JIRASQL_CONNECT="$oauth" check 1 'Invalid authorization code' exchange-twice -- auth exchange --code "$redirect"
+JIRASQL_CONNECT="$oauth" check 1 'authorization code was refused \(invalid_grant: Invalid authorization code\): it was already used' \
+  exchange-twice -- auth exchange --code "$redirect"
+JIRASQL_CONNECT="$oauth" refute exchange-twice-not-expiry 'no longer valid|90 days' -- auth exchange --code "$redirect"
+JIRASQL_CONNECT="$oauth" check 1 'authorization code was refused' exchange-garbage -- auth exchange --code not-a-code
+# Headless mistakes, each told apart (on a fresh location: no login saved).
+hl="--OAuthSettingsLocation=$work/headless.json"
+old_url=$(JIRASQL_CONNECT="$oauth" "$bin" auth url "$hl" 2>/dev/null)
+new_url=$(JIRASQL_CONNECT="$oauth" "$bin" auth url "$hl" 2>/dev/null)
+old_redirect=$("$sim" approve "$old_url" --user "$email" --password "$(val 'd["users"][0]["password"]')")
+JIRASQL_CONNECT="$oauth" check 2 'belongs to an older `jirasql auth url`' exchange-older-url -- auth exchange "$hl" --code "$old_redirect"
+old_code=$(python3 -c 'import sys,urllib.parse as u; print(u.parse_qs(u.urlparse(sys.argv[1]).query)["code"][0])' "$old_redirect")
+JIRASQL_CONNECT="$oauth" check 1 'belongs to another authorization URL' exchange-older-code -- auth exchange "$hl" --code "$old_code"
+JIRASQL_CONNECT="$oauth" check 1 'the authorization was not given \(error=access_denied' exchange-denied -- \
+  auth exchange "$hl" --code "http://localhost:33333/?error=access_denied&error_description=User%20denied&state=x"
+JIRASQL_CONNECT="$oauth" refute exchange-denied-not-expiry 'no longer valid|90 days' -- \
+  auth exchange "$hl" --code "http://localhost:33333/?error=access_denied&state=x"
+new_redirect=$("$sim" approve "$new_url" --user "$email" --password "$(val 'd["users"][0]["password"]')")
+JIRASQL_CONNECT="$oauth" check 0 'OAuth login saved in' exchange-newest -- auth exchange "$hl" --code "$new_redirect"
 JIRASQL_CONNECT="$oauth" check 0 'access token:  expires in' refresh -- auth refresh
 if [[ $(stat -c %a "$work/login.json") == 600 ]]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: login.json mode"; fi
 if ! grep -q "$(val 'd["app"]["clientSecret"]')" "$work/login.json"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: client secret saved"; fi

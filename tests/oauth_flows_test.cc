@@ -282,6 +282,45 @@ TEST_F(OAuthFlowsTest, ImplicitGrant) {
   EXPECT_EQ(Counters()["oauth"]["codes_exchanged"], 0);
 }
 
+// A settings location that cannot hold a login is found before the browser
+// opens and before a code is exchanged: no consent is thrown away.
+TEST_F(OAuthFlowsTest, AnUnusableSettingsLocationIsFoundBeforeTheLogin) {
+  StartSim();
+  testing::WriteFile(dir_.path() + "/afile", "x");
+  // A file where a folder belongs; a folder nobody can create (even root).
+  std::vector<std::string> bad = {dir_.path() + "/afile/login.json", "/proc/jirasql-no-such-folder/login.json"};
+  if (::geteuid() != 0) {  // root writes anywhere else
+    ::mkdir((dir_.path() + "/ro").c_str(), 0500);
+    bad.push_back(dir_.path() + "/ro/login.json");
+  }
+  for (const auto& where : bad) {
+    auto c = Open("InitiateOAuth=GETANDREFRESH;OAuthSettingsLocation=" + where);
+    ASSERT_FALSE(c) << where;
+    EXPECT_NE(c.error().message.find("OAuthSettingsLocation"), std::string::npos) << c.error().message;
+    // The headless exchange, too: the code is not spent.
+    auto h = Open("InitiateOAuth=REFRESH;OAuthVerifier=some-code;OAuthSettingsLocation=" + where);
+    ASSERT_FALSE(h) << where;
+    EXPECT_NE(h.error().message.find("OAuthSettingsLocation"), std::string::npos) << h.error().message;
+    // `jirasql auth login` goes straight to the desktop flow.
+    std::shared_ptr<HttpTransport> http(std::move(*CurlTransport::Create({}, nullptr)));
+    auto tokens = MakeTokenManager(P("InitiateOAuth=GETANDREFRESH;OAuthSettingsLocation=" + where), http, nullptr,
+                                   SystemClock());
+    ASSERT_TRUE(tokens);
+    auto d = DesktopLogin(*http, **tokens, SystemClock(), [](const std::string&) {});
+    ASSERT_FALSE(d) << where;
+    EXPECT_NE(d.error().message.find("OAuthSettingsLocation"), std::string::npos) << d.error().message;
+  }
+  auto counters = Counters();
+  EXPECT_EQ(counters["oauth"]["codes_exchanged"], 0);
+  int authorize = 0, token = 0;
+  for (const auto& [path, n] : counters["requests"].items()) {
+    if (path.find("/authorize") != std::string::npos) authorize += n.get<int>();
+    if (path.find("/oauth/token") != std::string::npos && path.find("accessible") == std::string::npos) token += n.get<int>();
+  }
+  EXPECT_EQ(authorize, 0) << "the browser was opened";
+  EXPECT_EQ(token, 0) << "a code was sent";
+}
+
 // A login for a grant that reaches two sites: saved with the first by URL
 // and a notice that says so (no second consent needed).
 TEST_F(OAuthFlowsTest, SeveralSitesTheLoginKeepsOneAndSaysHowToChoose) {

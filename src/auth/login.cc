@@ -62,6 +62,8 @@ Result<SavedLogin> CompleteLogin(HttpTransport& http, TokenManager& tokens, cons
 Result<SavedLogin> LoginWithCode(HttpTransport& http, TokenManager& tokens, Clock& clock, const std::string& code,
                                  const std::string& code_verifier, const std::string& redirect_uri,
                                  const std::string& verifier_hash, const Notice& notice) {
+  // A code is good once: prove the login can be kept before using it.
+  if (auto w = tokens.store().CheckWritable(); !w) return Fail(w.error());
   auto t = ExchangeCode(http, tokens.config(), code, code_verifier, redirect_uri);
   if (!t) return Fail(t.error());
   return CompleteLogin(http, tokens, *t, clock, verifier_hash, notice);
@@ -70,6 +72,9 @@ Result<SavedLogin> LoginWithCode(HttpTransport& http, TokenManager& tokens, Cloc
 Result<SavedLogin> DesktopLogin(HttpTransport& http, TokenManager& tokens, Clock& clock, const Notice& notice) {
   const OAuthConfig& c = tokens.config();
   if (auto addr = ParseCallbackUrl(c.callback_url); !addr) return Fail(addr.error());
+  // Before the browser opens: a consent must never be thrown away for want
+  // of a place to keep the login.
+  if (auto w = tokens.store().CheckWritable(); !w) return Fail(w.error());
   auto req = BuildAuthorizationUrl(c);
   if (!req) return Fail(req.error());
 

@@ -1,5 +1,6 @@
 #include "auth/settings_store.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -38,7 +39,8 @@ std::string SavedLogin::ToJson() const {
                       {"loginAt", login_at_ms},
                       {"refreshedAt", refreshed_at_ms},
                       {"verifierHash", verifier_hash},
-                      {"pendingVerifier", pending_verifier}};
+                      {"pendingVerifier", pending_verifier},
+                      {"pendingState", pending_state}};
   return j.dump(2) + "\n";
 }
 
@@ -67,6 +69,7 @@ Result<SavedLogin> SavedLogin::FromJson(const std::string& text, const std::stri
     s.refreshed_at_ms = j.value("refreshedAt", int64_t{0});
     s.verifier_hash = j.value("verifierHash", "");
     s.pending_verifier = j.value("pendingVerifier", "");
+    s.pending_state = j.value("pendingState", "");
   } catch (const nlohmann::json::exception&) {
     return Fail(ErrorCode::kIo, where + " has a field of the wrong type; delete it and log in again");
   }
@@ -136,6 +139,10 @@ class FileStore final : public SettingsStore {
     int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
       if (errno == ENOENT) return std::optional<SavedLogin>();
+      if (errno == ENOTDIR) {
+        return Fail(ErrorCode::kIo, "OAuthSettingsLocation " + path_ + " is inside a file, not a folder; choose "
+                                    "another place");
+      }
       return Fail(ErrorCode::kIo, "cannot read " + path_ + ": " + Errno());
     }
     struct stat st {};
@@ -166,6 +173,7 @@ class FileStore final : public SettingsStore {
 
   Result<void> Save(const SavedLogin& login) override {
     if (auto r = EnsureDir(); !r) return r;
+    RemoveStaleTemporaries();
     const std::string tmp = path_ + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++counter_);
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) return Fail(ErrorCode::kIo, "cannot write " + tmp + ": " + Errno());
@@ -229,6 +237,26 @@ class FileStore final : public SettingsStore {
   }
 
   std::string Describe() const override { return path_; }
+
+  Result<void> CheckWritable() override {
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "OAuthSettingsLocation " + path_ + " is a folder; give a file path (e.g. " + path_ + "/OAuthSettings.json)");
+    }
+    auto held = Acquire();
+    if (!held) return Fail(held.error().WithContext("OAuthSettingsLocation cannot hold a login"));
+    const std::string probe = path_ + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++counter_);
+    int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+      return Fail(ErrorCode::kIo, "OAuthSettingsLocation cannot hold a login: cannot write in " + dir_ + ": " +
+                                      Errno() + "; choose a writable place before logging in");
+    }
+    ::close(fd);
+    ::unlink(probe.c_str());
+    return Ok();
+  }
+
   std::string TakeWarning() override {
     std::lock_guard<std::mutex> g(mu_);
     return std::exchange(warning_, "");
@@ -237,7 +265,11 @@ class FileStore final : public SettingsStore {
  private:
   Result<void> EnsureDir() {
     struct stat st {};
-    if (::stat(dir_.c_str(), &st) == 0) return {};
+    if (::stat(dir_.c_str(), &st) == 0) {
+      if (S_ISDIR(st.st_mode)) return {};
+      return Fail(ErrorCode::kIo, "OAuthSettingsLocation " + path_ + " is inside " + dir_ +
+                                      ", which is a file, not a folder; choose another place");
+    }
     // Create missing folders one by one; the last ones are ours: 0700.
     std::string partial;
     for (std::size_t i = 0; i <= dir_.size(); ++i) {
@@ -249,6 +281,20 @@ class FileStore final : public SettingsStore {
       }
     }
     return {};
+  }
+
+  // Saves happen under the lock, so a temporary file of ours that exists now
+  // was left by a process that died mid-save: remove it, so they never
+  // pile up.
+  void RemoveStaleTemporaries() {
+    DIR* d = ::opendir(dir_.c_str());
+    if (!d) return;
+    const std::string base = path_.substr(path_.rfind('/') == std::string::npos ? 0 : path_.rfind('/') + 1);
+    const std::string prefix = base + ".tmp.";
+    while (dirent* e = ::readdir(d)) {
+      if (std::strncmp(e->d_name, prefix.c_str(), prefix.size()) == 0) ::unlinkat(::dirfd(d), e->d_name, 0);
+    }
+    ::closedir(d);
   }
 
   Result<void> SyncDir() {

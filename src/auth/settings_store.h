@@ -32,6 +32,7 @@ struct SavedLogin {
   int64_t refreshed_at_ms = 0;  ///< last rotation: the 90-day limit counts from here
   std::string verifier_hash;    ///< SHA-256 of an OAuthVerifier already exchanged
   std::string pending_verifier; ///< PKCE verifier of a URL made by `auth url`, for the headless exchange
+  std::string pending_state;    ///< the state of that URL, to tell an older URL's redirect apart
 
   std::string ToJson() const;
   static Result<SavedLogin> FromJson(const std::string& text, const std::string& where);
@@ -50,11 +51,18 @@ class SettingsStore {
   virtual ~SettingsStore() = default;
   /// The saved login, or nullopt when there is none.
   virtual Result<std::optional<SavedLogin>> Load() = 0;
+  /// Replaces the saved login; called while holding the lock (Acquire), so
+  /// that a temporary file left by a process that died mid-save is known to
+  /// be stale and removed.
   virtual Result<void> Save(const SavedLogin& login) = 0;
   virtual Result<void> Remove() = 0;
   /// Blocks until this process holds the store (across threads and processes).
   virtual Result<std::unique_ptr<Lock>> Acquire() = 0;
   virtual std::string Describe() const = 0;
+  /// Proves that a login can be saved here — the folder exists or can be
+  /// made, the lock taken, a file written — before a login is asked for,
+  /// so that no consent is thrown away for want of a place to keep it.
+  virtual Result<void> CheckWritable() { return Ok(); }
   /// A warning to show the user once (a repaired file mode), or "".
   virtual std::string TakeWarning() { return ""; }
 };

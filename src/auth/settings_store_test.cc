@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -108,6 +109,43 @@ TEST(SettingsStoreTest, ThreadsShareAStoreSafely) {
   EXPECT_EQ(loaded.load(), 20 * 6);
   EXPECT_GE(warnings.load(), 1);
   EXPECT_EQ(Mode(path), 0600u);
+}
+
+TEST(SettingsStoreTest, CheckWritableBeforeALogin) {
+  TempDir dir;
+  EXPECT_TRUE((*OpenSettingsStore(dir.path() + "/new/login.json"))->CheckWritable());
+  testing::WriteFile(dir.path() + "/afile", "x");
+  auto r = (*OpenSettingsStore(dir.path() + "/afile/login.json"))->CheckWritable();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("which is a file, not a folder"), std::string::npos) << r.error().message;
+  r = (*OpenSettingsStore("/proc/jirasql-no-such-folder/login.json"))->CheckWritable();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("cannot create the folder /proc/jirasql-no-such-folder"), std::string::npos)
+      << r.error().message;
+  ::mkdir((dir.path() + "/sub").c_str(), 0700);
+  r = (*OpenSettingsStore(dir.path() + "/sub"))->CheckWritable();
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("is a folder; give a file path"), std::string::npos) << r.error().message;
+  // The probe leaves nothing behind but the lock.
+  int files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir.path() + "/new")) files += e.path().filename() != "login.json.lock";
+  EXPECT_EQ(files, 0);
+}
+
+TEST(SettingsStoreTest, TemporariesOfADeadSaveDoNotPileUp) {
+  TempDir dir;
+  const std::string path = dir.path() + "/login.json";
+  testing::WriteFile(path + ".tmp.99999.1", "half a login");
+  testing::WriteFile(path + ".tmp.99999.2", "");
+  testing::WriteFile(dir.path() + "/other.tmp.1", "not ours");
+  auto store = OpenSettingsStore(path);
+  {
+    auto held = (*store)->Acquire();
+    ASSERT_TRUE((*store)->Save(Sample()));
+  }
+  std::set<std::string> names;
+  for (auto& e : std::filesystem::directory_iterator(dir.path())) names.insert(e.path().filename());
+  EXPECT_EQ(names, (std::set<std::string>{"login.json", "login.json.lock", "other.tmp.1"}));
 }
 
 TEST(SettingsStoreTest, DamagedFilesGiveClearErrors) {

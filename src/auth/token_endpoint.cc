@@ -19,7 +19,7 @@ namespace {
 // §2.3.1): the request is sent once more that way.
 Result<TokenSet> Post(HttpTransport& http, const OAuthConfig& c, const std::string& url,
                       std::vector<std::pair<const char*, std::string>> fields, bool idempotent,
-                      const std::string& what) {
+                      const std::string& what, bool exchanging_code) {
   auto form = [](const std::vector<std::pair<const char*, std::string>>& f) {
     std::string out;
     for (const auto& [k, v] : f) {
@@ -48,7 +48,7 @@ Result<TokenSet> Post(HttpTransport& http, const OAuthConfig& c, const std::stri
   }
   if (!resp) return Fail(resp.error().WithContext(what));
   WipeOnExit wipe_resp(&resp->body);
-  if (!resp->ok()) return Fail(TokenEndpointError(*resp, what));
+  if (!resp->ok()) return Fail(TokenEndpointError(*resp, what, exchanging_code));
   return ParseTokenResponse(resp->body, what + " (" + UrlForMessage(url) + ")");
 }
 
@@ -86,7 +86,7 @@ Result<TokenSet> ParseTokenResponse(const std::string& body, const std::string& 
   return t;
 }
 
-Error TokenEndpointError(const HttpResponse& response, const std::string& what) {
+Error TokenEndpointError(const HttpResponse& response, const std::string& what, bool exchanging_code) {
   auto j = nlohmann::json::parse(response.body, nullptr, false);
   std::string error, description;
   if (!j.is_discarded() && j.is_object()) {
@@ -94,6 +94,21 @@ Error TokenEndpointError(const HttpResponse& response, const std::string& what) 
     if (j.contains("error_description") && j["error_description"].is_string()) description = j["error_description"];
   }
   const std::string said = error + (description.empty() ? "" : ": " + description);
+  if (error == "invalid_grant" && exchanging_code) {
+    const std::string d = ToLower(description);
+    std::string why;
+    if (d.find("verifier") != std::string::npos) {
+      why = "it belongs to another authorization URL than the one whose PKCE verifier was kept (an older "
+            "`jirasql auth url`?): open the URL printed last, or run `jirasql auth url` again";
+    } else if (d.find("redirect") != std::string::npos) {
+      why = "it was issued for another redirect URI: exchange it with the CallbackURL its authorization URL used";
+    } else {
+      why = "it was already used, has expired (codes last 10 minutes), was mistyped, or was made for another app; "
+            "run `jirasql auth url` again and exchange the new code within 10 minutes";
+    }
+    return {ErrorCode::kUnauthenticated, what + ": the authorization code was refused (" + said + "): " + why,
+            response.status};
+  }
   if (error == "invalid_grant") {
     return {ErrorCode::kUnauthenticated,
             what + ": the saved login is no longer valid (" + said +
@@ -118,7 +133,7 @@ Result<TokenSet> ExchangeCode(HttpTransport& http, const OAuthConfig& c, const s
   return Post(http, c, c.access_token_url,
               {{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", redirect_uri},
                {"code_verifier", code_verifier}},
-              /*idempotent=*/false, "exchanging the authorization code");
+              /*idempotent=*/false, "exchanging the authorization code", /*exchanging_code=*/true);
 }
 
 Result<TokenSet> RefreshTokens(HttpTransport& http, const OAuthConfig& c, const std::string& refresh_token) {
@@ -126,7 +141,7 @@ Result<TokenSet> RefreshTokens(HttpTransport& http, const OAuthConfig& c, const 
     return Fail(ErrorCode::kInvalidArgument, "refreshing the access token needs OAuthClientSecret");
   }
   return Post(http, c, c.refresh_token_url, {{"grant_type", "refresh_token"}, {"refresh_token", refresh_token}},
-              /*idempotent=*/true, "refreshing the access token");
+              /*idempotent=*/true, "refreshing the access token", /*exchanging_code=*/false);
 }
 
 }  // namespace jirasql

@@ -34,9 +34,13 @@ Result<TokenSet> RefreshTokens(HttpTransport& http, const OAuthConfig& config, c
 /// Parses a token answer (also the fields of an implicit-grant fragment).
 Result<TokenSet> ParseTokenResponse(const std::string& body, const std::string& where);
 
-/// The error for a failed token request, in words that say what to do:
-/// invalid_grant means the login is gone (log in again, never retry);
-/// access_denied / invalid_client mean the app's id or secret is wrong.
-Error TokenEndpointError(const HttpResponse& response, const std::string& what);
+/// The error for a failed token request, in words that say what to do.
+/// Refreshing: invalid_grant means the login is gone (log in again, never
+/// retry). Exchanging a code (`exchanging_code`): invalid_grant means that
+/// code cannot be used — spent, expired, mistyped, from an older
+/// authorization URL (PKCE) or for another redirect URI — and says which
+/// when the server does. Both: access_denied / invalid_client mean the
+/// app's id or secret is wrong.
+Error TokenEndpointError(const HttpResponse& response, const std::string& what, bool exchanging_code = false);
 
 }  // namespace jirasql

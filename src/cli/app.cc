@@ -255,6 +255,7 @@ int RunAuthUrl(const GlobalOptions& g, bool json) {
   SavedLogin keep = (saved && *saved) ? **saved : SavedLogin{};
   keep.client_id = (*tokens)->config().client_id;
   keep.pending_verifier = req->code_verifier;
+  keep.pending_state = req->state;
   if (auto r = (*tokens)->Save(keep); !r) return Report(r.error());
   if (json) {
     std::cout << nlohmann::json{{"URL", req->url}, {"State", req->state}, {"CodeVerifier", req->code_verifier}}.dump(2)
@@ -275,16 +276,36 @@ int RunAuthExchange(const GlobalOptions& g, const std::string& code, const std::
   std::shared_ptr<HttpTransport> http;
   auto tokens = OAuthTokens(*o, &http);
   if (!tokens) return Report(tokens.error());
+  auto saved = (*tokens)->Peek();
+  if (!saved) return Report(saved.error());
+  const std::string pending_state = *saved ? (*saved)->pending_state : "";
   std::string code_verifier = verifier;
-  if (code_verifier.empty()) {
-    auto saved = (*tokens)->Peek();
-    if (saved && *saved) code_verifier = (*saved)->pending_verifier;
-  }
-  // A pasted redirect URL works as well as the bare code.
+  if (code_verifier.empty() && *saved) code_verifier = (*saved)->pending_verifier;
+  // A pasted redirect URL works as well as the bare code, and says more.
   std::string the_code = code;
-  if (code.find("code=") != std::string::npos) the_code = UrlParams(code)["code"];
+  if (code.find("code=") != std::string::npos || code.find("error=") != std::string::npos ||
+      code.find("state=") != std::string::npos) {
+    auto params = UrlParams(code);
+    if (!params["error"].empty()) {
+      return Report(Error{ErrorCode::kPermissionDenied,
+                          "the redirect says the authorization was not given (error=" + params["error"] +
+                              (params["error_description"].empty() ? "" : ": " + params["error_description"]) +
+                              "); nothing was exchanged. Run `jirasql auth url` again and choose Accept"});
+    }
+    if (!params["state"].empty() && !pending_state.empty() && params["state"] != pending_state) {
+      return Report(Error{ErrorCode::kInvalidArgument,
+                          "this redirect belongs to an older `jirasql auth url` (its state does not match the URL "
+                          "made last); the code was not used. Open the URL `jirasql auth url` printed last, or run "
+                          "it again"});
+    }
+    the_code = params["code"];
+    if (the_code.empty()) {
+      return Report(Error{ErrorCode::kInvalidArgument,
+                          "the redirect URL holds no code=…; paste the whole address the browser was sent to"});
+    }
+  }
   auto login = LoginWithCode(*http, **tokens, SystemClock(), the_code, code_verifier, (*tokens)->config().callback_url,
-                             CodeHash(the_code));
+                             CodeHash(the_code), Notify);
   if (!login) return Report(login.error());
   PrintLogin(*login, (*tokens)->store().Describe());
   return kExitOk;
