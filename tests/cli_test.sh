@@ -109,6 +109,19 @@ JIRASQL_CONNECT="AuthScheme=APIToken;Url=$site;User=$email;APIToken=wrong-token-
   check 1 'HTTP 401 Unauthorized: Client must be authenticated' status-bad-token -- auth status
 JIRASQL_CONNECT="AuthScheme=APIToken;Url=$site;User=$email;APIToken=wrong-token-value" \
   refute status-bad-token-not-echoed 'wrong-token-value' -- auth status
+# A refused login says what was sent (never the secret) and what to check.
+JIRASQL_CONNECT="AuthScheme=APIToken;Url=$site;User=$email;APIToken=wrong-token-value" \
+  check 1 "GET $site/rest/api/3/myself: HTTP 401.*AuthScheme=APIToken as User=$email \(the APIToken is not shown\)\. Check User" \
+  status-401-names-credentials -- auth status
+JIRASQL_CONNECT="AuthScheme=PAT;Url=$site;PersonalAccessToken=wrong-pat-value" \
+  check 1 'AuthScheme=PAT \(the PersonalAccessToken is not shown\)\. Check PersonalAccessToken' status-401-pat -- auth status
+JIRASQL_CONNECT="AuthScheme=PAT;Url=$site;PersonalAccessToken=wrong-pat-value" refute status-401-pat-not-echoed \
+  'wrong-pat-value' -- auth status
+JIRASQL_CONNECT="AuthScheme=APIToken;Url=${site%/site/*};User=$email;APIToken=$token" \
+  check 1 "GET ${site%/site/*}/rest/api/3/myself: HTTP 404 Not Found\. no Jira REST API answers at this address: check Url" \
+  status-404-site-path -- auth status
+JIRASQL_CONNECT="AuthScheme=APIToken;Url=${site/http:/https:};User=$email;APIToken=$token" \
+  check 1 'the server does not speak TLS at this address.*write the URL with http://' status-tls-to-http -- auth status
 log=$work/wire.log
 JIRASQL_CONNECT="AuthScheme=APIToken;Url=$site;User=$email;APIToken=$token;Logfile=$log;Verbosity=5" \
   check 0 '^Connected' status-logged -- auth status
@@ -241,6 +254,25 @@ JIRASQL_CONNECT="$sql_conn" check 0 'API calls: +[0-9]+ \(one search call per pa
   explain "SELECT Key FROM Issues WHERE ProjectKey = '$alpha'"
 JIRASQL_CONNECT="$sql_conn" check 0 '^### Issues$' schema-markdown -- schema --markdown
 JIRASQL_CONNECT="$sql_conn" refute sql-no-secret "$token" -- query "SELECT * FROM sys_connection_props"
+
+# Nothing configured: say so and list the ways; a missing property is a
+# usage error (2) from every command.
+check 2 'no Jira connection is configured.*JIRASQL_CONNECT.*--profile.*jirasql_connect' nothing-status -- auth status
+check 2 'no Jira connection is configured' nothing-query -- query "SELECT Key FROM Issues"
+check 2 'no Jira connection is configured' nothing-login -- auth login
+refute nothing-not-oauth 'OAuthClientId' -- query "SELECT Key FROM Issues"
+check 0 '^\(1 row\)$' nothing-needed -- query "SELECT 1 AS n"
+check 2 'needs APIToken' incomplete-query -- query --connect "AuthScheme=APIToken;Url=$site;User=u" "SELECT Key FROM Issues"
+check 2 'needs APIToken' incomplete-explain -- explain --connect "AuthScheme=APIToken;Url=$site;User=u" "SELECT Key FROM Issues"
+# A profile named 'default' is read when none is named; JIRASQL_PROFILE names one.
+printf '# the default\nAuthScheme=APIToken  # Cloud\nUrl=%s\nUser=%s\nAPIToken=%s\n' "$site" "$email" "$token" \
+  >"$XDG_CONFIG_HOME/jirasql/profiles/default.conn"
+chmod 600 "$XDG_CONFIG_HOME/jirasql/profiles/default.conn"
+check 0 "^Connected to $site" default-profile -- auth status
+JIRASQL_PROFILE=work check 0 'Timeout = 15  \[profile\]' jirasql-profile -- props
+printf 'Url=%s\nTimeout="3\n' "$site" >"$XDG_CONFIG_HOME/jirasql/profiles/broken.conn"
+check 2 'in profile .*broken.conn, line 2' profile-line-number -- props --profile broken
+rm -f "$XDG_CONFIG_HOME/jirasql/profiles/default.conn" "$XDG_CONFIG_HOME/jirasql/profiles/broken.conn"
 
 # Output that did not arrive is a failure (exit 1), never a success.
 ok() { pass=$((pass + 1)); }

@@ -53,21 +53,23 @@ int Report(const Error& e) {
 }
 
 Result<ConnectionProperties> Resolve(const GlobalOptions& g) {
-  ConnectionSources s;
-  if (const char* env = std::getenv("JIRASQL_CONNECT")) s.environment = env;
-  s.profile = g.profile;
+  ConnectionSources s = SourcesFromEnvironment();
+  if (g.profile) s.profile = g.profile;
   s.connect = g.connect;
   // Catalog order, so the result does not depend on the order of flags.
   for (const auto& spec : PropertyCatalog()) {
     auto it = g.flag_values.find(std::string(spec.name));
     if (it != g.flag_values.end()) s.flags.emplace_back(it->first, it->second);
   }
-  s.config_home = ConfigHome();
   return ResolveConnection(s);
 }
 
 bool AnySourceGiven(const GlobalOptions& g) {
-  return g.connect || g.profile || !g.flag_values.empty() || std::getenv("JIRASQL_CONNECT");
+  if (g.connect || g.profile || !g.flag_values.empty() || std::getenv("JIRASQL_CONNECT") || std::getenv("JIRASQL_PROFILE")) {
+    return true;
+  }
+  auto path = ProfilePath(ConfigHome(), "default");
+  return path && ::access(path->c_str(), F_OK) == 0;
 }
 
 std::string AllowedText(const PropertySpec& spec) {
@@ -148,9 +150,15 @@ struct Opened {
   ConnectionProperties props;
 };
 
-Result<Opened> Prepare(const GlobalOptions& g, bool for_login) {
+// The properties of a command. `lazy`: the command may need no Jira at all
+// (SQL over the system tables), so a missing connection is an error only
+// when one is opened.
+Result<Opened> Prepare(const GlobalOptions& g, bool for_login, bool lazy = false) {
   auto props = Resolve(g);
   if (!props) return Fail(props.error());
+  if (!lazy) {
+    if (auto r = props->CheckConfigured(); !r) return Fail(r.error());
+  }
   Opened o;
   o.props = WithSavedLoginDefault(*props, for_login);
   auto logger = OpenLogger(o.props);
@@ -166,7 +174,7 @@ void Notify(const std::string& text) {
 
 // Who does Jira say we are? Prints "Connected to … as …".
 int PrintWhoAmI(Connection& conn) {
-  auto resp = ExpectSuccess(conn.Send(HttpRequest{"GET", "/myself", {}, "", std::nullopt}), "GET /myself");
+  auto resp = conn.Call(HttpRequest{"GET", "/myself", {}, "", std::nullopt});
   if (!resp) return Report(resp.error());
   auto me = nlohmann::json::parse(resp->body, nullptr, false);
   if (me.is_discarded() || !me.is_object()) {
@@ -392,7 +400,7 @@ Result<std::string> SqlText(const std::string& arg, const std::string& file) {
 }
 
 Result<std::unique_ptr<SqlEngine>> OpenEngine(const GlobalOptions& g) {
-  auto o = Prepare(g, false);
+  auto o = Prepare(g, false, /*lazy=*/true);
   if (!o) return Fail(o.error());
   ConnectOptions co;
   co.interactive = true;  // only an explicit InitiateOAuth=GETANDREFRESH opens a browser

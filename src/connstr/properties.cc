@@ -100,6 +100,23 @@ bool ConnectionProperties::IsSet(std::string_view name) const {
   return spec && values_.count(spec->name) > 0;
 }
 
+bool ConnectionProperties::AnyGiven() const {
+  for (const auto& [name, v] : values_) {
+    if (v.source != PropSource::kDefault && v.source != PropSource::kProgram) return true;
+  }
+  return false;
+}
+
+Result<void> ConnectionProperties::CheckConfigured() const {
+  if (AnyGiven()) return Ok();
+  return Fail(ErrorCode::kInvalidArgument,
+              "no Jira connection is configured. Give one with the JIRASQL_CONNECT environment variable "
+              "(JIRASQL_CONNECT='AuthScheme=APIToken;Url=https://yoursite.atlassian.net;User=you@example.com;"
+              "APIToken=…'), a profile (--profile NAME, JIRASQL_PROFILE=NAME, or one named 'default'), "
+              "--connect 'Name=Value;…' or --Url=… flags; in SQLite, SELECT jirasql_connect('…'). "
+              "docs/connection.md lists the properties");
+}
+
 std::optional<long long> ConnectionProperties::GetInt(std::string_view name) const {
   std::string v = Get(name);
   if (v.empty()) return std::nullopt;

@@ -34,6 +34,12 @@ class ConnectionProperties {
   std::string Get(std::string_view name) const;
   /// Whether a value was set (by any source other than the default).
   bool IsSet(std::string_view name) const;
+  /// Whether the user gave any property (environment, profile, --connect,
+  /// flags); defaults and what a program set do not count.
+  bool AnyGiven() const;
+  /// An error when nothing was given at all: no connection is configured,
+  /// and the message lists the ways to give one.
+  Result<void> CheckConfigured() const;
   /// Typed accessors for kInt / kBool properties; nullopt when neither set
   /// nor defaulted.
   std::optional<long long> GetInt(std::string_view name) const;

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "common/strings.h"
@@ -29,6 +30,30 @@ Result<std::string> ProfilePath(const std::string& config_home, const std::strin
   return config_home + "/jirasql/profiles/" + name + ".conn";
 }
 
+namespace {
+
+// A line of a profile without its comment: a '#' at the start of the line
+// or after white space, outside quotes, starts one (so a URL's or a quoted
+// password's '#' stays).
+std::string StripComment(std::string_view line) {
+  char quote = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quote) {
+      if (c == quote) quote = 0;  // a doubled quote closes and reopens: same result
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+      return std::string(Trim(line.substr(0, i)));
+    }
+  }
+  return std::string(Trim(line));
+}
+
+}  // namespace
+
 Result<std::string> ReadProfile(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
@@ -37,18 +62,27 @@ Result<std::string> ReadProfile(const std::string& path) {
                 "with one Name=Value per line");
   }
   std::string joined, line;
+  bool has_secret = false;
+  std::map<std::string, int> line_of;  // canonical-ish (lower-case) name -> line
+  int number = 0;
   while (std::getline(in, line)) {
-    std::string_view t = Trim(line);
-    if (t.empty() || t.front() == '#') continue;
+    ++number;
+    const std::string t = StripComment(line);
+    if (t.empty()) continue;
+    auto pairs = ParseConnectionString(t);
+    if (!pairs) return Fail(pairs.error().WithContext("in profile " + path + ", line " + std::to_string(number)));
+    for (const auto& p : *pairs) {
+      const PropertySpec* spec = FindProperty(p.name);
+      if (spec && spec->secret && !p.value.empty()) has_secret = true;
+      auto [it, fresh] = line_of.emplace(ToLower(p.name), number);
+      if (!fresh) {
+        return Fail(ErrorCode::kInvalidArgument, "in profile " + path + ": property '" + p.name +
+                                                     "' is given twice (lines " + std::to_string(it->second) +
+                                                     " and " + std::to_string(number) + "); remove one");
+      }
+    }
     if (!joined.empty()) joined += ';';
     joined += t;
-  }
-  auto pairs = ParseConnectionString(joined);
-  if (!pairs) return Fail(pairs.error().WithContext("in profile " + path));
-  bool has_secret = false;
-  for (const auto& p : *pairs) {
-    const PropertySpec* spec = FindProperty(p.name);
-    if (spec && spec->secret && !p.value.empty()) has_secret = true;
   }
   struct stat st {};
   if (has_secret && ::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
@@ -58,6 +92,15 @@ Result<std::string> ReadProfile(const std::string& path) {
   return joined;
 }
 
+ConnectionSources SourcesFromEnvironment() {
+  ConnectionSources s{};
+  if (const char* env = std::getenv("JIRASQL_CONNECT")) s.environment = env;
+  if (const char* p = std::getenv("JIRASQL_PROFILE"); p && *p) s.profile = p;
+  s.config_home = ConfigHome();
+  s.default_profile = true;
+  return s;
+}
+
 Result<ConnectionProperties> ResolveConnection(const ConnectionSources& sources) {
   ConnectionProperties props;
   if (sources.environment) {
@@ -65,8 +108,15 @@ Result<ConnectionProperties> ResolveConnection(const ConnectionSources& sources)
       return Fail(r.error().WithContext("in JIRASQL_CONNECT"));
     }
   }
-  if (sources.profile) {
-    auto path = ProfilePath(sources.config_home, *sources.profile);
+  std::optional<std::string> profile = sources.profile;
+  if (!profile && sources.default_profile) {
+    // A profile named "default" is read when no other is named.
+    auto path = ProfilePath(sources.config_home, "default");
+    struct stat st {};
+    if (path && ::stat(path->c_str(), &st) == 0) profile = "default";
+  }
+  if (profile) {
+    auto path = ProfilePath(sources.config_home, *profile);
     if (!path) return Fail(path.error());
     auto text = ReadProfile(*path);
     if (!text) return Fail(text.error());
@@ -76,7 +126,8 @@ Result<ConnectionProperties> ResolveConnection(const ConnectionSources& sources)
   }
   if (sources.connect) {
     if (auto r = props.Apply(*sources.connect, PropSource::kConnectString); !r) {
-      return Fail(r.error().WithContext("in --connect"));
+      return Fail(r.error().WithContext("in " + (sources.connect_label.empty() ? std::string("--connect")
+                                                                                  : sources.connect_label)));
     }
   }
   for (const auto& [name, value] : sources.flags) {

@@ -2,12 +2,14 @@
 /// Where connection properties come from, and in which order they override
 /// each other (lowest first):
 ///
-///   defaults < JIRASQL_CONNECT < --profile NAME < --connect < single flags
+///   defaults < JIRASQL_CONNECT < a profile < --connect < single flags
 ///
 /// A profile is a file `$XDG_CONFIG_HOME/jirasql/profiles/NAME.conn` holding
-/// a connection string; line breaks separate properties like `;`, and lines
-/// starting with `#` are comments. A profile holding a secret must not be
-/// readable by other users.
+/// a connection string; line breaks separate properties like `;`, and a `#`
+/// at the start of a line or after white space (outside quotes) starts a
+/// comment. A profile holding a secret must not be readable by other users.
+/// The profile is the one named by --profile, else by JIRASQL_PROFILE, else
+/// the one named `default` when it exists.
 
 #include <optional>
 #include <string>
@@ -21,10 +23,14 @@ namespace jirasql {
 
 struct ConnectionSources {
   std::optional<std::string> environment;  ///< JIRASQL_CONNECT
-  std::optional<std::string> profile;      ///< --profile NAME
+  std::optional<std::string> profile;      ///< --profile NAME (or JIRASQL_PROFILE)
   std::optional<std::string> connect;      ///< --connect
   std::vector<std::pair<std::string, std::string>> flags;  ///< --Name=Value
   std::string config_home;                 ///< see ConfigHome()
+  /// How errors name `connect` ("" for "--connect"). (No initializer: with
+  /// one, GCC 12 warns falsely that the optionals above may be uninitialized.)
+  std::string connect_label;
+  bool default_profile = false;            ///< read profiles/default.conn when no profile is named
 };
 
 /// `$XDG_CONFIG_HOME`, else `$HOME/.config`.
@@ -36,6 +42,10 @@ Result<std::string> ProfilePath(const std::string& config_home, const std::strin
 
 /// Reads a profile into a one-line connection string.
 Result<std::string> ReadProfile(const std::string& path);
+
+/// JIRASQL_CONNECT, JIRASQL_PROFILE, the config home and the default profile:
+/// what every front end reads before its own sources.
+ConnectionSources SourcesFromEnvironment();
 
 /// Merges every source into validated properties. Errors say which source
 /// held the bad text ("in JIRASQL_CONNECT: ...").

@@ -68,10 +68,17 @@ Error CurlError(CURLcode code, const char* detail, const HttpRequest& request) {
       return {ErrorCode::kConnectFailed, where + ": cannot connect (" + what + ")"};
     case CURLE_OPERATION_TIMEDOUT:
       return {ErrorCode::kTimeout, where + ": no answer in time (" + what + "); raise Timeout if the server is slow"};
+    case CURLE_SSL_CONNECT_ERROR:
+      // OpenSSL's words for a server that answered the TLS hello in plain text.
+      if (what.find("wrong version number") != std::string::npos || what.find("packet length too long") != std::string::npos ||
+          what.find("record layer failure") != std::string::npos) {
+        return {ErrorCode::kTransport, where + ": the server does not speak TLS at this address (" + what +
+                                           "); if it serves plain HTTP there, write the URL with http://"};
+      }
+      [[fallthrough]];
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CONNECT_ERROR:
       return {ErrorCode::kTransport, where + ": TLS failed (" + what +
                                          "); if the server uses a private CA, set SSLServerCert to its PEM file"};
     case CURLE_UNSUPPORTED_PROTOCOL:

@@ -41,9 +41,20 @@ std::string ServerMessage(const HttpResponse& response) {
       if (auto d = j.find("error_description"); d != j.end() && d->is_string()) m += ": " + d->get<std::string>();
       parts.push_back(m);
     }
-    // Gateway and others: {"code": 401, "message": "..."}
+    // Gateway and others: {"code": 401, "message": "..."}; some Atlassian
+    // APIs: {"errorMessage": "..."}; RFC 7807 problems: {"title", "detail"}.
     if (parts.empty()) {
-      if (auto it = j.find("message"); it != j.end() && it->is_string()) parts.push_back(it->get<std::string>());
+      for (const char* key : {"message", "errorMessage"}) {
+        if (auto it = j.find(key); it != j.end() && it->is_string()) parts.push_back(it->get<std::string>());
+      }
+    }
+    if (parts.empty()) {
+      std::string problem;
+      if (auto it = j.find("title"); it != j.end() && it->is_string()) problem = it->get<std::string>();
+      if (auto it = j.find("detail"); it != j.end() && it->is_string()) {
+        problem += (problem.empty() ? "" : ": ") + it->get<std::string>();
+      }
+      if (!problem.empty()) parts.push_back(problem);
     }
     if (!parts.empty()) return Clip(Join(parts, "; "));
     return "";

@@ -33,6 +33,15 @@ TEST(ResponseErrorTest, GatewayMessage) {
   EXPECT_EQ(e.message, "GET /x: HTTP 401 Unauthorized: Unauthorized; scope does not match");
 }
 
+TEST(ResponseErrorTest, ProblemDetailsAndOtherShapesAreShown) {
+  EXPECT_EQ(ErrorFromResponse(Response(422, R"({"type":"about:blank","title":"Unprocessable","detail":"bad sprint state"})"),
+                              "POST /x")
+                .message,
+            "POST /x: HTTP 422 Unprocessable Entity: Unprocessable: bad sprint state");
+  EXPECT_EQ(ErrorFromResponse(Response(400, R"({"errorMessage":"Board does not support sprints"})"), "GET /x").message,
+            "GET /x: HTTP 400 Bad Request: Board does not support sprints");
+}
+
 TEST(ResponseErrorTest, HtmlAndEmptyBodiesSayOnlyTheStatus) {
   EXPECT_EQ(ErrorFromResponse(Response(404, "<!DOCTYPE html><html>...</html>"), "GET /x").message,
             "GET /x: HTTP 404 Not Found");

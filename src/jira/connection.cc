@@ -79,6 +79,7 @@ Result<std::unique_ptr<TokenManager>> MakeTokenManager(const ConnectionPropertie
 
 Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionProperties& props, std::shared_ptr<Logger> logger,
                                                      ConnectOptions options) {
+  if (auto r = props.CheckConfigured(); !r) return Fail(r.error());
   if (auto r = props.CheckComplete(); !r) return Fail(r.error());
   std::unique_ptr<Connection> c(new Connection());
   c->props_ = props;
@@ -187,6 +188,60 @@ Result<HttpResponse> Connection::Send(HttpRequest request) {
     if (!refreshed) return Fail(refreshed.error());
   }
   return Fail(ErrorCode::kInternal, "unreachable");
+}
+
+std::string Connection::Describe(const HttpRequest& request) const {
+  return request.method + " " + UrlForMessage(!request.url.empty() && request.url[0] == '/' ? endpoint_.Rest(request.url)
+                                                                                            : request.url);
+}
+
+Result<HttpResponse> Connection::Call(HttpRequest request) {
+  const std::string what = Describe(request);
+  auto resp = Send(std::move(request));
+  if (!resp || resp->ok()) return resp;
+  return Fail(ErrorFor(*resp, what));
+}
+
+Error Connection::ErrorFor(const HttpResponse& response, const std::string& what) const {
+  Error e = ErrorFromResponse(response, what);
+  const std::string scheme = props_.Get("AuthScheme");
+  const std::string user = props_.Get("User");
+  if (response.status == 401) {
+    std::string hint;
+    if (scheme == "APIToken") {
+      hint = "Jira refused the credentials sent: AuthScheme=APIToken as User=" + user +
+             " (the APIToken is not shown). Check User (your Atlassian account's email) and APIToken (made at "
+             "id.atlassian.com > Security > API tokens; API tokens work with Jira Cloud only)";
+    } else if (scheme == "Basic") {
+      hint = "Jira refused the credentials sent: AuthScheme=Basic as User=" + user +
+             " (the Password is not shown). Check User and Password; a site that allows no passwords needs "
+             "AuthScheme=PAT with a personal access token";
+    } else if (scheme == "PAT") {
+      hint = "Jira refused the credentials sent: AuthScheme=PAT (the PersonalAccessToken is not shown). Check "
+             "PersonalAccessToken: it may be mistyped, expired or revoked (Jira profile > Personal Access Tokens)";
+    } else if (scheme == "Anonymous") {
+      hint = "AuthScheme=Anonymous sends no credentials and this site wants them: set AuthScheme (APIToken for Jira "
+             "Cloud, PAT or Basic for Data Center)";
+    } else if (props_.Get("InitiateOAuth") == "OFF") {
+      hint = "Jira refused the supplied OAuthAccessToken (it may have expired): supply a new one, or connect with "
+             "OAuthRefreshToken and InitiateOAuth=REFRESH";
+    } else {
+      hint = "Jira refused the OAuth access token even after a refresh: log in again (jirasql auth login)";
+    }
+    e.message += (e.message.back() == '.' ? " " : ". ") + hint;
+  } else if (response.status == 404 && what.find("/rest/") != std::string::npos) {
+    std::vector<std::string> hints;
+    if (ServerMessage(response).empty()) {
+      hints.push_back("no Jira REST API answers at this address: check Url — it must be the Jira site's own address "
+                      "(a Data Center site under a path needs it, e.g. https://host/jira)");
+    }
+    if (what.find("/rest/api/3/") != std::string::npos && scheme == "APIToken") {
+      hints.push_back("if this is Jira Data Center, it serves REST API v2 only: use AuthScheme=PAT or Basic there "
+                      "(APIToken is for Jira Cloud)");
+    }
+    if (!hints.empty()) e.message += (e.message.back() == '.' ? " " : ". ") + Join(hints, "; ");
+  }
+  return e;
 }
 
 ConnectionProperties WithSavedLoginDefault(ConnectionProperties props, bool for_login) {

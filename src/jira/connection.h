@@ -36,6 +36,16 @@ class Connection {
   /// Sends `request`; a url starting with '/' is taken relative to the REST
   /// base (`/myself` -> …/rest/api/3/myself).
   Result<HttpResponse> Send(HttpRequest request);
+  /// Send, and an answer that is not 2xx is an error (ErrorFor).
+  Result<HttpResponse> Call(HttpRequest request);
+  /// The error for a non-2xx answer to `what` ("GET https://…/myself"):
+  /// the full URL, the server's words and, for a 401 or a 404, what to
+  /// check — which credentials were sent (the scheme and user, never the
+  /// secret) and which properties to look at.
+  Error ErrorFor(const HttpResponse& response, const std::string& what) const;
+  /// "GET https://site/rest/api/3/myself" for a request (relative URLs
+  /// made absolute, no query string).
+  std::string Describe(const HttpRequest& request) const;
 
   const ApiEndpoint& endpoint() const { return endpoint_; }
   /// The OAuth token keeper, or null for the other schemes.

@@ -276,7 +276,12 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
         writer->Incomplete(rows);
         out.flush();
       }
-      return Fail(ErrorCode::kHttp, msg + " (in: " + Abbrev(stmt) + ")");
+      // A connection that could not be opened for want of a property is a
+      // usage error, like any other bad property.
+      const ErrorCode code = session_->open_error() && session_->open_error()->code == ErrorCode::kInvalidArgument
+                                 ? ErrorCode::kInvalidArgument
+                                 : ErrorCode::kHttp;
+      return Fail(code, msg + " (in: " + Abbrev(stmt) + ")");
     }
     sqlite3_finalize(st);
     begin();
@@ -328,7 +333,12 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
     std::string err = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
     sqlite3_finalize(st);
     session_->explain = false;
-    if (!err.empty()) return Fail(ErrorCode::kHttp, err + " (in: " + Abbrev(stmt) + ")");
+    if (!err.empty()) {
+      const ErrorCode code = session_->open_error() && session_->open_error()->code == ErrorCode::kInvalidArgument
+                                 ? ErrorCode::kInvalidArgument
+                                 : ErrorCode::kHttp;
+      return Fail(code, err + " (in: " + Abbrev(stmt) + ")");
+    }
     if (session_->reports.empty()) out << "  No Jira table is read with values known before the run\n";
     for (const auto& r : session_->reports) {
       out << "  Jira scan of " << r->table << ":\n";

@@ -45,10 +45,8 @@ Result<json> ReadJson(const HttpResponse& resp, const std::string& what) {
 Result<json> Call(Session& s, HttpRequest req, ScanReport* report) {
   auto conn = s.Conn();
   if (!conn) return Fail(conn.error());
-  const std::string what = req.method + " " + UrlForMessage(req.url.rfind('/', 0) == 0
-                                                                 ? (*conn)->endpoint().Rest(req.url)
-                                                                 : req.url);
-  auto resp = ExpectSuccess((*conn)->Send(std::move(req)), what);
+  const std::string what = (*conn)->Describe(req);
+  auto resp = (*conn)->Call(std::move(req));
   if (report) ++report->calls;
   if (!resp) return Fail(resp.error());
   return ReadJson(*resp, what);
@@ -257,7 +255,7 @@ class IssueStream final : public ItemStream {
         if (q_.matches_nothing) return false;
         continue;
       }
-      if (!resp->ok()) return Fail(ErrorFromResponse(*resp, what).WithContext("JQL " + q_.Jql(cloud ? kEveryIssue : "")));
+      if (!resp->ok()) return Fail((*conn)->ErrorFor(*resp, what).WithContext("JQL " + q_.Jql(cloud ? kEveryIssue : "")));
       auto page = DecodeIssuePage(resp->body, what, keep_.get());
       if (!page) return Fail(page.error());
       if (!pagers_) pagers_.emplace(what, page_);
@@ -520,8 +518,7 @@ class ParallelIssueStream final : public ItemStream {
     auto conn = s_.Conn();
     if (!conn) return Fail(conn.error());
     const std::string what = "POST " + (*conn)->endpoint().Rest(path);
-    auto resp = ExpectSuccess(
-        (*conn)->Send(HttpRequest{"POST", path, {{"Content-Type", "application/json"}}, RequestBody(body), true}), what);
+    auto resp = (*conn)->Call(HttpRequest{"POST", path, {{"Content-Type", "application/json"}}, RequestBody(body), true});
     if (!resp) return Fail(resp.error());
     return DecodeIssuePage(resp->body, what, keep_.get());
   }

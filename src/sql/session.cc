@@ -17,6 +17,7 @@ Result<void> Session::Reconfigure(ConnectionProperties props, std::shared_ptr<Lo
   }
   props_ = std::move(props);
   logger_ = std::move(logger);
+  open_error_.reset();
   issues_.reset();
   zone_known_ = false;
   zone_.reset();
@@ -26,7 +27,11 @@ Result<void> Session::Reconfigure(ConnectionProperties props, std::shared_ptr<Lo
 Result<Connection*> Session::Conn() {
   if (!conn_) {
     auto c = Connection::Open(props_, logger_, options_);
-    if (!c) return Fail(c.error());
+    if (!c) {
+      open_error_ = c.error();
+      return Fail(c.error());
+    }
+    open_error_.reset();
     conn_ = std::move(*c);
   }
   return conn_.get();
@@ -43,7 +48,7 @@ Result<const TableDef*> Session::Table(std::string_view name) {
   if (!issues_) {
     auto conn = Conn();
     if (!conn) return Fail(conn.error());
-    auto resp = ExpectSuccess((*conn)->Send(HttpRequest{"GET", "/field", {}, "", std::nullopt}), "GET /field");
+    auto resp = (*conn)->Call(HttpRequest{"GET", "/field", {}, "", std::nullopt});
     if (!resp) return Fail(resp.error());
     auto fields = nlohmann::json::parse(resp->body, nullptr, false);
     if (fields.is_discarded() || !fields.is_array()) {

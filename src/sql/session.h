@@ -47,6 +47,9 @@ class Session {
 
   /// The Jira connection, opened on first use.
   Result<Connection*> Conn();
+  /// Why the connection could not be opened (null when it was, or was not
+  /// tried): a statement that failed for that reason fails with its code.
+  const Error* open_error() const { return open_error_ ? &*open_error_ : nullptr; }
   /// A table's definition for this connection: Issues with the custom fields
   /// when IncludeCustomFields=true. nullptr result for an unknown name.
   Result<const TableDef*> Table(std::string_view name);
@@ -86,6 +89,7 @@ class Session {
   std::shared_ptr<Logger> logger_;
   ConnectOptions options_;
   std::unique_ptr<Connection> conn_;
+  std::optional<Error> open_error_;
   std::optional<TableDef> issues_;  ///< with custom fields
   bool zone_known_ = false;
   std::optional<TimeZone> zone_;

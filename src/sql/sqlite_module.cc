@@ -587,9 +587,9 @@ void ConnectFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     sqlite3_result_error(ctx, "jirasql_connect takes one text argument: the connection string", -1);
     return;
   }
-  ConnectionSources src;
-  if (const char* env = std::getenv("JIRASQL_CONNECT")) src.environment = env;
+  ConnectionSources src = SourcesFromEnvironment();
   src.connect = std::string(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])));
+  src.connect_label = "jirasql_connect()";
   auto props = ResolveConnection(src);
   if (!props) {
     sqlite3_result_error(ctx, ("jirasql_connect: " + props.error().message).c_str(), -1);
@@ -647,11 +647,9 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_jirasqlsqlite_init
                                                                                   const sqlite3_api_routines* api) {
   SQLITE_EXTENSION_INIT2(api);
   using namespace jirasql;
-  ConnectionSources src;
-  if (const char* env = std::getenv("JIRASQL_CONNECT")) src.environment = env;
-  auto props = ResolveConnection(src);
+  auto props = ResolveConnection(SourcesFromEnvironment());
   if (!props) {
-    *err = sqlite3_mprintf("jirasql: JIRASQL_CONNECT: %s", props.error().message.c_str());
+    *err = sqlite3_mprintf("jirasql: %s", props.error().message.c_str());
     return SQLITE_ERROR;
   }
   auto logger = OpenLogger(*props);

@@ -5,6 +5,7 @@ import json
 import os
 import sqlite3
 import sys
+import tempfile
 import unittest
 import urllib.request
 
@@ -12,6 +13,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fidelity"))
 from simproc import Jirasim, jirasim_binary  # noqa: E402
 
 EXTENSION = os.environ["JIRASQL_EXTENSION"]
+# No connection but the one each test gives: no profile of the user's, no
+# JIRASQL_CONNECT.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="jirasql-ext-")
+os.environ.pop("JIRASQL_CONNECT", None)
+os.environ.pop("JIRASQL_PROFILE", None)
 
 
 class ExtensionTest(unittest.TestCase):
@@ -75,6 +81,17 @@ class ExtensionTest(unittest.TestCase):
         with self.assertRaises(sqlite3.OperationalError) as e:
             db.execute("SELECT jirasql_connect('AuthSchem=APIToken')").fetchone()
         self.assertIn("AuthScheme", str(e.exception))  # did you mean
+        self.assertIn("in jirasql_connect():", str(e.exception))  # the source it came from
+        self.assertNotIn("--connect", str(e.exception))
+
+    def test_nothing_configured_says_how(self):
+        db = sqlite3.connect(":memory:")
+        db.enable_load_extension(True)
+        db.load_extension(EXTENSION)
+        with self.assertRaises(sqlite3.OperationalError) as e:
+            db.execute("SELECT Key FROM Issues").fetchall()
+        self.assertIn("no Jira connection is configured", str(e.exception))
+        self.assertIn("jirasql_connect", str(e.exception))
 
     def test_tables_are_direct_only(self):
         # A view or trigger stored in a database file must not reach Jira
