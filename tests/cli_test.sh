@@ -83,8 +83,15 @@ check 0 'Verbosity = 3  \[profile\]' profile-value -- props --profile work
 check 2 'does not exist' missing-profile -- props --profile nope
 unset JIRASQL_CONNECT
 
-# secrets are not flags (they would show in the process list)
-check 2 'APIToken' no-secret-flags -- props --APIToken=abc
+# secrets are not flags (they would show in the process list), and the value
+# typed is never echoed
+check 2 'APIToken is a secret and has no flag.*JIRASQL_CONNECT or in a profile' no-secret-flags -- props --APIToken=abc-secret-1
+refute no-secret-flag-echo 'abc-secret-1' -- auth status --APIToken=abc-secret-1
+refute no-secret-flag-echo-2 'abc-secret-2' -- --oauthclientsecret abc-secret-2 auth status
+check 2 "unknown option '--Timout'; did you mean '--Timeout'" misspelled-flag -- props --Timout=5
+refute unknown-flag-value-not-echoed 'value-9' -- props --frobnicate=value-9
+check 0 'warning: APIToken in --connect can be read by every user' secret-in-connect -- \
+  props --connect "AuthScheme=APIToken;APIToken=abc-secret-3"
 
 # a connection attempt
 check 2 'needs APIToken' incomplete -- auth status --connect "AuthScheme=APIToken;Url=http://127.0.0.1:9;User=u"
@@ -138,6 +145,10 @@ JIRASQL_CONNECT="$oauth" check 0 'OAuth login saved in' exchange -- auth exchang
 JIRASQL_CONNECT="$oauth" check 0 "^Connected to $base/ex/jira/" status-oauth -- auth status
 JIRASQL_CONNECT="$oauth" check 0 'lapses if unused for 90 days' status-oauth-ages -- auth status
 JIRASQL_CONNECT="$oauth" check 0 "^Connected to $base/ex/jira/" status-oauth-same-url -- auth status --Url="$site/"
+chmod 644 "$work/login.json"
+JIRASQL_CONNECT="$oauth" check 0 "warning: $work/login.json was readable by other users; its mode is now 0600" \
+  status-0644-warning -- auth status
+[[ $(stat -c %a "$work/login.json") == 600 ]] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: 0644 not repaired"; }
 JIRASQL_CONNECT="$oauth" check 2 'Url=https://other.atlassian.net is not among the Jira sites this login reaches' \
   status-oauth-other-url -- auth status --Url=https://other.atlassian.net
 JIRASQL_CONNECT="$oauth" refute status-oauth-other-url-not-connected '^Connected' -- auth status --Url=https://other.atlassian.net
@@ -210,7 +221,16 @@ at=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["OAuthAccessToke
 # POSTs that need only read:jira-work)
 JIRASQL_CONNECT="$oauth;OAuthAccessToken=$at;CloudId=$cloud" check 0 '^\(3 rows\)$' query-oauth -- \
   query "SELECT ProjectKey, COUNT(*) FROM Issues GROUP BY ProjectKey"
-JIRASQL_CONNECT="$oauth" check 0 '^OAuthRefreshToken +rt-' exec-refresh -- exec RefreshOAuthAccessToken OAuthRefreshToken="$rt"
+out=$(printf '%s\n' "$rt" | JIRASQL_CONNECT="$oauth" "$bin" exec RefreshOAuthAccessToken OAuthRefreshToken=@- 2>&1)
+if grep -q '^OAuthRefreshToken  *rt-' <<<"$out" && ! grep -q 'warning' <<<"$out"; then pass=$((pass + 1)); else
+  fail=$((fail + 1)); echo "FAIL: exec input from stdin: $out"; fi
+rt=$(grep '^OAuthRefreshToken' <<<"$out" | awk '{print $2}')
+printf '%s\n' "$rt" >"$work/rt.txt"
+out=$(JIRASQL_CONNECT="$oauth" "$bin" exec RefreshOAuthAccessToken OAuthRefreshToken=@"$work/rt.txt" 2>&1)
+if grep -q '^OAuthRefreshToken  *rt-' <<<"$out"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: exec input from a file: $out"; fi
+rt=$(grep '^OAuthRefreshToken' <<<"$out" | awk '{print $2}')
+JIRASQL_CONNECT="$oauth" check 0 'warning: OAuthRefreshToken on the command line can be read by every user' exec-refresh -- \
+  exec RefreshOAuthAccessToken OAuthRefreshToken="$rt"
 JIRASQL_CONNECT="$oauth" check 1 'invalid_grant' exec-refresh-reused-late -- exec RefreshOAuthAccessToken OAuthRefreshToken=not-a-token
 JIRASQL_CONNECT="$oauth" check 2 "did you mean 'GetOAuthAccessToken'" exec-unknown -- exec GetOAuthAccesToken
 JIRASQL_CONNECT="$oauth" check 2 "has no input 'Scopes'; did you mean 'Scope'" exec-bad-input -- exec GetOAuthAuthorizationURL Scopes=x

@@ -84,12 +84,23 @@ std::string AllowedText(const PropertySpec& spec) {
   return out;
 }
 
+// --connect is an argument, which every user of the machine can read (ps).
+void WarnAboutSecretsInArguments(const ConnectionProperties& props) {
+  for (const auto& spec : PropertyCatalog()) {
+    if (spec.secret && props.SourceOf(spec.name) == PropSource::kConnectString && !props.Get(spec.name).empty()) {
+      std::cerr << "jirasql: warning: " << spec.name << " in --connect can be read by every user of this machine "
+                << "(ps); put secrets in JIRASQL_CONNECT or a profile (chmod 600)\n";
+    }
+  }
+}
+
 int RunProps(const GlobalOptions& g, bool json) {
   std::optional<ConnectionProperties> props;
   if (AnySourceGiven(g)) {
     auto r = Resolve(g);
     if (!r) return Report(r.error());
     props = std::move(*r);
+    WarnAboutSecretsInArguments(*props);
   }
   if (json) {
     nlohmann::json out = nlohmann::json::array();
@@ -159,6 +170,7 @@ Result<Opened> Prepare(const GlobalOptions& g, bool for_login, bool lazy = false
   if (!lazy) {
     if (auto r = props->CheckConfigured(); !r) return Fail(r.error());
   }
+  WarnAboutSecretsInArguments(*props);
   Opened o;
   o.props = WithSavedLoginDefault(*props, for_login);
   auto logger = OpenLogger(o.props);
@@ -289,11 +301,20 @@ int RunAuthExchange(const GlobalOptions& g, const std::string& code, const std::
   const std::string pending_state = *saved ? (*saved)->pending_state : "";
   std::string code_verifier = verifier;
   if (code_verifier.empty() && *saved) code_verifier = (*saved)->pending_verifier;
+  // --code - reads the code (or the redirect URL) from standard input.
+  std::string given = code;
+  if (code == "-") {
+    if (!std::getline(std::cin, given) || Trim(given).empty()) {
+      return Report(Error{ErrorCode::kInvalidArgument, "--code - found no code on standard input"});
+    }
+    given = std::string(Trim(given));
+  }
+  const std::string& code_text = given;
   // A pasted redirect URL works as well as the bare code, and says more.
-  std::string the_code = code;
-  if (code.find("code=") != std::string::npos || code.find("error=") != std::string::npos ||
-      code.find("state=") != std::string::npos) {
-    auto params = UrlParams(code);
+  std::string the_code = code_text;
+  if (code_text.find("code=") != std::string::npos || code_text.find("error=") != std::string::npos ||
+      code_text.find("state=") != std::string::npos) {
+    auto params = UrlParams(code_text);
     if (!params["error"].empty()) {
       return Report(Error{ErrorCode::kPermissionDenied,
                           "the redirect says the authorization was not given (error=" + params["error"] +
@@ -347,6 +368,37 @@ int RunAuthLogout(const GlobalOptions& g) {
   return kExitOk;
 }
 
+// A value given as @- is read from standard input, @FILE from a file (one
+// trailing line break dropped), so that secrets stay out of the process
+// list; @@… stands for a value that starts with @.
+Result<std::string> InputValue(const std::string& name, const std::string& v) {
+  if (v.empty() || v[0] != '@') return v;
+  if (v.rfind("@@", 0) == 0) return v.substr(1);
+  std::string text;
+  if (v == "@-") {
+    if (!std::getline(std::cin, text)) {
+      return Fail(ErrorCode::kInvalidArgument, name + "=@- found nothing on standard input");
+    }
+  } else {
+    std::ifstream in(v.substr(1));
+    if (!in) return Fail(ErrorCode::kInvalidArgument, name + "=" + v + ": cannot read " + v.substr(1));
+    std::stringstream buf;
+    buf << in.rdbuf();
+    text = buf.str();
+  }
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+// Procedure inputs that carry a secret: typed on the command line, every
+// user can read them in ps.
+bool SecretInput(const std::string& name) {
+  for (const char* s : {"OAuthRefreshToken", "Verifier", "CodeVerifier"}) {
+    if (EqualsIgnoreCase(name, s)) return true;
+  }
+  return false;
+}
+
 int RunExec(const GlobalOptions& g, const std::string& proc, const std::vector<std::string>& args,
             const std::string& format) {
   auto o = Prepare(g, true);
@@ -355,10 +407,19 @@ int RunExec(const GlobalOptions& g, const std::string& proc, const std::vector<s
   for (const auto& a : args) {
     auto eq = a.find('=');
     if (eq == std::string::npos || eq == 0) {
+      // Not the argument itself: it may be a secret.
       return Report(Error{ErrorCode::kInvalidArgument,
-                          "procedure inputs are written Name=Value; got '" + a + "'"});
+                          "procedure inputs are written Name=Value (Name=@- reads the value from standard input, "
+                          "Name=@FILE from a file); argument " + std::to_string(&a - &args[0] + 1) + " has no '='"});
     }
-    inputs[a.substr(0, eq)] = a.substr(eq + 1);
+    const std::string name = a.substr(0, eq);
+    auto value = InputValue(name, a.substr(eq + 1));
+    if (!value) return Report(value.error());
+    if (SecretInput(name) && a.compare(eq + 1, 1, "@") != 0) {
+      Notify("warning: " + name + " on the command line can be read by every user of this machine (ps); give " +
+             name + "=@- to read it from standard input, or " + name + "=@FILE");
+    }
+    inputs[name] = *value;
   }
   auto http = MakeHttpTransport(o->props, o->logger);
   if (!http) return Report(http.error());
@@ -516,7 +577,8 @@ int RunCli(int argc, char** argv) {
   auth_url->add_flag("--json", url_json, "Print URL, State and CodeVerifier as JSON");
   std::string exchange_code, exchange_verifier;
   auto* auth_exchange = auth->add_subcommand("exchange", "Exchange an authorization code and save the login");
-  auth_exchange->add_option("--code", exchange_code, "The code (or the whole redirect URL)")->required();
+  auth_exchange->add_option("--code", exchange_code, "The code (or the whole redirect URL); - reads it from stdin")
+      ->required();
   auth_exchange->add_option("--code-verifier", exchange_verifier,
                             "The PKCE verifier (default: the one `auth url` saved)");
   auto* auth_refresh = auth->add_subcommand("refresh", "Refresh the saved login's tokens now");
@@ -556,7 +618,23 @@ int RunCli(int argc, char** argv) {
   if (!app.remaining().empty()) {
     const std::string word = app.remaining().front();
     if (word.rfind("-", 0) == 0) {
-      std::cerr << "jirasql: unknown option '" << word << "'; see jirasql --help (connection properties: jirasql props)\n";
+      // Never echo the value: it may be a secret typed where it does not belong.
+      const std::string flag = word.substr(0, word.find('='));
+      const std::string name = flag.substr(flag.find_first_not_of('-') == std::string::npos ? flag.size()
+                                                                                            : flag.find_first_not_of('-'));
+      if (const PropertySpec* spec = FindProperty(name); spec && spec->secret) {
+        std::cerr << "jirasql: " << spec->name << " is a secret and has no flag: command-line arguments are visible "
+                     "to every user of this machine (ps). Put it in JIRASQL_CONNECT or in a profile (chmod 600; "
+                     "--profile NAME); the value was not used\n";
+        return kExitUsage;
+      }
+      std::vector<std::string> flags;
+      for (const auto& spec : PropertyCatalog()) {
+        if (!spec.secret) flags.push_back("--" + std::string(spec.name));
+      }
+      std::cerr << "jirasql: unknown option '" << flag << "'";
+      if (auto best = ClosestMatch(flag, flags)) std::cerr << "; did you mean '" << *best << "'?";
+      std::cerr << " (see jirasql --help; connection properties: jirasql props)\n";
       return kExitUsage;
     }
     if (!app.get_subcommands().empty()) {
