@@ -39,6 +39,9 @@ refute() {
   fi
 }
 
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
 check 0 '^jirasql [0-9]+\.[0-9]+\.[0-9]+' version -- --version
 check 0 'Subcommands' help -- --help
 check 2 'Subcommands' no-subcommand --
@@ -294,9 +297,30 @@ printf 'Url=%s\nTimeout="3\n' "$site" >"$XDG_CONFIG_HOME/jirasql/profiles/broken
 check 2 'in profile .*broken.conn, line 2' profile-line-number -- props --profile broken
 rm -f "$XDG_CONFIG_HOME/jirasql/profiles/default.conn" "$XDG_CONFIG_HOME/jirasql/profiles/broken.conn"
 
+# The progress line (on a terminal: `script` gives the command one) is
+# cleared before results, never written to standard output, and cleared on
+# Ctrl-C, which also leaves no --output file behind.
+if command -v script >/dev/null; then
+  tty_out=$(JIRASQL_CONNECT="$sql_conn" script -qec "'$bin' query --format csv --Pagesize=10 --MaxThreads=1 'SELECT Key FROM Issues'" /dev/null)
+  if grep -q 'API call' <<<"$tty_out" && ! grep -aqE 'API calls?[^'$'\r'']' <<<"$tty_out" && grep -q "^$alpha-1" <<<"${tty_out//$'\r'/}"; then
+    ok; else bad "progress line mixed with the rows: $(printf '%q' "$tty_out" | head -c 400)"; fi
+  JIRASQL_CONNECT="$sql_conn" script -qec "'$bin' query --format csv --Pagesize=10 --MaxThreads=1 'SELECT Key FROM Issues' >'$work/p.csv'" /dev/null >"$work/p.tty"
+  if grep -q 'API call' "$work/p.tty" && ! grep -aq $'API call\|\033' "$work/p.csv" && [[ $(wc -l <"$work/p.csv") -eq 51 ]]; then
+    ok; else bad "progress line in the redirected output"; fi
+  curl -s -X POST -d '{"path":"/search/jql$","latencyMs":1500}' "$base/__jirasim/faults" >/dev/null
+  ( JIRASQL_CONNECT="$sql_conn" script -qec "'$bin' query --format csv --Pagesize=10 --MaxThreads=1 -o '$work/int.csv' 'SELECT Key FROM Issues'" /dev/null >"$work/int.tty" ) &
+  spid=$!
+  for _ in $(seq 100); do grep -q 'API call' "$work/int.tty" 2>/dev/null && break; sleep 0.05; done
+  qpid=$(pgrep -f -- "-o $work/int.csv" | grep -v "^$spid\$" | while read -r p; do [[ $(cat /proc/$p/comm) == jirasql ]] && echo "$p"; done | head -1)
+  [[ -n $qpid ]] && kill -INT "$qpid"
+  wait $spid
+  last=$(tail -c 4 "$work/int.tty" | od -An -c | tr -d ' ')
+  if [[ -n $qpid && $last == '\r033[K' ]] && ! ls -A "$work" | grep -q 'int.csv'; then ok; else
+    bad "Ctrl-C: pid=$qpid last bytes '$last', files: $(ls -A "$work" | grep int)"; fi
+  curl -s -X DELETE "$base/__jirasim/faults" >/dev/null
+fi
+
 # Output that did not arrive is a failure (exit 1), never a success.
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 for args in "query|SELECT Key FROM Issues" "props|" "schema|"; do
   cmd=${args%%|*} arg=${args#*|}
   # shellcheck disable=SC2086
