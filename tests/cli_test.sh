@@ -278,6 +278,24 @@ JIRASQL_CONNECT="$sql_conn" check 0 'API calls: +[0-9]+ \(one search call per pa
 JIRASQL_CONNECT="$sql_conn" check 0 '^### Issues$' schema-markdown -- schema --markdown
 JIRASQL_CONNECT="$sql_conn" refute sql-no-secret "$token" -- query "SELECT * FROM sys_connection_props"
 
+# explain says when Jira's estimate is not to be had, instead of leaving it out.
+curl -s -X POST -d '{"path":"/approximate-count$","body":"{\"nothing\":1}"}' "$base/__jirasim/faults" >/dev/null
+JIRASQL_CONNECT="$sql_conn" check 0 'issues: +unknown: Jira.s count could not be had \(POST /search/approximate-count answered without a usable "count"\)' \
+  explain-estimate-unusable -- explain "SELECT Key FROM Issues WHERE ProjectKey = '$alpha'"
+curl -s -X DELETE "$base/__jirasim/faults" >/dev/null
+curl -s -X POST -d '{"path":"/approximate-count$","status":500}' "$base/__jirasim/faults" >/dev/null
+JIRASQL_CONNECT="$sql_conn" check 0 'issues: +unknown: .*HTTP 500' explain-estimate-failed -- \
+  explain "SELECT Key FROM Issues WHERE ProjectKey = '$alpha'"
+curl -s -X DELETE "$base/__jirasim/faults" >/dev/null
+
+# A failure to read the custom fields is a failure (1), not a usage error.
+JIRASQL_CONNECT="AuthScheme=APIToken;Url=http://127.0.0.1:$port;User=u;APIToken=x" check 1 'cannot connect' \
+  custom-fields-refused -- query --IncludeCustomFields=true --Timeout=5 "SELECT Key FROM Issues"
+curl -s -X POST -d '{"path":"/field$","status":500}' "$base/__jirasim/faults" >/dev/null
+JIRASQL_CONNECT="$sql_conn" check 1 'reading the custom fields \(IncludeCustomFields=true\).*HTTP 500' custom-fields-500 -- \
+  query --IncludeCustomFields=true "SELECT Key FROM Issues"
+curl -s -X DELETE "$base/__jirasim/faults" >/dev/null
+
 # Nothing configured: say so and list the ways; a missing property is a
 # usage error (2) from every command.
 check 2 'no Jira connection is configured.*JIRASQL_CONNECT.*--profile.*jirasql_connect' nothing-status -- auth status

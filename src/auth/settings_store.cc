@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -323,6 +324,21 @@ Result<std::unique_ptr<SettingsStore>> OpenSettingsStore(const std::string& loca
   }
   if (location.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "OAuthSettingsLocation is empty; give a file path or memory://NAME");
+  }
+  // A URL of another kind must not be taken for a relative file name.
+  if (auto sep = location.find("://"); sep != std::string::npos && sep > 0) {
+    const std::string scheme = location.substr(0, sep);
+    const bool is_scheme = std::isalpha(static_cast<unsigned char>(scheme[0])) &&
+                           scheme.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") ==
+                               std::string::npos;
+    if (is_scheme && scheme == "file" && location.size() > 7 && location[7] == '/') {
+      return OpenSettingsStore(location.substr(7));  // file:///abs/path
+    }
+    if (is_scheme) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "OAuthSettingsLocation " + scheme + "://… is not a place this jirasql can keep a login (it keeps "
+                  "one in a file path, file:///path or memory://NAME); give one of those");
+    }
   }
   if (location.back() == '/') {
     return Fail(ErrorCode::kInvalidArgument, "OAuthSettingsLocation " + location + " names a folder; give a file path");

@@ -148,6 +148,21 @@ TEST(SettingsStoreTest, TemporariesOfADeadSaveDoNotPileUp) {
   EXPECT_EQ(names, (std::set<std::string>{"login.json", "login.json.lock", "other.tmp.1"}));
 }
 
+TEST(SettingsStoreTest, UrlsOfOtherKindsAreRefusedNotTakenForFileNames) {
+  for (const char* where : {"postgresql://user@db/jira", "https://example.com/login.json", "s3://bucket/x"}) {
+    auto r = OpenSettingsStore(where);
+    ASSERT_FALSE(r) << where;
+    EXPECT_NE(r.error().message.find("is not a place this jirasql can keep a login"), std::string::npos)
+        << r.error().message;
+    EXPECT_EQ(r.error().message.find("user@db"), std::string::npos);  // nothing after the scheme is echoed
+  }
+  TempDir dir;
+  auto f = OpenSettingsStore("file://" + dir.path() + "/login.json");
+  ASSERT_TRUE(f);
+  EXPECT_EQ((*f)->Describe(), dir.path() + "/login.json");
+  EXPECT_TRUE(OpenSettingsStore("memory://x"));
+}
+
 TEST(SettingsStoreTest, DamagedFilesGiveClearErrors) {
   TempDir dir;
   const std::string path = dir.path() + "/login.json";

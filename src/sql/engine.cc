@@ -176,6 +176,13 @@ Result<std::unique_ptr<SqlEngine>> SqlEngine::Open(std::shared_ptr<Session> sess
   return e;
 }
 
+ErrorCode SqlEngine::CodeOf(ErrorCode otherwise) const {
+  // The statement failed because the connection or a table's definition
+  // could not be had: that failure's kind, whatever SQLite made of it.
+  if (const Error* f = session_->failure()) return f->code;
+  return otherwise;
+}
+
 SqlEngine::~SqlEngine() {
   if (db_) sqlite3_close_v2(db_);
 }
@@ -210,6 +217,7 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
   };
   for (const auto& stmt : statements) {
     errno = 0;
+    session_->ClearFailure();
     if (IsExec(stmt)) {
       auto e = ParseExec(stmt);
       if (!e) return Fail(e.error());
@@ -231,7 +239,7 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
     sqlite3_stmt* st = nullptr;
     const char* tail = nullptr;
     if (sqlite3_prepare_v2(db_, stmt.c_str(), static_cast<int>(stmt.size()), &st, &tail) != SQLITE_OK) {
-      return Fail(ErrorCode::kInvalidArgument, std::string(sqlite3_errmsg(db_)) + " (in: " + Abbrev(stmt) + ")");
+      return Fail(CodeOf(ErrorCode::kInvalidArgument), std::string(sqlite3_errmsg(db_)) + " (in: " + Abbrev(stmt) + ")");
     }
     const int n = sqlite3_column_count(st);
     std::vector<std::string> cols;
@@ -278,10 +286,7 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
       }
       // A connection that could not be opened for want of a property is a
       // usage error, like any other bad property.
-      const ErrorCode code = session_->open_error() && session_->open_error()->code == ErrorCode::kInvalidArgument
-                                 ? ErrorCode::kInvalidArgument
-                                 : ErrorCode::kHttp;
-      return Fail(code, msg + " (in: " + Abbrev(stmt) + ")");
+      return Fail(CodeOf(ErrorCode::kHttp), msg + " (in: " + Abbrev(stmt) + ")");
     }
     sqlite3_finalize(st);
     begin();
@@ -302,6 +307,7 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
   if (statements.empty()) return Fail(ErrorCode::kInvalidArgument, "no SQL statement given");
   for (const auto& stmt : statements) {
     out << "Statement: " << Abbrev(stmt) << "\n";
+    session_->ClearFailure();
     if (IsExec(stmt)) {
       auto e = ParseExec(stmt);
       if (!e) return Fail(e.error());
@@ -311,7 +317,7 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
     sqlite3_stmt* st = nullptr;
     const std::string eqp = "EXPLAIN QUERY PLAN " + stmt;
     if (sqlite3_prepare_v2(db_, eqp.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-      return Fail(ErrorCode::kInvalidArgument, std::string(sqlite3_errmsg(db_)) + " (in: " + Abbrev(stmt) + ")");
+      return Fail(CodeOf(ErrorCode::kInvalidArgument), std::string(sqlite3_errmsg(db_)) + " (in: " + Abbrev(stmt) + ")");
     }
     out << "  SQLite plan:\n";
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -334,10 +340,7 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
     sqlite3_finalize(st);
     session_->explain = false;
     if (!err.empty()) {
-      const ErrorCode code = session_->open_error() && session_->open_error()->code == ErrorCode::kInvalidArgument
-                                 ? ErrorCode::kInvalidArgument
-                                 : ErrorCode::kHttp;
-      return Fail(code, err + " (in: " + Abbrev(stmt) + ")");
+      return Fail(CodeOf(ErrorCode::kHttp), err + " (in: " + Abbrev(stmt) + ")");
     }
     if (session_->reports.empty()) out << "  No Jira table is read with values known before the run\n";
     for (const auto& r : session_->reports) {
@@ -346,6 +349,9 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
       if (!r->fields.empty()) out << "    fields:     " << r->fields << "\n";
       if (r->page_size > 0) out << "    page size:  " << r->page_size << "\n";
       if (r->rows >= 0) out << "    issues:     about " << r->rows << " (Jira's estimate)\n";
+      if (r->rows < 0 && !r->estimate_note.empty()) {
+        out << "    issues:     unknown: Jira's count could not be had (" << r->estimate_note << ")\n";
+      }
       out << "    API calls:  " << (r->calls >= 0 ? std::to_string(r->calls) : std::string("one per page"));
       if (!r->calls_note.empty()) out << " (" << r->calls_note << ")";
       out << "\n";

@@ -52,6 +52,7 @@ class SqlEngine {
 
  private:
   SqlEngine() = default;
+  ErrorCode CodeOf(ErrorCode otherwise) const;
   std::shared_ptr<Session> session_;
   sqlite3* db_ = nullptr;
 };

@@ -17,6 +17,15 @@ constexpr int64_t kDayMs = 86400000;
 // The widest UTC offsets in use (Baker Island, Line Islands).
 constexpr int kWidestWest = -12 * 3600, kWidestEast = 14 * 3600;
 
+}  // namespace
+
+std::string UnknownZoneWidening() {
+  return "lower bounds " + std::to_string(-kWidestWest / 3600) + " hours earlier and upper bounds " +
+         std::to_string(kWidestEast / 3600) + " hours later";
+}
+
+namespace {
+
 int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 std::optional<std::string> TextOf(const SqlValue& v) {

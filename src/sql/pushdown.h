@@ -70,8 +70,13 @@ struct IssueQuery {
 /// The time zone JQL dates are read in: the Jira user's, or unknown (then
 /// bounds are widened by the widest offsets there are, -12 h and +14 h).
 struct PushContext {
-  const TimeZone* zone = nullptr;
+  const TimeZone* zone = nullptr;  ///< null: unknown, bounds widened by UnknownZoneWidening()
 };
+
+/// How a bound is widened when the zone is unknown, in words for notices
+/// and docs: "12 hours earlier and 14 hours later" (the widest UTC offsets
+/// in use, −12:00 and +14:00).
+std::string UnknownZoneWidening();
 
 /// The JQL for one constraint on `column`, or nothing when it cannot be
 /// pushed as a superset. `*nothing` is set when no row can match.

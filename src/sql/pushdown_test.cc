@@ -95,6 +95,8 @@ TEST(Pushdown, UnknownZoneWidensByTheWidestOffsets) {
             "created >= \"2024-04-30 22:30\"");
   EXPECT_EQ(Push1("Created", PushOp::kLe, {std::string("2024-05-01T10:30Z")}, nullptr),
             "created <= \"2024-05-02 00:31\"");
+  // What the notice and docs/sql.md say is what the code does.
+  EXPECT_EQ(UnknownZoneWidening(), "lower bounds 12 hours earlier and upper bounds 14 hours later");
 }
 
 TEST(Pushdown, DaylightSavingChangeTakesTheWiderOffset) {

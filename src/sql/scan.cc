@@ -801,8 +801,9 @@ class EmptyScan final : public Scan {
   Result<bool> Next(std::vector<SqlRow>*) override { return false; }
 };
 
-// explain: how many issues the JQL matches, as Jira estimates.
-int64_t EstimateIssues(Session& s, const IssueQuery& q) {
+// explain: how many issues the JQL matches, as Jira estimates; -1 with
+// `*why` set when the count cannot be had.
+int64_t EstimateIssues(Session& s, const IssueQuery& q, std::string* why) {
   if (q.matches_nothing) return 0;
   const bool cloud = s.cloud();
   const std::string jql = q.Jql(cloud ? kEveryIssue : "");
@@ -811,9 +812,18 @@ int64_t EstimateIssues(Session& s, const IssueQuery& q) {
                  : Call(s, HttpRequest{"POST", "/search", {{"Content-Type", "application/json"}},
                                        RequestBody(json{{"jql", jql}, {"maxResults", 0}, {"fields", {"id"}}}), true},
                         nullptr);
-  if (!j || !j->is_object()) return -1;
-  if (cloud) return j->value("count", int64_t{-1});
-  return j->value("total", int64_t{-1});
+  if (!j) {
+    *why = j.error().message;
+    return -1;
+  }
+  const char* member = cloud ? "count" : "total";
+  auto it = j->is_object() ? j->find(member) : j->end();
+  if (!j->is_object() || it == j->end() || !it->is_number_integer() || it->get<int64_t>() < 0) {
+    *why = std::string(cloud ? "POST /search/approximate-count" : "POST /search") + " answered without a usable \"" +
+           member + "\"";
+    return -1;
+  }
+  return it->get<int64_t>();
 }
 
 }  // namespace
@@ -862,7 +872,7 @@ Result<std::unique_ptr<Scan>> OpenScan(Session& s, ScanRequest req) {
       const int threads = static_cast<int>(s.props().GetInt("MaxThreads").value_or(1));
       const bool parallel = threads > 1 && req.limit_hint < 0;
       if (explain) {
-        report->rows = EstimateIssues(s, req.query);
+        report->rows = EstimateIssues(s, req.query, &report->estimate_note);
         report->calls = estimate_calls(report->rows, report->page_size);
         report->calls_note = "one search call per page";
         if (parallel && report->rows > report->page_size) {
@@ -891,7 +901,7 @@ Result<std::unique_ptr<Scan>> OpenScan(Session& s, ScanRequest req) {
       report->fields = "id";
       report->page_size = 100;
       if (explain) {
-        int64_t issues = EstimateIssues(s, req.query);
+        int64_t issues = EstimateIssues(s, req.query, &report->estimate_note);
         report->rows = -1;
         report->calls = issues < 0 ? -1 : estimate_calls(issues, served(issue_page(), true)) + issues;
         report->calls_note = "issue search pages + at least one call per issue (" +

@@ -4,6 +4,7 @@
 
 #include "http/logging_transport.h"
 #include "http/response_error.h"
+#include "sql/pushdown.h"
 
 namespace jirasql {
 
@@ -17,7 +18,7 @@ Result<void> Session::Reconfigure(ConnectionProperties props, std::shared_ptr<Lo
   }
   props_ = std::move(props);
   logger_ = std::move(logger);
-  open_error_.reset();
+  failure_.reset();
   issues_.reset();
   zone_known_ = false;
   zone_.reset();
@@ -28,10 +29,9 @@ Result<Connection*> Session::Conn() {
   if (!conn_) {
     auto c = Connection::Open(props_, logger_, options_);
     if (!c) {
-      open_error_ = c.error();
+      failure_ = c.error();
       return Fail(c.error());
     }
-    open_error_.reset();
     conn_ = std::move(*c);
   }
   return conn_.get();
@@ -49,10 +49,14 @@ Result<const TableDef*> Session::Table(std::string_view name) {
     auto conn = Conn();
     if (!conn) return Fail(conn.error());
     auto resp = (*conn)->Call(HttpRequest{"GET", "/field", {}, "", std::nullopt});
-    if (!resp) return Fail(resp.error());
+    if (!resp) {
+      failure_ = resp.error().WithContext("reading the custom fields (IncludeCustomFields=true)");
+      return Fail(*failure_);
+    }
     auto fields = nlohmann::json::parse(resp->body, nullptr, false);
     if (fields.is_discarded() || !fields.is_array()) {
-      return Fail(ErrorCode::kBadResponse, "GET /field: the answer is not a JSON array of fields");
+      failure_ = Error{ErrorCode::kBadResponse, "GET /field: the answer is not a JSON array of fields"};
+      return Fail(*failure_);
     }
     issues_ = IssuesWithCustomFields(CustomFieldsFromFieldList(fields), props_.GetBool("UseDisplayNames"));
   }
@@ -88,13 +92,14 @@ const TimeZone* Session::UserZone() {
     }
   }
   if (name.empty()) {
-    notice("the Jira user's time zone is unknown; date filters are sent to Jira widened by 14 hours each way "
-           "(set Timezone to narrow them)");
+    notice("the Jira user's time zone is unknown; date filters are sent to Jira widened to cover every zone (" +
+           UnknownZoneWidening() + "; set Timezone to narrow them)");
     return nullptr;
   }
   auto z = TimeZone::Load(name);
   if (!z) {
-    notice("time zone from " + from + ": " + z.error().message + "; date filters are widened by 14 hours each way");
+    notice("time zone from " + from + ": " + z.error().message + "; date filters are widened to cover every zone (" +
+           UnknownZoneWidening() + ")");
     return nullptr;
   }
   zone_ = std::move(*z);

@@ -31,6 +31,7 @@ struct ScanReport {
   int64_t rows = -1;        ///< explain: Jira's estimate; otherwise rows read
   int64_t calls = -1;       ///< explain: expected; otherwise made
   std::string calls_note;   ///< how the calls were counted
+  std::string estimate_note;  ///< explain: why Jira's estimate is unknown
   bool truncated = false;   ///< stopped at MaxRows
   int64_t expected = -1;    ///< rows (or parent rows) Jira said the scan has, when it said
 };
@@ -47,9 +48,12 @@ class Session {
 
   /// The Jira connection, opened on first use.
   Result<Connection*> Conn();
-  /// Why the connection could not be opened (null when it was, or was not
-  /// tried): a statement that failed for that reason fails with its code.
-  const Error* open_error() const { return open_error_ ? &*open_error_ : nullptr; }
+  /// Why the connection could not be opened or a table's definition read
+  /// (null: nothing failed since ClearFailure()). A statement that failed
+  /// for that reason fails with its code: a missing property is a usage
+  /// error, an unreachable server is not.
+  const Error* failure() const { return failure_ ? &*failure_ : nullptr; }
+  void ClearFailure() { failure_.reset(); }
   /// A table's definition for this connection: Issues with the custom fields
   /// when IncludeCustomFields=true. nullptr result for an unknown name.
   Result<const TableDef*> Table(std::string_view name);
@@ -89,7 +93,7 @@ class Session {
   std::shared_ptr<Logger> logger_;
   ConnectOptions options_;
   std::unique_ptr<Connection> conn_;
-  std::optional<Error> open_error_;
+  std::optional<Error> failure_;
   std::optional<TableDef> issues_;  ///< with custom fields
   bool zone_known_ = false;
   std::optional<TimeZone> zone_;
