@@ -258,10 +258,15 @@ class Parser {
         if (f.type != Tok::kWord && f.type != Tok::kString) return Unexpected(f, "a field name");
         JqlSortKey k;
         int custom = -1;
-        auto info = LookupField(f.text, ctx_.world.catalogs, &custom);
-        if (!info) return FieldMissing(f.text);
-        k.field = info->name;
-        k.custom = custom;
+        if (EqualsIgnoreCase(f.text, "rank")) {
+          // Jira's Rank (a LexoRank field), for ORDER BY only: boards' order.
+          k.field = "rank";
+        } else {
+          auto info = LookupField(f.text, ctx_.world.catalogs, &custom);
+          if (!info) return FieldMissing(f.text);
+          k.field = info->name;
+          k.custom = custom;
+        }
         if (IsKeyword(Peek(), "ASC")) Next();
         else if (IsKeyword(Peek(), "DESC")) { Next(); k.descending = true; }
         q.order.push_back(k);
@@ -923,6 +928,7 @@ int CompareBy(const JqlSortKey& k, const Issue& a, const Issue& b, const JqlCont
     return cmp(a.number, b.number);
   }
   if (f == "id") return cmp(a.id, b.id);
+  if (f == "rank") return cmp(a.seed, b.seed);  // a fixed order that is neither id's nor key's
   if (f == "created") return cmp(a.created_ms, b.created_ms);
   if (f == "updated") return cmp(a.updated_ms, b.updated_ms);
   // Empty values sort last in ascending order, as in Jira.

@@ -153,6 +153,14 @@ TEST_F(JqlTest, OrderBy) {
   ASSERT_TRUE(q);
   EXPECT_FALSE(q->bounded());
   EXPECT_TRUE(ParseJql("project = ALPHA ORDER BY key", Ctx())->bounded());
+  // ORDER BY rank (docs/sql.md's example): the same issues, in a fixed order
+  // of their own; rank is not a field for WHERE.
+  auto ranked = Run("project = BETA ORDER BY rank");
+  auto plain = Run("project = BETA");
+  EXPECT_EQ(std::set<int64_t>(ranked.begin(), ranked.end()), std::set<int64_t>(plain.begin(), plain.end()));
+  EXPECT_NE(ranked, plain);
+  EXPECT_EQ(ranked, Run("project = BETA ORDER BY Rank ASC"));
+  EXPECT_FALSE(ParseJql("rank = 1", Ctx()));
 }
 
 TEST_F(JqlTest, CustomFields) {

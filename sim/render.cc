@@ -220,6 +220,20 @@ void WritePriority(JsonWriter& w, const RenderContext& rc, int p) {
   });
 }
 
+void WriteListedPriority(JsonWriter& w, const RenderContext& rc, int p) {
+  // GET /priority adds the colour and description the issue field leaves out.
+  static const char* kColors[] = {"#d04437", "#f15c75", "#f79232", "#707070", "#999999"};
+  const auto& pr = rc.world.catalogs.priorities[p];
+  w.BeginObject()
+      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/priority/" + Id(pr.id))
+      .Field("statusColor", kColors[static_cast<std::size_t>(p) % 5])
+      .Field("description", pr.description)
+      .Field("iconUrl", rc.base + "/images/icons/priorities/" + jirasql::ToLower(pr.name) + ".svg")
+      .Field("name", pr.name)
+      .Field("id", Id(pr.id))
+      .EndObject();
+}
+
 void WriteResolution(JsonWriter& w, const RenderContext& rc, int r) {
   if (r < 0) {
     w.Null();
@@ -235,7 +249,8 @@ void WriteResolution(JsonWriter& w, const RenderContext& rc, int r) {
 }
 
 namespace {
-void WriteProjectBody(JsonWriter& w, const RenderContext& rc, int p, bool full);
+void WriteProjectBody(JsonWriter& w, const RenderContext& rc, int p, bool full, bool lead = false,
+                      bool description = false);
 }  // namespace
 
 void WriteProject(JsonWriter& w, const RenderContext& rc, int p, bool full) {
@@ -244,8 +259,18 @@ void WriteProject(JsonWriter& w, const RenderContext& rc, int p, bool full) {
   Cached(w, rc, Fragment::kProjectRef, p, [&](JsonWriter& inner) { WriteProjectBody(inner, rc, p, false); });
 }
 
+void WriteListedProject(JsonWriter& w, const RenderContext& rc, int p, const std::string& expand) {
+  bool lead = false, description = false;
+  for (const auto& e : jirasql::Split(expand, ',')) {
+    lead |= jirasql::Trim(e) == "lead";
+    description |= jirasql::Trim(e) == "description";
+  }
+  if (!lead && !description) return WriteProject(w, rc, p, false);
+  WriteProjectBody(w, rc, p, false, lead, description);
+}
+
 namespace {
-void WriteProjectBody(JsonWriter& w, const RenderContext& rc, int p, bool full) {
+void WriteProjectBody(JsonWriter& w, const RenderContext& rc, int p, bool full, bool lead, bool description) {
   const Project& pr = rc.site.projects[p];
   w.BeginObject()
       .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/project/" + Id(pr.id))
@@ -259,6 +284,13 @@ void WriteProjectBody(JsonWriter& w, const RenderContext& rc, int p, bool full) 
     w.Field(size, rc.base + "/secure/projectavatar?size=" + size + "&pid=" + Id(pr.id));
   }
   w.EndObject();
+  if (!full) {
+    if (lead) {
+      w.Key("lead");
+      WriteUser(w, rc, pr.lead);
+    }
+    if (description) w.Field("description", pr.name + " project");
+  }
   if (full) {
     w.Key("lead");
     WriteUser(w, rc, pr.lead);

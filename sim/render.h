@@ -57,6 +57,11 @@ void WriteUser(jirasql::JsonWriter& w, const RenderContext& rc, int user);
 void WriteIssue(jirasql::JsonWriter& w, const RenderContext& rc, int64_t index, const FieldSelection& fields,
                 bool with_changelog = false);
 void WriteProject(jirasql::JsonWriter& w, const RenderContext& rc, int project, bool full);
+/// A project in a list (/project, /project/search) with what `expand` asks
+/// for: "description" and "lead" (the other expansions are not served).
+/// A priority as GET /priority lists it (with statusColor and description).
+void WriteListedPriority(jirasql::JsonWriter& w, const RenderContext& rc, int priority);
+void WriteListedProject(jirasql::JsonWriter& w, const RenderContext& rc, int project, const std::string& expand);
 void WriteStatus(jirasql::JsonWriter& w, const RenderContext& rc, int status);
 void WriteIssueType(jirasql::JsonWriter& w, const RenderContext& rc, int type);
 void WritePriority(jirasql::JsonWriter& w, const RenderContext& rc, int priority);

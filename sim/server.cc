@@ -629,13 +629,15 @@ std::vector<std::string> ListParam(const httplib::Request& req, const char* name
   return out;
 }
 
+// A body member that holds a list of strings (or one string). Anything else
+// is a malformed payload: get<std::string>() throws, and HandleApi answers
+// Jira's 400.
 std::vector<std::string> JsonList(const json& j) {
   std::vector<std::string> out;
-  if (j.is_string()) out.push_back(j.get<std::string>());
   if (j.is_array()) {
-    for (const auto& e : j) {
-      if (e.is_string()) out.push_back(e.get<std::string>());
-    }
+    for (const auto& e : j) out.push_back(e.get<std::string>());
+  } else {
+    out.push_back(j.get<std::string>());
   }
   return out;
 }
@@ -706,6 +708,17 @@ void FieldError(httplib::Response& res, const std::string& field) {
 
 void Simulator::HandleApi(const httplib::Request& req, httplib::Response& res, int site_index, const Caller& caller,
                           const std::string& base, const std::string& path) {
+  try {
+    HandleApiRoutes(req, res, site_index, caller, base, path);
+  } catch (const json::exception&) {
+    // A body member of the wrong type ({"jql": 5}): Jira's 400, not a 500.
+    res.headers.clear();
+    JiraError(res, 400, "Invalid request payload. Refer to the REST API documentation and try again.");
+  }
+}
+
+void Simulator::HandleApiRoutes(const httplib::Request& req, httplib::Response& res, int site_index,
+                                const Caller& caller, const std::string& base, const std::string& path) {
   const auto segs = Segments(path);
   const bool write = req.method != "GET";
   std::vector<std::string> c;  // captures
@@ -821,7 +834,8 @@ void Simulator::HandleApi(const httplib::Request& req, httplib::Response& res, i
   }
   if (!agile && req.method == "GET" && Match(segs, from, {"project"}, &c)) {
     w.BeginArray();
-    for (std::size_t p = 0; p < site.projects.size(); ++p) WriteProject(w, rc, static_cast<int>(p), false);
+    const std::string expand = req.get_param_value("expand");
+    for (std::size_t p = 0; p < site.projects.size(); ++p) WriteListedProject(w, rc, static_cast<int>(p), expand);
     w.EndArray();
     return ok();
   }
@@ -844,7 +858,8 @@ void Simulator::HandleApi(const httplib::Request& req, httplib::Response& res, i
     if (end < total) w.Field("nextPage", base + path + "?startAt=" + std::to_string(end) + "&maxResults=" + std::to_string(max));
     w.Field("maxResults", max).Field("startAt", start).Field("total", total).Field("isLast", end >= total)
         .Key("values").BeginArray();
-    for (int64_t i = start; i < end; ++i) WriteProject(w, rc, picked[i], false);
+    const std::string expand = req.get_param_value("expand");
+    for (int64_t i = start; i < end; ++i) WriteListedProject(w, rc, picked[i], expand);
     w.EndArray().EndObject();
     return ok();
   }
@@ -897,7 +912,7 @@ void Simulator::HandleApi(const httplib::Request& req, httplib::Response& res, i
       int k = static_cast<int>(i);
       if (what == "issuetype") WriteIssueType(w, rc, k);
       else if (what == "status") WriteStatus(w, rc, k);
-      else if (what == "priority") WritePriority(w, rc, k);
+      else if (what == "priority") WriteListedPriority(w, rc, k);
       else if (what == "resolution") WriteResolution(w, rc, k);
       else WriteStatusCategory(w, rc, k);
     }

@@ -97,6 +97,8 @@ class Simulator {
   void HandleGateway(const httplib::Request& req, httplib::Response& res);
   void HandleApi(const httplib::Request& req, httplib::Response& res, int site, const Caller& caller,
                  const std::string& base, const std::string& path);
+  void HandleApiRoutes(const httplib::Request& req, httplib::Response& res, int site, const Caller& caller,
+                 const std::string& base, const std::string& path);
 
   void HandleAdmin(const httplib::Request& req, httplib::Response& res);
 

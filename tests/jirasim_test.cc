@@ -153,6 +153,32 @@ TEST_F(JirasimTest, ApiTokenOnTheSiteUrl) {
   }
 }
 
+TEST_F(JirasimTest, ProjectListsExpandLeadAndDescription) {
+  auto plain = client_.Json("GET", Site() + "/rest/api/3/project/search", UserAuth());
+  ASSERT_FALSE(plain["values"].empty());
+  EXPECT_FALSE(plain["values"][0].contains("lead"));
+  auto expanded = client_.Json("GET", Site() + "/rest/api/3/project/search?expand=description,lead", UserAuth());
+  ASSERT_FALSE(expanded["values"].empty());
+  EXPECT_TRUE(expanded["values"][0]["lead"].contains("accountId"));
+  EXPECT_TRUE(expanded["values"][0]["description"].is_string());
+  auto listed = client_.Json("GET", Site() + "/rest/api/2/project?expand=lead", UserAuth());
+  ASSERT_TRUE(listed.is_array());
+  EXPECT_TRUE(listed[0]["lead"].contains("displayName"));
+  EXPECT_FALSE(listed[0].contains("description"));
+}
+
+TEST_F(JirasimTest, AMalformedBodyIsA400AsJiraSays) {
+  for (const char* body : {R"({"jql": 5})", R"({"jql": "project = ALPHA", "maxResults": "ten"})",
+                           R"({"jql": "project = ALPHA", "fields": {"a": 1}})"}) {
+    auto r = client_.Send("POST", Site() + "/rest/api/3/search/jql", UserAuth(), body);
+    EXPECT_EQ(r.status, 400) << body << " -> " << r.body;
+    auto j = json::parse(r.body, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << r.body;
+    EXPECT_EQ(j["errorMessages"][0], "Invalid request payload. Refer to the REST API documentation and try again.");
+    EXPECT_FALSE(r.Header("EXCEPTION_WHAT").has_value());
+  }
+}
+
 TEST_F(JirasimTest, FullOAuthFlowThroughThePages) {
   json t = Login("read:jira-work read:jira-user offline_access");
   ASSERT_TRUE(t.contains("access_token"));
