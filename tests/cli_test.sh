@@ -47,6 +47,14 @@ check 0 'Subcommands' help -- --help
 check 2 'Subcommands' no-subcommand --
 check 2 "unknown command 'nosuch'" unknown-subcommand -- nosuch
 check 2 "unknown command 'qeury'; did you mean 'query'" misspelled-subcommand -- qeury
+check 2 "unknown command 'nosuch'.*see jirasql --help" unknown-command-help -- nosuch
+for sub in query explain schema exec props auth; do
+  check 0 'Example' "help-example-$sub" -- $sub --help
+done
+check 0 'The default format is table' help-default-format -- query --help
+check 0 'table \(the default\) or json' help-exec-format -- exec --help
+check 0 '^  IssueKey +TEXT +Key of the issue' schema-one-table -- schema Comments
+check 2 "no table 'Comment'; did you mean 'Comments'" schema-unknown-table -- schema Comment
 check 2 "unknown option '--frobnicate'" unknown-option -- props --frobnicate
 
 # props lists every property of SPEC §2
@@ -235,7 +243,8 @@ rt=$(grep '^OAuthRefreshToken' <<<"$out" | awk '{print $2}')
 JIRASQL_CONNECT="$oauth" check 0 'warning: OAuthRefreshToken on the command line can be read by every user' exec-refresh -- \
   exec RefreshOAuthAccessToken OAuthRefreshToken="$rt"
 JIRASQL_CONNECT="$oauth" check 1 'invalid_grant' exec-refresh-reused-late -- exec RefreshOAuthAccessToken OAuthRefreshToken=not-a-token
-JIRASQL_CONNECT="$oauth" check 2 "did you mean 'GetOAuthAccessToken'" exec-unknown -- exec GetOAuthAccesToken
+JIRASQL_CONNECT="$oauth" check 2 "did you mean 'GetOAuthAccessToken'\? \(procedures: GetOAuthAuthorizationURL, GetOAuthAccessToken, RefreshOAuthAccessToken\)" \
+  exec-unknown -- exec GetOAuthAccesToken
 JIRASQL_CONNECT="$oauth" check 2 "has no input 'Scopes'; did you mean 'Scope'" exec-bad-input -- exec GetOAuthAuthorizationURL Scopes=x
 JIRASQL_CONNECT="$oauth" check 2 'needs OAuthRefreshToken' exec-missing-input -- exec RefreshOAuthAccessToken
 
@@ -262,6 +271,11 @@ out=$(JIRASQL_CONNECT="$sql_conn" "$bin" query --format csv <"$work/q.sql")
 if grep -q '^3' <<<"$out" && grep -q '^x;y' <<<"$out"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: stdin: $out"; fi
 JIRASQL_CONNECT="$sql_conn" check 0 'more rows exist' query-max-rows -- query --max-rows 2 "SELECT Key FROM Issues"
 JIRASQL_CONNECT="$sql_conn" check 2 'no such column: Nope' query-bad-sql -- query "SELECT Nope FROM Issues"
+JIRASQL_CONNECT="$sql_conn" check 2 "no such column: status; did you mean 'StatusName'" did-you-mean-column -- \
+  query "SELECT status FROM Issues"
+JIRASQL_CONNECT="$sql_conn" check 2 "no such table: Issue; did you mean 'Issues'" did-you-mean-table -- query "SELECT Key FROM Issue"
+JIRASQL_CONNECT="$sql_conn" check 2 "no such column: c.Bdy; did you mean 'Body'" did-you-mean-alias -- \
+  query "SELECT c.Bdy FROM Comments c WHERE c.IssueKey = 'X-1'"
 JIRASQL_CONNECT="$sql_conn" check 1 'HTTP 400' query-bad-jql -- query "SELECT Key FROM Issues WHERE Jql = 'project = = x'"
 JIRASQL_CONNECT="$sql_conn" check 2 'unknown output format|not in' query-bad-format -- query --format xml "SELECT 1"
 JIRASQL_CONNECT="$sql_conn" check 2 'no SQL given|not both' query-two-sources -- query "SELECT 1" -f "$work/q.sql"

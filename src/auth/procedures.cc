@@ -59,6 +59,7 @@ Result<ProcedureRow> RunProcedure(const std::string& name, const std::map<std::s
   if (!spec) {
     std::string msg = "Unknown procedure '" + name + "'";
     if (auto best = ClosestMatch(name, Names(OAuthProcedures()))) msg += "; did you mean '" + *best + "'?";
+    msg += " (procedures: " + Join(Names(OAuthProcedures()), ", ") + ")";
     return Fail(ErrorCode::kInvalidArgument, msg);
   }
   // Inputs by canonical name.

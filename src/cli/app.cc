@@ -524,9 +524,31 @@ int RunExplain(const GlobalOptions& g, const std::string& arg, const std::string
   return kExitOk;
 }
 
-int RunSchema(bool markdown) {
+int RunSchema(bool markdown, const std::string& table) {
   if (markdown) {
     std::cout << SchemaReferenceMarkdown();
+    return kExitOk;
+  }
+  if (!table.empty()) {
+    const TableDef* t = FindBaseTable(table);
+    if (!t) {
+      std::vector<std::string> names;
+      for (const auto& b : BaseTables()) names.push_back(b.name);
+      std::string msg = "no table '" + table + "'";
+      if (auto best = ClosestMatch(table, names)) msg += "; did you mean '" + *best + "'?";
+      return Report(Error{ErrorCode::kInvalidArgument, msg + " (jirasql schema lists them)"});
+    }
+    std::cout << t->name << ": " << t->description << "\n  read from " << t->api << "\n\n";
+    std::size_t width = 0;
+    for (const auto& c : t->columns) width = std::max(width, c.name.size());
+    for (const auto& c : t->columns) {
+      std::string type(SqlDeclaredType(c.type));
+      if (c.hidden) type += " HIDDEN";
+      std::string push = PushdownText(c.push);
+      std::cout << "  " << c.name << std::string(width - c.name.size() + 2, ' ') << type
+                << std::string(type.size() < 12 ? 12 - type.size() : 1, ' ') << c.description
+                << (push.empty() ? "" : " [pushed down: " + push + "]") << "\n";
+    }
     return kExitOk;
   }
   for (const auto& t : BaseTables()) {
@@ -566,9 +588,14 @@ int RunCli(int argc, char** argv) {
 
   bool props_json = false;
   auto* props = app.add_subcommand("props", "List connection properties, or the effective values with --connect");
+  props->footer("\nExamples:\n  jirasql props                          every property, its default and meaning\n"
+                "  jirasql --profile work props --json    the effective values and where each came from");
   props->add_flag("--json", props_json, "Print JSON instead of text");
 
   auto* auth = app.add_subcommand("auth", "Log in, check or forget a login");
+  auth->footer("\nExamples:\n  jirasql auth login     the OAuth browser flow; the login is saved\n"
+               "  jirasql auth status    who Jira says you are, and the saved login\n"
+               "  jirasql auth url; jirasql auth exchange --code -    the headless flow");
   auth->require_subcommand(1);
   auto* auth_status = auth->add_subcommand("status", "Connect and show who Jira says you are, and the saved login");
   auto* auth_login = auth->add_subcommand("login", "Run the OAuth 2.0 browser flow and save the login");
@@ -594,11 +621,24 @@ int RunCli(int argc, char** argv) {
                     "Write the result to FILE, replaced only when the whole result was written");
   query->add_flag("--no-header", query_options.no_header, "No column names (csv, tsv, table)");
   query->add_option("--max-rows", query_options.max_rows, "Print at most this many rows per statement");
+  query->footer(
+      "\nThe default format is table. Examples:\n"
+      "  jirasql query \"SELECT ProjectKey, COUNT(*) FROM Issues GROUP BY 1\"\n"
+      "  jirasql query --format csv -o open.csv \"SELECT Key, Summary FROM Issues WHERE StatusCategory <> 'Done'\"\n"
+      "  jirasql query -f report.sql --format json\n"
+      "  jirasql query \"EXEC GetOAuthAuthorizationURL CallbackUrl='http://localhost:33333'\"\n"
+      "A result cut short by an error is marked incomplete in every format (docs/sql.md, Output).");
   auto* explain = app.add_subcommand("explain", "Show the JQL, fields, page size and API calls of a query");
   explain->add_option("sql", sql, "The SQL statements (default: -f, or stdin)");
   explain->add_option("-f,--file", sql_file, "Read the SQL from a file ('-' for stdin)");
+  explain->footer("\nExample:\n  jirasql explain \"SELECT Key FROM Issues WHERE ProjectKey = 'ABC' AND Created >= '2025-01-01'\"\n"
+                  "prints SQLite's plan, the JQL, fields and page size sent to Jira, its estimate and the API calls.");
   bool schema_markdown = false;
-  auto* schema = app.add_subcommand("schema", "List the tables and columns");
+  std::string schema_table;
+  auto* schema = app.add_subcommand("schema", "List the tables and columns, or one table's");
+  schema->footer("\nExamples:\n  jirasql schema              every table and column\n  jirasql schema Issues       one table: "
+                 "types, pushdown, meaning\n  jirasql schema --markdown   the reference of docs/sql.md");
+  schema->add_option("table", schema_table, "One table: its columns, types, pushdown and meaning");
   schema->add_flag("--markdown", schema_markdown, "Print the table reference of docs/sql.md");
   std::string proc;
   std::vector<std::string> proc_args;
@@ -606,7 +646,11 @@ int RunCli(int argc, char** argv) {
   exec->add_option("procedure", proc, "Procedure name")->required();
   exec->add_option("args", proc_args, "Name=Value inputs");
   std::string exec_format = "table";
-  exec->add_option("--format", exec_format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  exec->add_option("--format", exec_format, "table (the default) or json")
+      ->check(CLI::IsMember({"table", "json"}, CLI::ignore_case));
+  exec->footer("\nExamples:\n  jirasql exec GetOAuthAuthorizationURL CallbackUrl=http://localhost:33333\n"
+               "  jirasql exec RefreshOAuthAccessToken OAuthRefreshToken=@-     (the token on stdin)\n"
+               "Name=@- reads a value from standard input, Name=@FILE from a file: secrets stay out of ps.");
 
   try {
     app.parse(argc, argv);
@@ -646,7 +690,7 @@ int RunCli(int argc, char** argv) {
     for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) commands.push_back(sub->get_name());
     std::cerr << "jirasql: unknown command '" << word << "'";
     if (auto best = ClosestMatch(word, commands)) std::cerr << "; did you mean '" << *best << "'?";
-    std::cerr << "\n";
+    std::cerr << " (commands: " << Join(commands, ", ") << "; see jirasql --help)\n";
     return kExitUsage;
   }
   if (app.get_subcommands().empty()) {
@@ -665,7 +709,7 @@ int RunCli(int argc, char** argv) {
   else if (*auth_logout) rc = RunAuthLogout(g);
   else if (*query) rc = RunQuery(g, sql, sql_file, query_options);
   else if (*explain) rc = RunExplain(g, sql, sql_file);
-  else if (*schema) rc = RunSchema(schema_markdown);
+  else if (*schema) rc = RunSchema(schema_markdown, schema_table);
   else if (*exec) rc = RunExec(g, proc, proc_args, exec_format);
   // Whatever the command, what it printed must have arrived.
   if (auto out = CheckStdout(); !out && rc == kExitOk) return Report(out.error());

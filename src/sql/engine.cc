@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -11,6 +12,7 @@
 
 #include "common/json_writer.h"
 #include "common/strings.h"
+#include "sql/schema.h"
 #include "sql/sqlite_module.h"
 
 namespace jirasql {
@@ -189,6 +191,82 @@ SqlEngine::~SqlEngine() {
 
 namespace {
 
+// "; did you mean 'StatusName', 'StatusId' or 'StatusCategory'?" for
+// SQLite's "no such table: X" / "no such column: X", from jirasql's tables
+// (and, for columns, those of the tables the statement names).
+std::string DidYouMean(const std::string& message, const std::string& stmt) {
+  auto after = [&](const char* prefix) -> std::optional<std::string> {
+    auto p = message.find(prefix);
+    if (p == std::string::npos) return std::nullopt;
+    std::string w = message.substr(p + std::strlen(prefix));
+    w = w.substr(0, w.find_first_of(" \t\n("));
+    if (auto dot = w.rfind('.'); dot != std::string::npos) w = w.substr(dot + 1);
+    return w;
+  };
+  std::vector<std::string> candidates;
+  std::optional<std::string> word;
+  if ((word = after("no such table: "))) {
+    for (const auto& t : BaseTables()) candidates.push_back(t.name);
+  } else if ((word = after("no such column: "))) {
+    std::vector<const TableDef*> named;
+    const std::string lower = ToLower(stmt);
+    auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    for (const auto& t : BaseTables()) {
+      const std::string n = ToLower(t.name);
+      for (auto p = lower.find(n); p != std::string::npos; p = lower.find(n, p + 1)) {
+        const std::size_t e = p + n.size();
+        if ((p == 0 || !is_word(lower[p - 1])) && (e >= lower.size() || !is_word(lower[e]))) {
+          named.push_back(&t);
+          break;
+        }
+      }
+    }
+    if (named.empty()) {
+      for (const auto& t : BaseTables()) named.push_back(&t);
+    }
+    for (const auto* t : named) {
+      for (const auto& c : t->columns) {
+        if (std::find(candidates.begin(), candidates.end(), c.name) == candidates.end()) candidates.push_back(c.name);
+      }
+    }
+  }
+  if (!word || word->empty()) return "";
+  std::vector<std::string> picks;
+  const std::string w = ToLower(*word);
+  auto add = [&](const std::string& c) {
+    if (std::find(picks.begin(), picks.end(), c) == picks.end() && picks.size() < 3) picks.push_back(c);
+  };
+  // The start of longer names ("status"): those, the …Name one first (the
+  // one people mean by the bare word).
+  if (w.size() >= 3) {
+    for (bool name_first : {true, false}) {
+      for (const auto& c : candidates) {
+        const std::string lc = ToLower(c);
+        const bool is_name = lc.size() > 4 && lc.compare(lc.size() - 4, 4, "name") == 0;
+        if (lc.size() > w.size() && lc.rfind(w, 0) == 0 && is_name == name_first) add(c);
+      }
+    }
+  }
+  if (picks.empty()) {
+    if (auto best = ClosestMatch(*word, candidates); best && EditDistanceIgnoreCase(*word, *best) <= 2) add(*best);
+  }
+  if (picks.empty() && w.size() >= 3) {  // a fragment from the middle
+    for (const auto& c : candidates) {
+      if (ToLower(c).find(w) != std::string::npos) add(c);
+    }
+  }
+  if (picks.empty()) {
+    if (auto best = ClosestMatch(*word, candidates)) add(*best);
+  }
+  if (picks.empty()) return "";
+  std::string out = "; did you mean ";
+  for (std::size_t i = 0; i < picks.size(); ++i) {
+    if (i) out += i + 1 == picks.size() ? " or " : ", ";
+    out += "'" + picks[i] + "'";
+  }
+  return out + "?";
+}
+
 // The output stream failed (a full disk, a closed pipe): the error, with
 // the system's reason when it left one.
 Error WriteFailed(int saved_errno) {
@@ -239,7 +317,8 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
     sqlite3_stmt* st = nullptr;
     const char* tail = nullptr;
     if (sqlite3_prepare_v2(db_, stmt.c_str(), static_cast<int>(stmt.size()), &st, &tail) != SQLITE_OK) {
-      return Fail(CodeOf(ErrorCode::kInvalidArgument), std::string(sqlite3_errmsg(db_)) + " (in: " + Abbrev(stmt) + ")");
+      const std::string msg = sqlite3_errmsg(db_);
+      return Fail(CodeOf(ErrorCode::kInvalidArgument), msg + DidYouMean(msg, stmt) + " (in: " + Abbrev(stmt) + ")");
     }
     const int n = sqlite3_column_count(st);
     std::vector<std::string> cols;
@@ -317,7 +396,8 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
     sqlite3_stmt* st = nullptr;
     const std::string eqp = "EXPLAIN QUERY PLAN " + stmt;
     if (sqlite3_prepare_v2(db_, eqp.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-      return Fail(CodeOf(ErrorCode::kInvalidArgument), std::string(sqlite3_errmsg(db_)) + " (in: " + Abbrev(stmt) + ")");
+      const std::string msg = sqlite3_errmsg(db_);
+      return Fail(CodeOf(ErrorCode::kInvalidArgument), msg + DidYouMean(msg, stmt) + " (in: " + Abbrev(stmt) + ")");
     }
     out << "  SQLite plan:\n";
     while (sqlite3_step(st) == SQLITE_ROW) {
