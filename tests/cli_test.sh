@@ -53,6 +53,26 @@ for sub in query explain schema exec props auth; do
 done
 check 0 'The default format is table' help-default-format -- query --help
 check 0 'table \(the default\) or json' help-exec-format -- exec --help
+# Shell completion: bash runs the function as it would on Tab.
+complete_bash() {  # complete_bash WORD... : the candidates for the last word
+  bash -c 'eval "$("$0" completion bash)"; COMP_WORDS=(jirasql "$@"); COMP_CWORD=$#; _jirasql; echo " ${COMPREPLY[*]} "' "$bin" "$@"
+}
+[[ $(complete_bash que) == ' query ' ]] && ok || bad "completion of 'que': $(complete_bash que)"
+[[ $(complete_bash auth st) == ' status ' ]] && ok || bad "completion of 'auth st': $(complete_bash auth st)"
+[[ $(complete_bash query --format '') == *' markdown '* ]] && ok || bad "completion of --format: $(complete_bash query --format '')"
+[[ $(complete_bash schema Iss) == *' Issues '*' IssueTypes '* ]] && ok || bad "completion of tables: $(complete_bash schema Iss)"
+[[ $(complete_bash query --no) == ' --no-header ' ]] && ok || bad "completion of query options: $(complete_bash query --no)"
+[[ $(complete_bash --Tim) == ' --Timeout --Timezone ' ]] && ok || bad "completion of property flags: $(complete_bash --Tim)"
+[[ $(complete_bash --APIT) == '  ' ]] && ok || bad "a secret has a flag in completion: $(complete_bash --APIT)"
+check 0 "complete -c jirasql -n '__fish_use_subcommand' -a '.*query" completion-fish -- completion fish
+check 0 '^#compdef jirasql' completion-zsh -- completion zsh
+check 2 "no completion for the shell 'tcsh'" completion-unknown -- completion tcsh
+if command -v zsh >/dev/null; then
+  zsh -c 'eval "$("$0" completion zsh)"' "$bin" && ok || bad "zsh cannot load the completion"
+fi
+if command -v fish >/dev/null; then
+  "$bin" completion fish | fish -c 'source' && ok || bad "fish cannot load the completion"
+fi
 check 0 '^  IssueKey +TEXT +Key of the issue' schema-one-table -- schema Comments
 check 2 "no table 'Comment'; did you mean 'Comments'" schema-unknown-table -- schema Comment
 check 2 "unknown option '--frobnicate'" unknown-option -- props --frobnicate

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/desktop_flow.h"
+#include "cli/completion.h"
 #include "cli/output_target.h"
 #include "cli/progress.h"
 #include "auth/login.h"
@@ -560,10 +561,46 @@ int RunSchema(bool markdown, const std::string& table) {
   return kExitOk;
 }
 
+// The completion model, read off the command line's definition.
+CompletionModel ModelOf(CLI::App& app) {
+  CompletionModel m;
+  auto names = [](const CLI::App& a) {
+    std::vector<std::string> out;
+    for (const CLI::Option* o : a.get_options()) {
+      for (const auto& l : o->get_lnames()) out.push_back("--" + l);
+      for (const auto& sn : o->get_snames()) out.push_back("-" + sn);
+    }
+    return out;
+  };
+  m.global_options = names(app);
+  std::string formats = OutputFormatNames();  // "table, csv, … or markdown"
+  if (auto p = formats.rfind(" or "); p != std::string::npos) formats.replace(p, 4, ", ");
+  for (const auto& f : Split(formats, ',')) m.formats.push_back(std::string(Trim(f)));
+  std::function<void(CLI::App*, const std::string&)> walk = [&](CLI::App* a, const std::string& prefix) {
+    for (CLI::App* sub : a->get_subcommands([](CLI::App*) { return true; })) {
+      CompletionCommand c;
+      c.path = prefix.empty() ? sub->get_name() : prefix + " " + sub->get_name();
+      c.options = names(*sub);
+      for (CLI::App* child : sub->get_subcommands([](CLI::App*) { return true; })) c.subcommands.push_back(child->get_name());
+      if (sub->get_name() == "schema") {
+        for (const auto& t : BaseTables()) c.words.push_back(t.name);
+      } else if (sub->get_name() == "exec") {
+        for (const auto& p : OAuthProcedures()) c.words.push_back(p.name);
+      } else if (sub->get_name() == "completion") {
+        c.words = {"bash", "zsh", "fish"};
+      }
+      m.commands.push_back(c);
+      walk(sub, c.path);
+    }
+  };
+  walk(&app, "");
+  return m;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
-  CLI::App app{"jirasql — Jira as SQL tables, over OAuth 2.0, API tokens or Data Center tokens."};
+  CLI::App app{"jirasql: Jira as SQL tables, over OAuth 2.0, API tokens or Data Center tokens."};
   app.set_version_flag("--version", std::string("jirasql ") + kVersion);
   app.allow_extras();  // unknown words are reported below, with a suggestion
   app.footer(
@@ -640,6 +677,11 @@ int RunCli(int argc, char** argv) {
                  "types, pushdown, meaning\n  jirasql schema --markdown   the reference of docs/sql.md");
   schema->add_option("table", schema_table, "One table: its columns, types, pushdown and meaning");
   schema->add_flag("--markdown", schema_markdown, "Print the table reference of docs/sql.md");
+  std::string completion_shell;
+  auto* completion = app.add_subcommand("completion", "Print a shell completion script: bash, zsh or fish");
+  completion->add_option("shell", completion_shell, "bash, zsh or fish")->required();
+  completion->footer("\nExamples:\n  eval \"$(jirasql completion bash)\"      (in ~/.bashrc)\n"
+                     "  jirasql completion fish | source      (in ~/.config/fish/config.fish)");
   std::string proc;
   std::vector<std::string> proc_args;
   auto* exec = app.add_subcommand("exec", "Run a procedure, e.g. GetOAuthAuthorizationURL");
@@ -711,6 +753,10 @@ int RunCli(int argc, char** argv) {
   else if (*explain) rc = RunExplain(g, sql, sql_file);
   else if (*schema) rc = RunSchema(schema_markdown, schema_table);
   else if (*exec) rc = RunExec(g, proc, proc_args, exec_format);
+  else if (*completion) {
+    auto script = CompletionScript(ModelOf(app), completion_shell);
+    rc = script ? (std::cout << *script, kExitOk) : Report(script.error());
+  }
   // Whatever the command, what it printed must have arrived.
   if (auto out = CheckStdout(); !out && rc == kExitOk) return Report(out.error());
   return rc;
