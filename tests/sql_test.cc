@@ -275,6 +275,22 @@ TEST_P(SqlTest, MaxRowsStopsAScanAndSaysSo) {
   EXPECT_NE(db.notices.back().find("MaxRows=7"), std::string::npos);
 }
 
+// "My open issues" needs no account id: the Myself table is the login's
+// user, and its AccountId is pushed to Jira as the assignee.
+TEST_P(SqlTest, MyselfIsTheLoginsUser) {
+  auto db = Open(Connect(0, 0));
+  auto me = db.Query("SELECT AccountId, DisplayName, TimeZone FROM Myself");
+  ASSERT_EQ(me.size(), 1u);
+  const auto& user = sim().world().users[0];
+  EXPECT_EQ(me[0][0], dc() ? user.name : user.account_id);
+  EXPECT_EQ(me[0][1], user.display_name);
+  int want = 0;
+  for (const auto* is : Issues(0)) want += is->assignee == 0;
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM Issues WHERE AssigneeAccountId = (SELECT AccountId FROM Myself)"),
+            std::to_string(want));
+  EXPECT_EQ(db.LastScan().jql, "assignee = \"" + me[0][0] + "\"");
+}
+
 // Every column of every table holds a value for some generated row: a
 // column that is always NULL is a reader that reads nothing, or a jirasim
 // that serves nothing there (Projects.LeadAccountId was, until jirasim
@@ -282,7 +298,8 @@ TEST_P(SqlTest, MaxRowsStopsAScanAndSaysSo) {
 TEST_P(SqlTest, EveryColumnOfEveryTableHasAValueSomewhere) {
   auto db = Open(Connect(), "IncludeCustomFields=true");
   // Columns Jira fills in one deployment only.
-  const std::set<std::string> cloud_only = {"Users.AccountType", "Projects.Simplified", "IssueChangelogs.FieldId"};
+  const std::set<std::string> cloud_only = {"Users.AccountType", "Myself.AccountType", "Projects.Simplified",
+                                            "IssueChangelogs.FieldId"};
   const std::set<std::string> dc_only = {};
   std::vector<std::string> empty;
   for (const auto& row : db.Query("SELECT TableName, ColumnName FROM sys_tablecolumns WHERE IsHidden = 0 "

@@ -959,6 +959,7 @@ Result<std::unique_ptr<Scan>> OpenScan(Session& s, ScanRequest req) {
                      : std::make_unique<StartAtStream>(s, "/user/search?username=.", "", 100, report);
       break;
     case Source::kFields: stream = std::make_unique<OneCallStream>(s, "/field", "", report); break;
+    case Source::kMyself: stream = std::make_unique<OneCallStream>(s, "/myself", "", report); break;
     case Source::kIssueTypes: stream = std::make_unique<OneCallStream>(s, "/issuetype", "", report); break;
     case Source::kStatuses: stream = std::make_unique<OneCallStream>(s, "/status", "", report); break;
     case Source::kPriorities: stream = std::make_unique<OneCallStream>(s, "/priority", "", report); break;

@@ -346,6 +346,18 @@ std::vector<TableDef> MakeBaseTables() {
                 Col("TimeZone", T::kText, "", "The user's time zone", Item({"timeZone"}, AsText)),
                 Col("AccountType", T::kText, "", "atlassian, app or customer", Item({"accountType"}, AsText))},
                "GET /rest/api/3/users/search with startAt (Cloud); GET /rest/api/2/user/search?username=. (Data Center)"});
+  t.push_back({"Myself", "The user this connection logs in as: one row. \"My open issues\": WHERE AssigneeAccountId = "
+               "(SELECT AccountId FROM Myself).", Source::kMyself,
+               {Col("AccountId", T::kText, "", "Account id (Data Center: user name)",
+                    [](const RowContext& r) { return AsUserId(&r.item); }),
+                Col("DisplayName", T::kText, "", "Display name", Item({"displayName"}, AsText)),
+                Col("EmailAddress", T::kText, "", "E-mail address", Item({"emailAddress"}, AsText)),
+                Col("Active", T::kBoolean, "", "1 for an active account", Item({"active"}, AsBool)),
+                Col("TimeZone", T::kText, "", "The user's time zone: JQL dates are read in it",
+                    Item({"timeZone"}, AsText)),
+                Col("Locale", T::kText, "", "The user's locale", Item({"locale"}, AsText)),
+                Col("AccountType", T::kText, "", "atlassian, app or customer", Item({"accountType"}, AsText))},
+               "GET /rest/api/3/myself (Cloud); GET /rest/api/2/myself (Data Center)"});
   {
     std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Comment id", Item({"id"}, AsInt))};
     for (auto& p : IssueParentColumns("comment")) c.push_back(std::move(p));
@@ -542,7 +554,7 @@ std::vector<TableDef> MakeBaseTables() {
         table.rowid = [int_of](const RowContext& r) { return int_of(r.item, {"history", "id"}) * 4096 + r.ordinal; };
         break;
       case Source::kSprints: case Source::kSprintIssues: table.rowid = pair; break;
-      case Source::kUsers:
+      case Source::kUsers: case Source::kMyself:
         table.rowid = [hashed](const RowContext& r) { return hashed(AsUserId(&r.item)); };
         break;
       case Source::kFields:

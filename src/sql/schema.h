@@ -61,7 +61,7 @@ struct ColumnDef {
 
 enum class Source {
   kIssues, kProjects, kUsers, kComments, kWorklogs, kChangelogs, kFields, kIssueTypes, kStatuses,
-  kPriorities, kResolutions, kBoards, kSprints, kSprintIssues,
+  kPriorities, kResolutions, kBoards, kSprints, kSprintIssues, kMyself,
   kSysTables, kSysTableColumns, kSysProcedures, kSysProcedureParameters, kSysConnectionProps,
 };
 
