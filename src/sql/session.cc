@@ -16,6 +16,15 @@ Result<void> Session::Reconfigure(ConnectionProperties props, std::shared_ptr<Lo
     return Fail(ErrorCode::kInvalidArgument,
                 "this database is already connected to Jira; open a new database connection to connect elsewhere");
   }
+  if (declared_) {
+    for (const char* p : {"IncludeCustomFields", "UseDisplayNames"}) {
+      if (props.Get(p) != props_.Get(p)) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    std::string(p) + " cannot change after the tables were declared at .load: set it in "
+                                     "JIRASQL_CONNECT (or the profile) before loading the extension");
+      }
+    }
+  }
   props_ = std::move(props);
   logger_ = std::move(logger);
   failure_.reset();

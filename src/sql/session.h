@@ -45,6 +45,9 @@ class Session {
   /// before the connection was opened.
   Result<void> Reconfigure(ConnectionProperties props, std::shared_ptr<Logger> logger);
   bool connected() const { return conn_ != nullptr; }
+  /// The tables were declared in the temp schema with this session's
+  /// definitions: Reconfigure may then not change them.
+  void MarkDeclared() { declared_ = true; }
 
   /// The Jira connection, opened on first use.
   Result<Connection*> Conn();
@@ -95,6 +98,7 @@ class Session {
   std::unique_ptr<Connection> conn_;
   std::optional<Error> failure_;
   std::optional<TableDef> issues_;  ///< with custom fields
+  bool declared_ = false;
   bool zone_known_ = false;
   std::optional<TimeZone> zone_;
 };

@@ -560,7 +560,10 @@ int Rowid(sqlite3_vtab_cursor* pc, sqlite3_int64* out) {
 sqlite3_module MakeModule() {
   sqlite3_module m{};
   m.iVersion = 0;
-  m.xCreate = nullptr;  // eponymous only: the table exists by its name
+  // Eponymous: the table exists by its name. xCreate too, so that the
+  // extension can declare each table in the temp schema (sqlite3's .tables
+  // lists only declared tables); both run the same code.
+  m.xCreate = Connect;
   m.xConnect = Connect;
   m.xBestIndex = BestIndex;
   m.xDisconnect = Disconnect;
@@ -662,7 +665,20 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_jirasqlsqlite_init
   auto session = std::make_shared<Session>(WithSavedLoginDefault(*props), *logger, options);
   std::string error;
   int rc = RegisterJirasqlModules(db, session, &error);
-  if (rc != SQLITE_OK) *err = sqlite3_mprintf("jirasql: %s", error.c_str());
-  return rc;
+  if (rc != SQLITE_OK) {
+    *err = sqlite3_mprintf("jirasql: %s", error.c_str());
+    return rc;
+  }
+  // With a connection configured at load (the sqlite3 shell's way), declare
+  // the tables in the temp schema so that .tables and the schema list them.
+  // A table that cannot be declared now (Issues with IncludeCustomFields
+  // and Jira out of reach) is still there by its name.
+  if (props->AnyGiven()) {
+    for (const auto& t : BaseTables()) {
+      const std::string ddl = "CREATE VIRTUAL TABLE IF NOT EXISTS temp." + Quote(t.name) + " USING " + Quote(t.name);
+      if (sqlite3_exec(db, ddl.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK) session->MarkDeclared();
+    }
+  }
+  return SQLITE_OK;
 }
 #endif

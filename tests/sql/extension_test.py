@@ -93,6 +93,36 @@ class ExtensionTest(unittest.TestCase):
         self.assertIn("no Jira connection is configured", str(e.exception))
         self.assertIn("jirasql_connect", str(e.exception))
 
+    def test_tables_are_declared_for_the_shell_when_connected_at_load(self):
+        # The sqlite3 shell's .tables lists declared tables: with a
+        # connection at .load, each table is declared in the temp schema.
+        os.environ["JIRASQL_CONNECT"] = self.connect
+        try:
+            db = sqlite3.connect(":memory:")
+            db.enable_load_extension(True)
+            db.load_extension(EXTENSION)
+        finally:
+            del os.environ["JIRASQL_CONNECT"]
+        names = {r[0] for r in db.execute("SELECT name FROM sqlite_temp_schema WHERE type = 'table'")}
+        self.assertTrue({"Issues", "Projects", "Comments", "Myself", "sys_tables"} <= names, names)
+        # The declarations are fixed: jirasql_connect() may not change them.
+        with self.assertRaises(sqlite3.OperationalError) as e:
+            db.execute("SELECT jirasql_connect(?)", (self.connect + ";IncludeCustomFields=true",)).fetchone()
+        self.assertIn("IncludeCustomFields cannot change after the tables were declared", str(e.exception))
+        key = self.sim.site(0)["projects"][0]["key"]
+        n = db.execute("SELECT COUNT(*) FROM Issues WHERE ProjectKey = ?", (key,)).fetchone()[0]
+        self.assertEqual(n, self.sim.site(0)["projects"][0]["issues"])
+        self.assertEqual(db.execute("SELECT COUNT(*) FROM temp.Projects").fetchone()[0], 3)
+        # Still direct only: a view in the main schema may not use them.
+        db.execute("CREATE VIEW v AS SELECT Key FROM Issues")
+        with self.assertRaises(sqlite3.OperationalError):
+            db.execute("SELECT * FROM v").fetchall()
+        # Without a connection at load, nothing is declared (jirasql_connect comes later).
+        plain = sqlite3.connect(":memory:")
+        plain.enable_load_extension(True)
+        plain.load_extension(EXTENSION)
+        self.assertEqual(plain.execute("SELECT COUNT(*) FROM sqlite_temp_schema").fetchone()[0], 0)
+
     def test_tables_are_direct_only(self):
         # A view or trigger stored in a database file must not reach Jira
         # with the user's login when someone else's database is opened.
