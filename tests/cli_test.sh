@@ -229,7 +229,19 @@ done
 if [[ $leaks -eq 0 && -s $work/cmdline && -s $work/wire.log ]] && grep -q '< 200 POST' "$work/wire.log" && \
    grep -q 'oauth/token' "$work/wire.log"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: token leak check"; fi
 JIRASQL_CONNECT="$oauth" refute refresh-error-no-token "$rt_now" -- exec RefreshOAuthAccessToken OAuthRefreshToken="$rt_now-x"
+# A login the user revoked: status shows what is saved and says it is gone,
+# naming the --profile in its hint.
+curl -s -X POST -d "" "$base/__jirasim/revoke" >/dev/null
+curl -s -X POST -d '{"seconds": 3700}' "$base/__jirasim/clock/advance" >/dev/null  # the access token expired too
+printf '%s\n' "$oauth" | tr ';' '\n' >"$XDG_CONFIG_HOME/jirasql/profiles/oauth.conn"
+chmod 600 "$XDG_CONFIG_HOME/jirasql/profiles/oauth.conn"
+JIRASQL_CONNECT="$oauth" check 1 'OAuth login saved in' status-revoked-shows-login -- auth status --Timeout=5
+JIRASQL_CONNECT="$oauth" check 1 'NO LONGER VALID' status-revoked-says-so -- auth status
+JIRASQL_CONNECT="$oauth" check 1 'this saved login can no longer be used.*invalid_grant' status-revoked-why -- auth status
+check 1 'jirasql --profile oauth auth login' hint-names-profile -- --profile oauth auth status
 JIRASQL_CONNECT="$oauth" check 0 'offers no endpoint to revoke' logout -- auth logout
+JIRASQL_CONNECT="$oauth" check 0 'No login is saved in .*; there is nothing to delete' logout-nothing -- auth logout
+rm -f "$XDG_CONFIG_HOME/jirasql/profiles/oauth.conn"
 JIRASQL_CONNECT="$oauth" check 1 'no saved login' status-after-logout -- auth status
 JIRASQL_CONNECT="$oauth;CallbackURL=http://example.com:8080/cb" check 2 'loopback' login-remote-callback -- auth login
 

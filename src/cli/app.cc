@@ -46,10 +46,23 @@ struct GlobalOptions {
 // The progress line of the running query, cleared before anything else is
 // written to the terminal.
 ProgressLine* g_progress = nullptr;
+// The --profile given, so that a hint to run a command names it too.
+std::string g_profile;
+
+// "run `jirasql auth login`" -> "run `jirasql --profile work auth login`".
+std::string WithProfile(std::string text) {
+  if (g_profile.empty()) return text;
+  const std::string from = "`jirasql ", to = "`jirasql --profile " + g_profile + " ";
+  for (auto p = text.find(from); p != std::string::npos; p = text.find(from, p + to.size())) {
+    if (text.compare(p + from.size(), 10, "--profile ") == 0) continue;
+    text.replace(p, from.size(), to);
+  }
+  return text;
+}
 
 int Report(const Error& e) {
   if (g_progress) g_progress->Clear();
-  std::cerr << "jirasql: " << e.message << "\n";
+  std::cerr << "jirasql: " << WithProfile(e.message) << "\n";
   return e.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitError;
 }
 
@@ -182,23 +195,23 @@ Result<Opened> Prepare(const GlobalOptions& g, bool for_login, bool lazy = false
 
 void Notify(const std::string& text) {
   if (g_progress) g_progress->Clear();
-  std::cerr << "jirasql: " << text << "\n";
+  std::cerr << "jirasql: " << WithProfile(text) << "\n";
 }
 
 // Who does Jira say we are? Prints "Connected to … as …".
-int PrintWhoAmI(Connection& conn) {
+Result<void> PrintWhoAmI(Connection& conn) {
   auto resp = conn.Call(HttpRequest{"GET", "/myself", {}, "", std::nullopt});
-  if (!resp) return Report(resp.error());
+  if (!resp) return Fail(resp.error());
   auto me = nlohmann::json::parse(resp->body, nullptr, false);
   if (me.is_discarded() || !me.is_object()) {
-    return Report(Error{ErrorCode::kBadResponse, "GET /myself: the answer is not a JSON object"});
+    return Fail(ErrorCode::kBadResponse, "GET /myself: the answer is not a JSON object");
   }
   auto text = [&](const char* key) { return me.contains(key) && me[key].is_string() ? me[key].get<std::string>() : ""; };
   std::cout << "Connected to " << conn.endpoint().base_url << " as " << text("displayName");
   std::string id = text("accountId").empty() ? text("name") : text("accountId");
   if (!id.empty()) std::cout << " (" << id << ")";
   std::cout << "\n";
-  return kExitOk;
+  return Ok();
 }
 
 void PrintLogin(const SavedLogin& l, const std::string& where) {
@@ -223,22 +236,6 @@ void PrintLogin(const SavedLogin& l, const std::string& where) {
   }
 }
 
-int RunAuthStatus(const GlobalOptions& g) {
-  auto o = Prepare(g, false);
-  if (!o) return Report(o.error());
-  ConnectOptions co;
-  co.interactive = false;
-  co.notice = Notify;
-  auto conn = Connection::Open(o->props, o->logger, co);
-  if (!conn) return Report(conn.error());
-  int rc = PrintWhoAmI(**conn);
-  if (rc == kExitOk && (*conn)->tokens() && o->props.Get("InitiateOAuth") != "OFF") {
-    auto l = (*conn)->tokens()->Current();
-    if (l) PrintLogin(*l, (*conn)->tokens()->store().Describe());
-  }
-  return rc;
-}
-
 Result<std::unique_ptr<TokenManager>> OAuthTokens(const Opened& o, std::shared_ptr<HttpTransport>* http) {
   if (o.props.Get("AuthScheme") != "OAuth") {
     return Fail(ErrorCode::kInvalidArgument, "this command is for OAuth logins; set AuthScheme=OAuth");
@@ -249,6 +246,40 @@ Result<std::unique_ptr<TokenManager>> OAuthTokens(const Opened& o, std::shared_p
   *http = *t;
   return MakeTokenManager(o.props, *http, o.logger, SystemClock());
 }
+
+int RunAuthStatus(const GlobalOptions& g) {
+  auto o = Prepare(g, false);
+  if (!o) return Report(o.error());
+  // A saved login that no longer works: show what is saved, then why it
+  // fails, rather than only the failure.
+  auto lapsed = [&](const Error& e) {
+    if (o->props.Get("AuthScheme") == "OAuth" && o->props.Get("InitiateOAuth") != "OFF" &&
+        (e.code == ErrorCode::kUnauthenticated || e.code == ErrorCode::kPermissionDenied)) {
+      std::shared_ptr<HttpTransport> http;
+      auto tokens = OAuthTokens(*o, &http);
+      auto saved = tokens ? (*tokens)->Peek() : Result<std::optional<SavedLogin>>(std::nullopt);
+      if (saved && *saved && !(**saved).refresh_token.empty()) {
+        PrintLogin(**saved, (*tokens)->store().Describe());
+        std::cout << "  state:         NO LONGER VALID (see below)\n";
+        (void)CheckStdout();
+        return Report(e.WithContext("this saved login can no longer be used"));
+      }
+    }
+    return Report(e);
+  };
+  ConnectOptions co;
+  co.interactive = false;
+  co.notice = Notify;
+  auto conn = Connection::Open(o->props, o->logger, co);
+  if (!conn) return lapsed(conn.error());
+  if (auto who = PrintWhoAmI(**conn); !who) return lapsed(who.error());
+  if ((*conn)->tokens() && o->props.Get("InitiateOAuth") != "OFF") {
+    auto l = (*conn)->tokens()->Current();
+    if (l) PrintLogin(*l, (*conn)->tokens()->store().Describe());
+  }
+  return kExitOk;
+}
+
 
 int RunAuthLogin(const GlobalOptions& g) {
   auto o = Prepare(g, true);
@@ -362,6 +393,11 @@ int RunAuthLogout(const GlobalOptions& g) {
   if (!store) return Report(store.error());
   auto held = (*store)->Acquire();
   if (!held) return Report(held.error());
+  auto saved = (*store)->Load();
+  if (saved && !*saved) {
+    std::cout << "No login is saved in " << (*store)->Describe() << "; there is nothing to delete.\n";
+    return kExitOk;
+  }
   if (auto r = (*store)->Remove(); !r) return Report(r.error());
   std::cout << "Deleted the saved login in " << (*store)->Describe() << ".\n"
             << "Atlassian offers no endpoint to revoke a token: the refresh token stays valid until it lapses. To end "
@@ -741,6 +777,7 @@ int RunCli(int argc, char** argv) {
   }
 
   InstallInterruptHandler();
+  if (g.profile) g_profile = *g.profile;
   int rc = kExitUsage;
   if (*props) rc = RunProps(g, props_json);
   else if (*auth_status) rc = RunAuthStatus(g);
