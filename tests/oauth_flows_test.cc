@@ -130,10 +130,27 @@ TEST_F(OAuthFlowsTest, DesktopFlowThenTheSavedLoginIsReused) {
   ASSERT_EQ(::stat((dir_.path() + "/login.json").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   // A second connection uses the saved login: no browser (a failing one here).
+  // (The first printed the URL although BrowserCommand opened it: see below.)
   auto again = Connection::Open(P("InitiateOAuth=GETANDREFRESH;BrowserCommand=false"), nullptr, {});
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(MyAccount(**again), info_["users"][0]["accountId"]);
   EXPECT_EQ(Counters()["oauth"]["codes_exchanged"], 1);
+}
+
+// With BrowserCommand set and working, the URL is still shown, to open by
+// hand if the browser does not come up.
+TEST_F(OAuthFlowsTest, TheLoginUrlIsShownEvenWhenTheBrowserOpens) {
+  StartSim();
+  std::vector<std::string> notices;
+  ConnectOptions o;
+  o.notice = [&](const std::string& n) { notices.push_back(n); };
+  auto c = Connection::Open(P("InitiateOAuth=GETANDREFRESH"), nullptr, o);
+  ASSERT_TRUE(c) << c.error().message;
+  std::string all;
+  for (const auto& n : notices) all += n + "\n";
+  EXPECT_NE(all.find("Opened the browser"), std::string::npos) << all;
+  EXPECT_NE(all.find("open this URL:\n\n  " + Base() + "/authorize?audience=api.atlassian.com"), std::string::npos)
+      << all;
 }
 
 // The same flows in a real browser: headless Chromium on jirasim's pages.

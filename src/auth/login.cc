@@ -88,8 +88,10 @@ Result<SavedLogin> DesktopLogin(HttpTransport& http, TokenManager& tokens, Clock
     std::string tried;
     opened = OpenBrowser(c.browser_command, req->url, &tried);
     if (opened) {
+      // The URL too: the browser may open on another screen, or not at all.
       notice("Opened the browser to log in to Atlassian; waiting for it (up to " +
-             std::to_string(c.listener_timeout_s) + " s)...");
+             std::to_string(c.listener_timeout_s) + " s). If no browser appeared, open this URL:\n\n  " + req->url +
+             "\n");
     } else {
       notice("Could not open a browser (tried: " + tried + "). Open this URL in a browser to log in:\n\n  " +
              req->url + "\n\nOn another machine, forward the callback port first: ssh -L " +
