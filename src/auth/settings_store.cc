@@ -99,6 +99,8 @@ MemorySlot& Slot(const std::string& name) {
 class MemoryStore final : public SettingsStore {
  public:
   explicit MemoryStore(std::string name) : name_(std::move(name)), slot_(Slot(name_)) {}
+  /// A slot of its own, freed with the store (nothing to share).
+  MemoryStore() : name_("(this connection)"), own_(std::make_unique<MemorySlot>()), slot_(*own_) {}
   Result<std::optional<SavedLogin>> Load() override {
     std::lock_guard<std::mutex> g(slot_.data_mu);
     return slot_.login;
@@ -120,10 +122,11 @@ class MemoryStore final : public SettingsStore {
     };
     return std::unique_ptr<Lock>(new Held(slot_.lock_mu));
   }
-  std::string Describe() const override { return "memory://" + name_; }
+  std::string Describe() const override { return own_ ? "memory " + name_ : "memory://" + name_; }
 
  private:
   std::string name_;
+  std::unique_ptr<MemorySlot> own_;
   MemorySlot& slot_;
 };
 
@@ -211,6 +214,9 @@ class FileStore final : public SettingsStore {
     if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
       return Fail(ErrorCode::kIo, "cannot delete " + path_ + ": " + Errno());
     }
+    // No login, nothing to serialise: the lock file goes too (a process
+    // still waiting on it finds no login when it gets it).
+    ::unlink((path_ + ".lock").c_str());
     return SyncDir();
   }
 
@@ -315,6 +321,8 @@ class FileStore final : public SettingsStore {
 };
 
 }  // namespace
+
+std::unique_ptr<SettingsStore> PrivateMemoryStore() { return std::make_unique<MemoryStore>(); }
 
 Result<std::unique_ptr<SettingsStore>> OpenSettingsStore(const std::string& location) {
   if (location.rfind("memory://", 0) == 0) {

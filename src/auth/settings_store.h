@@ -70,4 +70,8 @@ class SettingsStore {
 /// A file path or memory://NAME.
 Result<std::unique_ptr<SettingsStore>> OpenSettingsStore(const std::string& location);
 
+/// A store in memory that belongs to one connection (a supplied access
+/// token): freed with it, never shared, so nothing piles up.
+std::unique_ptr<SettingsStore> PrivateMemoryStore();
+
 }  // namespace jirasql

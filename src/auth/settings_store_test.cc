@@ -35,6 +35,12 @@ SavedLogin Sample() {
   return s;
 }
 
+std::vector<std::string> Files(const std::string& dir) {
+  std::vector<std::string> out;
+  for (auto& e : std::filesystem::directory_iterator(dir)) out.push_back(e.path().filename());
+  return out;
+}
+
 mode_t Mode(const std::string& path) {
   struct stat st {};
   ::stat(path.c_str(), &st);
@@ -161,6 +167,23 @@ TEST(SettingsStoreTest, UrlsOfOtherKindsAreRefusedNotTakenForFileNames) {
   ASSERT_TRUE(f);
   EXPECT_EQ((*f)->Describe(), dir.path() + "/login.json");
   EXPECT_TRUE(OpenSettingsStore("memory://x"));
+}
+
+TEST(SettingsStoreTest, NothingIsLeftBehindByALogout) {
+  TempDir dir;
+  const std::string path = dir.path() + "/login.json";
+  auto store = OpenSettingsStore(path);
+  {
+    auto held = (*store)->Acquire();
+    ASSERT_TRUE((*store)->Save(Sample()));
+    ASSERT_TRUE((*store)->Remove());
+  }
+  EXPECT_TRUE(Files(dir.path()).empty()) << ::testing::PrintToString(Files(dir.path()));
+  // A supplied token's store is the connection's own, freed with it.
+  auto a = PrivateMemoryStore(), b = PrivateMemoryStore();
+  ASSERT_TRUE(a->Save(Sample()));
+  EXPECT_TRUE(*a->Load());
+  EXPECT_FALSE(*b->Load());
 }
 
 TEST(SettingsStoreTest, DamagedFilesGiveClearErrors) {

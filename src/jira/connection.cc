@@ -48,14 +48,14 @@ Result<std::unique_ptr<TokenManager>> MakeTokenManager(const ConnectionPropertie
     auto c = OAuthConfigFrom(p);
     if (!c) return Fail(c.error());
     config = *c;
-    static std::atomic<int> counter{0};
-    config.settings_location = "memory://supplied-token-" + std::to_string(++counter);
+    config.settings_location = "";  // the connection's own store, below
   } else {
     auto c = OAuthConfigFrom(props);
     if (!c) return Fail(c.error());
     config = *c;
   }
-  auto store = OpenSettingsStore(config.settings_location);
+  auto store = initiate == "OFF" ? Result<std::unique_ptr<SettingsStore>>(PrivateMemoryStore())
+                                 : OpenSettingsStore(config.settings_location);
   if (!store) return Fail(store.error());
   auto tm = std::make_unique<TokenManager>(std::move(http), config, std::move(*store), clock, std::move(logger));
   if (initiate == "OFF") {
