@@ -32,11 +32,17 @@ class ExtensionTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.sim.stop()
 
-    def open(self, connect=None):
+    @staticmethod
+    def loaded():
+        """A database with the extension loaded and nothing else done."""
         db = sqlite3.connect(":memory:")
         db.enable_load_extension(True)
         db.load_extension(EXTENSION)
         db.enable_load_extension(False)
+        return db
+
+    def open(self, connect=None):
+        db = self.loaded()
         shown = db.execute("SELECT jirasql_connect(?)", (connect or self.connect,)).fetchone()[0]
         self.assertNotIn(self.sim.user(0)["apiToken"], shown)  # secrets are masked
         self.assertNotIn(self.sim.info["app"]["clientSecret"], shown)
@@ -75,9 +81,7 @@ class ExtensionTest(unittest.TestCase):
         self.assertIn("HTTP 400", str(e.exception))
 
     def test_bad_connection_strings_are_clear_errors(self):
-        db = sqlite3.connect(":memory:")
-        db.enable_load_extension(True)
-        db.load_extension(EXTENSION)
+        db = self.loaded()
         with self.assertRaises(sqlite3.OperationalError) as e:
             db.execute("SELECT jirasql_connect('AuthSchem=APIToken')").fetchone()
         self.assertIn("AuthScheme", str(e.exception))  # did you mean
@@ -85,9 +89,7 @@ class ExtensionTest(unittest.TestCase):
         self.assertNotIn("--connect", str(e.exception))
 
     def test_nothing_configured_says_how(self):
-        db = sqlite3.connect(":memory:")
-        db.enable_load_extension(True)
-        db.load_extension(EXTENSION)
+        db = self.loaded()
         with self.assertRaises(sqlite3.OperationalError) as e:
             db.execute("SELECT Key FROM Issues").fetchall()
         self.assertIn("no Jira connection is configured", str(e.exception))
@@ -98,9 +100,7 @@ class ExtensionTest(unittest.TestCase):
         # connection at .load, each table is declared in the temp schema.
         os.environ["JIRASQL_CONNECT"] = self.connect
         try:
-            db = sqlite3.connect(":memory:")
-            db.enable_load_extension(True)
-            db.load_extension(EXTENSION)
+            db = self.loaded()
         finally:
             del os.environ["JIRASQL_CONNECT"]
         names = {r[0] for r in db.execute("SELECT name FROM sqlite_temp_schema WHERE type = 'table'")}
@@ -118,9 +118,7 @@ class ExtensionTest(unittest.TestCase):
         with self.assertRaises(sqlite3.OperationalError):
             db.execute("SELECT * FROM v").fetchall()
         # Without a connection at load, nothing is declared (jirasql_connect comes later).
-        plain = sqlite3.connect(":memory:")
-        plain.enable_load_extension(True)
-        plain.load_extension(EXTENSION)
+        plain = self.loaded()
         self.assertEqual(plain.execute("SELECT COUNT(*) FROM sqlite_temp_schema").fetchone()[0], 0)
 
     def test_tables_are_direct_only(self):
