@@ -10,6 +10,7 @@
 
 #include "approve.h"
 #include "common/strings.h"
+#include "common/base64.h"
 #include "http/curl_transport.h"
 #include "http/retry.h"
 #include "jira/endpoint.h"

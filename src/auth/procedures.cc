@@ -3,7 +3,7 @@
 #include "auth/authorization.h"
 #include "auth/token_endpoint.h"
 #include "common/strings.h"
-#include "jira/connection.h"
+#include "auth/credentials.h"
 
 namespace jirasql {
 

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "auth/credentials.h"
 #include "auth/desktop_flow.h"
 #include "cli/completion.h"
 #include "cli/output_target.h"
@@ -240,7 +241,7 @@ Result<std::unique_ptr<TokenManager>> OAuthTokens(const Opened& o, std::shared_p
   if (o.props.Get("AuthScheme") != "OAuth") {
     return Fail(ErrorCode::kInvalidArgument, "this command is for OAuth logins; set AuthScheme=OAuth");
   }
-  if (auto r = o.props.CheckComplete(); !r) return Fail(r.error());
+  if (auto r = CheckComplete(o.props); !r) return Fail(r.error());
   auto t = MakeHttpTransport(o.props, o.logger);
   if (!t) return Fail(t.error());
   *http = *t;

@@ -3,12 +3,18 @@
 /// and a `Sleeper`, so that tests make time pass without sleeping.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
 namespace jirasql {
 
 using SystemTime = std::chrono::system_clock::time_point;
+
+/// Milliseconds since the Unix epoch.
+inline int64_t EpochMs(SystemTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
 using Duration = std::chrono::milliseconds;
 
 /// Source of the current wall-clock time.

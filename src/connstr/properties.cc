@@ -154,41 +154,7 @@ std::vector<std::string> ConnectionProperties::SecretValues() const {
   return out;
 }
 
-Result<void> ConnectionProperties::CheckComplete() const {
-  auto need = [&](std::string_view prop, std::string_view why, std::string_view example) -> Result<void> {
-    if (!Get(prop).empty()) return Ok();
-    return Fail(ErrorCode::kInvalidArgument, std::string(why) + " needs " + std::string(prop) + "; add " +
-                                                 std::string(prop) + "=" + std::string(example) +
-                                                 " to the connection string");
-  };
-  const std::string scheme = Get("AuthScheme");
-  Result<void> r;
-  if (scheme == "APIToken") {
-    if (!(r = need("Url", "AuthScheme=APIToken", "https://yoursite.atlassian.net"))) return r;
-    if (!(r = need("User", "AuthScheme=APIToken", "you@example.com"))) return r;
-    if (!(r = need("APIToken", "AuthScheme=APIToken", "<your API token>"))) return r;
-  } else if (scheme == "Basic") {
-    if (!(r = need("Url", "AuthScheme=Basic", "https://jira.example.com"))) return r;
-    if (!(r = need("User", "AuthScheme=Basic", "<user name>"))) return r;
-    if (!(r = need("Password", "AuthScheme=Basic", "<password>"))) return r;
-  } else if (scheme == "PAT") {
-    if (!(r = need("Url", "AuthScheme=PAT", "https://jira.example.com"))) return r;
-    if (!(r = need("PersonalAccessToken", "AuthScheme=PAT", "<token>"))) return r;
-  } else if (scheme == "Anonymous") {
-    if (!(r = need("Url", "AuthScheme=Anonymous", "https://jira.example.com"))) return r;
-  } else {  // OAuth
-    const std::string initiate = Get("InitiateOAuth");
-    if (initiate == "OFF") {
-      if (!(r = need("OAuthAccessToken", "AuthScheme=OAuth with InitiateOAuth=OFF", "<token>"))) {
-        r.error().message += ", or set InitiateOAuth=GETANDREFRESH to log in with a browser";
-        return r;
-      }
-    } else {
-      const std::string why = "AuthScheme=OAuth with InitiateOAuth=" + initiate;
-      if (!(r = need("OAuthClientId", why, "<your app's client id>"))) return r;
-      if (!(r = need("OAuthClientSecret", why, "<your app's secret>"))) return r;
-    }
-  }
+Result<void> ConnectionProperties::CheckProxy() const {
   if (IsSet("ProxyUser") && Get("ProxyServer").empty()) {
     return Fail(ErrorCode::kInvalidArgument, "ProxyUser is set but ProxyServer is not; add ProxyServer=host");
   }

@@ -53,10 +53,10 @@ class ConnectionProperties {
   /// The values of every secret property that is set, for log redaction.
   std::vector<std::string> SecretValues() const;
 
-  /// Checks what a connection needs before it is attempted: the properties
-  /// that the chosen AuthScheme / InitiateOAuth require, and those that only
-  /// make sense together. The error names what is missing and how to add it.
-  Result<void> CheckComplete() const;
+  /// Properties that only make sense together (ProxyUser needs ProxyServer,
+  /// …). What each AuthScheme needs is auth's to say: CheckComplete() in
+  /// auth/credentials.h checks both.
+  Result<void> CheckProxy() const;
 
  private:
   struct Value {

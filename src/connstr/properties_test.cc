@@ -102,28 +102,5 @@ TEST(PropertiesTest, ConnectionStringRoundTripAndMasking) {
   EXPECT_EQ(p.SecretValues(), std::vector<std::string>{"tok;en"});
 }
 
-std::string Incomplete(std::string_view s) {
-  ConnectionProperties p;
-  EXPECT_TRUE(p.Apply(s, PropSource::kConnectString));
-  auto r = p.CheckComplete();
-  EXPECT_FALSE(r) << s;
-  return r ? "" : r.error().message;
-}
-
-TEST(PropertiesTest, CheckCompleteNamesWhatIsMissing) {
-  EXPECT_EQ(Incomplete("AuthScheme=APIToken;Url=https://x.atlassian.net;User=me@x.com"),
-            "AuthScheme=APIToken needs APIToken; add APIToken=<your API token> to the connection string");
-  EXPECT_NE(Incomplete("AuthScheme=PAT;Url=https://jira").find("needs PersonalAccessToken"), std::string::npos);
-  EXPECT_NE(Incomplete("AuthScheme=Basic;User=u;Password=p").find("needs Url"), std::string::npos);
-  EXPECT_NE(Incomplete("").find("InitiateOAuth=GETANDREFRESH"), std::string::npos);
-  EXPECT_NE(Incomplete("InitiateOAuth=REFRESH;OAuthClientId=abc").find("needs OAuthClientSecret"),
-            std::string::npos);
-  EXPECT_NE(Incomplete("AuthScheme=Anonymous;Url=http://j;ProxyUser=u").find("ProxyServer"), std::string::npos);
-
-  ConnectionProperties ok;
-  ASSERT_TRUE(ok.Apply("AuthScheme=PAT;Url=https://jira;PersonalAccessToken=t", PropSource::kConnectString));
-  EXPECT_TRUE(ok.CheckComplete());
-}
-
 }  // namespace
 }  // namespace jirasql

@@ -1,16 +1,15 @@
 #pragma once
-/// A connection to one Jira site with any login: the one object later parts
-/// (SQL, procedures) send REST calls through. It resolves the site, adds the
-/// Authorization header, and with OAuth keeps the token fresh: a 401 from
-/// the API makes it refresh once and retry once — unless the gateway says
-/// the scope does not match, which no refresh can fix.
+/// A connection to one Jira site with any login: the one object the REST
+/// calls of `jira/` go through. It sends each request with its credentials'
+/// headers (auth/credentials.h knows the schemes) and, when the API refuses
+/// them with a 401, lets the credentials refresh once and retries once —
+/// unless the gateway says the scope does not match, which no refresh can
+/// fix.
 
-#include <functional>
 #include <memory>
 #include <string>
 
-#include "auth/login.h"
-#include "auth/token_manager.h"
+#include "auth/credentials.h"
 #include "connstr/properties.h"
 #include "http/http.h"
 #include "http/logger.h"
@@ -18,18 +17,12 @@
 
 namespace jirasql {
 
-struct ConnectOptions {
-  /// May the desktop flow open a browser when there is no usable login
-  /// (InitiateOAuth=GETANDREFRESH)?
-  bool interactive = true;
-  Notice notice = [](const std::string&) {};
-  Clock* clock = nullptr;  ///< default: the system clock
-};
+using ConnectOptions = CredentialOptions;
 
 class Connection {
  public:
-  /// Validates the properties, opens the transport and, with OAuth, gets a
-  /// usable login according to InitiateOAuth.
+  /// Checks the properties, opens the transport and the credentials (with
+  /// OAuth: a usable login according to InitiateOAuth).
   static Result<std::unique_ptr<Connection>> Open(const ConnectionProperties& props, std::shared_ptr<Logger> logger,
                                                   ConnectOptions options = {});
 
@@ -49,31 +42,16 @@ class Connection {
 
   const ApiEndpoint& endpoint() const { return endpoint_; }
   /// The OAuth token keeper, or null for the other schemes.
-  TokenManager* tokens() { return tokens_.get(); }
+  TokenManager* tokens() { return creds_->tokens(); }
   HttpTransport& http() { return *http_; }
 
  private:
   Connection() = default;
-  Result<Headers> AuthHeaders(std::string* bearer);
 
-  ConnectionProperties props_;
   std::shared_ptr<Logger> logger_;
   std::shared_ptr<HttpTransport> http_;
+  std::unique_ptr<Credentials> creds_;
   ApiEndpoint endpoint_;
-  Headers static_headers_;
-  std::unique_ptr<TokenManager> tokens_;
 };
-
-/// The front ends' reading of OAuth properties (the CLI and the SQLite
-/// extension alike): with AuthScheme=OAuth, no InitiateOAuth and no
-/// OAuthAccessToken, use the saved login (InitiateOAuth=REFRESH) — the one
-/// `jirasql auth login` saved. `for_login`: GETANDREFRESH instead.
-ConnectionProperties WithSavedLoginDefault(ConnectionProperties props, bool for_login = false);
-
-/// Builds the token keeper for OAuth properties (any InitiateOAuth), without
-/// logging in. Used by `jirasql auth …` and by Connection::Open.
-Result<std::unique_ptr<TokenManager>> MakeTokenManager(const ConnectionProperties& props,
-                                                       std::shared_ptr<HttpTransport> http,
-                                                       std::shared_ptr<Logger> logger, Clock& clock);
 
 }  // namespace jirasql

@@ -1,11 +1,9 @@
 #pragma once
-/// Where a connection's REST calls go and how they authenticate, for the
-/// schemes that need no token exchange (API token, Basic, PAT, anonymous,
-/// and OAuth with a caller-supplied access token).
+/// Where a connection's REST calls go: the site (from its credentials, see
+/// auth/credentials.h) and the REST API version Jira serves there.
 
 #include <string>
 
-#include "common/base64.h"
 #include "common/error.h"
 #include "connstr/properties.h"
 #include "http/http.h"
@@ -20,12 +18,9 @@ struct ApiEndpoint {
   std::string Rest(std::string_view path) const;
 };
 
+/// The endpoint of a site known from the properties alone (SiteFromProperties):
 /// Cloud (APIToken, OAuth) uses REST v3; Data Center (Basic, PAT) and
 /// anonymous access use v2, which both serve.
 Result<ApiEndpoint> ResolveEndpoint(const ConnectionProperties& props);
-
-/// The Authorization header for the static schemes; OAuth uses
-/// OAuthAccessToken. No header for Anonymous.
-Result<Headers> StaticAuthHeaders(const ConnectionProperties& props);
 
 }  // namespace jirasql

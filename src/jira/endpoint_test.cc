@@ -33,20 +33,5 @@ TEST(EndpointTest, ClearErrors) {
   EXPECT_NE(ep.error().message.find("must start with https://"), std::string::npos);
 }
 
-TEST(EndpointTest, AuthHeaders) {
-  auto h = StaticAuthHeaders(Props("AuthScheme=APIToken;Url=https://x;User=user;APIToken=pass"));
-  ASSERT_TRUE(h);
-  EXPECT_EQ(FindHeader(*h, "Authorization"), "Basic dXNlcjpwYXNz");
-  h = StaticAuthHeaders(Props("AuthScheme=PAT;Url=https://x;PersonalAccessToken=tok"));
-  EXPECT_EQ(FindHeader(*h, "Authorization"), "Bearer tok");
-  h = StaticAuthHeaders(Props("AuthScheme=OAuth;OAuthAccessToken=at;CloudId=c"));
-  EXPECT_EQ(FindHeader(*h, "Authorization"), "Bearer at");
-  h = StaticAuthHeaders(Props("AuthScheme=Anonymous;Url=https://x"));
-  EXPECT_EQ(FindHeader(*h, "Authorization"), std::nullopt);
-  h = StaticAuthHeaders(Props("AuthScheme=PAT;Url=https://x"));
-  ASSERT_FALSE(h);
-  EXPECT_NE(h.error().message.find("PersonalAccessToken"), std::string::npos);
-}
-
 }  // namespace
 }  // namespace jirasql

@@ -15,6 +15,7 @@ SQLITE_EXTENSION_INIT1
 #include <string>
 #include <vector>
 
+#include "auth/credentials.h"
 #include "auth/procedures.h"
 #include "common/strings.h"
 #include "connstr/sources.h"
@@ -599,7 +600,7 @@ void ConnectFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     return;
   }
   *props = WithSavedLoginDefault(*props);
-  if (auto r = props->CheckComplete(); !r) {
+  if (auto r = CheckComplete(*props); !r) {
     sqlite3_result_error(ctx, ("jirasql_connect: " + r.error().message).c_str(), -1);
     return;
   }
