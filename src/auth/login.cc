@@ -9,12 +9,6 @@
 
 namespace jirasql {
 
-namespace {
-int64_t Ms(SystemTime t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-}  // namespace
-
 std::string CodeHash(const std::string& code) { return PkceS256(code); }
 
 Result<SavedLogin> CompleteLogin(HttpTransport& http, TokenManager& tokens, const TokenSet& t, Clock& clock,
@@ -33,7 +27,7 @@ Result<SavedLogin> CompleteLogin(HttpTransport& http, TokenManager& tokens, cons
     bool unused = false;
     keep = *ChooseSiteForLogin(*sites, SiteRequest{}, &unused);
   }
-  const int64_t now = Ms(clock.Now());
+  const int64_t now = EpochMs(clock.Now());
   SavedLogin login;
   login.client_id = c.client_id;
   login.access_token = t.access_token;

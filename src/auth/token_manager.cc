@@ -4,12 +4,6 @@
 
 namespace jirasql {
 
-namespace {
-int64_t Ms(SystemTime t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-}  // namespace
-
 TokenManager::TokenManager(std::shared_ptr<HttpTransport> http, OAuthConfig config,
                            std::unique_ptr<SettingsStore> store, Clock& clock, std::shared_ptr<Logger> logger)
     : http_(std::move(http)),
@@ -26,12 +20,12 @@ int64_t TokenManager::MarginMs(const SavedLogin& login) {
 bool TokenManager::Fresh(const SavedLogin& login) const {
   if (login.access_token.empty()) return false;
   if (login.expires_at_ms <= 0) return true;  // lifetime unknown: use it until the API refuses it
-  return Ms(clock_.Now()) < login.expires_at_ms - MarginMs(login);
+  return EpochMs(clock_.Now()) < login.expires_at_ms - MarginMs(login);
 }
 
 bool TokenManager::StillUsable(const SavedLogin& login) const {
   if (login.access_token.empty()) return false;
-  return login.expires_at_ms <= 0 || Ms(clock_.Now()) < login.expires_at_ms - kStillUsableMs;
+  return login.expires_at_ms <= 0 || EpochMs(clock_.Now()) < login.expires_at_ms - kStillUsableMs;
 }
 
 Result<SavedLogin> TokenManager::Check(std::optional<SavedLogin> login) const {
@@ -100,7 +94,7 @@ Result<SavedLogin> TokenManager::Refresh(Why why, const std::string& rejected) {
     // An early refresh failed a moment ago: keep using the token it would
     // have replaced while it lasts, rather than asking again on every call.
     if (why == Why::kExpiring && cached_ && StillUsable(*cached_) && early_refresh_failed_at_ms_ >= 0 &&
-        Ms(clock_.Now()) < early_refresh_failed_at_ms_ + kRetryRefreshMs) {
+        EpochMs(clock_.Now()) < early_refresh_failed_at_ms_ + kRetryRefreshMs) {
       return *cached_;
     }
     if (why == Why::kRejected && cached_ && cached_->access_token != rejected && Fresh(*cached_)) return *cached_;
@@ -118,7 +112,7 @@ Result<SavedLogin> TokenManager::Refresh(Why why, const std::string& rejected) {
   if (why == Why::kExpiring && cached_ && StillUsable(*cached_)) {
     // The saved login is untouched (nothing is written before the token
     // endpoint answers), so this is safe to retry later.
-    early_refresh_failed_at_ms_ = Ms(clock_.Now());
+    early_refresh_failed_at_ms_ = EpochMs(clock_.Now());
     logger_->Log(1, "could not refresh the OAuth access token ahead of its expiry (" + result.error().message +
                         "); the current one stays in use for " +
                         std::to_string((cached_->expires_at_ms - early_refresh_failed_at_ms_) / 1000) +
@@ -149,7 +143,7 @@ Result<SavedLogin> TokenManager::RefreshUnderLock(Why why, const std::string& re
                       ")");
   auto tokens = RefreshTokens(*http_, config_, current->refresh_token);
   if (!tokens) return Fail(tokens.error());
-  const int64_t now = Ms(clock_.Now());
+  const int64_t now = EpochMs(clock_.Now());
   SavedLogin next = *current;
   next.access_token = tokens->access_token;
   if (!tokens->refresh_token.empty()) next.refresh_token = tokens->refresh_token;

@@ -18,7 +18,7 @@ using testing::MockTransport;
 using testing::Response;
 using testing::TempDir;
 
-int64_t Ms(SystemTime t) { return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count(); }
+int64_t Ms(SystemTime t) { return EpochMs(t); }
 
 class TokenManagerTest : public ::testing::Test {
  protected:

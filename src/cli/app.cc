@@ -18,6 +18,7 @@
 #include "auth/login.h"
 #include "auth/procedures.h"
 #include "common/strings.h"
+#include "common/time.h"
 #include "common/version.h"
 #include "connstr/catalog.h"
 #include "connstr/sources.h"
@@ -166,10 +167,7 @@ std::string Ago(int64_t ms) {
   return std::to_string(s / 86400) + " days";
 }
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowMs() { return EpochMs(std::chrono::system_clock::now()); }
 
 struct Opened {
   std::shared_ptr<Logger> logger;

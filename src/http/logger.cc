@@ -8,6 +8,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "common/time.h"
+
 namespace jirasql {
 
 Logger::Logger(std::FILE* file, bool owned, int verbosity)
@@ -38,7 +40,7 @@ void Logger::Log(int level, std::string_view message) {
   std::string safe = redactor_.Text(message);
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto ms = EpochMs(now) % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char stamp[32];

@@ -62,7 +62,7 @@ SqlValue TimestampToUtc(const json& v) {
   if (!v.is_string()) return {};
   auto t = ParseIso8601(v.get_ref<const std::string&>());
   if (!t) return {};
-  return FormatUtcTimestamp(std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()).count());
+  return FormatUtcTimestamp(EpochMs(*t));
 }
 
 namespace {
