@@ -1,4 +1,5 @@
 #include "jql.h"
+#include "adf_text.h"
 
 #include <algorithm>
 #include <cctype>

@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_writer.h"
-#include "jira/adf.h"
 
 namespace jirasim {
 
@@ -417,11 +416,6 @@ std::string CustomText(const World& world, const Site& site, int64_t index, int 
   }
   Rng r(is.seed ^ (0x7E47 + static_cast<uint64_t>(field)));
   return Sentence(r, 3 + static_cast<int>(r.Below(6)));
-}
-
-std::string AdfToPlainText(const std::string& adf_json) {
-  auto text = jirasql::AdfToText(adf_json);
-  return text ? *text : std::string();
 }
 
 namespace {

@@ -220,8 +220,5 @@ struct Rng {
 std::string FormatTimestamp(int64_t ms, int tz_offset_minutes);  ///< 2024-01-02T03:04:05.000+1000
 std::string FormatDay(int64_t day);                               ///< 2024-01-02
 
-/// Plain text of an ADF document: jirasql's own renderer (jira/adf.h), so
-/// that jirasim's v2 answers read as jirasql renders v3; "" when malformed.
-std::string AdfToPlainText(const std::string& adf_json);
 
 }  // namespace jirasim

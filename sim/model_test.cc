@@ -1,3 +1,4 @@
+#include "adf_text.h"
 #include "model.h"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,7 @@
 #include "oauth.h"
 
-#include "auth/pkce.h"
+#include <openssl/evp.h>
+
 #include "common/base64.h"
 #include "common/strings.h"
 
@@ -14,7 +15,14 @@ nlohmann::json OAuthError(const std::string& error, const std::string& descripti
 
 }  // namespace
 
-std::string PkceChallenge(const std::string& verifier) { return jirasql::PkceS256(verifier); }
+// RFC 7636 S256: BASE64URL(SHA-256(verifier)), computed here with OpenSSL's
+// EVP digest (not the product's PKCE code, so that jirasim checks it).
+std::string PkceChallenge(const std::string& verifier) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(verifier.data(), verifier.size(), digest, &len, EVP_sha256(), nullptr) != 1) return "";
+  return jirasql::Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(digest), len));
+}
 
 const std::set<std::string>& KnownScopes() {
   static const std::set<std::string> scopes = {

@@ -1,4 +1,5 @@
 #include "render.h"
+#include "adf_text.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -11,7 +11,6 @@
 #include "common/base64.h"
 #include "common/json_writer.h"
 #include "common/strings.h"
-#include "jira/endpoint.h"
 #include "jql.h"
 #include "render.h"
 
