@@ -14,8 +14,8 @@
 
 #include "common/base64.h"
 #include "http/curl_transport.h"
-#include "model.h"
-#include "server.h"
+#include "sim/model.h"
+#include "sim/server.h"
 #include "sql_db.h"
 
 namespace jirasql {

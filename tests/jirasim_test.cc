@@ -8,14 +8,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "approve.h"
+#include "sim/approve.h"
 #include "common/strings.h"
 #include "common/base64.h"
 #include "http/curl_transport.h"
 #include "http/retry.h"
 #include "jira/endpoint.h"
-#include "oauth.h"
-#include "server.h"
+#include "sim/oauth.h"
+#include "sim/server.h"
 
 namespace jirasim {
 namespace {

@@ -20,7 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "approve.h"
+#include "sim/approve.h"
 #include "auth/authorization.h"
 #include "auth/desktop_flow.h"
 #include "auth/procedures.h"
@@ -29,7 +29,7 @@
 #include "auth/token_endpoint.h"
 #include "http/curl_transport.h"
 #include "jira/connection.h"
-#include "server.h"
+#include "sim/server.h"
 #include "testing/fakes.h"
 #include "testing/loopback_server.h"
 #include "testing/temp_dir.h"

@@ -14,7 +14,7 @@
 
 #include "http/curl_transport.h"
 #include "http/logger.h"
-#include "server.h"
+#include "sim/server.h"
 #include "sql/engine.h"
 
 namespace jirasql::testing_sql {

@@ -14,8 +14,8 @@
 
 #include "http/curl_transport.h"
 #include "http/logger.h"
-#include "model.h"
-#include "server.h"
+#include "sim/model.h"
+#include "sim/server.h"
 #include "sql/engine.h"
 #include "sql_db.h"
 #include "sql/schema.h"

@@ -24,6 +24,7 @@
 #include "connstr/sources.h"
 #include "http/logging_transport.h"
 #include "http/response_error.h"
+#include "jira/client.h"
 #include "jira/connection.h"
 #include "jira/endpoint.h"
 #include "sql/engine.h"
@@ -199,12 +200,10 @@ void Notify(const std::string& text) {
 
 // Who does Jira say we are? Prints "Connected to … as …".
 Result<void> PrintWhoAmI(Connection& conn) {
-  auto resp = conn.Call(HttpRequest{"GET", "/myself", {}, "", std::nullopt});
-  if (!resp) return Fail(resp.error());
-  auto me = nlohmann::json::parse(resp->body, nullptr, false);
-  if (me.is_discarded() || !me.is_object()) {
-    return Fail(ErrorCode::kBadResponse, "GET /myself: the answer is not a JSON object");
-  }
+  JiraClient jira([&conn]() -> Result<Connection*> { return &conn; });
+  auto found = jira.MyselfObject();
+  if (!found) return Fail(found.error());
+  const nlohmann::json& me = *found;
   auto text = [&](const char* key) { return me.contains(key) && me[key].is_string() ? me[key].get<std::string>() : ""; };
   std::cout << "Connected to " << conn.endpoint().base_url << " as " << text("displayName");
   std::string id = text("accountId").empty() ? text("name") : text("accountId");

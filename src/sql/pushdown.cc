@@ -6,7 +6,7 @@
 #include <regex>
 
 #include "common/strings.h"
-#include "sql/jql_builder.h"
+#include "jira/jql.h"
 
 namespace jirasql {
 
@@ -183,14 +183,50 @@ std::string JqlLocalMinute(int64_t utc_ms, int offset_seconds, bool round_up) {
   return buf;
 }
 
-std::string JqlTerm::Render() const {
-  if (!clause.empty()) return clause;
-  if (values.size() == 1) return JqlCompare(field, "=", values[0]);
-  return JqlIn(field, values);
+const PushRule& PushRuleFor(Push push) {
+  //                                  =     IN     ranges null   selective note
+  static const PushRule kNone{};
+  static const PushRule kId{true, true, true, false, true, ""};
+  static const PushRule kIssueKey{true, true, false, false, true, ""};
+  static const PushRule kName{true, true, false, true, false, ""};
+  static const PushRule kTimestamp{true, false, true, true, false, " (in the Jira user's time zone)"};
+  static const PushRule kDate{true, false, true, true, false, ""};
+  static const PushRule kJql{true, false, false, false, false, " (the JQL itself)"};
+  static const PushRule kParentIssue{true, true, false, false, true, " (reads only those issues)"};
+  static const PushRule kParentId{true, true, false, false, true, " (reads only those)"};
+  switch (push) {
+    case Push::kNone: return kNone;
+    case Push::kId: return kId;
+    case Push::kIssueKey: return kIssueKey;
+    case Push::kName:
+    case Push::kUser: return kName;
+    case Push::kTimestamp: return kTimestamp;
+    case Push::kDate: return kDate;
+    case Push::kJql: return kJql;
+    case Push::kParentIssue: return kParentIssue;
+    case Push::kParentId: return kParentId;
+  }
+  return kNone;
+}
+
+bool Accepts(Push push, PushOp op) {
+  const PushRule& r = PushRuleFor(push);
+  switch (op) {
+    case PushOp::kEq: return r.equals;
+    case PushOp::kIn: return r.in_lists;
+    case PushOp::kGt:
+    case PushOp::kGe:
+    case PushOp::kLt:
+    case PushOp::kLe: return r.ranges;
+    case PushOp::kIsNull:
+    case PushOp::kIsNotNull: return r.null_tests;
+  }
+  return false;
 }
 
 std::optional<JqlTerm> TranslateConstraint(const ColumnDef& col, const SqlConstraint& c, const PushContext& ctx,
                                            bool* nothing) {
+  if (!Accepts(col.push, c.op)) return std::nullopt;
   const bool list = c.op == PushOp::kEq || c.op == PushOp::kIn;
   const bool range = c.op == PushOp::kGt || c.op == PushOp::kGe || c.op == PushOp::kLt || c.op == PushOp::kLe;
   const bool null_test = c.op == PushOp::kIsNull || c.op == PushOp::kIsNotNull;
@@ -276,43 +312,6 @@ void SplitOrderBy(const std::string& jql, std::string* where, std::string* order
   }
   *where = Trim(jql);
   order->clear();
-}
-
-std::string IssueQuery::Jql(const std::string& bound) const {
-  std::vector<std::string> clauses;
-  if (!user_where.empty()) clauses.push_back("(" + user_where + ")");
-  for (const auto& t : terms) clauses.push_back(t.Render());
-  std::string where = clauses.size() == 1 ? clauses[0] : JqlJoin(clauses);
-  if (where.empty()) where = bound;
-  if (user_order.empty()) return where;
-  return where.empty() ? user_order : where + " " + user_order;
-}
-
-bool IssueQuery::DropMissingValue(const std::string& message) {
-  static const std::regex kValue(R"(^The value '(.*)' does not exist for the field '([^']+)'\.?$)");
-  static const std::regex kKey(R"(^An issue with key '(.*)' does not exist for field '([^']+)'\.?$)");
-  static const std::regex kInvalidKey(R"(^The issue key '(.*)' for field '([^']+)' is invalid\.?$)");
-  std::smatch m;
-  if (!std::regex_match(message, m, kValue) && !std::regex_match(message, m, kKey) &&
-      !std::regex_match(message, m, kInvalidKey)) {
-    return false;
-  }
-  const std::string value = m[1], field = m[2];
-  for (auto& t : terms) {
-    if (!t.clause.empty()) continue;
-    const bool same_field = EqualsIgnoreCase(t.field, field) ||
-                            (EqualsIgnoreCase(field, "issuekey") && EqualsIgnoreCase(t.field, "key")) ||
-                            (EqualsIgnoreCase(field, "type") && EqualsIgnoreCase(t.field, "issuetype"));
-    if (!same_field) continue;
-    for (auto it = t.values.begin(); it != t.values.end(); ++it) {
-      if (EqualsIgnoreCase(*it, value)) {
-        t.values.erase(it);
-        if (t.values.empty()) matches_nothing = true;
-        return true;
-      }
-    }
-  }
-  return false;
 }
 
 }  // namespace jirasql

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "common/tz.h"
+#include "jira/jql.h"
 #include "sql/schema.h"
 #include "sql/value.h"
 
@@ -34,37 +35,24 @@ namespace jirasql {
 
 enum class PushOp { kEq, kIn, kGt, kGe, kLt, kLe, kIsNull, kIsNotNull };
 
+/// Which operators of a kind of column (Push) become JQL: the one table that
+/// the planner (xBestIndex), the translator and the docs all read.
+struct PushRule {
+  bool equals = false;      ///< =
+  bool in_lists = false;    ///< IN (a list at once)
+  bool ranges = false;      ///< <, <=, >, >=
+  bool null_tests = false;  ///< IS NULL, IS NOT NULL
+  bool selective = false;   ///< = picks out a few rows (the planner prefers it)
+  const char* note = "";    ///< said after the operators in docs
+};
+const PushRule& PushRuleFor(Push push);
+/// Whether `op` on a column of kind `push` is ever pushed.
+bool Accepts(Push push, PushOp op);
+
 /// One constraint SQLite offers on a column: `column op value(s)`.
 struct SqlConstraint {
   PushOp op = PushOp::kEq;
   std::vector<SqlValue> values;  ///< one value; several for IN; none for IS [NOT] NULL
-};
-
-/// One JQL clause. Clauses over a list of values keep the values apart so that
-/// a value Jira says does not exist can be dropped and the query re-sent.
-struct JqlTerm {
-  std::string field;
-  std::vector<std::string> values;  ///< `field in (…)` when `clause` is empty
-  std::string clause;               ///< a clause written out (ranges, EMPTY)
-  std::string Render() const;
-};
-
-/// The JQL of one Issues scan.
-struct IssueQuery {
-  std::vector<JqlTerm> terms;    ///< ANDed
-  std::string user_where;        ///< from the Jql column, without ORDER BY
-  std::string user_order;        ///< "ORDER BY …" from the Jql column
-  bool matches_nothing = false;  ///< a pushed IN list lost all its values
-
-  /// The JQL to send. With nothing to filter on, `bound` (Jira Cloud refuses
-  /// unbounded queries) stands in: a clause every issue satisfies.
-  std::string Jql(const std::string& bound = "") const;
-
-  /// Jira answered 400 saying a value of ours does not exist ("The value 'X'
-  /// does not exist for the field 'status'.", "An issue with key 'X' does not
-  /// exist for field 'key'."): no row can match that value, so drop it.
-  /// False when the message is not about one of our values.
-  bool DropMissingValue(const std::string& jira_message);
 };
 
 /// The time zone JQL dates are read in: the Jira user's, or unknown (then

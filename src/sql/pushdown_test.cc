@@ -18,6 +18,37 @@ std::string Push1(const char* column, PushOp op, std::vector<SqlValue> values, c
   return t ? t->Render() : (nothing ? "<nothing>" : "<not pushed>");
 }
 
+// One table of rules (PushRuleFor) says what the planner offers, what the
+// docs say and what the translator may push: for every kind of column and
+// every operator, the translator pushes exactly what the rule accepts.
+TEST(Pushdown, TheRuleTableAndTheTranslatorAgree) {
+  const TimeZone utc = TimeZone::Fixed(0);
+  const std::vector<std::pair<Push, SqlValue>> kinds = {
+      {Push::kId, int64_t{10001}},         {Push::kIssueKey, std::string("ABC-1")},
+      {Push::kName, std::string("Done")},   {Push::kUser, std::string("5b10ac8d82e05b22cc7d4ef5")},
+      {Push::kTimestamp, std::string("2024-05-01T08:30:00.000Z")}, {Push::kDate, std::string("2024-05-01")}};
+  for (const auto& [kind, value] : kinds) {
+    ColumnDef col;
+    col.name = "C";
+    col.push = kind;
+    col.jql_field = "f";
+    for (PushOp op : {PushOp::kEq, PushOp::kIn, PushOp::kGt, PushOp::kGe, PushOp::kLt, PushOp::kLe, PushOp::kIsNull,
+                      PushOp::kIsNotNull}) {
+      SqlConstraint c{op, {}};
+      if (op == PushOp::kIn) c.values = {value, value};
+      else if (op != PushOp::kIsNull && op != PushOp::kIsNotNull) c.values = {value};
+      bool nothing = false;
+      const bool pushed = TranslateConstraint(col, c, PushContext{&utc}, &nothing).has_value();
+      EXPECT_EQ(pushed, Accepts(kind, op)) << PushdownText(kind) << " op " << static_cast<int>(op);
+      EXPECT_FALSE(nothing);
+    }
+  }
+  // Columns no rule covers are never pushed.
+  EXPECT_FALSE(Accepts(Push::kNone, PushOp::kEq));
+  EXPECT_EQ(PushdownText(Push::kNone), "");
+  EXPECT_EQ(PushdownText(Push::kTimestamp), "=, <, <=, >, >=, IS NULL, IS NOT NULL (in the Jira user's time zone)");
+}
+
 TEST(Pushdown, EqualityAndInOnNames) {
   EXPECT_EQ(Push1("ProjectKey", PushOp::kEq, {std::string("ABC")}), "project = \"ABC\"");
   EXPECT_EQ(Push1("StatusName", PushOp::kIn, {std::string("To Do"), std::string("Done"), std::string("Done")}),

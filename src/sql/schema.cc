@@ -12,6 +12,9 @@
 #include "common/strings.h"
 #include "common/time.h"
 #include "jira/adf.h"
+#include "jira/client.h"
+#include "sql/pushdown.h"
+#include "sql/readers.h"
 
 namespace jirasql {
 
@@ -324,9 +327,30 @@ std::vector<ColumnDef> IssueColumns() {
 std::vector<TableDef> MakeBaseTables() {
   using T = SqlType;
   std::vector<TableDef> t;
-  t.push_back({"Issues", "Issues found by JQL; one row per issue.", Source::kIssues, IssueColumns(),
-               "POST /rest/api/3/search/jql with nextPageToken (Cloud); GET /rest/api/2/search with startAt (Data Center)"});
-  t.push_back({"Projects", "Projects the user can browse.", Source::kProjects,
+  // Stable rowids (see TableDef::rowid).
+  auto int_of = [](const json& j, std::initializer_list<const char*> path) -> int64_t {
+    auto v = AsInt(At(j, path));
+    return std::holds_alternative<int64_t>(v) ? std::get<int64_t>(v) : 0;
+  };
+  auto by_id = [int_of](const RowContext& r) { return int_of(r.item, {"id"}); };
+  // Text ids (account ids, field ids) hashed to a rowid (FNV-1a).
+  auto hashed = [](const SqlValue& v) {
+    uint64_t h = 1469598103934665603ull;
+    if (auto* s = std::get_if<std::string>(&v)) {
+      for (unsigned char c : *s) h = (h ^ c) * 1099511628211ull;
+    }
+    return static_cast<int64_t>(h >> 1);
+  };
+  auto by_user = [hashed](const RowContext& r) { return hashed(AsUserId(&r.item)); };
+  auto by_field_id = [hashed](const RowContext& r) { return hashed(AsText(At(r.item, {"id"}))); };
+  auto by_parent_and_id = [int_of](const RowContext& r) {
+    const int64_t parent = r.issue ? int_of(*r.issue, {"id"}) : 0;
+    return static_cast<int64_t>((static_cast<uint64_t>(parent) << 32) ^ static_cast<uint64_t>(int_of(r.item, {"id"})));
+  };
+  auto by_change = [int_of](const RowContext& r) { return int_of(r.item, {"history", "id"}) * 4096 + r.ordinal; };
+
+  t.push_back(TableDef("Issues", "Issues found by JQL; one row per issue.", IssueColumns(), api::kIssueSearch).Reads(ReadIssues(), ExplainIssues()).RowId(by_id).IssueSearchBacked().CustomFields().Cost(1e6));
+  t.push_back(TableDef("Projects", "Projects the user can browse.",
                {Col("Id", T::kInteger, "", "Project id", Item({"id"}, AsInt)),
                 Col("Key", T::kText, "", "Project key", Item({"key"}, AsText)),
                 Col("Name", T::kText, "", "Project name", Item({"name"}, AsText)),
@@ -334,9 +358,8 @@ std::vector<TableDef> MakeBaseTables() {
                 Col("Simplified", T::kBoolean, "", "1 for team-managed projects", Item({"simplified"}, AsBool)),
                 Col("LeadAccountId", T::kText, "", "Project lead's account id", Item({"lead"}, AsUserId)),
                 Col("LeadDisplayName", T::kText, "", "Project lead's display name", Item({"lead", "displayName"}, AsText)),
-                Col("Description", T::kText, "", "Project description", Item({"description"}, AsText))},
-               "GET /rest/api/3/project/search with startAt (Cloud); GET /rest/api/2/project (Data Center)"});
-  t.push_back({"Users", "Users of the site.", Source::kUsers,
+                Col("Description", T::kText, "", "Project description", Item({"description"}, AsText))}, api::kProjects).Reads(ReadList(&JiraClient::Projects)).RowId(by_id));
+  t.push_back(TableDef("Users", "Users of the site.",
                {Col("AccountId", T::kText, "", "Account id (Data Center: user name)",
                     [](const RowContext& r) { return AsUserId(&r.item); }),
                 Col("DisplayName", T::kText, "", "Display name", Item({"displayName"}, AsText)),
@@ -344,10 +367,9 @@ std::vector<TableDef> MakeBaseTables() {
                     Item({"emailAddress"}, AsText)),
                 Col("Active", T::kBoolean, "", "1 for active accounts", Item({"active"}, AsBool)),
                 Col("TimeZone", T::kText, "", "The user's time zone", Item({"timeZone"}, AsText)),
-                Col("AccountType", T::kText, "", "atlassian, app or customer", Item({"accountType"}, AsText))},
-               "GET /rest/api/3/users/search with startAt (Cloud); GET /rest/api/2/user/search?username=. (Data Center)"});
-  t.push_back({"Myself", "The user this connection logs in as: one row. \"My open issues\": WHERE AssigneeAccountId = "
-               "(SELECT AccountId FROM Myself).", Source::kMyself,
+                Col("AccountType", T::kText, "", "atlassian, app or customer", Item({"accountType"}, AsText))}, api::kUsers).Reads(ReadList(&JiraClient::Users)).RowId(by_user));
+  t.push_back(TableDef("Myself", "The user this connection logs in as: one row. \"My open issues\": WHERE AssigneeAccountId = "
+               "(SELECT AccountId FROM Myself).",
                {Col("AccountId", T::kText, "", "Account id (Data Center: user name)",
                     [](const RowContext& r) { return AsUserId(&r.item); }),
                 Col("DisplayName", T::kText, "", "Display name", Item({"displayName"}, AsText)),
@@ -356,8 +378,7 @@ std::vector<TableDef> MakeBaseTables() {
                 Col("TimeZone", T::kText, "", "The user's time zone: JQL dates are read in it",
                     Item({"timeZone"}, AsText)),
                 Col("Locale", T::kText, "", "The user's locale", Item({"locale"}, AsText)),
-                Col("AccountType", T::kText, "", "atlassian, app or customer", Item({"accountType"}, AsText))},
-               "GET /rest/api/3/myself (Cloud); GET /rest/api/2/myself (Data Center)"});
+                Col("AccountType", T::kText, "", "atlassian, app or customer", Item({"accountType"}, AsText))}, api::kMyself).Reads(ReadList(&JiraClient::Myself)).RowId(by_user));
   {
     std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Comment id", Item({"id"}, AsInt))};
     for (auto& p : IssueParentColumns("comment")) c.push_back(std::move(p));
@@ -371,9 +392,8 @@ std::vector<TableDef> MakeBaseTables() {
              Col("UpdateAuthorAccountId", T::kText, "", "Who last edited it", Item({"updateAuthor"}, AsUserId))}) {
       c.push_back(std::move(x));
     }
-    t.push_back({"Comments", "Comments on issues. Constrain IssueKey or IssueId to read a few issues' comments; "
-                             "otherwise every issue's comments are read, one request per issue.",
-                 Source::kComments, std::move(c), "GET /rest/api/3/issue/{key}/comment with startAt"});
+    t.push_back(TableDef("Comments", "Comments on issues. Constrain IssueKey or IssueId to read a few issues' comments; "
+                             "otherwise every issue's comments are read, one request per issue.", std::move(c), api::kComments).Reads(ReadIssueChildren(IssueChild::kComments), ExplainIssueChildren()).RowId(by_id).IssueSearchBacked().Cost(1e6));
   }
   {
     std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Worklog id", Item({"id"}, AsInt))};
@@ -389,8 +409,7 @@ std::vector<TableDef> MakeBaseTables() {
              Col("Updated", T::kTimestamp, "", "When the worklog was last edited", Item({"updated"}, AsTimestamp))}) {
       c.push_back(std::move(x));
     }
-    t.push_back({"Worklogs", "Work logged on issues. Constrain IssueKey or IssueId to read a few issues' worklogs.",
-                 Source::kWorklogs, std::move(c), "GET /rest/api/3/issue/{key}/worklog with startAt"});
+    t.push_back(TableDef("Worklogs", "Work logged on issues. Constrain IssueKey or IssueId to read a few issues' worklogs.", std::move(c), api::kWorklogs).Reads(ReadIssueChildren(IssueChild::kWorklogs), ExplainIssueChildren()).RowId(by_id).IssueSearchBacked().Cost(1e6));
   }
   {
     std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Change group (history) id", Item({"history", "id"}, AsInt))};
@@ -409,10 +428,10 @@ std::vector<TableDef> MakeBaseTables() {
              Col("ToString", T::kText, "", "New value as shown", Item({"toString"}, AsText))}) {
       c.push_back(std::move(x));
     }
-    t.push_back({"IssueChangelogs", "Field changes of issues; one row per changed field.", Source::kChangelogs,
-                 std::move(c), "GET /rest/api/3/issue/{key}/changelog with startAt"});
+    t.push_back(TableDef("IssueChangelogs", "Field changes of issues; one row per changed field.",
+                 std::move(c), api::kChangelogs).Reads(ReadIssueChildren(IssueChild::kChangelogs), ExplainIssueChildren()).Split(SplitChangeItems).RowId(by_change).IssueSearchBacked().Cost(1e6));
   }
-  t.push_back({"Fields", "System and custom fields.", Source::kFields,
+  t.push_back(TableDef("Fields", "System and custom fields.",
                {Col("Id", T::kText, "", "Field id, e.g. summary or customfield_10016", Item({"id"}, AsText)),
                 Col("Key", T::kText, "", "Field key", Item({"key"}, AsText)),
                 Col("Name", T::kText, "", "Display name", Item({"name"}, AsText)),
@@ -423,41 +442,35 @@ std::vector<TableDef> MakeBaseTables() {
                 Col("SchemaType", T::kText, "", "schema.type", Item({"schema", "type"}, AsText)),
                 Col("SchemaItems", T::kText, "", "schema.items for arrays", Item({"schema", "items"}, AsText)),
                 Col("SchemaCustom", T::kText, "", "schema.custom: the custom field type", Item({"schema", "custom"}, AsText)),
-                Col("ClauseNames", T::kJson, "", "Names usable in JQL", ItemList({"clauseNames"}, "name"))},
-               "GET /rest/api/3/field"});
-  t.push_back({"IssueTypes", "Issue types.", Source::kIssueTypes,
+                Col("ClauseNames", T::kJson, "", "Names usable in JQL", ItemList({"clauseNames"}, "name"))}, api::kFields).Reads(ReadList(&JiraClient::Fields)).RowId(by_field_id));
+  t.push_back(TableDef("IssueTypes", "Issue types.",
                {Col("Id", T::kInteger, "", "Issue type id", Item({"id"}, AsInt)),
                 Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
                 Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
                 Col("IsSubtask", T::kBoolean, "", "1 for sub-task types", Item({"subtask"}, AsBool)),
-                Col("HierarchyLevel", T::kInteger, "", "-1 sub-task, 0 standard, 1 epic", Item({"hierarchyLevel"}, AsInt))},
-               "GET /rest/api/3/issuetype"});
-  t.push_back({"Statuses", "Workflow statuses.", Source::kStatuses,
+                Col("HierarchyLevel", T::kInteger, "", "-1 sub-task, 0 standard, 1 epic", Item({"hierarchyLevel"}, AsInt))}, api::kIssueTypes).Reads(ReadList(&JiraClient::IssueTypes)).RowId(by_id));
+  t.push_back(TableDef("Statuses", "Workflow statuses.",
                {Col("Id", T::kInteger, "", "Status id", Item({"id"}, AsInt)),
                 Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
                 Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
                 Col("CategoryKey", T::kText, "", "new, indeterminate or done", Item({"statusCategory", "key"}, AsText)),
-                Col("CategoryName", T::kText, "", "To Do, In Progress or Done", Item({"statusCategory", "name"}, AsText))},
-               "GET /rest/api/3/status"});
-  t.push_back({"Priorities", "Issue priorities.", Source::kPriorities,
+                Col("CategoryName", T::kText, "", "To Do, In Progress or Done", Item({"statusCategory", "name"}, AsText))}, api::kStatuses).Reads(ReadList(&JiraClient::Statuses)).RowId(by_id));
+  t.push_back(TableDef("Priorities", "Issue priorities.",
                {Col("Id", T::kInteger, "", "Priority id", Item({"id"}, AsInt)),
                 Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
                 Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
-                Col("StatusColor", T::kText, "", "Colour", Item({"statusColor"}, AsText))},
-               "GET /rest/api/3/priority"});
-  t.push_back({"Resolutions", "Issue resolutions.", Source::kResolutions,
+                Col("StatusColor", T::kText, "", "Colour", Item({"statusColor"}, AsText))}, api::kPriorities).Reads(ReadList(&JiraClient::Priorities)).RowId(by_id));
+  t.push_back(TableDef("Resolutions", "Issue resolutions.",
                {Col("Id", T::kInteger, "", "Resolution id", Item({"id"}, AsInt)),
                 Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
-                Col("Description", T::kText, "", "Description", Item({"description"}, AsText))},
-               "GET /rest/api/3/resolution"});
-  t.push_back({"Boards", "Agile boards.", Source::kBoards,
+                Col("Description", T::kText, "", "Description", Item({"description"}, AsText))}, api::kResolutions).Reads(ReadList(&JiraClient::Resolutions)).RowId(by_id));
+  t.push_back(TableDef("Boards", "Agile boards.",
                {Col("Id", T::kInteger, "", "Board id", Item({"id"}, AsInt)),
                 Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
                 Col("Type", T::kText, "", "scrum or kanban", Item({"type"}, AsText)),
                 Col("ProjectId", T::kInteger, "", "The board's project id", Item({"location", "projectId"}, AsInt)),
-                Col("ProjectKey", T::kText, "", "The board's project key", Item({"location", "projectKey"}, AsText))},
-               "GET /rest/agile/1.0/board with startAt"});
-  t.push_back({"Sprints", "Sprints of scrum boards. Constrain BoardId to read one board's sprints.", Source::kSprints,
+                Col("ProjectKey", T::kText, "", "The board's project key", Item({"location", "projectKey"}, AsText))}, api::kBoards).Reads(ReadList(&JiraClient::Boards)).RowId(by_id));
+  t.push_back(TableDef("Sprints", "Sprints of scrum boards. Constrain BoardId to read one board's sprints.",
                {Col("Id", T::kInteger, "", "Sprint id", Item({"id"}, AsInt)),
                 Pushed(Col("BoardId", T::kInteger, "", "The board the sprint was read from",
                            IssueOf("id", AsInt)),
@@ -468,27 +481,24 @@ std::vector<TableDef> MakeBaseTables() {
                 Col("StartDate", T::kTimestamp, "", "Start", Item({"startDate"}, AsTimestamp)),
                 Col("EndDate", T::kTimestamp, "", "Planned end", Item({"endDate"}, AsTimestamp)),
                 Col("CompleteDate", T::kTimestamp, "", "When it was completed", Item({"completeDate"}, AsTimestamp)),
-                Col("OriginBoardId", T::kInteger, "", "The board that created it", Item({"originBoardId"}, AsInt))},
-               "GET /rest/agile/1.0/board/{id}/sprint with startAt"});
-  t.push_back({"SprintIssues", "Issues in sprints. Constrain SprintId to read one sprint.", Source::kSprintIssues,
+                Col("OriginBoardId", T::kInteger, "", "The board that created it", Item({"originBoardId"}, AsInt))}, api::kSprints).Reads(ReadSprints()).RowId(by_parent_and_id));
+  t.push_back(TableDef("SprintIssues", "Issues in sprints. Constrain SprintId to read one sprint.",
                {Pushed(Col("SprintId", T::kInteger, "", "Sprint id", IssueOf("id", AsInt)), Push::kParentId, "sprint"),
                 Col("IssueId", T::kInteger, "", "Issue id", Item({"id"}, AsInt)),
                 Col("IssueKey", T::kText, "", "Issue key", Item({"key"}, AsText)),
                 Col("Summary", T::kText, "", "Summary", Item({"fields", "summary"}, AsText)),
                 Col("StatusName", T::kText, "", "Status name", Item({"fields", "status", "name"}, AsText)),
-                Col("AssigneeAccountId", T::kText, "", "Assignee's account id", Item({"fields", "assignee"}, AsUserId))},
-               "GET /rest/agile/1.0/sprint/{id}/issue with startAt"});
+                Col("AssigneeAccountId", T::kText, "", "Assignee's account id", Item({"fields", "assignee"}, AsUserId))}, api::kSprintIssues).Reads(ReadSprintIssues()).RowId(by_parent_and_id).Cost(1e6));
 
   auto key = [](const char* k) { return Item({k}, AsText); };
   auto ikey = [](const char* k) { return Item({k}, AsInt); };
-  t.push_back({"sys_tables", "The tables of this connection.", Source::kSysTables,
+  t.push_back(TableDef("sys_tables", "The tables of this connection.",
                {Col("TableName", T::kText, "", "Table name", key("TableName")),
                 Col("TableType", T::kText, "", "TABLE, SYSTEM TABLE or PROCEDURE", key("TableType")),
                 Col("Description", T::kText, "", "What the table holds", key("Description")),
                 Col("Api", T::kText, "", "The REST calls behind it", key("Api"))},
-               ""});
-  t.push_back({"sys_tablecolumns", "Every column of every table, with the Jira field behind it.",
-               Source::kSysTableColumns,
+               "").Reads(ReadRows(SysTablesRows)).System());
+  t.push_back(TableDef("sys_tablecolumns", "Every column of every table, with the Jira field behind it.",
                {Col("TableName", T::kText, "", "Table name", key("TableName")),
                 Col("ColumnName", T::kText, "", "Column name", key("ColumnName")),
                 Col("Ordinal", T::kInteger, "", "Position, from 0", ikey("Ordinal")),
@@ -498,13 +508,12 @@ std::vector<TableDef> MakeBaseTables() {
                 Col("JiraField", T::kText, "", "The Jira field id behind the column", key("JiraField")),
                 Col("Pushdown", T::kText, "", "Which operators become JQL", key("Pushdown")),
                 Col("Description", T::kText, "", "Meaning", key("Description"))},
-               ""});
-  t.push_back({"sys_procedures", "Procedures: EXEC Name Param='value' or SELECT * FROM Name('value', ...).",
-               Source::kSysProcedures,
+               "").Reads(ReadRows(SysTableColumnsRows)).System());
+  t.push_back(TableDef("sys_procedures", "Procedures: EXEC Name Param='value' or SELECT * FROM Name('value', ...).",
                {Col("ProcedureName", T::kText, "", "Name", key("ProcedureName")),
                 Col("Description", T::kText, "", "What it does", key("Description"))},
-               ""});
-  t.push_back({"sys_procedureparameters", "Inputs and outputs of the procedures.", Source::kSysProcedureParameters,
+               "").Reads(ReadRows(SysProceduresRows)).System());
+  t.push_back(TableDef("sys_procedureparameters", "Inputs and outputs of the procedures.",
                {Col("ProcedureName", T::kText, "", "Procedure", key("ProcedureName")),
                 Col("ParameterName", T::kText, "", "Parameter", key("ParameterName")),
                 Col("Direction", T::kText, "", "IN or OUT", key("Direction")),
@@ -512,9 +521,8 @@ std::vector<TableDef> MakeBaseTables() {
                     ikey("Ordinal")),
                 Col("Required", T::kBoolean, "", "1 when the input must be given", ikey("Required")),
                 Col("Description", T::kText, "", "Meaning", key("Description"))},
-               ""});
-  t.push_back({"sys_connection_props", "Connection properties and their values (secrets masked).",
-               Source::kSysConnectionProps,
+               "").Reads(ReadRows(SysProcedureParametersRows)).System());
+  t.push_back(TableDef("sys_connection_props", "Connection properties and their values (secrets masked).",
                {Col("Name", T::kText, "", "Property", key("Name")),
                 Col("Value", T::kText, "", "Effective value; secrets shown as ********", key("Value")),
                 Col("DefaultValue", T::kText, "", "Default", key("DefaultValue")),
@@ -524,45 +532,7 @@ std::vector<TableDef> MakeBaseTables() {
                 Col("IsSecret", T::kBoolean, "", "1 for secrets", ikey("IsSecret")),
                 Col("Source", T::kText, "", "Where the value came from", key("Source")),
                 Col("Description", T::kText, "", "Meaning", key("Description"))},
-               ""});
-  // Stable rowids (see TableDef::rowid).
-  auto int_of = [](const json& j, std::initializer_list<const char*> path) -> int64_t {
-    auto v = AsInt(At(j, path));
-    return std::holds_alternative<int64_t>(v) ? std::get<int64_t>(v) : 0;
-  };
-  auto by_id = [int_of](const RowContext& r) { return int_of(r.item, {"id"}); };
-  // Text ids (account ids, field ids) hashed to a rowid (FNV-1a).
-  auto hashed = [](const SqlValue& v) {
-    uint64_t h = 1469598103934665603ull;
-    if (auto* s = std::get_if<std::string>(&v)) {
-      for (unsigned char c : *s) h = (h ^ c) * 1099511628211ull;
-    }
-    return static_cast<int64_t>(h >> 1);
-  };
-  auto pair = [int_of](const RowContext& r) {
-    const int64_t parent = r.issue ? int_of(*r.issue, {"id"}) : 0;
-    return static_cast<int64_t>((static_cast<uint64_t>(parent) << 32) ^ static_cast<uint64_t>(int_of(r.item, {"id"})));
-  };
-  for (auto& table : t) {
-    switch (table.source) {
-      case Source::kIssues: case Source::kComments: case Source::kWorklogs: case Source::kProjects:
-      case Source::kBoards: case Source::kIssueTypes: case Source::kStatuses: case Source::kPriorities:
-      case Source::kResolutions:
-        table.rowid = by_id;
-        break;
-      case Source::kChangelogs:
-        table.rowid = [int_of](const RowContext& r) { return int_of(r.item, {"history", "id"}) * 4096 + r.ordinal; };
-        break;
-      case Source::kSprints: case Source::kSprintIssues: table.rowid = pair; break;
-      case Source::kUsers: case Source::kMyself:
-        table.rowid = [hashed](const RowContext& r) { return hashed(AsUserId(&r.item)); };
-        break;
-      case Source::kFields:
-        table.rowid = [hashed](const RowContext& r) { return hashed(AsText(At(r.item, {"id"}))); };
-        break;
-      default: break;
-    }
-  }
+               "").Reads(ReadRows(SysConnectionPropsRows)).System());
   return t;
 }
 
@@ -679,19 +649,13 @@ TableDef IssuesWithCustomFields(const std::vector<CustomFieldInfo>& fields, bool
 }
 
 std::string PushdownText(Push p) {
-  switch (p) {
-    case Push::kNone: return "";
-    case Push::kId: return "=, IN, <, <=, >, >=";
-    case Push::kIssueKey: return "=, IN";
-    case Push::kName: return "=, IN, IS NULL, IS NOT NULL";
-    case Push::kUser: return "=, IN, IS NULL, IS NOT NULL";
-    case Push::kTimestamp: return "<, <=, >, >=, = (in the Jira user's time zone)";
-    case Push::kDate: return "<, <=, >, >=, =";
-    case Push::kJql: return "= (the JQL itself)";
-    case Push::kParentIssue: return "=, IN (reads only those issues)";
-    case Push::kParentId: return "=, IN (reads only those)";
-  }
-  return "";
+  const PushRule& r = PushRuleFor(p);
+  std::vector<std::string> ops;
+  if (r.equals) ops.push_back("=");
+  if (r.in_lists) ops.push_back("IN");
+  if (r.ranges) ops.insert(ops.end(), {"<", "<=", ">", ">="});
+  if (r.null_tests) ops.insert(ops.end(), {"IS NULL", "IS NOT NULL"});
+  return ops.empty() ? "" : Join(ops, ", ") + r.note;
 }
 
 std::string SchemaReferenceMarkdown() {

@@ -5,6 +5,7 @@
 /// tables, sys_tables / sys_tablecolumns and docs/sql.md.
 
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "common/error.h"
 #include "sql/value.h"
 
 namespace jirasql {
@@ -59,25 +61,92 @@ struct ColumnDef {
   bool reads_item = false;
 };
 
-enum class Source {
-  kIssues, kProjects, kUsers, kComments, kWorklogs, kChangelogs, kFields, kIssueTypes, kStatuses,
-  kPriorities, kResolutions, kBoards, kSprints, kSprintIssues, kMyself,
-  kSysTables, kSysTableColumns, kSysProcedures, kSysProcedureParameters, kSysConnectionProps,
+class Session;
+class JiraClient;
+class ItemStream;
+struct ScanRequest;
+struct ScanReport;
+
+/// What a table's reader is given: the session (its properties, tables and
+/// time zone), Jira, the scan SQLite asked for, and the report to fill (what
+/// was asked of Jira, for explain and the progress line).
+struct TableRead {
+  Session& session;
+  JiraClient& jira;
+  const ScanRequest& request;
+  ScanReport& report;
 };
 
+/// Opens the stream of JSON items a scan of the table reads (sql/readers.h
+/// has one for each kind of table).
+using TableReader = std::function<Result<std::unique_ptr<ItemStream>>(TableRead&)>;
+/// explain: fills the report with what the reader would ask of Jira.
+using TableExplainer = std::function<void(TableRead&)>;
+/// One item of the stream -> several rows (IssueChangelogs: one per changed field).
+using RowSplitter = std::function<void(const nlohmann::json& item, std::vector<nlohmann::json>* rows)>;
+
+/// One table: everything about it in one place, registered in one list
+/// (BaseTables in schema.cc). See docs/contributing.md, "A new table".
 struct TableDef {
-  TableDef(std::string n, std::string d, Source s, std::vector<ColumnDef> c, std::string a)
-      : name(std::move(n)), description(std::move(d)), source(s), columns(std::move(c)), api(std::move(a)) {}
+  TableDef(std::string n, std::string d, std::vector<ColumnDef> c, std::string_view a)
+      : name(std::move(n)), description(std::move(d)), columns(std::move(c)), api(a) {}
 
   std::string name;
   std::string description;
-  Source source;
   std::vector<ColumnDef> columns;
-  std::string api;  ///< the REST calls behind the table, for docs and explain
+  std::string api;  ///< the REST calls behind the table, for docs and explain (jira/client.h's api::)
   /// A stable rowid for a row: the same row gets the same rowid in every
   /// scan (SQLite unions the branches of an OR by rowid). Null: a counter,
   /// for tables whose constraints are never pushed.
   std::function<int64_t(const RowContext&)> rowid;
+  /// Where the rows come from: which jira/ call fills the table.
+  TableReader read;
+  /// explain: null means "one call per page of `api`", rows unknown.
+  TableExplainer explain;
+  /// Null: one row per item.
+  RowSplitter split;
+  /// The rows come from an issue search (Issues, and the child tables
+  /// through their issues): a pushed constraint that matches no issue still
+  /// makes a (silent) scan, so that explain reports it.
+  bool issue_search = false;
+  /// The table grows one column per custom field (IncludeCustomFields).
+  bool custom_fields = false;
+  /// Answered by this process (sys_*): no Jira call, no report, no MaxRows.
+  bool system = false;
+  /// The planner's cost of reading the whole table (constraints that are
+  /// pushed divide it).
+  double scan_cost = 1e3;
+  // Writes (INSERT, UPDATE, DELETE) will add their hooks here.
+
+  TableDef&& Reads(TableReader r, TableExplainer e = nullptr) && {
+    read = std::move(r);
+    explain = std::move(e);
+    return std::move(*this);
+  }
+  TableDef&& RowId(std::function<int64_t(const RowContext&)> f) && {
+    rowid = std::move(f);
+    return std::move(*this);
+  }
+  TableDef&& Split(RowSplitter f) && {
+    split = std::move(f);
+    return std::move(*this);
+  }
+  TableDef&& Cost(double c) && {
+    scan_cost = c;
+    return std::move(*this);
+  }
+  TableDef&& IssueSearchBacked() && {
+    issue_search = true;
+    return std::move(*this);
+  }
+  TableDef&& CustomFields() && {
+    custom_fields = true;
+    return std::move(*this);
+  }
+  TableDef&& System() && {
+    system = true;
+    return std::move(*this);
+  }
 
   int ColumnIndex(std::string_view name) const;  ///< -1 when absent (case-insensitive)
 };

@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
+#include "common/strings.h"
+#include "connstr/catalog.h"
 #include "http/logging_transport.h"
 #include "http/response_error.h"
 #include "sql/pushdown.h"
@@ -46,28 +50,25 @@ Result<Connection*> Session::Conn() {
   return conn_.get();
 }
 
-bool Session::cloud() {
-  auto c = Conn();
-  return c && (*c)->endpoint().api_version >= 3;
+bool Session::cloud() { return jira_.cloud(); }
+
+int Session::max_threads() const {
+  // Get() gives the catalog's default when the property is not set.
+  const auto n = props_.GetInt("MaxThreads");
+  const auto fallback = ParseInt(FindProperty("MaxThreads")->default_value);
+  return static_cast<int>(std::clamp<long long>(n.value_or(fallback.value_or(1)), 1, 64));
 }
 
 Result<const TableDef*> Session::Table(std::string_view name) {
   const TableDef* base = FindBaseTable(name);
-  if (!base || base->source != Source::kIssues || !props_.GetBool("IncludeCustomFields")) return base;
+  if (!base || !base->custom_fields || !props_.GetBool("IncludeCustomFields")) return base;
   if (!issues_) {
-    auto conn = Conn();
-    if (!conn) return Fail(conn.error());
-    auto resp = (*conn)->Call(HttpRequest{"GET", "/field", {}, "", std::nullopt});
-    if (!resp) {
-      failure_ = resp.error().WithContext("reading the custom fields (IncludeCustomFields=true)");
+    auto fields = jira_.FieldList();
+    if (!fields) {
+      failure_ = fields.error().WithContext("reading the custom fields (IncludeCustomFields=true)");
       return Fail(*failure_);
     }
-    auto fields = nlohmann::json::parse(resp->body, nullptr, false);
-    if (fields.is_discarded() || !fields.is_array()) {
-      failure_ = Error{ErrorCode::kBadResponse, "GET /field: the answer is not a JSON array of fields"};
-      return Fail(*failure_);
-    }
-    issues_ = IssuesWithCustomFields(CustomFieldsFromFieldList(fields), props_.GetBool("UseDisplayNames"));
+    issues_ = IssuesWithCustomFields(CustomFieldsFromFieldList(*fields), props_.GetBool("UseDisplayNames"));
   }
   return &*issues_;
 }
@@ -91,14 +92,8 @@ const TimeZone* Session::UserZone() {
   std::string from = "the Timezone property";
   if (name.empty()) {
     from = "the Jira user's profile (/myself)";
-    auto conn = Conn();
-    if (conn) {
-      auto resp = (*conn)->Send(HttpRequest{"GET", "/myself", {}, "", std::nullopt});
-      if (resp && resp->ok()) {
-        auto me = nlohmann::json::parse(resp->body, nullptr, false);
-        if (me.is_object() && me.contains("timeZone") && me["timeZone"].is_string()) name = me["timeZone"];
-      }
-    }
+    auto me = jira_.MyselfObject();
+    if (me && me->contains("timeZone") && (*me)["timeZone"].is_string()) name = (*me)["timeZone"];
   }
   if (name.empty()) {
     notice("the Jira user's time zone is unknown; date filters are sent to Jira widened to cover every zone (" +

@@ -17,23 +17,24 @@
 #include "common/tz.h"
 #include "connstr/properties.h"
 #include "http/logger.h"
+#include "jira/client.h"
 #include "jira/connection.h"
 #include "sql/schema.h"
 
 namespace jirasql {
 
-/// What one table scan asked of Jira (or, for explain, would ask).
-struct ScanReport {
+/// What one table scan asked of Jira (or, for explain, would ask): the
+/// calls made (ReadStats) and what they were.
+struct ScanReport : ReadStats {
+  ScanReport() { calls = -1; }  ///< -1: not known (explain without an estimate)
   std::string table;
   std::string jql;          ///< Issues and the issue search of child tables
   std::string fields;       ///< the fields= list
   int64_t page_size = 0;
   int64_t rows = -1;        ///< explain: Jira's estimate; otherwise rows read
-  int64_t calls = -1;       ///< explain: expected; otherwise made
   std::string calls_note;   ///< how the calls were counted
   std::string estimate_note;  ///< explain: why Jira's estimate is unknown
   bool truncated = false;   ///< stopped at MaxRows
-  int64_t expected = -1;    ///< rows (or parent rows) Jira said the scan has, when it said
 };
 
 class Session {
@@ -51,6 +52,8 @@ class Session {
 
   /// The Jira connection, opened on first use.
   Result<Connection*> Conn();
+  /// Jira's API over that connection.
+  JiraClient& jira() { return jira_; }
   /// Why the connection could not be opened or a table's definition read
   /// (null: nothing failed since ClearFailure()). A statement that failed
   /// for that reason fails with its code: a missing property is a usage
@@ -70,6 +73,8 @@ class Session {
   bool pushdown() const { return props_.GetBool("PushDown"); }
   int64_t page_size() const { return props_.GetInt("Pagesize").value_or(100); }
   int64_t max_rows() const { return props_.GetInt("MaxRows").value_or(-1); }
+  /// Requests a large issue scan may have in flight (MaxThreads).
+  int max_threads() const;
   bool cloud();  ///< REST v3 (Cloud) or v2 (Data Center)
 
   /// explain mode: scans report what they would do and return no rows.
@@ -96,6 +101,7 @@ class Session {
   std::shared_ptr<Logger> logger_;
   ConnectOptions options_;
   std::unique_ptr<Connection> conn_;
+  JiraClient jira_{[this] { return Conn(); }};
   std::optional<Error> failure_;
   std::optional<TableDef> issues_;  ///< with custom fields
   bool declared_ = false;

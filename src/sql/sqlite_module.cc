@@ -21,7 +21,7 @@ SQLITE_EXTENSION_INIT1
 #include "connstr/sources.h"
 #include "http/logger.h"
 #include "http/logging_transport.h"
-#include "sql/jql_builder.h"
+#include "jira/jql.h"
 #include "sql/pushdown.h"
 #include "sql/scan.h"
 #include "sql/sqlite_module.h"
@@ -187,20 +187,16 @@ int Disconnect(sqlite3_vtab* p) {
   return SQLITE_OK;
 }
 
+// Whether SQLite's `op` on a column of kind `push` is pushed (see PushRuleFor).
 bool Pushable(Push push, unsigned char op) {
-  const bool eq = op == SQLITE_INDEX_CONSTRAINT_EQ;
-  const bool range = op == SQLITE_INDEX_CONSTRAINT_GT || op == SQLITE_INDEX_CONSTRAINT_GE ||
-                     op == SQLITE_INDEX_CONSTRAINT_LT || op == SQLITE_INDEX_CONSTRAINT_LE;
-  const bool null = op == SQLITE_INDEX_CONSTRAINT_ISNULL || op == SQLITE_INDEX_CONSTRAINT_ISNOTNULL;
-  switch (push) {
-    case Push::kId: return eq || range;
-    case Push::kIssueKey: return eq;
-    case Push::kName:
-    case Push::kUser: return eq || null;
-    case Push::kTimestamp:
-    case Push::kDate: return eq || range || null;
-    case Push::kParentIssue:
-    case Push::kParentId: return eq;
+  switch (op) {
+    case SQLITE_INDEX_CONSTRAINT_EQ: return Accepts(push, PushOp::kEq);
+    case SQLITE_INDEX_CONSTRAINT_GT: return Accepts(push, PushOp::kGt);
+    case SQLITE_INDEX_CONSTRAINT_GE: return Accepts(push, PushOp::kGe);
+    case SQLITE_INDEX_CONSTRAINT_LT: return Accepts(push, PushOp::kLt);
+    case SQLITE_INDEX_CONSTRAINT_LE: return Accepts(push, PushOp::kLe);
+    case SQLITE_INDEX_CONSTRAINT_ISNULL: return Accepts(push, PushOp::kIsNull);
+    case SQLITE_INDEX_CONSTRAINT_ISNOTNULL: return Accepts(push, PushOp::kIsNotNull);
     default: return false;
   }
 }
@@ -248,10 +244,7 @@ int BestIndex(sqlite3_vtab* p, sqlite3_index_info* info) {
     return std::string(buf);
   }();
   int argv = 0;
-  double cost = def.source == Source::kIssues || def.source == Source::kComments || def.source == Source::kWorklogs ||
-                        def.source == Source::kChangelogs || def.source == Source::kSprintIssues
-                    ? 1e6
-                    : 1e3;
+  double cost = def.scan_cost;
   for (int i = 0; i < info->nConstraint; ++i) {
     const auto& c = info->aConstraint[i];
     if (c.op == SQLITE_INDEX_CONSTRAINT_LIMIT || c.op == SQLITE_INDEX_CONSTRAINT_OFFSET) {
@@ -286,9 +279,7 @@ int BestIndex(sqlite3_vtab* p, sqlite3_index_info* info) {
       info->aConstraintUsage[i].argvIndex = ++argv;
     }
     plan += term;
-    const bool exact = c.op == SQLITE_INDEX_CONSTRAINT_EQ &&
-                       (col.push == Push::kId || col.push == Push::kIssueKey || col.push == Push::kParentIssue ||
-                        col.push == Push::kParentId);
+    const bool exact = c.op == SQLITE_INDEX_CONSTRAINT_EQ && PushRuleFor(col.push).selective;
     cost /= exact ? 1000 : 4;
   }
   info->idxStr = sqlite3_mprintf("%s", plan.c_str());
@@ -474,10 +465,7 @@ int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value
   }
   if (nothing) {
     req.query.matches_nothing = true;
-    if (def.source != Source::kIssues && def.source != Source::kComments && def.source != Source::kWorklogs &&
-        def.source != Source::kChangelogs) {
-      return SQLITE_OK;  // no row can match; nothing to read
-    }
+    if (!def.issue_search) return SQLITE_OK;  // no row can match; nothing to read
   }
   auto scan = OpenScan(s, std::move(req));
   if (!scan) return SetError(&vt->base, scan.error().message);

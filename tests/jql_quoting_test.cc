@@ -1,12 +1,12 @@
 // The quoting rules, checked against jirasim's JQL parser: whatever we
 // quote must come back as the same value, whatever it holds.
 
-#include "sql/jql_builder.h"
+#include "jira/jql.h"
 
 #include <gtest/gtest.h>
 
-#include "jql.h"
-#include "model.h"
+#include "sim/jql.h"
+#include "sim/model.h"
 
 namespace jirasql {
 namespace {

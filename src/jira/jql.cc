@@ -1,6 +1,7 @@
-#include "sql/jql_builder.h"
+#include "jira/jql.h"
 
 #include <cctype>
+#include <regex>
 
 #include "common/strings.h"
 
@@ -76,6 +77,49 @@ std::string JqlJoin(const std::vector<std::string>& clauses, std::string_view wi
     parts.push_back(clauses.size() > 1 && HasTopLevelOr(c) ? "(" + c + ")" : c);
   }
   return Join(parts, " " + std::string(with) + " ");
+}
+
+std::string JqlTerm::Render() const {
+  if (!clause.empty()) return clause;
+  if (values.size() == 1) return JqlCompare(field, "=", values[0]);
+  return JqlIn(field, values);
+}
+
+std::string IssueQuery::Jql(const std::string& bound) const {
+  std::vector<std::string> clauses;
+  if (!user_where.empty()) clauses.push_back("(" + user_where + ")");
+  for (const auto& t : terms) clauses.push_back(t.Render());
+  std::string where = clauses.size() == 1 ? clauses[0] : JqlJoin(clauses);
+  if (where.empty()) where = bound;
+  if (user_order.empty()) return where;
+  return where.empty() ? user_order : where + " " + user_order;
+}
+
+bool IssueQuery::DropMissingValue(const std::string& message) {
+  static const std::regex kValue(R"(^The value '(.*)' does not exist for the field '([^']+)'\.?$)");
+  static const std::regex kKey(R"(^An issue with key '(.*)' does not exist for field '([^']+)'\.?$)");
+  static const std::regex kInvalidKey(R"(^The issue key '(.*)' for field '([^']+)' is invalid\.?$)");
+  std::smatch m;
+  if (!std::regex_match(message, m, kValue) && !std::regex_match(message, m, kKey) &&
+      !std::regex_match(message, m, kInvalidKey)) {
+    return false;
+  }
+  const std::string value = m[1], field = m[2];
+  for (auto& t : terms) {
+    if (!t.clause.empty()) continue;
+    const bool same_field = EqualsIgnoreCase(t.field, field) ||
+                            (EqualsIgnoreCase(field, "issuekey") && EqualsIgnoreCase(t.field, "key")) ||
+                            (EqualsIgnoreCase(field, "type") && EqualsIgnoreCase(t.field, "issuetype"));
+    if (!same_field) continue;
+    for (auto it = t.values.begin(); it != t.values.end(); ++it) {
+      if (EqualsIgnoreCase(*it, value)) {
+        t.values.erase(it);
+        if (t.values.empty()) matches_nothing = true;
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 }  // namespace jirasql

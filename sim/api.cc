@@ -1,0 +1,135 @@
+#include "api.h"
+
+namespace jirasim {
+
+using nlohmann::json;
+
+ApiCall::ApiCall(Simulator& s, const httplib::Request& rq, httplib::Response& rs, Site& st,
+                 const Simulator::Caller& cl, const std::string& b, const std::string& p,
+                 const std::vector<std::string>& sg, int v, std::vector<std::string> captures)
+    : sim(s), req(rq), res(rs), world(s.world_), options(s.options_), site(st), caller(cl), base(b), path(p),
+      segs(sg), version(v), tz(cl.user >= 0 ? s.world_.users[cl.user].tz.offset_minutes : 0), now(s.NowMs()),
+      rc{s.world_, st, b, v, s.options_.datacenter, tz, {}}, jctx{s.world_, st, cl.user, tz, now},
+      c(std::move(captures)) {
+  out.reserve(64 * 1024);
+}
+
+void ApiCall::ok(int status) { SendJson(res, status, std::move(out)); }
+
+std::optional<json> ApiCall::body() {
+  auto j = json::parse(req.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    JiraError(res, 400, "The request body is not a valid JSON object.");
+    return std::nullopt;
+  }
+  return j;
+}
+
+int64_t ApiCall::find_issue(const std::string& id_or_key) {
+  int64_t idx = site.FindIssue(id_or_key);
+  if (idx < 0) JiraError(res, 404, "Issue does not exist or you do not have permission to see it.");
+  return idx;
+}
+
+std::shared_ptr<const std::vector<int64_t>> ApiCall::run_query(const std::string& jql, std::string* cache_key) {
+  *cache_key = site.name + "\x1f" + std::to_string(caller.user) + "\x1f" + jql;
+  {
+    std::lock_guard<std::mutex> lock(sim.cache_mu_);
+    for (auto& e : sim.cache_) {
+      if (e.key == *cache_key && e.version == site.version) return e.ids;
+    }
+  }
+  auto q = ParseJql(jql, jctx);
+  if (!q) {
+    JiraError(res, 400, q.error().message);
+    return nullptr;
+  }
+  auto ids = std::make_shared<const std::vector<int64_t>>(Execute(*q, jctx));
+  std::lock_guard<std::mutex> lock(sim.cache_mu_);
+  sim.cache_.push_back({*cache_key, site.version, ids});
+  if (sim.cache_.size() > 32) sim.cache_.erase(sim.cache_.begin());
+  return ids;
+}
+
+bool ApiCall::bounded(const std::string& jql) {
+  auto q = ParseJql(jql, jctx);
+  if (q && !q->bounded()) {
+    JiraError(res, 400, "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.");
+    return false;
+  }
+  return true;
+}
+
+const std::vector<Route>& ApiRoutes() {
+  using E = Edition;
+  using A = ApiCall;
+  // method  agile  pattern                                edition       writes user   handler
+  static const std::vector<Route> kRoutes = {
+      {"GET", false, {"myself"}, E::kBoth, false, true, &A::GetMyself},
+      {"GET", false, {"serverInfo"}, E::kBoth, false, false, &A::GetServerInfo},
+      {"GET", false, {"field"}, E::kBoth, false, false, &A::GetFields},
+      {"GET", false, {"project"}, E::kBoth, false, false, &A::GetProjects},
+      {"GET", false, {"project", "search"}, E::kBoth, false, false, &A::SearchProjects},
+      {"GET", false, {"project", "{}"}, E::kBoth, false, false, &A::GetProject},
+      {"GET", false, {"users", "search"}, E::kBoth, false, true, &A::SearchUsers},
+      {"GET", false, {"users"}, E::kBoth, false, true, &A::SearchUsers},
+      {"GET", false, {"user", "search"}, E::kBoth, false, true, &A::SearchUsers},
+      {"GET", false, {"user"}, E::kBoth, false, true, &A::GetUser},
+      {"GET", false, {"issuetype"}, E::kBoth, false, false, &A::GetCatalogue},
+      {"GET", false, {"status"}, E::kBoth, false, false, &A::GetCatalogue},
+      {"GET", false, {"priority"}, E::kBoth, false, false, &A::GetCatalogue},
+      {"GET", false, {"resolution"}, E::kBoth, false, false, &A::GetCatalogue},
+      {"GET", false, {"statuscategory"}, E::kBoth, false, false, &A::GetCatalogue},
+      // Searches and bulk fetches are POSTs that only read (read:jira-work, shared lock).
+      {"GET", false, {"search"}, E::kBoth, false, false, &A::SearchDataCenter},
+      {"POST", false, {"search"}, E::kBoth, false, false, &A::SearchDataCenter},
+      {"GET", false, {"search", "jql"}, E::kCloud, false, false, &A::SearchJql},
+      {"POST", false, {"search", "jql"}, E::kCloud, false, false, &A::SearchJql},
+      {"POST", false, {"search", "approximate-count"}, E::kCloud, false, false, &A::ApproximateCount},
+      {"POST", false, {"issue", "bulkfetch"}, E::kCloud, false, false, &A::BulkFetch},
+      {"POST", false, {"issue"}, E::kBoth, true, false, &A::CreateIssue},
+      {"GET", false, {"issue", "{}"}, E::kBoth, false, false, &A::IssueResource},
+      {"PUT", false, {"issue", "{}"}, E::kBoth, true, false, &A::IssueResource},
+      {"DELETE", false, {"issue", "{}"}, E::kBoth, true, false, &A::IssueResource},
+      {"GET", false, {"issue", "{}", "comment"}, E::kBoth, false, false, &A::IssueComments},
+      {"POST", false, {"issue", "{}", "comment"}, E::kBoth, true, false, &A::IssueComments},
+      {"GET", false, {"issue", "{}", "worklog"}, E::kBoth, false, false, &A::IssueWorklogs},
+      {"POST", false, {"issue", "{}", "worklog"}, E::kBoth, true, false, &A::IssueWorklogs},
+      {"GET", false, {"issue", "{}", "changelog"}, E::kBoth, false, false, &A::IssueChangelog},
+      {"GET", true, {"board"}, E::kBoth, false, false, &A::GetBoards},
+      {"GET", true, {"board", "{}", "sprint"}, E::kBoth, false, false, &A::BoardSprints},
+      {"GET", true, {"sprint", "{}", "issue"}, E::kBoth, false, false, &A::SprintIssues},
+  };
+  return kRoutes;
+}
+
+const Route* FindRoute(const std::string& method, bool agile, bool datacenter, const std::vector<std::string>& segs,
+                       std::vector<std::string>* captures) {
+  const Route* best = nullptr;
+  int best_literals = -1;
+  for (const auto& r : ApiRoutes()) {
+    if (r.method != method || r.agile != agile) continue;
+    if ((r.edition == Edition::kCloud && datacenter) || (r.edition == Edition::kDataCenter && !datacenter)) continue;
+    if (segs.size() != ApiCall::from + r.pattern.size()) continue;
+    int literals = 0;
+    bool match = true;
+    for (std::size_t i = 0; i < r.pattern.size() && match; ++i) {
+      if (r.pattern[i] == "{}") continue;
+      match = r.pattern[i] == segs[ApiCall::from + i];
+      ++literals;
+    }
+    if (match && literals > best_literals) {
+      best = &r;
+      best_literals = literals;
+    }
+  }
+  if (best) {
+    captures->clear();
+    for (std::size_t i = 0; i < best->pattern.size(); ++i) {
+      if (best->pattern[i] == "{}") captures->push_back(segs[ApiCall::from + i]);
+    }
+  }
+  return best;
+}
+
+}  // namespace jirasim

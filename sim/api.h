@@ -1,0 +1,117 @@
+#pragma once
+/// jirasim's Jira REST API: one ApiCall per request, and a route table —
+/// method + path pattern -> handler — with the handlers in one file per
+/// resource family (api_catalog.cc, api_search.cc, api_issues.cc,
+/// api_agile.cc). The most specific pattern wins (a literal segment beats
+/// "{}"), whatever the table's order. Read-only routes (GET, and the POST
+/// searches and bulk fetch) run under a shared lock of the world, writes
+/// under an exclusive one. See docs/contributing.md, "A new jirasim endpoint".
+
+#include <httplib.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/json_writer.h"
+#include "jql.h"
+#include "model.h"
+#include "render.h"
+#include "respond.h"
+#include "server.h"
+
+namespace jirasim {
+
+/// One request to the REST API, with what its handler reads: the request,
+/// the site, the caller, the captured path segments, and the writer of the
+/// answer.
+struct ApiCall {
+  ApiCall(Simulator& sim, const httplib::Request& req, httplib::Response& res, Site& site,
+          const Simulator::Caller& caller, const std::string& base, const std::string& path,
+          const std::vector<std::string>& segs, int version, std::vector<std::string> captures);
+  ApiCall(const ApiCall&) = delete;
+  ApiCall& operator=(const ApiCall&) = delete;
+
+  Simulator& sim;
+  const httplib::Request& req;
+  httplib::Response& res;
+  const World& world;
+  const SimOptions& options;
+  Site& site;
+  const Simulator::Caller& caller;
+  const std::string& base;  ///< what "self" links start with
+  const std::string& path;
+  const std::vector<std::string>& segs;
+  static constexpr std::size_t from = 3;  ///< segments after rest/api/N or rest/agile/1.0
+  int version;
+  int tz;
+  int64_t now;
+  RenderContext rc;
+  JqlContext jctx;
+  std::vector<std::string> c;  ///< the segments the route's "{}" captured
+  std::string out;
+  jirasql::JsonWriter w{out};
+
+  /// Sends what `w` wrote.
+  void ok(int status = 200);
+  /// The JSON object body, or Jira's 400 (then nullopt).
+  std::optional<nlohmann::json> body();
+  /// The issue's index, or Jira's 404 (then -1).
+  int64_t find_issue(const std::string& id_or_key);
+  /// The issues `jql` matches (through the search cache), or Jira's 400 (then null).
+  std::shared_ptr<const std::vector<int64_t>> run_query(const std::string& jql, std::string* cache_key);
+  /// Cloud refuses unbounded JQL on the enhanced search: false (and the 400) then.
+  bool bounded(const std::string& jql);
+
+  // ---- handlers (api_catalog.cc)
+  void GetMyself();
+  void GetServerInfo();
+  void GetFields();
+  void GetProjects();
+  void SearchProjects();
+  void GetProject();
+  void SearchUsers();
+  void GetUser();
+  void GetCatalogue();  ///< issuetype, status, priority, resolution, statuscategory
+  // ---- (api_search.cc)
+  void SearchDataCenter();
+  void SearchJql();
+  void ApproximateCount();
+  void BulkFetch();
+  // ---- (api_issues.cc)
+  void CreateIssue();
+  void IssueResource();  ///< GET, PUT, DELETE
+  void IssueComments();  ///< GET, POST
+  void IssueWorklogs();  ///< GET, POST
+  void IssueChangelog();
+  // ---- (api_agile.cc)
+  void GetBoards();
+  void BoardSprints();
+  void SprintIssues();
+};
+
+enum class Edition { kBoth, kCloud, kDataCenter };
+
+struct Route {
+  const char* method;                ///< GET, POST, PUT, DELETE
+  bool agile;                        ///< /rest/agile/1.0 rather than /rest/api/N
+  std::vector<std::string> pattern;  ///< segments after the prefix; "{}" captures one
+  Edition edition = Edition::kBoth;
+  bool writes = false;       ///< changes the world: exclusive lock, write:jira-work
+  bool user_scope = false;   ///< OAuth: needs read:jira-user rather than read:jira-work
+  void (ApiCall::*handle)() = nullptr;
+};
+
+/// Every route of the REST API.
+const std::vector<Route>& ApiRoutes();
+
+/// The route for a request: the most specific pattern that matches
+/// `segs[ApiCall::from…]`, or null. `captures` gets the "{}" segments.
+const Route* FindRoute(const std::string& method, bool agile, bool datacenter, const std::vector<std::string>& segs,
+                       std::vector<std::string>* captures);
+
+}  // namespace jirasim

@@ -1,0 +1,327 @@
+#include "jira/client.h"
+
+#include "common/strings.h"
+#include "http/response_error.h"
+#include "jira/pager.h"
+#include "jira/rest_call.h"
+
+namespace jirasql {
+
+using json = nlohmann::json;
+
+namespace {
+
+class FixedStream final : public ItemStream {
+ public:
+  explicit FixedStream(std::vector<json> items) : items_(std::move(items)) {}
+  Result<bool> Next(std::vector<Item>* out) override {
+    if (done_) return false;
+    done_ = true;
+    for (auto& i : items_) out->push_back({std::move(i), nullptr});
+    return true;
+  }
+
+ private:
+  std::vector<json> items_;
+  bool done_ = false;
+};
+
+/// GET `url` once; the answer (or its `key`) is an array of items.
+class OneCallStream final : public ItemStream {
+ public:
+  OneCallStream(JiraClient& c, std::string url, std::string key, ReadStats* report)
+      : c_(c), url_(std::move(url)), key_(std::move(key)), report_(report) {}
+  Result<bool> Next(std::vector<Item>* out) override {
+    if (done_) return false;
+    done_ = true;
+    auto j = CallJson(c_, HttpRequest{"GET", url_, {}, "", std::nullopt}, report_);
+    if (!j) return Fail(j.error());
+    const json* arr = &*j;
+    if (key_.empty() && j->is_object()) {  // one object: one item
+      out->push_back({std::move(*j), nullptr});
+      return true;
+    }
+    if (!key_.empty()) arr = j->contains(key_) ? &(*j)[key_] : nullptr;
+    if (!arr || !arr->is_array()) {
+      return Fail(ErrorCode::kBadResponse, "GET " + UrlForMessage(url_) + ": expected a JSON array" +
+                                               (key_.empty() ? "" : " in \"" + key_ + "\""));
+    }
+    for (auto& e : *arr) out->push_back({std::move(e), nullptr});
+    return true;
+  }
+
+ private:
+  JiraClient& c_;
+  std::string url_, key_;
+  ReadStats* report_;
+  bool done_ = false;
+};
+
+// An item's identity, for the pager's repeat checks: its id, account id,
+// key or name, else its whole text.
+std::string ItemKey(const json& item) {
+  if (item.is_object()) {
+    for (const char* k : {"id", "accountId", "key", "name"}) {
+      auto it = item.find(k);
+      if (it == item.end()) continue;
+      if (it->is_string()) return it->get<std::string>();
+      if (it->is_number_integer()) return it->dump();
+    }
+  }
+  return item.dump();
+}
+
+/// A list Jira pages by startAt / maxResults (see OffsetPager for the
+/// rules that stop a server which ignores paging). `key` names the array in
+/// the answer ("" for a bare array, which ends at a short page).
+class StartAtStream final : public ItemStream {
+ public:
+  StartAtStream(JiraClient& c, std::string url, std::string key, int64_t page, ReadStats* report)
+      : c_(c), url_(std::move(url)), key_(std::move(key)), page_(page), report_(report),
+        pager_("GET " + UrlForMessage(Absolute(c, url_)), NounOf(url_), page, key_.empty()) {}
+  Result<bool> Next(std::vector<Item>* out) override {
+    if (pager_.done()) return false;
+    const std::string sep = url_.find('?') == std::string::npos ? "?" : "&";
+    const int64_t at = pager_.next_start();
+    auto j = CallJson(c_, HttpRequest{"GET", url_ + sep + "startAt=" + std::to_string(at) + "&maxResults=" +
+                                             std::to_string(page_), {}, "", std::nullopt},
+                  report_);
+    if (!j) return Fail(j.error());
+    json* arr = key_.empty() ? &*j : (j->is_object() && j->contains(key_) ? &(*j)[key_] : nullptr);
+    if (!arr || !arr->is_array()) {
+      return Fail(ErrorCode::kBadResponse, "GET " + UrlForMessage(url_) + ": expected a JSON array" +
+                                               (key_.empty() ? "" : " in \"" + key_ + "\"") + " at startAt=" +
+                                               std::to_string(at));
+    }
+    OffsetPage info;
+    if (j->is_object()) {
+      auto number = [&](const char* k) -> std::optional<int64_t> {
+        auto it = j->find(k);
+        if (it == j->end() || !it->is_number_integer()) return std::nullopt;
+        return it->get<int64_t>();
+      };
+      info.start_at = number("startAt");
+      info.total = number("total");
+      if (auto it = j->find("isLast"); it != j->end() && it->is_boolean()) info.is_last = it->get<bool>();
+    }
+    std::vector<std::string> keys;
+    keys.reserve(arr->size());
+    for (const auto& e : *arr) keys.push_back(ItemKey(e));
+    std::vector<bool> fresh;
+    if (auto r = pager_.Accept(info, keys, &fresh); !r) return Fail(r.error());
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      if (fresh[i]) out->push_back({std::move((*arr)[i]), nullptr});
+    }
+    return true;
+  }
+
+ private:
+  static std::string Absolute(JiraClient& c, const std::string& url) {
+    if (url.rfind('/', 0) != 0) return url;
+    auto conn = c.connection();
+    return conn ? (*conn)->endpoint().Rest(url) : url;
+  }
+  // "…/board/7/sprint?x" -> "sprint" items, for the pager's messages.
+  static std::string NounOf(const std::string& url) {
+    std::string path = url.substr(0, url.find('?'));
+    std::string last = path.substr(path.rfind('/') + 1);
+    if (last == "search") {
+      std::string before = path.substr(0, path.rfind('/'));
+      last = before.substr(before.rfind('/') + 1);
+    }
+    if (last == "issue") return "issues";
+    if (last.empty() || last.back() == 's') return last.empty() ? "items" : last;
+    return last + "s";
+  }
+
+  JiraClient& c_;
+  std::string url_, key_;
+  int64_t page_;
+  ReadStats* report_;
+  OffsetPager pager_;
+};
+
+/// For each parent item of `parents`, the items of the stream `child(parent)`,
+/// each remembering its parent.
+class NestedStream final : public ItemStream {
+ public:
+  using Factory = std::function<std::unique_ptr<ItemStream>(const json& parent)>;
+  using ParentView = std::function<json(const json& parent)>;
+  NestedStream(std::unique_ptr<ItemStream> parents, Factory child, ParentView view)
+      : parents_(std::move(parents)), child_(std::move(child)), view_(std::move(view)) {}
+
+  Result<bool> Next(std::vector<Item>* out) override {
+    for (;;) {
+      if (current_) {
+        std::vector<Item> page;
+        auto more = current_->Next(&page);
+        if (!more) return Fail(more.error());
+        if (*more) {
+          for (auto& i : page) out->push_back({std::move(i.value), parent_});
+          return true;
+        }
+        current_.reset();
+      }
+      if (pending_.empty()) {
+        if (parents_done_) return false;
+        std::vector<Item> page;
+        auto more = parents_->Next(&page);
+        if (!more) return Fail(more.error());
+        if (!*more) {
+          parents_done_ = true;
+          return false;
+        }
+        for (auto it = page.rbegin(); it != page.rend(); ++it) pending_.push_back(std::move(it->value));
+        continue;
+      }
+      json p = std::move(pending_.back());
+      pending_.pop_back();
+      current_ = child_(p);
+      parent_ = std::make_shared<const json>(view_(p));
+      if (!current_) continue;  // nothing to read under this parent
+    }
+  }
+
+ private:
+  std::unique_ptr<ItemStream> parents_;
+  Factory child_;
+  ParentView view_;
+  std::vector<json> pending_;  ///< parents still to visit, last first
+  bool parents_done_ = false;
+  std::unique_ptr<ItemStream> current_;
+  std::shared_ptr<const json> parent_;
+};
+
+json IssueRef(const json& issue) {
+  json ref = json::object();
+  if (auto n = ParseInt(IdOf(issue))) ref["id"] = *n;
+  if (issue.contains("key")) ref["key"] = issue["key"];
+  return ref;
+}
+
+std::string AgileUrl(JiraClient& c, const std::string& path) {
+  auto conn = c.connection();
+  return (conn ? (*conn)->endpoint().base_url : std::string()) + "/rest/agile/1.0" + path;
+}
+
+json IdView(const json& p) { return json{{"id", p.value("id", json())}}; }
+
+/// Data Center's changelog comes inside the issue ({"changelog":{"histories":
+/// […]}}): each history becomes an item.
+class UnwrapHistories final : public ItemStream {
+ public:
+  explicit UnwrapHistories(std::unique_ptr<ItemStream> in) : in_(std::move(in)) {}
+  Result<bool> Next(std::vector<Item>* out) override {
+    std::vector<Item> page;
+    auto more = in_->Next(&page);
+    if (!more || !*more) return more;
+    for (auto& i : page) {
+      const json* h = i.value.contains("changelog") ? &i.value["changelog"] : nullptr;
+      if (h && h->contains("histories") && (*h)["histories"].is_array()) {
+        for (const auto& x : (*h)["histories"]) out->push_back({x, i.parent});
+      } else {
+        out->push_back(std::move(i));
+      }
+    }
+    return true;
+  }
+
+ private:
+  std::unique_ptr<ItemStream> in_;
+};
+
+}  // namespace
+
+std::unique_ptr<ItemStream> FixedItems(std::vector<json> items) {
+  return std::make_unique<FixedStream>(std::move(items));
+}
+
+std::unique_ptr<ItemStream> JiraClient::ChildrenOfIssues(IssueChild what, std::unique_ptr<ItemStream> issues,
+                                                         ReadStats* stats) {
+  const bool is_cloud = cloud();
+  const char* path = what == IssueChild::kComments ? "comment" : what == IssueChild::kWorklogs ? "worklog" : "changelog";
+  const char* key = what == IssueChild::kComments ? "comments" : what == IssueChild::kWorklogs ? "worklogs" : "values";
+  const bool dc_changelog = what == IssueChild::kChangelogs && !is_cloud;
+  NestedStream::Factory child = [this, path, key, dc_changelog, stats](const json& issue) -> std::unique_ptr<ItemStream> {
+    const std::string id = IdOf(issue);
+    if (dc_changelog) {
+      // Data Center has no /changelog endpoint: the issue with expand=changelog.
+      return std::make_unique<OneCallStream>(*this, "/issue/" + UrlEncode(id) + "?fields=id&expand=changelog", "",
+                                             stats);
+    }
+    return std::make_unique<StartAtStream>(*this, "/issue/" + UrlEncode(id) + "/" + path, key, 100, stats);
+  };
+  std::unique_ptr<ItemStream> stream = std::make_unique<NestedStream>(std::move(issues), std::move(child), IssueRef);
+  if (dc_changelog) stream = std::make_unique<UnwrapHistories>(std::move(stream));
+  return stream;
+}
+
+std::unique_ptr<ItemStream> JiraClient::Projects(ReadStats* stats) {
+  if (cloud()) return std::make_unique<StartAtStream>(*this, "/project/search?expand=description,lead", "values", 50, stats);
+  return std::make_unique<OneCallStream>(*this, "/project?expand=description,lead", "", stats);
+}
+
+std::unique_ptr<ItemStream> JiraClient::Users(ReadStats* stats) {
+  return std::make_unique<StartAtStream>(*this, cloud() ? "/users/search" : "/user/search?username=.", "", 100, stats);
+}
+
+std::unique_ptr<ItemStream> JiraClient::Myself(ReadStats* stats) {
+  return std::make_unique<OneCallStream>(*this, "/myself", "", stats);
+}
+std::unique_ptr<ItemStream> JiraClient::Fields(ReadStats* stats) {
+  return std::make_unique<OneCallStream>(*this, "/field", "", stats);
+}
+std::unique_ptr<ItemStream> JiraClient::IssueTypes(ReadStats* stats) {
+  return std::make_unique<OneCallStream>(*this, "/issuetype", "", stats);
+}
+std::unique_ptr<ItemStream> JiraClient::Statuses(ReadStats* stats) {
+  return std::make_unique<OneCallStream>(*this, "/status", "", stats);
+}
+std::unique_ptr<ItemStream> JiraClient::Priorities(ReadStats* stats) {
+  return std::make_unique<OneCallStream>(*this, "/priority", "", stats);
+}
+std::unique_ptr<ItemStream> JiraClient::Resolutions(ReadStats* stats) {
+  return std::make_unique<OneCallStream>(*this, "/resolution", "", stats);
+}
+
+std::unique_ptr<ItemStream> JiraClient::Boards(ReadStats* stats) {
+  return std::make_unique<StartAtStream>(*this, AgileUrl(*this, "/board"), "values", 50, stats);
+}
+
+std::unique_ptr<ItemStream> JiraClient::SprintsOfBoards(std::unique_ptr<ItemStream> boards, ReadStats* stats) {
+  NestedStream::Factory sprints_of = [this, stats](const json& board) -> std::unique_ptr<ItemStream> {
+    // Kanban boards have no sprints (Jira answers 400).
+    if (board.value("type", "scrum") == "kanban") return nullptr;
+    return std::make_unique<StartAtStream>(*this, AgileUrl(*this, "/board/" + board["id"].dump() + "/sprint"), "values",
+                                           50, stats);
+  };
+  return std::make_unique<NestedStream>(std::move(boards), std::move(sprints_of), IdView);
+}
+
+std::unique_ptr<ItemStream> JiraClient::IssuesOfSprints(std::unique_ptr<ItemStream> sprints, ReadStats* stats) {
+  NestedStream::Factory issues_of = [this, stats](const json& sprint) -> std::unique_ptr<ItemStream> {
+    return std::make_unique<StartAtStream>(
+        *this, AgileUrl(*this, "/sprint/" + sprint["id"].dump() + "/issue?fields=summary,status,assignee"), "issues",
+        100, stats);
+  };
+  return std::make_unique<NestedStream>(std::move(sprints), std::move(issues_of), IdView);
+}
+
+// GET `path` once: a JSON answer of the expected kind, or `shape_error`.
+static Result<json> GetWhole(JiraClient& c, const char* path, bool array, const char* shape_error) {
+  auto conn = c.connection();
+  if (!conn) return Fail(conn.error());
+  auto resp = (*conn)->Call(HttpRequest{"GET", path, {}, "", std::nullopt});
+  if (!resp) return Fail(resp.error());
+  auto j = json::parse(resp->body, nullptr, false);
+  if (j.is_discarded() || (array ? !j.is_array() : !j.is_object())) {
+    return Fail(ErrorCode::kBadResponse, std::string("GET ") + path + ": " + shape_error);
+  }
+  return j;
+}
+
+Result<json> JiraClient::FieldList() { return GetWhole(*this, "/field", true, "the answer is not a JSON array of fields"); }
+
+Result<json> JiraClient::MyselfObject() { return GetWhole(*this, "/myself", false, "the answer is not a JSON object"); }
+
+}  // namespace jirasql

@@ -1,0 +1,126 @@
+#pragma once
+/// Jira's REST API as the tables ask for it. Callers say *what* they want —
+/// "issues matching this JQL with these fields", "the comments of these
+/// issues", "the sprints of these boards" — and this is the one place that
+/// knows *how* Jira serves it: every REST path, the API version (3 on Cloud,
+/// 2 on Data Center), Cloud's nextPageToken and everyone's startAt paging
+/// (jira/pager.h), bulk fetch, and which lists are paged at all.
+///
+/// Each list is an ItemStream (jira/item_stream.h). Every call goes through
+/// the Connection (its credentials, retries and the rate governor).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "jira/connection.h"
+#include "jira/item_stream.h"
+#include "jira/jql.h"
+#include "jira/page_decoder.h"
+
+namespace jirasql {
+
+/// The REST calls behind each list, in words: for docs, sys_tables and explain.
+namespace api {
+inline constexpr std::string_view kIssueSearch =
+    "POST /rest/api/3/search/jql with nextPageToken (Cloud); GET /rest/api/2/search with startAt (Data Center)";
+inline constexpr std::string_view kProjects =
+    "GET /rest/api/3/project/search with startAt (Cloud); GET /rest/api/2/project (Data Center)";
+inline constexpr std::string_view kUsers =
+    "GET /rest/api/3/users/search with startAt (Cloud); GET /rest/api/2/user/search?username=. (Data Center)";
+inline constexpr std::string_view kMyself = "GET /rest/api/3/myself (Cloud); GET /rest/api/2/myself (Data Center)";
+inline constexpr std::string_view kComments = "GET /rest/api/3/issue/{key}/comment with startAt";
+inline constexpr std::string_view kWorklogs = "GET /rest/api/3/issue/{key}/worklog with startAt";
+inline constexpr std::string_view kChangelogs = "GET /rest/api/3/issue/{key}/changelog with startAt";
+inline constexpr std::string_view kFields = "GET /rest/api/3/field";
+inline constexpr std::string_view kIssueTypes = "GET /rest/api/3/issuetype";
+inline constexpr std::string_view kStatuses = "GET /rest/api/3/status";
+inline constexpr std::string_view kPriorities = "GET /rest/api/3/priority";
+inline constexpr std::string_view kResolutions = "GET /rest/api/3/resolution";
+inline constexpr std::string_view kBoards = "GET /rest/agile/1.0/board with startAt";
+inline constexpr std::string_view kSprints = "GET /rest/agile/1.0/board/{id}/sprint with startAt";
+inline constexpr std::string_view kSprintIssues = "GET /rest/agile/1.0/sprint/{id}/issue with startAt";
+}  // namespace api
+
+/// An issue search: which issues, which of their fields, how.
+struct IssueSearch {
+  IssueQuery query;
+  std::vector<std::string> fields;       ///< fields=; {"id"} reads ids only
+  int64_t page_size = 100;               ///< maxResults asked (Jira may serve fewer)
+  std::shared_ptr<const KeepTree> keep;  ///< what of each issue to keep (null: all)
+  /// More than 1: the pages after the first are read this many requests at
+  /// a time (Cloud: id-only pages and bulk fetches; Data Center: startAt
+  /// pages), rows still in the order of the search.
+  int threads = 1;
+  /// Set ReadStats::expected from the total Jira gives (Data Center).
+  bool count_total = false;
+};
+
+/// What an issue's child list is.
+enum class IssueChild { kComments, kWorklogs, kChangelogs };
+
+class JiraClient {
+ public:
+  /// `connection` opens (or returns) the connection on first use.
+  explicit JiraClient(std::function<Result<Connection*>()> connection) : connection_(std::move(connection)) {}
+
+  Result<Connection*> connection() { return connection_(); }
+  /// REST v3 (Cloud) rather than v2 (Data Center); false when not connected.
+  bool cloud();
+
+  // ---- issues ----
+  /// The JQL sent for `q`: Jira Cloud refuses an unbounded search, so an
+  /// empty query becomes "project IS NOT EMPTY" there.
+  std::string SearchJql(const IssueQuery& q);
+  /// The issues `search` matches, in its order. A value Jira says does not
+  /// exist is dropped from the pushed JQL and the page asked again (see
+  /// IssueQuery::DropMissingValue).
+  std::unique_ptr<ItemStream> SearchIssues(IssueSearch search, ReadStats* stats);
+  /// How many issues `q` matches, as Jira estimates it (Cloud's
+  /// approximate count; Data Center's total). One call.
+  Result<int64_t> CountIssues(const IssueQuery& q);
+  /// How many issues Jira serves per page when `asked` are asked for: Cloud
+  /// at most 100 with fields (5,000 ids only), Data Center 1,000.
+  int64_t IssuesPerPage(int64_t asked, bool ids_only);
+
+  /// For each issue of `issues`, its comments, worklogs or change histories
+  /// (each a startAt list; Data Center's changelog comes with the issue),
+  /// each item's parent {"id","key"} of its issue.
+  std::unique_ptr<ItemStream> ChildrenOfIssues(IssueChild what, std::unique_ptr<ItemStream> issues,
+                                               ReadStats* stats);
+
+  // ---- catalogues ----
+  std::unique_ptr<ItemStream> Projects(ReadStats* stats);
+  std::unique_ptr<ItemStream> Users(ReadStats* stats);
+  std::unique_ptr<ItemStream> Myself(ReadStats* stats);
+  std::unique_ptr<ItemStream> Fields(ReadStats* stats);
+  std::unique_ptr<ItemStream> IssueTypes(ReadStats* stats);
+  std::unique_ptr<ItemStream> Statuses(ReadStats* stats);
+  std::unique_ptr<ItemStream> Priorities(ReadStats* stats);
+  std::unique_ptr<ItemStream> Resolutions(ReadStats* stats);
+
+  // ---- agile ----
+  std::unique_ptr<ItemStream> Boards(ReadStats* stats);
+  /// The sprints of each board of `boards` (items with an "id"; kanban
+  /// boards, which have none, are skipped); each item's parent {"id"} of its board.
+  std::unique_ptr<ItemStream> SprintsOfBoards(std::unique_ptr<ItemStream> boards, ReadStats* stats);
+  /// The issues (summary, status, assignee) of each sprint of `sprints`;
+  /// each item's parent {"id"} of its sprint.
+  std::unique_ptr<ItemStream> IssuesOfSprints(std::unique_ptr<ItemStream> sprints, ReadStats* stats);
+
+  // ---- one-off reads ----
+  /// GET /field, whole (the custom fields' names and types).
+  Result<nlohmann::json> FieldList();
+  /// The logged-in user (GET /myself) as one JSON object.
+  Result<nlohmann::json> MyselfObject();
+
+ private:
+  std::function<Result<Connection*>()> connection_;
+};
+
+}  // namespace jirasql

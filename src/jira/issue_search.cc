@@ -1,0 +1,410 @@
+// Issue search: Cloud's enhanced search (nextPageToken) and Data Center's
+// startAt search, one page after another or several pages at a time.
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "jira/client.h"
+#include "jira/pager.h"
+#include "jira/rest_call.h"
+
+namespace jirasql {
+
+using json = nlohmann::json;
+
+namespace {
+
+// Jira Cloud refuses a search with no restriction; every issue has a project.
+constexpr const char* kEveryIssue = "project IS NOT EMPTY";
+
+// A page's first id, last id and size: a server that sends the same page
+// again (whatever its paging says) would make a scan loop, so each page is
+// compared with the one before it. "" for an empty page.
+std::string PageSignature(const std::vector<json>& issues) {
+  if (issues.empty()) return "";
+  return IdOf(issues.front()) + "/" + IdOf(issues.back()) + "/" + std::to_string(issues.size());
+}
+
+Result<void> CheckNotRepeated(const std::vector<json>& issues, std::string* last, const std::string& what) {
+  std::string sig = PageSignature(issues);
+  if (sig.empty()) return Ok();
+  if (sig == *last) {
+    return Fail(ErrorCode::kBadResponse,
+                what + ": Jira sent the same page of issues twice in a row; stopping rather than looping");
+  }
+  *last = std::move(sig);
+  return Ok();
+}
+
+/// Issue search pages: Cloud's enhanced search with nextPageToken, Data
+/// Center's startAt. A value Jira says does not exist is dropped from the
+/// pushed JQL and the page asked again (see IssueQuery::DropMissingValue).
+class IssueStream final : public ItemStream {
+ public:
+  IssueStream(JiraClient& c, IssueQuery q, std::vector<std::string> fields, int64_t page, ReadStats* stats,
+              std::shared_ptr<const KeepTree> keep = nullptr, bool count_total = false)
+      : c_(c), q_(std::move(q)), fields_(std::move(fields)), page_(page), report_(stats), keep_(std::move(keep)),
+        count_total_(count_total) {}
+
+  Result<bool> Next(std::vector<Item>* out) override {
+    if (done_ || q_.matches_nothing) return false;
+    const bool cloud = c_.cloud();
+    for (int attempt = 0;; ++attempt) {
+      json body{{"jql", q_.Jql(cloud ? kEveryIssue : "")}, {"fields", fields_}, {"maxResults", page_}};
+      if (cloud && pagers_ && !pagers_->token.token().empty()) body["nextPageToken"] = pagers_->token.token();
+      if (!cloud) body["startAt"] = position();
+      HttpRequest req = JsonPost(cloud ? "/search/jql" : "/search", body);
+      auto conn = c_.connection();
+      if (!conn) return Fail(conn.error());
+      const std::string what = "POST " + (*conn)->endpoint().Rest(cloud ? "/search/jql" : "/search");
+      auto resp = (*conn)->Send(std::move(req));
+      if (report_) ++report_->calls;
+      if (!resp) return Fail(resp.error());  // it names the request already
+      if (resp->status == 400 && !pagers_ && attempt < 64 && DropMissing(*resp)) {
+        if (q_.matches_nothing) return false;
+        continue;
+      }
+      if (!resp->ok()) return Fail((*conn)->ErrorFor(*resp, what).WithContext("JQL " + q_.Jql(cloud ? kEveryIssue : "")));
+      auto page = DecodeIssuePage(resp->body, what, keep_.get());
+      if (!page) return Fail(page.error());
+      if (!pagers_) pagers_.emplace(what, page_);
+      std::vector<std::string> keys;
+      keys.reserve(page->issues.size());
+      for (const auto& e : page->issues) keys.push_back(IdOf(e));
+      std::vector<bool> fresh(keys.size(), true);
+      if (cloud) {
+        if (auto r = pagers_->token.Accept(page->next_page_token, page->is_last, keys); !r) return Fail(r.error());
+      } else {
+        OffsetPage info{page->start_at, page->total >= 0 ? std::optional<int64_t>(page->total) : std::nullopt,
+                        std::nullopt};
+        if (auto r = pagers_->offset.Accept(info, keys, &fresh); !r) return Fail(r.error());
+        total_ = page->total;
+        if (report_ && total_ >= 0 && count_total_) report_->expected = total_;
+        served_ = std::max<int64_t>(served_, static_cast<int64_t>(keys.size()));
+      }
+      last_page_ = PageSignature(page->issues);
+      for (std::size_t i = 0; i < page->issues.size(); ++i) {
+        if (fresh[i]) out->push_back({std::move(page->issues[i]), nullptr});
+      }
+      done_ = cloud ? pagers_->token.done() : pagers_->offset.done();
+      return true;
+    }
+  }
+
+  const IssueQuery& query() const { return q_; }
+  bool done() const { return done_ || q_.matches_nothing; }
+  int64_t total() const { return total_; }      ///< Data Center: Jira's total, -1 when unknown
+  /// Data Center: the next startAt.
+  int64_t position() const { return pagers_ ? pagers_->offset.next_start() : 0; }
+  /// Data Center: the most issues Jira served on one page (its page size).
+  int64_t served() const { return served_; }
+  const std::string& last_page() const { return last_page_; }  ///< PageSignature of the last page
+  /// Data Center: the pager, for pages read in parallel after the first.
+  OffsetPager* offset_pager() { return pagers_ ? &pagers_->offset : nullptr; }
+
+ private:
+  bool DropMissing(const HttpResponse& resp) {
+    auto j = json::parse(resp.body, nullptr, false);
+    if (!j.is_object() || !j.contains("errorMessages") || !j["errorMessages"].is_array() ||
+        j["errorMessages"].empty()) {
+      return false;
+    }
+    IssueQuery trial = q_;
+    for (const auto& m : j["errorMessages"]) {
+      if (!m.is_string() || !trial.DropMissingValue(m.get<std::string>())) return false;
+    }
+    q_ = std::move(trial);
+    return true;
+  }
+
+  JiraClient& c_;
+  IssueQuery q_;
+  std::vector<std::string> fields_;
+  int64_t page_;
+  ReadStats* report_;
+  std::shared_ptr<const KeepTree> keep_;
+  bool count_total_;
+  struct Pagers {
+    Pagers(const std::string& what, int64_t page)
+        : offset(what, "issues", page, false, /*remember_all=*/false), token(what) {}
+    OffsetPager offset;  ///< Data Center
+    TokenPager token;    ///< Cloud
+  };
+  std::optional<Pagers> pagers_;  ///< made with the first answer
+  std::string last_page_;  ///< first id / last id / count of the previous page
+  int64_t total_ = -1, served_ = 0;
+  bool done_ = false;
+};
+
+/// A large issue scan read by MaxThreads requests at once.
+///
+/// The first page is read as a sequential scan would (one call answers a
+/// small query). When more pages follow:
+///  - Cloud: the ids come from an id-only search (5,000 per page, in the
+///    JQL's order), and the issues from POST /issue/bulkfetch, 100 ids per
+///    request, several requests in flight. nextPageToken pages cannot be
+///    read in parallel: each token comes with the page before it. The id
+///    search starts afresh, and ids the first page already gave are skipped.
+///  - Data Center: the remaining startAt pages, several in flight.
+/// Rows come out in the order of the sequential scan (the JQL ORDER BY, when
+/// there is one). At most 2 x MaxThreads requests are in flight or waiting
+/// to be read, so memory holds a bounded window of pages.
+class ParallelIssueStream final : public ItemStream {
+ public:
+  ParallelIssueStream(JiraClient& c, IssueQuery q, std::vector<std::string> fields, int64_t page, int threads,
+                      bool cloud, ReadStats* stats, std::shared_ptr<const KeepTree> keep, bool count_total)
+      : c_(c), q_(q), fields_(fields), page_(page), threads_(threads), cloud_(cloud), report_(stats), keep_(keep),
+        first_(c, std::move(q), std::move(fields), page, stats, std::move(keep), count_total) {}
+
+  ~ParallelIssueStream() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+
+  Result<bool> Next(std::vector<Item>* out) override {
+    if (phase_ == 0) {
+      auto more = first_.Next(out);
+      if (!more || !*more) return more;
+      for (const auto& i : *out) seen_.insert(IdOf(i.value));
+      last_page_ = first_.last_page();
+      phase_ = 1;
+      if (first_.done()) phase_ = 3;
+      else if (!cloud_ && first_.total() < 0) phase_ = 2;  // no total: pages one after another
+      else Start();
+      return true;
+    }
+    if (phase_ == 2) return first_.Next(out);
+    if (phase_ == 3) return false;
+    if (auto r = Fill(); !r) return Fail(r.error());
+    std::unique_lock<std::mutex> lock(mu_);
+    if (next_emit_ == next_task_) {  // nothing in flight, nothing left
+      phase_ = 3;
+      return false;
+    }
+    cv_.wait(lock, [&] { return results_.count(next_emit_) > 0; });
+    auto result = std::move(results_[next_emit_]);
+    results_.erase(next_emit_++);
+    lock.unlock();
+    if (report_) report_->calls += calls_.exchange(0);
+    if (!result) return Fail(result.error());
+    if (!cloud_) {
+      // The same checks as the first page's, in the order of the pages.
+      std::vector<std::string> keys;
+      keys.reserve(result->page.size());
+      for (const auto& e : result->page) keys.push_back(IdOf(e));
+      std::vector<bool> fresh;
+      if (auto r = first_.offset_pager()->Accept(result->info, keys, &fresh); !r) return Fail(r.error());
+      for (std::size_t i = 0; i < result->page.size(); ++i) {
+        if (fresh[i]) out->push_back({std::move(result->page[i]), nullptr});
+      }
+      return true;
+    }
+    if (auto r = CheckNotRepeated(result->page, &last_page_, "POST /issue/bulkfetch"); !r) return Fail(r.error());
+    for (auto& i : result->page) out->push_back({std::move(i), nullptr});
+    return true;
+  }
+
+ private:
+  struct Fetched {
+    std::vector<json> page;
+    OffsetPage info;  ///< Data Center: what the page said of itself
+  };
+  using Task = std::function<Result<Fetched>()>;
+
+  void Start() {
+    q_ = first_.query();  // with any value Jira said does not exist dropped
+    if (cloud_) ids_ = std::make_unique<IssueStream>(c_, q_, std::vector<std::string>{"id"}, 5000, report_);
+    else next_start_ = first_.position();
+    for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { Work(); });
+  }
+
+  void Work() {
+    for (;;) {
+      std::pair<int64_t, Task> job;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        if (stop_) return;
+        job = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      Result<Fetched> r = Fail(ErrorCode::kInternal, "not run");
+      try {
+        r = job.second();
+      } catch (const std::exception& e) {  // nothing may escape a worker thread
+        r = Fail(ErrorCode::kBadResponse, std::string("reading a page in parallel: ") + e.what());
+      }
+      ++calls_;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        results_.emplace(job.first, std::move(r));
+      }
+      cv_.notify_all();
+    }
+  }
+
+  void Submit(Task t) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.emplace_back(next_task_++, std::move(t));
+    }
+    cv_.notify_all();
+  }
+
+  // Queues requests until 2 x threads are in flight or waiting to be read.
+  Result<void> Fill() {
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (next_task_ - next_emit_ >= 2 * threads_) return Ok();
+      }
+      if (cloud_) {
+        while (pending_ids_.size() < 100 && !ids_done_) {
+          std::vector<Item> page;
+          auto more = ids_->Next(&page);
+          if (!more) return Fail(more.error());
+          if (!*more) ids_done_ = true;
+          for (const auto& i : page) {
+            std::string id = IdOf(i.value);
+            if (!id.empty() && !seen_.count(id)) pending_ids_.push_back(id);
+          }
+        }
+        if (pending_ids_.empty()) return Ok();
+        std::vector<std::string> chunk;
+        while (!pending_ids_.empty() && chunk.size() < 100) {
+          chunk.push_back(std::move(pending_ids_.front()));
+          pending_ids_.pop_front();
+        }
+        Submit([this, chunk = std::move(chunk)] { return BulkFetch(chunk); });
+      } else {
+        const int64_t total = first_.total();
+        if (total >= 0 && next_start_ >= total) return Ok();
+        const int64_t at = next_start_;
+        next_start_ += first_.served();  // the page size Jira served
+        Submit([this, at, last = total >= 0 && next_start_ >= total] { return DcPage(at, last); });
+      }
+    }
+  }
+
+  Result<Fetched> BulkFetch(const std::vector<std::string>& ids) {
+    json body{{"issueIdsOrKeys", ids}, {"fields", fields_}};
+    auto page = Post("/issue/bulkfetch", body);
+    if (!page) return Fail(page.error());
+    // Back into the order of the ids; an issue deleted since the id search
+    // is simply gone.
+    std::unordered_map<std::string, json> by_id;
+    for (auto& i : page->issues) by_id.emplace(IdOf(i), std::move(i));
+    std::vector<json> out;
+    out.reserve(ids.size());
+    for (const auto& id : ids) {
+      auto it = by_id.find(id);
+      if (it != by_id.end()) out.push_back(std::move(it->second));
+    }
+    return Fetched{std::move(out), {}};
+  }
+
+  Result<Fetched> DcPage(int64_t at, bool last) {
+    json body{{"jql", q_.Jql("")}, {"fields", fields_}, {"maxResults", page_}, {"startAt", at}};
+    auto page = Post("/search", body);
+    if (!page) return Fail(page.error());
+    const int64_t want = first_.served();
+    if (!last && static_cast<int64_t>(page->issues.size()) != want) {
+      return Fail(ErrorCode::kBadResponse,
+                  "POST /search at startAt=" + std::to_string(at) + ": Jira sent " +
+                      std::to_string(page->issues.size()) + " issues where " + std::to_string(want) +
+                      " were due; the result changed while it was read in parallel. Run the query again, or set "
+                      "MaxThreads=1");
+    }
+    OffsetPage info{page->start_at, page->total >= 0 ? std::optional<int64_t>(page->total) : std::nullopt,
+                    std::nullopt};
+    return Fetched{std::move(page->issues), info};
+  }
+
+  Result<IssuePage> Post(const std::string& path, const json& body) {
+    auto conn = c_.connection();
+    if (!conn) return Fail(conn.error());
+    const std::string what = "POST " + (*conn)->endpoint().Rest(path);
+    auto resp = (*conn)->Call(JsonPost(path, body));
+    if (!resp) return Fail(resp.error());
+    return DecodeIssuePage(resp->body, what, keep_.get());
+  }
+
+  JiraClient& c_;
+  IssueQuery q_;
+  std::vector<std::string> fields_;
+  int64_t page_;
+  int threads_;
+  bool cloud_;
+  ReadStats* report_;
+  std::shared_ptr<const KeepTree> keep_;
+  IssueStream first_;
+  int phase_ = 0;  ///< 0 first page, 1 parallel, 2 sequential, 3 done
+  std::set<std::string> seen_;  ///< ids the first page gave
+  std::string last_page_;       ///< PageSignature of the last page emitted
+  std::unique_ptr<IssueStream> ids_;
+  bool ids_done_ = false;
+  std::deque<std::string> pending_ids_;
+  int64_t next_start_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::deque<std::pair<int64_t, Task>> queue_;
+  std::map<int64_t, Result<Fetched>> results_;
+  int64_t next_task_ = 0, next_emit_ = 0;
+  std::atomic<int64_t> calls_{0};
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace
+
+bool JiraClient::cloud() {
+  auto c = connection();
+  return c && (*c)->endpoint().api_version >= 3;
+}
+
+std::string JiraClient::SearchJql(const IssueQuery& q) { return q.Jql(cloud() ? kEveryIssue : ""); }
+
+int64_t JiraClient::IssuesPerPage(int64_t asked, bool ids_only) {
+  return std::min<int64_t>(asked, cloud() ? (ids_only ? 5000 : 100) : 1000);
+}
+
+std::unique_ptr<ItemStream> JiraClient::SearchIssues(IssueSearch s, ReadStats* stats) {
+  if (s.fields.empty()) s.fields.push_back("id");
+  if (s.threads > 1) {
+    return std::make_unique<ParallelIssueStream>(*this, std::move(s.query), std::move(s.fields), s.page_size,
+                                                 s.threads, cloud(), stats, std::move(s.keep), s.count_total);
+  }
+  return std::make_unique<IssueStream>(*this, std::move(s.query), std::move(s.fields), s.page_size, stats,
+                                       std::move(s.keep), s.count_total);
+}
+
+Result<int64_t> JiraClient::CountIssues(const IssueQuery& q) {
+  if (q.matches_nothing) return 0;
+  const bool is_cloud = cloud();
+  const std::string jql = SearchJql(q);
+  auto j = is_cloud ? CallJson(*this, JsonPost("/search/approximate-count", json{{"jql", jql}}), nullptr)
+                    : CallJson(*this, JsonPost("/search", json{{"jql", jql}, {"maxResults", 0}, {"fields", {"id"}}}),
+                               nullptr);
+  if (!j) return Fail(j.error());
+  const char* member = is_cloud ? "count" : "total";
+  auto it = j->is_object() ? j->find(member) : j->end();
+  if (!j->is_object() || it == j->end() || !it->is_number_integer() || it->get<int64_t>() < 0) {
+    return Fail(ErrorCode::kBadResponse, std::string(is_cloud ? "POST /search/approximate-count" : "POST /search") +
+                                             " answered without a usable \"" + member + "\"");
+  }
+  return it->get<int64_t>();
+}
+
+}  // namespace jirasql

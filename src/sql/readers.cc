@@ -1,0 +1,232 @@
+#include "sql/readers.h"
+
+#include <algorithm>
+
+#include "auth/procedures.h"
+#include "common/strings.h"
+#include "connstr/catalog.h"
+#include "sql/scan.h"
+#include "sql/session.h"
+
+namespace jirasql {
+
+using json = nlohmann::json;
+
+namespace {
+
+// The fields= list for the columns an Issues scan needs.
+std::vector<std::string> IssueFields(const ScanRequest& req) {
+  std::vector<std::string> fields;
+  for (std::size_t i = 0; i < req.table->columns.size(); ++i) {
+    const auto& f = req.table->columns[i].jira_field;
+    if (f.empty() || (!req.needed.empty() && !req.needed[i])) continue;
+    if (std::find(fields.begin(), fields.end(), f) == fields.end()) fields.push_back(f);
+  }
+  if (fields.empty()) fields.push_back("id");
+  return fields;
+}
+
+// maxResults for an issue search: Pagesize, or LIMIT when smaller.
+int64_t IssuePageSize(TableRead& r) {
+  int64_t p = r.session.page_size();
+  if (r.request.limit_hint > 0) p = std::min(p, r.request.limit_hint);
+  return std::max<int64_t>(1, p);
+}
+
+int64_t PagesFor(int64_t rows, int64_t per_page) {
+  return rows < 0 ? int64_t{-1} : std::max<int64_t>(1, (rows + per_page - 1) / per_page);
+}
+
+// Jira's estimate of the issues the request's JQL matches; -1 with the
+// report's estimate_note set when it cannot be had.
+int64_t EstimateIssues(TableRead& r) {
+  auto n = r.jira.CountIssues(r.request.query);
+  if (n) return *n;
+  r.report.estimate_note = n.error().message;
+  return -1;
+}
+
+}  // namespace
+
+TableReader ReadList(std::unique_ptr<ItemStream> (JiraClient::*list)(ReadStats*)) {
+  return [list](TableRead& r) -> Result<std::unique_ptr<ItemStream>> { return (r.jira.*list)(&r.report); };
+}
+
+TableReader ReadIssues() {
+  return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    IssueSearch search;
+    search.query = r.request.query;
+    search.fields = IssueFields(r.request);
+    search.page_size = IssuePageSize(r);
+    search.keep = KeepFor(*r.request.table, r.request.needed);
+    search.threads = r.request.limit_hint < 0 ? r.session.max_threads() : 1;
+    search.count_total = true;
+    r.report.jql = r.jira.SearchJql(search.query);
+    r.report.fields = Join(search.fields, ",");
+    r.report.page_size = r.jira.IssuesPerPage(search.page_size, search.fields == std::vector<std::string>{"id"});
+    return r.jira.SearchIssues(std::move(search), &r.report);
+  };
+}
+
+TableExplainer ExplainIssues() {
+  return [](TableRead& r) {
+    const auto fields = IssueFields(r.request);
+    const int threads = r.request.limit_hint < 0 ? r.session.max_threads() : 1;
+    const bool cloud = r.jira.cloud();
+    r.report.jql = r.jira.SearchJql(r.request.query);
+    r.report.fields = Join(fields, ",");
+    r.report.page_size = r.jira.IssuesPerPage(IssuePageSize(r), fields == std::vector<std::string>{"id"});
+    r.report.rows = EstimateIssues(r);
+    r.report.calls = PagesFor(r.report.rows, r.report.page_size);
+    r.report.calls_note = "one search call per page";
+    if (threads > 1 && r.report.rows > r.report.page_size) {
+      const int64_t rest = r.report.rows - r.report.page_size;
+      r.report.calls = cloud ? 1 + PagesFor(r.report.rows, 5000) + PagesFor(rest, 100)
+                             : 1 + PagesFor(rest, r.report.page_size);
+      r.report.calls_note = cloud ? "the first page, then id-only pages and bulk fetches of 100, " +
+                                        std::to_string(threads) + " at a time"
+                                  : "the first page, then the other pages " + std::to_string(threads) + " at a time";
+    }
+  };
+}
+
+TableReader ReadIssueChildren(IssueChild what) {
+  return [what](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    r.report.jql = r.jira.SearchJql(r.request.query);
+    r.report.fields = "id";
+    r.report.page_size = 100;
+    IssueSearch search;
+    search.query = r.request.query;
+    search.fields = {"id"};
+    search.page_size = IssuePageSize(r);
+    return r.jira.ChildrenOfIssues(what, r.jira.SearchIssues(std::move(search), &r.report), &r.report);
+  };
+}
+
+TableExplainer ExplainIssueChildren() {
+  return [](TableRead& r) {
+    r.report.jql = r.jira.SearchJql(r.request.query);
+    r.report.fields = "id";
+    r.report.page_size = 100;
+    const int64_t issues = EstimateIssues(r);
+    r.report.rows = -1;
+    r.report.calls = issues < 0 ? -1 : PagesFor(issues, r.jira.IssuesPerPage(IssuePageSize(r), true)) + issues;
+    r.report.calls_note = "issue search pages + at least one call per issue (" +
+                          (issues < 0 ? std::string("?") : std::to_string(issues)) + " issues)";
+  };
+}
+
+namespace {
+
+// The parents SQLite gave (BoardId = …, SprintId IN (…)) as items {"id": n}.
+std::unique_ptr<ItemStream> GivenParents(const ScanRequest& req) {
+  std::vector<json> ids;
+  for (auto id : req.parent_ids) ids.push_back(json{{"id", id}});
+  return FixedItems(std::move(ids));
+}
+
+}  // namespace
+
+TableReader ReadSprints() {
+  return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    auto boards = r.request.parents_given ? GivenParents(r.request) : r.jira.Boards(&r.report);
+    return r.jira.SprintsOfBoards(std::move(boards), &r.report);
+  };
+}
+
+TableReader ReadSprintIssues() {
+  return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    auto sprints = r.request.parents_given ? GivenParents(r.request)
+                                           : r.jira.SprintsOfBoards(r.jira.Boards(&r.report), &r.report);
+    return r.jira.IssuesOfSprints(std::move(sprints), &r.report);
+  };
+}
+
+TableReader ReadRows(std::function<std::vector<json>(Session&)> rows) {
+  return [rows = std::move(rows)](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    return FixedItems(rows(r.session));
+  };
+}
+
+void SplitChangeItems(const json& item, std::vector<json>* rows) {
+  json history = item;
+  history.erase("items");
+  const json* list = item.contains("items") ? &item["items"] : nullptr;
+  if (!list || !list->is_array()) return;
+  for (const auto& change : *list) {
+    json row = change;
+    row["history"] = history;
+    rows->push_back(std::move(row));
+  }
+}
+
+// ---- the sys_* tables --------------------------------------------------------
+
+std::vector<json> SysTablesRows(Session&) {
+  std::vector<json> rows;
+  for (const auto& t : BaseTables()) {
+    const bool sys = t.system;
+    rows.push_back({{"TableName", t.name}, {"TableType", sys ? "SYSTEM TABLE" : "TABLE"},
+                    {"Description", t.description}, {"Api", t.api}});
+  }
+  for (const auto& p : OAuthProcedures()) {
+    rows.push_back({{"TableName", p.name}, {"TableType", "PROCEDURE"}, {"Description", p.description},
+                    {"Api", "OAuth token endpoint"}});
+  }
+  return rows;
+}
+
+std::vector<json> SysTableColumnsRows(Session& s) {
+  std::vector<json> rows;
+  for (const auto& name : s.TableNames()) {
+    auto t = s.Table(name);
+    const TableDef* def = t ? *t : FindBaseTable(name);  // without custom fields when /field fails
+    for (std::size_t i = 0; i < def->columns.size(); ++i) {
+      const auto& c = def->columns[i];
+      rows.push_back({{"TableName", def->name}, {"ColumnName", c.name}, {"Ordinal", i},
+                      {"DataType", SqlDeclaredType(c.type)}, {"ValueFormat", SqlTypeLabel(c.type)},
+                      {"IsHidden", c.hidden ? 1 : 0}, {"JiraField", c.jira_field},
+                      {"Pushdown", PushdownText(c.push)}, {"Description", c.description}});
+    }
+  }
+  return rows;
+}
+
+std::vector<json> SysProceduresRows(Session&) {
+  std::vector<json> rows;
+  for (const auto& p : OAuthProcedures()) rows.push_back({{"ProcedureName", p.name}, {"Description", p.description}});
+  return rows;
+}
+
+std::vector<json> SysProcedureParametersRows(Session&) {
+  std::vector<json> rows;
+  for (const auto& p : OAuthProcedures()) {
+    int i = 0;
+    for (const auto& in : p.inputs) {
+      rows.push_back({{"ProcedureName", p.name}, {"ParameterName", in.name}, {"Direction", "IN"},
+                      {"Ordinal", i++}, {"Required", in.required ? 1 : 0}, {"Description", in.description}});
+    }
+    for (const auto& out : p.outputs) {
+      rows.push_back({{"ProcedureName", p.name}, {"ParameterName", out}, {"Direction", "OUT"},
+                      {"Ordinal", nullptr}, {"Required", 0}, {"Description", "result column"}});
+    }
+  }
+  return rows;
+}
+
+std::vector<json> SysConnectionPropsRows(Session& s) {
+  std::vector<json> rows;
+  for (const auto& spec : PropertyCatalog()) {
+    std::string v = s.props().Get(spec.name);
+    if (spec.secret && !v.empty()) v = "********";
+    std::string allowed;
+    for (auto a : spec.allowed) allowed += (allowed.empty() ? "" : ",") + std::string(a);
+    rows.push_back({{"Name", spec.name}, {"Value", v}, {"DefaultValue", spec.default_value},
+                    {"Type", PropTypeName(spec.type)}, {"AllowedValues", allowed}, {"Category", spec.category},
+                    {"IsSecret", spec.secret ? 1 : 0}, {"Source", PropSourceName(s.props().SourceOf(spec.name))},
+                    {"Description", spec.description}});
+  }
+  return rows;
+}
+
+}  // namespace jirasql

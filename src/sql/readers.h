@@ -1,0 +1,48 @@
+#pragma once
+/// The readers a TableDef names (sql/schema.h): each says which jira/ call
+/// fills a kind of table and, for explain, what it would cost. They build
+/// no URL: jira/client.h knows how Jira serves each list.
+
+#include <functional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "jira/client.h"
+#include "sql/schema.h"
+
+namespace jirasql {
+
+/// A catalogue read whole: one jira/ list (JiraClient::Projects, ::Statuses, …).
+TableReader ReadList(std::unique_ptr<ItemStream> (JiraClient::*list)(ReadStats*));
+
+/// Issues: the pushed JQL, the fields of the columns SQLite needs, pages
+/// read MaxThreads at a time when no LIMIT says few rows will do.
+TableReader ReadIssues();
+TableExplainer ExplainIssues();
+
+/// Comments, Worklogs, IssueChangelogs: the issues the pushed JQL selects
+/// (ids only), then each issue's list.
+TableReader ReadIssueChildren(IssueChild what);
+TableExplainer ExplainIssueChildren();
+
+/// Sprints (of the boards given by BoardId, else of every board) and
+/// SprintIssues (of the sprints given by SprintId, else of every sprint).
+TableReader ReadSprints();
+TableReader ReadSprintIssues();
+
+/// A table this process answers itself (sys_*): the rows as JSON objects.
+TableReader ReadRows(std::function<std::vector<nlohmann::json>(Session&)> rows);
+
+/// IssueChangelogs: one row per changed field of a change history, each
+/// with the history beside it ({"history":{…}, "field":…, …}).
+void SplitChangeItems(const nlohmann::json& history, std::vector<nlohmann::json>* rows);
+
+/// The rows of the sys_* tables.
+std::vector<nlohmann::json> SysTablesRows(Session& s);
+std::vector<nlohmann::json> SysTableColumnsRows(Session& s);
+std::vector<nlohmann::json> SysProceduresRows(Session& s);
+std::vector<nlohmann::json> SysProcedureParametersRows(Session& s);
+std::vector<nlohmann::json> SysConnectionPropsRows(Session& s);
+
+}  // namespace jirasql
