@@ -277,6 +277,9 @@ std::unique_ptr<ItemStream> JiraClient::IssueTypes(ReadStats* stats) {
 std::unique_ptr<ItemStream> JiraClient::Statuses(ReadStats* stats) {
   return std::make_unique<OneCallStream>(*this, "/status", "", stats);
 }
+std::unique_ptr<ItemStream> JiraClient::StatusCategories(ReadStats* stats) {
+  return std::make_unique<OneCallStream>(*this, "/statuscategory", "", stats);
+}
 std::unique_ptr<ItemStream> JiraClient::Priorities(ReadStats* stats) {
   return std::make_unique<OneCallStream>(*this, "/priority", "", stats);
 }

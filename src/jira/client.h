@@ -40,6 +40,7 @@ inline constexpr std::string_view kChangelogs = "GET /rest/api/3/issue/{key}/cha
 inline constexpr std::string_view kFields = "GET /rest/api/3/field";
 inline constexpr std::string_view kIssueTypes = "GET /rest/api/3/issuetype";
 inline constexpr std::string_view kStatuses = "GET /rest/api/3/status";
+inline constexpr std::string_view kStatusCategories = "GET /rest/api/3/statuscategory";
 inline constexpr std::string_view kPriorities = "GET /rest/api/3/priority";
 inline constexpr std::string_view kResolutions = "GET /rest/api/3/resolution";
 inline constexpr std::string_view kBoards = "GET /rest/agile/1.0/board with startAt";
@@ -101,6 +102,7 @@ class JiraClient {
   std::unique_ptr<ItemStream> Fields(ReadStats* stats);
   std::unique_ptr<ItemStream> IssueTypes(ReadStats* stats);
   std::unique_ptr<ItemStream> Statuses(ReadStats* stats);
+  std::unique_ptr<ItemStream> StatusCategories(ReadStats* stats);
   std::unique_ptr<ItemStream> Priorities(ReadStats* stats);
   std::unique_ptr<ItemStream> Resolutions(ReadStats* stats);
 

@@ -455,6 +455,15 @@ std::vector<TableDef> MakeBaseTables() {
                 Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
                 Col("CategoryKey", T::kText, "", "new, indeterminate or done", Item({"statusCategory", "key"}, AsText)),
                 Col("CategoryName", T::kText, "", "To Do, In Progress or Done", Item({"statusCategory", "name"}, AsText))}, api::kStatuses).Reads(ReadList(&JiraClient::Statuses)).RowId(by_id));
+  t.push_back(TableDef("StatusCategories", "Status categories: every status belongs to one (To Do, In Progress, Done).",
+                       {Col("Id", T::kInteger, "", "Status category id", Item({"id"}, AsInt)),
+                        Col("Key", T::kText, "", "new, indeterminate, done (undefined for \"No Category\")",
+                            Item({"key"}, AsText)),
+                        Col("Name", T::kText, "", "To Do, In Progress or Done", Item({"name"}, AsText)),
+                        Col("ColorName", T::kText, "", "The category's colour, e.g. blue-gray", Item({"colorName"}, AsText))},
+                       api::kStatusCategories)
+                  .Reads(ReadList(&JiraClient::StatusCategories))
+                  .RowId(by_id));
   t.push_back(TableDef("Priorities", "Issue priorities.",
                {Col("Id", T::kInteger, "", "Priority id", Item({"id"}, AsInt)),
                 Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
