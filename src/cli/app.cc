@@ -633,6 +633,44 @@ CompletionModel ModelOf(CLI::App& app) {
 
 }  // namespace
 
+// A word left over after parsing: an unknown flag (or a secret's, which has
+// none), an argument the command does not take, or an unknown command —
+// each with what to type instead. Returns the exit code.
+static int ReportLeftover(CLI::App& app) {
+  const std::string word = app.remaining().front();
+  if (word.rfind("-", 0) == 0) {
+    // Never echo the value: it may be a secret typed where it does not belong.
+    const std::string flag = word.substr(0, word.find('='));
+    const std::string name = flag.substr(flag.find_first_not_of('-') == std::string::npos ? flag.size()
+                                                                                          : flag.find_first_not_of('-'));
+    if (const PropertySpec* spec = FindProperty(name); spec && spec->secret) {
+      std::cerr << "jirasql: " << spec->name << " is a secret and has no flag: command-line arguments are visible "
+                   "to every user of this machine (ps). Put it in JIRASQL_CONNECT or in a profile (chmod 600; "
+                   "--profile NAME); the value was not used\n";
+      return kExitUsage;
+    }
+    std::vector<std::string> flags;
+    for (const auto& spec : PropertyCatalog()) {
+      if (!spec.secret) flags.push_back("--" + std::string(spec.name));
+    }
+    std::cerr << "jirasql: unknown option '" << flag << "'";
+    if (auto best = ClosestMatch(flag, flags)) std::cerr << "; did you mean '" << *best << "'?";
+    std::cerr << " (see jirasql --help; connection properties: jirasql props)\n";
+    return kExitUsage;
+  }
+  if (!app.get_subcommands().empty()) {
+    std::cerr << "jirasql: unexpected argument '" << word << "'; see jirasql " << app.get_subcommands().front()->get_name()
+              << " --help\n";
+    return kExitUsage;
+  }
+  std::vector<std::string> commands;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) commands.push_back(sub->get_name());
+  std::cerr << "jirasql: unknown command '" << word << "'";
+  if (auto best = ClosestMatch(word, commands)) std::cerr << "; did you mean '" << *best << "'?";
+  std::cerr << " (commands: " << Join(commands, ", ") << "; see jirasql --help)\n";
+  return kExitUsage;
+}
+
 int RunCli(int argc, char** argv) {
   CLI::App app{"jirasql: Jira as SQL tables, over OAuth 2.0, API tokens or Data Center tokens."};
   app.set_version_flag("--version", std::string("jirasql ") + kVersion);
@@ -735,40 +773,7 @@ int RunCli(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitUsage;
   }
 
-  if (!app.remaining().empty()) {
-    const std::string word = app.remaining().front();
-    if (word.rfind("-", 0) == 0) {
-      // Never echo the value: it may be a secret typed where it does not belong.
-      const std::string flag = word.substr(0, word.find('='));
-      const std::string name = flag.substr(flag.find_first_not_of('-') == std::string::npos ? flag.size()
-                                                                                            : flag.find_first_not_of('-'));
-      if (const PropertySpec* spec = FindProperty(name); spec && spec->secret) {
-        std::cerr << "jirasql: " << spec->name << " is a secret and has no flag: command-line arguments are visible "
-                     "to every user of this machine (ps). Put it in JIRASQL_CONNECT or in a profile (chmod 600; "
-                     "--profile NAME); the value was not used\n";
-        return kExitUsage;
-      }
-      std::vector<std::string> flags;
-      for (const auto& spec : PropertyCatalog()) {
-        if (!spec.secret) flags.push_back("--" + std::string(spec.name));
-      }
-      std::cerr << "jirasql: unknown option '" << flag << "'";
-      if (auto best = ClosestMatch(flag, flags)) std::cerr << "; did you mean '" << *best << "'?";
-      std::cerr << " (see jirasql --help; connection properties: jirasql props)\n";
-      return kExitUsage;
-    }
-    if (!app.get_subcommands().empty()) {
-      std::cerr << "jirasql: unexpected argument '" << word << "'; see jirasql " << app.get_subcommands().front()->get_name()
-                << " --help\n";
-      return kExitUsage;
-    }
-    std::vector<std::string> commands;
-    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) commands.push_back(sub->get_name());
-    std::cerr << "jirasql: unknown command '" << word << "'";
-    if (auto best = ClosestMatch(word, commands)) std::cerr << "; did you mean '" << *best << "'?";
-    std::cerr << " (commands: " << Join(commands, ", ") << "; see jirasql --help)\n";
-    return kExitUsage;
-  }
+  if (!app.remaining().empty()) return ReportLeftover(app);
   if (app.get_subcommands().empty()) {
     std::cerr << app.help();
     return kExitUsage;

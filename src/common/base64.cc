@@ -1,67 +1,53 @@
 #include "common/base64.h"
 
+#include <openssl/evp.h>
+
 namespace jirasql {
 
-namespace {
+// OpenSSL's EVP_EncodeBlock / EVP_DecodeBlock do the work (standard alphabet,
+// padded, no line breaks); the URL-safe alphabet and optional padding are
+// translations around them.
 
-std::string Encode(std::string_view data, const char* alphabet, bool pad) {
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  auto byte = [&](std::size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(data[i])); };
-  std::size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += alphabet[v & 63];
-  }
-  if (i < data.size()) {
-    unsigned v = byte(i) << 16;
-    const bool two = i + 1 < data.size();
-    if (two) v |= byte(i + 1) << 8;
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    if (two) out += alphabet[(v >> 6) & 63];
-    if (pad) out += two ? "=" : "==";
+std::string Base64Encode(std::string_view data) {
+  std::string out(4 * ((data.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string Base64UrlEncode(std::string_view data) {
+  std::string out = Base64Encode(data);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    else if (c == '/') c = '_';
   }
   return out;
 }
 
-}  // namespace
-
-std::string Base64Encode(std::string_view data) {
-  return Encode(data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", true);
-}
-
-std::string Base64UrlEncode(std::string_view data) {
-  return Encode(data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", false);
-}
-
 std::optional<std::string> Base64Decode(std::string_view in) {
-  auto val = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+' || c == '-') return 62;
-    if (c == '/' || c == '_') return 63;
-    return -1;
-  };
   while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-  std::string out;
-  unsigned buf = 0;
-  int bits = 0;
+  if (in.size() % 4 == 1) return std::nullopt;  // a lone trailing character
+  // EVP_DecodeBlock skips white space and wants the standard alphabet,
+  // padded: check every character ourselves, then translate and pad.
+  std::string text;
+  text.reserve(in.size() + 3);
   for (char c : in) {
-    int v = val(c);
-    if (v < 0) return std::nullopt;
-    buf = (buf << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buf >> bits) & 0xff);
-    }
+    const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+    if (c == '-') c = '+';
+    else if (c == '_') c = '/';
+    else if (!plain) return std::nullopt;
+    text += c;
   }
-  if (bits >= 6) return std::nullopt;  // a lone trailing character
+  const std::size_t pad = (4 - text.size() % 4) % 4;
+  text.append(pad, '=');
+  std::string out(text.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  // EVP_DecodeBlock counts the padding as zero bytes.
+  out.resize(static_cast<std::size_t>(n) - pad);
   return out;
 }
 

@@ -25,6 +25,10 @@ TEST(Base64Test, DecodesBothAlphabetsAndRejectsJunk) {
   }
   EXPECT_EQ(Base64Decode("Zm9v!"), std::nullopt);
   EXPECT_EQ(Base64Decode("Z"), std::nullopt);
+  EXPECT_EQ(Base64Decode("Zm9v\nYmFy"), std::nullopt);  // no white space inside
+  EXPECT_EQ(Base64Decode(" Zm9v"), std::nullopt);
+  EXPECT_EQ(Base64Decode("Zm9vYg=="), "foob");
+  EXPECT_EQ(Base64Decode("Zm9vYg"), "foob");
 }
 
 }  // namespace

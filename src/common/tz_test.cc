@@ -32,6 +32,21 @@ TEST(TimeZone, ZonesWithoutDaylightTime) {
   EXPECT_EQ(pitcairn->OffsetsNear(4102444800000LL).max_offset, -8 * 3600);
 }
 
+// Debian's TZif files list transitions up to 2037; after that the POSIX
+// footer ("CET-1CEST,M3.5.0,M10.5.0/3") decides. (Howard Hinnant's date
+// library as Debian builds it, over the same files, loses daylight time
+// there: this is why common/tz.cc reads the files itself.)
+TEST(TimeZone, DaylightTimeGoesOnAfterTheLastTransitionInTheFile) {
+  auto berlin = TimeZone::Load("Europe/Berlin");
+  ASSERT_TRUE(berlin);
+  constexpr int64_t kJuly2040 = 2224800000000LL;  // 2040-07-02T00:00Z
+  EXPECT_EQ(berlin->OffsetsNear(kJuly2040).max_offset, 7200);
+  EXPECT_EQ(berlin->OffsetsNear(kJuly2040).min_offset, 3600);
+  auto ny = TimeZone::Load("America/New_York");
+  ASSERT_TRUE(ny);
+  EXPECT_EQ(ny->OffsetsNear(kJuly2040).max_offset, -4 * 3600);
+}
+
 TEST(TimeZone, DaylightSavingChangeGivesBothOffsets) {
   auto berlin = TimeZone::Load("Europe/Berlin");
   ASSERT_TRUE(berlin);
