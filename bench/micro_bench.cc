@@ -22,20 +22,27 @@ std::string Page() {
   for (int i = 0; i < 100; ++i) {
     auto user = [&](int u) {
       return json{{"accountId", "5b10a2844c2016570" + std::to_string(1000000 + u)},
-                  {"displayName", "User " + std::to_string(u)}, {"active", true}, {"timeZone", "Europe/Berlin"}};
+                  {"displayName", "User " + std::to_string(u)},
+                  {"active", true},
+                  {"timeZone", "Europe/Berlin"}};
     };
-    issues.push_back(
-        {{"id", std::to_string(10000 + i)}, {"key", "ABC-" + std::to_string(i + 1)},
-         {"self", "https://example.atlassian.net/rest/api/3/issue/" + std::to_string(10000 + i)},
-         {"fields",
-          {{"summary", "Fix the flaky login page on slow networks, number " + std::to_string(i)},
-           {"status", {{"id", "10001"}, {"name", "In Progress"}, {"statusCategory", {{"id", 4}, {"key", "indeterminate"}, {"name", "In Progress"}}}}},
-           {"assignee", user(i % 7)}, {"reporter", user(i % 5)},
-           {"created", "2025-03-04T10:20:30.123+0100"}, {"updated", "2025-05-06T11:22:33.456+0200"},
-           {"priority", {{"id", "3"}, {"name", "Medium"}}},
-           {"issuetype", {{"id", "10004"}, {"name", "Bug"}, {"subtask", false}}},
-           {"labels", json::array({"backend", "urgent"})},
-           {"project", {{"id", "10000"}, {"key", "ABC"}, {"name", "Alpha"}}}}}});
+    issues.push_back({{"id", std::to_string(10000 + i)},
+                      {"key", "ABC-" + std::to_string(i + 1)},
+                      {"self", "https://example.atlassian.net/rest/api/3/issue/" + std::to_string(10000 + i)},
+                      {"fields",
+                       {{"summary", "Fix the flaky login page on slow networks, number " + std::to_string(i)},
+                        {"status",
+                         {{"id", "10001"},
+                          {"name", "In Progress"},
+                          {"statusCategory", {{"id", 4}, {"key", "indeterminate"}, {"name", "In Progress"}}}}},
+                        {"assignee", user(i % 7)},
+                        {"reporter", user(i % 5)},
+                        {"created", "2025-03-04T10:20:30.123+0100"},
+                        {"updated", "2025-05-06T11:22:33.456+0200"},
+                        {"priority", {{"id", "3"}, {"name", "Medium"}}},
+                        {"issuetype", {{"id", "10004"}, {"name", "Bug"}, {"subtask", false}}},
+                        {"labels", json::array({"backend", "urgent"})},
+                        {"project", {{"id", "10000"}, {"key", "ABC"}, {"name", "Alpha"}}}}}});
   }
   return json{{"issues", issues}, {"nextPageToken", "abc"}, {"isLast", false}}.dump();
 }

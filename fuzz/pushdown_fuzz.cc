@@ -34,8 +34,8 @@ bool WellFormed(const std::string& jql, std::string* why) {
     }
     if (c == '"') {
       in = true;
-    } else if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view(" _()[],=<>!.-").find(c) !=
-                                                                      std::string_view::npos)) {
+    } else if (!(std::isalnum(static_cast<unsigned char>(c)) ||
+                 std::string_view(" _()[],=<>!.-").find(c) != std::string_view::npos)) {
       *why = std::string("the character '") + c + "' outside a string at " + std::to_string(i);
       return false;
     }
@@ -56,10 +56,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const int n = c.op == PushOp::kIn ? in.Byte() % 5 : (c.op == PushOp::kIsNull || c.op == PushOp::kIsNotNull ? 0 : 1);
   for (int i = 0; i < n; ++i) {
     switch (in.Byte() % 4) {
-      case 0: c.values.emplace_back(std::monostate{}); break;
-      case 1: c.values.emplace_back(in.Int()); break;
-      case 2: c.values.emplace_back(in.Real()); break;
-      default: c.values.emplace_back(in.Text()); break;
+      case 0:
+        c.values.emplace_back(std::monostate{});
+        break;
+      case 1:
+        c.values.emplace_back(in.Int());
+        break;
+      case 2:
+        c.values.emplace_back(in.Real());
+        break;
+      default:
+        c.values.emplace_back(in.Text());
+        break;
     }
   }
   static const TimeZone fixed = TimeZone::Fixed(10 * 3600, "Australia/Brisbane");

@@ -4,12 +4,24 @@ namespace jirasim {
 
 using nlohmann::json;
 
-ApiCall::ApiCall(Simulator& s, const httplib::Request& rq, httplib::Response& rs, Site& st,
-                 const Simulator::Caller& cl, const std::string& b, const std::string& p,
-                 const std::vector<std::string>& sg, int v, std::vector<std::string> captures)
-    : sim(s), req(rq), res(rs), world(s.world_), options(s.options_), site(st), caller(cl), base(b), path(p),
-      segs(sg), version(v), tz(cl.user >= 0 ? s.world_.users[cl.user].tz.offset_minutes : 0), now(s.NowMs()),
-      rc{s.world_, st, b, v, s.options_.datacenter, tz, {}}, jctx{s.world_, st, cl.user, tz, now},
+ApiCall::ApiCall(Simulator& s, const httplib::Request& rq, httplib::Response& rs, Site& st, const Simulator::Caller& cl,
+                 const std::string& b, const std::string& p, const std::vector<std::string>& sg, int v,
+                 std::vector<std::string> captures)
+    : sim(s),
+      req(rq),
+      res(rs),
+      world(s.world_),
+      options(s.options_),
+      site(st),
+      caller(cl),
+      base(b),
+      path(p),
+      segs(sg),
+      version(v),
+      tz(cl.user >= 0 ? s.world_.users[cl.user].tz.offset_minutes : 0),
+      now(s.NowMs()),
+      rc{s.world_, st, b, v, s.options_.datacenter, tz, {}},
+      jctx{s.world_, st, cl.user, tz, now},
       c(std::move(captures)) {
   out.reserve(64 * 1024);
 }
@@ -63,6 +75,7 @@ bool ApiCall::bounded(const std::string& jql) {
 const std::vector<Route>& ApiRoutes() {
   using E = Edition;
   using A = ApiCall;
+  // clang-format off
   // method  agile  pattern                                edition       writes user   handler
   static const std::vector<Route> kRoutes = {
       {"GET", false, {"myself"}, E::kBoth, false, true, &A::GetMyself},
@@ -100,6 +113,7 @@ const std::vector<Route>& ApiRoutes() {
       {"GET", true, {"board", "{}", "sprint"}, E::kBoth, false, false, &A::BoardSprints},
       {"GET", true, {"sprint", "{}", "issue"}, E::kBoth, false, false, &A::SprintIssues},
   };
+  // clang-format on
   return kRoutes;
 }
 

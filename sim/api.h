@@ -11,11 +11,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/json_writer.h"
 #include "jql.h"
@@ -101,8 +100,8 @@ struct Route {
   bool agile;                        ///< /rest/agile/1.0 rather than /rest/api/N
   std::vector<std::string> pattern;  ///< segments after the prefix; "{}" captures one
   Edition edition = Edition::kBoth;
-  bool writes = false;       ///< changes the world: exclusive lock, write:jira-work
-  bool user_scope = false;   ///< OAuth: needs read:jira-user rather than read:jira-work
+  bool writes = false;      ///< changes the world: exclusive lock, write:jira-work
+  bool user_scope = false;  ///< OAuth: needs read:jira-user rather than read:jira-work
   void (ApiCall::*handle)() = nullptr;
 };
 

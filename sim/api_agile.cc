@@ -19,16 +19,31 @@ void ApiCall::GetBoards() {
   int64_t start = std::max<int64_t>(0, IntParam(req, "startAt", 0));
   int64_t max = std::clamp<int64_t>(IntParam(req, "maxResults", 50), 1, 50);
   int64_t total = static_cast<int64_t>(site.boards.size()), end = std::min(total, start + max);
-  w.BeginObject().Field("maxResults", max).Field("startAt", start).Field("total", total).Field("isLast", end >= total)
-      .Key("values").BeginArray();
+  w.BeginObject()
+      .Field("maxResults", max)
+      .Field("startAt", start)
+      .Field("total", total)
+      .Field("isLast", end >= total)
+      .Key("values")
+      .BeginArray();
   for (int64_t b = start; b < end; ++b) {
     const Board& bd = site.boards[b];
     const Project& pr = site.projects[bd.project];
-    w.BeginObject().Field("id", bd.id).Field("self", base + "/rest/agile/1.0/board/" + std::to_string(bd.id))
-        .Field("name", bd.name).Field("type", "scrum").Key("location").BeginObject()
-        .Field("projectId", pr.id).Field("displayName", pr.name + " (" + pr.key + ")").Field("projectName", pr.name)
-        .Field("projectKey", pr.key).Field("projectTypeKey", "software").Field("name", pr.name + " (" + pr.key + ")")
-        .EndObject().EndObject();
+    w.BeginObject()
+        .Field("id", bd.id)
+        .Field("self", base + "/rest/agile/1.0/board/" + std::to_string(bd.id))
+        .Field("name", bd.name)
+        .Field("type", "scrum")
+        .Key("location")
+        .BeginObject()
+        .Field("projectId", pr.id)
+        .Field("displayName", pr.name + " (" + pr.key + ")")
+        .Field("projectName", pr.name)
+        .Field("projectKey", pr.key)
+        .Field("projectTypeKey", "software")
+        .Field("name", pr.name + " (" + pr.key + ")")
+        .EndObject()
+        .EndObject();
   }
   w.EndArray().EndObject();
   return ok();
@@ -54,7 +69,12 @@ void ApiCall::BoardSprints() {
   int64_t start = std::max<int64_t>(0, IntParam(req, "startAt", 0));
   int64_t max = std::clamp<int64_t>(IntParam(req, "maxResults", 50), 1, 50);
   int64_t total = static_cast<int64_t>(picked.size()), end = std::min(total, start + max);
-  w.BeginObject().Field("maxResults", max).Field("startAt", start).Field("isLast", end >= total).Key("values").BeginArray();
+  w.BeginObject()
+      .Field("maxResults", max)
+      .Field("startAt", start)
+      .Field("isLast", end >= total)
+      .Key("values")
+      .BeginArray();
   for (int64_t i = start; i < end; ++i) WriteSprint(w, rc, picked[i]);
   w.EndArray().EndObject();
   return ok();
@@ -76,8 +96,13 @@ void ApiCall::SprintIssues() {
   int64_t start = std::max<int64_t>(0, IntParam(req, "startAt", 0));
   int64_t max = std::clamp<int64_t>(IntParam(req, "maxResults", 50), 1, 100);
   int64_t total = static_cast<int64_t>(ids->size()), end = std::min(total, start + max);
-  w.BeginObject().Field("expand", "schema,names").Field("startAt", start).Field("maxResults", max)
-      .Field("total", total).Key("issues").BeginArray();
+  w.BeginObject()
+      .Field("expand", "schema,names")
+      .Field("startAt", start)
+      .Field("maxResults", max)
+      .Field("total", total)
+      .Key("issues")
+      .BeginArray();
   for (int64_t i = start; i < end; ++i) WriteIssue(w, rc, (*ids)[i], fs);
   w.EndArray().EndObject();
   return ok();

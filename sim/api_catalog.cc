@@ -20,17 +20,28 @@ void ApiCall::GetMyself() {
   WriteUser(w, rc, caller.user);
   // Add the fields /myself has beyond a user reference.
   out.pop_back();
-  out += ",\"locale\":\"en_US\",\"groups\":{\"size\":1,\"items\":[]},\"applicationRoles\":{\"size\":1,\"items\":[]},"
-         "\"expand\":\"groups,applicationRoles\"}";
+  out +=
+      ",\"locale\":\"en_US\",\"groups\":{\"size\":1,\"items\":[]},\"applicationRoles\":{\"size\":1,\"items\":[]},"
+      "\"expand\":\"groups,applicationRoles\"}";
   return ok();
 }
 
 void ApiCall::GetServerInfo() {
-  w.BeginObject().Field("baseUrl", base).Field("version", options.datacenter ? "9.12.0" : "1001.0.0-SNAPSHOT")
-      .Key("versionNumbers").BeginArray().Int(options.datacenter ? 9 : 1001).Int(options.datacenter ? 12 : 0).Int(0).EndArray()
-      .Field("deploymentType", options.datacenter ? "Server" : "Cloud").Field("buildNumber", 100280)
-      .Field("buildDate", FormatTimestamp(sim.start_ms_ - 86400000, 0)).Field("serverTime", FormatTimestamp(now, tz))
-      .Field("scmInfo", "0000000000000000000000000000000000000000").Field("serverTitle", "jirasim " + site.name)
+  w.BeginObject()
+      .Field("baseUrl", base)
+      .Field("version", options.datacenter ? "9.12.0" : "1001.0.0-SNAPSHOT")
+      .Key("versionNumbers")
+      .BeginArray()
+      .Int(options.datacenter ? 9 : 1001)
+      .Int(options.datacenter ? 12 : 0)
+      .Int(0)
+      .EndArray()
+      .Field("deploymentType", options.datacenter ? "Server" : "Cloud")
+      .Field("buildNumber", 100280)
+      .Field("buildDate", FormatTimestamp(sim.start_ms_ - 86400000, 0))
+      .Field("serverTime", FormatTimestamp(now, tz))
+      .Field("scmInfo", "0000000000000000000000000000000000000000")
+      .Field("serverTitle", "jirasim " + site.name)
       .EndObject();
   return ok();
 }
@@ -63,10 +74,16 @@ void ApiCall::SearchProjects() {
   }
   int64_t total = static_cast<int64_t>(picked.size());
   int64_t end = std::min(total, start + max);
-  w.BeginObject().Field("self", base + path + "?startAt=" + std::to_string(start) + "&maxResults=" + std::to_string(max));
-  if (end < total) w.Field("nextPage", base + path + "?startAt=" + std::to_string(end) + "&maxResults=" + std::to_string(max));
-  w.Field("maxResults", max).Field("startAt", start).Field("total", total).Field("isLast", end >= total)
-      .Key("values").BeginArray();
+  w.BeginObject().Field("self",
+                        base + path + "?startAt=" + std::to_string(start) + "&maxResults=" + std::to_string(max));
+  if (end < total)
+    w.Field("nextPage", base + path + "?startAt=" + std::to_string(end) + "&maxResults=" + std::to_string(max));
+  w.Field("maxResults", max)
+      .Field("startAt", start)
+      .Field("total", total)
+      .Field("isLast", end >= total)
+      .Key("values")
+      .BeginArray();
   const std::string expand = req.get_param_value("expand");
   for (int64_t i = start; i < end; ++i) WriteListedProject(w, rc, picked[i], expand);
   w.EndArray().EndObject();
@@ -114,16 +131,23 @@ void ApiCall::GetCatalogue() {
   const std::string& what = segs[from];
   const auto& cat = world.catalogs;
   w.BeginArray();
-  std::size_t n = what == "issuetype" ? cat.types.size() : what == "status" ? cat.statuses.size()
-                  : what == "priority" ? cat.priorities.size() : what == "resolution" ? cat.resolutions.size()
-                                                                                       : cat.categories.size();
+  std::size_t n = what == "issuetype"    ? cat.types.size()
+                  : what == "status"     ? cat.statuses.size()
+                  : what == "priority"   ? cat.priorities.size()
+                  : what == "resolution" ? cat.resolutions.size()
+                                         : cat.categories.size();
   for (std::size_t i = 0; i < n; ++i) {
     int k = static_cast<int>(i);
-    if (what == "issuetype") WriteIssueType(w, rc, k);
-    else if (what == "status") WriteStatus(w, rc, k);
-    else if (what == "priority") WriteListedPriority(w, rc, k);
-    else if (what == "resolution") WriteResolution(w, rc, k);
-    else WriteStatusCategory(w, rc, k);
+    if (what == "issuetype")
+      WriteIssueType(w, rc, k);
+    else if (what == "status")
+      WriteStatus(w, rc, k);
+    else if (what == "priority")
+      WriteListedPriority(w, rc, k);
+    else if (what == "resolution")
+      WriteResolution(w, rc, k);
+    else
+      WriteStatusCategory(w, rc, k);
   }
   w.EndArray();
   return ok();

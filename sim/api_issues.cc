@@ -30,7 +30,9 @@ std::optional<std::string> ApplyFields(const World& world, Site& site, int64_t i
       changes->push_back({"summary", "jira", "", x.summary, "", v.get<std::string>()});
       x.summary = v.get<std::string>();
     } else if (k == "description") {
-      site.description_override[idx] = v.is_null() ? "null" : v.is_string() ? PlainToAdf(v.get<std::string>()) : v.dump();
+      site.description_override[idx] = v.is_null()     ? "null"
+                                       : v.is_string() ? PlainToAdf(v.get<std::string>())
+                                                       : v.dump();
     } else if (k == "priority" && v.is_object()) {
       for (std::size_t pr = 0; pr < world.catalogs.priorities.size(); ++pr) {
         if (v.value("name", "") == world.catalogs.priorities[pr].name ||
@@ -68,10 +70,11 @@ std::optional<std::string> ApplyFields(const World& world, Site& site, int64_t i
 }
 
 void FieldError(httplib::Response& res, const std::string& field) {
-  SendJson(res, 400, json{{"errorMessages", json::array()},
-                          {"errors", {{field, "Field '" + field +
-                                                  "' cannot be set. It is not on the appropriate screen, or unknown."}}}}
-                         .dump());
+  SendJson(res, 400,
+           json{{"errorMessages", json::array()},
+                {"errors",
+                 {{field, "Field '" + field + "' cannot be set. It is not on the appropriate screen, or unknown."}}}}
+               .dump());
 }
 
 }  // namespace
@@ -129,8 +132,11 @@ void ApiCall::CreateIssue() {
   }
   ++site.version;
   const Issue& made = site.issues[idx];
-  w.BeginObject().Field("id", std::to_string(made.id)).Field("key", site.Key(made))
-      .Field("self", base + "/rest/api/" + std::to_string(version) + "/issue/" + std::to_string(made.id)).EndObject();
+  w.BeginObject()
+      .Field("id", std::to_string(made.id))
+      .Field("key", site.Key(made))
+      .Field("self", base + "/rest/api/" + std::to_string(version) + "/issue/" + std::to_string(made.id))
+      .EndObject();
   return ok(201);
 }
 
@@ -197,7 +203,10 @@ void ApiCall::IssueComments() {
   if (req.method == "POST") {
     auto b = body();
     if (!b) return;
-    if (!b->contains("body")) return SendJson(res, 400, json{{"errorMessages", json::array()}, {"errors", {{"comment", "Comment body can not be empty!"}}}}.dump());
+    if (!b->contains("body"))
+      return SendJson(
+          res, 400,
+          json{{"errorMessages", json::array()}, {"errors", {{"comment", "Comment body can not be empty!"}}}}.dump());
     const json& bj = (*b)["body"];
     Comment cm{site.next_comment_id++, caller.user, now - now % 1000, now - now % 1000,
                bj.is_string() ? PlainToAdf(bj.get<std::string>()) : bj.dump()};
@@ -230,10 +239,18 @@ void ApiCall::IssueWorklogs() {
       if (ParseJqlDate("+" + spent, 0, 0, &ms)) seconds = ms / 1000;
     }
     if (seconds <= 0) {
-      return SendJson(res, 400, json{{"errorMessages", json::array()}, {"errors", {{"timeLogged", "You must indicate the time spent working."}}}}.dump());
+      return SendJson(res, 400,
+                      json{{"errorMessages", json::array()},
+                           {"errors", {{"timeLogged", "You must indicate the time spent working."}}}}
+                          .dump());
     }
-    Worklog wl{site.next_worklog_id++, caller.user, now - now % 1000, now - now % 1000, seconds,
-               b->contains("comment") ? ((*b)["comment"].is_string() ? PlainToAdf((*b)["comment"].get<std::string>()) : (*b)["comment"].dump())
+    Worklog wl{site.next_worklog_id++,
+               caller.user,
+               now - now % 1000,
+               now - now % 1000,
+               seconds,
+               b->contains("comment") ? ((*b)["comment"].is_string() ? PlainToAdf((*b)["comment"].get<std::string>())
+                                                                     : (*b)["comment"].dump())
                                       : std::string("null")};
     site.added_worklogs[idx].push_back(wl);
     Issue& x = site.issues[idx];
@@ -243,8 +260,12 @@ void ApiCall::IssueWorklogs() {
     return ok(201);
   }
   auto logs = Worklogs(world, site, idx);
-  w.BeginObject().Field("startAt", 0).Field("maxResults", static_cast<int64_t>(logs.size()))
-      .Field("total", static_cast<int64_t>(logs.size())).Key("worklogs").BeginArray();
+  w.BeginObject()
+      .Field("startAt", 0)
+      .Field("maxResults", static_cast<int64_t>(logs.size()))
+      .Field("total", static_cast<int64_t>(logs.size()))
+      .Key("worklogs")
+      .BeginArray();
   for (const auto& wl : logs) WriteWorklog(w, rc, idx, wl);
   w.EndArray().EndObject();
   return ok();
@@ -257,8 +278,14 @@ void ApiCall::IssueChangelog() {
   int64_t start = std::max<int64_t>(0, IntParam(req, "startAt", 0));
   int64_t max = std::clamp<int64_t>(IntParam(req, "maxResults", 100), 1, 100);
   int64_t total = static_cast<int64_t>(hist.size()), end = std::min(total, start + max);
-  w.BeginObject().Field("self", base + path).Field("maxResults", max).Field("startAt", start).Field("total", total)
-      .Field("isLast", end >= total).Key("values").BeginArray();
+  w.BeginObject()
+      .Field("self", base + path)
+      .Field("maxResults", max)
+      .Field("startAt", start)
+      .Field("total", total)
+      .Field("isLast", end >= total)
+      .Key("values")
+      .BeginArray();
   for (int64_t i = start; i < end; ++i) WriteHistory(w, rc, hist[i]);
   w.EndArray().EndObject();
   return ok();

@@ -63,8 +63,13 @@ void ApiCall::SearchDataCenter() {
   bool changelog = expand.find("changelog") != std::string::npos;
   int64_t total = static_cast<int64_t>(ids->size());
   int64_t end = std::min(total, start + max);
-  w.BeginObject().Field("expand", "schema,names").Field("startAt", start).Field("maxResults", max)
-      .Field("total", total).Key("issues").BeginArray();
+  w.BeginObject()
+      .Field("expand", "schema,names")
+      .Field("startAt", start)
+      .Field("maxResults", max)
+      .Field("total", total)
+      .Key("issues")
+      .BeginArray();
   for (int64_t i = start; i < end; ++i) WriteIssue(w, rc, (*ids)[i], fs, changelog);
   w.EndArray().EndObject();
   return ok();

@@ -1,5 +1,4 @@
 #include "jql.h"
-#include "adf_text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,12 +6,13 @@
 #include <ctime>
 #include <functional>
 
+#include "adf_text.h"
 #include "common/strings.h"
 
 namespace jirasim {
 
-using jirasql::ErrorCode;
 using jirasql::EqualsIgnoreCase;
+using jirasql::ErrorCode;
 using jirasql::Fail;
 using jirasql::Result;
 using jirasql::ToLower;
@@ -32,9 +32,8 @@ struct Token {
 };
 
 bool WordChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '@' ||
-         c == ':' || c == '[' || c == ']' || c == '*' || c == '/' || c == '+' ||
-         static_cast<unsigned char>(c) >= 0x80;
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '@' || c == ':' ||
+         c == '[' || c == ']' || c == '*' || c == '/' || c == '+' || static_cast<unsigned char>(c) >= 0x80;
 }
 
 Result<std::vector<Token>> Lex(std::string_view s) {
@@ -47,9 +46,21 @@ Result<std::vector<Token>> Lex(std::string_view s) {
       continue;
     }
     std::size_t pos = i + 1;
-    if (c == '(') { out.push_back({Tok::kLParen, "(", pos}); ++i; continue; }
-    if (c == ')') { out.push_back({Tok::kRParen, ")", pos}); ++i; continue; }
-    if (c == ',') { out.push_back({Tok::kComma, ",", pos}); ++i; continue; }
+    if (c == '(') {
+      out.push_back({Tok::kLParen, "(", pos});
+      ++i;
+      continue;
+    }
+    if (c == ')') {
+      out.push_back({Tok::kRParen, ")", pos});
+      ++i;
+      continue;
+    }
+    if (c == ',') {
+      out.push_back({Tok::kComma, ",", pos});
+      ++i;
+      continue;
+    }
     if (c == '"' || c == '\'') {
       std::string v;
       ++i;
@@ -68,9 +79,9 @@ Result<std::vector<Token>> Lex(std::string_view s) {
         v += s[i++];
       }
       if (!closed) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    "Error in the JQL Query: The quoted string '" + v + "' has not been completed. (line 1, character " +
-                        std::to_string(pos) + ")");
+        return Fail(ErrorCode::kInvalidArgument, "Error in the JQL Query: The quoted string '" + v +
+                                                     "' has not been completed. (line 1, character " +
+                                                     std::to_string(pos) + ")");
       }
       out.push_back({Tok::kString, v, pos});
       continue;
@@ -90,9 +101,21 @@ Result<std::vector<Token>> Lex(std::string_view s) {
       ++i;
       continue;
     }
-    if (c == '&' && i + 1 < s.size() && s[i + 1] == '&') { out.push_back({Tok::kWord, "AND", pos}); i += 2; continue; }
-    if (c == '|' && i + 1 < s.size() && s[i + 1] == '|') { out.push_back({Tok::kWord, "OR", pos}); i += 2; continue; }
-    if (c == '!') { out.push_back({Tok::kWord, "NOT", pos}); ++i; continue; }
+    if (c == '&' && i + 1 < s.size() && s[i + 1] == '&') {
+      out.push_back({Tok::kWord, "AND", pos});
+      i += 2;
+      continue;
+    }
+    if (c == '|' && i + 1 < s.size() && s[i + 1] == '|') {
+      out.push_back({Tok::kWord, "OR", pos});
+      i += 2;
+      continue;
+    }
+    if (c == '!') {
+      out.push_back({Tok::kWord, "NOT", pos});
+      ++i;
+      continue;
+    }
     if (WordChar(c)) {
       std::size_t start = i;
       while (i < s.size() && WordChar(s[i])) ++i;
@@ -101,8 +124,8 @@ Result<std::vector<Token>> Lex(std::string_view s) {
     }
     return Fail(ErrorCode::kInvalidArgument, std::string("Error in the JQL Query: The character '") + c +
                                                  "' is a reserved JQL character. You must enclose it in a string "
-                                                 "or use the escape '\\u" + "' instead. (line 1, character " +
-                                                 std::to_string(pos) + ")");
+                                                 "or use the escape '\\u" +
+                                                 "' instead. (line 1, character " + std::to_string(pos) + ")");
   }
   out.push_back({Tok::kEnd, "", s.size() + 1});
   return out;
@@ -111,9 +134,29 @@ Result<std::vector<Token>> Lex(std::string_view s) {
 // ---- the tree --------------------------------------------------------------
 
 enum class Field {
-  kProject, kKey, kId, kType, kStatus, kCategory, kPriority, kResolution, kAssignee, kReporter, kLabels,
-  kComponent, kFixVersion, kParent, kSprint, kCreated, kUpdated, kResolved, kDue, kSummary, kDescription,
-  kText, kCustom
+  kProject,
+  kKey,
+  kId,
+  kType,
+  kStatus,
+  kCategory,
+  kPriority,
+  kResolution,
+  kAssignee,
+  kReporter,
+  kLabels,
+  kComponent,
+  kFixVersion,
+  kParent,
+  kSprint,
+  kCreated,
+  kUpdated,
+  kResolved,
+  kDue,
+  kSummary,
+  kDescription,
+  kText,
+  kCustom
 };
 
 enum class Op { kEq, kNe, kGt, kGe, kLt, kLe, kLike, kNotLike, kIn, kNotIn, kIsEmpty, kIsNotEmpty };
@@ -126,8 +169,8 @@ struct JqlNode {
   Field field = Field::kId;
   Op op = Op::kEq;
   int custom = -1;
-  std::vector<int64_t> values;      // resolved: indexes, ms, days, ids
-  std::vector<std::string> terms;   // ~ terms, lowercased
+  std::vector<int64_t> values;     // resolved: indexes, ms, days, ids
+  std::vector<std::string> terms;  // ~ terms, lowercased
 };
 
 namespace {
@@ -140,21 +183,35 @@ struct FieldInfo {
 std::optional<FieldInfo> LookupField(const std::string& raw, const Catalogs& cat, int* custom) {
   const std::string f = ToLower(raw);
   static const std::pair<const char*, FieldInfo> kFields[] = {
-      {"project", {Field::kProject, "project"}},     {"key", {Field::kKey, "key"}},
-      {"issuekey", {Field::kKey, "key"}},            {"id", {Field::kId, "id"}},
-      {"issue", {Field::kKey, "key"}},               {"issuetype", {Field::kType, "issuetype"}},
-      {"type", {Field::kType, "issuetype"}},         {"status", {Field::kStatus, "status"}},
+      {"project", {Field::kProject, "project"}},
+      {"key", {Field::kKey, "key"}},
+      {"issuekey", {Field::kKey, "key"}},
+      {"id", {Field::kId, "id"}},
+      {"issue", {Field::kKey, "key"}},
+      {"issuetype", {Field::kType, "issuetype"}},
+      {"type", {Field::kType, "issuetype"}},
+      {"status", {Field::kStatus, "status"}},
       {"statuscategory", {Field::kCategory, "statusCategory"}},
-      {"priority", {Field::kPriority, "priority"}},  {"resolution", {Field::kResolution, "resolution"}},
-      {"assignee", {Field::kAssignee, "assignee"}},  {"reporter", {Field::kReporter, "reporter"}},
-      {"labels", {Field::kLabels, "labels"}},        {"label", {Field::kLabels, "labels"}},
-      {"component", {Field::kComponent, "component"}}, {"fixversion", {Field::kFixVersion, "fixVersion"}},
-      {"parent", {Field::kParent, "parent"}},        {"sprint", {Field::kSprint, "sprint"}},
-      {"created", {Field::kCreated, "created"}},     {"createddate", {Field::kCreated, "created"}},
-      {"updated", {Field::kUpdated, "updated"}},     {"updateddate", {Field::kUpdated, "updated"}},
-      {"resolutiondate", {Field::kResolved, "resolutiondate"}}, {"resolved", {Field::kResolved, "resolutiondate"}},
-      {"duedate", {Field::kDue, "duedate"}},         {"due", {Field::kDue, "duedate"}},
-      {"summary", {Field::kSummary, "summary"}},     {"description", {Field::kDescription, "description"}},
+      {"priority", {Field::kPriority, "priority"}},
+      {"resolution", {Field::kResolution, "resolution"}},
+      {"assignee", {Field::kAssignee, "assignee"}},
+      {"reporter", {Field::kReporter, "reporter"}},
+      {"labels", {Field::kLabels, "labels"}},
+      {"label", {Field::kLabels, "labels"}},
+      {"component", {Field::kComponent, "component"}},
+      {"fixversion", {Field::kFixVersion, "fixVersion"}},
+      {"parent", {Field::kParent, "parent"}},
+      {"sprint", {Field::kSprint, "sprint"}},
+      {"created", {Field::kCreated, "created"}},
+      {"createddate", {Field::kCreated, "created"}},
+      {"updated", {Field::kUpdated, "updated"}},
+      {"updateddate", {Field::kUpdated, "updated"}},
+      {"resolutiondate", {Field::kResolved, "resolutiondate"}},
+      {"resolved", {Field::kResolved, "resolutiondate"}},
+      {"duedate", {Field::kDue, "duedate"}},
+      {"due", {Field::kDue, "duedate"}},
+      {"summary", {Field::kSummary, "summary"}},
+      {"description", {Field::kDescription, "description"}},
       {"text", {Field::kText, "text"}},
   };
   for (const auto& [name, info] : kFields) {
@@ -203,11 +260,17 @@ bool ParseJqlDate(std::string_view text, int tz, int64_t now_ms, int64_t* out) {
       if (i >= s.size()) break;
       std::size_t start = i;
       while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-      if (start == i || i >= s.size() || i - start > 9) { ok = false; break; }
+      if (start == i || i >= s.size() || i - start > 9) {
+        ok = false;
+        break;
+      }
       int64_t n = std::stoll(s.substr(start, i - start));
       char unit = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i++])));
       int64_t ms = unit == 'w' ? 7 * kDayMs : unit == 'd' ? kDayMs : unit == 'h' ? 3600000 : unit == 'm' ? 60000 : -1;
-      if (ms < 0) { ok = false; break; }
+      if (ms < 0) {
+        ok = false;
+        break;
+      }
       total += n * ms;
       any = true;
     }
@@ -231,7 +294,8 @@ bool ParseJqlDate(std::string_view text, int tz, int64_t now_ms, int64_t* out) {
   if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || h < 0 || mi < 0) return false;
   int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   // Check the day exists in that month (no 2023-02-30).
-  if (DaysFromCivil(y, static_cast<unsigned>(mo), 1) + d - 1 != days || (mo < 12 && days >= DaysFromCivil(y, mo + 1, 1)))
+  if (DaysFromCivil(y, static_cast<unsigned>(mo), 1) + d - 1 != days ||
+      (mo < 12 && days >= DaysFromCivil(y, mo + 1, 1)))
     return false;
   *out = days * kDayMs + (h * 60 + mi) * 60000LL - tz * 60000LL;
   return true;
@@ -268,8 +332,12 @@ class Parser {
           k.field = info->name;
           k.custom = custom;
         }
-        if (IsKeyword(Peek(), "ASC")) Next();
-        else if (IsKeyword(Peek(), "DESC")) { Next(); k.descending = true; }
+        if (IsKeyword(Peek(), "ASC"))
+          Next();
+        else if (IsKeyword(Peek(), "DESC")) {
+          Next();
+          k.descending = true;
+        }
         q.order.push_back(k);
         if (Peek().type != Tok::kComma) break;
         Next();
@@ -291,12 +359,14 @@ class Parser {
   static jirasql::Error Err(std::string msg) { return {ErrorCode::kInvalidArgument, std::move(msg), 400}; }
   tl::unexpected<jirasql::Error> Expecting(const std::string& what) {
     const Token& t = Peek();
-    if (t.type == Tok::kEnd) return Fail(Err("Error in the JQL Query: Expecting " + what + " before the end of the query."));
+    if (t.type == Tok::kEnd)
+      return Fail(Err("Error in the JQL Query: Expecting " + what + " before the end of the query."));
     return Fail(Err("Error in the JQL Query: Expecting " + what + " but got '" + t.text + "'. (line 1, character " +
                     std::to_string(t.pos) + ")"));
   }
   tl::unexpected<jirasql::Error> Unexpected(const Token& t, const std::string& what) {
-    if (t.type == Tok::kEnd) return Fail(Err("Error in the JQL Query: Expecting " + what + " before the end of the query."));
+    if (t.type == Tok::kEnd)
+      return Fail(Err("Error in the JQL Query: Expecting " + what + " before the end of the query."));
     return Fail(Err("Error in the JQL Query: Expecting " + what + " but got '" + t.text + "'. (line 1, character " +
                     std::to_string(t.pos) + ")"));
   }
@@ -375,8 +445,10 @@ class Parser {
       --i_;
       if (t.type == Tok::kEnd) return Expecting("either a value, list or function");
       return Fail(Err("Error in the JQL Query: Expecting either a value, list or function but got '" + t.text +
-                      "'. You must surround '" + t.text + "' in quotation marks to use it as a value. (line 1, "
-                      "character " + std::to_string(t.pos) + ")"));
+                      "'. You must surround '" + t.text +
+                      "' in quotation marks to use it as a value. (line 1, "
+                      "character " +
+                      std::to_string(t.pos) + ")"));
     }
     Value v{t.text, false, false, {}};
     if (Peek().type == Tok::kLParen) {
@@ -431,8 +503,8 @@ class Parser {
     Token ot = Next();
     std::vector<Value> values;
     if (ot.type == Tok::kOp) {
-      static const std::pair<const char*, Op> kOps[] = {{"=", Op::kEq}, {"!=", Op::kNe}, {">", Op::kGt},
-                                                        {">=", Op::kGe}, {"<", Op::kLt}, {"<=", Op::kLe},
+      static const std::pair<const char*, Op> kOps[] = {{"=", Op::kEq},   {"!=", Op::kNe},     {">", Op::kGt},
+                                                        {">=", Op::kGe},  {"<", Op::kLt},      {"<=", Op::kLe},
                                                         {"~", Op::kLike}, {"!~", Op::kNotLike}};
       for (auto [s, o] : kOps) {
         if (ot.text == s) node->op = o;
@@ -440,8 +512,14 @@ class Parser {
       auto v = ParseValue();
       if (!v) return Fail(v.error());
       if (!v->quoted && !v->function && (EqualsIgnoreCase(v->text, "EMPTY") || EqualsIgnoreCase(v->text, "NULL"))) {
-        if (node->op == Op::kEq) { node->op = Op::kIsEmpty; return NodePtr(node); }
-        if (node->op == Op::kNe) { node->op = Op::kIsNotEmpty; return NodePtr(node); }
+        if (node->op == Op::kEq) {
+          node->op = Op::kIsEmpty;
+          return NodePtr(node);
+        }
+        if (node->op == Op::kNe) {
+          node->op = Op::kIsNotEmpty;
+          return NodePtr(node);
+        }
       }
       values.push_back(*v);
     } else if (IsKeyword(ot, "IN")) {
@@ -462,7 +540,10 @@ class Parser {
         negated = true;
       }
       Token e = Next();
-      if (!IsKeyword(e, "EMPTY") && !IsKeyword(e, "NULL")) { --i_; return Expecting("'EMPTY' or 'NULL'"); }
+      if (!IsKeyword(e, "EMPTY") && !IsKeyword(e, "NULL")) {
+        --i_;
+        return Expecting("'EMPTY' or 'NULL'");
+      }
       node->op = negated ? Op::kIsNotEmpty : Op::kIsEmpty;
       return NodePtr(node);
     } else {
@@ -480,13 +561,12 @@ class Parser {
     bool like = n.op == Op::kLike || n.op == Op::kNotLike;
     bool range = n.op == Op::kGt || n.op == Op::kGe || n.op == Op::kLt || n.op == Op::kLe;
     bool text_field = n.field == Field::kSummary || n.field == Field::kDescription || n.field == Field::kText ||
-                      (n.field == Field::kCustom &&
-                       (cat.custom_fields[n.custom].type == CustomType::kTextArea ||
-                        cat.custom_fields[n.custom].type == CustomType::kString));
+                      (n.field == Field::kCustom && (cat.custom_fields[n.custom].type == CustomType::kTextArea ||
+                                                     cat.custom_fields[n.custom].type == CustomType::kString));
     if (like != text_field) {
       if (like) {
-        return Fail(Err("The operator '" + std::string(n.op == Op::kLike ? "~" : "!~") +
-                        "' is not supported by the '" + fname + "' field."));
+        return Fail(Err("The operator '" + std::string(n.op == Op::kLike ? "~" : "!~") + "' is not supported by the '" +
+                        fname + "' field."));
       }
       return Fail(Err("The operator '" + OpText(n.op) + "' is not supported by the '" + fname + "' field."));
     }
@@ -516,7 +596,8 @@ class Parser {
         case Field::kProject:
           for (std::size_t p = 0; p < site.projects.size(); ++p) {
             const auto& pr = site.projects[p];
-            if (EqualsIgnoreCase(pr.key, v.text) || EqualsIgnoreCase(pr.name, v.text) || std::to_string(pr.id) == v.text)
+            if (EqualsIgnoreCase(pr.key, v.text) || EqualsIgnoreCase(pr.name, v.text) ||
+                std::to_string(pr.id) == v.text)
               idx = static_cast<int64_t>(p);
           }
           if (idx < 0) return NoValue(v.text, "project");
@@ -549,23 +630,27 @@ class Parser {
           continue;
         }
         case Field::kType:
-          idx = find(cat.types, [](auto& t) { return t.name; }, [](auto& t) { return t.id; });
+          idx = find(
+              cat.types, [](auto& t) { return t.name; }, [](auto& t) { return t.id; });
           if (idx < 0) return NoValue(v.text, "issuetype");
           break;
         case Field::kStatus:
-          idx = find(cat.statuses, [](auto& t) { return t.name; }, [](auto& t) { return t.id; });
+          idx = find(
+              cat.statuses, [](auto& t) { return t.name; }, [](auto& t) { return t.id; });
           if (idx < 0) return NoValue(v.text, "status");
           break;
         case Field::kCategory:
           for (std::size_t c = 0; c < cat.categories.size(); ++c) {
             const auto& sc = cat.categories[c];
-            if (EqualsIgnoreCase(sc.key, v.text) || EqualsIgnoreCase(sc.name, v.text) || std::to_string(sc.id) == v.text)
+            if (EqualsIgnoreCase(sc.key, v.text) || EqualsIgnoreCase(sc.name, v.text) ||
+                std::to_string(sc.id) == v.text)
               idx = static_cast<int64_t>(c);
           }
           if (idx < 0) return NoValue(v.text, "statusCategory");
           break;
         case Field::kPriority:
-          idx = find(cat.priorities, [](auto& t) { return t.name; }, [](auto& t) { return t.id; });
+          idx = find(
+              cat.priorities, [](auto& t) { return t.name; }, [](auto& t) { return t.id; });
           if (idx < 0) return NoValue(v.text, "priority");
           break;
         case Field::kResolution:
@@ -574,7 +659,8 @@ class Parser {
             n.values.push_back(-1);
             continue;
           }
-          idx = find(cat.resolutions, [](auto& t) { return t.name; }, [](auto& t) { return t.id; });
+          idx = find(
+              cat.resolutions, [](auto& t) { return t.name; }, [](auto& t) { return t.id; });
           if (idx < 0) return NoValue(v.text, "resolution");
           break;
         case Field::kAssignee:
@@ -697,8 +783,14 @@ class Parser {
 
   static bool SupportsRange(const JqlNode& n) {
     switch (n.field) {
-      case Field::kKey: case Field::kId: case Field::kCreated: case Field::kUpdated: case Field::kResolved:
-      case Field::kDue: case Field::kPriority: case Field::kCustom:
+      case Field::kKey:
+      case Field::kId:
+      case Field::kCreated:
+      case Field::kUpdated:
+      case Field::kResolved:
+      case Field::kDue:
+      case Field::kPriority:
+      case Field::kCustom:
         return true;
       default:
         return false;
@@ -707,18 +799,30 @@ class Parser {
 
   static std::string OpText(Op o) {
     switch (o) {
-      case Op::kEq: return "=";
-      case Op::kNe: return "!=";
-      case Op::kGt: return ">";
-      case Op::kGe: return ">=";
-      case Op::kLt: return "<";
-      case Op::kLe: return "<=";
-      case Op::kLike: return "~";
-      case Op::kNotLike: return "!~";
-      case Op::kIn: return "in";
-      case Op::kNotIn: return "not in";
-      case Op::kIsEmpty: return "is";
-      case Op::kIsNotEmpty: return "is not";
+      case Op::kEq:
+        return "=";
+      case Op::kNe:
+        return "!=";
+      case Op::kGt:
+        return ">";
+      case Op::kGe:
+        return ">=";
+      case Op::kLt:
+        return "<";
+      case Op::kLe:
+        return "<=";
+      case Op::kLike:
+        return "~";
+      case Op::kNotLike:
+        return "!~";
+      case Op::kIn:
+        return "in";
+      case Op::kNotIn:
+        return "not in";
+      case Op::kIsEmpty:
+        return "is";
+      case Op::kIsNotEmpty:
+        return "is not";
     }
     return "?";
   }
@@ -750,9 +854,12 @@ class Parser {
       n.values.push_back(f == "startofday" ? start : start + kDayMs - 1);
       return {};
     }
-    if (n.field == Field::kSprint || (n.field == Field::kCustom &&
-                                      ctx_.world.catalogs.custom_fields[n.custom].type == CustomType::kSprint)) {
-      std::string state = f == "opensprints" ? "active" : f == "closedsprints" ? "closed" : f == "futuresprints" ? "future" : "";
+    if (n.field == Field::kSprint ||
+        (n.field == Field::kCustom && ctx_.world.catalogs.custom_fields[n.custom].type == CustomType::kSprint)) {
+      std::string state = f == "opensprints"     ? "active"
+                          : f == "closedsprints" ? "closed"
+                          : f == "futuresprints" ? "future"
+                                                 : "";
       if (!state.empty()) {
         for (std::size_t s = 0; s < ctx_.site.sprints.size(); ++s) {
           if (ctx_.site.sprints[s].state == state) n.values.push_back(static_cast<int64_t>(s));
@@ -762,8 +869,8 @@ class Parser {
         return {};
       }
     }
-    static const char* kKnown[] = {"currentuser", "now", "startofday", "endofday", "opensprints", "closedsprints",
-                                   "futuresprints"};
+    static const char* kKnown[] = {"currentuser", "now",           "startofday",   "endofday",
+                                   "opensprints", "closedsprints", "futuresprints"};
     for (const char* k : kKnown) {
       if (f == k) return Fail(Err("The function '" + v.text + "' is not supported by the '" + fname + "' field."));
     }
@@ -794,26 +901,64 @@ void FieldValues(const JqlNode& n, const Issue& is, const JqlContext& ctx, std::
     }
   };
   switch (n.field) {
-    case Field::kProject: out.push_back(is.project); break;
-    case Field::kKey: out.push_back((static_cast<int64_t>(is.project) << 32) | is.number); break;
-    case Field::kId: out.push_back(is.id); break;
-    case Field::kType: out.push_back(is.type); break;
-    case Field::kStatus: out.push_back(is.status); break;
-    case Field::kCategory: out.push_back(ctx.world.catalogs.statuses[is.status].category); break;
+    case Field::kProject:
+      out.push_back(is.project);
+      break;
+    case Field::kKey:
+      out.push_back((static_cast<int64_t>(is.project) << 32) | is.number);
+      break;
+    case Field::kId:
+      out.push_back(is.id);
+      break;
+    case Field::kType:
+      out.push_back(is.type);
+      break;
+    case Field::kStatus:
+      out.push_back(is.status);
+      break;
+    case Field::kCategory:
+      out.push_back(ctx.world.catalogs.statuses[is.status].category);
+      break;
     // Highest is priority 0: "priority > Low" means more urgent than Low, as in Jira.
-    case Field::kPriority: out.push_back(-is.priority); break;
-    case Field::kResolution: if (is.resolution >= 0) out.push_back(is.resolution); break;
-    case Field::kAssignee: if (is.assignee >= 0) out.push_back(is.assignee); break;
-    case Field::kReporter: out.push_back(is.reporter); break;
-    case Field::kLabels: add_bits(is.labels, false); break;
-    case Field::kComponent: add_bits(is.components, true); break;
-    case Field::kFixVersion: add_bits(is.fix_versions, true); break;
-    case Field::kParent: if (is.parent >= 0) out.push_back(is.parent); break;
-    case Field::kSprint: if (is.custom[1] != kNone) out.push_back(is.custom[1]); break;
-    case Field::kCreated: out.push_back(is.created_ms); break;
-    case Field::kUpdated: out.push_back(is.updated_ms); break;
-    case Field::kResolved: if (is.resolved_ms != kNone) out.push_back(is.resolved_ms); break;
-    case Field::kDue: if (is.due_day != kNone) out.push_back(is.due_day * kDayMs - ctx.tz_offset_minutes * 60000LL); break;
+    case Field::kPriority:
+      out.push_back(-is.priority);
+      break;
+    case Field::kResolution:
+      if (is.resolution >= 0) out.push_back(is.resolution);
+      break;
+    case Field::kAssignee:
+      if (is.assignee >= 0) out.push_back(is.assignee);
+      break;
+    case Field::kReporter:
+      out.push_back(is.reporter);
+      break;
+    case Field::kLabels:
+      add_bits(is.labels, false);
+      break;
+    case Field::kComponent:
+      add_bits(is.components, true);
+      break;
+    case Field::kFixVersion:
+      add_bits(is.fix_versions, true);
+      break;
+    case Field::kParent:
+      if (is.parent >= 0) out.push_back(is.parent);
+      break;
+    case Field::kSprint:
+      if (is.custom[1] != kNone) out.push_back(is.custom[1]);
+      break;
+    case Field::kCreated:
+      out.push_back(is.created_ms);
+      break;
+    case Field::kUpdated:
+      out.push_back(is.updated_ms);
+      break;
+    case Field::kResolved:
+      if (is.resolved_ms != kNone) out.push_back(is.resolved_ms);
+      break;
+    case Field::kDue:
+      if (is.due_day != kNone) out.push_back(is.due_day * kDayMs - ctx.tz_offset_minutes * 60000LL);
+      break;
     case Field::kCustom: {
       int64_t v = is.custom[n.custom];
       if (v == kNone) break;
@@ -827,13 +972,14 @@ void FieldValues(const JqlNode& n, const Issue& is, const JqlContext& ctx, std::
       }
       break;
     }
-    default: break;
+    default:
+      break;
   }
 }
 
 bool EvalClause(const JqlNode& n, const Issue& is, const JqlContext& ctx) {
-  if (n.op == Op::kLike || n.op == Op::kNotLike || (n.field == Field::kSummary || n.field == Field::kDescription ||
-                                                    n.field == Field::kText)) {
+  if (n.op == Op::kLike || n.op == Op::kNotLike ||
+      (n.field == Field::kSummary || n.field == Field::kDescription || n.field == Field::kText)) {
     std::string text;
     bool empty = false;
     if (n.field == Field::kSummary || n.field == Field::kText) text += ToLower(is.summary) + "\n";
@@ -846,8 +992,10 @@ bool EvalClause(const JqlNode& n, const Issue& is, const JqlContext& ctx) {
       }
     }
     if (n.field == Field::kCustom) {
-      if (is.custom[n.custom] == kNone) empty = true;
-      else text = ToLower(CustomText(ctx.world, ctx.site, is.id - 10000, n.custom));
+      if (is.custom[n.custom] == kNone)
+        empty = true;
+      else
+        text = ToLower(CustomText(ctx.world, ctx.site, is.id - 10000, n.custom));
     }
     if (n.op == Op::kIsEmpty) return empty;
     if (n.op == Op::kIsNotEmpty) return !empty;
@@ -873,17 +1021,18 @@ bool EvalClause(const JqlNode& n, const Issue& is, const JqlContext& ctx) {
     int64_t probe = n.field == Field::kPriority ? -v : v;
     return std::find(n.values.begin(), n.values.end(), probe) != n.values.end();
   };
-  auto any_in = [&] {
-    return std::any_of(vals.begin(), vals.end(), in_values);
-  };
+  auto any_in = [&] { return std::any_of(vals.begin(), vals.end(), in_values); };
   switch (n.op) {
     case Op::kEq:
-    case Op::kIn: return any_in();
+    case Op::kIn:
+      return any_in();
     case Op::kNe:
     case Op::kNotIn:
-      if (n.field == Field::kResolution && std::find(n.values.begin(), n.values.end(), -1) != n.values.end()) return true;
+      if (n.field == Field::kResolution && std::find(n.values.begin(), n.values.end(), -1) != n.values.end())
+        return true;
       return !any_in();
-    default: break;
+    default:
+      break;
   }
   // Ranges: one value (date, number, key, priority).
   int64_t bound = n.values.empty() ? 0 : n.values[0];
@@ -891,11 +1040,16 @@ bool EvalClause(const JqlNode& n, const Issue& is, const JqlContext& ctx) {
   int64_t v = vals[0];
   if (n.field == Field::kKey && (v >> 32) != (bound >> 32)) return false;  // keys compare within a project
   switch (n.op) {
-    case Op::kGt: return v > bound;
-    case Op::kGe: return v >= bound;
-    case Op::kLt: return v < bound;
-    case Op::kLe: return v <= bound;
-    default: return false;
+    case Op::kGt:
+      return v > bound;
+    case Op::kGe:
+      return v >= bound;
+    case Op::kLt:
+      return v < bound;
+    case Op::kLe:
+      return v <= bound;
+    default:
+      return false;
   }
 }
 
@@ -911,8 +1065,10 @@ bool Eval(const JqlNode& n, const Issue& is, const JqlContext& ctx) {
         if (Eval(*k, is, ctx)) return true;
       }
       return false;
-    case JqlNode::kNot: return !Eval(*n.kids[0], is, ctx);
-    case JqlNode::kClause: return EvalClause(n, is, ctx);
+    case JqlNode::kNot:
+      return !Eval(*n.kids[0], is, ctx);
+    case JqlNode::kClause:
+      return EvalClause(n, is, ctx);
   }
   return false;
 }

@@ -124,11 +124,13 @@ TEST_F(JqlTest, TextSearch) {
   EXPECT_FALSE(hits.empty());
   EXPECT_EQ(Run("summary !~ \"release\"").size() + hits.size() +
                 Where([](const Issue& i) {
-                  return i.summary.find("release") != std::string::npos && i.summary.find("release notes") == std::string::npos;
+                  return i.summary.find("release") != std::string::npos &&
+                         i.summary.find("release notes") == std::string::npos;
                 }).size(),
             world_->sites[0].issues.size());
   EXPECT_FALSE(Run("text ~ \"please take a look\"").empty());
-  EXPECT_EQ(Run("summary ~ \"O'Brien\""), Where([](const Issue& i) { return i.summary.find("O'Brien") != std::string::npos; }));
+  EXPECT_EQ(Run("summary ~ \"O'Brien\""),
+            Where([](const Issue& i) { return i.summary.find("O'Brien") != std::string::npos; }));
 }
 
 TEST_F(JqlTest, BooleanStructure) {

@@ -8,10 +8,9 @@
 
 #include <signal.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 #include "approve.h"
 #include "server.h"
@@ -21,14 +20,17 @@ int main(int argc, char** argv) {
   jirasim::SimOptions o;
   std::string mode = "cloud";
   app.add_option("--port", o.port, "Port on 127.0.0.1; 0 picks a free one")->default_val(0);
-  app.add_option("--issues", o.data.issues, "Issues on the first site")->default_val(1000)->check(CLI::Range(0, 5000000));
+  app.add_option("--issues", o.data.issues, "Issues on the first site")
+      ->default_val(1000)
+      ->check(CLI::Range(0, 5000000));
   app.add_option("--projects", o.data.projects, "Projects per site")->default_val(3)->check(CLI::Range(1, 100));
   app.add_option("--users", o.data.users, "Users")->default_val(8)->check(CLI::Range(1, 10000));
   app.add_option("--sites", o.data.sites, "Jira sites")->default_val(2)->check(CLI::Range(1, 20));
   app.add_option("--seed", o.data.seed, "Seed of the generated data")->default_val(1);
   app.add_option("--mode", mode, "cloud or datacenter")->check(CLI::IsMember({"cloud", "datacenter"}));
   app.add_option("--access-token-ttl", o.access_token_ttl_s, "Access token lifetime in seconds")
-      ->default_val(3600)->check(CLI::Range(1, 86400 * 30));
+      ->default_val(3600)
+      ->check(CLI::Range(1, 86400 * 30));
   app.add_flag("--allow-implicit", o.allow_implicit, "Allow response_type=token");
   app.add_option("--register-callback", o.callbacks, "A redirect URI the app accepts (repeatable)");
 

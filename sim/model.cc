@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-
 #include <nlohmann/json.hpp>
 
 #include "common/json_writer.h"
@@ -17,27 +16,28 @@ namespace {
 constexpr int64_t kDayMs = 86400000;
 constexpr int64_t kHourMs = 3600000;
 
-const char* kFirst[] = {"Mia", "Noah", "Aiko", "Liam", "Priya", "Mateo", "Zoë", "Olu", "Sven", "Leila",
-                        "Chen", "Ines", "Kofi", "Maja", "Rafael", "Yuki"};
-const char* kLast[] = {"Krystof", "Okafor", "Tanaka", "Murphy", "Sharma", "García", "Müller", "Adeyemi",
-                       "Lindqvist", "Haddad", "Wei", "Costa", "Mensah", "Nowak", "Silva", "Sato"};
+const char* kFirst[] = {"Mia",  "Noah",  "Aiko", "Liam", "Priya", "Mateo", "Zoë",    "Olu",
+                        "Sven", "Leila", "Chen", "Ines", "Kofi",  "Maja",  "Rafael", "Yuki"};
+const char* kLast[] = {"Krystof",   "Okafor", "Tanaka", "Murphy", "Sharma", "García", "Müller", "Adeyemi",
+                       "Lindqvist", "Haddad", "Wei",    "Costa",  "Mensah", "Nowak",  "Silva",  "Sato"};
 // Zones without daylight saving time: one offset describes each.
 const TimeZone kZones[] = {{"Australia/Brisbane", 600}, {"Pacific/Pitcairn", -480}, {"UTC", 0},
                            {"Asia/Kolkata", 330},       {"Asia/Tokyo", 540},        {"America/Phoenix", -420}};
-const char* kProjectKeys[] = {"ALPHA", "BETA", "GAMMA", "DELTA", "EPS", "ZETA", "ETA", "THETA",
-                              "IOTA", "KAPPA", "LAMBDA", "MU", "NU", "XI", "OMI", "PI"};
+const char* kProjectKeys[] = {"ALPHA", "BETA",  "GAMMA",  "DELTA", "EPS", "ZETA", "ETA", "THETA",
+                              "IOTA",  "KAPPA", "LAMBDA", "MU",    "NU",  "XI",   "OMI", "PI"};
 const char* kProjectNames[] = {"Alpha Platform", "Beta Payments", "Gamma Mobile", "Delta Data",
-                               "Epsilon Search", "Zeta Infra", "Eta Identity", "Theta Billing"};
-const char* kVerbs[] = {"Fix", "Add", "Improve", "Remove", "Refactor", "Document", "Investigate", "Migrate",
-                        "Speed up", "Harden"};
-const char* kAdjectives[] = {"flaky", "slow", "missing", "broken", "legacy", "new", "confusing", "duplicate",
-                             "unicode", "\"quoted\""};
-const char* kNouns[] = {"login page", "search index", "export job", "webhook retries", "CSV import",
-                        "rate limiter", "audit log", "billing report", "token refresh", "sprint board",
-                        "release notes", "O'Brien's report"};
-const char* kWords[] = {"the", "customer", "reports", "that", "after", "upgrade", "requests", "fail", "with",
-                        "timeouts", "when", "many", "users", "log", "in", "at", "once", "and", "retry",
-                        "storm", "follows", "we", "should", "cap", "backoff", "measure", "latency"};
+                               "Epsilon Search", "Zeta Infra",    "Eta Identity", "Theta Billing"};
+const char* kVerbs[] = {"Fix",      "Add",         "Improve", "Remove",   "Refactor",
+                        "Document", "Investigate", "Migrate", "Speed up", "Harden"};
+const char* kAdjectives[] = {"flaky", "slow",      "missing",   "broken",  "legacy",
+                             "new",   "confusing", "duplicate", "unicode", "\"quoted\""};
+const char* kNouns[] = {"login page",    "search index", "export job",    "webhook retries",
+                        "CSV import",    "rate limiter", "audit log",     "billing report",
+                        "token refresh", "sprint board", "release notes", "O'Brien's report"};
+const char* kWords[] = {"the",  "customer", "reports",  "that",    "after",   "upgrade", "requests",
+                        "fail", "with",     "timeouts", "when",    "many",    "users",   "log",
+                        "in",   "at",       "once",     "and",     "retry",   "storm",   "follows",
+                        "we",   "should",   "cap",      "backoff", "measure", "latency"};
 
 std::string Sentence(Rng& rng, int words) {
   std::string s;
@@ -63,7 +63,9 @@ std::string Uuid(Rng& rng) {
          h.substr(20, 12);
 }
 
-std::string Token(Rng& rng, const char* prefix) { return std::string(prefix) + Hex(rng.Next(), 16) + Hex(rng.Next(), 16); }
+std::string Token(Rng& rng, const char* prefix) {
+  return std::string(prefix) + Hex(rng.Next(), 16) + Hex(rng.Next(), 16);
+}
 
 Catalogs MakeCatalogs() {
   Catalogs c;
@@ -191,14 +193,28 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
       if (!r.Chance(70)) continue;
       const CustomField& cf = w.catalogs.custom_fields[f];
       switch (cf.type) {
-        case CustomType::kNumber: is.custom[f] = r.Below(f == 0 ? 140 : 4000); break;  // tenths
-        case CustomType::kSprint: is.custom[f] = is.project * 4 + r.Below(4); break;
-        case CustomType::kSelect: is.custom[f] = r.Below(static_cast<int64_t>(cf.options.size())); break;
-        case CustomType::kMultiSelect: is.custom[f] = 1 + r.Below((1 << cf.options.size()) - 1); break;
-        case CustomType::kUser: is.custom[f] = r.Below(user_count); break;
-        case CustomType::kDate: is.custom[f] = is.created_ms / kDayMs + r.Below(60); break;
+        case CustomType::kNumber:
+          is.custom[f] = r.Below(f == 0 ? 140 : 4000);
+          break;  // tenths
+        case CustomType::kSprint:
+          is.custom[f] = is.project * 4 + r.Below(4);
+          break;
+        case CustomType::kSelect:
+          is.custom[f] = r.Below(static_cast<int64_t>(cf.options.size()));
+          break;
+        case CustomType::kMultiSelect:
+          is.custom[f] = 1 + r.Below((1 << cf.options.size()) - 1);
+          break;
+        case CustomType::kUser:
+          is.custom[f] = r.Below(user_count);
+          break;
+        case CustomType::kDate:
+          is.custom[f] = is.created_ms / kDayMs + r.Below(60);
+          break;
         case CustomType::kTextArea:
-        case CustomType::kString: is.custom[f] = 1; break;  // text derived from the seed
+        case CustomType::kString:
+          is.custom[f] = 1;
+          break;  // text derived from the seed
       }
     }
     if (is.worklog_count > 0) {
@@ -314,8 +330,15 @@ std::string DescriptionAdf(const World& world, const Site& site, const Issue& is
   const User& who = world.users[r.Below(static_cast<int64_t>(world.users.size()))];
   w.BeginObject().Field("type", "paragraph").Key("content").BeginArray();
   TextNode(w, Sentence(r, 6 + static_cast<int>(r.Below(10))) + " ");
-  w.BeginObject().Field("type", "mention").Key("attrs").BeginObject().Field("id", who.account_id)
-      .Field("text", "@" + who.display_name).Field("accessLevel", "").EndObject().EndObject();
+  w.BeginObject()
+      .Field("type", "mention")
+      .Key("attrs")
+      .BeginObject()
+      .Field("id", who.account_id)
+      .Field("text", "@" + who.display_name)
+      .Field("accessLevel", "")
+      .EndObject()
+      .EndObject();
   TextNode(w, " please take a look.");
   w.EndArray().EndObject();
   if (r.Chance(50)) {
@@ -328,8 +351,14 @@ std::string DescriptionAdf(const World& world, const Site& site, const Issue& is
     w.EndArray().EndObject();
   }
   if (r.Chance(30)) {
-    w.BeginObject().Field("type", "codeBlock").Key("attrs").BeginObject().Field("language", "sql").EndObject()
-        .Key("content").BeginArray();
+    w.BeginObject()
+        .Field("type", "codeBlock")
+        .Key("attrs")
+        .BeginObject()
+        .Field("language", "sql")
+        .EndObject()
+        .Key("content")
+        .BeginArray();
     TextNode(w, "SELECT key, summary FROM issues\nWHERE status = 'Done';");
     w.EndArray().EndObject();
   }
@@ -395,8 +424,8 @@ std::vector<History> Changelog(const World& world, const Site& site, int64_t ind
     h.id = is.id * 10 + s;
     h.author = static_cast<int>(r.Below(static_cast<int64_t>(world.users.size())));
     h.created_ms = t - t % 1000;
-    h.items.push_back({"status", "jira", std::to_string(st[s - 1].id), st[s - 1].name, std::to_string(st[s].id),
-                       st[s].name});
+    h.items.push_back(
+        {"status", "jira", std::to_string(st[s - 1].id), st[s - 1].name, std::to_string(st[s].id), st[s].name});
     if (s == 3 && is.resolution >= 0) {
       const auto& res = world.catalogs.resolutions[is.resolution];
       h.items.push_back({"resolution", "jira", "", "", std::to_string(res.id), res.name});

@@ -113,7 +113,7 @@ struct Issue {
   uint32_t labels = 0;      ///< bit i = Catalogs::labels[i]
   uint32_t components = 0;  ///< bit i = project.components[i]
   uint32_t fix_versions = 0;
-  int64_t parent = -1;      ///< issue index
+  int64_t parent = -1;                ///< issue index
   int64_t original_estimate = kNone;  ///< seconds
   int64_t time_spent = kNone;         ///< seconds (sum of generated worklogs)
   int comment_count = 0, worklog_count = 0;
@@ -178,12 +178,12 @@ struct Site {
 };
 
 struct GenerateOptions {
-  int64_t issues = 1000;   ///< on the first site; other sites get min(issues, 200)
+  int64_t issues = 1000;  ///< on the first site; other sites get min(issues, 200)
   int projects = 3;
   int users = 8;
   int sites = 2;
   uint64_t seed = 1;
-  int64_t now_ms = 0;      ///< issues are created in the two years before this
+  int64_t now_ms = 0;  ///< issues are created in the two years before this
 };
 
 struct World {
@@ -218,7 +218,6 @@ struct Rng {
 };
 
 std::string FormatTimestamp(int64_t ms, int tz_offset_minutes);  ///< 2024-01-02T03:04:05.000+1000
-std::string FormatDay(int64_t day);                               ///< 2024-01-02
-
+std::string FormatDay(int64_t day);                              ///< 2024-01-02
 
 }  // namespace jirasim

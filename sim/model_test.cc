@@ -1,9 +1,10 @@
-#include "adf_text.h"
 #include "model.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
+
+#include "adf_text.h"
 
 namespace jirasim {
 namespace {

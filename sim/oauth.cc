@@ -25,10 +25,19 @@ std::string PkceChallenge(const std::string& verifier) {
 }
 
 const std::set<std::string>& KnownScopes() {
-  static const std::set<std::string> scopes = {
-      "read:jira-work", "write:jira-work", "read:jira-user", "manage:jira-project", "manage:jira-configuration",
-      "manage:jira-webhook", "manage:jira-data-provider", "offline_access", "read:me", "read:account",
-      "read:board-scope:jira-software", "read:sprint:jira-software", "read:issue-details:jira"};
+  static const std::set<std::string> scopes = {"read:jira-work",
+                                               "write:jira-work",
+                                               "read:jira-user",
+                                               "manage:jira-project",
+                                               "manage:jira-configuration",
+                                               "manage:jira-webhook",
+                                               "manage:jira-data-provider",
+                                               "offline_access",
+                                               "read:me",
+                                               "read:account",
+                                               "read:board-scope:jira-software",
+                                               "read:sprint:jira-software",
+                                               "read:issue-details:jira"};
   return scopes;
 }
 
@@ -125,8 +134,8 @@ nlohmann::json AuthState::Issue(int64_t grant_id, int64_t now_ms) {
   const Grant& g = grants_.at(grant_id);
   std::string at = NewToken("eyJhbGciOiJIUzI1NiJ9.");
   access_[at] = Access{grant_id, now_ms + access_ttl_s_ * 1000};
-  nlohmann::json out = {{"access_token", at}, {"expires_in", access_ttl_s_}, {"token_type", "Bearer"},
-                        {"scope", g.scope}};
+  nlohmann::json out = {
+      {"access_token", at}, {"expires_in", access_ttl_s_}, {"token_type", "Bearer"}, {"scope", g.scope}};
   std::set<std::string> scopes;
   for (auto& s : jirasql::Split(g.scope, ' ')) scopes.insert(s);
   if (scopes.count("offline_access")) {

@@ -10,12 +10,11 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace jirasim {
 
@@ -51,8 +50,8 @@ struct OAuthCounters {
 
 class AuthState {
  public:
-  AuthState(std::string client_id, std::string client_secret, std::vector<std::string> callbacks,
-            int64_t access_ttl_s, uint64_t seed);
+  AuthState(std::string client_id, std::string client_secret, std::vector<std::string> callbacks, int64_t access_ttl_s,
+            uint64_t seed);
 
   const std::string& client_id() const { return client_id_; }
   const std::string& client_secret() const { return client_secret_; }

@@ -29,16 +29,18 @@ class OAuthStateTest : public ::testing::Test {
     return auth_.Approve(tx, user, site, now_, &expires);
   }
   TokenResult Exchange(const std::string& code, std::string verifier = "") {
-    std::map<std::string, std::string> p = {{"grant_type", "authorization_code"}, {"client_id", "cid"},
-                                            {"client_secret", "secret"}, {"code", code},
+    std::map<std::string, std::string> p = {{"grant_type", "authorization_code"},
+                                            {"client_id", "cid"},
+                                            {"client_secret", "secret"},
+                                            {"code", code},
                                             {"redirect_uri", "http://localhost:33333"}};
     if (!verifier.empty()) p["code_verifier"] = verifier;
     return auth_.Token(p, now_);
   }
   TokenResult Refresh(const std::string& rt) {
-    return auth_.Token({{"grant_type", "refresh_token"}, {"client_id", "cid"}, {"client_secret", "secret"},
-                        {"refresh_token", rt}},
-                       now_);
+    return auth_.Token(
+        {{"grant_type", "refresh_token"}, {"client_id", "cid"}, {"client_secret", "secret"}, {"refresh_token", rt}},
+        now_);
   }
   std::string RefreshToken() {
     auto t = Exchange(Code(Req()));
@@ -80,8 +82,11 @@ TEST_F(OAuthStateTest, CodesAreSingleUseAndLiveTenMinutes) {
 
 TEST_F(OAuthStateTest, RedirectUriMustMatch) {
   std::string code = Code(Req());
-  auto t = auth_.Token({{"grant_type", "authorization_code"}, {"client_id", "cid"}, {"client_secret", "secret"},
-                        {"code", code}, {"redirect_uri", "http://localhost:9999"}},
+  auto t = auth_.Token({{"grant_type", "authorization_code"},
+                        {"client_id", "cid"},
+                        {"client_secret", "secret"},
+                        {"code", code},
+                        {"redirect_uri", "http://localhost:9999"}},
                        now_);
   EXPECT_EQ(t.status, 403);
   EXPECT_EQ(t.body["error"], "invalid_grant");
@@ -94,24 +99,25 @@ TEST_F(OAuthStateTest, PkceIsVerified) {
   r.code_challenge_method = "S256";
   // RFC 7636 appendix B's example pair.
   EXPECT_EQ(r.code_challenge, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
-  EXPECT_EQ(Exchange(Code(r)).status, 400);               // verifier missing
+  EXPECT_EQ(Exchange(Code(r)).status, 400);  // verifier missing
   EXPECT_EQ(Exchange(Code(r), "wrong-verifier").status, 403);
   EXPECT_EQ(Exchange(Code(r), verifier).status, 200);
 }
 
 TEST_F(OAuthStateTest, BadClientCredentialsAreAccessDenied) {
-  auto t = auth_.Token({{"grant_type", "refresh_token"}, {"client_id", "cid"}, {"client_secret", "nope"},
-                        {"refresh_token", "x"}},
-                       now_);
+  auto t = auth_.Token(
+      {{"grant_type", "refresh_token"}, {"client_id", "cid"}, {"client_secret", "nope"}, {"refresh_token", "x"}}, now_);
   EXPECT_EQ(t.status, 401);
   EXPECT_EQ(t.body["error"], "access_denied");
 }
 
 TEST_F(OAuthStateTest, MalformedRequestsAre400) {
   EXPECT_EQ(auth_.Token({}, now_).status, 400);
-  EXPECT_EQ(auth_.Token({{"grant_type", "password"}, {"client_id", "cid"}}, now_).body["error"], "unsupported_grant_type");
-  EXPECT_EQ(auth_.Token({{"grant_type", "refresh_token"}, {"client_id", "cid"}, {"client_secret", "secret"}}, now_).status,
-            400);
+  EXPECT_EQ(auth_.Token({{"grant_type", "password"}, {"client_id", "cid"}}, now_).body["error"],
+            "unsupported_grant_type");
+  EXPECT_EQ(
+      auth_.Token({{"grant_type", "refresh_token"}, {"client_id", "cid"}, {"client_secret", "secret"}}, now_).status,
+      400);
 }
 
 TEST_F(OAuthStateTest, RefreshRotates) {

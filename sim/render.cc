@@ -1,10 +1,10 @@
 #include "render.h"
-#include "adf_text.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
 
+#include "adf_text.h"
 #include "common/strings.h"
 
 namespace jirasim {
@@ -14,11 +14,34 @@ using jirasql::JsonWriter;
 namespace {
 constexpr int64_t kDayMs = 86400000;
 
-const std::vector<std::string> kSystemFields = {
-    "summary", "description", "issuetype", "project", "status", "priority", "resolution", "assignee",
-    "reporter", "creator", "created", "updated", "resolutiondate", "duedate", "labels", "components",
-    "fixVersions", "parent", "subtasks", "timetracking", "timeoriginalestimate", "timeestimate", "timespent",
-    "aggregatetimespent", "aggregatetimeoriginalestimate", "statuscategorychangedate", "comment", "worklog"};
+const std::vector<std::string> kSystemFields = {"summary",
+                                                "description",
+                                                "issuetype",
+                                                "project",
+                                                "status",
+                                                "priority",
+                                                "resolution",
+                                                "assignee",
+                                                "reporter",
+                                                "creator",
+                                                "created",
+                                                "updated",
+                                                "resolutiondate",
+                                                "duedate",
+                                                "labels",
+                                                "components",
+                                                "fixVersions",
+                                                "parent",
+                                                "subtasks",
+                                                "timetracking",
+                                                "timeoriginalestimate",
+                                                "timeestimate",
+                                                "timespent",
+                                                "aggregatetimespent",
+                                                "aggregatetimeoriginalestimate",
+                                                "statuscategorychangedate",
+                                                "comment",
+                                                "worklog"};
 
 // Indexes into kSystemFields, in the same order.
 enum SysField {
@@ -297,16 +320,25 @@ void WriteProjectBody(JsonWriter& w, const RenderContext& rc, int p, bool full, 
     WriteUser(w, rc, pr.lead);
     w.Field("description", pr.name + " project").Key("components").BeginArray();
     for (const auto& c : pr.components) {
-      w.BeginObject().Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/component/" + Id(c.id))
-          .Field("id", Id(c.id)).Field("name", c.name).EndObject();
+      w.BeginObject()
+          .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/component/" + Id(c.id))
+          .Field("id", Id(c.id))
+          .Field("name", c.name)
+          .EndObject();
     }
     w.EndArray().Key("issueTypes").BeginArray();
     for (std::size_t t = 0; t < rc.world.catalogs.types.size(); ++t) WriteIssueType(w, rc, static_cast<int>(t));
     w.EndArray().Key("versions").BeginArray();
     for (const auto& v : pr.versions) {
-      w.BeginObject().Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/version/" + Id(v.id))
-          .Field("id", Id(v.id)).Field("name", v.name).Field("archived", false).Field("released", v.released)
-          .Field("releaseDate", v.release_date).Field("projectId", pr.id).EndObject();
+      w.BeginObject()
+          .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/version/" + Id(v.id))
+          .Field("id", Id(v.id))
+          .Field("name", v.name)
+          .Field("archived", false)
+          .Field("released", v.released)
+          .Field("releaseDate", v.release_date)
+          .Field("projectId", pr.id)
+          .EndObject();
     }
     w.EndArray();
   }
@@ -340,16 +372,24 @@ void WriteCustomValue(JsonWriter& w, const RenderContext& rc, int64_t index, int
   }
   auto option = [&](int o) {
     w.BeginObject()
-        .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/customFieldOption/" +
-                           Id(20000 + f * 100 + o))
+        .Field("self",
+               rc.base + "/rest/api/" + std::to_string(rc.version) + "/customFieldOption/" + Id(20000 + f * 100 + o))
         .Field("value", cf.options[o])
         .Field("id", Id(20000 + f * 100 + o))
         .EndObject();
   };
   switch (cf.type) {
-    case CustomType::kNumber: w.Double(static_cast<double>(v) / 10.0); break;
-    case CustomType::kSprint: w.BeginArray(); WriteSprint(w, rc, static_cast<int>(v)); w.EndArray(); break;
-    case CustomType::kSelect: option(static_cast<int>(v)); break;
+    case CustomType::kNumber:
+      w.Double(static_cast<double>(v) / 10.0);
+      break;
+    case CustomType::kSprint:
+      w.BeginArray();
+      WriteSprint(w, rc, static_cast<int>(v));
+      w.EndArray();
+      break;
+    case CustomType::kSelect:
+      option(static_cast<int>(v));
+      break;
     case CustomType::kMultiSelect:
       w.BeginArray();
       for (std::size_t o = 0; o < cf.options.size(); ++o) {
@@ -357,24 +397,43 @@ void WriteCustomValue(JsonWriter& w, const RenderContext& rc, int64_t index, int
       }
       w.EndArray();
       break;
-    case CustomType::kUser: WriteUser(w, rc, static_cast<int>(v)); break;
-    case CustomType::kDate: w.String(FormatDay(v)); break;
+    case CustomType::kUser:
+      WriteUser(w, rc, static_cast<int>(v));
+      break;
+    case CustomType::kDate:
+      w.String(FormatDay(v));
+      break;
     case CustomType::kTextArea: {
       std::string text = CustomText(rc.world, rc.site, index, f);
       if (rc.version >= 3) {
         std::string doc;
         JsonWriter d(doc);
-        d.BeginObject().Field("type", "doc").Field("version", 1).Key("content").BeginArray()
-            .BeginObject().Field("type", "paragraph").Key("content").BeginArray()
-            .BeginObject().Field("type", "text").Field("text", text).EndObject()
-            .EndArray().EndObject().EndArray().EndObject();
+        d.BeginObject()
+            .Field("type", "doc")
+            .Field("version", 1)
+            .Key("content")
+            .BeginArray()
+            .BeginObject()
+            .Field("type", "paragraph")
+            .Key("content")
+            .BeginArray()
+            .BeginObject()
+            .Field("type", "text")
+            .Field("text", text)
+            .EndObject()
+            .EndArray()
+            .EndObject()
+            .EndArray()
+            .EndObject();
         w.Raw(doc);
       } else {
         w.String(text);
       }
       break;
     }
-    case CustomType::kString: w.String(CustomText(rc.world, rc.site, index, f)); break;
+    case CustomType::kString:
+      w.String(CustomText(rc.world, rc.site, index, f));
+      break;
   }
 }
 
@@ -388,8 +447,10 @@ void WriteDuration(JsonWriter& w, const char* key, int64_t seconds) {
 
 void WriteNullableSeconds(JsonWriter& w, const char* key, int64_t seconds) {
   w.Key(key);
-  if (seconds == kNone) w.Null();
-  else w.Int(seconds);
+  if (seconds == kNone)
+    w.Null();
+  else
+    w.Int(seconds);
 }
 
 }  // namespace
@@ -397,7 +458,8 @@ void WriteNullableSeconds(JsonWriter& w, const char* key, int64_t seconds) {
 void WriteComment(JsonWriter& w, const RenderContext& rc, int64_t index, const Comment& c) {
   const Issue& is = rc.site.issues[index];
   w.BeginObject()
-      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/issue/" + Id(is.id) + "/comment/" + Id(c.id))
+      .Field("self",
+             rc.base + "/rest/api/" + std::to_string(rc.version) + "/issue/" + Id(is.id) + "/comment/" + Id(c.id))
       .Field("id", Id(c.id))
       .Key("author");
   WriteUser(w, rc, c.author);
@@ -414,7 +476,8 @@ void WriteComment(JsonWriter& w, const RenderContext& rc, int64_t index, const C
 void WriteWorklog(JsonWriter& w, const RenderContext& rc, int64_t index, const Worklog& wl) {
   const Issue& is = rc.site.issues[index];
   w.BeginObject()
-      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/issue/" + Id(is.id) + "/worklog/" + Id(wl.id))
+      .Field("self",
+             rc.base + "/rest/api/" + std::to_string(rc.version) + "/issue/" + Id(is.id) + "/worklog/" + Id(wl.id))
       .Key("author");
   WriteUser(w, rc, wl.author);
   w.Key("updateAuthor");
@@ -464,8 +527,13 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
       .Field("key", rc.site.Key(is));
   if (with_changelog) {
     auto hist = Changelog(rc.world, rc.site, index);
-    w.Key("changelog").BeginObject().Field("startAt", 0).Field("maxResults", static_cast<int64_t>(hist.size()))
-        .Field("total", static_cast<int64_t>(hist.size())).Key("histories").BeginArray();
+    w.Key("changelog")
+        .BeginObject()
+        .Field("startAt", 0)
+        .Field("maxResults", static_cast<int64_t>(hist.size()))
+        .Field("total", static_cast<int64_t>(hist.size()))
+        .Key("histories")
+        .BeginArray();
     for (const auto& h : hist) WriteHistory(w, rc, h);
     w.EndArray().EndObject();
   }
@@ -476,26 +544,54 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
     w.Key("description");
     WriteRichText(w, rc, DescriptionAdf(rc.world, rc.site, is));
   }
-  if (fs.HasSystem(kIssuetype)) { w.Key("issuetype"); WriteIssueType(w, rc, is.type); }
-  if (fs.HasSystem(kProject)) { w.Key("project"); WriteProject(w, rc, is.project, false); }
-  if (fs.HasSystem(kStatus)) { w.Key("status"); WriteStatus(w, rc, is.status); }
-  if (fs.HasSystem(kPriority)) { w.Key("priority"); WritePriority(w, rc, is.priority); }
-  if (fs.HasSystem(kResolution)) { w.Key("resolution"); WriteResolution(w, rc, is.resolution); }
-  if (fs.HasSystem(kAssignee)) { w.Key("assignee"); WriteUser(w, rc, is.assignee); }
-  if (fs.HasSystem(kReporter)) { w.Key("reporter"); WriteUser(w, rc, is.reporter); }
-  if (fs.HasSystem(kCreator)) { w.Key("creator"); WriteUser(w, rc, is.reporter); }
+  if (fs.HasSystem(kIssuetype)) {
+    w.Key("issuetype");
+    WriteIssueType(w, rc, is.type);
+  }
+  if (fs.HasSystem(kProject)) {
+    w.Key("project");
+    WriteProject(w, rc, is.project, false);
+  }
+  if (fs.HasSystem(kStatus)) {
+    w.Key("status");
+    WriteStatus(w, rc, is.status);
+  }
+  if (fs.HasSystem(kPriority)) {
+    w.Key("priority");
+    WritePriority(w, rc, is.priority);
+  }
+  if (fs.HasSystem(kResolution)) {
+    w.Key("resolution");
+    WriteResolution(w, rc, is.resolution);
+  }
+  if (fs.HasSystem(kAssignee)) {
+    w.Key("assignee");
+    WriteUser(w, rc, is.assignee);
+  }
+  if (fs.HasSystem(kReporter)) {
+    w.Key("reporter");
+    WriteUser(w, rc, is.reporter);
+  }
+  if (fs.HasSystem(kCreator)) {
+    w.Key("creator");
+    WriteUser(w, rc, is.reporter);
+  }
   if (fs.HasSystem(kCreated)) w.Field("created", FormatTimestamp(is.created_ms, tz));
   if (fs.HasSystem(kUpdated)) w.Field("updated", FormatTimestamp(is.updated_ms, tz));
   if (fs.HasSystem(kStatuscategorychangedate)) w.Field("statuscategorychangedate", FormatTimestamp(is.updated_ms, tz));
   if (fs.HasSystem(kResolutiondate)) {
     w.Key("resolutiondate");
-    if (is.resolved_ms == kNone) w.Null();
-    else w.String(FormatTimestamp(is.resolved_ms, tz));
+    if (is.resolved_ms == kNone)
+      w.Null();
+    else
+      w.String(FormatTimestamp(is.resolved_ms, tz));
   }
   if (fs.HasSystem(kDuedate)) {
     w.Key("duedate");
-    if (is.due_day == kNone) w.Null();
-    else w.String(FormatDay(is.due_day));
+    if (is.due_day == kNone)
+      w.Null();
+    else
+      w.String(FormatDay(is.due_day));
   }
   if (fs.HasSystem(kLabels)) {
     w.Key("labels").BeginArray();
@@ -509,8 +605,11 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
     w.Key("components").BeginArray();
     for (std::size_t c = 0; c < pr.components.size(); ++c) {
       if (is.components & (1u << c)) {
-        w.BeginObject().Field("self", rc.base + "/rest/api/" + v + "/component/" + Id(pr.components[c].id))
-            .Field("id", Id(pr.components[c].id)).Field("name", pr.components[c].name).EndObject();
+        w.BeginObject()
+            .Field("self", rc.base + "/rest/api/" + v + "/component/" + Id(pr.components[c].id))
+            .Field("id", Id(pr.components[c].id))
+            .Field("name", pr.components[c].name)
+            .EndObject();
       }
     }
     w.EndArray();
@@ -520,18 +619,29 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
     for (std::size_t c = 0; c < pr.versions.size(); ++c) {
       if (is.fix_versions & (1u << c)) {
         const auto& ver = pr.versions[c];
-        w.BeginObject().Field("self", rc.base + "/rest/api/" + v + "/version/" + Id(ver.id)).Field("id", Id(ver.id))
-            .Field("name", ver.name).Field("archived", false).Field("released", ver.released)
-            .Field("releaseDate", ver.release_date).EndObject();
+        w.BeginObject()
+            .Field("self", rc.base + "/rest/api/" + v + "/version/" + Id(ver.id))
+            .Field("id", Id(ver.id))
+            .Field("name", ver.name)
+            .Field("archived", false)
+            .Field("released", ver.released)
+            .Field("releaseDate", ver.release_date)
+            .EndObject();
       }
     }
     w.EndArray();
   }
   if (fs.HasSystem(kParent) && is.parent >= 0) {
     const Issue& p = rc.site.issues[is.parent];
-    w.Key("parent").BeginObject().Field("id", Id(p.id)).Field("key", rc.site.Key(p))
-        .Field("self", rc.base + "/rest/api/" + v + "/issue/" + Id(p.id)).Key("fields").BeginObject()
-        .Field("summary", p.summary).Key("status");
+    w.Key("parent")
+        .BeginObject()
+        .Field("id", Id(p.id))
+        .Field("key", rc.site.Key(p))
+        .Field("self", rc.base + "/rest/api/" + v + "/issue/" + Id(p.id))
+        .Key("fields")
+        .BeginObject()
+        .Field("summary", p.summary)
+        .Key("status");
     WriteStatus(w, rc, p.status);
     w.Key("priority");
     WritePriority(w, rc, p.priority);
@@ -549,8 +659,11 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
         if (j < 0) continue;
         const Issue& s = rc.site.issues[j];
         if (s.parent == index && s.type == 4 && !s.deleted) {
-          w.BeginObject().Field("id", Id(s.id)).Field("key", rc.site.Key(s))
-              .Field("self", rc.base + "/rest/api/" + v + "/issue/" + Id(s.id)).EndObject();
+          w.BeginObject()
+              .Field("id", Id(s.id))
+              .Field("key", rc.site.Key(s))
+              .Field("self", rc.base + "/rest/api/" + v + "/issue/" + Id(s.id))
+              .EndObject();
         }
       }
     }
@@ -586,14 +699,22 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
     auto comments = Comments(rc.world, rc.site, index);
     w.Key("comment").BeginObject().Key("comments").BeginArray();
     for (const auto& c : comments) WriteComment(w, rc, index, c);
-    w.EndArray().Field("self", rc.base + "/rest/api/" + v + "/issue/" + Id(is.id) + "/comment")
-        .Field("maxResults", static_cast<int64_t>(comments.size())).Field("total", static_cast<int64_t>(comments.size()))
-        .Field("startAt", 0).EndObject();
+    w.EndArray()
+        .Field("self", rc.base + "/rest/api/" + v + "/issue/" + Id(is.id) + "/comment")
+        .Field("maxResults", static_cast<int64_t>(comments.size()))
+        .Field("total", static_cast<int64_t>(comments.size()))
+        .Field("startAt", 0)
+        .EndObject();
   }
   if (fs.HasSystem(kWorklog)) {
     auto logs = Worklogs(rc.world, rc.site, index);
-    w.Key("worklog").BeginObject().Field("startAt", 0).Field("maxResults", 20)
-        .Field("total", static_cast<int64_t>(logs.size())).Key("worklogs").BeginArray();
+    w.Key("worklog")
+        .BeginObject()
+        .Field("startAt", 0)
+        .Field("maxResults", 20)
+        .Field("total", static_cast<int64_t>(logs.size()))
+        .Key("worklogs")
+        .BeginArray();
     for (const auto& wl : logs) WriteWorklog(w, rc, index, wl);
     w.EndArray().EndObject();
   }
@@ -640,10 +761,21 @@ void WriteFieldList(JsonWriter& w, const RenderContext& rc) {
   };
   w.BeginArray();
   for (const auto& s : kSys) {
-    w.BeginObject().Field("id", s.id).Field("key", s.id).Field("name", s.name).Field("custom", false)
-        .Field("orderable", s.orderable).Field("navigable", s.navigable).Field("searchable", s.searchable)
-        .Key("clauseNames").BeginArray().String(s.id).EndArray()
-        .Key("schema").BeginObject().Field("type", s.type);
+    w.BeginObject()
+        .Field("id", s.id)
+        .Field("key", s.id)
+        .Field("name", s.name)
+        .Field("custom", false)
+        .Field("orderable", s.orderable)
+        .Field("navigable", s.navigable)
+        .Field("searchable", s.searchable)
+        .Key("clauseNames")
+        .BeginArray()
+        .String(s.id)
+        .EndArray()
+        .Key("schema")
+        .BeginObject()
+        .Field("type", s.type);
     if (s.items) w.Field("items", s.items);
     w.Field("system", s.id).EndObject().EndObject();
   }
@@ -652,20 +784,56 @@ void WriteFieldList(JsonWriter& w, const RenderContext& rc) {
     const char* items = nullptr;
     const char* custom = "com.atlassian.jira.plugin.system.customfieldtypes:textfield";
     switch (cf.type) {
-      case CustomType::kNumber: type = "number"; custom = "com.atlassian.jira.plugin.system.customfieldtypes:float"; break;
-      case CustomType::kSprint: type = "array"; items = "json"; custom = "com.pyxis.greenhopper.jira:gh-sprint"; break;
-      case CustomType::kSelect: type = "option"; custom = "com.atlassian.jira.plugin.system.customfieldtypes:select"; break;
-      case CustomType::kMultiSelect: type = "array"; items = "option"; custom = "com.atlassian.jira.plugin.system.customfieldtypes:multiselect"; break;
-      case CustomType::kUser: type = "user"; custom = "com.atlassian.jira.plugin.system.customfieldtypes:userpicker"; break;
-      case CustomType::kDate: type = "date"; custom = "com.atlassian.jira.plugin.system.customfieldtypes:datepicker"; break;
-      case CustomType::kTextArea: type = "string"; custom = "com.atlassian.jira.plugin.system.customfieldtypes:textarea"; break;
-      case CustomType::kString: break;
+      case CustomType::kNumber:
+        type = "number";
+        custom = "com.atlassian.jira.plugin.system.customfieldtypes:float";
+        break;
+      case CustomType::kSprint:
+        type = "array";
+        items = "json";
+        custom = "com.pyxis.greenhopper.jira:gh-sprint";
+        break;
+      case CustomType::kSelect:
+        type = "option";
+        custom = "com.atlassian.jira.plugin.system.customfieldtypes:select";
+        break;
+      case CustomType::kMultiSelect:
+        type = "array";
+        items = "option";
+        custom = "com.atlassian.jira.plugin.system.customfieldtypes:multiselect";
+        break;
+      case CustomType::kUser:
+        type = "user";
+        custom = "com.atlassian.jira.plugin.system.customfieldtypes:userpicker";
+        break;
+      case CustomType::kDate:
+        type = "date";
+        custom = "com.atlassian.jira.plugin.system.customfieldtypes:datepicker";
+        break;
+      case CustomType::kTextArea:
+        type = "string";
+        custom = "com.atlassian.jira.plugin.system.customfieldtypes:textarea";
+        break;
+      case CustomType::kString:
+        break;
     }
     const std::string num = cf.id.substr(12);
-    w.BeginObject().Field("id", cf.id).Field("key", cf.id).Field("name", cf.name).Field("custom", true)
-        .Field("orderable", true).Field("navigable", true).Field("searchable", true)
-        .Key("clauseNames").BeginArray().String("cf[" + num + "]").String(cf.name).EndArray()
-        .Key("schema").BeginObject().Field("type", type);
+    w.BeginObject()
+        .Field("id", cf.id)
+        .Field("key", cf.id)
+        .Field("name", cf.name)
+        .Field("custom", true)
+        .Field("orderable", true)
+        .Field("navigable", true)
+        .Field("searchable", true)
+        .Key("clauseNames")
+        .BeginArray()
+        .String("cf[" + num + "]")
+        .String(cf.name)
+        .EndArray()
+        .Key("schema")
+        .BeginObject()
+        .Field("type", type);
     if (items) w.Field("items", items);
     w.Field("custom", custom).Field("customId", static_cast<int64_t>(std::stoll(num))).EndObject();
     w.EndObject();

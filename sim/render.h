@@ -18,8 +18,8 @@ namespace jirasim {
 struct RenderContext {
   const World& world;
   const Site& site;
-  std::string base;      ///< what "self" links start with, e.g. http://127.0.0.1:1/site/acme
-  int version = 3;       ///< REST API version: 3 (ADF) or 2 (plain text)
+  std::string base;  ///< what "self" links start with, e.g. http://127.0.0.1:1/site/acme
+  int version = 3;   ///< REST API version: 3 (ADF) or 2 (plain text)
   bool datacenter = false;
   int tz_offset_minutes = 0;  ///< timestamps are shown in the requesting user's zone
 
@@ -51,7 +51,6 @@ class FieldSelection {
 
 /// Every system field name jirasim serves, in output order.
 const std::vector<std::string>& SystemFieldNames();
-
 
 void WriteUser(jirasql::JsonWriter& w, const RenderContext& rc, int user);
 void WriteIssue(jirasql::JsonWriter& w, const RenderContext& rc, int64_t index, const FieldSelection& fields,

@@ -8,11 +8,11 @@
 #include <cstdio>
 #include <functional>
 
+#include "api.h"
 #include "common/base64.h"
 #include "common/json_writer.h"
 #include "common/strings.h"
 #include "jql.h"
-#include "api.h"
 #include "render.h"
 #include "respond.h"
 
@@ -38,12 +38,23 @@ std::string HtmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -91,7 +102,8 @@ std::map<std::string, std::string> BodyParams(const httplib::Request& req, bool*
   for (const auto& pair : Split(req.body, '&')) {
     if (pair.empty()) continue;
     auto eq = pair.find('=');
-    out[jirasql::UrlDecode(pair.substr(0, eq))] = eq == std::string::npos ? "" : jirasql::UrlDecode(pair.substr(eq + 1));
+    out[jirasql::UrlDecode(pair.substr(0, eq))] =
+        eq == std::string::npos ? "" : jirasql::UrlDecode(pair.substr(eq + 1));
   }
   for (const auto& [k, v] : req.params) out.emplace(k, v);
   return out;
@@ -109,8 +121,7 @@ Simulator::Simulator(SimOptions options) : options_(std::move(options)) {
   std::snprintf(id, sizeof id, "jirasim-%016llx", static_cast<unsigned long long>(rng.Next()));
   std::snprintf(secret, sizeof secret, "ATOAsim%016llx%016llx", static_cast<unsigned long long>(rng.Next()),
                 static_cast<unsigned long long>(rng.Next()));
-  auth_ = std::make_unique<AuthState>(id, secret, options_.callbacks, options_.access_token_ttl_s,
-                                      options_.data.seed);
+  auth_ = std::make_unique<AuthState>(id, secret, options_.callbacks, options_.access_token_ttl_s, options_.data.seed);
   Routes();
 }
 
@@ -218,8 +229,9 @@ void Simulator::Routes() {
   server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) { Count(req, res); });
 
   server_.Get("/", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(Page("jirasim", "<p>A local stand-in for Atlassian. <a href=\"/__jirasim/describe\">describe</a></p>"),
-                    "text/html");
+    res.set_content(
+        Page("jirasim", "<p>A local stand-in for Atlassian. <a href=\"/__jirasim/describe\">describe</a></p>"),
+        "text/html");
   });
   server_.Get("/authorize", [this](const httplib::Request& q, httplib::Response& r) { HandleAuthorize(q, r); });
   server_.Post("/login", [this](const httplib::Request& q, httplib::Response& r) { HandleLogin(q, r); });
@@ -274,8 +286,7 @@ bool Simulator::ApplyFaults(const httplib::Request& req, httplib::Response& res)
     // Promise a body, then fail to produce it: the client sees the
     // connection close mid-answer.
     res.status = 200;
-    res.set_content_provider(
-        4096, "application/json", [](size_t, size_t, httplib::DataSink&) { return false; });
+    res.set_content_provider(4096, "application/json", [](size_t, size_t, httplib::DataSink&) { return false; });
     return true;
   }
   if (hit.body) {
@@ -321,9 +332,9 @@ void Simulator::HandleAuthorize(const httplib::Request& req, httplib::Response& 
 
   auto error_page = [&](int status, const std::string& error, const std::string& text) {
     res.status = status;
-    res.set_content(Page("Something went wrong", "<p id=\"error\">" + HtmlEscape(error) + "</p><p>" +
-                                                     HtmlEscape(text) + "</p>"),
-                    "text/html");
+    res.set_content(
+        Page("Something went wrong", "<p id=\"error\">" + HtmlEscape(error) + "</p><p>" + HtmlEscape(text) + "</p>"),
+        "text/html");
   };
   if (a.client_id != auth_->client_id()) {
     return error_page(400, "invalid_client", "The app's client_id is not registered.");
@@ -335,8 +346,8 @@ void Simulator::HandleAuthorize(const httplib::Request& req, httplib::Response& 
   }
   auto redirect_error = [&](const std::string& error, const std::string& desc) {
     std::string sep = a.redirect_uri.find('?') == std::string::npos ? "?" : "&";
-    std::string loc = a.redirect_uri + sep + "error=" + jirasql::UrlEncode(error) +
-                      "&error_description=" + jirasql::UrlEncode(desc);
+    std::string loc =
+        a.redirect_uri + sep + "error=" + jirasql::UrlEncode(error) + "&error_description=" + jirasql::UrlEncode(desc);
     if (!a.state.empty()) loc += "&state=" + jirasql::UrlEncode(a.state);
     res.set_redirect(loc, 302);
   };
@@ -357,10 +368,12 @@ void Simulator::HandleAuthorize(const httplib::Request& req, httplib::Response& 
   std::string tx = auth_->BeginTransaction(a, NowMs());
   res.set_content(Page("Log in to continue",
                        "<form method=\"post\" action=\"/login\">"
-                       "<input type=\"hidden\" name=\"tx\" value=\"" + tx + "\">"
-                       "<label>Email <input type=\"email\" name=\"email\" id=\"email\"></label>"
-                       "<label>Password <input type=\"password\" name=\"password\" id=\"password\"></label>"
-                       "<button type=\"submit\" id=\"login-submit\">Log in</button></form>"),
+                       "<input type=\"hidden\" name=\"tx\" value=\"" +
+                           tx +
+                           "\">"
+                           "<label>Email <input type=\"email\" name=\"email\" id=\"email\"></label>"
+                           "<label>Password <input type=\"password\" name=\"password\" id=\"password\"></label>"
+                           "<button type=\"submit\" id=\"login-submit\">Log in</button></form>"),
                   "text/html");
 }
 
@@ -369,7 +382,8 @@ void Simulator::HandleLogin(const httplib::Request& req, httplib::Response& res)
   auto t = auth_->Transaction(tx);
   if (!t) {
     res.status = 400;
-    res.set_content(Page("Something went wrong", "<p id=\"error\">This login has expired; start again.</p>"), "text/html");
+    res.set_content(Page("Something went wrong", "<p id=\"error\">This login has expired; start again.</p>"),
+                    "text/html");
     return;
   }
   int user = -1;
@@ -383,7 +397,8 @@ void Simulator::HandleLogin(const httplib::Request& req, httplib::Response& res)
     res.status = 401;
     res.set_content(Page("Log in to continue",
                          "<p id=\"error\">Incorrect email address and / or password.</p>"
-                         "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"tx\" value=\"" + tx +
+                         "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"tx\" value=\"" +
+                             tx +
                              "\"><label>Email <input type=\"email\" name=\"email\" id=\"email\"></label>"
                              "<label>Password <input type=\"password\" name=\"password\" id=\"password\"></label>"
                              "<button type=\"submit\" id=\"login-submit\">Log in</button></form>"),
@@ -403,8 +418,8 @@ void Simulator::HandleLogin(const httplib::Request& req, httplib::Response& res)
   scopes += "</ul>";
   res.set_content(Page("jirasim app is requesting access to your Atlassian account",
                        "<p>Signed in as " + HtmlEscape(u.email) + "</p>" + scopes +
-                           "<form method=\"post\" action=\"/consent\"><input type=\"hidden\" name=\"tx\" value=\"" + tx +
-                           "\"><input type=\"hidden\" name=\"user\" value=\"" + u.account_id + "\">" + sites +
+                           "<form method=\"post\" action=\"/consent\"><input type=\"hidden\" name=\"tx\" value=\"" +
+                           tx + "\"><input type=\"hidden\" name=\"user\" value=\"" + u.account_id + "\">" + sites +
                            "<button type=\"submit\" name=\"decision\" value=\"accept\" id=\"accept\">Accept</button>"
                            "<button type=\"submit\" name=\"decision\" value=\"deny\" id=\"deny\">Deny</button></form>"),
                   "text/html");
@@ -419,7 +434,8 @@ void Simulator::HandleConsent(const httplib::Request& req, httplib::Response& re
   }
   if (!t || user < 0) {
     res.status = 400;
-    res.set_content(Page("Something went wrong", "<p id=\"error\">This consent has expired; start again.</p>"), "text/html");
+    res.set_content(Page("Something went wrong", "<p id=\"error\">This consent has expired; start again.</p>"),
+                    "text/html");
     return;
   }
   const std::string sep = t->redirect_uri.find('?') == std::string::npos ? "?" : "&";
@@ -596,9 +612,12 @@ void Simulator::HandleApiRoutes(const httplib::Request& req, httplib::Response& 
   int version = 0;
   bool agile = false;
   if (segs.size() >= 3 && segs[0] == "rest" && segs[1] == "api") {
-    if (segs[2] == "2") version = 2;
-    else if (segs[2] == "3") version = 3;
-    else if (segs[2] == "latest") version = options_.datacenter ? 2 : 3;
+    if (segs[2] == "2")
+      version = 2;
+    else if (segs[2] == "3")
+      version = 3;
+    else if (segs[2] == "latest")
+      version = options_.datacenter ? 2 : 3;
   } else if (segs.size() >= 3 && segs[0] == "rest" && segs[1] == "agile" && segs[2] == "1.0") {
     agile = true;
     version = 2;
@@ -622,8 +641,10 @@ void Simulator::HandleApiRoutes(const httplib::Request& req, httplib::Response& 
   // Readers share the world; a write has it alone.
   std::unique_lock<std::shared_mutex> wlock(data_mu_, std::defer_lock);
   std::shared_lock<std::shared_mutex> rlock(data_mu_, std::defer_lock);
-  if (route->writes) wlock.lock();
-  else rlock.lock();
+  if (route->writes)
+    wlock.lock();
+  else
+    rlock.lock();
   ApiCall call(*this, req, res, world_.sites[site_index], caller, base, path, segs, version, std::move(captures));
   (call.*(route->handle))();
 }

@@ -12,14 +12,13 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
 #include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "model.h"
@@ -43,12 +42,12 @@ struct Fault {
   double probability = 1.0;
   int64_t count = -1;
   int latency_ms = 0;
-  int status = 0;           ///< 429, 500, 503, ...; 0 = answer normally
-  int retry_after = -1;     ///< seconds, with 429/503
-  std::string reason;       ///< RateLimit-Reason
-  bool drop = false;        ///< cut the connection mid-answer
+  int status = 0;                   ///< 429, 500, 503, ...; 0 = answer normally
+  int retry_after = -1;             ///< seconds, with 429/503
+  std::string reason;               ///< RateLimit-Reason
+  bool drop = false;                ///< cut the connection mid-answer
   std::optional<std::string> body;  ///< answer with this body instead (status 200 unless given)
-  int64_t hits = 0;         ///< how many requests it hit
+  int64_t hits = 0;                 ///< how many requests it hit
   std::regex re;
 };
 
@@ -98,7 +97,7 @@ class Simulator {
   void HandleApi(const httplib::Request& req, httplib::Response& res, int site, const Caller& caller,
                  const std::string& base, const std::string& path);
   void HandleApiRoutes(const httplib::Request& req, httplib::Response& res, int site, const Caller& caller,
-                 const std::string& base, const std::string& path);
+                       const std::string& base, const std::string& path);
 
   void HandleAdmin(const httplib::Request& req, httplib::Response& res);
 

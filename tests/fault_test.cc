@@ -161,7 +161,8 @@ TEST_P(FaultTest, HostileAnswersAreClearErrors) {
        "neither text nor a number"},
       {"id not a number", R"({"issues":[{"id":"ten","key":"ALPHA-1","fields":{}}],"isLast":true,"total":1})",
        "not a Jira issue id"},
-      {"id too large", R"({"issues":[{"id":"99999999999999999999999","key":"A-1","fields":{}}],"isLast":true,"total":1})",
+      {"id too large",
+       R"({"issues":[{"id":"99999999999999999999999","key":"A-1","fields":{}}],"isLast":true,"total":1})",
        "not a Jira issue id"},
       {"issue not an object", R"({"issues":[17],"isLast":true,"total":1})", "issue 1 of the page is not a JSON object"},
       {"fields of the wrong type", R"({"issues":[{"id":"1","key":"A-1","fields":[]}],"isLast":true,"total":1})",
@@ -200,9 +201,9 @@ TEST_P(FaultTest, PagingThatNeverEndsIsAnError) {
   if (dc()) {
     // Data Center: a total that is never reached, pages that come back
     // empty.
-    AddFault(base(), {{"path", search()},
-                      {"body", json{{"issues", json::array()}, {"total", 500}, {"startAt", 0}, {"maxResults", 50}}
-                                   .dump()}});
+    AddFault(base(),
+             {{"path", search()},
+              {"body", json{{"issues", json::array()}, {"total", 500}, {"startAt", 0}, {"maxResults", 50}}.dump()}});
   } else {
     // Cloud: empty pages with the same nextPageToken again and again.
     AddFault(base(), {{"path", search()},
@@ -286,8 +287,8 @@ TEST_P(FaultTest, EveryStartAtListStopsWhenTheServerIgnoresPaging) {
   };
   std::vector<Case> cases = {
       {"Boards", "/agile/1.0/board$", endless("/rest/agile/1.0/board", "values"), "SELECT * FROM Boards", "boards"},
-      {"Sprints", "/board/[0-9]+/sprint$", endless("/rest/agile/1.0/board/1/sprint", "values"),
-       "SELECT * FROM Sprints", "sprints"},
+      {"Sprints", "/board/[0-9]+/sprint$", endless("/rest/agile/1.0/board/1/sprint", "values"), "SELECT * FROM Sprints",
+       "sprints"},
       {"Sprints of a board", "/board/[0-9]+/sprint$", endless("/rest/agile/1.0/board/1/sprint", "values"),
        "SELECT * FROM Sprints WHERE BoardId = 1", "sprints"},
       {"Sprints of boards", "/board/[0-9]+/sprint$", endless("/rest/agile/1.0/board/1/sprint", "values"),

@@ -3,17 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 
-#include <nlohmann/json.hpp>
-
-#include "sim/approve.h"
-#include "common/strings.h"
 #include "common/base64.h"
+#include "common/strings.h"
 #include "http/curl_transport.h"
 #include "http/retry.h"
 #include "jira/endpoint.h"
+#include "sim/approve.h"
 #include "sim/oauth.h"
 #include "sim/server.h"
 
@@ -90,16 +89,14 @@ class JirasimTest : public ::testing::Test {
   void SetUp() override { client_.Send("POST", sim_->base_url() + "/__jirasim/reset"); }
 
   static std::string Site(int s = 0) { return info_["sites"][s]["url"]; }
-  static std::string UserAuth(int u = 0) {
-    return Basic(info_["users"][u]["email"], info_["users"][u]["apiToken"]);
-  }
-  static std::string AuthorizeUrl(const std::string& scope, const std::string& state,
-                                  const std::string& challenge = "", const std::string& response_type = "code",
+  static std::string UserAuth(int u = 0) { return Basic(info_["users"][u]["email"], info_["users"][u]["apiToken"]); }
+  static std::string AuthorizeUrl(const std::string& scope, const std::string& state, const std::string& challenge = "",
+                                  const std::string& response_type = "code",
                                   const std::string& redirect = "http://localhost:33333") {
-    std::string url = info_["authorizationUrl"].get<std::string>() + "?audience=api.atlassian.com&client_id=" +
-                      info_["app"]["clientId"].get<std::string>() + "&scope=" + jirasql::UrlEncode(scope) +
-                      "&redirect_uri=" + jirasql::UrlEncode(redirect) + "&state=" + state +
-                      "&response_type=" + response_type + "&prompt=consent";
+    std::string url = info_["authorizationUrl"].get<std::string>() +
+                      "?audience=api.atlassian.com&client_id=" + info_["app"]["clientId"].get<std::string>() +
+                      "&scope=" + jirasql::UrlEncode(scope) + "&redirect_uri=" + jirasql::UrlEncode(redirect) +
+                      "&state=" + state + "&response_type=" + response_type + "&prompt=consent";
     if (!challenge.empty()) url += "&code_challenge=" + challenge + "&code_challenge_method=S256";
     return url;
   }
@@ -111,9 +108,12 @@ class JirasimTest : public ::testing::Test {
     EXPECT_TRUE(redirect) << (redirect ? "" : redirect.error().message);
     auto q = QueryOf(*redirect);
     EXPECT_EQ(q["state"], "s1");
-    json body = {{"grant_type", "authorization_code"}, {"client_id", info_["app"]["clientId"]},
-                 {"client_secret", info_["app"]["clientSecret"]}, {"code", q["code"]},
-                 {"redirect_uri", "http://localhost:33333"}, {"code_verifier", verifier}};
+    json body = {{"grant_type", "authorization_code"},
+                 {"client_id", info_["app"]["clientId"]},
+                 {"client_secret", info_["app"]["clientSecret"]},
+                 {"code", q["code"]},
+                 {"redirect_uri", "http://localhost:33333"},
+                 {"code_verifier", verifier}};
     return client_.Json("POST", info_["tokenUrl"], "", body.dump());
   }
 
@@ -132,7 +132,8 @@ TEST_F(JirasimTest, DescribesEverythingAClientNeeds) {
   EXPECT_EQ(info_["sites"][0]["issues"], 500);
   EXPECT_EQ(info_["users"].size(), 6u);
   for (const auto& u : info_["users"]) {
-    for (const char* k : {"email", "password", "apiToken", "pat", "accountId", "timeZone"}) EXPECT_TRUE(u[k].is_string()) << k;
+    for (const char* k : {"email", "password", "apiToken", "pat", "accountId", "timeZone"})
+      EXPECT_TRUE(u[k].is_string()) << k;
   }
   EXPECT_EQ(info_["app"]["callbacks"][0], "http://localhost:33333");
 }
@@ -210,8 +211,9 @@ TEST_F(JirasimTest, FullOAuthFlowThroughThePages) {
   auto me = client_.Json("GET", gw + "/rest/api/3/myself", bearer);
   EXPECT_EQ(me["accountId"], info_["users"][0]["accountId"]);
   // Not granted on the other site.
-  EXPECT_EQ(client_.Send("GET", info_["sites"][1]["gatewayUrl"].get<std::string>() + "/rest/api/3/myself", bearer).status,
-            404);
+  EXPECT_EQ(
+      client_.Send("GET", info_["sites"][1]["gatewayUrl"].get<std::string>() + "/rest/api/3/myself", bearer).status,
+      404);
   // Refresh with a form body rotates the token.
   std::string form = "grant_type=refresh_token&client_id=" + info_["app"]["clientId"].get<std::string>() +
                      "&client_secret=" + info_["app"]["clientSecret"].get<std::string>() +
@@ -248,8 +250,10 @@ TEST_F(JirasimTest, ExpiredAndRevokedTokensAre401) {
 TEST_F(JirasimTest, RefreshTokenLifecycleOverHttpWithTheAdminClock) {
   json t = Login("read:jira-work offline_access");
   auto refresh = [&](const std::string& rt) {
-    json body = {{"grant_type", "refresh_token"}, {"client_id", info_["app"]["clientId"]},
-                 {"client_secret", info_["app"]["clientSecret"]}, {"refresh_token", rt}};
+    json body = {{"grant_type", "refresh_token"},
+                 {"client_id", info_["app"]["clientId"]},
+                 {"client_secret", info_["app"]["clientSecret"]},
+                 {"refresh_token", rt}};
     return client_.Send("POST", info_["tokenUrl"], "", body.dump());
   };
   auto advance = [&](int64_t seconds) {
@@ -276,7 +280,9 @@ TEST_F(JirasimTest, RefreshTokenLifecycleOverHttpWithTheAdminClock) {
   EXPECT_EQ(counters["reuse_detections"], 1);
   EXPECT_EQ(counters["revocations"], 1);
   // Bad client secret and malformed bodies get Atlassian's statuses.
-  json bad = {{"grant_type", "refresh_token"}, {"client_id", info_["app"]["clientId"]}, {"client_secret", "nope"},
+  json bad = {{"grant_type", "refresh_token"},
+              {"client_id", info_["app"]["clientId"]},
+              {"client_secret", "nope"},
               {"refresh_token", rt3}};
   r = client_.Send("POST", info_["tokenUrl"], "", bad.dump());
   EXPECT_EQ(r.status, 401);
@@ -353,13 +359,14 @@ TEST_F(JirasimTest, ImplicitGrantCarriesTokenAndServerUrlInTheFragment) {
   auto q = QueryOf(*redirect);
   EXPECT_EQ(q["state"], "imp");
   EXPECT_EQ(q["server_url"], info_["sites"][0]["gatewayUrl"]);
-  EXPECT_EQ(client_.Send("GET", q["server_url"] + "/rest/api/3/project/search", "Bearer " + q["access_token"]).status, 200);
+  EXPECT_EQ(client_.Send("GET", q["server_url"] + "/rest/api/3/project/search", "Bearer " + q["access_token"]).status,
+            200);
 }
 
 TEST_F(JirasimTest, SearchPagesWithNextPageTokenThroughEveryIssue) {
   const std::string url = Site() + "/rest/api/3/search/jql";
-  auto count = client_.Json("POST", Site() + "/rest/api/3/search/approximate-count", UserAuth(),
-                            R"({"jql":"project = ALPHA"})");
+  auto count =
+      client_.Json("POST", Site() + "/rest/api/3/search/approximate-count", UserAuth(), R"({"jql":"project = ALPHA"})");
   int64_t expected = count["count"];
   ASSERT_GT(expected, 100);
   std::set<std::string> keys;
@@ -389,7 +396,7 @@ TEST_F(JirasimTest, SearchPagesWithNextPageTokenThroughEveryIssue) {
 TEST_F(JirasimTest, SearchDefaultsAndCaps) {
   const std::string url = Site() + "/rest/api/3/search/jql";
   auto ids = client_.Json("GET", url + "?jql=project%3DALPHA", UserAuth());
-  ASSERT_EQ(ids["issues"].size(), 50u);  // default page
+  ASSERT_EQ(ids["issues"].size(), 50u);               // default page
   EXPECT_FALSE(ids["issues"][0].contains("fields"));  // fields default to id
   auto big = client_.Json("GET", url + "?jql=project%3DALPHA&maxResults=5000&fields=summary", UserAuth());
   EXPECT_EQ(big["issues"].size(), 100u);  // full pages are capped
@@ -432,26 +439,33 @@ TEST_F(JirasimTest, BulkFetchReturnsFoundIssuesInIdOrder) {
 
 TEST_F(JirasimTest, WritesAreVisibleToReads) {
   const std::string api = Site() + "/rest/api/3";
-  auto created = client_.Json("POST", api + "/issue", UserAuth(),
-                              R"({"fields":{"project":{"key":"GAMMA"},"issuetype":{"name":"Task"},"summary":"Written by a test","labels":["docs"],
+  auto created = client_.Json(
+      "POST", api + "/issue", UserAuth(),
+      R"({"fields":{"project":{"key":"GAMMA"},"issuetype":{"name":"Task"},"summary":"Written by a test","labels":["docs"],
                                   "description":{"type":"doc","version":1,"content":[{"type":"paragraph","content":[{"type":"text","text":"hello"}]}]}}})",
-                              201);
+      201);
   const std::string key = created["key"];
   ASSERT_EQ(key.rfind("GAMMA-", 0), 0u);
-  auto found = client_.Json("GET", api + "/search/jql?jql=" + jirasql::UrlEncode("summary ~ \"Written by a test\"") +
-                                       "&fields=labels,description",
-                            UserAuth());
+  auto found = client_.Json(
+      "GET",
+      api + "/search/jql?jql=" + jirasql::UrlEncode("summary ~ \"Written by a test\"") + "&fields=labels,description",
+      UserAuth());
   ASSERT_EQ(found["issues"].size(), 1u);
   EXPECT_EQ(found["issues"][0]["fields"]["labels"][0], "docs");
   EXPECT_EQ(found["issues"][0]["fields"]["description"]["content"][0]["content"][0]["text"], "hello");
 
-  EXPECT_EQ(client_.Send("PUT", api + "/issue/" + key, UserAuth(), R"({"fields":{"summary":"Renamed"},"update":{"labels":[{"add":"perf"}]}})").status, 204);
+  EXPECT_EQ(client_
+                .Send("PUT", api + "/issue/" + key, UserAuth(),
+                      R"({"fields":{"summary":"Renamed"},"update":{"labels":[{"add":"perf"}]}})")
+                .status,
+            204);
   auto is = client_.Json("GET", api + "/issue/" + key + "?fields=summary,labels&expand=changelog", UserAuth());
   EXPECT_EQ(is["fields"]["summary"], "Renamed");
   EXPECT_EQ(is["fields"]["labels"].size(), 2u);
   EXPECT_EQ(is["changelog"]["histories"][0]["items"][0]["toString"], "Renamed");
 
-  client_.Json("POST", api + "/issue/" + key + "/comment", UserAuth(), R"({"body":{"type":"doc","version":1,"content":[]}})", 201);
+  client_.Json("POST", api + "/issue/" + key + "/comment", UserAuth(),
+               R"({"body":{"type":"doc","version":1,"content":[]}})", 201);
   client_.Json("POST", api + "/issue/" + key + "/worklog", UserAuth(), R"({"timeSpentSeconds":5400})", 201);
   EXPECT_EQ(client_.Json("GET", api + "/issue/" + key + "/comment", UserAuth())["total"], 1);
   auto logs = client_.Json("GET", api + "/issue/" + key + "/worklog", UserAuth());
@@ -511,9 +525,7 @@ class JirasimDataCenterTest : public ::testing::Test {
     ASSERT_TRUE(sim_->Start());
     info_ = sim_->Describe();
   }
-  static void TearDownTestSuite() {
-    delete sim_;
-  }
+  static void TearDownTestSuite() { delete sim_; }
   static Simulator* sim_;
   static json info_;
   Client client_;
@@ -527,9 +539,8 @@ TEST_F(JirasimDataCenterTest, StartAtPagingWithTotalAndPlainText) {
   std::set<std::string> keys;
   int64_t total = -1;
   for (int64_t start = 0;; start += 70) {
-    auto page = client_.Json("GET", site + "/rest/api/2/search?jql=project%3DALPHA&maxResults=70&startAt=" +
-                                        std::to_string(start),
-                             pat);
+    auto page = client_.Json(
+        "GET", site + "/rest/api/2/search?jql=project%3DALPHA&maxResults=70&startAt=" + std::to_string(start), pat);
     total = page["total"];
     for (const auto& is : page["issues"]) {
       keys.insert(is["key"]);

@@ -1,10 +1,9 @@
 // The quoting rules, checked against jirasim's JQL parser: whatever we
 // quote must come back as the same value, whatever it holds.
 
-#include "jira/jql.h"
-
 #include <gtest/gtest.h>
 
+#include "jira/jql.h"
 #include "sim/jql.h"
 #include "sim/model.h"
 
@@ -49,16 +48,16 @@ jirasim::World* JqlRoundTripTest::world_ = nullptr;
 
 TEST_F(JqlRoundTripTest, AnyValueSurvivesTheParser) {
   jirasim::JqlContext ctx{*world_, world_->sites[0], 0, 0, 1'767'225'600'000};
-  const std::vector<std::string> values = {
-      "plain", "AND", "order by", "EMPTY", "null", "currentUser()", "say \"hi\"", "it's", "a\\b", "(x)", "ü ß 🙂",
-      "100%", "a,b", "~!=<>", "-7d"};
+  const std::vector<std::string> values = {"plain",         "AND",        "order by", "EMPTY", "null",
+                                           "currentUser()", "say \"hi\"", "it's",     "a\\b",  "(x)",
+                                           "ü ß 🙂",    "100%",       "a,b",      "~!=<>", "-7d"};
   for (const auto& v : values) {
     // A text search takes any string; the parser must accept the quoting.
     auto q = jirasim::ParseJql(JqlCompare("summary", "~", v), ctx);
     EXPECT_TRUE(q) << v << ": " << (q ? "" : q.error().message);
     // Joined clauses keep their meaning.
-    auto joined = jirasim::ParseJql(JqlJoin({JqlIn("project", {"ALPHA", "BETA"}), JqlCompare("summary", "~", v) +
-                                                                                       " OR " + JqlCompare("text", "~", v)}),
+    auto joined = jirasim::ParseJql(JqlJoin({JqlIn("project", {"ALPHA", "BETA"}),
+                                             JqlCompare("summary", "~", v) + " OR " + JqlCompare("text", "~", v)}),
                                     ctx);
     EXPECT_TRUE(joined) << v << ": " << (joined ? "" : joined.error().message);
   }
@@ -78,7 +77,8 @@ TEST_F(JqlRoundTripTest, AnyValueSurvivesTheParser) {
     EXPECT_EQ(jirasim::Execute(*found, ctx).size(), expected) << needle;
   }
   // Names with reserved words resolve as values, not keywords.
-  auto q = jirasim::ParseJql(JqlIn("status", {"To Do", "In Progress"}) + " AND " + JqlCompare("priority", "=", "High"), ctx);
+  auto q =
+      jirasim::ParseJql(JqlIn("status", {"To Do", "In Progress"}) + " AND " + JqlCompare("priority", "=", "High"), ctx);
   ASSERT_TRUE(q) << q.error().message;
   auto ids = jirasim::Execute(*q, ctx);
   for (auto i : ids) {

@@ -1,34 +1,32 @@
 // jirasql's OAuth flows against jirasim: desktop (with a stand-in browser),
 // headless, implicit, several sites, refresh and rotation, expiry, scopes.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fcntl.h>
-
 #include <atomic>
-#include <random>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <random>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
-#include "sim/approve.h"
 #include "auth/authorization.h"
 #include "auth/desktop_flow.h"
 #include "auth/procedures.h"
 #include "auth/sites.h"
-#include "common/strings.h"
 #include "auth/token_endpoint.h"
+#include "common/strings.h"
 #include "http/curl_transport.h"
 #include "jira/connection.h"
+#include "sim/approve.h"
 #include "sim/server.h"
 #include "testing/fakes.h"
 #include "testing/loopback_server.h"
@@ -68,8 +66,9 @@ class OAuthFlowsTest : public ::testing::Test {
            ";OAuthClientSecret=" + info_["app"]["clientSecret"].get<std::string>() + ";CallbackURL=" + callback_ +
            ";OAuthAuthorizationURL=" + Base() + "/authorize;OAuthAccessTokenURL=" + Base() +
            "/oauth/token;OAuthRefreshTokenURL=" + Base() + "/oauth/token;OAuthAccessibleResourcesURL=" + Base() +
-           "/oauth/token/accessible-resources;OAuthApiGatewayURL=" + Base() + "/ex/jira;OAuthSettingsLocation=" +
-           dir_.path() + "/login.json;BrowserCommand=" + BROWSER_SCRIPT + ";OAuthListenerTimeout=30";
+           "/oauth/token/accessible-resources;OAuthApiGatewayURL=" + Base() +
+           "/ex/jira;OAuthSettingsLocation=" + dir_.path() + "/login.json;BrowserCommand=" + BROWSER_SCRIPT +
+           ";OAuthListenerTimeout=30";
   }
   // The test's properties, then `extra` over them (as --connect over a profile).
   ConnectionProperties P(const std::string& extra) const {
@@ -93,8 +92,8 @@ class OAuthFlowsTest : public ::testing::Test {
   void AdvanceSim(int64_t seconds) { sim_->AdvanceClock(seconds * 1000); }
   void AddFault(const json& fault) {
     auto t = CurlTransport::Create({}, nullptr);
-    auto r = (*t)->Send({"POST", Base() + "/__jirasim/faults", {{"Content-Type", "application/json"}}, fault.dump(),
-                         std::nullopt});
+    auto r = (*t)->Send(
+        {"POST", Base() + "/__jirasim/faults", {{"Content-Type", "application/json"}}, fault.dump(), std::nullopt});
     ASSERT_TRUE(r && r->ok());
   }
   void ClearFaults() {
@@ -320,8 +319,8 @@ TEST_F(OAuthFlowsTest, AnUnusableSettingsLocationIsFoundBeforeTheLogin) {
     EXPECT_NE(h.error().message.find("OAuthSettingsLocation"), std::string::npos) << h.error().message;
     // `jirasql auth login` goes straight to the desktop flow.
     std::shared_ptr<HttpTransport> http(std::move(*CurlTransport::Create({}, nullptr)));
-    auto tokens = MakeTokenManager(P("InitiateOAuth=GETANDREFRESH;OAuthSettingsLocation=" + where), http, nullptr,
-                                   SystemClock());
+    auto tokens =
+        MakeTokenManager(P("InitiateOAuth=GETANDREFRESH;OAuthSettingsLocation=" + where), http, nullptr, SystemClock());
     ASSERT_TRUE(tokens);
     auto d = DesktopLogin(*http, **tokens, SystemClock(), [](const std::string&) {});
     ASSERT_FALSE(d) << where;
@@ -332,7 +331,8 @@ TEST_F(OAuthFlowsTest, AnUnusableSettingsLocationIsFoundBeforeTheLogin) {
   int authorize = 0, token = 0;
   for (const auto& [path, n] : counters["requests"].items()) {
     if (path.find("/authorize") != std::string::npos) authorize += n.get<int>();
-    if (path.find("/oauth/token") != std::string::npos && path.find("accessible") == std::string::npos) token += n.get<int>();
+    if (path.find("/oauth/token") != std::string::npos && path.find("accessible") == std::string::npos)
+      token += n.get<int>();
   }
   EXPECT_EQ(authorize, 0) << "the browser was opened";
   EXPECT_EQ(token, 0) << "a code was sent";
@@ -357,7 +357,8 @@ TEST_F(OAuthFlowsTest, SeveralSitesTheLoginKeepsOneAndSaysHowToChoose) {
   std::string all;
   for (const auto& n : notices) all += n + "\n";
   EXPECT_NE(all.find("this login reaches 2 Jira sites; it uses " + info_["sites"][firstIdx]["url"].get<std::string>()),
-            std::string::npos) << all;
+            std::string::npos)
+      << all;
   EXPECT_NE(all.find(info_["sites"][1 - firstIdx]["cloudId"].get<std::string>()), std::string::npos) << all;
   EXPECT_EQ(SavedNow()->cloud_id, info_["sites"][firstIdx]["cloudId"]);
   EXPECT_EQ(Counters()["oauth"]["codes_exchanged"], 2);
@@ -387,8 +388,9 @@ TEST_F(OAuthFlowsTest, UrlAndCloudIdPickExactlyThatSite) {
     ASSERT_EQ(SavedNow()->cloud_id, sites[saved]["cloudId"]);
     for (int want : {0, 1}) {
       const std::string gateway = sites[want]["gatewayUrl"];
-      for (const std::string& ask : {"Url=" + sites[want]["url"].get<std::string>(), "CloudId=" + sites[want]["cloudId"].get<std::string>(),
-                                     "Url=" + gateway, "Url=" + Upper(sites[want]["url"].get<std::string>()) + "/"}) {
+      for (const std::string& ask :
+           {"Url=" + sites[want]["url"].get<std::string>(), "CloudId=" + sites[want]["cloudId"].get<std::string>(),
+            "Url=" + gateway, "Url=" + Upper(sites[want]["url"].get<std::string>()) + "/"}) {
         auto c = Open("InitiateOAuth=REFRESH;" + ask);
         ASSERT_TRUE(c) << "saved " << saved << ", " << ask << ": " << c.error().message;
         EXPECT_EQ((*c)->endpoint().base_url, gateway) << "saved " << saved << ", " << ask;
@@ -400,8 +402,9 @@ TEST_F(OAuthFlowsTest, UrlAndCloudIdPickExactlyThatSite) {
     ASSERT_TRUE(plain);
     EXPECT_EQ((*plain)->endpoint().base_url, sites[saved]["gatewayUrl"]);
     // A site the grant does not reach: an error naming both, and the fix.
-    for (const std::string& ask : {"Url=" + sites[2]["url"].get<std::string>(), "CloudId=" + sites[2]["cloudId"].get<std::string>(),
-                                   std::string("Url=https://other.atlassian.net")}) {
+    for (const std::string& ask :
+         {"Url=" + sites[2]["url"].get<std::string>(), "CloudId=" + sites[2]["cloudId"].get<std::string>(),
+          std::string("Url=https://other.atlassian.net")}) {
       auto c = Open("InitiateOAuth=REFRESH;" + ask);
       ASSERT_FALSE(c) << ask;
       const std::string& m = c.error().message;
@@ -482,8 +485,8 @@ TEST_F(OAuthFlowsTest, SuppliedAccessTokenWithInitiateOff) {
   auto saved = (*OpenSettingsStore(dir_.path() + "/login.json"))->Load();
   ASSERT_TRUE(saved && *saved);
   ConnectionProperties p;
-  ASSERT_TRUE(p.Apply("AuthScheme=OAuth;InitiateOAuth=OFF;OAuthAccessToken=" + (*saved)->access_token + ";CloudId=" +
-                          (*saved)->cloud_id + ";OAuthApiGatewayURL=" + Base() + "/ex/jira",
+  ASSERT_TRUE(p.Apply("AuthScheme=OAuth;InitiateOAuth=OFF;OAuthAccessToken=" + (*saved)->access_token +
+                          ";CloudId=" + (*saved)->cloud_id + ";OAuthApiGatewayURL=" + Base() + "/ex/jira",
                       PropSource::kConnectString));
   auto c = Connection::Open(p, nullptr, {});
   ASSERT_TRUE(c) << c.error().message;
@@ -525,8 +528,7 @@ TEST_F(OAuthFlowsTest, FourProcessesEightThreadsOneLogin) {
     EXPECT_EQ(failed, 0);
     calls += c;
   }
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   done = true;
   reader.join();
   unsetenv("JIRASQL_CONNECT");
@@ -541,8 +543,8 @@ TEST_F(OAuthFlowsTest, FourProcessesEightThreadsOneLogin) {
   // A token is refreshed after 3.75 of its 5 seconds: at most one refresh
   // per 3.75 s of the run, and at least one.
   const int64_t refreshes = oauth["refreshes"];
-  std::printf("soak: %ld calls in %.1f s by 4x8 threads, %lld refreshes, %ld whole reads of the settings file\n",
-              calls, elapsed, static_cast<long long>(refreshes), reads.load());
+  std::printf("soak: %ld calls in %.1f s by 4x8 threads, %lld refreshes, %ld whole reads of the settings file\n", calls,
+              elapsed, static_cast<long long>(refreshes), reads.load());
   EXPECT_GE(refreshes, 1);
   EXPECT_LE(refreshes, static_cast<int64_t>(elapsed / 3.75) + 2) << "elapsed " << elapsed << " s";
 }
@@ -554,7 +556,7 @@ TEST_F(OAuthFlowsTest, FourProcessesEightThreadsOneLogin) {
 struct TokenFault {
   const char* name;
   json fault;
-  const char* expect;  // in the error once the access token has expired
+  const char* expect;        // in the error once the access token has expired
   bool answer_lost = false;  // jirasim rotates, the answer never arrives
 };
 void PrintTo(const TokenFault& f, std::ostream* os) { *os << f.name; }
@@ -609,9 +611,9 @@ INSTANTIATE_TEST_SUITE_P(
                       TokenFault{"Http503", {{"status", 503}}, "HTTP 503"},
                       TokenFault{"DroppedConnection", {{"drop", true}}, "refreshing the access token"},
                       TokenFault{"Timeout", {{"latencyMs", 1500}}, "no answer in time", true},
-                      TokenFault{"TruncatedJson", {{"body", R"({"access_token":"at-x","refresh_tok)"}}, "not a JSON object"},
-                      TokenFault{"WrongTypes", {{"body", R"({"access_token":5,"expires_in":"soon"})"}},
-                                 "access_token"},
+                      TokenFault{
+                          "TruncatedJson", {{"body", R"({"access_token":"at-x","refresh_tok)"}}, "not a JSON object"},
+                      TokenFault{"WrongTypes", {{"body", R"({"access_token":5,"expires_in":"soon"})"}}, "access_token"},
                       TokenFault{"NoAccessToken", {{"body", R"({"token_type":"Bearer"})"}}, "access_token"}),
     [](const auto& info) { return std::string(info.param.name); });
 
@@ -662,7 +664,8 @@ TEST_F(OAuthFlowsTest, KilledDuringRefreshTwoHundredTimesTheLoginSurvives) {
   auto full_run_us = [&] {
     const auto t0 = std::chrono::steady_clock::now();
     const int rc = run(-1);
-    const long us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+    const long us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
     return rc == 0 ? us : -1L;
   };
   long run_us = full_run_us();
@@ -679,18 +682,22 @@ TEST_F(OAuthFlowsTest, KilledDuringRefreshTwoHundredTimesTheLoginSurvives) {
       continue;
     }
     const int rc = run(std::uniform_int_distribution<long>(0, run_us)(rng));
-    if (rc == -SIGKILL) ++kills;
-    else if (rc == 0) ++finished;
-    else ADD_FAILURE() << "auth refresh exited " << rc;
+    if (rc == -SIGKILL)
+      ++kills;
+    else if (rc == 0)
+      ++finished;
+    else
+      ADD_FAILURE() << "auth refresh exited " << rc;
     auto saved = SavedNow();
     ASSERT_TRUE(saved) << "after run " << i << ": " << saved.error().message;
     ASSERT_FALSE(saved->refresh_token.empty()) << "after run " << i;
   }
   auto oauth = Counters()["oauth"];
-  std::printf("kills: %d killed during `auth refresh` (of %d runs, about %ld us each), %d finished before the kill; "
-              "jirasim rotated %d times; %d old tokens used again within the leeway; %d timed liveness runs\n",
-              kills, runs, run_us, finished, oauth["refreshes"].get<int>() - refreshes_before,
-              oauth["reuse_within_leeway"].get<int>(), checks);
+  std::printf(
+      "kills: %d killed during `auth refresh` (of %d runs, about %ld us each), %d finished before the kill; "
+      "jirasim rotated %d times; %d old tokens used again within the leeway; %d timed liveness runs\n",
+      kills, runs, run_us, finished, oauth["refreshes"].get<int>() - refreshes_before,
+      oauth["reuse_within_leeway"].get<int>(), checks);
   EXPECT_GE(kills, 200);
   EXPECT_EQ(oauth["reuse_detections"], 0);
   EXPECT_EQ(oauth["revocations"], 0);
@@ -715,8 +722,8 @@ class IndependentServerTest : public ::testing::Test {
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_addclose(&fa, out[0]);
     std::string script = std::string(INDEPENDENT_DIR) + "/oauth-server.mjs";
-    std::vector<char*> argv = {const_cast<char*>("node"), script.data(), callback_.data(),
-                               const_cast<char*>("30"), nullptr};
+    std::vector<char*> argv = {const_cast<char*>("node"), script.data(), callback_.data(), const_cast<char*>("30"),
+                               nullptr};
     ASSERT_EQ(posix_spawnp(&pid_, "node", &fa, nullptr, argv.data(), environ), 0);
     posix_spawn_file_actions_destroy(&fa);
     ::close(out[1]);
@@ -739,13 +746,16 @@ class IndependentServerTest : public ::testing::Test {
     const std::string base = info_["baseUrl"];
     ConnectionProperties p;
     EXPECT_TRUE(p.Apply("AuthScheme=OAuth;InitiateOAuth=GETANDREFRESH;OAuthClientId=" +
-                            info_["clients"][client]["client_id"].get<std::string>() + ";OAuthClientSecret=" +
-                            info_["clients"][client]["client_secret"].get<std::string>() + ";CallbackURL=" +
-                            callback_ + ";OAuthAuthorizationURL=" + base + "/authorize;OAuthAccessTokenURL=" + base +
-                            "/oauth/token;OAuthRefreshTokenURL=" + base + "/oauth/token;OAuthAccessibleResourcesURL=" +
-                            base + "/oauth/token/accessible-resources;OAuthApiGatewayURL=" + base +
-                            "/ex/jira;OAuthSettingsLocation=" + dir_.path() + "/login.json;OAuthListenerTimeout=60;"
-                            "BrowserCommand=node " + INDEPENDENT_DIR + "/oidc-browser.mjs",
+                            info_["clients"][client]["client_id"].get<std::string>() +
+                            ";OAuthClientSecret=" + info_["clients"][client]["client_secret"].get<std::string>() +
+                            ";CallbackURL=" + callback_ + ";OAuthAuthorizationURL=" + base +
+                            "/authorize;OAuthAccessTokenURL=" + base + "/oauth/token;OAuthRefreshTokenURL=" + base +
+                            "/oauth/token;OAuthAccessibleResourcesURL=" + base +
+                            "/oauth/token/accessible-resources;OAuthApiGatewayURL=" + base +
+                            "/ex/jira;OAuthSettingsLocation=" + dir_.path() +
+                            "/login.json;OAuthListenerTimeout=60;"
+                            "BrowserCommand=node " +
+                            INDEPENDENT_DIR + "/oidc-browser.mjs",
                         PropSource::kProfile));
     EXPECT_TRUE(p.Apply(extra, PropSource::kConnectString));
     return p;
@@ -753,7 +763,8 @@ class IndependentServerTest : public ::testing::Test {
   std::string Me(Connection& c) {
     auto r = c.Send({"GET", "/myself", {}, "", std::nullopt});
     if (!r) return "error: " + r.error().message;
-    return r->status == 200 ? json::parse(r->body)["accountId"].get<std::string>() : "HTTP " + std::to_string(r->status);
+    return r->status == 200 ? json::parse(r->body)["accountId"].get<std::string>()
+                            : "HTTP " + std::to_string(r->status);
   }
 
   testing::TempDir dir_;
@@ -812,14 +823,13 @@ TEST_F(IndependentServerTest, WebFlowThroughTheProcedures) {
   };
   auto cb = WaitForCallback(lo);
   ASSERT_TRUE(cb) << cb.error().message;
-  auto tokens = RunProcedure("GetOAuthAccessToken",
-                             {{"AuthMode", "WEB"}, {"Verifier", cb->params["code"]},
-                              {"CodeVerifier", get(*url, "CodeVerifier")}},
-                             props, ctx);
+  auto tokens = RunProcedure(
+      "GetOAuthAccessToken",
+      {{"AuthMode", "WEB"}, {"Verifier", cb->params["code"]}, {"CodeVerifier", get(*url, "CodeVerifier")}}, props, ctx);
   ASSERT_TRUE(tokens) << tokens.error().message;
   EXPECT_EQ(get(*tokens, "CloudId"), info_["cloudId"]);
-  auto refreshed = RunProcedure("RefreshOAuthAccessToken", {{"OAuthRefreshToken", get(*tokens, "OAuthRefreshToken")}},
-                                props, ctx);
+  auto refreshed =
+      RunProcedure("RefreshOAuthAccessToken", {{"OAuthRefreshToken", get(*tokens, "OAuthRefreshToken")}}, props, ctx);
   ASSERT_TRUE(refreshed) << refreshed.error().message;
   EXPECT_NE(get(*refreshed, "OAuthRefreshToken"), get(*tokens, "OAuthRefreshToken"));
 }

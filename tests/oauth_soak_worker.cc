@@ -45,8 +45,8 @@ int main(int argc, char** argv) {
         ++calls;
         if (!r || r->status != 200) {
           if (++failures <= 3) {
-            std::fprintf(stderr, "call failed: %s\n", r ? ("HTTP " + std::to_string(r->status)).c_str()
-                                                        : r.error().message.c_str());
+            std::fprintf(stderr, "call failed: %s\n",
+                         r ? ("HTTP " + std::to_string(r->status)).c_str() : r.error().message.c_str());
           }
         }
       }

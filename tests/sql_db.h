@@ -6,11 +6,10 @@
 #include <sqlite3.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "http/curl_transport.h"
 #include "http/logger.h"
@@ -32,8 +31,10 @@ struct Db {
     Rows out;
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(engine->db(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
-      if (error) *error = sqlite3_errmsg(engine->db());
-      else ADD_FAILURE() << sql << ": " << sqlite3_errmsg(engine->db());
+      if (error)
+        *error = sqlite3_errmsg(engine->db());
+      else
+        ADD_FAILURE() << sql << ": " << sqlite3_errmsg(engine->db());
       return out;
     }
     int rc;
@@ -46,8 +47,10 @@ struct Db {
       out.push_back(std::move(row));
     }
     if (rc != SQLITE_DONE) {
-      if (error) *error = sqlite3_errmsg(engine->db());
-      else ADD_FAILURE() << sql << ": " << sqlite3_errmsg(engine->db());
+      if (error)
+        *error = sqlite3_errmsg(engine->db());
+      else
+        ADD_FAILURE() << sql << ": " << sqlite3_errmsg(engine->db());
     } else if (error) {
       error->clear();
     }
@@ -131,8 +134,8 @@ inline Db OpenDb(const std::string& connect, const std::string& extra = "") {
 // jirasim's admin API: add a fault, remove them all, read the counters.
 inline void AddFault(const std::string& base_url, const json& fault) {
   auto http = CurlTransport::Create(CurlOptions{}, nullptr);
-  auto r = (*http)->Send(HttpRequest{"POST", base_url + "/__jirasim/faults", {{"Content-Type", "application/json"}},
-                                     fault.dump(), std::nullopt});
+  auto r = (*http)->Send(HttpRequest{
+      "POST", base_url + "/__jirasim/faults", {{"Content-Type", "application/json"}}, fault.dump(), std::nullopt});
   ASSERT_TRUE(r && r->ok()) << (r ? r->body : r.error().message);
 }
 inline void ClearFaults(const std::string& base_url) {

@@ -7,18 +7,17 @@
 
 #include <algorithm>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
-
-#include <nlohmann/json.hpp>
 
 #include "http/curl_transport.h"
 #include "http/logger.h"
 #include "sim/model.h"
 #include "sim/server.h"
 #include "sql/engine.h"
-#include "sql_db.h"
 #include "sql/schema.h"
+#include "sql_db.h"
 
 namespace jirasql {
 namespace {
@@ -64,7 +63,6 @@ class SqlTest : public SimModesTest<SqlTest> {
 
   void AddFault(const json& fault) { testing_sql::AddFault(sim().base_url(), fault); }
   void ClearFaults() { testing_sql::ClearFaults(sim().base_url()); }
-
 };
 
 TEST_P(SqlTest, CountsPerProjectEqualTheGeneratedData) {
@@ -84,8 +82,9 @@ TEST_P(SqlTest, CountsPerProjectEqualTheGeneratedData) {
 
 TEST_P(SqlTest, JoinsAggregatesOrderAndLimit) {
   auto db = Open(Connect());
-  auto joined = db.Query("SELECT p.Name, COUNT(*) FROM Issues i JOIN Projects p ON p.Key = i.ProjectKey "
-                         "GROUP BY p.Name ORDER BY p.Name");
+  auto joined = db.Query(
+      "SELECT p.Name, COUNT(*) FROM Issues i JOIN Projects p ON p.Key = i.ProjectKey "
+      "GROUP BY p.Name ORDER BY p.Name");
   ASSERT_EQ(joined.size(), site(0).projects.size());
   int total = 0;
   for (const auto& r : joined) total += std::stoi(r[1]);
@@ -139,7 +138,8 @@ TEST_P(SqlTest, CommentsWorklogsAndChangesOfOneIssue) {
   auto changes = db.Query("SELECT Field, ToString FROM IssueChangelogs WHERE IssueKey = '" + key + "'");
   for (const auto& c : changes) EXPECT_NE(c[0], "NULL");
   // A join reads the comments of the joined issues only.
-  auto joined = db.Query("SELECT COUNT(*) FROM Issues i JOIN Comments c ON c.IssueKey = i.Key WHERE i.Key = '" + key + "'");
+  auto joined =
+      db.Query("SELECT COUNT(*) FROM Issues i JOIN Comments c ON c.IssueKey = i.Key WHERE i.Key = '" + key + "'");
   EXPECT_EQ(joined[0][0], std::to_string(comments.size()));
 }
 
@@ -147,7 +147,8 @@ TEST_P(SqlTest, InListsAndKeysThatDoNotExist) {
   auto db = Open(Connect());
   const auto& p0 = site(0).projects[0];
   const std::string k1 = p0.key + "-1", k2 = p0.key + "-2";
-  auto rows = db.Query("SELECT Key FROM Issues WHERE Key IN ('" + k1 + "', '" + k2 + "', 'NOPE-1', 'garbage') ORDER BY Id");
+  auto rows =
+      db.Query("SELECT Key FROM Issues WHERE Key IN ('" + k1 + "', '" + k2 + "', 'NOPE-1', 'garbage') ORDER BY Id");
   ASSERT_EQ(rows.size(), 2u);
   // Values Jira says do not exist are dropped and the search asked again.
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM Issues WHERE StatusName IN ('No Such Status')"), "0");
@@ -161,8 +162,8 @@ TEST_P(SqlTest, HiddenJqlColumn) {
   const auto& p1 = site(0).projects[1];
   auto rows = db.Query("SELECT Key, Jql FROM Issues WHERE Jql = 'project = " + p1.key + " ORDER BY key DESC' LIMIT 3");
   ASSERT_EQ(rows.size(), 3u);
-  int n = static_cast<int>(std::count_if(p1.issues_by_number.begin(), p1.issues_by_number.end(),
-                                          [](int64_t i) { return i >= 0; }));
+  int n = static_cast<int>(
+      std::count_if(p1.issues_by_number.begin(), p1.issues_by_number.end(), [](int64_t i) { return i >= 0; }));
   (void)n;
   EXPECT_EQ(rows[0][1], "project = " + p1.key + " ORDER BY key DESC");
   EXPECT_EQ(db.One("SELECT Jql FROM Issues LIMIT 1"), "NULL");  // no JQL given
@@ -228,9 +229,9 @@ TEST_P(SqlTest, ParallelScansMatchSequentialScans) {
   auto seq = Open(Connect(), "MaxThreads=1;Pagesize=40");
   auto par = Open(Connect(), "MaxThreads=4;Pagesize=40");
   const char* cols = "SELECT Id, Key, Summary, StatusName, AssigneeAccountId, Created, Labels FROM Issues";
-  for (std::string where : {"", " WHERE ProjectKey IN ('ALPHA', 'BETA', 'NOPE')", " WHERE Created >= '2025-06-01'",
-                            " WHERE Jql = 'project is not EMPTY ORDER BY created DESC'",
-                            " WHERE Jql = 'ORDER BY key'"}) {
+  for (std::string where :
+       {"", " WHERE ProjectKey IN ('ALPHA', 'BETA', 'NOPE')", " WHERE Created >= '2025-06-01'",
+        " WHERE Jql = 'project is not EMPTY ORDER BY created DESC'", " WHERE Jql = 'ORDER BY key'"}) {
     auto want = seq.Query(cols + where);
     auto got = par.Query(cols + where);
     EXPECT_GT(want.size(), 40u) << where;
@@ -260,7 +261,10 @@ TEST_P(SqlTest, ParallelScanThroughRateLimits) {
   auto seq = Open(Connect(), "MaxThreads=1;Pagesize=40");
   auto want = seq.Query("SELECT Id FROM Issues ORDER BY Id");
   auto par = Open(Connect(), "MaxThreads=4;Pagesize=40");
-  AddFault({{"path", dc() ? "/search" : "/bulkfetch"}, {"status", 429}, {"retryAfter", 1}, {"count", 3},
+  AddFault({{"path", dc() ? "/search" : "/bulkfetch"},
+            {"status", 429},
+            {"retryAfter", 1},
+            {"count", 3},
             {"reason", "jira-burst-based"}});
   auto got = par.Query("SELECT Id FROM Issues ORDER BY Id");
   ClearFaults();
@@ -316,8 +320,9 @@ TEST_P(SqlTest, EveryColumnOfEveryTableHasAValueSomewhere) {
 
 TEST_P(SqlTest, SystemTablesAndCustomFields) {
   auto db = Open(Connect(), "IncludeCustomFields=true");
-  auto cols = db.Query("SELECT ColumnName, DataType, JiraField FROM sys_tablecolumns "
-                       "WHERE TableName = 'Issues' AND JiraField LIKE 'customfield%' ORDER BY Ordinal");
+  auto cols = db.Query(
+      "SELECT ColumnName, DataType, JiraField FROM sys_tablecolumns "
+      "WHERE TableName = 'Issues' AND JiraField LIKE 'customfield%' ORDER BY Ordinal");
   ASSERT_EQ(cols.size(), sim().world().catalogs.custom_fields.size());
   std::set<std::string> names;
   for (const auto& c : cols) names.insert(c[0]);
@@ -345,8 +350,9 @@ TEST_P(SqlTest, SystemTablesAndCustomFields) {
   EXPECT_NEAR(std::stod(got[0][0]), want, 1e-6);
   EXPECT_EQ(got[0][1], std::to_string(have));
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM sys_tables WHERE TableName IN ('Issues', 'sys_connection_props')"), "2");
-  auto secret = db.Query("SELECT Value FROM sys_connection_props WHERE Name IN ('APIToken', 'PersonalAccessToken') "
-                         "AND Value != ''");
+  auto secret = db.Query(
+      "SELECT Value FROM sys_connection_props WHERE Name IN ('APIToken', 'PersonalAccessToken') "
+      "AND Value != ''");
   ASSERT_EQ(secret.size(), 1u);
   EXPECT_EQ(secret[0][0], "********");
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM Statuses"), std::to_string(sim().world().catalogs.statuses.size()));
@@ -397,9 +403,9 @@ TEST_P(SqlTest, DateRangesInTheUsersZoneMatchAnUnpushedScan) {
     std::vector<std::string> bounds;
     for (std::size_t i = 0; i < issues.size(); i += issues.size() / 6) {
       const std::string t = FormatUtcTimestamp(issues[i]->created_ms);
-      bounds.push_back(t);                    // exactly one issue's instant
-      bounds.push_back(t.substr(0, 16));      // its minute
-      bounds.push_back(t.substr(0, 10));      // its UTC day
+      bounds.push_back(t);                // exactly one issue's instant
+      bounds.push_back(t.substr(0, 16));  // its minute
+      bounds.push_back(t.substr(0, 10));  // its UTC day
       bounds.push_back(t.substr(0, 10) + " 12:00");
     }
     int pushed_with_dates = 0;
@@ -432,17 +438,20 @@ TEST_P(SqlTest, RandomizedPushdownEquivalence) {
   auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
   std::vector<std::string> projects = {"'NOPE'"}, statuses = {"'Nope'", "'done'"}, types, priorities, accounts,
                            keys = {"'NOPE-1'", "'garbage'"}, created, due;
-  for (const auto& p : site(0).projects) projects.push_back("'" + p.key + "'"), projects.push_back(std::to_string(p.id));
+  for (const auto& p : site(0).projects)
+    projects.push_back("'" + p.key + "'"), projects.push_back(std::to_string(p.id));
   for (const auto& s : w.catalogs.statuses) statuses.push_back("'" + s.name + "'");
   for (const auto& t : w.catalogs.types) types.push_back("'" + t.name + "'");
   for (const auto& p : w.catalogs.priorities) priorities.push_back("'" + p.name + "'");
-  for (const auto& u : info()["users"]) accounts.push_back("'" + (dc() ? u["name"] : u["accountId"]).get<std::string>() + "'");
+  for (const auto& u : info()["users"])
+    accounts.push_back("'" + (dc() ? u["name"] : u["accountId"]).get<std::string>() + "'");
   for (std::size_t i = 0; i < issues.size(); i += 7) {
     keys.push_back("'" + site(0).Key(*issues[i]) + "'");
     const std::string t = FormatUtcTimestamp(issues[i]->created_ms);
     created.push_back("'" + t + "'");
     created.push_back("'" + t.substr(0, 10) + "'");
-    if (issues[i]->due_day != jirasim::kNone) due.push_back("'" + FormatUtcTimestamp(issues[i]->due_day * 86400000).substr(0, 10) + "'");
+    if (issues[i]->due_day != jirasim::kNone)
+      due.push_back("'" + FormatUtcTimestamp(issues[i]->due_day * 86400000).substr(0, 10) + "'");
   }
   auto list = [&](const std::vector<std::string>& v) {
     std::string out;
@@ -452,21 +461,35 @@ TEST_P(SqlTest, RandomizedPushdownEquivalence) {
   const char* ops[] = {"=", "<", "<=", ">", ">="};
   auto atom = [&]() -> std::string {
     switch (rng() % 14) {
-      case 0: return "ProjectKey = " + pick(projects);
-      case 1: return "ProjectId IN " + list(projects);
-      case 2: return "StatusName IN " + list(statuses);
-      case 3: return "IssueTypeName = " + pick(types);
-      case 4: return "PriorityName IN " + list(priorities);
-      case 5: return rng() % 2 ? "ResolutionName IS NULL" : "ResolutionName IS NOT NULL";
-      case 6: return rng() % 3 ? "AssigneeAccountId = " + pick(accounts) : "AssigneeAccountId IS NULL";
-      case 7: return "ReporterAccountId IN " + list(accounts);
-      case 8: return "Id " + std::string(ops[rng() % 5]) + " " + std::to_string(issues[rng() % issues.size()]->id) +
-                     (rng() % 3 == 0 ? ".5" : "");
-      case 9: return "Key IN " + list(keys);
-      case 10: return "Created " + std::string(ops[rng() % 5]) + " " + pick(created);
-      case 11: return due.empty() ? "1" : "DueDate " + std::string(ops[rng() % 5]) + " " + pick(due);
-      case 12: return "Updated " + std::string(ops[rng() % 5]) + " " + pick(created);
-      default: return "StatusCategory = " + pick({"'Done'", "'To Do'", "'In Progress'"});
+      case 0:
+        return "ProjectKey = " + pick(projects);
+      case 1:
+        return "ProjectId IN " + list(projects);
+      case 2:
+        return "StatusName IN " + list(statuses);
+      case 3:
+        return "IssueTypeName = " + pick(types);
+      case 4:
+        return "PriorityName IN " + list(priorities);
+      case 5:
+        return rng() % 2 ? "ResolutionName IS NULL" : "ResolutionName IS NOT NULL";
+      case 6:
+        return rng() % 3 ? "AssigneeAccountId = " + pick(accounts) : "AssigneeAccountId IS NULL";
+      case 7:
+        return "ReporterAccountId IN " + list(accounts);
+      case 8:
+        return "Id " + std::string(ops[rng() % 5]) + " " + std::to_string(issues[rng() % issues.size()]->id) +
+               (rng() % 3 == 0 ? ".5" : "");
+      case 9:
+        return "Key IN " + list(keys);
+      case 10:
+        return "Created " + std::string(ops[rng() % 5]) + " " + pick(created);
+      case 11:
+        return due.empty() ? "1" : "DueDate " + std::string(ops[rng() % 5]) + " " + pick(due);
+      case 12:
+        return "Updated " + std::string(ops[rng() % 5]) + " " + pick(created);
+      default:
+        return "StatusCategory = " + pick({"'Done'", "'To Do'", "'In Progress'"});
     }
   };
   int pushed_count = 0;

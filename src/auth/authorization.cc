@@ -10,8 +10,10 @@ Result<AuthorizationRequest> BuildAuthorizationUrl(const OAuthConfig& c, const A
   const std::string scope = o.scope.value_or(c.scope);
   const std::string prompt = o.prompt.value_or(c.prompt);
   const bool implicit = o.implicit.value_or(c.implicit);
-  if (callback.empty()) return Fail(ErrorCode::kInvalidArgument, "CallbackURL is empty; set it to the app's callback URL");
-  if (scope.empty()) return Fail(ErrorCode::kInvalidArgument, "Scope is empty; e.g. Scope=\"read:jira-work offline_access\"");
+  if (callback.empty())
+    return Fail(ErrorCode::kInvalidArgument, "CallbackURL is empty; set it to the app's callback URL");
+  if (scope.empty())
+    return Fail(ErrorCode::kInvalidArgument, "Scope is empty; e.g. Scope=\"read:jira-work offline_access\"");
 
   AuthorizationRequest req;
   if (o.state) {

@@ -10,8 +10,9 @@ namespace {
 
 OAuthConfig Config() {
   ConnectionProperties p;
-  EXPECT_TRUE(p.Apply("AuthScheme=OAuth;OAuthClientId=my-client;OAuthClientSecret=s;CallbackURL=http://localhost:8085/cb",
-                      PropSource::kConnectString));
+  EXPECT_TRUE(
+      p.Apply("AuthScheme=OAuth;OAuthClientId=my-client;OAuthClientSecret=s;CallbackURL=http://localhost:8085/cb",
+              PropSource::kConnectString));
   return *OAuthConfigFrom(p);
 }
 
@@ -93,7 +94,8 @@ TEST(CallbackUrlTest, ParamsFromQueryAndFragment) {
 
 TEST(SettingsLocationTest, Expansion) {
   setenv("XDG_CONFIG_HOME", "/tmp/xdg", 1);
-  EXPECT_EQ(ExpandSettingsLocation("$XDG_CONFIG_HOME/jirasql/OAuthSettings.json"), "/tmp/xdg/jirasql/OAuthSettings.json");
+  EXPECT_EQ(ExpandSettingsLocation("$XDG_CONFIG_HOME/jirasql/OAuthSettings.json"),
+            "/tmp/xdg/jirasql/OAuthSettings.json");
   setenv("HOME", "/home/u", 1);
   EXPECT_EQ(ExpandSettingsLocation("~/x.json"), "/home/u/x.json");
   EXPECT_EQ(ExpandSettingsLocation("memory://a"), "memory://a");

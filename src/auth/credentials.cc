@@ -81,7 +81,8 @@ class PatCredentials final : public StaticCredentials {
 /// No credentials at all (public Data Center sites), REST v2.
 class AnonymousCredentials final : public StaticCredentials {
  public:
-  explicit AnonymousCredentials(ApiSite site) : StaticCredentials(std::move(site), {{"Accept", "application/json"}}, "") {}
+  explicit AnonymousCredentials(ApiSite site)
+      : StaticCredentials(std::move(site), {{"Accept", "application/json"}}, "") {}
   std::string scheme() const override { return "Anonymous"; }
   std::string RejectedHint() const override {
     return "AuthScheme=Anonymous sends no credentials and this site wants them: set AuthScheme (APIToken for Jira "
@@ -106,14 +107,16 @@ struct Requirement {
 
 struct Scheme {
   const char* name;
-  int api_version;                       ///< of the site at Url (OAuth: 3, through the gateway)
-  std::vector<Requirement> needs;        ///< in the order they are reported
+  int api_version;                 ///< of the site at Url (OAuth: 3, through the gateway)
+  std::vector<Requirement> needs;  ///< in the order they are reported
 };
 
 // The schemes, in one table. OAuth's needs depend on InitiateOAuth (below).
 const std::vector<Scheme>& Schemes() {
   static const std::vector<Scheme> schemes = {
-      {"APIToken", 3, {{"Url", "https://yoursite.atlassian.net"}, {"User", "you@example.com"}, {"APIToken", "<your API token>"}}},
+      {"APIToken",
+       3,
+       {{"Url", "https://yoursite.atlassian.net"}, {"User", "you@example.com"}, {"APIToken", "<your API token>"}}},
       {"Basic", 2, {{"Url", "https://jira.example.com"}, {"User", "<user name>"}, {"Password", "<password>"}}},
       {"PAT", 2, {{"Url", "https://jira.example.com"}, {"PersonalAccessToken", "<token>"}}},
       {"Anonymous", 2, {{"Url", "https://jira.example.com"}}},
@@ -179,7 +182,8 @@ Result<ApiSite> SiteFromProperties(const ConnectionProperties& props) {
   } else {
     site.base_url = StripSlash(props.Get("Url"));
     if (site.base_url.empty()) {
-      return Fail(ErrorCode::kInvalidArgument, std::string("AuthScheme=") + s.name + " needs Url=https://your-jira-site");
+      return Fail(ErrorCode::kInvalidArgument,
+                  std::string("AuthScheme=") + s.name + " needs Url=https://your-jira-site");
     }
   }
   if (site.base_url.rfind("http://", 0) != 0 && site.base_url.rfind("https://", 0) != 0) {
@@ -217,10 +221,14 @@ Result<std::unique_ptr<Credentials>> MakeCredentials(const ConnectionProperties&
   auto site = SiteFromProperties(props);
   if (!site) return Fail(site.error());
   std::unique_ptr<Credentials> c;
-  if (scheme == "APIToken") c = std::make_unique<ApiTokenCredentials>(props, *site);
-  else if (scheme == "Basic") c = std::make_unique<BasicCredentials>(props, *site);
-  else if (scheme == "PAT") c = std::make_unique<PatCredentials>(props, *site);
-  else c = std::make_unique<AnonymousCredentials>(*site);
+  if (scheme == "APIToken")
+    c = std::make_unique<ApiTokenCredentials>(props, *site);
+  else if (scheme == "Basic")
+    c = std::make_unique<BasicCredentials>(props, *site);
+  else if (scheme == "PAT")
+    c = std::make_unique<PatCredentials>(props, *site);
+  else
+    c = std::make_unique<AnonymousCredentials>(*site);
   return c;
 }
 

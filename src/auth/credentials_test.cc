@@ -26,8 +26,7 @@ TEST(CredentialsTest, CheckCompleteNamesWhatIsMissing) {
   EXPECT_NE(Incomplete("AuthScheme=PAT;Url=https://jira").find("needs PersonalAccessToken"), std::string::npos);
   EXPECT_NE(Incomplete("AuthScheme=Basic;User=u;Password=p").find("needs Url"), std::string::npos);
   EXPECT_NE(Incomplete("").find("InitiateOAuth=GETANDREFRESH"), std::string::npos);
-  EXPECT_NE(Incomplete("InitiateOAuth=REFRESH;OAuthClientId=abc").find("needs OAuthClientSecret"),
-            std::string::npos);
+  EXPECT_NE(Incomplete("InitiateOAuth=REFRESH;OAuthClientId=abc").find("needs OAuthClientSecret"), std::string::npos);
   EXPECT_NE(Incomplete("AuthScheme=Anonymous;Url=http://j;ProxyUser=u").find("ProxyServer"), std::string::npos);
 
   ConnectionProperties ok;
@@ -55,7 +54,8 @@ TEST(CredentialsTest, EachSchemeItsSiteAndApiVersion) {
   ASSERT_TRUE(site);
   EXPECT_EQ(site->base_url, "https://x.atlassian.net");
   EXPECT_EQ(site->api_version, 3);
-  for (const char* dc : {"AuthScheme=PAT;Url=https://j", "AuthScheme=Basic;Url=https://j", "AuthScheme=Anonymous;Url=https://j"}) {
+  for (const char* dc :
+       {"AuthScheme=PAT;Url=https://j", "AuthScheme=Basic;Url=https://j", "AuthScheme=Anonymous;Url=https://j"}) {
     EXPECT_EQ(SiteFromProperties(Props(dc))->api_version, 2) << dc;
   }
   auto c = MakeCredentials(Props("AuthScheme=PAT;Url=https://j;PersonalAccessToken=tok"), nullptr, nullptr);
@@ -69,7 +69,8 @@ TEST(CredentialsTest, EachSchemeItsSiteAndApiVersion) {
   EXPECT_FALSE(*(*c)->Rejected(secret));  // nothing to refresh
   EXPECT_NE((*c)->RejectedHint().find("Check PersonalAccessToken"), std::string::npos);
   EXPECT_EQ((*c)->RejectedHint().find("tok"), std::string::npos);
-  auto api = MakeCredentials(Props("AuthScheme=APIToken;Url=https://x;User=me@x.com;APIToken=sekret"), nullptr, nullptr);
+  auto api =
+      MakeCredentials(Props("AuthScheme=APIToken;Url=https://x;User=me@x.com;APIToken=sekret"), nullptr, nullptr);
   ASSERT_TRUE(api);
   EXPECT_NE((*api)->RejectedHint().find("as User=me@x.com (the APIToken is not shown)"), std::string::npos);
   EXPECT_EQ((*api)->RejectedHint().find("sekret"), std::string::npos);

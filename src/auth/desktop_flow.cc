@@ -38,8 +38,9 @@ Result<CallbackAddress> ParseCallbackUrl(const std::string& url) {
   const std::string prefix = "http://";
   if (url.rfind(prefix, 0) != 0) {
     return Fail(ErrorCode::kInvalidArgument,
-                "CallbackURL " + url + " must start with http:// and name this machine (http://localhost:PORT); "
-                "the desktop flow listens there for the browser");
+                "CallbackURL " + url +
+                    " must start with http:// and name this machine (http://localhost:PORT); "
+                    "the desktop flow listens there for the browser");
   }
   std::string rest = url.substr(prefix.size());
   auto slash = rest.find('/');
@@ -107,9 +108,10 @@ CallbackVerdict JudgeCallbackRequest(const CallbackAddress& addr, const std::str
   const auto params = UrlParams(target);
   if (implicit && path == addr.path && params.empty()) {
     // The token is in the fragment: hand it back to us from the page.
-    v.body = "<!DOCTYPE html><html><body><p>Finishing the login…</p><script>"
-             "location.replace(location.pathname.replace(/\\/?$/, '') + '" +
-             std::string(addr.path == "/" ? "/" : "") + "__fragment?' + location.hash.substring(1));</script></body></html>";
+    v.body =
+        "<!DOCTYPE html><html><body><p>Finishing the login…</p><script>"
+        "location.replace(location.pathname.replace(/\\/?$/, '') + '" +
+        std::string(addr.path == "/" ? "/" : "") + "__fragment?' + location.hash.substring(1));</script></body></html>";
     return v;
   }
   auto get = [&](const char* k) {
@@ -200,10 +202,9 @@ Result<CallbackResult> WaitForCallback(const ListenerOptions& o) {
   {
     std::unique_lock<std::mutex> lock(mu);
     if (!cv.wait_for(lock, o.timeout, [&] { return outcome.has_value(); })) {
-      result = Fail(ErrorCode::kTimeout,
-                    "no answer from the browser within " + std::to_string(o.timeout.count()) +
-                        " s (OAuthListenerTimeout). Finish the login in the browser sooner, raise "
-                        "OAuthListenerTimeout, or use the headless flow (docs/oauth.md)");
+      result = Fail(ErrorCode::kTimeout, "no answer from the browser within " + std::to_string(o.timeout.count()) +
+                                             " s (OAuthListenerTimeout). Finish the login in the browser sooner, raise "
+                                             "OAuthListenerTimeout, or use the headless flow (docs/oauth.md)");
     } else {
       result = std::move(*outcome);
     }
@@ -228,7 +229,7 @@ bool OpenBrowser(const std::string& command, const std::string& url, std::string
     // `sh -c 'CMD "$1"' jirasql URL`: CMD may carry its own arguments, and
     // the URL stays one argument that the shell never interprets.
     std::string script = cmd + " \"$1\"";
-    std::vector<char*> argv = {const_cast<char*>("sh"), const_cast<char*>("-c"), script.data(),
+    std::vector<char*> argv = {const_cast<char*>("sh"),      const_cast<char*>("-c"),        script.data(),
                                const_cast<char*>("jirasql"), const_cast<char*>(url.c_str()), nullptr};
     pid_t pid = 0;
     if (posix_spawn(&pid, "/bin/sh", nullptr, nullptr, argv.data(), environ) != 0) continue;

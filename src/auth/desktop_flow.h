@@ -24,7 +24,7 @@ struct CallbackResult {
 };
 
 struct ListenerOptions {
-  std::string callback_url;        ///< must name a loopback host
+  std::string callback_url;  ///< must name a loopback host
   std::string expected_state;
   bool implicit = false;
   std::chrono::seconds timeout{300};

@@ -1,17 +1,15 @@
 #include "auth/desktop_flow.h"
 
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <thread>
 
 #include "http/curl_transport.h"
-#include <sys/stat.h>
-
 #include "testing/loopback_server.h"
 #include "testing/temp_dir.h"
 
@@ -46,12 +44,12 @@ class ListenerTest : public ::testing::Test {
 TEST_F(ListenerTest, IgnoresEverythingButTheRightCallback) {
   std::vector<int> statuses;
   auto result = WaitForCallback(Options([&] {
-    statuses.push_back(Get("/favicon.ico").status);                                       // not the callback path
-    statuses.push_back(Get("/callback?code=x&state=forged").status);                      // wrong state
-    statuses.push_back(Get("/callback?state=the-state").status);                          // no code
+    statuses.push_back(Get("/favicon.ico").status);                   // not the callback path
+    statuses.push_back(Get("/callback?code=x&state=forged").status);  // wrong state
+    statuses.push_back(Get("/callback?state=the-state").status);      // no code
     statuses.push_back(Get("/callback?code=x&state=the-state", {{"Host", "evil.example:80"}}).status);  // rebinding
     statuses.push_back(Get("/callback?code=" + std::string(20000, 'a') + "&state=the-state").status);   // huge
-    statuses.push_back(Get("/callback?code=the-code&state=the-state").status);           // the one
+    statuses.push_back(Get("/callback?code=the-code&state=the-state").status);                          // the one
   }));
   thread_.join();  // the client writes `statuses` until its last answer arrives (TSan found the race)
   ASSERT_TRUE(result) << result.error().message;
@@ -90,9 +88,9 @@ TEST_F(ListenerTest, SurvivesACrowdOfHostileConnections) {
       fds.push_back(raw(std::string(5000, '\0') + "\r\n\r\n"));
       fds.push_back(raw("GET /callback?" + std::string(100000, 'q') + " HTTP/1.1\r\n\r\n"));
     }
-    statuses.push_back(Get("/callback?code=x").status);                                     // no state
-    statuses.push_back(Get("/callback?code=x&state=").status);                              // empty state
-    statuses.push_back(Get("/callback?state=the-state&code=").status);                      // empty code
+    statuses.push_back(Get("/callback?code=x").status);                                           // no state
+    statuses.push_back(Get("/callback?code=x&state=").status);                                    // empty state
+    statuses.push_back(Get("/callback?state=the-state&code=").status);                            // empty code
     statuses.push_back(Get("/callback?code=x&state=the-state", {{"Host", "localhost"}}).status);  // no port
     statuses.push_back(Get("/callback?code=the-code&state=the-state").status);
   }));
@@ -134,9 +132,8 @@ TEST(JudgeCallbackRequestTest, OnlyTheRightCallbackEndsTheFlow) {
 }
 
 TEST_F(ListenerTest, AccessDeniedEndsTheWait) {
-  auto result = WaitForCallback(Options([&] {
-    Get("/callback?error=access_denied&error_description=User%20declined&state=the-state");
-  }));
+  auto result = WaitForCallback(
+      Options([&] { Get("/callback?error=access_denied&error_description=User%20declined&state=the-state"); }));
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, ErrorCode::kPermissionDenied);
   EXPECT_NE(result.error().message.find("authorization was declined"), std::string::npos);

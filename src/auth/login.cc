@@ -87,10 +87,10 @@ Result<SavedLogin> DesktopLogin(HttpTransport& http, TokenManager& tokens, Clock
              std::to_string(c.listener_timeout_s) + " s). If no browser appeared, open this URL:\n\n  " + req->url +
              "\n");
     } else {
-      notice("Could not open a browser (tried: " + tried + "). Open this URL in a browser to log in:\n\n  " +
-             req->url + "\n\nOn another machine, forward the callback port first: ssh -L " +
-             std::to_string(ParseCallbackUrl(c.callback_url)->port) + ":localhost:" +
-             std::to_string(ParseCallbackUrl(c.callback_url)->port) + " THIS-HOST. Waiting...");
+      notice("Could not open a browser (tried: " + tried + "). Open this URL in a browser to log in:\n\n  " + req->url +
+             "\n\nOn another machine, forward the callback port first: ssh -L " +
+             std::to_string(ParseCallbackUrl(c.callback_url)->port) +
+             ":localhost:" + std::to_string(ParseCallbackUrl(c.callback_url)->port) + " THIS-HOST. Waiting...");
     }
   };
   if (c.browser_command.empty() && !::getenv("BROWSER") && !::getenv("DISPLAY") && !::getenv("WAYLAND_DISPLAY") &&

@@ -1,13 +1,13 @@
 #include "auth/pkce.h"
 
-#include "common/base64.h"
-
 #include <openssl/sha.h>
 #include <sys/random.h>
 
 #include <cerrno>
 #include <cstring>
 #include <vector>
+
+#include "common/base64.h"
 
 namespace jirasql {
 

@@ -1,9 +1,9 @@
 #include "auth/procedures.h"
 
 #include "auth/authorization.h"
+#include "auth/credentials.h"
 #include "auth/token_endpoint.h"
 #include "common/strings.h"
-#include "auth/credentials.h"
 
 namespace jirasql {
 
@@ -43,9 +43,12 @@ std::vector<std::string> Names(const std::vector<ProcedureSpec>& procs) {
 }
 
 ProcedureRow LoginRow(const SavedLogin& l) {
-  return {{"OAuthAccessToken", l.access_token}, {"OAuthRefreshToken", l.refresh_token},
-          {"ExpiresIn", std::to_string(l.expires_in_s)}, {"CloudId", l.cloud_id},
-          {"OAuthServerUrl", l.server_url}, {"Scope", l.scope}};
+  return {{"OAuthAccessToken", l.access_token},
+          {"OAuthRefreshToken", l.refresh_token},
+          {"ExpiresIn", std::to_string(l.expires_in_s)},
+          {"CloudId", l.cloud_id},
+          {"OAuthServerUrl", l.server_url},
+          {"Scope", l.scope}};
 }
 
 }  // namespace
@@ -115,7 +118,9 @@ Result<ProcedureRow> RunProcedure(const std::string& name, const std::map<std::s
     const std::string mode = opt("AuthMode").value_or("APP");
     if (EqualsIgnoreCase(mode, "WEB")) {
       auto code = opt("Verifier");
-      if (!code) return Fail(ErrorCode::kInvalidArgument, "GetOAuthAccessToken with AuthMode=WEB needs Verifier (the code from your callback)");
+      if (!code)
+        return Fail(ErrorCode::kInvalidArgument,
+                    "GetOAuthAccessToken with AuthMode=WEB needs Verifier (the code from your callback)");
       auto login = LoginWithCode(*ctx.http, **tokens, SystemClock(), *code, opt("CodeVerifier").value_or(""),
                                  opt("CallbackUrl").value_or(config.callback_url), CodeHash(*code));
       if (!login) return Fail(login.error());

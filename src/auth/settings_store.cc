@@ -12,9 +12,8 @@
 #include <cstring>
 #include <map>
 #include <mutex>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "common/secure.h"
 
@@ -144,8 +143,9 @@ class FileStore final : public SettingsStore {
     if (fd < 0) {
       if (errno == ENOENT) return std::optional<SavedLogin>();
       if (errno == ENOTDIR) {
-        return Fail(ErrorCode::kIo, "OAuthSettingsLocation " + path_ + " is inside a file, not a folder; choose "
-                                    "another place");
+        return Fail(ErrorCode::kIo, "OAuthSettingsLocation " + path_ +
+                                        " is inside a file, not a folder; choose "
+                                        "another place");
       }
       return Fail(ErrorCode::kIo, "cannot read " + path_ + ": " + Errno());
     }
@@ -159,7 +159,8 @@ class FileStore final : public SettingsStore {
       // Others could read the tokens: close the hole now, and say so.
       ::fchmod(fd, 0600);
       std::lock_guard<std::mutex> g(mu_);
-      warning_ = path_ + " was readable by other users; its mode is now 0600. Anyone who read it "
+      warning_ = path_ +
+                 " was readable by other users; its mode is now 0600. Anyone who read it "
                  "could use your Jira login: consider logging in again (jirasql auth logout; jirasql auth login)";
     }
     std::string text;
@@ -248,8 +249,9 @@ class FileStore final : public SettingsStore {
   Result<void> CheckWritable() override {
     struct stat st {};
     if (::stat(path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "OAuthSettingsLocation " + path_ + " is a folder; give a file path (e.g. " + path_ + "/OAuthSettings.json)");
+      return Fail(
+          ErrorCode::kInvalidArgument,
+          "OAuthSettingsLocation " + path_ + " is a folder; give a file path (e.g. " + path_ + "/OAuthSettings.json)");
     }
     auto held = Acquire();
     if (!held) return Fail(held.error().WithContext("OAuthSettingsLocation cannot hold a login"));
@@ -327,7 +329,8 @@ std::unique_ptr<SettingsStore> PrivateMemoryStore() { return std::make_unique<Me
 Result<std::unique_ptr<SettingsStore>> OpenSettingsStore(const std::string& location) {
   if (location.rfind("memory://", 0) == 0) {
     std::string name = location.substr(9);
-    if (name.empty()) return Fail(ErrorCode::kInvalidArgument, "OAuthSettingsLocation=memory:// needs a name: memory://NAME");
+    if (name.empty())
+      return Fail(ErrorCode::kInvalidArgument, "OAuthSettingsLocation=memory:// needs a name: memory://NAME");
     return std::unique_ptr<SettingsStore>(new MemoryStore(name));
   }
   if (location.empty()) {
@@ -336,16 +339,18 @@ Result<std::unique_ptr<SettingsStore>> OpenSettingsStore(const std::string& loca
   // A URL of another kind must not be taken for a relative file name.
   if (auto sep = location.find("://"); sep != std::string::npos && sep > 0) {
     const std::string scheme = location.substr(0, sep);
-    const bool is_scheme = std::isalpha(static_cast<unsigned char>(scheme[0])) &&
-                           scheme.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") ==
-                               std::string::npos;
+    const bool is_scheme =
+        std::isalpha(static_cast<unsigned char>(scheme[0])) &&
+        scheme.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") ==
+            std::string::npos;
     if (is_scheme && scheme == "file" && location.size() > 7 && location[7] == '/') {
       return OpenSettingsStore(location.substr(7));  // file:///abs/path
     }
     if (is_scheme) {
       return Fail(ErrorCode::kInvalidArgument,
-                  "OAuthSettingsLocation " + scheme + "://… is not a place this jirasql can keep a login (it keeps "
-                  "one in a file path, file:///path or memory://NAME); give one of those");
+                  "OAuthSettingsLocation " + scheme +
+                      "://… is not a place this jirasql can keep a login (it keeps "
+                      "one in a file path, file:///path or memory://NAME); give one of those");
     }
   }
   if (location.back() == '/') {

@@ -26,13 +26,13 @@ struct SavedLogin {
   std::string client_id;  ///< tokens saved for another app are never used
   std::string access_token, refresh_token, scope;
   int64_t expires_at_ms = 0;
-  int64_t expires_in_s = 0;     ///< lifetime of the access token when issued
+  int64_t expires_in_s = 0;  ///< lifetime of the access token when issued
   std::string cloud_id, site_url, server_url;
-  int64_t login_at_ms = 0;      ///< consent: the 365-day limit counts from here
-  int64_t refreshed_at_ms = 0;  ///< last rotation: the 90-day limit counts from here
-  std::string verifier_hash;    ///< SHA-256 of an OAuthVerifier already exchanged
-  std::string pending_verifier; ///< PKCE verifier of a URL made by `auth url`, for the headless exchange
-  std::string pending_state;    ///< the state of that URL, to tell an older URL's redirect apart
+  int64_t login_at_ms = 0;       ///< consent: the 365-day limit counts from here
+  int64_t refreshed_at_ms = 0;   ///< last rotation: the 90-day limit counts from here
+  std::string verifier_hash;     ///< SHA-256 of an OAuthVerifier already exchanged
+  std::string pending_verifier;  ///< PKCE verifier of a URL made by `auth url`, for the headless exchange
+  std::string pending_state;     ///< the state of that URL, to tell an older URL's redirect apart
 
   std::string ToJson() const;
   static Result<SavedLogin> FromJson(const std::string& text, const std::string& where);

@@ -66,7 +66,8 @@ TEST(SettingsStoreTest, RoundTripWithPrivateModes) {
   EXPECT_NE(ReadFile(path).find("\"version\": 1"), std::string::npos);
   // No temporary file is left behind.
   int files = 0;
-  for (auto& e : std::filesystem::directory_iterator(dir.path() + "/new/folder")) files += e.path().filename() != "login.json.lock";
+  for (auto& e : std::filesystem::directory_iterator(dir.path() + "/new/folder"))
+    files += e.path().filename() != "login.json.lock";
   EXPECT_EQ(files, 1);
   ASSERT_TRUE((*store)->Remove());
   EXPECT_FALSE(*(*store)->Load());
@@ -134,7 +135,8 @@ TEST(SettingsStoreTest, CheckWritableBeforeALogin) {
   EXPECT_NE(r.error().message.find("is a folder; give a file path"), std::string::npos) << r.error().message;
   // The probe leaves nothing behind but the lock.
   int files = 0;
-  for (auto& e : std::filesystem::directory_iterator(dir.path() + "/new")) files += e.path().filename() != "login.json.lock";
+  for (auto& e : std::filesystem::directory_iterator(dir.path() + "/new"))
+    files += e.path().filename() != "login.json.lock";
   EXPECT_EQ(files, 0);
 }
 

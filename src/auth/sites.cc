@@ -1,7 +1,6 @@
 #include "auth/sites.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
@@ -75,8 +74,11 @@ Result<JiraSite> ChooseSite(const std::vector<JiraSite>& sites, const std::strin
 
 Result<std::vector<JiraSite>> FetchAccessibleResources(HttpTransport& http, const OAuthConfig& config,
                                                        const std::string& access_token) {
-  HttpRequest req{"GET", config.accessible_resources_url,
-                  {{"Authorization", "Bearer " + access_token}, {"Accept", "application/json"}}, "", std::nullopt};
+  HttpRequest req{"GET",
+                  config.accessible_resources_url,
+                  {{"Authorization", "Bearer " + access_token}, {"Accept", "application/json"}},
+                  "",
+                  std::nullopt};
   auto resp = ExpectSuccess(http.Send(req), "GET " + UrlForMessage(req.url));
   if (!resp) return Fail(resp.error());
   return ParseAccessibleResources(resp->body);
@@ -110,8 +112,9 @@ Result<JiraSite> ChooseSiteForLogin(const std::vector<JiraSite>& sites, const Si
   if (!asked.empty() || sites.size() <= 1) return ChooseSite(sites, asked.url, asked.cloud_id);
   // Several sites and no hint: the first by URL, and the caller says so.
   *several = true;
-  return *std::min_element(sites.begin(), sites.end(),
-                           [](const JiraSite& a, const JiraSite& b) { return NormaliseSiteUrl(a.url) < NormaliseSiteUrl(b.url); });
+  return *std::min_element(sites.begin(), sites.end(), [](const JiraSite& a, const JiraSite& b) {
+    return NormaliseSiteUrl(a.url) < NormaliseSiteUrl(b.url);
+  });
 }
 
 Result<SiteChoice> SiteForConnection(HttpTransport& http, const OAuthConfig& config, const std::string& access_token,
@@ -136,10 +139,10 @@ Result<SiteChoice> SiteForConnection(HttpTransport& http, const OAuthConfig& con
   // sites this grant reaches now.
   auto sites = FetchAccessibleResources(http, config, access_token);
   if (!sites) return Fail(sites.error().WithContext("finding the Jira site " + asked.Describe()));
-  const std::string saved_text =
-      saved_known ? " The login saved in " + where_saved + " is for " +
-                        (saved_site_url.empty() ? "CloudId=" + saved_cloud_id : saved_site_url) + "."
-                  : "";
+  const std::string saved_text = saved_known
+                                     ? " The login saved in " + where_saved + " is for " +
+                                           (saved_site_url.empty() ? "CloudId=" + saved_cloud_id : saved_site_url) + "."
+                                     : "";
   if (asked.empty()) {
     // A supplied access token, and no hint: the only site, or an error.
     auto only = ChooseSite(*sites, "", "");

@@ -1,8 +1,7 @@
 #include "auth/token_endpoint.h"
 
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "common/base64.h"
 #include "common/secure.h"
@@ -18,8 +17,8 @@ namespace {
 // invalid_client may want HTTP Basic instead (client_secret_basic, RFC 6749
 // §2.3.1): the request is sent once more that way.
 Result<TokenSet> Post(HttpTransport& http, const OAuthConfig& c, const std::string& url,
-                      std::vector<std::pair<const char*, std::string>> fields, bool idempotent,
-                      const std::string& what, bool exchanging_code) {
+                      std::vector<std::pair<const char*, std::string>> fields, bool idempotent, const std::string& what,
+                      bool exchanging_code) {
   auto form = [](const std::vector<std::pair<const char*, std::string>>& f) {
     std::string out;
     for (const auto& [k, v] : f) {
@@ -70,9 +69,12 @@ Result<TokenSet> ParseTokenResponse(const std::string& body, const std::string& 
   t.scope = str("scope");
   t.token_type = str("token_type");
   if (j.contains("expires_in")) {
-    if (j["expires_in"].is_number_integer()) t.expires_in = j["expires_in"].get<int64_t>();
-    else if (j["expires_in"].is_string()) t.expires_in = ParseInt(j["expires_in"].get<std::string>()).value_or(-1);
-    else t.expires_in = -1;
+    if (j["expires_in"].is_number_integer())
+      t.expires_in = j["expires_in"].get<int64_t>();
+    else if (j["expires_in"].is_string())
+      t.expires_in = ParseInt(j["expires_in"].get<std::string>()).value_or(-1);
+    else
+      t.expires_in = -1;
   }
   if (t.access_token.empty()) {
     return Fail(ErrorCode::kBadResponse, where + ": the token endpoint's answer has no access_token");
@@ -98,13 +100,15 @@ Error TokenEndpointError(const HttpResponse& response, const std::string& what, 
     const std::string d = ToLower(description);
     std::string why;
     if (d.find("verifier") != std::string::npos) {
-      why = "it belongs to another authorization URL than the one whose PKCE verifier was kept (an older "
-            "`jirasql auth url`?): open the URL printed last, or run `jirasql auth url` again";
+      why =
+          "it belongs to another authorization URL than the one whose PKCE verifier was kept (an older "
+          "`jirasql auth url`?): open the URL printed last, or run `jirasql auth url` again";
     } else if (d.find("redirect") != std::string::npos) {
       why = "it was issued for another redirect URI: exchange it with the CallbackURL its authorization URL used";
     } else {
-      why = "it was already used, has expired (codes last 10 minutes), was mistyped, or was made for another app; "
-            "run `jirasql auth url` again and exchange the new code within 10 minutes";
+      why =
+          "it was already used, has expired (codes last 10 minutes), was mistyped, or was made for another app; "
+          "run `jirasql auth url` again and exchange the new code within 10 minutes";
     }
     return {ErrorCode::kUnauthenticated, what + ": the authorization code was refused (" + said + "): " + why,
             response.status};
@@ -131,7 +135,9 @@ Result<TokenSet> ExchangeCode(HttpTransport& http, const OAuthConfig& c, const s
     return Fail(ErrorCode::kInvalidArgument, "exchanging the authorization code needs OAuthClientSecret");
   }
   return Post(http, c, c.access_token_url,
-              {{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", redirect_uri},
+              {{"grant_type", "authorization_code"},
+               {"code", code},
+               {"redirect_uri", redirect_uri},
                {"code_verifier", code_verifier}},
               /*idempotent=*/false, "exchanging the authorization code", /*exchanging_code=*/true);
 }

@@ -11,9 +11,9 @@ namespace jirasql {
 namespace {
 
 using ::testing::_;
-using ::testing::Return;
 using testing::MockTransport;
 using testing::Response;
+using ::testing::Return;
 
 OAuthConfig Config() {
   OAuthConfig c;
@@ -29,7 +29,9 @@ TEST(TokenEndpointTest, ExchangeSendsAFormAndIsNotRetriedBlindly) {
   HttpRequest seen;
   EXPECT_CALL(http, Send(_)).WillOnce([&](const HttpRequest& r) {
     seen = r;
-    return Response(200, R"({"access_token":"at","refresh_token":"rt","expires_in":3600,"token_type":"Bearer","scope":"read:jira-work"})");
+    return Response(
+        200,
+        R"({"access_token":"at","refresh_token":"rt","expires_in":3600,"token_type":"Bearer","scope":"read:jira-work"})");
   });
   auto t = ExchangeCode(http, Config(), "the-code", "the-verifier", "http://localhost:1/cb");
   ASSERT_TRUE(t) << t.error().message;
@@ -86,8 +88,9 @@ TEST(TokenEndpointTest, FallsBackToHttpBasicWhenTheServerWantsIt) {
 
 TEST(TokenEndpointTest, InvalidGrantSaysLogInAgain) {
   MockTransport http;
-  EXPECT_CALL(http, Send(_)).WillOnce(
-      Return(Response(403, R"({"error":"invalid_grant","error_description":"Unknown or invalid refresh token."})")));
+  EXPECT_CALL(http, Send(_))
+      .WillOnce(Return(
+          Response(403, R"({"error":"invalid_grant","error_description":"Unknown or invalid refresh token."})")));
   auto t = RefreshTokens(http, Config(), "old");
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().code, ErrorCode::kUnauthenticated);
@@ -97,7 +100,8 @@ TEST(TokenEndpointTest, InvalidGrantSaysLogInAgain) {
 
 TEST(TokenEndpointTest, BadClientCredentialsNameTheProperties) {
   MockTransport http;
-  EXPECT_CALL(http, Send(_)).WillOnce(Return(Response(401, R"({"error":"access_denied","error_description":"Unauthorized"})")));
+  EXPECT_CALL(http, Send(_))
+      .WillOnce(Return(Response(401, R"({"error":"access_denied","error_description":"Unauthorized"})")));
   auto t = RefreshTokens(http, Config(), "rt");
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error().code, ErrorCode::kPermissionDenied);
@@ -106,10 +110,13 @@ TEST(TokenEndpointTest, BadClientCredentialsNameTheProperties) {
 
 TEST(TokenEndpointTest, MalformedAnswersAreClearErrors) {
   EXPECT_NE(ParseTokenResponse("<html>", "x").error().message.find("not a JSON object"), std::string::npos);
-  EXPECT_NE(ParseTokenResponse(R"({"expires_in":3600})", "x").error().message.find("no access_token"), std::string::npos);
+  EXPECT_NE(ParseTokenResponse(R"({"expires_in":3600})", "x").error().message.find("no access_token"),
+            std::string::npos);
   EXPECT_NE(ParseTokenResponse(R"({"access_token":"a","expires_in":-5})", "x").error().message.find("expires_in"),
             std::string::npos);
-  EXPECT_NE(ParseTokenResponse(R"({"access_token":"a","expires_in":5,"token_type":"mac"})", "x").error().message.find("token_type"),
+  EXPECT_NE(ParseTokenResponse(R"({"access_token":"a","expires_in":5,"token_type":"mac"})", "x")
+                .error()
+                .message.find("token_type"),
             std::string::npos);
   auto ok = ParseTokenResponse(R"({"access_token":"a","expires_in":5,"token_type":"bearer"})", "x");
   EXPECT_TRUE(ok);

@@ -35,9 +35,9 @@ Result<SavedLogin> TokenManager::Check(std::optional<SavedLogin> login) const {
                     "; run `jirasql auth login` (or connect with InitiateOAuth=GETANDREFRESH)");
   }
   if (login->client_id != config_.client_id) {
-    return Fail(ErrorCode::kUnauthenticated,
-                "the login saved in " + store_->Describe() + " belongs to another app (client id " + login->client_id +
-                    "); log in again with OAuthClientId=" + config_.client_id);
+    return Fail(ErrorCode::kUnauthenticated, "the login saved in " + store_->Describe() +
+                                                 " belongs to another app (client id " + login->client_id +
+                                                 "); log in again with OAuthClientId=" + config_.client_id);
   }
   return *login;
 }
@@ -138,8 +138,9 @@ Result<SavedLogin> TokenManager::RefreshUnderLock(Why why, const std::string& re
                 "Scope and log in again");
   }
   logger_->Log(2, "refreshing the OAuth access token (" +
-                      std::string(why == Why::kRejected ? "the API refused it" : why == Why::kForced ? "asked to"
-                                                                                                      : "it expires soon") +
+                      std::string(why == Why::kRejected ? "the API refused it"
+                                  : why == Why::kForced ? "asked to"
+                                                        : "it expires soon") +
                       ")");
   auto tokens = RefreshTokens(*http_, config_, current->refresh_token);
   if (!tokens) return Fail(tokens.error());

@@ -1,22 +1,25 @@
 #include "cli/app.h"
 
-#include <chrono>
-#include <cstdlib>
-#include <iostream>
-#include <map>
-#include <optional>
-#include <string>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
 
 #include "auth/credentials.h"
 #include "auth/desktop_flow.h"
+#include "auth/login.h"
+#include "auth/procedures.h"
 #include "cli/completion.h"
 #include "cli/output_target.h"
 #include "cli/progress.h"
-#include "auth/login.h"
-#include "auth/procedures.h"
 #include "common/strings.h"
 #include "common/time.h"
 #include "common/version.h"
@@ -30,10 +33,6 @@
 #include "sql/engine.h"
 #include "sql/schema.h"
 #include "sql/session.h"
-
-#include <fstream>
-#include <sstream>
-#include <unistd.h>
 
 namespace jirasql {
 
@@ -82,7 +81,8 @@ Result<ConnectionProperties> Resolve(const GlobalOptions& g) {
 }
 
 bool AnySourceGiven(const GlobalOptions& g) {
-  if (g.connect || g.profile || !g.flag_values.empty() || std::getenv("JIRASQL_CONNECT") || std::getenv("JIRASQL_PROFILE")) {
+  if (g.connect || g.profile || !g.flag_values.empty() || std::getenv("JIRASQL_CONNECT") ||
+      std::getenv("JIRASQL_PROFILE")) {
     return true;
   }
   auto path = ProfilePath(ConfigHome(), "default");
@@ -122,9 +122,8 @@ int RunProps(const GlobalOptions& g, bool json) {
   if (json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& spec : PropertyCatalog()) {
-      nlohmann::json p{{"name", spec.name},         {"type", PropTypeName(spec.type)},
-                       {"default", spec.default_value}, {"secret", spec.secret},
-                       {"category", spec.category}, {"description", spec.description}};
+      nlohmann::json p{{"name", spec.name},     {"type", PropTypeName(spec.type)}, {"default", spec.default_value},
+                       {"secret", spec.secret}, {"category", spec.category},       {"description", spec.description}};
       if (spec.type == PropType::kEnum) p["allowed"] = spec.allowed;
       if (props) {
         std::string v = props->Get(spec.name);
@@ -204,7 +203,9 @@ Result<void> PrintWhoAmI(Connection& conn) {
   auto found = jira.MyselfObject();
   if (!found) return Fail(found.error());
   const nlohmann::json& me = *found;
-  auto text = [&](const char* key) { return me.contains(key) && me[key].is_string() ? me[key].get<std::string>() : ""; };
+  auto text = [&](const char* key) {
+    return me.contains(key) && me[key].is_string() ? me[key].get<std::string>() : "";
+  };
   std::cout << "Connected to " << conn.endpoint().base_url << " as " << text("displayName");
   std::string id = text("accountId").empty() ? text("name") : text("accountId");
   if (!id.empty()) std::cout << " (" << id << ")";
@@ -218,8 +219,9 @@ void PrintLogin(const SavedLogin& l, const std::string& where) {
   if (!l.site_url.empty()) std::cout << "  site:          " << l.site_url << " (CloudId=" << l.cloud_id << ")\n";
   std::cout << "  scopes:        " << l.scope << "\n";
   if (l.expires_at_ms > 0) {
-    std::cout << "  access token:  " << (l.expires_at_ms > now ? "expires in " + Ago(l.expires_at_ms - now)
-                                                               : "expired " + Ago(now - l.expires_at_ms) + " ago")
+    std::cout << "  access token:  "
+              << (l.expires_at_ms > now ? "expires in " + Ago(l.expires_at_ms - now)
+                                        : "expired " + Ago(now - l.expires_at_ms) + " ago")
               << "\n";
   }
   if (!l.refresh_token.empty()) {
@@ -277,7 +279,6 @@ int RunAuthStatus(const GlobalOptions& g) {
   }
   return kExitOk;
 }
-
 
 int RunAuthLogin(const GlobalOptions& g) {
   auto o = Prepare(g, true);
@@ -445,14 +446,15 @@ int RunExec(const GlobalOptions& g, const std::string& proc, const std::vector<s
       // Not the argument itself: it may be a secret.
       return Report(Error{ErrorCode::kInvalidArgument,
                           "procedure inputs are written Name=Value (Name=@- reads the value from standard input, "
-                          "Name=@FILE from a file); argument " + std::to_string(&a - &args[0] + 1) + " has no '='"});
+                          "Name=@FILE from a file); argument " +
+                              std::to_string(&a - &args[0] + 1) + " has no '='"});
     }
     const std::string name = a.substr(0, eq);
     auto value = InputValue(name, a.substr(eq + 1));
     if (!value) return Report(value.error());
     if (SecretInput(name) && a.compare(eq + 1, 1, "@") != 0) {
-      Notify("warning: " + name + " on the command line can be read by every user of this machine (ps); give " +
-             name + "=@- to read it from standard input, or " + name + "=@FILE");
+      Notify("warning: " + name + " on the command line can be read by every user of this machine (ps); give " + name +
+             "=@- to read it from standard input, or " + name + "=@FILE");
     }
     inputs[name] = *value;
   }
@@ -615,7 +617,8 @@ CompletionModel ModelOf(CLI::App& app) {
       CompletionCommand c;
       c.path = prefix.empty() ? sub->get_name() : prefix + " " + sub->get_name();
       c.options = names(*sub);
-      for (CLI::App* child : sub->get_subcommands([](CLI::App*) { return true; })) c.subcommands.push_back(child->get_name());
+      for (CLI::App* child : sub->get_subcommands([](CLI::App*) { return true; }))
+        c.subcommands.push_back(child->get_name());
       if (sub->get_name() == "schema") {
         for (const auto& t : BaseTables()) c.words.push_back(t.name);
       } else if (sub->get_name() == "exec") {
@@ -641,10 +644,11 @@ static int ReportLeftover(CLI::App& app) {
   if (word.rfind("-", 0) == 0) {
     // Never echo the value: it may be a secret typed where it does not belong.
     const std::string flag = word.substr(0, word.find('='));
-    const std::string name = flag.substr(flag.find_first_not_of('-') == std::string::npos ? flag.size()
-                                                                                          : flag.find_first_not_of('-'));
+    const std::string name =
+        flag.substr(flag.find_first_not_of('-') == std::string::npos ? flag.size() : flag.find_first_not_of('-'));
     if (const PropertySpec* spec = FindProperty(name); spec && spec->secret) {
-      std::cerr << "jirasql: " << spec->name << " is a secret and has no flag: command-line arguments are visible "
+      std::cerr << "jirasql: " << spec->name
+                << " is a secret and has no flag: command-line arguments are visible "
                    "to every user of this machine (ps). Put it in JIRASQL_CONNECT or in a profile (chmod 600; "
                    "--profile NAME); the value was not used\n";
       return kExitUsage;
@@ -659,8 +663,8 @@ static int ReportLeftover(CLI::App& app) {
     return kExitUsage;
   }
   if (!app.get_subcommands().empty()) {
-    std::cerr << "jirasql: unexpected argument '" << word << "'; see jirasql " << app.get_subcommands().front()->get_name()
-              << " --help\n";
+    std::cerr << "jirasql: unexpected argument '" << word << "'; see jirasql "
+              << app.get_subcommands().front()->get_name() << " --help\n";
     return kExitUsage;
   }
   std::vector<std::string> commands;
@@ -697,14 +701,16 @@ int RunCli(int argc, char** argv) {
 
   bool props_json = false;
   auto* props = app.add_subcommand("props", "List connection properties, or the effective values with --connect");
-  props->footer("\nExamples:\n  jirasql props                          every property, its default and meaning\n"
-                "  jirasql --profile work props --json    the effective values and where each came from");
+  props->footer(
+      "\nExamples:\n  jirasql props                          every property, its default and meaning\n"
+      "  jirasql --profile work props --json    the effective values and where each came from");
   props->add_flag("--json", props_json, "Print JSON instead of text");
 
   auto* auth = app.add_subcommand("auth", "Log in, check or forget a login");
-  auth->footer("\nExamples:\n  jirasql auth login     the OAuth browser flow; the login is saved\n"
-               "  jirasql auth status    who Jira says you are, and the saved login\n"
-               "  jirasql auth url; jirasql auth exchange --code -    the headless flow");
+  auth->footer(
+      "\nExamples:\n  jirasql auth login     the OAuth browser flow; the login is saved\n"
+      "  jirasql auth status    who Jira says you are, and the saved login\n"
+      "  jirasql auth url; jirasql auth exchange --code -    the headless flow");
   auth->require_subcommand(1);
   auto* auth_status = auth->add_subcommand("status", "Connect and show who Jira says you are, and the saved login");
   auto* auth_login = auth->add_subcommand("login", "Run the OAuth 2.0 browser flow and save the login");
@@ -740,20 +746,23 @@ int RunCli(int argc, char** argv) {
   auto* explain = app.add_subcommand("explain", "Show the JQL, fields, page size and API calls of a query");
   explain->add_option("sql", sql, "The SQL statements (default: -f, or stdin)");
   explain->add_option("-f,--file", sql_file, "Read the SQL from a file ('-' for stdin)");
-  explain->footer("\nExample:\n  jirasql explain \"SELECT Key FROM Issues WHERE ProjectKey = 'ABC' AND Created >= '2025-01-01'\"\n"
-                  "prints SQLite's plan, the JQL, fields and page size sent to Jira, its estimate and the API calls.");
+  explain->footer(
+      "\nExample:\n  jirasql explain \"SELECT Key FROM Issues WHERE ProjectKey = 'ABC' AND Created >= '2025-01-01'\"\n"
+      "prints SQLite's plan, the JQL, fields and page size sent to Jira, its estimate and the API calls.");
   bool schema_markdown = false;
   std::string schema_table;
   auto* schema = app.add_subcommand("schema", "List the tables and columns, or one table's");
-  schema->footer("\nExamples:\n  jirasql schema              every table and column\n  jirasql schema Issues       one table: "
-                 "types, pushdown, meaning\n  jirasql schema --markdown   the reference of docs/sql.md");
+  schema->footer(
+      "\nExamples:\n  jirasql schema              every table and column\n  jirasql schema Issues       one table: "
+      "types, pushdown, meaning\n  jirasql schema --markdown   the reference of docs/sql.md");
   schema->add_option("table", schema_table, "One table: its columns, types, pushdown and meaning");
   schema->add_flag("--markdown", schema_markdown, "Print the table reference of docs/sql.md");
   std::string completion_shell;
   auto* completion = app.add_subcommand("completion", "Print a shell completion script: bash, zsh or fish");
   completion->add_option("shell", completion_shell, "bash, zsh or fish")->required();
-  completion->footer("\nExamples:\n  eval \"$(jirasql completion bash)\"      (in ~/.bashrc)\n"
-                     "  jirasql completion fish | source      (in ~/.config/fish/config.fish)");
+  completion->footer(
+      "\nExamples:\n  eval \"$(jirasql completion bash)\"      (in ~/.bashrc)\n"
+      "  jirasql completion fish | source      (in ~/.config/fish/config.fish)");
   std::string proc;
   std::vector<std::string> proc_args;
   auto* exec = app.add_subcommand("exec", "Run a procedure, e.g. GetOAuthAuthorizationURL");
@@ -762,9 +771,10 @@ int RunCli(int argc, char** argv) {
   std::string exec_format = "table";
   exec->add_option("--format", exec_format, "table (the default) or json")
       ->check(CLI::IsMember({"table", "json"}, CLI::ignore_case));
-  exec->footer("\nExamples:\n  jirasql exec GetOAuthAuthorizationURL CallbackUrl=http://localhost:33333\n"
-               "  jirasql exec RefreshOAuthAccessToken OAuthRefreshToken=@-     (the token on stdin)\n"
-               "Name=@- reads a value from standard input, Name=@FILE from a file: secrets stay out of ps.");
+  exec->footer(
+      "\nExamples:\n  jirasql exec GetOAuthAuthorizationURL CallbackUrl=http://localhost:33333\n"
+      "  jirasql exec RefreshOAuthAccessToken OAuthRefreshToken=@-     (the token on stdin)\n"
+      "Name=@- reads a value from standard input, Name=@FILE from a file: secrets stay out of ps.");
 
   try {
     app.parse(argc, argv);
@@ -782,17 +792,28 @@ int RunCli(int argc, char** argv) {
   InstallInterruptHandler();
   if (g.profile) g_profile = *g.profile;
   int rc = kExitUsage;
-  if (*props) rc = RunProps(g, props_json);
-  else if (*auth_status) rc = RunAuthStatus(g);
-  else if (*auth_login) rc = RunAuthLogin(g);
-  else if (*auth_url) rc = RunAuthUrl(g, url_json);
-  else if (*auth_exchange) rc = RunAuthExchange(g, exchange_code, exchange_verifier);
-  else if (*auth_refresh) rc = RunAuthRefresh(g);
-  else if (*auth_logout) rc = RunAuthLogout(g);
-  else if (*query) rc = RunQuery(g, sql, sql_file, query_options);
-  else if (*explain) rc = RunExplain(g, sql, sql_file);
-  else if (*schema) rc = RunSchema(schema_markdown, schema_table);
-  else if (*exec) rc = RunExec(g, proc, proc_args, exec_format);
+  if (*props)
+    rc = RunProps(g, props_json);
+  else if (*auth_status)
+    rc = RunAuthStatus(g);
+  else if (*auth_login)
+    rc = RunAuthLogin(g);
+  else if (*auth_url)
+    rc = RunAuthUrl(g, url_json);
+  else if (*auth_exchange)
+    rc = RunAuthExchange(g, exchange_code, exchange_verifier);
+  else if (*auth_refresh)
+    rc = RunAuthRefresh(g);
+  else if (*auth_logout)
+    rc = RunAuthLogout(g);
+  else if (*query)
+    rc = RunQuery(g, sql, sql_file, query_options);
+  else if (*explain)
+    rc = RunExplain(g, sql, sql_file);
+  else if (*schema)
+    rc = RunSchema(schema_markdown, schema_table);
+  else if (*exec)
+    rc = RunExec(g, proc, proc_args, exec_format);
   else if (*completion) {
     auto script = CompletionScript(ModelOf(app), completion_shell);
     rc = script ? (std::cout << *script, kExitOk) : Report(script.error());

@@ -21,11 +21,15 @@ std::string Bash(const CompletionModel& m) {
   for (const auto& c : m.commands) s += "      '" + c.path + "') path='" + c.path + "' ;;\n";
   s += "    esac\n"
        "  done\n"
-       "  if [[ $prev == --format ]]; then COMPREPLY=($(compgen -W '" + Words(m.formats) + "' -- \"$cur\")); return; fi\n"
+       "  if [[ $prev == --format ]]; then COMPREPLY=($(compgen -W '" +
+       Words(m.formats) +
+       "' -- \"$cur\")); return; fi\n"
        "  if [[ $prev == -o || $prev == --output || $prev == -f || $prev == --file ]]; then\n"
        "    COMPREPLY=($(compgen -f -- \"$cur\")); return\n"
        "  fi\n"
-       "  local words='" + Words(m.global_options) + "'\n"
+       "  local words='" +
+       Words(m.global_options) +
+       "'\n"
        "  case \"$path\" in\n";
   std::vector<std::string> top;
   for (const auto& c : m.commands) {
@@ -33,7 +37,8 @@ std::string Bash(const CompletionModel& m) {
     s += "    '" + c.path + "') words=\"$words " + Words(c.options) + " " + Words(c.words) + " " +
          Words(c.subcommands) + "\" ;;\n";
   }
-  s += "    '') words=\"$words " + Words(top) + "\" ;;\n"
+  s += "    '') words=\"$words " + Words(top) +
+       "\" ;;\n"
        "  esac\n"
        "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
        "}\n"
@@ -50,8 +55,9 @@ std::string Zsh(const CompletionModel& m) {
 }
 
 std::string Fish(const CompletionModel& m) {
-  std::string s = "# fish completion for jirasql: jirasql completion fish | source\n"
-                  "complete -c jirasql -f\n";
+  std::string s =
+      "# fish completion for jirasql: jirasql completion fish | source\n"
+      "complete -c jirasql -f\n";
   auto long_or_short = [](const std::string& o) {
     if (o.rfind("--", 0) == 0) return "-l '" + o.substr(2) + "'";
     return "-s '" + o.substr(1) + "'";

@@ -35,8 +35,8 @@ Result<void> CheckStdout() {
   const bool flushed = std::fflush(stdout) == 0 && !std::ferror(stdout);
   if (stream_ok && flushed) return Ok();
   if (!e) e = errno;
-  return Fail(ErrorCode::kIo, "cannot write to standard output" + (e ? ": " + Errno(e) : std::string()) +
-                                  "; the output is not whole");
+  return Fail(ErrorCode::kIo,
+              "cannot write to standard output" + (e ? ": " + Errno(e) : std::string()) + "; the output is not whole");
 }
 
 Result<std::unique_ptr<OutputTarget>> OutputTarget::Open(const std::string& path) {

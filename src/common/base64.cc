@@ -20,8 +20,10 @@ std::string Base64UrlEncode(std::string_view data) {
   std::string out = Base64Encode(data);
   while (!out.empty() && out.back() == '=') out.pop_back();
   for (char& c : out) {
-    if (c == '+') c = '-';
-    else if (c == '/') c = '_';
+    if (c == '+')
+      c = '-';
+    else if (c == '/')
+      c = '_';
   }
   return out;
 }
@@ -34,10 +36,14 @@ std::optional<std::string> Base64Decode(std::string_view in) {
   std::string text;
   text.reserve(in.size() + 3);
   for (char c : in) {
-    const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
-    else if (!plain) return std::nullopt;
+    const bool plain =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
+    else if (!plain)
+      return std::nullopt;
     text += c;
   }
   const std::size_t pad = (4 - text.size() % 4) % 4;

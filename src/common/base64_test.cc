@@ -19,7 +19,8 @@ TEST(Base64Test, Rfc4648Vectors) {
 }
 
 TEST(Base64Test, DecodesBothAlphabetsAndRejectsJunk) {
-  for (const std::string& s : std::vector<std::string>{"", "a", "ab", "abc", "\xfb\xff\xfe", std::string("\0\x01\x02", 3)}) {
+  for (const std::string& s :
+       std::vector<std::string>{"", "a", "ab", "abc", "\xfb\xff\xfe", std::string("\0\x01\x02", 3)}) {
     EXPECT_EQ(Base64Decode(Base64Encode(s)), s);
     EXPECT_EQ(Base64Decode(Base64UrlEncode(s)), s);
   }

@@ -4,19 +4,32 @@ namespace jirasql {
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid-argument";
-    case ErrorCode::kConnectFailed: return "connect-failed";
-    case ErrorCode::kTransport: return "transport";
-    case ErrorCode::kTimeout: return "timeout";
-    case ErrorCode::kHttp: return "http";
-    case ErrorCode::kUnauthenticated: return "unauthenticated";
-    case ErrorCode::kPermissionDenied: return "permission-denied";
-    case ErrorCode::kNotFound: return "not-found";
-    case ErrorCode::kRateLimited: return "rate-limited";
-    case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kBadResponse: return "bad-response";
-    case ErrorCode::kIo: return "io";
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kInvalidArgument:
+      return "invalid-argument";
+    case ErrorCode::kConnectFailed:
+      return "connect-failed";
+    case ErrorCode::kTransport:
+      return "transport";
+    case ErrorCode::kTimeout:
+      return "timeout";
+    case ErrorCode::kHttp:
+      return "http";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kPermissionDenied:
+      return "permission-denied";
+    case ErrorCode::kNotFound:
+      return "not-found";
+    case ErrorCode::kRateLimited:
+      return "rate-limited";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kBadResponse:
+      return "bad-response";
+    case ErrorCode::kIo:
+      return "io";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "unknown";
 }

@@ -13,9 +13,18 @@ TEST(JsonWriterTest, WritesNestedValuesWithCommas) {
   w.BeginObject()
       .Field("a", 1)
       .Field("s", "x")
-      .Key("arr").BeginArray().Int(1).Null().Bool(false).BeginObject().EndObject().EndArray()
-      .Key("d").Double(1.5)
-      .Key("raw").Raw("{\"k\":[]}")
+      .Key("arr")
+      .BeginArray()
+      .Int(1)
+      .Null()
+      .Bool(false)
+      .BeginObject()
+      .EndObject()
+      .EndArray()
+      .Key("d")
+      .Double(1.5)
+      .Key("raw")
+      .Raw("{\"k\":[]}")
       .EndObject();
   EXPECT_EQ(out, R"({"a":1,"s":"x","arr":[1,null,false,{}],"d":1.5,"raw":{"k":[]}})");
   EXPECT_FALSE(nlohmann::json::parse(out, nullptr, false).is_discarded());

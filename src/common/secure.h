@@ -5,9 +5,8 @@
 /// reach — but no buffer of ours that held a token is freed unwiped on the
 /// token paths (token endpoint, settings file, Authorization header).
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace jirasql {
 

@@ -67,8 +67,7 @@ std::size_t EditDistanceIgnoreCase(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-std::optional<std::string> ClosestMatch(std::string_view word,
-                                        const std::vector<std::string>& candidates) {
+std::optional<std::string> ClosestMatch(std::string_view word, const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
   std::size_t best_distance = 0;
   const std::string lower_word = ToLower(word);

@@ -22,8 +22,7 @@ std::size_t EditDistanceIgnoreCase(std::string_view a, std::string_view b);
 /// The candidate closest to `word` by edit distance, if it is close enough to
 /// be a plausible misspelling (at most a third of the word's length, and at
 /// least 1, 2 for longer words), or if one contains the other.
-std::optional<std::string> ClosestMatch(std::string_view word,
-                                        const std::vector<std::string>& candidates);
+std::optional<std::string> ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
 
 /// Parses a whole decimal integer ("42", "-1"); nullopt on anything else,
 /// including overflow and trailing characters.

@@ -23,8 +23,7 @@ class RealSleeperImpl final : public Sleeper {
 };
 
 int MonthIndex(std::string_view m) {
-  static const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                  "jul", "aug", "sep", "oct", "nov", "dec"};
+  static const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
   for (int i = 0; i < 12; ++i) {
     if (EqualsIgnoreCase(m, kMonths[i])) return i;
   }
@@ -32,8 +31,8 @@ int MonthIndex(std::string_view m) {
 }
 
 std::optional<SystemTime> FromUtc(int year, int mon0, int day, int h, int m, int s) {
-  if (year < 1970 || year > 9999 || mon0 < 0 || mon0 > 11 || day < 1 || day > 31 || h < 0 ||
-      h > 23 || m < 0 || m > 59 || s < 0 || s > 60) {
+  if (year < 1970 || year > 9999 || mon0 < 0 || mon0 > 11 || day < 1 || day > 31 || h < 0 || h > 23 || m < 0 ||
+      m > 59 || s < 0 || s > 60) {
     return std::nullopt;
   }
   std::tm tm{};
@@ -87,21 +86,21 @@ std::optional<SystemTime> ParseHttpDate(std::string_view input) {
   int day = 0, year = 0, h = 0, m = 0, sec = 0;
   int consumed = 0;
   // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
-  if (std::sscanf(s.c_str(), "%15[A-Za-z], %2d %3s %4d %2d:%2d:%2d %7s%n", wkday, &day, mon, &year,
-                  &h, &m, &sec, tz, &consumed) == 8 &&
+  if (std::sscanf(s.c_str(), "%15[A-Za-z], %2d %3s %4d %2d:%2d:%2d %7s%n", wkday, &day, mon, &year, &h, &m, &sec, tz,
+                  &consumed) == 8 &&
       consumed == static_cast<int>(s.size()) && std::strcmp(tz, "GMT") == 0) {
     return FromUtc(year, MonthIndex(mon), day, h, m, sec);
   }
   // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
-  if (std::sscanf(s.c_str(), "%15[A-Za-z], %2d-%3s-%2d %2d:%2d:%2d %7s%n", wkday, &day, mon, &year,
-                  &h, &m, &sec, tz, &consumed) == 8 &&
+  if (std::sscanf(s.c_str(), "%15[A-Za-z], %2d-%3s-%2d %2d:%2d:%2d %7s%n", wkday, &day, mon, &year, &h, &m, &sec, tz,
+                  &consumed) == 8 &&
       consumed == static_cast<int>(s.size()) && std::strcmp(tz, "GMT") == 0) {
     year += year < 70 ? 2000 : 1900;
     return FromUtc(year, MonthIndex(mon), day, h, m, sec);
   }
   // asctime: Sun Nov  6 08:49:37 1994
-  if (std::sscanf(s.c_str(), "%15[A-Za-z] %3s %2d %2d:%2d:%2d %4d%n", wkday, mon, &day, &h, &m,
-                  &sec, &year, &consumed) == 7 &&
+  if (std::sscanf(s.c_str(), "%15[A-Za-z] %3s %2d %2d:%2d:%2d %4d%n", wkday, mon, &day, &h, &m, &sec, &year,
+                  &consumed) == 7 &&
       consumed == static_cast<int>(s.size())) {
     return FromUtc(year, MonthIndex(mon), day, h, m, sec);
   }

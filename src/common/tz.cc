@@ -13,9 +13,7 @@ namespace {
 uint32_t Be32(const unsigned char* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
 }
-int64_t Be64(const unsigned char* p) {
-  return static_cast<int64_t>((uint64_t{Be32(p)} << 32) | uint64_t{Be32(p + 4)});
-}
+int64_t Be64(const unsigned char* p) { return static_cast<int64_t>((uint64_t{Be32(p)} << 32) | uint64_t{Be32(p + 4)}); }
 
 bool ValidZoneName(std::string_view name) {
   if (name.empty() || name.size() > 255 || name.front() == '/' || name.find("..") != std::string_view::npos) {
@@ -97,13 +95,11 @@ Result<TimeZone> TimeZone::Load(std::string_view name) {
   std::string path = std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" + std::string(name);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "time zone '" + std::string(name) + "' is not installed (" + path + "); install tzdata or check the name");
+    return Fail(ErrorCode::kInvalidArgument, "time zone '" + std::string(name) + "' is not installed (" + path +
+                                                 "); install tzdata or check the name");
   }
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto bad = [&] {
-    return Fail(ErrorCode::kBadResponse, "time zone file " + path + " is not a TZif file");
-  };
+  auto bad = [&] { return Fail(ErrorCode::kBadResponse, "time zone file " + path + " is not a TZif file"); };
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   std::size_t size = data.size();
   if (size < 44 || data.compare(0, 4, "TZif") != 0) return bad();
@@ -148,8 +144,8 @@ Result<TimeZone> TimeZone::Load(std::string_view name) {
     if (footer < size && data[footer] == '\n') {
       auto end = data.find('\n', footer + 1);
       if (end != std::string::npos && end > footer + 1) {
-        z.has_footer_ = ParsePosixTzOffsets(std::string_view(data).substr(footer + 1, end - footer - 1),
-                                            &z.footer_std_, &z.footer_dst_);
+        z.has_footer_ = ParsePosixTzOffsets(std::string_view(data).substr(footer + 1, end - footer - 1), &z.footer_std_,
+                                            &z.footer_dst_);
       }
     }
   }
@@ -175,7 +171,8 @@ TimeZone::Range TimeZone::OffsetsNear(int64_t utc_ms, int64_t window_ms) const {
   };
   const int64_t lo = (utc_ms - window_ms) / 1000, hi = (utc_ms + window_ms) / 1000;
   auto it = std::upper_bound(transitions_.begin(), transitions_.end(), lo);
-  for (; it != transitions_.end() && *it <= hi; ++it) add(offset_after_[static_cast<std::size_t>(it - transitions_.begin())]);
+  for (; it != transitions_.end() && *it <= hi; ++it)
+    add(offset_after_[static_cast<std::size_t>(it - transitions_.begin())]);
   // Past the last listed transition the footer rule decides; we do not
   // compute its dates, so both of its offsets are possible.
   if (transitions_.empty() || hi >= transitions_.back()) {

@@ -8,10 +8,14 @@ namespace jirasql {
 
 std::string_view PropTypeName(PropType t) {
   switch (t) {
-    case PropType::kString: return "string";
-    case PropType::kInt: return "integer";
-    case PropType::kBool: return "boolean";
-    case PropType::kEnum: return "enum";
+    case PropType::kString:
+      return "string";
+    case PropType::kInt:
+      return "integer";
+    case PropType::kBool:
+      return "boolean";
+    case PropType::kEnum:
+      return "enum";
   }
   return "?";
 }
@@ -21,8 +25,8 @@ namespace {
 constexpr long long kMaxInt = std::numeric_limits<int>::max();
 constexpr long long kMaxLong = std::numeric_limits<long long>::max();
 
-PropertySpec Str(std::string_view name, std::string_view category, std::string_view def,
-                 std::string_view description, bool secret = false) {
+PropertySpec Str(std::string_view name, std::string_view category, std::string_view def, std::string_view description,
+                 bool secret = false) {
   PropertySpec p;
   p.name = name;
   p.type = PropType::kString;
@@ -37,8 +41,8 @@ PropertySpec Secret(std::string_view name, std::string_view category, std::strin
   return Str(name, category, "", description, /*secret=*/true);
 }
 
-PropertySpec Int(std::string_view name, std::string_view category, std::string_view def, long long min,
-                 long long max, std::string_view description) {
+PropertySpec Int(std::string_view name, std::string_view category, std::string_view def, long long min, long long max,
+                 std::string_view description) {
   PropertySpec p = Str(name, category, def, description);
   p.type = PropType::kInt;
   p.min = min;
@@ -104,22 +108,18 @@ std::vector<PropertySpec> BuildCatalog() {
       Str("CloudId", kOAuth, "", "Jira site id; found from the accessible resources when not given"),
       Str("OAuthServerUrl", kOAuth, "",
           "API base for OAuth calls, https://api.atlassian.com/ex/jira/{cloudid}; found from CloudId"),
-      Str("OAuthAuthorizationURL", kOAuth, "https://auth.atlassian.com/authorize",
-          "Authorization endpoint"),
+      Str("OAuthAuthorizationURL", kOAuth, "https://auth.atlassian.com/authorize", "Authorization endpoint"),
       Str("OAuthAccessTokenURL", kOAuth, "https://auth.atlassian.com/oauth/token",
           "Token endpoint for the authorization code"),
-      Str("OAuthRefreshTokenURL", kOAuth, "https://auth.atlassian.com/oauth/token",
-          "Token endpoint for refreshing"),
+      Str("OAuthRefreshTokenURL", kOAuth, "https://auth.atlassian.com/oauth/token", "Token endpoint for refreshing"),
       Str("OAuthAccessibleResourcesURL", kOAuth, "https://api.atlassian.com/oauth/token/accessible-resources",
           "Lists the sites a token can reach"),
       Str("OAuthApiGatewayURL", kOAuth, "https://api.atlassian.com/ex/jira",
           "API gateway base; the site's cloud id is appended"),
       Bool("UsePKCE", kOAuth, "true", "Send an S256 PKCE code challenge as defence in depth"),
       Str("Prompt", kOAuth, "consent", "The prompt parameter of the authorization URL"),
-      Str("BrowserCommand", kOAuth, "",
-          "Program that opens the authorization URL; default $BROWSER, then xdg-open"),
-      Int("OAuthListenerTimeout", kOAuth, "300", 1, 86400,
-          "Seconds the desktop flow waits for the browser's redirect"),
+      Str("BrowserCommand", kOAuth, "", "Program that opens the authorization URL; default $BROWSER, then xdg-open"),
+      Int("OAuthListenerTimeout", kOAuth, "300", 1, 86400, "Seconds the desktop flow waits for the browser's redirect"),
 
       // Connection
       Int("Timeout", kConn, "60", 0, 86400, "Seconds a request may take; 0 waits forever"),

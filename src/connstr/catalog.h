@@ -15,15 +15,15 @@ std::string_view PropTypeName(PropType t);
 
 /// One connection property.
 struct PropertySpec {
-  std::string_view name;           ///< canonical spelling, e.g. "OAuthClientId"
+  std::string_view name;  ///< canonical spelling, e.g. "OAuthClientId"
   PropType type = PropType::kString;
-  std::string_view default_value;  ///< as text; empty means "not set"
+  std::string_view default_value;         ///< as text; empty means "not set"
   std::vector<std::string_view> allowed;  ///< enum values, canonical spelling
-  long long min = 0;               ///< for kInt
-  long long max = 0;               ///< for kInt
-  bool secret = false;             ///< never shown, logged or put in an error
-  std::string_view category;       ///< "Authentication", "OAuth", "Connection", ...
-  std::string_view description;    ///< one line
+  long long min = 0;                      ///< for kInt
+  long long max = 0;                      ///< for kInt
+  bool secret = false;                    ///< never shown, logged or put in an error
+  std::string_view category;              ///< "Authentication", "OAuth", "Connection", ...
+  std::string_view description;           ///< one line
 };
 
 /// Every property, in display order.

@@ -34,14 +34,12 @@ Result<std::vector<RawProperty>> ParseConnectionString(std::string_view text) {
     while (i < n && text[i] != '=' && text[i] != ';') ++i;
     std::string_view name = Trim(text.substr(name_start, i - name_start));
     if (i >= n || text[i] == ';') {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "expected '=' after '" + std::string(name) + "' at position " + Pos(name_start) +
-                      "; write properties as Name=Value;Name=Value");
+      return Fail(ErrorCode::kInvalidArgument, "expected '=' after '" + std::string(name) + "' at position " +
+                                                   Pos(name_start) + "; write properties as Name=Value;Name=Value");
     }
     if (name.empty()) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "missing property name before '=' at position " + Pos(i) +
-                      "; write properties as Name=Value;Name=Value");
+      return Fail(ErrorCode::kInvalidArgument, "missing property name before '=' at position " + Pos(i) +
+                                                   "; write properties as Name=Value;Name=Value");
     }
     for (char c : name) {
       if (c == '"' || c == '\'' || IsSpace(c)) {
@@ -77,16 +75,15 @@ Result<std::vector<RawProperty>> ParseConnectionString(std::string_view text) {
         prop.value += text[i++];
       }
       if (!closed) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    std::string("unterminated ") + quote + " quote in the value of '" + prop.name +
-                        "', opened at position " + Pos(open) + "; close it, and double any " + quote +
-                        " inside the value");
+        return Fail(ErrorCode::kInvalidArgument, std::string("unterminated ") + quote + " quote in the value of '" +
+                                                     prop.name + "', opened at position " + Pos(open) +
+                                                     "; close it, and double any " + quote + " inside the value");
       }
       skip_space();
       if (i < n && text[i] != ';') {
-        return Fail(ErrorCode::kInvalidArgument,
-                    "unexpected text at position " + Pos(i) + " after the quoted value of '" + prop.name +
-                        "'; put the whole value inside the quotes, or end it with ';'");
+        return Fail(ErrorCode::kInvalidArgument, "unexpected text at position " + Pos(i) +
+                                                     " after the quoted value of '" + prop.name +
+                                                     "'; put the whole value inside the quotes, or end it with ';'");
       }
     } else {
       std::size_t start = i;
@@ -97,10 +94,9 @@ Result<std::vector<RawProperty>> ParseConnectionString(std::string_view text) {
 
     for (const auto& earlier : out) {
       if (EqualsIgnoreCase(earlier.name, prop.name)) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    "property '" + prop.name + "' is given twice (positions " +
-                        std::to_string(earlier.name_pos) + " and " + std::to_string(prop.name_pos) +
-                        "); remove one");
+        return Fail(ErrorCode::kInvalidArgument, "property '" + prop.name + "' is given twice (positions " +
+                                                     std::to_string(earlier.name_pos) + " and " +
+                                                     std::to_string(prop.name_pos) + "); remove one");
       }
     }
     out.push_back(std::move(prop));

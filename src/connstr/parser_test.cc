@@ -9,7 +9,8 @@ std::vector<std::pair<std::string, std::string>> Pairs(std::string_view s) {
   auto r = ParseConnectionString(s);
   EXPECT_TRUE(r) << r.error().message;
   std::vector<std::pair<std::string, std::string>> out;
-  if (r) for (auto& p : *r) out.emplace_back(p.name, p.value);
+  if (r)
+    for (auto& p : *r) out.emplace_back(p.name, p.value);
   return out;
 }
 
@@ -21,9 +22,7 @@ std::string ErrorOf(std::string_view s) {
 
 using P = std::vector<std::pair<std::string, std::string>>;
 
-TEST(ParserTest, PlainPairs) {
-  EXPECT_EQ(Pairs("A=1;B=two"), (P{{"A", "1"}, {"B", "two"}}));
-}
+TEST(ParserTest, PlainPairs) { EXPECT_EQ(Pairs("A=1;B=two"), (P{{"A", "1"}, {"B", "two"}})); }
 
 TEST(ParserTest, WhitespaceEmptySegmentsAndTrailingSemicolon) {
   EXPECT_EQ(Pairs("  A = 1 ; ;B=  two words  ;"), (P{{"A", "1"}, {"B", "two words"}}));
@@ -31,9 +30,7 @@ TEST(ParserTest, WhitespaceEmptySegmentsAndTrailingSemicolon) {
   EXPECT_EQ(Pairs(" ; ;; "), P{});
 }
 
-TEST(ParserTest, EmptyValues) {
-  EXPECT_EQ(Pairs("A=;B=\"\";C=''"), (P{{"A", ""}, {"B", ""}, {"C", ""}}));
-}
+TEST(ParserTest, EmptyValues) { EXPECT_EQ(Pairs("A=;B=\"\";C=''"), (P{{"A", ""}, {"B", ""}, {"C", ""}})); }
 
 TEST(ParserTest, UnquotedValueMayHoldEquals) {
   EXPECT_EQ(Pairs("Url=https://x/?a=b;T=abc=="), (P{{"Url", "https://x/?a=b"}, {"T", "abc=="}}));

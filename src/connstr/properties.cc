@@ -7,12 +7,18 @@ namespace jirasql {
 
 std::string_view PropSourceName(PropSource s) {
   switch (s) {
-    case PropSource::kDefault: return "default";
-    case PropSource::kEnvironment: return "JIRASQL_CONNECT";
-    case PropSource::kProfile: return "profile";
-    case PropSource::kConnectString: return "--connect";
-    case PropSource::kFlag: return "flag";
-    case PropSource::kProgram: return "program";
+    case PropSource::kDefault:
+      return "default";
+    case PropSource::kEnvironment:
+      return "JIRASQL_CONNECT";
+    case PropSource::kProfile:
+      return "profile";
+    case PropSource::kConnectString:
+      return "--connect";
+    case PropSource::kFlag:
+      return "flag";
+    case PropSource::kProgram:
+      return "program";
   }
   return "?";
 }
@@ -37,9 +43,9 @@ Result<std::string> ValidatePropertyValue(const PropertySpec& spec, std::string_
     case PropType::kInt: {
       auto v = ParseInt(raw);
       if (!v || *v < spec.min || *v > spec.max) {
-        return Fail(ErrorCode::kInvalidArgument,
-                    "Invalid value " + shown + "for " + name + ": expected a whole number from " +
-                        std::to_string(spec.min) + " to " + std::to_string(spec.max));
+        return Fail(ErrorCode::kInvalidArgument, "Invalid value " + shown + "for " + name +
+                                                     ": expected a whole number from " + std::to_string(spec.min) +
+                                                     " to " + std::to_string(spec.max));
       }
       return std::to_string(*v);
     }

@@ -44,9 +44,15 @@ TEST(PropertiesTest, NumbersAreCheckedAgainstTheirRange) {
 
 TEST(PropertiesTest, Booleans) {
   ConnectionProperties p;
-  for (auto [in, out] : std::vector<std::pair<std::string, bool>>{
-           {"true", true}, {"TRUE", true}, {"1", true}, {"yes", true}, {"On", true},
-           {"false", false}, {"0", false}, {"no", false}, {"OFF", false}}) {
+  for (auto [in, out] : std::vector<std::pair<std::string, bool>>{{"true", true},
+                                                                  {"TRUE", true},
+                                                                  {"1", true},
+                                                                  {"yes", true},
+                                                                  {"On", true},
+                                                                  {"false", false},
+                                                                  {"0", false},
+                                                                  {"no", false},
+                                                                  {"OFF", false}}) {
     ASSERT_TRUE(p.Set("UsePKCE", in, PropSource::kConnectString)) << in;
     EXPECT_EQ(p.GetBool("UsePKCE"), out) << in;
   }
@@ -89,8 +95,8 @@ TEST(PropertiesTest, ConnectionStringRoundTripAndMasking) {
   ConnectionProperties p;
   // Unquoted, the ';' ends the value and "en" is not a pair.
   EXPECT_FALSE(p.Apply("Url=https://x.atlassian.net;APIToken=tok;en", PropSource::kConnectString));
-  ASSERT_TRUE(p.Apply("Url=https://x.atlassian.net;APIToken='tok;en';User=\"a \"\"b\"\"\"",
-                      PropSource::kConnectString));
+  ASSERT_TRUE(
+      p.Apply("Url=https://x.atlassian.net;APIToken='tok;en';User=\"a \"\"b\"\"\"", PropSource::kConnectString));
   std::string masked = p.ToConnectionString(true);
   EXPECT_EQ(masked.find("tok;en"), std::string::npos);
   EXPECT_NE(masked.find("APIToken=********"), std::string::npos) << masked;

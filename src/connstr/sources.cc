@@ -57,9 +57,9 @@ std::string StripComment(std::string_view line) {
 Result<std::string> ReadProfile(const std::string& path) {
   std::ifstream in(path);
   if (!in) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "cannot read profile " + path + ": it does not exist or is not readable; create it "
-                "with one Name=Value per line");
+    return Fail(ErrorCode::kInvalidArgument, "cannot read profile " + path +
+                                                 ": it does not exist or is not readable; create it "
+                                                 "with one Name=Value per line");
   }
   std::string joined, line;
   bool has_secret = false;
@@ -77,8 +77,8 @@ Result<std::string> ReadProfile(const std::string& path) {
       auto [it, fresh] = line_of.emplace(ToLower(p.name), number);
       if (!fresh) {
         return Fail(ErrorCode::kInvalidArgument, "in profile " + path + ": property '" + p.name +
-                                                     "' is given twice (lines " + std::to_string(it->second) +
-                                                     " and " + std::to_string(number) + "); remove one");
+                                                     "' is given twice (lines " + std::to_string(it->second) + " and " +
+                                                     std::to_string(number) + "); remove one");
       }
     }
     if (!joined.empty()) joined += ';';
@@ -126,8 +126,8 @@ Result<ConnectionProperties> ResolveConnection(const ConnectionSources& sources)
   }
   if (sources.connect) {
     if (auto r = props.Apply(*sources.connect, PropSource::kConnectString); !r) {
-      return Fail(r.error().WithContext("in " + (sources.connect_label.empty() ? std::string("--connect")
-                                                                                  : sources.connect_label)));
+      return Fail(r.error().WithContext(
+          "in " + (sources.connect_label.empty() ? std::string("--connect") : sources.connect_label)));
     }
   }
   for (const auto& [name, value] : sources.flags) {

@@ -22,15 +22,15 @@
 namespace jirasql {
 
 struct ConnectionSources {
-  std::optional<std::string> environment;  ///< JIRASQL_CONNECT
-  std::optional<std::string> profile;      ///< --profile NAME (or JIRASQL_PROFILE)
-  std::optional<std::string> connect;      ///< --connect
+  std::optional<std::string> environment;                  ///< JIRASQL_CONNECT
+  std::optional<std::string> profile;                      ///< --profile NAME (or JIRASQL_PROFILE)
+  std::optional<std::string> connect;                      ///< --connect
   std::vector<std::pair<std::string, std::string>> flags;  ///< --Name=Value
-  std::string config_home;                 ///< see ConfigHome()
+  std::string config_home;                                 ///< see ConfigHome()
   /// How errors name `connect` ("" for "--connect"). (No initializer: with
   /// one, GCC 12 warns falsely that the optionals above may be uninitialized.)
   std::string connect_label;
-  bool default_profile = false;            ///< read profiles/default.conn when no profile is named
+  bool default_profile = false;  ///< read profiles/default.conn when no profile is named
 };
 
 /// `$XDG_CONFIG_HOME`, else `$HOME/.config`.

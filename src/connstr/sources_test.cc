@@ -27,13 +27,13 @@ TEST(SourcesTest, PrecedenceIsDefaultsEnvProfileConnectFlags) {
   s.flags = {{"verbosity", "5"}};
   auto p = ResolveConnection(s);
   ASSERT_TRUE(p) << p.error().message;
-  EXPECT_EQ(p->Get("AuthScheme"), "PAT");              // env only
-  EXPECT_EQ(p->Get("Pagesize"), "20");                 // env only
-  EXPECT_EQ(p->Get("Url"), "https://profile.example"); // profile beats env
-  EXPECT_EQ(p->Get("MaxThreads"), "7");                // profile only
-  EXPECT_EQ(p->Get("Timeout"), "40");                  // --connect beats profile
-  EXPECT_EQ(p->Get("Verbosity"), "5");                 // flag beats all
-  EXPECT_EQ(p->Get("MaxRows"), "-1");                  // default
+  EXPECT_EQ(p->Get("AuthScheme"), "PAT");               // env only
+  EXPECT_EQ(p->Get("Pagesize"), "20");                  // env only
+  EXPECT_EQ(p->Get("Url"), "https://profile.example");  // profile beats env
+  EXPECT_EQ(p->Get("MaxThreads"), "7");                 // profile only
+  EXPECT_EQ(p->Get("Timeout"), "40");                   // --connect beats profile
+  EXPECT_EQ(p->Get("Verbosity"), "5");                  // flag beats all
+  EXPECT_EQ(p->Get("MaxRows"), "-1");                   // default
   EXPECT_EQ(p->SourceOf("Url"), PropSource::kProfile);
   EXPECT_EQ(p->SourceOf("Verbosity"), PropSource::kFlag);
 }
@@ -108,7 +108,8 @@ TEST(SourcesTest, ProfileCommentsLineNumbersAndDuplicates) {
   TempDir dir;
   std::filesystem::create_directories(dir.path() + "/jirasql/profiles");
   const std::string path = dir.path() + "/jirasql/profiles/p.conn";
-  WriteFile(path, "# work\nUrl=https://j.example/#frag   # the site\nPassword='a #b'\t# quoted\nAuthScheme=Basic # why\n");
+  WriteFile(path,
+            "# work\nUrl=https://j.example/#frag   # the site\nPassword='a #b'\t# quoted\nAuthScheme=Basic # why\n");
   ::chmod(path.c_str(), 0600);
   ConnectionSources s;
   s.config_home = dir.path();

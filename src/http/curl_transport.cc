@@ -70,7 +70,8 @@ Error CurlError(CURLcode code, const char* detail, const HttpRequest& request) {
       return {ErrorCode::kTimeout, where + ": no answer in time (" + what + "); raise Timeout if the server is slow"};
     case CURLE_SSL_CONNECT_ERROR:
       // OpenSSL's words for a server that answered the TLS hello in plain text.
-      if (what.find("wrong version number") != std::string::npos || what.find("packet length too long") != std::string::npos ||
+      if (what.find("wrong version number") != std::string::npos ||
+          what.find("packet length too long") != std::string::npos ||
           what.find("record layer failure") != std::string::npos) {
         return {ErrorCode::kTransport, where + ": the server does not speak TLS at this address (" + what +
                                            "); if it serves plain HTTP there, write the URL with http://"};
@@ -110,8 +111,7 @@ CurlTransport::CurlTransport(CurlOptions options, std::shared_ptr<Logger> logger
   if (options_.user_agent.empty()) options_.user_agent = std::string("jirasql/") + kVersion;
 }
 
-Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(CurlOptions options,
-                                                              std::shared_ptr<Logger> logger) {
+Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(CurlOptions options, std::shared_ptr<Logger> logger) {
   EnsureCurlGlobal();
   if (!logger) logger = std::make_shared<Logger>();
   const std::string& cert = options.ssl_server_cert;
@@ -123,8 +123,9 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(CurlOptions options
     }
   }
   if (cert == "*") {
-    logger->Warn("SSLServerCert=* turns off TLS certificate checks; anyone on the network path can read and "
-                 "change this connection's traffic");
+    logger->Warn(
+        "SSLServerCert=* turns off TLS certificate checks; anyone on the network path can read and "
+        "change this connection's traffic");
   }
   return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(options), std::move(logger)));
 }

@@ -21,13 +21,13 @@
 namespace jirasql {
 
 struct CurlOptions {
-  long timeout_seconds = 60;     ///< whole request; 0 = no limit
-  std::string proxy_server;      ///< host or URL; empty = no explicit proxy
+  long timeout_seconds = 60;  ///< whole request; 0 = no limit
+  std::string proxy_server;   ///< host or URL; empty = no explicit proxy
   long proxy_port = 0;
   std::string proxy_user;
   std::string proxy_password;
-  std::string ssl_server_cert;   ///< PEM file, PEM text, "*" or empty
-  std::string user_agent;        ///< default "jirasql/<version>"
+  std::string ssl_server_cert;  ///< PEM file, PEM text, "*" or empty
+  std::string user_agent;       ///< default "jirasql/<version>"
   long max_response_bytes = 512L * 1024 * 1024;
   bool follow_redirects = true;  ///< false: a 3xx is returned as it is
 };
@@ -39,8 +39,7 @@ class CurlTransport final : public HttpTransport {
  public:
   /// Checks the options (an SSLServerCert file must exist) and warns on the
   /// logger when certificate checks are off.
-  static Result<std::unique_ptr<CurlTransport>> Create(CurlOptions options,
-                                                        std::shared_ptr<Logger> logger);
+  static Result<std::unique_ptr<CurlTransport>> Create(CurlOptions options, std::shared_ptr<Logger> logger);
   ~CurlTransport() override;
 
   Result<HttpResponse> Send(const HttpRequest& request) override;

@@ -1,8 +1,8 @@
 #include "http/curl_transport.h"
 
 #include <gtest/gtest.h>
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -176,9 +176,8 @@ TEST(CurlTransportTest, RedirectToAnotherOriginDropsAuthorization) {
   });
   target.Start();
   LoopbackServer origin;
-  origin.server().Get("/start", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_redirect(target.url() + "/landing");
-  });
+  origin.server().Get(
+      "/start", [&](const httplib::Request&, httplib::Response& res) { res.set_redirect(target.url() + "/landing"); });
   origin.Start();
   auto r = MakeTransport()->Send(
       {"GET", origin.url() + "/start", {{"Authorization", "Bearer must-not-travel"}}, "", std::nullopt});
@@ -228,9 +227,8 @@ class TlsTest : public ::testing::Test {
   void SetUp() override {
     if (!testing::MakeSelfSignedCert(dir_.path(), &cert_, &key_)) GTEST_SKIP() << "openssl not available";
     server_ = std::make_unique<LoopbackServer>(cert_, key_);
-    server_->server().Get("/tls", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content("secure", "text/plain");
-    });
+    server_->server().Get(
+        "/tls", [](const httplib::Request&, httplib::Response& res) { res.set_content("secure", "text/plain"); });
     server_->Start();
   }
   TempDir dir_;

@@ -12,8 +12,7 @@
 
 namespace jirasql {
 
-Logger::Logger(std::FILE* file, bool owned, int verbosity)
-    : file_(file), owned_(owned), verbosity_(verbosity) {}
+Logger::Logger(std::FILE* file, bool owned, int verbosity) : file_(file), owned_(owned), verbosity_(verbosity) {}
 
 Logger::~Logger() {
   if (owned_ && file_) std::fclose(file_);
@@ -46,8 +45,8 @@ void Logger::Log(int level, std::string_view message) {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
   std::lock_guard<std::mutex> lock(mu_);
-  std::fprintf(file_, "%s.%03dZ [%d] %.*s\n", stamp, static_cast<int>(ms), level,
-               static_cast<int>(safe.size()), safe.data());
+  std::fprintf(file_, "%s.%03dZ [%d] %.*s\n", stamp, static_cast<int>(ms), level, static_cast<int>(safe.size()),
+               safe.data());
   std::fflush(file_);
 }
 

@@ -1,11 +1,10 @@
 #include "http/logging_transport.h"
 
-#include "http/rate_governor.h"
-
 #include <chrono>
 
 #include "connstr/properties.h"
 #include "http/curl_transport.h"
+#include "http/rate_governor.h"
 #include "http/retry.h"
 
 namespace jirasql {
@@ -66,8 +65,8 @@ Result<std::shared_ptr<HttpTransport>> MakeHttpTransport(const ConnectionPropert
   if (!curl) return Fail(curl.error());
   auto logged = std::make_shared<LoggingTransport>(std::shared_ptr<HttpTransport>(std::move(*curl)), logger);
   // One governor for the connection: a 429 to one worker slows them all.
-  auto governed = std::make_shared<GovernedTransport>(
-      logged, std::make_shared<RateGovernor>(SystemClock(), RealSleeper()), logger);
+  auto governed =
+      std::make_shared<GovernedTransport>(logged, std::make_shared<RateGovernor>(SystemClock(), RealSleeper()), logger);
   return std::shared_ptr<HttpTransport>(RetryingTransport::WithDefaults(governed, logger));
 }
 

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "connstr/properties.h"
 #include "common/base64.h"
+#include "connstr/properties.h"
 #include "testing/loopback_server.h"
 #include "testing/temp_dir.h"
 
@@ -52,20 +52,29 @@ TEST(LoggingTransportTest, FullWireLogHasNoSecrets) {
   auto r = (*transport)->Send({"GET", s.url() + "/rest/api/3/myself", headers, "", std::nullopt});
   ASSERT_TRUE(r && r->status == 200);
   // 2. Bearer token, also in a query string.
-  r = (*transport)->Send({"GET", s.url() + "/rest/api/3/myself?access_token=" + kBearer,
-                          {{"Authorization", "Bearer " + kBearer}}, "", std::nullopt});
+  r = (*transport)
+          ->Send({"GET",
+                  s.url() + "/rest/api/3/myself?access_token=" + kBearer,
+                  {{"Authorization", "Bearer " + kBearer}},
+                  "",
+                  std::nullopt});
   ASSERT_TRUE(r && r->status == 200);
   // 3. Client secret and code in a JSON body, tokens in the answer.
-  r = (*transport)->Send({"POST", s.url() + "/oauth/token", {{"Content-Type", "application/json"}},
-                          R"({"grant_type":"authorization_code","client_id":"cid","client_secret":")" +
-                              kClientSecret + R"(","code":")" + kCode + R"(","redirect_uri":"http://localhost:33333"})",
-                          std::nullopt});
+  r = (*transport)
+          ->Send({"POST",
+                  s.url() + "/oauth/token",
+                  {{"Content-Type", "application/json"}},
+                  R"({"grant_type":"authorization_code","client_id":"cid","client_secret":")" + kClientSecret +
+                      R"(","code":")" + kCode + R"(","redirect_uri":"http://localhost:33333"})",
+                  std::nullopt});
   ASSERT_TRUE(r && r->status == 200);
   // 4. The same as a form body.
-  r = (*transport)->Send({"POST", s.url() + "/oauth/token",
-                          {{"Content-Type", "application/x-www-form-urlencoded"}},
-                          "grant_type=refresh_token&client_secret=" + kClientSecret + "&refresh_token=" + kNewRefresh,
-                          std::nullopt});
+  r = (*transport)
+          ->Send({"POST",
+                  s.url() + "/oauth/token",
+                  {{"Content-Type", "application/x-www-form-urlencoded"}},
+                  "grant_type=refresh_token&client_secret=" + kClientSecret + "&refresh_token=" + kNewRefresh,
+                  std::nullopt});
   ASSERT_TRUE(r && r->status == 200);
 
   const std::string log = ReadFile(log_path);

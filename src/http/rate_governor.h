@@ -30,17 +30,17 @@ class RateGovernor {
   /// Learns from an answer.
   void AfterResponse(const HttpResponse& response);
 
-  int64_t pauses() const { return pauses_; }         ///< times Jira asked everyone to wait
-  int64_t waits() const { return waits_; }           ///< requests that waited
-  std::string last_reason() const;                   ///< RateLimit-Reason of the last pause
+  int64_t pauses() const { return pauses_; }  ///< times Jira asked everyone to wait
+  int64_t waits() const { return waits_; }    ///< requests that waited
+  std::string last_reason() const;            ///< RateLimit-Reason of the last pause
 
  private:
   Clock& clock_;
   Sleeper& sleeper_;
   mutable std::mutex mu_;
-  SystemTime resume_at_{};      ///< nobody sends before this
-  SystemTime spaced_until_{};   ///< spacing applies until this
-  SystemTime next_slot_{};      ///< with spacing: the next send time
+  SystemTime resume_at_{};     ///< nobody sends before this
+  SystemTime spaced_until_{};  ///< spacing applies until this
+  SystemTime next_slot_{};     ///< with spacing: the next send time
   std::string reason_;
   std::atomic<int64_t> pauses_{0}, waits_{0};
 };

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
@@ -12,8 +11,9 @@ namespace jirasql {
 bool IsSecretKey(std::string_view key) {
   const std::string k = ToLower(key);
   if (k == "nextpagetoken" || k == "pagetoken" || k == "token_type" || k == "tokentype") return false;
-  static const char* kExact[] = {"code", "code_verifier", "codeverifier", "authorization", "assertion",
-                                 "verifier", "oauthverifier", "apikey", "api_key", "pat", "state_secret"};
+  static const char* kExact[] = {"code",      "code_verifier", "codeverifier",  "authorization",
+                                 "assertion", "verifier",      "oauthverifier", "apikey",
+                                 "api_key",   "pat",           "state_secret"};
   for (const char* e : kExact) {
     if (k == e) return true;
   }
@@ -23,8 +23,8 @@ bool IsSecretKey(std::string_view key) {
 
 bool IsSecretHeader(std::string_view name) {
   const std::string n = ToLower(name);
-  return n == "authorization" || n == "proxy-authorization" || n == "cookie" || n == "set-cookie" ||
-         n == "x-api-key" || n == "x-atlassian-token-secret";
+  return n == "authorization" || n == "proxy-authorization" || n == "cookie" || n == "set-cookie" || n == "x-api-key" ||
+         n == "x-atlassian-token-secret";
 }
 
 void Redactor::AddSecret(std::string_view value) {
@@ -93,7 +93,8 @@ void RedactJson(nlohmann::json& j) {
 bool LooksLikeForm(std::string_view body) {
   if (body.empty() || body.find('=') == std::string_view::npos) return false;
   return std::all_of(body.begin(), body.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("=&%+-_.~*:/").find(c) != std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("=&%+-_.~*:/").find(c) != std::string_view::npos;
   });
 }
 
@@ -124,9 +125,7 @@ std::string RedactLoose(std::string_view body) {
       while (vend < out.size() && out[vend] != '"') vend += (out[vend] == '\\' ? 2 : 1);
       vend = std::min(vend, out.size());
     } else {
-      auto stop = [&](std::size_t k) {
-        return std::string_view("&,;} \r\n\"").find(out[k]) != std::string_view::npos;
-      };
+      auto stop = [&](std::size_t k) { return std::string_view("&,;} \r\n\"").find(out[k]) != std::string_view::npos; };
       while (vend < out.size() && !stop(vend)) ++vend;
       // "Authorization: Bearer xyz": the credential is the word after the scheme.
       std::string word = ToLower(out.substr(vstart, vend - vstart));

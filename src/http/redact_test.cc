@@ -33,7 +33,8 @@ TEST(RedactTest, Urls) {
   EXPECT_EQ(r.Url("http://localhost:1/cb#access_token=AT&expires_in=3600"),
             "http://localhost:1/cb#access_token=[REDACTED]&expires_in=3600");
   EXPECT_EQ(r.Url("https://u:pa55word@proxy:3128/x?token=t1"), "https://u:[REDACTED]@proxy:3128/x?token=[REDACTED]");
-  EXPECT_EQ(r.Url("https://j/rest/api/3/search/jql?nextPageToken=abc"), "https://j/rest/api/3/search/jql?nextPageToken=abc");
+  EXPECT_EQ(r.Url("https://j/rest/api/3/search/jql?nextPageToken=abc"),
+            "https://j/rest/api/3/search/jql?nextPageToken=abc");
 }
 
 TEST(RedactTest, JsonBodies) {

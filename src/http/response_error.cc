@@ -75,11 +75,16 @@ std::string ServerMessage(const HttpResponse& response) {
 Error ErrorFromResponse(const HttpResponse& response, std::string_view what) {
   const int s = response.status;
   ErrorCode code = ErrorCode::kHttp;
-  if (s == 401) code = ErrorCode::kUnauthenticated;
-  else if (s == 403) code = ErrorCode::kPermissionDenied;
-  else if (s == 404) code = ErrorCode::kNotFound;
-  else if (s == 429) code = ErrorCode::kRateLimited;
-  else if (s >= 500) code = ErrorCode::kUnavailable;
+  if (s == 401)
+    code = ErrorCode::kUnauthenticated;
+  else if (s == 403)
+    code = ErrorCode::kPermissionDenied;
+  else if (s == 404)
+    code = ErrorCode::kNotFound;
+  else if (s == 429)
+    code = ErrorCode::kRateLimited;
+  else if (s >= 500)
+    code = ErrorCode::kUnavailable;
 
   std::string msg = std::string(what) + ": HTTP " + std::to_string(s);
   if (auto reason = ReasonPhrase(s); !reason.empty()) msg += " " + std::string(reason);

@@ -11,7 +11,9 @@ using testing::Response;
 
 TEST(ResponseErrorTest, JiraErrorMessagesAndFieldErrors) {
   auto e = ErrorFromResponse(
-      Response(400, R"({"errorMessages":["Error in the JQL Query: 'x' is a reserved word."],"errors":{"summary":"Summary is required."}})"),
+      Response(
+          400,
+          R"({"errorMessages":["Error in the JQL Query: 'x' is a reserved word."],"errors":{"summary":"Summary is required."}})"),
       "POST /rest/api/3/search/jql");
   EXPECT_EQ(e.code, ErrorCode::kHttp);
   EXPECT_EQ(e.http_status, 400);
@@ -21,8 +23,9 @@ TEST(ResponseErrorTest, JiraErrorMessagesAndFieldErrors) {
 }
 
 TEST(ResponseErrorTest, OAuthErrorBody) {
-  auto e = ErrorFromResponse(Response(403, R"({"error":"invalid_grant","error_description":"Unknown or invalid refresh token."})"),
-                             "refreshing the token");
+  auto e = ErrorFromResponse(
+      Response(403, R"({"error":"invalid_grant","error_description":"Unknown or invalid refresh token."})"),
+      "refreshing the token");
   EXPECT_EQ(e.code, ErrorCode::kPermissionDenied);
   EXPECT_EQ(e.message, "refreshing the token: HTTP 403 Forbidden: invalid_grant: Unknown or invalid refresh token.");
 }
@@ -34,10 +37,11 @@ TEST(ResponseErrorTest, GatewayMessage) {
 }
 
 TEST(ResponseErrorTest, ProblemDetailsAndOtherShapesAreShown) {
-  EXPECT_EQ(ErrorFromResponse(Response(422, R"({"type":"about:blank","title":"Unprocessable","detail":"bad sprint state"})"),
-                              "POST /x")
-                .message,
-            "POST /x: HTTP 422 Unprocessable Entity: Unprocessable: bad sprint state");
+  EXPECT_EQ(
+      ErrorFromResponse(Response(422, R"({"type":"about:blank","title":"Unprocessable","detail":"bad sprint state"})"),
+                        "POST /x")
+          .message,
+      "POST /x: HTTP 422 Unprocessable Entity: Unprocessable: bad sprint state");
   EXPECT_EQ(ErrorFromResponse(Response(400, R"({"errorMessage":"Board does not support sprints"})"), "GET /x").message,
             "GET /x: HTTP 400 Bad Request: Board does not support sprints");
 }
@@ -57,8 +61,8 @@ TEST(ResponseErrorTest, PlainTextIsClippedToOneLine) {
 }
 
 TEST(ResponseErrorTest, RateLimitSaysHowLongAndWhy) {
-  auto e = ErrorFromResponse(
-      Response(429, "", {{"Retry-After", "5"}, {"RateLimit-Reason", "jira-burst-based"}}), "GET /x");
+  auto e =
+      ErrorFromResponse(Response(429, "", {{"Retry-After", "5"}, {"RateLimit-Reason", "jira-burst-based"}}), "GET /x");
   EXPECT_EQ(e.code, ErrorCode::kRateLimited);
   EXPECT_EQ(e.message,
             "GET /x: HTTP 429 Too Many Requests (Jira asks to wait 5 s, reason: jira-burst-based); lower MaxThreads "

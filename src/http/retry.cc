@@ -40,10 +40,13 @@ Duration ExponentialBackoff::NextDelay() {
 bool IsRetryable(const Result<HttpResponse>& outcome, bool idempotent) {
   if (!outcome) {
     switch (outcome.error().code) {
-      case ErrorCode::kConnectFailed: return true;  // never reached the server
+      case ErrorCode::kConnectFailed:
+        return true;  // never reached the server
       case ErrorCode::kTimeout:
-      case ErrorCode::kTransport: return idempotent;
-      default: return false;  // bad URL, answer too large, ...: the same again
+      case ErrorCode::kTransport:
+        return idempotent;
+      default:
+        return false;  // bad URL, answer too large, ...: the same again
     }
   }
   const int s = outcome->status;
@@ -85,8 +88,8 @@ std::unique_ptr<RetryingTransport> RetryingTransport::WithDefaults(std::shared_p
                                                                    std::shared_ptr<Logger> logger) {
   return std::make_unique<RetryingTransport>(
       std::move(inner), std::make_unique<LimitedRetryPolicy>(5, std::chrono::minutes(5)),
-      std::make_unique<ExponentialBackoff>(Duration(250), Duration(30000), 2.0, std::random_device{}()),
-      SystemClock(), RealSleeper(), std::move(logger));
+      std::make_unique<ExponentialBackoff>(Duration(250), Duration(30000), 2.0, std::random_device{}()), SystemClock(),
+      RealSleeper(), std::move(logger));
 }
 
 Result<HttpResponse> RetryingTransport::Send(const HttpRequest& request) {
@@ -112,8 +115,8 @@ Result<HttpResponse> RetryingTransport::Send(const HttpRequest& request) {
     }
     auto elapsed = std::chrono::duration_cast<Duration>(clock_.Now() - start);
     if (!retry->OnFailure(elapsed, delay)) {
-      logger_->Log(2, "giving up on " + request.method + " " + logger_->redactor().Url(request.url) +
-                          " after " + std::to_string(attempt) + " attempt(s): " + reason);
+      logger_->Log(2, "giving up on " + request.method + " " + logger_->redactor().Url(request.url) + " after " +
+                          std::to_string(attempt) + " attempt(s): " + reason);
       return outcome;
     }
     logger_->Log(2, "retrying " + request.method + " " + logger_->redactor().Url(request.url) + " in " +

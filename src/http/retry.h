@@ -41,8 +41,7 @@ class RetryPolicy {
 /// `max_elapsed` of total time, waits included.
 class LimitedRetryPolicy final : public RetryPolicy {
  public:
-  LimitedRetryPolicy(int max_attempts, Duration max_elapsed)
-      : max_attempts_(max_attempts), max_elapsed_(max_elapsed) {}
+  LimitedRetryPolicy(int max_attempts, Duration max_elapsed) : max_attempts_(max_attempts), max_elapsed_(max_elapsed) {}
   std::unique_ptr<RetryPolicy> Clone() const override {
     return std::make_unique<LimitedRetryPolicy>(max_attempts_, max_elapsed_);
   }

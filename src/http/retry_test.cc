@@ -9,11 +9,11 @@ namespace jirasql {
 namespace {
 
 using ::testing::_;
-using ::testing::Return;
 using testing::FakeClock;
 using testing::FakeSleeper;
 using testing::MockTransport;
 using testing::Response;
+using ::testing::Return;
 
 class RetryTest : public ::testing::Test {
  protected:

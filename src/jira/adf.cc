@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <ctime>
-
 #include <nlohmann/json.hpp>
 
 namespace jirasql {
@@ -173,8 +172,10 @@ struct Renderer {
     for (const auto& child : *it) {
       const std::string type = Str(child, "type");
       if (first && (type == "paragraph" || type == "text")) {
-        if (type == "text") out += Str(child, "text");
-        else Children(child, indent, depth);
+        if (type == "text")
+          out += Str(child, "text");
+        else
+          Children(child, indent, depth);
         EndLine();
       } else {
         Node(child, indent, depth + 1);
@@ -201,7 +202,8 @@ Result<std::string> AdfToText(std::string_view adf_json) {
     r.Node(doc, "", 0);
   } catch (const json::exception& e) {
     // The renderer checks every member's type; this is the net under it.
-    return Fail(ErrorCode::kBadResponse, std::string("rich text (ADF) has a member of an unexpected type: ") + e.what());
+    return Fail(ErrorCode::kBadResponse,
+                std::string("rich text (ADF) has a member of an unexpected type: ") + e.what());
   }
   if (r.too_deep) return Fail(ErrorCode::kBadResponse, "rich text (ADF) is nested too deeply to render");
   std::string out = std::move(r.out);

@@ -36,7 +36,9 @@ TEST(AdfTest, NestedListsAndTasks) {
 }
 
 TEST(AdfTest, CodeQuotesRulesTablesMedia) {
-  EXPECT_EQ(Render(R"({"type":"codeBlock","attrs":{"language":"sql"},"content":[{"type":"text","text":"SELECT 1;\nSELECT 2;"}]},
+  EXPECT_EQ(
+      Render(
+          R"({"type":"codeBlock","attrs":{"language":"sql"},"content":[{"type":"text","text":"SELECT 1;\nSELECT 2;"}]},
       {"type":"blockquote","content":[{"type":"paragraph","content":[{"type":"text","text":"quoted"}]}]},
       {"type":"rule"},
       {"type":"table","content":[
@@ -47,7 +49,7 @@ TEST(AdfTest, CodeQuotesRulesTablesMedia) {
                                                                     {"type":"paragraph","content":[{"type":"text","text":"2"}]}]}]}]},
       {"type":"mediaSingle","content":[{"type":"media","attrs":{"type":"file","id":"x","alt":"screen.png"}}]},
       {"type":"panel","attrs":{"panelType":"info"},"content":[{"type":"paragraph","content":[{"type":"text","text":"note"}]}]})"),
-            "SELECT 1;\nSELECT 2;\n> quoted\n---\nk | v\na | 1 2\n[attachment: screen.png]\nnote");
+      "SELECT 1;\nSELECT 2;\n> quoted\n---\nk | v\na | 1 2\n[attachment: screen.png]\nnote");
 }
 
 TEST(AdfTest, UnknownNodesStillGiveTheirText) {

@@ -77,21 +77,29 @@ std::string ItemKey(const json& item) {
 class StartAtStream final : public ItemStream {
  public:
   StartAtStream(JiraClient& c, std::string url, std::string key, int64_t page, ReadStats* report)
-      : c_(c), url_(std::move(url)), key_(std::move(key)), page_(page), report_(report),
+      : c_(c),
+        url_(std::move(url)),
+        key_(std::move(key)),
+        page_(page),
+        report_(report),
         pager_("GET " + UrlForMessage(Absolute(c, url_)), NounOf(url_), page, key_.empty()) {}
   Result<bool> Next(std::vector<Item>* out) override {
     if (pager_.done()) return false;
     const std::string sep = url_.find('?') == std::string::npos ? "?" : "&";
     const int64_t at = pager_.next_start();
-    auto j = CallJson(c_, HttpRequest{"GET", url_ + sep + "startAt=" + std::to_string(at) + "&maxResults=" +
-                                             std::to_string(page_), {}, "", std::nullopt},
-                  report_);
+    auto j = CallJson(c_,
+                      HttpRequest{"GET",
+                                  url_ + sep + "startAt=" + std::to_string(at) + "&maxResults=" + std::to_string(page_),
+                                  {},
+                                  "",
+                                  std::nullopt},
+                      report_);
     if (!j) return Fail(j.error());
     json* arr = key_.empty() ? &*j : (j->is_object() && j->contains(key_) ? &(*j)[key_] : nullptr);
     if (!arr || !arr->is_array()) {
       return Fail(ErrorCode::kBadResponse, "GET " + UrlForMessage(url_) + ": expected a JSON array" +
-                                               (key_.empty() ? "" : " in \"" + key_ + "\"") + " at startAt=" +
-                                               std::to_string(at));
+                                               (key_.empty() ? "" : " in \"" + key_ + "\"") +
+                                               " at startAt=" + std::to_string(at));
     }
     OffsetPage info;
     if (j->is_object()) {
@@ -239,10 +247,13 @@ std::unique_ptr<ItemStream> FixedItems(std::vector<json> items) {
 std::unique_ptr<ItemStream> JiraClient::ChildrenOfIssues(IssueChild what, std::unique_ptr<ItemStream> issues,
                                                          ReadStats* stats) {
   const bool is_cloud = cloud();
-  const char* path = what == IssueChild::kComments ? "comment" : what == IssueChild::kWorklogs ? "worklog" : "changelog";
+  const char* path = what == IssueChild::kComments   ? "comment"
+                     : what == IssueChild::kWorklogs ? "worklog"
+                                                     : "changelog";
   const char* key = what == IssueChild::kComments ? "comments" : what == IssueChild::kWorklogs ? "worklogs" : "values";
   const bool dc_changelog = what == IssueChild::kChangelogs && !is_cloud;
-  NestedStream::Factory child = [this, path, key, dc_changelog, stats](const json& issue) -> std::unique_ptr<ItemStream> {
+  NestedStream::Factory child = [this, path, key, dc_changelog,
+                                 stats](const json& issue) -> std::unique_ptr<ItemStream> {
     const std::string id = IdOf(issue);
     if (dc_changelog) {
       // Data Center has no /changelog endpoint: the issue with expand=changelog.
@@ -257,7 +268,8 @@ std::unique_ptr<ItemStream> JiraClient::ChildrenOfIssues(IssueChild what, std::u
 }
 
 std::unique_ptr<ItemStream> JiraClient::Projects(ReadStats* stats) {
-  if (cloud()) return std::make_unique<StartAtStream>(*this, "/project/search?expand=description,lead", "values", 50, stats);
+  if (cloud())
+    return std::make_unique<StartAtStream>(*this, "/project/search?expand=description,lead", "values", 50, stats);
   return std::make_unique<OneCallStream>(*this, "/project?expand=description,lead", "", stats);
 }
 
@@ -323,7 +335,9 @@ static Result<json> GetWhole(JiraClient& c, const char* path, bool array, const 
   return j;
 }
 
-Result<json> JiraClient::FieldList() { return GetWhole(*this, "/field", true, "the answer is not a JSON array of fields"); }
+Result<json> JiraClient::FieldList() {
+  return GetWhole(*this, "/field", true, "the answer is not a JSON array of fields");
+}
 
 Result<json> JiraClient::MyselfObject() { return GetWhole(*this, "/myself", false, "the answer is not a JSON object"); }
 

@@ -12,11 +12,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "jira/connection.h"
 #include "jira/item_stream.h"
@@ -92,8 +91,7 @@ class JiraClient {
   /// For each issue of `issues`, its comments, worklogs or change histories
   /// (each a startAt list; Data Center's changelog comes with the issue),
   /// each item's parent {"id","key"} of its issue.
-  std::unique_ptr<ItemStream> ChildrenOfIssues(IssueChild what, std::unique_ptr<ItemStream> issues,
-                                               ReadStats* stats);
+  std::unique_ptr<ItemStream> ChildrenOfIssues(IssueChild what, std::unique_ptr<ItemStream> issues, ReadStats* stats);
 
   // ---- catalogues ----
   std::unique_ptr<ItemStream> Projects(ReadStats* stats);

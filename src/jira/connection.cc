@@ -62,10 +62,12 @@ Result<HttpResponse> Connection::Send(HttpRequest request) {
     // The gateway names a scope problem; a new token would not change it.
     if (creds_->tokens() && ServerMessage(*resp).find("scope does not match") != std::string::npos) {
       const std::string need = ScopeFor(request);
-      return Fail(ErrorCode::kPermissionDenied,
-                  request.method + " " + UrlForMessage(request.url) + ": the login's scopes do not allow this call: it "
-                      "needs " + need + ", the login has \"" + creds_->GrantedScope() + "\". Add " + need +
-                      " to Scope (and to your app's permissions) and log in again");
+      return Fail(ErrorCode::kPermissionDenied, request.method + " " + UrlForMessage(request.url) +
+                                                    ": the login's scopes do not allow this call: it "
+                                                    "needs " +
+                                                    need + ", the login has \"" + creds_->GrantedScope() + "\". Add " +
+                                                    need +
+                                                    " to Scope (and to your app's permissions) and log in again");
     }
     auto retry = creds_->Rejected(secret);
     if (!retry) return Fail(retry.error());
@@ -75,8 +77,8 @@ Result<HttpResponse> Connection::Send(HttpRequest request) {
 }
 
 std::string Connection::Describe(const HttpRequest& request) const {
-  return request.method + " " + UrlForMessage(!request.url.empty() && request.url[0] == '/' ? endpoint_.Rest(request.url)
-                                                                                            : request.url);
+  return request.method + " " +
+         UrlForMessage(!request.url.empty() && request.url[0] == '/' ? endpoint_.Rest(request.url) : request.url);
 }
 
 Result<HttpResponse> Connection::Call(HttpRequest request) {
@@ -94,12 +96,14 @@ Error Connection::ErrorFor(const HttpResponse& response, const std::string& what
   } else if (response.status == 404 && what.find("/rest/") != std::string::npos) {
     std::vector<std::string> hints;
     if (ServerMessage(response).empty()) {
-      hints.push_back("no Jira REST API answers at this address: check Url — it must be the Jira site's own address "
-                      "(a Data Center site under a path needs it, e.g. https://host/jira)");
+      hints.push_back(
+          "no Jira REST API answers at this address: check Url — it must be the Jira site's own address "
+          "(a Data Center site under a path needs it, e.g. https://host/jira)");
     }
     if (what.find("/rest/api/3/") != std::string::npos && creds_->scheme() == "APIToken") {
-      hints.push_back("if this is Jira Data Center, it serves REST API v2 only: use AuthScheme=PAT or Basic there "
-                      "(APIToken is for Jira Cloud)");
+      hints.push_back(
+          "if this is Jira Data Center, it serves REST API v2 only: use AuthScheme=PAT or Basic there "
+          "(APIToken is for Jira Cloud)");
     }
     if (!hints.empty()) append(Join(hints, "; "));
   }

@@ -50,7 +50,12 @@ class IssueStream final : public ItemStream {
  public:
   IssueStream(JiraClient& c, IssueQuery q, std::vector<std::string> fields, int64_t page, ReadStats* stats,
               std::shared_ptr<const KeepTree> keep = nullptr, bool count_total = false)
-      : c_(c), q_(std::move(q)), fields_(std::move(fields)), page_(page), report_(stats), keep_(std::move(keep)),
+      : c_(c),
+        q_(std::move(q)),
+        fields_(std::move(fields)),
+        page_(page),
+        report_(stats),
+        keep_(std::move(keep)),
         count_total_(count_total) {}
 
   Result<bool> Next(std::vector<Item>* out) override {
@@ -71,7 +76,8 @@ class IssueStream final : public ItemStream {
         if (q_.matches_nothing) return false;
         continue;
       }
-      if (!resp->ok()) return Fail((*conn)->ErrorFor(*resp, what).WithContext("JQL " + q_.Jql(cloud ? kEveryIssue : "")));
+      if (!resp->ok())
+        return Fail((*conn)->ErrorFor(*resp, what).WithContext("JQL " + q_.Jql(cloud ? kEveryIssue : "")));
       auto page = DecodeIssuePage(resp->body, what, keep_.get());
       if (!page) return Fail(page.error());
       if (!pagers_) pagers_.emplace(what, page_);
@@ -100,7 +106,7 @@ class IssueStream final : public ItemStream {
 
   const IssueQuery& query() const { return q_; }
   bool done() const { return done_ || q_.matches_nothing; }
-  int64_t total() const { return total_; }      ///< Data Center: Jira's total, -1 when unknown
+  int64_t total() const { return total_; }  ///< Data Center: Jira's total, -1 when unknown
   /// Data Center: the next startAt.
   int64_t position() const { return pagers_ ? pagers_->offset.next_start() : 0; }
   /// Data Center: the most issues Jira served on one page (its page size).
@@ -138,7 +144,7 @@ class IssueStream final : public ItemStream {
     TokenPager token;    ///< Cloud
   };
   std::optional<Pagers> pagers_;  ///< made with the first answer
-  std::string last_page_;  ///< first id / last id / count of the previous page
+  std::string last_page_;         ///< first id / last id / count of the previous page
   int64_t total_ = -1, served_ = 0;
   bool done_ = false;
 };
@@ -160,7 +166,14 @@ class ParallelIssueStream final : public ItemStream {
  public:
   ParallelIssueStream(JiraClient& c, IssueQuery q, std::vector<std::string> fields, int64_t page, int threads,
                       bool cloud, ReadStats* stats, std::shared_ptr<const KeepTree> keep, bool count_total)
-      : c_(c), q_(q), fields_(fields), page_(page), threads_(threads), cloud_(cloud), report_(stats), keep_(keep),
+      : c_(c),
+        q_(q),
+        fields_(fields),
+        page_(page),
+        threads_(threads),
+        cloud_(cloud),
+        report_(stats),
+        keep_(keep),
         first_(c, std::move(q), std::move(fields), page, stats, std::move(keep), count_total) {}
 
   ~ParallelIssueStream() override {
@@ -179,9 +192,12 @@ class ParallelIssueStream final : public ItemStream {
       for (const auto& i : *out) seen_.insert(IdOf(i.value));
       last_page_ = first_.last_page();
       phase_ = 1;
-      if (first_.done()) phase_ = 3;
-      else if (!cloud_ && first_.total() < 0) phase_ = 2;  // no total: pages one after another
-      else Start();
+      if (first_.done())
+        phase_ = 3;
+      else if (!cloud_ && first_.total() < 0)
+        phase_ = 2;  // no total: pages one after another
+      else
+        Start();
       return true;
     }
     if (phase_ == 2) return first_.Next(out);
@@ -224,8 +240,10 @@ class ParallelIssueStream final : public ItemStream {
 
   void Start() {
     q_ = first_.query();  // with any value Jira said does not exist dropped
-    if (cloud_) ids_ = std::make_unique<IssueStream>(c_, q_, std::vector<std::string>{"id"}, 5000, report_);
-    else next_start_ = first_.position();
+    if (cloud_)
+      ids_ = std::make_unique<IssueStream>(c_, q_, std::vector<std::string>{"id"}, 5000, report_);
+    else
+      next_start_ = first_.position();
     for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { Work(); });
   }
 
@@ -349,7 +367,7 @@ class ParallelIssueStream final : public ItemStream {
   ReadStats* report_;
   std::shared_ptr<const KeepTree> keep_;
   IssueStream first_;
-  int phase_ = 0;  ///< 0 first page, 1 parallel, 2 sequential, 3 done
+  int phase_ = 0;               ///< 0 first page, 1 parallel, 2 sequential, 3 done
   std::set<std::string> seen_;  ///< ids the first page gave
   std::string last_page_;       ///< PageSignature of the last page emitted
   std::unique_ptr<IssueStream> ids_;
@@ -383,8 +401,8 @@ int64_t JiraClient::IssuesPerPage(int64_t asked, bool ids_only) {
 std::unique_ptr<ItemStream> JiraClient::SearchIssues(IssueSearch s, ReadStats* stats) {
   if (s.fields.empty()) s.fields.push_back("id");
   if (s.threads > 1) {
-    return std::make_unique<ParallelIssueStream>(*this, std::move(s.query), std::move(s.fields), s.page_size,
-                                                 s.threads, cloud(), stats, std::move(s.keep), s.count_total);
+    return std::make_unique<ParallelIssueStream>(*this, std::move(s.query), std::move(s.fields), s.page_size, s.threads,
+                                                 cloud(), stats, std::move(s.keep), s.count_total);
   }
   return std::make_unique<IssueStream>(*this, std::move(s.query), std::move(s.fields), s.page_size, stats,
                                        std::move(s.keep), s.count_total);

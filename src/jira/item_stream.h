@@ -6,9 +6,8 @@
 
 #include <cstdint>
 #include <memory>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "common/error.h"
 
@@ -32,8 +31,8 @@ class ItemStream {
 /// What a read asked of Jira, for explain and the progress line. Written by
 /// the thread that calls Next().
 struct ReadStats {
-  int64_t calls = 0;     ///< requests made
-  int64_t expected = -1; ///< items Jira said the list holds, when it said
+  int64_t calls = 0;      ///< requests made
+  int64_t expected = -1;  ///< items Jira said the list holds, when it said
 };
 
 /// The given items, as one page.

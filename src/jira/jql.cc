@@ -57,14 +57,20 @@ bool HasTopLevelOr(std::string_view clause) {
   for (std::size_t i = 0; i < clause.size(); ++i) {
     char c = clause[i];
     if (quoted) {
-      if (c == '\\') ++i;
-      else if (c == '"') quoted = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        quoted = false;
       continue;
     }
-    if (c == '"') quoted = true;
-    else if (c == '(') ++depth;
-    else if (c == ')') --depth;
-    else if (depth == 0 && i + 4 <= clause.size() && EqualsIgnoreCase(clause.substr(i, 4), " or ")) return true;
+    if (c == '"')
+      quoted = true;
+    else if (c == '(')
+      ++depth;
+    else if (c == ')')
+      --depth;
+    else if (depth == 0 && i + 4 <= clause.size() && EqualsIgnoreCase(clause.substr(i, 4), " or "))
+      return true;
   }
   return false;
 }

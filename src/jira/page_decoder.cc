@@ -26,12 +26,18 @@ json Convert(simdjson::dom::element e) {
       for (auto value : simdjson::dom::array(e)) out.push_back(Convert(value));
       return out;
     }
-    case simdjson::dom::element_type::STRING: return std::string(std::string_view(e));
-    case simdjson::dom::element_type::INT64: return int64_t(e);
-    case simdjson::dom::element_type::UINT64: return uint64_t(e);
-    case simdjson::dom::element_type::DOUBLE: return double(e);
-    case simdjson::dom::element_type::BOOL: return bool(e);
-    default: return nullptr;
+    case simdjson::dom::element_type::STRING:
+      return std::string(std::string_view(e));
+    case simdjson::dom::element_type::INT64:
+      return int64_t(e);
+    case simdjson::dom::element_type::UINT64:
+      return uint64_t(e);
+    case simdjson::dom::element_type::DOUBLE:
+      return double(e);
+    case simdjson::dom::element_type::BOOL:
+      return bool(e);
+    default:
+      return nullptr;
   }
 }
 

@@ -10,9 +10,12 @@ std::string Stop(const std::string& what, const std::string& why) {
 
 }  // namespace
 
-OffsetPager::OffsetPager(std::string what, std::string noun, int64_t page_size, bool short_page_ends,
-                         bool remember_all)
-    : what_(std::move(what)), noun_(std::move(noun)), page_size_(page_size), short_page_ends_(short_page_ends), remember_all_(remember_all) {}
+OffsetPager::OffsetPager(std::string what, std::string noun, int64_t page_size, bool short_page_ends, bool remember_all)
+    : what_(std::move(what)),
+      noun_(std::move(noun)),
+      page_size_(page_size),
+      short_page_ends_(short_page_ends),
+      remember_all_(remember_all) {}
 
 Result<void> OffsetPager::Accept(const OffsetPage& page, const std::vector<std::string>& keys,
                                  std::vector<bool>* fresh) {
@@ -30,14 +33,14 @@ Result<void> OffsetPager::Accept(const OffsetPage& page, const std::vector<std::
     }
   }
   if (n > 0 && repeated == keys.size()) {
-    return Fail(ErrorCode::kBadResponse, Stop(what_, "Jira sent the same page of " + noun_ + " twice (startAt=" +
-                                                         std::to_string(asked) + " held only " + noun_ +
-                                                         " it had sent before)"));
+    return Fail(ErrorCode::kBadResponse,
+                Stop(what_, "Jira sent the same page of " + noun_ + " twice (startAt=" + std::to_string(asked) +
+                                " held only " + noun_ + " it had sent before)"));
   }
   if (page.start_at && *page.start_at != asked) {
-    return Fail(ErrorCode::kBadResponse,
-                Stop(what_, "Jira answered the request for startAt=" + std::to_string(asked) + " with the page at startAt=" +
-                                std::to_string(*page.start_at) + " (the server does not page this list as asked)"));
+    return Fail(ErrorCode::kBadResponse, Stop(what_, "Jira answered the request for startAt=" + std::to_string(asked) +
+                                                         " with the page at startAt=" + std::to_string(*page.start_at) +
+                                                         " (the server does not page this list as asked)"));
   }
   next_start_ += n;
   if (page.total) {

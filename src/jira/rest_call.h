@@ -2,9 +2,8 @@
 /// The small pieces every list of jira/client.h reads with: a JSON request
 /// body, a call whose answer must be JSON, an issue's id.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "jira/client.h"
 

@@ -21,9 +21,12 @@ namespace {
 
 SqlValue ColumnValue(sqlite3_stmt* st, int i) {
   switch (sqlite3_column_type(st, i)) {
-    case SQLITE_INTEGER: return static_cast<int64_t>(sqlite3_column_int64(st, i));
-    case SQLITE_FLOAT: return sqlite3_column_double(st, i);
-    case SQLITE_NULL: return SqlValue{};
+    case SQLITE_INTEGER:
+      return static_cast<int64_t>(sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(st, i);
+    case SQLITE_NULL:
+      return SqlValue{};
     case SQLITE_BLOB: {
       const auto* p = static_cast<const char*>(sqlite3_column_blob(st, i));
       return SqlBlob{std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, i)))};
@@ -125,8 +128,8 @@ Result<ExecStatement> ParseExec(const std::string& text) {
     std::string name = word();
     skip();
     if (name.empty() || i >= s.size() || s[i] != '=') {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "EXEC " + e.procedure + ": expected Param='value' at character " + std::to_string(at + 1) + "; " + usage);
+      return Fail(ErrorCode::kInvalidArgument, "EXEC " + e.procedure + ": expected Param='value' at character " +
+                                                   std::to_string(at + 1) + "; " + usage);
     }
     ++i;
     skip();
@@ -147,7 +150,9 @@ Result<ExecStatement> ParseExec(const std::string& text) {
         }
         value += s[i++];
       }
-      if (!closed) return Fail(ErrorCode::kInvalidArgument, "EXEC " + e.procedure + ": the value of " + name + " has no closing quote");
+      if (!closed)
+        return Fail(ErrorCode::kInvalidArgument,
+                    "EXEC " + e.procedure + ": the value of " + name + " has no closing quote");
     } else {
       std::size_t start = i;
       while (i < s.size() && s[i] != ',' && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
@@ -277,8 +282,7 @@ Error WriteFailed(int saved_errno) {
 
 }  // namespace
 
-Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, std::ostream& out,
-                            std::ostream& notes) {
+Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, std::ostream& out, std::ostream& notes) {
   auto statements = SplitStatements(sql);
   if (statements.empty()) return Fail(ErrorCode::kInvalidArgument, "no SQL statement given");
   OutputOptions oo;

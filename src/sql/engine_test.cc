@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace jirasql {
 namespace {
@@ -20,7 +19,8 @@ TEST(Engine, StatementsSplitOutsideQuotesAndComments) {
 }
 
 TEST(Engine, ExecStatements) {
-  auto e = ParseExec("EXEC GetOAuthAuthorizationURL CallbackUrl='http://localhost:1', Scope = \"read:jira-work\", @State=x");
+  auto e =
+      ParseExec("EXEC GetOAuthAuthorizationURL CallbackUrl='http://localhost:1', Scope = \"read:jira-work\", @State=x");
   ASSERT_TRUE(e) << e.error().message;
   EXPECT_EQ(e->procedure, "GetOAuthAuthorizationURL");
   ASSERT_EQ(e->params.size(), 3u);

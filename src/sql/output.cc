@@ -110,11 +110,20 @@ class DelimitedWriter final : public ResultWriter {
       // or a field (as PostgreSQL's COPY text format).
       for (char c : s) {
         switch (c) {
-          case '\\': line_ += "\\\\"; break;
-          case '\t': line_ += "\\t"; break;
-          case '\n': line_ += "\\n"; break;
-          case '\r': line_ += "\\r"; break;
-          default: line_ += c;
+          case '\\':
+            line_ += "\\\\";
+            break;
+          case '\t':
+            line_ += "\\t";
+            break;
+          case '\n':
+            line_ += "\\n";
+            break;
+          case '\r':
+            line_ += "\\r";
+            break;
+          default:
+            line_ += c;
         }
       }
       return;
@@ -157,11 +166,16 @@ class JsonRowsWriter final : public ResultWriter {
     for (std::size_t i = 0; i < row.size() && i < keys_.size(); ++i) {
       w.Key(keys_[i]);
       const auto& v = row[i];
-      if (auto* n = std::get_if<int64_t>(&v)) w.Int(*n);
-      else if (auto* d = std::get_if<double>(&v)) std::isfinite(*d) ? w.Double(*d) : w.Null();
-      else if (auto* s = std::get_if<std::string>(&v)) w.String(*s);
-      else if (auto* b = std::get_if<SqlBlob>(&v)) w.String(Base64Encode(b->bytes));
-      else w.Null();
+      if (auto* n = std::get_if<int64_t>(&v))
+        w.Int(*n);
+      else if (auto* d = std::get_if<double>(&v))
+        std::isfinite(*d) ? w.Double(*d) : w.Null();
+      else if (auto* s = std::get_if<std::string>(&v))
+        w.String(*s);
+      else if (auto* b = std::get_if<SqlBlob>(&v))
+        w.String(Base64Encode(b->bytes));
+      else
+        w.Null();
     }
     w.EndObject();
     if (lines_) {
@@ -177,8 +191,10 @@ class JsonRowsWriter final : public ResultWriter {
   void Incomplete(int64_t rows) override {
     // JSON: the array (and the document) stay open, so no parser takes it
     // for a whole result. NDJSON: a last line that is not JSON.
-    if (lines_) out_ << BrokenLastLine(rows);
-    else out_ << "\n";
+    if (lines_)
+      out_ << BrokenLastLine(rows);
+    else
+      out_ << "\n";
   }
   void Finish() override {
     if (!lines_ && options_.several) out_ << (sets_ == 0 ? "[]\n" : "\n]\n");
@@ -254,9 +270,12 @@ class TableWriter final : public ResultWriter {
     std::string out;
     out.reserve(s.size());
     for (char c : s) {
-      if (c == '\n' || c == '\r' || c == '\t') out += ' ';
-      else if (markdown_ && c == '|') out += "\\|";
-      else out += c;
+      if (c == '\n' || c == '\r' || c == '\t')
+        out += ' ';
+      else if (markdown_ && c == '|')
+        out += "\\|";
+      else
+        out += c;
     }
     return out;
   }
@@ -348,14 +367,19 @@ class TableWriter final : public ResultWriter {
 
 std::unique_ptr<ResultWriter> MakeResultWriter(OutputFormat format, std::ostream& out, OutputOptions options) {
   switch (format) {
-    case OutputFormat::kCsv: return std::make_unique<DelimitedWriter>(out, false, options);
-    case OutputFormat::kTsv: return std::make_unique<DelimitedWriter>(out, true, options);
-    case OutputFormat::kJson: return std::make_unique<JsonRowsWriter>(out, false, options);
-    case OutputFormat::kNdjson: return std::make_unique<JsonRowsWriter>(out, true, options);
+    case OutputFormat::kCsv:
+      return std::make_unique<DelimitedWriter>(out, false, options);
+    case OutputFormat::kTsv:
+      return std::make_unique<DelimitedWriter>(out, true, options);
+    case OutputFormat::kJson:
+      return std::make_unique<JsonRowsWriter>(out, false, options);
+    case OutputFormat::kNdjson:
+      return std::make_unique<JsonRowsWriter>(out, true, options);
     case OutputFormat::kMarkdown:
       options.header = true;  // a Markdown table cannot do without its header
       return std::make_unique<TableWriter>(out, true, options);
-    default: return std::make_unique<TableWriter>(out, false, options);
+    default:
+      return std::make_unique<TableWriter>(out, false, options);
   }
 }
 

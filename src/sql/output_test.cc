@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace jirasql {
 namespace {
@@ -32,7 +31,8 @@ std::string Write(OutputFormat f, const std::vector<std::string>& cols, const st
 }
 
 TEST(Output, CsvFollowsRfc4180) {
-  std::string csv = Write(OutputFormat::kCsv, {"a", "b,c"}, {{I(1), T("say \"hi\"\nthere")}, {SqlValue{}, SqlValue(2.5)}});
+  std::string csv =
+      Write(OutputFormat::kCsv, {"a", "b,c"}, {{I(1), T("say \"hi\"\nthere")}, {SqlValue{}, SqlValue(2.5)}});
   EXPECT_EQ(csv, "a,\"b,c\"\r\n1,\"say \"\"hi\"\"\nthere\"\r\n,2.5\r\n");
   OutputOptions no_header;
   no_header.header = false;
@@ -85,7 +85,8 @@ TEST(Output, SeveralStatementsMakeOneJsonDocument) {
 }
 
 TEST(Output, TableAlignsColumnsAndTellsNullFromTheTextNull) {
-  std::string t = Write(OutputFormat::kTable, {"Key", "N"}, {{T("ABC-1"), I(1)}, {T("X"), SqlValue{}}, {T("NULL"), T("null")}});
+  std::string t =
+      Write(OutputFormat::kTable, {"Key", "N"}, {{T("ABC-1"), I(1)}, {T("X"), SqlValue{}}, {T("NULL"), T("null")}});
   EXPECT_EQ(t, "Key     N\n------  ------\nABC-1   1\nX       NULL\n'NULL'  'null'\n(3 rows)\n");
   OutputOptions no_header;
   no_header.header = false;

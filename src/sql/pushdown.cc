@@ -105,11 +105,16 @@ std::optional<Prefix> CanonicalPrefix(const std::string& v) {
 
 std::string OpText(PushOp op) {
   switch (op) {
-    case PushOp::kGt: return ">";
-    case PushOp::kGe: return ">=";
-    case PushOp::kLt: return "<";
-    case PushOp::kLe: return "<=";
-    default: return "=";
+    case PushOp::kGt:
+      return ">";
+    case PushOp::kGe:
+      return ">=";
+    case PushOp::kLt:
+      return "<";
+    case PushOp::kLe:
+      return "<=";
+    default:
+      return "=";
   }
 }
 
@@ -184,6 +189,7 @@ std::string JqlLocalMinute(int64_t utc_ms, int offset_seconds, bool round_up) {
 }
 
 const PushRule& PushRuleFor(Push push) {
+  // clang-format off
   //                                  =     IN     ranges null   selective note
   static const PushRule kNone{};
   static const PushRule kId{true, true, true, false, true, ""};
@@ -194,17 +200,27 @@ const PushRule& PushRuleFor(Push push) {
   static const PushRule kJql{true, false, false, false, false, " (the JQL itself)"};
   static const PushRule kParentIssue{true, true, false, false, true, " (reads only those issues)"};
   static const PushRule kParentId{true, true, false, false, true, " (reads only those)"};
+  // clang-format on
   switch (push) {
-    case Push::kNone: return kNone;
-    case Push::kId: return kId;
-    case Push::kIssueKey: return kIssueKey;
+    case Push::kNone:
+      return kNone;
+    case Push::kId:
+      return kId;
+    case Push::kIssueKey:
+      return kIssueKey;
     case Push::kName:
-    case Push::kUser: return kName;
-    case Push::kTimestamp: return kTimestamp;
-    case Push::kDate: return kDate;
-    case Push::kJql: return kJql;
-    case Push::kParentIssue: return kParentIssue;
-    case Push::kParentId: return kParentId;
+    case Push::kUser:
+      return kName;
+    case Push::kTimestamp:
+      return kTimestamp;
+    case Push::kDate:
+      return kDate;
+    case Push::kJql:
+      return kJql;
+    case Push::kParentIssue:
+      return kParentIssue;
+    case Push::kParentId:
+      return kParentId;
   }
   return kNone;
 }
@@ -212,14 +228,18 @@ const PushRule& PushRuleFor(Push push) {
 bool Accepts(Push push, PushOp op) {
   const PushRule& r = PushRuleFor(push);
   switch (op) {
-    case PushOp::kEq: return r.equals;
-    case PushOp::kIn: return r.in_lists;
+    case PushOp::kEq:
+      return r.equals;
+    case PushOp::kIn:
+      return r.in_lists;
     case PushOp::kGt:
     case PushOp::kGe:
     case PushOp::kLt:
-    case PushOp::kLe: return r.ranges;
+    case PushOp::kLe:
+      return r.ranges;
     case PushOp::kIsNull:
-    case PushOp::kIsNotNull: return r.null_tests;
+    case PushOp::kIsNotNull:
+      return r.null_tests;
   }
   return false;
 }
@@ -259,7 +279,8 @@ std::optional<JqlTerm> TranslateConstraint(const ColumnDef& col, const SqlConstr
     case Push::kName:
     case Push::kUser:
       if (null_test) {
-        return Clause(col.jql_field, JqlField(col.jql_field) + (c.op == PushOp::kIsNull ? " is EMPTY" : " is not EMPTY"));
+        return Clause(col.jql_field,
+                      JqlField(col.jql_field) + (c.op == PushOp::kIsNull ? " is EMPTY" : " is not EMPTY"));
       }
       if (!list) return std::nullopt;
       return ValueList(col, c, nothing, [](const SqlValue& v) -> std::optional<std::string> {
@@ -275,7 +296,8 @@ std::optional<JqlTerm> TranslateConstraint(const ColumnDef& col, const SqlConstr
     case Push::kTimestamp:
     case Push::kDate:
       if (null_test) {
-        return Clause(col.jql_field, JqlField(col.jql_field) + (c.op == PushOp::kIsNull ? " is EMPTY" : " is not EMPTY"));
+        return Clause(col.jql_field,
+                      JqlField(col.jql_field) + (c.op == PushOp::kIsNull ? " is EMPTY" : " is not EMPTY"));
       }
       if (c.op == PushOp::kIn) return std::nullopt;
       return TimeRange(col, c, ctx);
@@ -289,8 +311,10 @@ void SplitOrderBy(const std::string& jql, std::string* where, std::string* order
   for (std::size_t i = 0; i < jql.size(); ++i) {
     char c = jql[i];
     if (quote) {
-      if (c == '\\') ++i;
-      else if (c == quote) quote = 0;
+      if (c == '\\')
+        ++i;
+      else if (c == quote)
+        quote = 0;
       continue;
     }
     if (c == '"' || c == '\'') {

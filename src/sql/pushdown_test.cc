@@ -23,10 +23,12 @@ std::string Push1(const char* column, PushOp op, std::vector<SqlValue> values, c
 // every operator, the translator pushes exactly what the rule accepts.
 TEST(Pushdown, TheRuleTableAndTheTranslatorAgree) {
   const TimeZone utc = TimeZone::Fixed(0);
-  const std::vector<std::pair<Push, SqlValue>> kinds = {
-      {Push::kId, int64_t{10001}},         {Push::kIssueKey, std::string("ABC-1")},
-      {Push::kName, std::string("Done")},   {Push::kUser, std::string("5b10ac8d82e05b22cc7d4ef5")},
-      {Push::kTimestamp, std::string("2024-05-01T08:30:00.000Z")}, {Push::kDate, std::string("2024-05-01")}};
+  const std::vector<std::pair<Push, SqlValue>> kinds = {{Push::kId, int64_t{10001}},
+                                                        {Push::kIssueKey, std::string("ABC-1")},
+                                                        {Push::kName, std::string("Done")},
+                                                        {Push::kUser, std::string("5b10ac8d82e05b22cc7d4ef5")},
+                                                        {Push::kTimestamp, std::string("2024-05-01T08:30:00.000Z")},
+                                                        {Push::kDate, std::string("2024-05-01")}};
   for (const auto& [kind, value] : kinds) {
     ColumnDef col;
     col.name = "C";
@@ -35,8 +37,10 @@ TEST(Pushdown, TheRuleTableAndTheTranslatorAgree) {
     for (PushOp op : {PushOp::kEq, PushOp::kIn, PushOp::kGt, PushOp::kGe, PushOp::kLt, PushOp::kLe, PushOp::kIsNull,
                       PushOp::kIsNotNull}) {
       SqlConstraint c{op, {}};
-      if (op == PushOp::kIn) c.values = {value, value};
-      else if (op != PushOp::kIsNull && op != PushOp::kIsNotNull) c.values = {value};
+      if (op == PushOp::kIn)
+        c.values = {value, value};
+      else if (op != PushOp::kIsNull && op != PushOp::kIsNotNull)
+        c.values = {value};
       bool nothing = false;
       const bool pushed = TranslateConstraint(col, c, PushContext{&utc}, &nothing).has_value();
       EXPECT_EQ(pushed, Accepts(kind, op)) << PushdownText(kind) << " op " << static_cast<int>(op);
@@ -113,8 +117,7 @@ TEST(Pushdown, TimestampsInTheUsersZoneWidenedToTheMinute) {
   EXPECT_EQ(Push1("Updated", PushOp::kLt, {std::string("2024-05-01T10:30:15Z")}, &*pitcairn),
             "updated <= \"2024-05-01 02:31\"");
   // A bare date bounds whole UTC days.
-  EXPECT_EQ(Push1("Created", PushOp::kLe, {std::string("2024-05-01")}, &*brisbane),
-            "created <= \"2024-05-02 10:00\"");
+  EXPECT_EQ(Push1("Created", PushOp::kLe, {std::string("2024-05-01")}, &*brisbane), "created <= \"2024-05-02 10:00\"");
   EXPECT_EQ(Push1("Created", PushOp::kGe, {std::string("2024-05-01 23:59")}, &*brisbane),
             "created >= \"2024-05-01 10:00\"");  // ' ' sorts before 'T': only the date counts
   EXPECT_EQ(Push1("ResolutionDate", PushOp::kEq, {std::string("2024-05-01T10:30:00.000Z")}, &*brisbane),

@@ -81,8 +81,8 @@ TableExplainer ExplainIssues() {
     r.report.calls_note = "one search call per page";
     if (threads > 1 && r.report.rows > r.report.page_size) {
       const int64_t rest = r.report.rows - r.report.page_size;
-      r.report.calls = cloud ? 1 + PagesFor(r.report.rows, 5000) + PagesFor(rest, 100)
-                             : 1 + PagesFor(rest, r.report.page_size);
+      r.report.calls =
+          cloud ? 1 + PagesFor(r.report.rows, 5000) + PagesFor(rest, 100) : 1 + PagesFor(rest, r.report.page_size);
       r.report.calls_note = cloud ? "the first page, then id-only pages and bulk fetches of 100, " +
                                         std::to_string(threads) + " at a time"
                                   : "the first page, then the other pages " + std::to_string(threads) + " at a time";
@@ -136,8 +136,8 @@ TableReader ReadSprints() {
 
 TableReader ReadSprintIssues() {
   return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
-    auto sprints = r.request.parents_given ? GivenParents(r.request)
-                                           : r.jira.SprintsOfBoards(r.jira.Boards(&r.report), &r.report);
+    auto sprints =
+        r.request.parents_given ? GivenParents(r.request) : r.jira.SprintsOfBoards(r.jira.Boards(&r.report), &r.report);
     return r.jira.IssuesOfSprints(std::move(sprints), &r.report);
   };
 }
@@ -166,11 +166,15 @@ std::vector<json> SysTablesRows(Session&) {
   std::vector<json> rows;
   for (const auto& t : BaseTables()) {
     const bool sys = t.system;
-    rows.push_back({{"TableName", t.name}, {"TableType", sys ? "SYSTEM TABLE" : "TABLE"},
-                    {"Description", t.description}, {"Api", t.api}});
+    rows.push_back({{"TableName", t.name},
+                    {"TableType", sys ? "SYSTEM TABLE" : "TABLE"},
+                    {"Description", t.description},
+                    {"Api", t.api}});
   }
   for (const auto& p : OAuthProcedures()) {
-    rows.push_back({{"TableName", p.name}, {"TableType", "PROCEDURE"}, {"Description", p.description},
+    rows.push_back({{"TableName", p.name},
+                    {"TableType", "PROCEDURE"},
+                    {"Description", p.description},
                     {"Api", "OAuth token endpoint"}});
   }
   return rows;
@@ -183,10 +187,15 @@ std::vector<json> SysTableColumnsRows(Session& s) {
     const TableDef* def = t ? *t : FindBaseTable(name);  // without custom fields when /field fails
     for (std::size_t i = 0; i < def->columns.size(); ++i) {
       const auto& c = def->columns[i];
-      rows.push_back({{"TableName", def->name}, {"ColumnName", c.name}, {"Ordinal", i},
-                      {"DataType", SqlDeclaredType(c.type)}, {"ValueFormat", SqlTypeLabel(c.type)},
-                      {"IsHidden", c.hidden ? 1 : 0}, {"JiraField", c.jira_field},
-                      {"Pushdown", PushdownText(c.push)}, {"Description", c.description}});
+      rows.push_back({{"TableName", def->name},
+                      {"ColumnName", c.name},
+                      {"Ordinal", i},
+                      {"DataType", SqlDeclaredType(c.type)},
+                      {"ValueFormat", SqlTypeLabel(c.type)},
+                      {"IsHidden", c.hidden ? 1 : 0},
+                      {"JiraField", c.jira_field},
+                      {"Pushdown", PushdownText(c.push)},
+                      {"Description", c.description}});
     }
   }
   return rows;
@@ -203,12 +212,20 @@ std::vector<json> SysProcedureParametersRows(Session&) {
   for (const auto& p : OAuthProcedures()) {
     int i = 0;
     for (const auto& in : p.inputs) {
-      rows.push_back({{"ProcedureName", p.name}, {"ParameterName", in.name}, {"Direction", "IN"},
-                      {"Ordinal", i++}, {"Required", in.required ? 1 : 0}, {"Description", in.description}});
+      rows.push_back({{"ProcedureName", p.name},
+                      {"ParameterName", in.name},
+                      {"Direction", "IN"},
+                      {"Ordinal", i++},
+                      {"Required", in.required ? 1 : 0},
+                      {"Description", in.description}});
     }
     for (const auto& out : p.outputs) {
-      rows.push_back({{"ProcedureName", p.name}, {"ParameterName", out}, {"Direction", "OUT"},
-                      {"Ordinal", nullptr}, {"Required", 0}, {"Description", "result column"}});
+      rows.push_back({{"ProcedureName", p.name},
+                      {"ParameterName", out},
+                      {"Direction", "OUT"},
+                      {"Ordinal", nullptr},
+                      {"Required", 0},
+                      {"Description", "result column"}});
     }
   }
   return rows;
@@ -221,9 +238,14 @@ std::vector<json> SysConnectionPropsRows(Session& s) {
     if (spec.secret && !v.empty()) v = "********";
     std::string allowed;
     for (auto a : spec.allowed) allowed += (allowed.empty() ? "" : ",") + std::string(a);
-    rows.push_back({{"Name", spec.name}, {"Value", v}, {"DefaultValue", spec.default_value},
-                    {"Type", PropTypeName(spec.type)}, {"AllowedValues", allowed}, {"Category", spec.category},
-                    {"IsSecret", spec.secret ? 1 : 0}, {"Source", PropSourceName(s.props().SourceOf(spec.name))},
+    rows.push_back({{"Name", spec.name},
+                    {"Value", v},
+                    {"DefaultValue", spec.default_value},
+                    {"Type", PropTypeName(spec.type)},
+                    {"AllowedValues", allowed},
+                    {"Category", spec.category},
+                    {"IsSecret", spec.secret ? 1 : 0},
+                    {"Source", PropSourceName(s.props().SourceOf(spec.name))},
                     {"Description", spec.description}});
   }
   return rows;

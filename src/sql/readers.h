@@ -4,9 +4,8 @@
 /// no URL: jira/client.h knows how Jira serves each list.
 
 #include <functional>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "jira/client.h"
 #include "sql/schema.h"

@@ -5,9 +5,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <map>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/strings.h"
 #include "common/time.h"
@@ -23,21 +22,31 @@ using json = nlohmann::json;
 std::string_view SqlDeclaredType(SqlType t) {
   switch (t) {
     case SqlType::kInteger:
-    case SqlType::kBoolean: return "INTEGER";
-    case SqlType::kReal: return "REAL";
-    default: return "TEXT";
+    case SqlType::kBoolean:
+      return "INTEGER";
+    case SqlType::kReal:
+      return "REAL";
+    default:
+      return "TEXT";
   }
 }
 
 std::string_view SqlTypeLabel(SqlType t) {
   switch (t) {
-    case SqlType::kInteger: return "INTEGER";
-    case SqlType::kReal: return "REAL";
-    case SqlType::kText: return "TEXT";
-    case SqlType::kBoolean: return "INTEGER 0/1";
-    case SqlType::kTimestamp: return "TEXT, ISO 8601 UTC";
-    case SqlType::kDate: return "TEXT, yyyy-MM-dd";
-    case SqlType::kJson: return "TEXT, JSON array";
+    case SqlType::kInteger:
+      return "INTEGER";
+    case SqlType::kReal:
+      return "REAL";
+    case SqlType::kText:
+      return "TEXT";
+    case SqlType::kBoolean:
+      return "INTEGER 0/1";
+    case SqlType::kTimestamp:
+      return "TEXT, ISO 8601 UTC";
+    case SqlType::kDate:
+      return "TEXT, yyyy-MM-dd";
+    case SqlType::kJson:
+      return "TEXT, JSON array";
   }
   return "TEXT";
 }
@@ -175,9 +184,12 @@ SqlValue AsList(const json* v, const char* key) {
   if (!v->is_array()) Unexpected("a JSON array", *v);
   json out = json::array();
   for (const auto& e : *v) {
-    if (e.is_string()) out.push_back(e);
-    else if (e.is_object() && e.contains(key) && e[key].is_string()) out.push_back(e[key]);
-    else if (!e.is_null()) out.push_back(e);
+    if (e.is_string())
+      out.push_back(e);
+    else if (e.is_object() && e.contains(key) && e[key].is_string())
+      out.push_back(e[key]);
+    else if (!e.is_null())
+      out.push_back(e);
   }
   return out.dump();
 }
@@ -240,12 +252,12 @@ Getter IssueOf(const char* key, SqlValue (*as)(const json*)) {
 
 // Columns every child-of-an-issue table has.
 std::vector<ColumnDef> IssueParentColumns(const std::string& what) {
-  return {Pushed(Col("IssueId", SqlType::kInteger, "", "Id of the issue the " + what + " belongs to",
-                     IssueOf("id", AsInt)),
-                 Push::kParentIssue, "id"),
-          Pushed(Col("IssueKey", SqlType::kText, "", "Key of the issue the " + what + " belongs to",
-                     IssueOf("key", AsText)),
-                 Push::kParentIssue, "key")};
+  return {
+      Pushed(Col("IssueId", SqlType::kInteger, "", "Id of the issue the " + what + " belongs to", IssueOf("id", AsInt)),
+             Push::kParentIssue, "id"),
+      Pushed(
+          Col("IssueKey", SqlType::kText, "", "Key of the issue the " + what + " belongs to", IssueOf("key", AsText)),
+          Push::kParentIssue, "key")};
 }
 
 std::vector<ColumnDef> IssueColumns() {
@@ -306,7 +318,8 @@ std::vector<ColumnDef> IssueColumns() {
              "duedate"),
       Col("StatusCategoryChanged", T::kTimestamp, "statuscategorychangedate", "When the status category last changed",
           Item({"fields", "statuscategorychangedate"}, AsTimestamp)),
-      Col("Labels", T::kJson, "labels", "Labels, e.g. [\"backend\",\"urgent\"]", ItemList({"fields", "labels"}, "name")),
+      Col("Labels", T::kJson, "labels", "Labels, e.g. [\"backend\",\"urgent\"]",
+          ItemList({"fields", "labels"}, "name")),
       Col("Components", T::kJson, "components", "Component names", ItemList({"fields", "components"}, "name")),
       Col("FixVersions", T::kJson, "fixVersions", "Fix version names", ItemList({"fields", "fixVersions"}, "name")),
       Pushed(Col("ParentKey", T::kText, "parent", "Parent issue key (sub-tasks, children of epics)",
@@ -349,36 +362,53 @@ std::vector<TableDef> MakeBaseTables() {
   };
   auto by_change = [int_of](const RowContext& r) { return int_of(r.item, {"history", "id"}) * 4096 + r.ordinal; };
 
-  t.push_back(TableDef("Issues", "Issues found by JQL; one row per issue.", IssueColumns(), api::kIssueSearch).Reads(ReadIssues(), ExplainIssues()).RowId(by_id).IssueSearchBacked().CustomFields().Cost(1e6));
-  t.push_back(TableDef("Projects", "Projects the user can browse.",
-               {Col("Id", T::kInteger, "", "Project id", Item({"id"}, AsInt)),
-                Col("Key", T::kText, "", "Project key", Item({"key"}, AsText)),
-                Col("Name", T::kText, "", "Project name", Item({"name"}, AsText)),
-                Col("ProjectTypeKey", T::kText, "", "software, business or service_desk", Item({"projectTypeKey"}, AsText)),
-                Col("Simplified", T::kBoolean, "", "1 for team-managed projects", Item({"simplified"}, AsBool)),
-                Col("LeadAccountId", T::kText, "", "Project lead's account id", Item({"lead"}, AsUserId)),
-                Col("LeadDisplayName", T::kText, "", "Project lead's display name", Item({"lead", "displayName"}, AsText)),
-                Col("Description", T::kText, "", "Project description", Item({"description"}, AsText))}, api::kProjects).Reads(ReadList(&JiraClient::Projects)).RowId(by_id));
+  t.push_back(TableDef("Issues", "Issues found by JQL; one row per issue.", IssueColumns(), api::kIssueSearch)
+                  .Reads(ReadIssues(), ExplainIssues())
+                  .RowId(by_id)
+                  .IssueSearchBacked()
+                  .CustomFields()
+                  .Cost(1e6));
+  t.push_back(
+      TableDef(
+          "Projects", "Projects the user can browse.",
+          {Col("Id", T::kInteger, "", "Project id", Item({"id"}, AsInt)),
+           Col("Key", T::kText, "", "Project key", Item({"key"}, AsText)),
+           Col("Name", T::kText, "", "Project name", Item({"name"}, AsText)),
+           Col("ProjectTypeKey", T::kText, "", "software, business or service_desk", Item({"projectTypeKey"}, AsText)),
+           Col("Simplified", T::kBoolean, "", "1 for team-managed projects", Item({"simplified"}, AsBool)),
+           Col("LeadAccountId", T::kText, "", "Project lead's account id", Item({"lead"}, AsUserId)),
+           Col("LeadDisplayName", T::kText, "", "Project lead's display name", Item({"lead", "displayName"}, AsText)),
+           Col("Description", T::kText, "", "Project description", Item({"description"}, AsText))},
+          api::kProjects)
+          .Reads(ReadList(&JiraClient::Projects))
+          .RowId(by_id));
   t.push_back(TableDef("Users", "Users of the site.",
-               {Col("AccountId", T::kText, "", "Account id (Data Center: user name)",
-                    [](const RowContext& r) { return AsUserId(&r.item); }),
-                Col("DisplayName", T::kText, "", "Display name", Item({"displayName"}, AsText)),
-                Col("EmailAddress", T::kText, "", "E-mail address, when the user's privacy settings show it",
-                    Item({"emailAddress"}, AsText)),
-                Col("Active", T::kBoolean, "", "1 for active accounts", Item({"active"}, AsBool)),
-                Col("TimeZone", T::kText, "", "The user's time zone", Item({"timeZone"}, AsText)),
-                Col("AccountType", T::kText, "", "atlassian, app or customer", Item({"accountType"}, AsText))}, api::kUsers).Reads(ReadList(&JiraClient::Users)).RowId(by_user));
-  t.push_back(TableDef("Myself", "The user this connection logs in as: one row. \"My open issues\": WHERE AssigneeAccountId = "
-               "(SELECT AccountId FROM Myself).",
-               {Col("AccountId", T::kText, "", "Account id (Data Center: user name)",
-                    [](const RowContext& r) { return AsUserId(&r.item); }),
-                Col("DisplayName", T::kText, "", "Display name", Item({"displayName"}, AsText)),
-                Col("EmailAddress", T::kText, "", "E-mail address", Item({"emailAddress"}, AsText)),
-                Col("Active", T::kBoolean, "", "1 for an active account", Item({"active"}, AsBool)),
-                Col("TimeZone", T::kText, "", "The user's time zone: JQL dates are read in it",
-                    Item({"timeZone"}, AsText)),
-                Col("Locale", T::kText, "", "The user's locale", Item({"locale"}, AsText)),
-                Col("AccountType", T::kText, "", "atlassian, app or customer", Item({"accountType"}, AsText))}, api::kMyself).Reads(ReadList(&JiraClient::Myself)).RowId(by_user));
+                       {Col("AccountId", T::kText, "", "Account id (Data Center: user name)",
+                            [](const RowContext& r) { return AsUserId(&r.item); }),
+                        Col("DisplayName", T::kText, "", "Display name", Item({"displayName"}, AsText)),
+                        Col("EmailAddress", T::kText, "", "E-mail address, when the user's privacy settings show it",
+                            Item({"emailAddress"}, AsText)),
+                        Col("Active", T::kBoolean, "", "1 for active accounts", Item({"active"}, AsBool)),
+                        Col("TimeZone", T::kText, "", "The user's time zone", Item({"timeZone"}, AsText)),
+                        Col("AccountType", T::kText, "", "atlassian, app or customer", Item({"accountType"}, AsText))},
+                       api::kUsers)
+                  .Reads(ReadList(&JiraClient::Users))
+                  .RowId(by_user));
+  t.push_back(TableDef("Myself",
+                       "The user this connection logs in as: one row. \"My open issues\": WHERE AssigneeAccountId = "
+                       "(SELECT AccountId FROM Myself).",
+                       {Col("AccountId", T::kText, "", "Account id (Data Center: user name)",
+                            [](const RowContext& r) { return AsUserId(&r.item); }),
+                        Col("DisplayName", T::kText, "", "Display name", Item({"displayName"}, AsText)),
+                        Col("EmailAddress", T::kText, "", "E-mail address", Item({"emailAddress"}, AsText)),
+                        Col("Active", T::kBoolean, "", "1 for an active account", Item({"active"}, AsBool)),
+                        Col("TimeZone", T::kText, "", "The user's time zone: JQL dates are read in it",
+                            Item({"timeZone"}, AsText)),
+                        Col("Locale", T::kText, "", "The user's locale", Item({"locale"}, AsText)),
+                        Col("AccountType", T::kText, "", "atlassian, app or customer", Item({"accountType"}, AsText))},
+                       api::kMyself)
+                  .Reads(ReadList(&JiraClient::Myself))
+                  .RowId(by_user));
   {
     std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Comment id", Item({"id"}, AsInt))};
     for (auto& p : IssueParentColumns("comment")) c.push_back(std::move(p));
@@ -392,8 +422,14 @@ std::vector<TableDef> MakeBaseTables() {
              Col("UpdateAuthorAccountId", T::kText, "", "Who last edited it", Item({"updateAuthor"}, AsUserId))}) {
       c.push_back(std::move(x));
     }
-    t.push_back(TableDef("Comments", "Comments on issues. Constrain IssueKey or IssueId to read a few issues' comments; "
-                             "otherwise every issue's comments are read, one request per issue.", std::move(c), api::kComments).Reads(ReadIssueChildren(IssueChild::kComments), ExplainIssueChildren()).RowId(by_id).IssueSearchBacked().Cost(1e6));
+    t.push_back(TableDef("Comments",
+                         "Comments on issues. Constrain IssueKey or IssueId to read a few issues' comments; "
+                         "otherwise every issue's comments are read, one request per issue.",
+                         std::move(c), api::kComments)
+                    .Reads(ReadIssueChildren(IssueChild::kComments), ExplainIssueChildren())
+                    .RowId(by_id)
+                    .IssueSearchBacked()
+                    .Cost(1e6));
   }
   {
     std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Worklog id", Item({"id"}, AsInt))};
@@ -409,10 +445,17 @@ std::vector<TableDef> MakeBaseTables() {
              Col("Updated", T::kTimestamp, "", "When the worklog was last edited", Item({"updated"}, AsTimestamp))}) {
       c.push_back(std::move(x));
     }
-    t.push_back(TableDef("Worklogs", "Work logged on issues. Constrain IssueKey or IssueId to read a few issues' worklogs.", std::move(c), api::kWorklogs).Reads(ReadIssueChildren(IssueChild::kWorklogs), ExplainIssueChildren()).RowId(by_id).IssueSearchBacked().Cost(1e6));
+    t.push_back(TableDef("Worklogs",
+                         "Work logged on issues. Constrain IssueKey or IssueId to read a few issues' worklogs.",
+                         std::move(c), api::kWorklogs)
+                    .Reads(ReadIssueChildren(IssueChild::kWorklogs), ExplainIssueChildren())
+                    .RowId(by_id)
+                    .IssueSearchBacked()
+                    .Cost(1e6));
   }
   {
-    std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Change group (history) id", Item({"history", "id"}, AsInt))};
+    std::vector<ColumnDef> c = {
+        Col("Id", T::kInteger, "", "Change group (history) id", Item({"history", "id"}, AsInt))};
     for (auto& p : IssueParentColumns("change")) c.push_back(std::move(p));
     for (auto& x : std::vector<ColumnDef>{
              Col("AuthorAccountId", T::kText, "", "Who made the change", Item({"history", "author"}, AsUserId)),
@@ -428,61 +471,90 @@ std::vector<TableDef> MakeBaseTables() {
              Col("ToString", T::kText, "", "New value as shown", Item({"toString"}, AsText))}) {
       c.push_back(std::move(x));
     }
-    t.push_back(TableDef("IssueChangelogs", "Field changes of issues; one row per changed field.",
-                 std::move(c), api::kChangelogs).Reads(ReadIssueChildren(IssueChild::kChangelogs), ExplainIssueChildren()).Split(SplitChangeItems).RowId(by_change).IssueSearchBacked().Cost(1e6));
+    t.push_back(TableDef("IssueChangelogs", "Field changes of issues; one row per changed field.", std::move(c),
+                         api::kChangelogs)
+                    .Reads(ReadIssueChildren(IssueChild::kChangelogs), ExplainIssueChildren())
+                    .Split(SplitChangeItems)
+                    .RowId(by_change)
+                    .IssueSearchBacked()
+                    .Cost(1e6));
   }
   t.push_back(TableDef("Fields", "System and custom fields.",
-               {Col("Id", T::kText, "", "Field id, e.g. summary or customfield_10016", Item({"id"}, AsText)),
-                Col("Key", T::kText, "", "Field key", Item({"key"}, AsText)),
-                Col("Name", T::kText, "", "Display name", Item({"name"}, AsText)),
-                Col("IsCustom", T::kBoolean, "", "1 for custom fields", Item({"custom"}, AsBool)),
-                Col("Orderable", T::kBoolean, "", "Usable in ORDER BY", Item({"orderable"}, AsBool)),
-                Col("Navigable", T::kBoolean, "", "Shown in issue navigator", Item({"navigable"}, AsBool)),
-                Col("Searchable", T::kBoolean, "", "Usable in JQL", Item({"searchable"}, AsBool)),
-                Col("SchemaType", T::kText, "", "schema.type", Item({"schema", "type"}, AsText)),
-                Col("SchemaItems", T::kText, "", "schema.items for arrays", Item({"schema", "items"}, AsText)),
-                Col("SchemaCustom", T::kText, "", "schema.custom: the custom field type", Item({"schema", "custom"}, AsText)),
-                Col("ClauseNames", T::kJson, "", "Names usable in JQL", ItemList({"clauseNames"}, "name"))}, api::kFields).Reads(ReadList(&JiraClient::Fields)).RowId(by_field_id));
+                       {Col("Id", T::kText, "", "Field id, e.g. summary or customfield_10016", Item({"id"}, AsText)),
+                        Col("Key", T::kText, "", "Field key", Item({"key"}, AsText)),
+                        Col("Name", T::kText, "", "Display name", Item({"name"}, AsText)),
+                        Col("IsCustom", T::kBoolean, "", "1 for custom fields", Item({"custom"}, AsBool)),
+                        Col("Orderable", T::kBoolean, "", "Usable in ORDER BY", Item({"orderable"}, AsBool)),
+                        Col("Navigable", T::kBoolean, "", "Shown in issue navigator", Item({"navigable"}, AsBool)),
+                        Col("Searchable", T::kBoolean, "", "Usable in JQL", Item({"searchable"}, AsBool)),
+                        Col("SchemaType", T::kText, "", "schema.type", Item({"schema", "type"}, AsText)),
+                        Col("SchemaItems", T::kText, "", "schema.items for arrays", Item({"schema", "items"}, AsText)),
+                        Col("SchemaCustom", T::kText, "", "schema.custom: the custom field type",
+                            Item({"schema", "custom"}, AsText)),
+                        Col("ClauseNames", T::kJson, "", "Names usable in JQL", ItemList({"clauseNames"}, "name"))},
+                       api::kFields)
+                  .Reads(ReadList(&JiraClient::Fields))
+                  .RowId(by_field_id));
   t.push_back(TableDef("IssueTypes", "Issue types.",
-               {Col("Id", T::kInteger, "", "Issue type id", Item({"id"}, AsInt)),
-                Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
-                Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
-                Col("IsSubtask", T::kBoolean, "", "1 for sub-task types", Item({"subtask"}, AsBool)),
-                Col("HierarchyLevel", T::kInteger, "", "-1 sub-task, 0 standard, 1 epic", Item({"hierarchyLevel"}, AsInt))}, api::kIssueTypes).Reads(ReadList(&JiraClient::IssueTypes)).RowId(by_id));
-  t.push_back(TableDef("Statuses", "Workflow statuses.",
-               {Col("Id", T::kInteger, "", "Status id", Item({"id"}, AsInt)),
-                Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
-                Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
-                Col("CategoryKey", T::kText, "", "new, indeterminate or done", Item({"statusCategory", "key"}, AsText)),
-                Col("CategoryName", T::kText, "", "To Do, In Progress or Done", Item({"statusCategory", "name"}, AsText))}, api::kStatuses).Reads(ReadList(&JiraClient::Statuses)).RowId(by_id));
-  t.push_back(TableDef("StatusCategories", "Status categories: every status belongs to one (To Do, In Progress, Done).",
-                       {Col("Id", T::kInteger, "", "Status category id", Item({"id"}, AsInt)),
-                        Col("Key", T::kText, "", "new, indeterminate, done (undefined for \"No Category\")",
-                            Item({"key"}, AsText)),
-                        Col("Name", T::kText, "", "To Do, In Progress or Done", Item({"name"}, AsText)),
-                        Col("ColorName", T::kText, "", "The category's colour, e.g. blue-gray", Item({"colorName"}, AsText))},
-                       api::kStatusCategories)
-                  .Reads(ReadList(&JiraClient::StatusCategories))
+                       {Col("Id", T::kInteger, "", "Issue type id", Item({"id"}, AsInt)),
+                        Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
+                        Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
+                        Col("IsSubtask", T::kBoolean, "", "1 for sub-task types", Item({"subtask"}, AsBool)),
+                        Col("HierarchyLevel", T::kInteger, "", "-1 sub-task, 0 standard, 1 epic",
+                            Item({"hierarchyLevel"}, AsInt))},
+                       api::kIssueTypes)
+                  .Reads(ReadList(&JiraClient::IssueTypes))
                   .RowId(by_id));
+  t.push_back(
+      TableDef(
+          "Statuses", "Workflow statuses.",
+          {Col("Id", T::kInteger, "", "Status id", Item({"id"}, AsInt)),
+           Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
+           Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
+           Col("CategoryKey", T::kText, "", "new, indeterminate or done", Item({"statusCategory", "key"}, AsText)),
+           Col("CategoryName", T::kText, "", "To Do, In Progress or Done", Item({"statusCategory", "name"}, AsText))},
+          api::kStatuses)
+          .Reads(ReadList(&JiraClient::Statuses))
+          .RowId(by_id));
+  t.push_back(
+      TableDef(
+          "StatusCategories", "Status categories: every status belongs to one (To Do, In Progress, Done).",
+          {Col("Id", T::kInteger, "", "Status category id", Item({"id"}, AsInt)),
+           Col("Key", T::kText, "", "new, indeterminate, done (undefined for \"No Category\")", Item({"key"}, AsText)),
+           Col("Name", T::kText, "", "To Do, In Progress or Done", Item({"name"}, AsText)),
+           Col("ColorName", T::kText, "", "The category's colour, e.g. blue-gray", Item({"colorName"}, AsText))},
+          api::kStatusCategories)
+          .Reads(ReadList(&JiraClient::StatusCategories))
+          .RowId(by_id));
   t.push_back(TableDef("Priorities", "Issue priorities.",
-               {Col("Id", T::kInteger, "", "Priority id", Item({"id"}, AsInt)),
-                Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
-                Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
-                Col("StatusColor", T::kText, "", "Colour", Item({"statusColor"}, AsText))}, api::kPriorities).Reads(ReadList(&JiraClient::Priorities)).RowId(by_id));
+                       {Col("Id", T::kInteger, "", "Priority id", Item({"id"}, AsInt)),
+                        Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
+                        Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
+                        Col("StatusColor", T::kText, "", "Colour", Item({"statusColor"}, AsText))},
+                       api::kPriorities)
+                  .Reads(ReadList(&JiraClient::Priorities))
+                  .RowId(by_id));
   t.push_back(TableDef("Resolutions", "Issue resolutions.",
-               {Col("Id", T::kInteger, "", "Resolution id", Item({"id"}, AsInt)),
-                Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
-                Col("Description", T::kText, "", "Description", Item({"description"}, AsText))}, api::kResolutions).Reads(ReadList(&JiraClient::Resolutions)).RowId(by_id));
-  t.push_back(TableDef("Boards", "Agile boards.",
+                       {Col("Id", T::kInteger, "", "Resolution id", Item({"id"}, AsInt)),
+                        Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
+                        Col("Description", T::kText, "", "Description", Item({"description"}, AsText))},
+                       api::kResolutions)
+                  .Reads(ReadList(&JiraClient::Resolutions))
+                  .RowId(by_id));
+  t.push_back(
+      TableDef("Boards", "Agile boards.",
                {Col("Id", T::kInteger, "", "Board id", Item({"id"}, AsInt)),
                 Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
                 Col("Type", T::kText, "", "scrum or kanban", Item({"type"}, AsText)),
                 Col("ProjectId", T::kInteger, "", "The board's project id", Item({"location", "projectId"}, AsInt)),
-                Col("ProjectKey", T::kText, "", "The board's project key", Item({"location", "projectKey"}, AsText))}, api::kBoards).Reads(ReadList(&JiraClient::Boards)).RowId(by_id));
-  t.push_back(TableDef("Sprints", "Sprints of scrum boards. Constrain BoardId to read one board's sprints.",
+                Col("ProjectKey", T::kText, "", "The board's project key", Item({"location", "projectKey"}, AsText))},
+               api::kBoards)
+          .Reads(ReadList(&JiraClient::Boards))
+          .RowId(by_id));
+  t.push_back(
+      TableDef("Sprints", "Sprints of scrum boards. Constrain BoardId to read one board's sprints.",
                {Col("Id", T::kInteger, "", "Sprint id", Item({"id"}, AsInt)),
-                Pushed(Col("BoardId", T::kInteger, "", "The board the sprint was read from",
-                           IssueOf("id", AsInt)),
+                Pushed(Col("BoardId", T::kInteger, "", "The board the sprint was read from", IssueOf("id", AsInt)),
                        Push::kParentId, "board"),
                 Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
                 Col("State", T::kText, "", "future, active or closed", Item({"state"}, AsText)),
@@ -490,58 +562,77 @@ std::vector<TableDef> MakeBaseTables() {
                 Col("StartDate", T::kTimestamp, "", "Start", Item({"startDate"}, AsTimestamp)),
                 Col("EndDate", T::kTimestamp, "", "Planned end", Item({"endDate"}, AsTimestamp)),
                 Col("CompleteDate", T::kTimestamp, "", "When it was completed", Item({"completeDate"}, AsTimestamp)),
-                Col("OriginBoardId", T::kInteger, "", "The board that created it", Item({"originBoardId"}, AsInt))}, api::kSprints).Reads(ReadSprints()).RowId(by_parent_and_id));
-  t.push_back(TableDef("SprintIssues", "Issues in sprints. Constrain SprintId to read one sprint.",
-               {Pushed(Col("SprintId", T::kInteger, "", "Sprint id", IssueOf("id", AsInt)), Push::kParentId, "sprint"),
-                Col("IssueId", T::kInteger, "", "Issue id", Item({"id"}, AsInt)),
-                Col("IssueKey", T::kText, "", "Issue key", Item({"key"}, AsText)),
-                Col("Summary", T::kText, "", "Summary", Item({"fields", "summary"}, AsText)),
-                Col("StatusName", T::kText, "", "Status name", Item({"fields", "status", "name"}, AsText)),
-                Col("AssigneeAccountId", T::kText, "", "Assignee's account id", Item({"fields", "assignee"}, AsUserId))}, api::kSprintIssues).Reads(ReadSprintIssues()).RowId(by_parent_and_id).Cost(1e6));
+                Col("OriginBoardId", T::kInteger, "", "The board that created it", Item({"originBoardId"}, AsInt))},
+               api::kSprints)
+          .Reads(ReadSprints())
+          .RowId(by_parent_and_id));
+  t.push_back(
+      TableDef(
+          "SprintIssues", "Issues in sprints. Constrain SprintId to read one sprint.",
+          {Pushed(Col("SprintId", T::kInteger, "", "Sprint id", IssueOf("id", AsInt)), Push::kParentId, "sprint"),
+           Col("IssueId", T::kInteger, "", "Issue id", Item({"id"}, AsInt)),
+           Col("IssueKey", T::kText, "", "Issue key", Item({"key"}, AsText)),
+           Col("Summary", T::kText, "", "Summary", Item({"fields", "summary"}, AsText)),
+           Col("StatusName", T::kText, "", "Status name", Item({"fields", "status", "name"}, AsText)),
+           Col("AssigneeAccountId", T::kText, "", "Assignee's account id", Item({"fields", "assignee"}, AsUserId))},
+          api::kSprintIssues)
+          .Reads(ReadSprintIssues())
+          .RowId(by_parent_and_id)
+          .Cost(1e6));
 
   auto key = [](const char* k) { return Item({k}, AsText); };
   auto ikey = [](const char* k) { return Item({k}, AsInt); };
   t.push_back(TableDef("sys_tables", "The tables of this connection.",
-               {Col("TableName", T::kText, "", "Table name", key("TableName")),
-                Col("TableType", T::kText, "", "TABLE, SYSTEM TABLE or PROCEDURE", key("TableType")),
-                Col("Description", T::kText, "", "What the table holds", key("Description")),
-                Col("Api", T::kText, "", "The REST calls behind it", key("Api"))},
-               "").Reads(ReadRows(SysTablesRows)).System());
+                       {Col("TableName", T::kText, "", "Table name", key("TableName")),
+                        Col("TableType", T::kText, "", "TABLE, SYSTEM TABLE or PROCEDURE", key("TableType")),
+                        Col("Description", T::kText, "", "What the table holds", key("Description")),
+                        Col("Api", T::kText, "", "The REST calls behind it", key("Api"))},
+                       "")
+                  .Reads(ReadRows(SysTablesRows))
+                  .System());
   t.push_back(TableDef("sys_tablecolumns", "Every column of every table, with the Jira field behind it.",
-               {Col("TableName", T::kText, "", "Table name", key("TableName")),
-                Col("ColumnName", T::kText, "", "Column name", key("ColumnName")),
-                Col("Ordinal", T::kInteger, "", "Position, from 0", ikey("Ordinal")),
-                Col("DataType", T::kText, "", "INTEGER, REAL or TEXT", key("DataType")),
-                Col("ValueFormat", T::kText, "", "What the values look like", key("ValueFormat")),
-                Col("IsHidden", T::kBoolean, "", "1 for hidden columns (not in SELECT *)", ikey("IsHidden")),
-                Col("JiraField", T::kText, "", "The Jira field id behind the column", key("JiraField")),
-                Col("Pushdown", T::kText, "", "Which operators become JQL", key("Pushdown")),
-                Col("Description", T::kText, "", "Meaning", key("Description"))},
-               "").Reads(ReadRows(SysTableColumnsRows)).System());
+                       {Col("TableName", T::kText, "", "Table name", key("TableName")),
+                        Col("ColumnName", T::kText, "", "Column name", key("ColumnName")),
+                        Col("Ordinal", T::kInteger, "", "Position, from 0", ikey("Ordinal")),
+                        Col("DataType", T::kText, "", "INTEGER, REAL or TEXT", key("DataType")),
+                        Col("ValueFormat", T::kText, "", "What the values look like", key("ValueFormat")),
+                        Col("IsHidden", T::kBoolean, "", "1 for hidden columns (not in SELECT *)", ikey("IsHidden")),
+                        Col("JiraField", T::kText, "", "The Jira field id behind the column", key("JiraField")),
+                        Col("Pushdown", T::kText, "", "Which operators become JQL", key("Pushdown")),
+                        Col("Description", T::kText, "", "Meaning", key("Description"))},
+                       "")
+                  .Reads(ReadRows(SysTableColumnsRows))
+                  .System());
   t.push_back(TableDef("sys_procedures", "Procedures: EXEC Name Param='value' or SELECT * FROM Name('value', ...).",
-               {Col("ProcedureName", T::kText, "", "Name", key("ProcedureName")),
-                Col("Description", T::kText, "", "What it does", key("Description"))},
-               "").Reads(ReadRows(SysProceduresRows)).System());
+                       {Col("ProcedureName", T::kText, "", "Name", key("ProcedureName")),
+                        Col("Description", T::kText, "", "What it does", key("Description"))},
+                       "")
+                  .Reads(ReadRows(SysProceduresRows))
+                  .System());
   t.push_back(TableDef("sys_procedureparameters", "Inputs and outputs of the procedures.",
-               {Col("ProcedureName", T::kText, "", "Procedure", key("ProcedureName")),
-                Col("ParameterName", T::kText, "", "Parameter", key("ParameterName")),
-                Col("Direction", T::kText, "", "IN or OUT", key("Direction")),
-                Col("Ordinal", T::kInteger, "", "Position among the inputs (table-valued function arguments)",
-                    ikey("Ordinal")),
-                Col("Required", T::kBoolean, "", "1 when the input must be given", ikey("Required")),
-                Col("Description", T::kText, "", "Meaning", key("Description"))},
-               "").Reads(ReadRows(SysProcedureParametersRows)).System());
+                       {Col("ProcedureName", T::kText, "", "Procedure", key("ProcedureName")),
+                        Col("ParameterName", T::kText, "", "Parameter", key("ParameterName")),
+                        Col("Direction", T::kText, "", "IN or OUT", key("Direction")),
+                        Col("Ordinal", T::kInteger, "", "Position among the inputs (table-valued function arguments)",
+                            ikey("Ordinal")),
+                        Col("Required", T::kBoolean, "", "1 when the input must be given", ikey("Required")),
+                        Col("Description", T::kText, "", "Meaning", key("Description"))},
+                       "")
+                  .Reads(ReadRows(SysProcedureParametersRows))
+                  .System());
   t.push_back(TableDef("sys_connection_props", "Connection properties and their values (secrets masked).",
-               {Col("Name", T::kText, "", "Property", key("Name")),
-                Col("Value", T::kText, "", "Effective value; secrets shown as ********", key("Value")),
-                Col("DefaultValue", T::kText, "", "Default", key("DefaultValue")),
-                Col("Type", T::kText, "", "string, int, bool or enum", key("Type")),
-                Col("AllowedValues", T::kText, "", "Enum values", key("AllowedValues")),
-                Col("Category", T::kText, "", "Group", key("Category")),
-                Col("IsSecret", T::kBoolean, "", "1 for secrets", ikey("IsSecret")),
-                Col("Source", T::kText, "", "Where the value came from", key("Source")),
-                Col("Description", T::kText, "", "Meaning", key("Description"))},
-               "").Reads(ReadRows(SysConnectionPropsRows)).System());
+                       {Col("Name", T::kText, "", "Property", key("Name")),
+                        Col("Value", T::kText, "", "Effective value; secrets shown as ********", key("Value")),
+                        Col("DefaultValue", T::kText, "", "Default", key("DefaultValue")),
+                        Col("Type", T::kText, "", "string, int, bool or enum", key("Type")),
+                        Col("AllowedValues", T::kText, "", "Enum values", key("AllowedValues")),
+                        Col("Category", T::kText, "", "Group", key("Category")),
+                        Col("IsSecret", T::kBoolean, "", "1 for secrets", ikey("IsSecret")),
+                        Col("Source", T::kText, "", "Where the value came from", key("Source")),
+                        Col("Description", T::kText, "", "Meaning", key("Description"))},
+                       "")
+                  .Reads(ReadRows(SysConnectionPropsRows))
+                  .System());
   return t;
 }
 

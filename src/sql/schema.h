@@ -6,12 +6,11 @@
 
 #include <functional>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "common/error.h"
 #include "sql/value.h"
@@ -28,13 +27,13 @@ std::string_view SqlTypeLabel(SqlType t);
 /// How a column's constraints may become JQL. See sql/pushdown.h.
 enum class Push {
   kNone,
-  kId,         ///< numeric issue id: =, IN, <, <=, >, >=
-  kIssueKey,   ///< issue key: =, IN
-  kName,       ///< a named thing (project key, status, type, priority, resolution, category): =, IN, IS NULL
-  kUser,       ///< account id (Cloud) or user name (Data Center): =, IN, IS NULL
-  kTimestamp,  ///< instant: ranges and = (sent in the Jira user's zone)
-  kDate,       ///< calendar date: ranges and =
-  kJql,        ///< the hidden Jql column
+  kId,           ///< numeric issue id: =, IN, <, <=, >, >=
+  kIssueKey,     ///< issue key: =, IN
+  kName,         ///< a named thing (project key, status, type, priority, resolution, category): =, IN, IS NULL
+  kUser,         ///< account id (Cloud) or user name (Data Center): =, IN, IS NULL
+  kTimestamp,    ///< instant: ranges and = (sent in the Jira user's zone)
+  kDate,         ///< calendar date: ranges and =
+  kJql,          ///< the hidden Jql column
   kParentIssue,  ///< child tables (Comments, ...): the issue key or id they belong to
   kParentId,     ///< Sprints: BoardId; SprintIssues: SprintId
 };
@@ -52,7 +51,7 @@ struct ColumnDef {
   std::string description;
   std::string jira_field;  ///< the field id behind the column (for `fields=`); "" when always present
   Push push = Push::kNone;
-  std::string jql_field;   ///< the JQL name used when pushed
+  std::string jql_field;  ///< the JQL name used when pushed
   bool hidden = false;
   std::function<SqlValue(const RowContext&)> get;
   /// The part of the row's JSON the getter reads (kept whole by the page
@@ -157,8 +156,8 @@ const TableDef* FindBaseTable(std::string_view name);
 
 /// A custom field as `/field` describes it.
 struct CustomFieldInfo {
-  std::string id;    ///< "customfield_10016"
-  std::string name;  ///< display name
+  std::string id;            ///< "customfield_10016"
+  std::string name;          ///< display name
   std::string schema_type;   ///< schema.type: number, string, option, array, user, date, datetime, ...
   std::string schema_items;  ///< schema.items for arrays
 };

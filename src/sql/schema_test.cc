@@ -3,10 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "common/strings.h"
 
@@ -22,10 +21,10 @@ SqlValue Get(const TableDef& t, const char* column, const json& item) {
 }
 
 TEST(Schema, EverySpecTableExistsWithUniqueColumns) {
-  for (const char* name : {"Issues", "Projects", "Users", "Comments", "Worklogs", "IssueChangelogs", "Fields",
-                           "IssueTypes", "Statuses", "Priorities", "Resolutions", "Boards", "Sprints", "SprintIssues",
-                           "sys_tables", "sys_tablecolumns", "sys_procedures", "sys_procedureparameters",
-                           "sys_connection_props"}) {
+  for (const char* name :
+       {"Issues", "Projects", "Users", "Comments", "Worklogs", "IssueChangelogs", "Fields", "IssueTypes", "Statuses",
+        "Priorities", "Resolutions", "Boards", "Sprints", "SprintIssues", "sys_tables", "sys_tablecolumns",
+        "sys_procedures", "sys_procedureparameters", "sys_connection_props"}) {
     const TableDef* t = FindBaseTable(name);
     ASSERT_NE(t, nullptr) << name;
     std::set<std::string> seen;
@@ -36,10 +35,29 @@ TEST(Schema, EverySpecTableExistsWithUniqueColumns) {
     }
   }
   const TableDef* issues = FindBaseTable("issues");
-  for (const char* c : {"Id", "Key", "Summary", "Description", "IssueTypeName", "ProjectId", "ProjectKey",
-                        "StatusName", "StatusCategory", "PriorityName", "ResolutionName", "AssigneeAccountId",
-                        "AssigneeDisplayName", "ReporterAccountId", "Created", "Updated", "ResolutionDate", "DueDate",
-                        "Labels", "ParentKey", "OriginalEstimateSeconds", "TimeSpentSeconds", "Jql"}) {
+  for (const char* c : {"Id",
+                        "Key",
+                        "Summary",
+                        "Description",
+                        "IssueTypeName",
+                        "ProjectId",
+                        "ProjectKey",
+                        "StatusName",
+                        "StatusCategory",
+                        "PriorityName",
+                        "ResolutionName",
+                        "AssigneeAccountId",
+                        "AssigneeDisplayName",
+                        "ReporterAccountId",
+                        "Created",
+                        "Updated",
+                        "ResolutionDate",
+                        "DueDate",
+                        "Labels",
+                        "ParentKey",
+                        "OriginalEstimateSeconds",
+                        "TimeSpentSeconds",
+                        "Jql"}) {
     EXPECT_GE(issues->ColumnIndex(c), 0) << c;
   }
   EXPECT_TRUE(issues->columns[static_cast<std::size_t>(issues->ColumnIndex("Jql"))].hidden);

@@ -1,8 +1,7 @@
 #include "sql/session.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "common/strings.h"
 #include "connstr/catalog.h"
@@ -24,8 +23,9 @@ Result<void> Session::Reconfigure(ConnectionProperties props, std::shared_ptr<Lo
     for (const char* p : {"IncludeCustomFields", "UseDisplayNames"}) {
       if (props.Get(p) != props_.Get(p)) {
         return Fail(ErrorCode::kInvalidArgument,
-                    std::string(p) + " cannot change after the tables were declared at .load: set it in "
-                                     "JIRASQL_CONNECT (or the profile) before loading the extension");
+                    std::string(p) +
+                        " cannot change after the tables were declared at .load: set it in "
+                        "JIRASQL_CONNECT (or the profile) before loading the extension");
       }
     }
   }

@@ -28,13 +28,13 @@ namespace jirasql {
 struct ScanReport : ReadStats {
   ScanReport() { calls = -1; }  ///< -1: not known (explain without an estimate)
   std::string table;
-  std::string jql;          ///< Issues and the issue search of child tables
-  std::string fields;       ///< the fields= list
+  std::string jql;     ///< Issues and the issue search of child tables
+  std::string fields;  ///< the fields= list
   int64_t page_size = 0;
-  int64_t rows = -1;        ///< explain: Jira's estimate; otherwise rows read
-  std::string calls_note;   ///< how the calls were counted
+  int64_t rows = -1;          ///< explain: Jira's estimate; otherwise rows read
+  std::string calls_note;     ///< how the calls were counted
   std::string estimate_note;  ///< explain: why Jira's estimate is unknown
-  bool truncated = false;   ///< stopped at MaxRows
+  bool truncated = false;     ///< stopped at MaxRows
 };
 
 class Session {

@@ -69,22 +69,29 @@ std::vector<PlanTerm> ParsePlan(const char* idx, uint64_t* cols) {
 
 SqlValue FromSqlite(sqlite3_value* v) {
   switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER: return static_cast<int64_t>(sqlite3_value_int64(v));
-    case SQLITE_FLOAT: return sqlite3_value_double(v);
+    case SQLITE_INTEGER:
+      return static_cast<int64_t>(sqlite3_value_int64(v));
+    case SQLITE_FLOAT:
+      return sqlite3_value_double(v);
     case SQLITE_TEXT:
     case SQLITE_BLOB: {
       const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
       return std::string(p ? p : "", static_cast<std::size_t>(sqlite3_value_bytes(v)));
     }
-    default: return SqlValue{};
+    default:
+      return SqlValue{};
   }
 }
 
 void ResultValue(sqlite3_context* ctx, const SqlValue& v) {
-  if (auto* i = std::get_if<int64_t>(&v)) sqlite3_result_int64(ctx, *i);
-  else if (auto* d = std::get_if<double>(&v)) sqlite3_result_double(ctx, *d);
-  else if (auto* s = std::get_if<std::string>(&v)) sqlite3_result_text(ctx, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
-  else sqlite3_result_null(ctx);
+  if (auto* i = std::get_if<int64_t>(&v))
+    sqlite3_result_int64(ctx, *i);
+  else if (auto* d = std::get_if<double>(&v))
+    sqlite3_result_double(ctx, *d);
+  else if (auto* s = std::get_if<std::string>(&v))
+    sqlite3_result_text(ctx, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+  else
+    sqlite3_result_null(ctx);
 }
 
 std::string Quote(const std::string& name) {
@@ -106,15 +113,15 @@ int SetError(sqlite3_vtab* vtab, const std::string& message) {
 
 struct ModuleAux {
   std::shared_ptr<Session> session;
-  std::string table;       ///< table name, or procedure name for kind == kProcedure
+  std::string table;  ///< table name, or procedure name for kind == kProcedure
   bool procedure = false;
 };
 
 struct VTab {
   sqlite3_vtab base{};
   ModuleAux* aux = nullptr;
-  const TableDef* def = nullptr;        // tables
-  const ProcedureSpec* proc = nullptr;  // procedures
+  const TableDef* def = nullptr;          // tables
+  const ProcedureSpec* proc = nullptr;    // procedures
   std::vector<std::string> proc_columns;  // outputs, then hidden inputs
 };
 
@@ -165,7 +172,8 @@ int ConnectImpl(sqlite3* db, void* paux, sqlite3_vtab** out, char** err) {
     vt->def = *def;
     bool first = true;
     for (const auto& c : vt->def->columns) {
-      ddl += (first ? "" : ", ") + Quote(c.name) + " " + std::string(SqlDeclaredType(c.type)) + (c.hidden ? " HIDDEN" : "");
+      ddl += (first ? "" : ", ") + Quote(c.name) + " " + std::string(SqlDeclaredType(c.type)) +
+             (c.hidden ? " HIDDEN" : "");
       first = false;
     }
   }
@@ -190,27 +198,43 @@ int Disconnect(sqlite3_vtab* p) {
 // Whether SQLite's `op` on a column of kind `push` is pushed (see PushRuleFor).
 bool Pushable(Push push, unsigned char op) {
   switch (op) {
-    case SQLITE_INDEX_CONSTRAINT_EQ: return Accepts(push, PushOp::kEq);
-    case SQLITE_INDEX_CONSTRAINT_GT: return Accepts(push, PushOp::kGt);
-    case SQLITE_INDEX_CONSTRAINT_GE: return Accepts(push, PushOp::kGe);
-    case SQLITE_INDEX_CONSTRAINT_LT: return Accepts(push, PushOp::kLt);
-    case SQLITE_INDEX_CONSTRAINT_LE: return Accepts(push, PushOp::kLe);
-    case SQLITE_INDEX_CONSTRAINT_ISNULL: return Accepts(push, PushOp::kIsNull);
-    case SQLITE_INDEX_CONSTRAINT_ISNOTNULL: return Accepts(push, PushOp::kIsNotNull);
-    default: return false;
+    case SQLITE_INDEX_CONSTRAINT_EQ:
+      return Accepts(push, PushOp::kEq);
+    case SQLITE_INDEX_CONSTRAINT_GT:
+      return Accepts(push, PushOp::kGt);
+    case SQLITE_INDEX_CONSTRAINT_GE:
+      return Accepts(push, PushOp::kGe);
+    case SQLITE_INDEX_CONSTRAINT_LT:
+      return Accepts(push, PushOp::kLt);
+    case SQLITE_INDEX_CONSTRAINT_LE:
+      return Accepts(push, PushOp::kLe);
+    case SQLITE_INDEX_CONSTRAINT_ISNULL:
+      return Accepts(push, PushOp::kIsNull);
+    case SQLITE_INDEX_CONSTRAINT_ISNOTNULL:
+      return Accepts(push, PushOp::kIsNotNull);
+    default:
+      return false;
   }
 }
 
 const char* OpName(unsigned char op) {
   switch (op) {
-    case SQLITE_INDEX_CONSTRAINT_EQ: return "=";
-    case SQLITE_INDEX_CONSTRAINT_GT: return ">";
-    case SQLITE_INDEX_CONSTRAINT_GE: return ">=";
-    case SQLITE_INDEX_CONSTRAINT_LT: return "<";
-    case SQLITE_INDEX_CONSTRAINT_LE: return "<=";
-    case SQLITE_INDEX_CONSTRAINT_ISNULL: return "null";
-    case SQLITE_INDEX_CONSTRAINT_ISNOTNULL: return "notnull";
-    default: return nullptr;
+    case SQLITE_INDEX_CONSTRAINT_EQ:
+      return "=";
+    case SQLITE_INDEX_CONSTRAINT_GT:
+      return ">";
+    case SQLITE_INDEX_CONSTRAINT_GE:
+      return ">=";
+    case SQLITE_INDEX_CONSTRAINT_LT:
+      return "<";
+    case SQLITE_INDEX_CONSTRAINT_LE:
+      return "<=";
+    case SQLITE_INDEX_CONSTRAINT_ISNULL:
+      return "null";
+    case SQLITE_INDEX_CONSTRAINT_ISNOTNULL:
+      return "notnull";
+    default:
+      return nullptr;
   }
 }
 
@@ -406,8 +430,11 @@ int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value
         c.values.push_back(FromSqlite(e));
       }
     } else {
-      c.op = t.op == "=" ? PushOp::kEq : t.op == ">" ? PushOp::kGt : t.op == ">=" ? PushOp::kGe
-           : t.op == "<" ? PushOp::kLt : PushOp::kLe;
+      c.op = t.op == "="    ? PushOp::kEq
+             : t.op == ">"  ? PushOp::kGt
+             : t.op == ">=" ? PushOp::kGe
+             : t.op == "<"  ? PushOp::kLt
+                            : PushOp::kLe;
       c.values.push_back(FromSqlite(v));
     }
     const ColumnDef& col = def.columns[static_cast<std::size_t>(t.column)];
@@ -435,7 +462,8 @@ int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value
       if (col.push == Push::kParentId) {
         std::set<int64_t> ids;
         for (const auto& v : c.values) {
-          if (auto* i = std::get_if<int64_t>(&v)) ids.insert(*i);
+          if (auto* i = std::get_if<int64_t>(&v))
+            ids.insert(*i);
           else if (auto* str = std::get_if<std::string>(&v)) {
             if (auto n = ParseInt(*str)) ids.insert(*n);
           }
@@ -521,8 +549,10 @@ int Column(sqlite3_vtab_cursor* pc, sqlite3_context* ctx, int i) {
   Cursor* cur = C(pc);
   VTab* vt = V(pc->pVtab);
   if (vt->def && vt->def->columns[static_cast<std::size_t>(i)].push == Push::kJql) {
-    if (cur->jql_given) sqlite3_result_text(ctx, cur->jql.data(), static_cast<int>(cur->jql.size()), SQLITE_TRANSIENT);
-    else sqlite3_result_null(ctx);  // no JQL was given to this scan
+    if (cur->jql_given)
+      sqlite3_result_text(ctx, cur->jql.data(), static_cast<int>(cur->jql.size()), SQLITE_TRANSIENT);
+    else
+      sqlite3_result_null(ctx);  // no JQL was given to this scan
     return SQLITE_OK;
   }
   if (cur->pos < cur->rows.size() && static_cast<std::size_t>(i) + 1 < cur->rows[cur->pos].size()) {
@@ -636,7 +666,7 @@ int RegisterJirasqlModules(sqlite3* db, std::shared_ptr<Session> session, std::s
 // The extension's entry point. SQLite derives the name from the file name
 // (libjirasql_sqlite.so -> sqlite3_jirasqlsqlite_init).
 extern "C" __attribute__((visibility("default"))) int sqlite3_jirasqlsqlite_init(sqlite3* db, char** err,
-                                                                                  const sqlite3_api_routines* api) {
+                                                                                 const sqlite3_api_routines* api) {
   SQLITE_EXTENSION_INIT2(api);
   using namespace jirasql;
   auto props = ResolveConnection(SourcesFromEnvironment());

@@ -4,8 +4,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace jirasql::testing {
@@ -48,9 +48,10 @@ int UnusedLoopbackPort() {
 bool MakeSelfSignedCert(const std::string& dir, std::string* cert, std::string* key) {
   *cert = dir + "/cert.pem";
   *key = dir + "/key.pem";
-  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
-                    "-addext subjectAltName=IP:127.0.0.1 -keyout '" + *key + "' -out '" + *cert +
-                    "' >/dev/null 2>&1";
+  std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+      "-addext subjectAltName=IP:127.0.0.1 -keyout '" +
+      *key + "' -out '" + *cert + "' >/dev/null 2>&1";
   return std::system(cmd.c_str()) == 0;
 }
 
