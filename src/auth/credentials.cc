@@ -3,6 +3,7 @@
 #include "auth/oauth_credentials.h"
 #include "common/base64.h"
 #include "common/strings.h"
+#include "http/logging_transport.h"
 
 namespace jirasql {
 
@@ -133,11 +134,6 @@ const Scheme& SchemeOf(const ConnectionProperties& p) {
   return Schemes().back();  // the catalog allows no other value; OAuth is its default
 }
 
-std::string StripSlash(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
-}
-
 }  // namespace
 
 Result<void> CheckCredentialProperties(const ConnectionProperties& p) {
@@ -171,16 +167,16 @@ Result<ApiSite> SiteFromProperties(const ConnectionProperties& props) {
   site.api_version = s.api_version;
   if (std::string_view(s.name) == "OAuth") {
     if (!props.Get("OAuthServerUrl").empty()) {
-      site.base_url = StripSlash(props.Get("OAuthServerUrl"));
+      site.base_url = WithoutTrailingSlash(props.Get("OAuthServerUrl"));
     } else if (!props.Get("CloudId").empty()) {
-      site.base_url = StripSlash(props.Get("OAuthApiGatewayURL")) + "/" + props.Get("CloudId");
+      site.base_url = WithoutTrailingSlash(props.Get("OAuthApiGatewayURL")) + "/" + props.Get("CloudId");
     } else {
       return Fail(ErrorCode::kInvalidArgument,
                   "OAuth with a supplied access token needs the site: set CloudId=<site id> or "
                   "OAuthServerUrl=https://api.atlassian.com/ex/jira/<site id>");
     }
   } else {
-    site.base_url = StripSlash(props.Get("Url"));
+    site.base_url = WithoutTrailingSlash(props.Get("Url"));
     if (site.base_url.empty()) {
       return Fail(ErrorCode::kInvalidArgument,
                   std::string("AuthScheme=") + s.name + " needs Url=https://your-jira-site");
@@ -238,6 +234,18 @@ ConnectionProperties WithSavedLoginDefault(ConnectionProperties props, bool for_
     (void)props.Set("InitiateOAuth", for_login ? "GETANDREFRESH" : "REFRESH", PropSource::kProgram);
   }
   return props;
+}
+
+Result<PreparedConnection> PrepareConnection(const ConnectionProperties& resolved, bool for_login,
+                                             bool check_complete) {
+  PreparedConnection p{WithSavedLoginDefault(resolved, for_login), nullptr};
+  if (check_complete) {
+    if (auto r = CheckComplete(p.props); !r) return Fail(r.error());
+  }
+  auto logger = OpenLogger(p.props);
+  if (!logger) return Fail(logger.error());
+  p.logger = *logger;
+  return p;
 }
 
 }  // namespace jirasql

@@ -93,6 +93,17 @@ Result<Headers> StaticAuthHeaders(const ConnectionProperties& props);
 /// `jirasql auth login` saved. `for_login`: GETANDREFRESH instead.
 ConnectionProperties WithSavedLoginDefault(ConnectionProperties props, bool for_login = false);
 
+/// What every front end (the CLI, the extension's load and jirasql_connect)
+/// does with resolved properties before a connection: the saved-login
+/// default applied (WithSavedLoginDefault), optionally CheckComplete, and the
+/// log opened (LogFile, Verbosity).
+struct PreparedConnection {
+  ConnectionProperties props;
+  std::shared_ptr<Logger> logger;
+};
+Result<PreparedConnection> PrepareConnection(const ConnectionProperties& resolved, bool for_login = false,
+                                             bool check_complete = false);
+
 /// The token keeper for OAuth properties (any InitiateOAuth), without
 /// logging in: the saved login's store, or with InitiateOAuth=OFF a store of
 /// the connection's own holding the supplied token. `jirasql auth …`, the

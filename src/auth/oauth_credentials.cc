@@ -3,15 +3,11 @@
 #include "auth/login.h"
 #include "auth/oauth_config.h"
 #include "auth/sites.h"
+#include "common/strings.h"
 
 namespace jirasql {
 
 namespace {
-
-std::string StripSlash(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
-}
 
 class OAuthCredentials final : public Credentials {
  public:
@@ -69,8 +65,9 @@ Result<void> Bootstrap(const ConnectionProperties& props, HttpTransport& http, T
     seed.client_id = tokens.config().client_id;
     seed.refresh_token = props.Get("OAuthRefreshToken");
     seed.cloud_id = props.Get("CloudId");
-    if (!seed.cloud_id.empty()) seed.server_url = StripSlash(props.Get("OAuthApiGatewayURL")) + "/" + seed.cloud_id;
-    if (!props.Get("OAuthServerUrl").empty()) seed.server_url = StripSlash(props.Get("OAuthServerUrl"));
+    if (!seed.cloud_id.empty())
+      seed.server_url = WithoutTrailingSlash(props.Get("OAuthApiGatewayURL")) + "/" + seed.cloud_id;
+    if (!props.Get("OAuthServerUrl").empty()) seed.server_url = WithoutTrailingSlash(props.Get("OAuthServerUrl"));
     seed.login_at_ms = seed.refreshed_at_ms = EpochMs(clock.Now());
     if (auto r = tokens.Save(seed); !r) return Fail(r.error());
   }
@@ -134,12 +131,12 @@ Result<std::unique_ptr<Credentials>> OpenOAuthCredentials(const ConnectionProper
   // names the API base itself.
   ApiSite site;
   site.api_version = 3;
-  site.base_url = StripSlash(props.Get("OAuthServerUrl"));
+  site.base_url = WithoutTrailingSlash(props.Get("OAuthServerUrl"));
   if (site.base_url.empty()) {
     auto chosen = SiteForConnection(*http, tokens.config(), login->access_token, login->cloud_id, login->site_url,
                                     tokens.store().Describe());
     if (!chosen) return Fail(chosen.error());
-    site.base_url = StripSlash(chosen->api_base);
+    site.base_url = WithoutTrailingSlash(chosen->api_base);
   }
   return std::unique_ptr<Credentials>(new OAuthCredentials(std::move(*tm), std::move(site), initiate == "OFF"));
 }

@@ -184,12 +184,9 @@ Result<Opened> Prepare(const GlobalOptions& g, bool for_login, bool lazy = false
     if (auto r = props->CheckConfigured(); !r) return Fail(r.error());
   }
   WarnAboutSecretsInArguments(*props);
-  Opened o;
-  o.props = WithSavedLoginDefault(*props, for_login);
-  auto logger = OpenLogger(o.props);
-  if (!logger) return Fail(logger.error());
-  o.logger = *logger;
-  return o;
+  auto prepared = PrepareConnection(*props, for_login);
+  if (!prepared) return Fail(prepared.error());
+  return Opened{prepared->logger, std::move(prepared->props)};
 }
 
 void Notify(const std::string& text) {

@@ -138,4 +138,9 @@ std::string UrlDecode(std::string_view s) {
   return out;
 }
 
+std::string WithoutTrailingSlash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
 }  // namespace jirasql

@@ -13,6 +13,8 @@ std::string ToLower(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
 std::string_view Trim(std::string_view s);
+/// `url` without trailing slashes ("https://x/" -> "https://x").
+std::string WithoutTrailingSlash(std::string url);
 std::vector<std::string> Split(std::string_view s, char sep);
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 

@@ -42,6 +42,8 @@ TEST(StringsTest, TrimSplitJoin) {
   EXPECT_EQ(Trim("  a b \t\n"), "a b");
   EXPECT_EQ(Split("a,,b", ','), (std::vector<std::string>{"a", "", "b"}));
   EXPECT_EQ(Join({"a", "b", "c"}, ", "), "a, b, c");
+  EXPECT_EQ(WithoutTrailingSlash("https://x.atlassian.net//"), "https://x.atlassian.net");
+  EXPECT_EQ(WithoutTrailingSlash("https://x"), "https://x");
 }
 
 }  // namespace

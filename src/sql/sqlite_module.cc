@@ -617,21 +617,16 @@ void ConnectFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     sqlite3_result_error(ctx, ("jirasql_connect: " + props.error().message).c_str(), -1);
     return;
   }
-  *props = WithSavedLoginDefault(*props);
-  if (auto r = CheckComplete(*props); !r) {
+  auto prepared = PrepareConnection(*props, /*for_login=*/false, /*check_complete=*/true);
+  if (!prepared) {
+    sqlite3_result_error(ctx, ("jirasql_connect: " + prepared.error().message).c_str(), -1);
+    return;
+  }
+  if (auto r = (*session)->Reconfigure(prepared->props, prepared->logger); !r) {
     sqlite3_result_error(ctx, ("jirasql_connect: " + r.error().message).c_str(), -1);
     return;
   }
-  auto logger = OpenLogger(*props);
-  if (!logger) {
-    sqlite3_result_error(ctx, ("jirasql_connect: " + logger.error().message).c_str(), -1);
-    return;
-  }
-  if (auto r = (*session)->Reconfigure(*props, *logger); !r) {
-    sqlite3_result_error(ctx, ("jirasql_connect: " + r.error().message).c_str(), -1);
-    return;
-  }
-  std::string shown = props->ToConnectionString(true);
+  std::string shown = prepared->props.ToConnectionString(true);
   sqlite3_result_text(ctx, shown.c_str(), -1, SQLITE_TRANSIENT);
 }
 
@@ -674,14 +669,14 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_jirasqlsqlite_init
     *err = sqlite3_mprintf("jirasql: %s", props.error().message.c_str());
     return SQLITE_ERROR;
   }
-  auto logger = OpenLogger(*props);
-  if (!logger) {
-    *err = sqlite3_mprintf("jirasql: %s", logger.error().message.c_str());
+  auto prepared = PrepareConnection(*props);
+  if (!prepared) {
+    *err = sqlite3_mprintf("jirasql: %s", prepared.error().message.c_str());
     return SQLITE_ERROR;
   }
   ConnectOptions options;
   options.interactive = true;  // only InitiateOAuth=GETANDREFRESH opens a browser
-  auto session = std::make_shared<Session>(WithSavedLoginDefault(*props), *logger, options);
+  auto session = std::make_shared<Session>(prepared->props, prepared->logger, options);
   std::string error;
   int rc = RegisterJirasqlModules(db, session, &error);
   if (rc != SQLITE_OK) {
