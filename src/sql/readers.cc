@@ -52,30 +52,36 @@ TableReader ReadList(std::unique_ptr<ItemStream> (JiraClient::*list)(ReadStats*)
   return [list](TableRead& r) -> Result<std::unique_ptr<ItemStream>> { return (r.jira.*list)(&r.report); };
 }
 
+namespace {
+
+// The search an Issues scan sends, recorded in the report (the same for a
+// scan and for its explain).
+IssueSearch IssuesSearch(TableRead& r) {
+  IssueSearch search;
+  search.query = r.request.query;
+  search.fields = IssueFields(r.request);
+  search.page_size = IssuePageSize(r);
+  search.keep = KeepFor(*r.request.table, r.request.needed);
+  search.threads = r.request.limit_hint < 0 ? r.session.max_threads() : 1;  // LIMIT: a few rows will do
+  search.count_total = true;
+  r.report.jql = r.jira.SearchJql(search.query);
+  r.report.fields = Join(search.fields, ",");
+  r.report.page_size = r.jira.IssuesPerPage(search.page_size, search.fields == std::vector<std::string>{"id"});
+  return search;
+}
+
+}  // namespace
+
 TableReader ReadIssues() {
   return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
-    IssueSearch search;
-    search.query = r.request.query;
-    search.fields = IssueFields(r.request);
-    search.page_size = IssuePageSize(r);
-    search.keep = KeepFor(*r.request.table, r.request.needed);
-    search.threads = r.request.limit_hint < 0 ? r.session.max_threads() : 1;
-    search.count_total = true;
-    r.report.jql = r.jira.SearchJql(search.query);
-    r.report.fields = Join(search.fields, ",");
-    r.report.page_size = r.jira.IssuesPerPage(search.page_size, search.fields == std::vector<std::string>{"id"});
-    return r.jira.SearchIssues(std::move(search), &r.report);
+    return r.jira.SearchIssues(IssuesSearch(r), &r.report);
   };
 }
 
 TableExplainer ExplainIssues() {
   return [](TableRead& r) {
-    const auto fields = IssueFields(r.request);
-    const int threads = r.request.limit_hint < 0 ? r.session.max_threads() : 1;
+    const int threads = IssuesSearch(r).threads;
     const bool cloud = r.jira.cloud();
-    r.report.jql = r.jira.SearchJql(r.request.query);
-    r.report.fields = Join(fields, ",");
-    r.report.page_size = r.jira.IssuesPerPage(IssuePageSize(r), fields == std::vector<std::string>{"id"});
     r.report.rows = EstimateIssues(r);
     r.report.calls = PagesFor(r.report.rows, r.report.page_size);
     r.report.calls_note = "one search call per page";
@@ -90,24 +96,31 @@ TableExplainer ExplainIssues() {
   };
 }
 
+namespace {
+
+// The issues a child table reads under (ids only), recorded in the report.
+IssueSearch ParentsSearch(TableRead& r) {
+  IssueSearch search;
+  search.query = r.request.query;
+  search.fields = {"id"};
+  search.page_size = IssuePageSize(r);
+  r.report.jql = r.jira.SearchJql(search.query);
+  r.report.fields = "id";
+  r.report.page_size = 100;  // the child lists' pages
+  return search;
+}
+
+}  // namespace
+
 TableReader ReadIssueChildren(IssueChild what) {
   return [what](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
-    r.report.jql = r.jira.SearchJql(r.request.query);
-    r.report.fields = "id";
-    r.report.page_size = 100;
-    IssueSearch search;
-    search.query = r.request.query;
-    search.fields = {"id"};
-    search.page_size = IssuePageSize(r);
-    return r.jira.ChildrenOfIssues(what, r.jira.SearchIssues(std::move(search), &r.report), &r.report);
+    return r.jira.ChildrenOfIssues(what, r.jira.SearchIssues(ParentsSearch(r), &r.report), &r.report);
   };
 }
 
 TableExplainer ExplainIssueChildren() {
   return [](TableRead& r) {
-    r.report.jql = r.jira.SearchJql(r.request.query);
-    r.report.fields = "id";
-    r.report.page_size = 100;
+    ParentsSearch(r);
     const int64_t issues = EstimateIssues(r);
     r.report.rows = -1;
     r.report.calls = issues < 0 ? -1 : PagesFor(issues, r.jira.IssuesPerPage(IssuePageSize(r), true)) + issues;
