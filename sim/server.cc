@@ -226,6 +226,7 @@ void Simulator::Routes() {
     return ApplyFaults(req, res) ? httplib::Server::HandlerResponse::Handled
                                  : httplib::Server::HandlerResponse::Unhandled;
   });
+  server_.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) { ApplyFaultAfter(res); });
   server_.set_logger([this](const httplib::Request& req, const httplib::Response& res) { Count(req, res); });
 
   server_.Get("/", [this](const httplib::Request&, httplib::Response& res) {
@@ -260,7 +261,14 @@ void Simulator::Routes() {
   server_.Delete(R"(/__jirasim/(.*))", admin);
 }
 
+namespace {
+// A fault drawn with `after`, applied once the handler has answered: httplib
+// runs a request's pre-routing, handler and post-routing on one thread.
+thread_local std::optional<Fault> t_fault_after;
+}  // namespace
+
 bool Simulator::ApplyFaults(const httplib::Request& req, httplib::Response& res) {
+  t_fault_after.reset();
   if (req.path.rfind("/__jirasim/", 0) == 0) return false;
   Fault hit;
   bool found = false;
@@ -268,6 +276,7 @@ bool Simulator::ApplyFaults(const httplib::Request& req, httplib::Response& res)
     std::lock_guard<std::mutex> lock(faults_mu_);
     for (auto& f : faults_) {
       if (f.count == 0 || !std::regex_search(req.path, f.re)) continue;
+      if (!f.method.empty() && !EqualsIgnoreCase(f.method, req.method)) continue;
       fault_rng_ ^= fault_rng_ << 13;
       fault_rng_ ^= fault_rng_ >> 7;
       fault_rng_ ^= fault_rng_ << 17;
@@ -281,6 +290,29 @@ bool Simulator::ApplyFaults(const httplib::Request& req, httplib::Response& res)
     }
   }
   if (!found) return false;
+  if (hit.after) {  // the request is carried out; ApplyFaultAfter spoils its answer
+    t_fault_after = std::move(hit);
+    return false;
+  }
+  return FailAnswer(hit, res);
+}
+
+void Simulator::ApplyFaultAfter(httplib::Response& res) {
+  if (!t_fault_after) return;
+  Fault hit = std::move(*t_fault_after);
+  t_fault_after.reset();
+  const bool replaced = hit.drop || hit.body || hit.status != 0;
+  if (replaced) {
+    res.body.clear();
+    res.headers.clear();
+  }
+  FailAnswer(hit, res);
+  // httplib set Content-Length before this hook runs: say it again for the
+  // new answer (for a drop, the length promised and never delivered).
+  if (replaced) res.set_header("Content-Length", hit.drop ? "4096" : std::to_string(res.body.size()));
+}
+
+bool Simulator::FailAnswer(const Fault& hit, httplib::Response& res) {
   if (hit.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(hit.latency_ms));
   if (hit.drop) {
     // Promise a body, then fail to produce it: the client sees the
@@ -685,6 +717,8 @@ void Simulator::HandleAdmin(const httplib::Request& req, httplib::Response& res)
       f.retry_after = b.value("retryAfter", -1);
       f.reason = b.value("reason", "");
       f.drop = b.value("drop", false);
+      f.method = b.value("method", "");
+      f.after = b.value("after", false);
       if (b.contains("body")) f.body = b["body"].get<std::string>();
     } catch (const json::exception&) {
       return JiraError(res, 400, "A fault's members have the wrong types (see docs/jirasim.md): " + req.body);

@@ -47,6 +47,8 @@ struct Fault {
   std::string reason;               ///< RateLimit-Reason
   bool drop = false;                ///< cut the connection mid-answer
   std::optional<std::string> body;  ///< answer with this body instead (status 200 unless given)
+  std::string method;               ///< only requests with this method ("" = any)
+  bool after = false;               ///< carry the request out first, then fail the answer
   int64_t hits = 0;                 ///< how many requests it hit
   std::regex re;
 };
@@ -82,6 +84,11 @@ class Simulator {
 
   void Routes();
   bool ApplyFaults(const httplib::Request& req, httplib::Response& res);
+  /// After the handler: the fault a request drew with `after`, if any.
+  void ApplyFaultAfter(httplib::Response& res);
+  /// Replaces the answer as `hit` says (drop, body, status); false when it
+  /// only adds latency.
+  bool FailAnswer(const Fault& hit, httplib::Response& res);
   void Count(const httplib::Request& req, const httplib::Response& res);
 
   // OAuth pages and endpoints.

@@ -500,6 +500,50 @@ TEST_F(JirasimTest, FaultsAndTheRetryLoop) {
   client_.Json("POST", sim_->base_url() + "/__jirasim/faults", "", R"({"path":"(","status":500})", 400);
 }
 
+// A fault `after` the request: Jira acted, the client never hears it. What
+// jirasql's writes must survive without creating a duplicate.
+TEST_F(JirasimTest, AFaultAfterTheRequestLetsItActAndLosesTheAnswer) {
+  const std::string api = Site() + "/rest/api/3";
+  const std::string faults = sim_->base_url() + "/__jirasim/faults";
+  auto count = [&](const std::string& summary) {
+    return client_
+        .Json("POST", api + "/search/approximate-count", UserAuth(),
+              nlohmann::json{{"jql", "summary ~ \"" + summary + "\""}}.dump())["count"]
+        .get<int>();
+  };
+  const std::string create =
+      R"({"fields":{"project":{"key":"GAMMA"},"issuetype":{"name":"Task"},"summary":"Lost answer one"}})";
+  client_.Json("POST", faults, "",
+               R"({"path":"/rest/api/3/issue$","method":"POST","after":true,"drop":true,"count":1})");
+  // Only POSTs draw it: a GET of the same path is answered as usual.
+  EXPECT_EQ(client_.Send("GET", api + "/issue", UserAuth()).status, 404);
+  auto lost = client_.http().Send({"POST",
+                                   api + "/issue",
+                                   {{"Authorization", UserAuth()}, {"Content-Type", "application/json"}},
+                                   create,
+                                   std::nullopt});
+  ASSERT_FALSE(lost);
+  EXPECT_EQ(lost.error().code, jirasql::ErrorCode::kTransport);
+  EXPECT_EQ(count("Lost answer one"), 1);  // created all the same
+
+  // A 500 after acting: the answer says failure, Jira holds the issue.
+  client_.Json("POST", faults, "",
+               R"({"path":"/rest/api/3/issue$","method":"POST","after":true,"status":500,"count":1})");
+  auto failed =
+      client_.Send("POST", api + "/issue", UserAuth(),
+                   R"({"fields":{"project":{"key":"GAMMA"},"issuetype":{"name":"Task"},"summary":"Lost answer two"}})");
+  EXPECT_EQ(failed.status, 500);
+  EXPECT_EQ(count("Lost answer two"), 1);
+  // Without `after` the request is refused before it acts.
+  client_.Json("POST", faults, "", R"({"path":"/rest/api/3/issue$","method":"POST","status":500,"count":1})");
+  EXPECT_EQ(client_
+                .Send("POST", api + "/issue", UserAuth(),
+                      R"({"fields":{"project":{"key":"GAMMA"},"issuetype":{"name":"Task"},"summary":"Never made"}})")
+                .status,
+            500);
+  EXPECT_EQ(count("Never made"), 0);
+}
+
 TEST_F(JirasimTest, AgileBoardsAndSprints) {
   auto boards = client_.Json("GET", Site() + "/rest/agile/1.0/board", UserAuth());
   ASSERT_EQ(boards["values"].size(), 3u);
