@@ -157,6 +157,22 @@ TEST_P(SqlTest, InListsAndKeysThatDoNotExist) {
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM Comments WHERE IssueKey = 'NOPE-7'"), "0");
 }
 
+TEST_P(SqlTest, WritesAreRefusedWithAClearError) {
+  auto db = Open(Connect());
+  std::string error;
+  db.Query("INSERT INTO Issues (Summary) VALUES ('x')", &error);
+  EXPECT_NE(error.find("INSERT on Issues: jirasql reads Jira but does not write to it yet"), std::string::npos)
+      << error;
+  db.Query("DELETE FROM Priorities", &error);
+  EXPECT_NE(error.find("DELETE on Priorities"), std::string::npos) << error;
+  db.Query("UPDATE sys_tables SET Description = 'x'", &error);
+  EXPECT_NE(error.find("UPDATE on sys_tables: the sys_* tables are read-only"), std::string::npos) << error;
+  auto readonly = Open(Connect(), "Readonly=true");
+  readonly.Query("INSERT INTO Comments (IssueKey, Body) VALUES ('ALPHA-1', 'x')", &error);
+  EXPECT_NE(error.find("INSERT on Comments: Readonly=true refuses writes; set Readonly=false"), std::string::npos)
+      << error;
+}
+
 TEST_P(SqlTest, HiddenJqlColumn) {
   auto db = Open(Connect());
   const auto& p1 = site(0).projects[1];

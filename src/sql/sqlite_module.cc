@@ -576,6 +576,25 @@ int Rowid(sqlite3_vtab_cursor* pc, sqlite3_int64* out) {
   return SQLITE_OK;
 }
 
+// INSERT, UPDATE and DELETE. Readonly=true refuses every write first; no
+// table writes to Jira yet (the writes issue adds a writer to TableDef), and
+// the error says so rather than SQLite's "may not be modified".
+int Update(sqlite3_vtab* p, int argc, sqlite3_value** argv, sqlite3_int64*) {
+  VTab* vt = V(p);
+  const char* what = argc == 1 ? "DELETE" : sqlite3_value_type(argv[0]) == SQLITE_NULL ? "INSERT" : "UPDATE";
+  const std::string name = vt->proc ? vt->proc->name : vt->def->name;
+  if (vt->proc) {
+    return SetError(p, std::string(what) + " on " + name + ": " + name +
+                           " is a procedure; run it with EXEC or SELECT * FROM " + name + "(…)");
+  }
+  if (vt->aux->session->props().GetBool("Readonly")) {
+    return SetError(
+        p, std::string(what) + " on " + name + ": Readonly=true refuses writes; set Readonly=false to write to Jira");
+  }
+  if (vt->def->system) return SetError(p, std::string(what) + " on " + name + ": the sys_* tables are read-only");
+  return SetError(p, std::string(what) + " on " + name + ": jirasql reads Jira but does not write to it yet");
+}
+
 sqlite3_module MakeModule() {
   sqlite3_module m{};
   m.iVersion = 0;
@@ -594,6 +613,7 @@ sqlite3_module MakeModule() {
   m.xEof = Eof;
   m.xColumn = Column;
   m.xRowid = Rowid;
+  m.xUpdate = Update;
   return m;
 }
 
