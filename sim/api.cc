@@ -1,5 +1,7 @@
 #include "api.h"
 
+#include <algorithm>
+
 namespace jirasim {
 
 using nlohmann::json;
@@ -61,6 +63,11 @@ std::shared_ptr<const std::vector<int64_t>> ApiCall::run_query(const std::string
   sim.cache_.push_back({*cache_key, site.version, ids});
   if (sim.cache_.size() > 32) sim.cache_.erase(sim.cache_.begin());
   return ids;
+}
+
+ApiCall::Paging ApiCall::paging(int64_t default_max, int64_t cap) const {
+  return {std::max<int64_t>(0, IntParam(req, "startAt", 0)),
+          std::clamp<int64_t>(IntParam(req, "maxResults", default_max), 1, cap)};
 }
 
 bool ApiCall::bounded(const std::string& jql) {

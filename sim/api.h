@@ -63,6 +63,13 @@ struct ApiCall {
   int64_t find_issue(const std::string& id_or_key);
   /// The issues `jql` matches (through the search cache), or Jira's 400 (then null).
   std::shared_ptr<const std::vector<int64_t>> run_query(const std::string& jql, std::string* cache_key);
+  /// startAt and maxResults of a paged GET: startAt from 0, maxResults
+  /// (`default_max` when absent) within 1..`cap`, as each resource caps it.
+  struct Paging {
+    int64_t start;
+    int64_t max;
+  };
+  Paging paging(int64_t default_max, int64_t cap) const;
   /// Cloud refuses unbounded JQL on the enhanced search: false (and the 400) then.
   bool bounded(const std::string& jql);
 

@@ -16,8 +16,7 @@ using jirasql::ToLower;
 using nlohmann::json;
 
 void ApiCall::GetBoards() {
-  int64_t start = std::max<int64_t>(0, IntParam(req, "startAt", 0));
-  int64_t max = std::clamp<int64_t>(IntParam(req, "maxResults", 50), 1, 50);
+  const auto [start, max] = paging(50, 50);
   int64_t total = static_cast<int64_t>(site.boards.size()), end = std::min(total, start + max);
   w.BeginObject()
       .Field("maxResults", max)
@@ -66,8 +65,7 @@ void ApiCall::BoardSprints() {
     if (!states.empty() && std::find(states.begin(), states.end(), site.sprints[s].state) == states.end()) continue;
     picked.push_back(static_cast<int>(s));
   }
-  int64_t start = std::max<int64_t>(0, IntParam(req, "startAt", 0));
-  int64_t max = std::clamp<int64_t>(IntParam(req, "maxResults", 50), 1, 50);
+  const auto [start, max] = paging(50, 50);
   int64_t total = static_cast<int64_t>(picked.size()), end = std::min(total, start + max);
   w.BeginObject()
       .Field("maxResults", max)
@@ -93,8 +91,7 @@ void ApiCall::SprintIssues() {
   auto ids = run_query(jql, &key);
   if (!ids) return;
   auto fs = FieldSelection::Parse(ListParam(req, "fields"), "*navigable", world.catalogs);
-  int64_t start = std::max<int64_t>(0, IntParam(req, "startAt", 0));
-  int64_t max = std::clamp<int64_t>(IntParam(req, "maxResults", 50), 1, 100);
+  const auto [start, max] = paging(50, 100);
   int64_t total = static_cast<int64_t>(ids->size()), end = std::min(total, start + max);
   w.BeginObject()
       .Field("expand", "schema,names")

@@ -60,8 +60,7 @@ void ApiCall::GetProjects() {
 }
 
 void ApiCall::SearchProjects() {
-  int64_t start = std::max<int64_t>(0, IntParam(req, "startAt", 0));
-  int64_t max = std::clamp<int64_t>(IntParam(req, "maxResults", 50), 1, 100);
+  const auto [start, max] = paging(50, 100);
   std::vector<int> picked;
   auto keys = ListParam(req, "keys");
   std::string query = ToLower(req.get_param_value("query"));
@@ -98,8 +97,7 @@ void ApiCall::GetProject() {
 }
 
 void ApiCall::SearchUsers() {
-  int64_t start = std::max<int64_t>(0, IntParam(req, "startAt", 0));
-  int64_t max = std::clamp<int64_t>(IntParam(req, "maxResults", 50), 1, 1000);
+  const auto [start, max] = paging(50, 1000);
   std::string q = ToLower(req.get_param_value(req.has_param("username") ? "username" : "query"));
   w.BeginArray();
   int64_t seen = 0, written = 0;

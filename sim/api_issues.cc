@@ -217,8 +217,7 @@ void ApiCall::IssueComments() {
     return ok(201);
   }
   auto comments = Comments(world, site, idx);
-  int64_t start = std::max<int64_t>(0, IntParam(req, "startAt", 0));
-  int64_t max = std::clamp<int64_t>(IntParam(req, "maxResults", 5000), 1, 5000);
+  const auto [start, max] = paging(5000, 5000);
   int64_t total = static_cast<int64_t>(comments.size()), end = std::min(total, start + max);
   w.BeginObject().Field("startAt", start).Field("maxResults", max).Field("total", total).Key("comments").BeginArray();
   for (int64_t i = start; i < end; ++i) WriteComment(w, rc, idx, comments[i]);
@@ -275,8 +274,7 @@ void ApiCall::IssueChangelog() {
   int64_t idx = find_issue(c[0]);
   if (idx < 0) return;
   auto hist = Changelog(world, site, idx);
-  int64_t start = std::max<int64_t>(0, IntParam(req, "startAt", 0));
-  int64_t max = std::clamp<int64_t>(IntParam(req, "maxResults", 100), 1, 100);
+  const auto [start, max] = paging(100, 100);
   int64_t total = static_cast<int64_t>(hist.size()), end = std::min(total, start + max);
   w.BeginObject()
       .Field("self", base + path)
