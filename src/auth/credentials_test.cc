@@ -2,15 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "testing/fakes.h"
+
 namespace jirasql {
 namespace {
 
-ConnectionProperties Props(std::string_view s) {
-  ConnectionProperties p;
-  auto r = p.Apply(s, PropSource::kConnectString);
-  EXPECT_TRUE(r) << r.error().message;
-  return p;
-}
+using testing::Props;
 
 std::string Incomplete(std::string_view s) {
   ConnectionProperties p;

@@ -1,6 +1,7 @@
 #pragma once
 /// Shared test doubles: a clock that moves only when told, a sleeper that
-/// advances that clock instead of sleeping, and a gMock HTTP transport.
+/// advances that clock instead of sleeping, a gMock HTTP transport, and
+/// properties from a connection string.
 
 #include <gmock/gmock.h>
 
@@ -8,9 +9,18 @@
 #include <vector>
 
 #include "common/time.h"
+#include "connstr/properties.h"
 #include "http/http.h"
 
 namespace jirasql::testing {
+
+/// The properties a connection string sets (a failure to parse fails the test).
+inline ConnectionProperties Props(std::string_view connection_string) {
+  ConnectionProperties p;
+  auto r = p.Apply(connection_string, PropSource::kConnectString);
+  EXPECT_TRUE(r) << r.error().message;
+  return p;
+}
 
 class FakeClock final : public Clock {
  public:
