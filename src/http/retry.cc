@@ -51,6 +51,9 @@ bool IsRetryable(const Result<HttpResponse>& outcome, bool idempotent) {
   }
   const int s = outcome->status;
   if (s == 429) return true;
+  // A 503 that says when to come back is a refusal to take the request
+  // (overload, maintenance): Jira did nothing with it.
+  if (s == 503 && outcome->Header("Retry-After")) return true;
   if (s == 500 || s == 502 || s == 503 || s == 504) return idempotent;
   return false;
 }

@@ -8,8 +8,8 @@
 /// What is retried:
 ///  - a request that never reached the server (DNS, connection refused):
 ///    always, whatever the method;
-///  - HTTP 429: always — Jira rejects a rate-limited request before doing
-///    anything with it — after the wait the server asks for;
+///  - HTTP 429, and 503 with Retry-After: always — Jira refuses such a
+///    request before doing anything with it — after the wait asked for;
 ///  - timeouts, dropped connections, 500/502/503/504: only idempotent
 ///    requests, since the server may have acted on the first attempt.
 /// The wait is the larger of the backoff delay and what the server asked

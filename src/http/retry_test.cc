@@ -79,6 +79,20 @@ TEST_F(RetryTest, NonIdempotentRequestRetriedWhenNeverSentOrRateLimited) {
   EXPECT_EQ(sleeper_.sleeps.size(), 2u);
 }
 
+TEST_F(RetryTest, NonIdempotentRequestRetriedOnA503ThatSaysWhenToComeBack) {
+  EXPECT_CALL(*mock_, Send(_))
+      .WillOnce(Return(Response(503, "", {{"Retry-After", "2"}})))
+      .WillOnce(Return(Response(201, "{}")));
+  auto r = Make()->Send(Post());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 201);
+  ASSERT_EQ(sleeper_.sleeps.size(), 1u);
+  EXPECT_GE(sleeper_.sleeps[0], Duration(2000));
+  // Without Retry-After a 503 may have come after the work was done.
+  EXPECT_CALL(*mock_, Send(_)).WillOnce(Return(Response(503)));
+  EXPECT_EQ(Make()->Send(Post())->status, 503);
+}
+
 TEST_F(RetryTest, ReadOnlyPostMarkedIdempotentIsRetriedOn5xx) {
   HttpRequest search = Post();
   search.idempotent = true;

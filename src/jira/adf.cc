@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
 
 namespace jirasql {
 
@@ -209,6 +211,152 @@ Result<std::string> AdfToText(std::string_view adf_json) {
   std::string out = std::move(r.out);
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
+}
+
+}  // namespace jirasql
+
+// ---- plain text -> ADF -------------------------------------------------------
+
+namespace jirasql {
+
+namespace {
+
+bool ValidUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+    if (extra < 0 || (extra == 1 && c < 0xC2) || i + static_cast<std::size_t>(extra) >= s.size() + (extra ? 0 : 1))
+      return false;
+    uint32_t cp = extra == 0 ? c : c & (0x3F >> extra);
+    for (int k = 1; k <= extra; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if ((extra == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return false;
+    i += static_cast<std::size_t>(extra) + 1;
+  }
+  return true;
+}
+
+bool Blank(std::string_view line) {
+  return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
+std::string_view RightTrimmed(std::string_view line) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+  return line;
+}
+
+json Text(std::string_view s) { return json{{"type", "text"}, {"text", std::string(s)}}; }
+
+json Paragraph(const std::vector<std::string_view>& lines) {
+  json content = json::array();
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) content.push_back(json{{"type", "hardBreak"}});
+    if (!lines[i].empty()) content.push_back(Text(lines[i]));
+  }
+  return json{{"type", "paragraph"}, {"content", std::move(content)}};
+}
+
+// "- x" / "* x" -> "x"; nullopt when the line is not a bullet item.
+std::optional<std::string_view> Bullet(std::string_view line) {
+  if (line.size() >= 2 && (line[0] == '-' || line[0] == '*') && line[1] == ' ') return line.substr(2);
+  return std::nullopt;
+}
+
+// "12. x" numbered `want` -> "x".
+std::optional<std::string_view> Numbered(std::string_view line, int want) {
+  const std::string prefix = std::to_string(want) + ". ";
+  if (line.substr(0, prefix.size()) == prefix) return line.substr(prefix.size());
+  return std::nullopt;
+}
+
+json List(const char* type, const std::vector<std::string_view>& items) {
+  json content = json::array();
+  for (auto item : items) {
+    json para = json{{"type", "paragraph"}, {"content", json::array()}};
+    if (!item.empty()) para["content"].push_back(Text(item));
+    content.push_back(json{{"type", "listItem"}, {"content", json::array({std::move(para)})}});
+  }
+  json list{{"type", type}, {"content", std::move(content)}};
+  if (std::string_view(type) == "orderedList") list["attrs"] = json{{"order", 1}};
+  return list;
+}
+
+json Block(const std::vector<std::string_view>& lines) {
+  std::vector<std::string_view> items;
+  for (auto l : lines) {
+    auto b = Bullet(l);
+    if (!b) break;
+    items.push_back(*b);
+  }
+  if (items.size() == lines.size()) return List("bulletList", items);
+  items.clear();
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    auto n = Numbered(lines[i], static_cast<int>(i) + 1);
+    if (!n) break;
+    items.push_back(*n);
+  }
+  if (items.size() == lines.size()) return List("orderedList", items);
+  return Paragraph(lines);
+}
+
+}  // namespace
+
+Result<json> TextToAdf(std::string_view text) {
+  if (!ValidUtf8(text)) return Fail(ErrorCode::kInvalidArgument, "the text is not valid UTF-8");
+  std::vector<std::string_view> lines;
+  for (std::size_t start = 0; start <= text.size();) {
+    std::size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) nl = text.size();
+    lines.push_back(RightTrimmed(text.substr(start, nl - start)));
+    start = nl + 1;
+  }
+  json content = json::array();
+  std::vector<std::string_view> block;
+  auto flush = [&] {
+    if (!block.empty()) content.push_back(Block(block));
+    block.clear();
+  };
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::string_view l = lines[i];
+    if (l.substr(0, 3) == "```") {
+      // A fence opens a code block only when a closing fence follows.
+      std::size_t close = i + 1;
+      while (close < lines.size() && lines[close] != "```") ++close;
+      if (close < lines.size()) {
+        flush();
+        std::string code;
+        for (std::size_t k = i + 1; k < close; ++k) code += std::string(lines[k]) + (k + 1 < close ? "\n" : "");
+        json node{{"type", "codeBlock"}, {"content", json::array()}};
+        std::string_view lang = l.substr(3);
+        if (!lang.empty() && lang.find(' ') == std::string_view::npos)
+          node["attrs"] = json{{"language", std::string(lang)}};
+        if (!code.empty()) node["content"].push_back(Text(code));
+        content.push_back(std::move(node));
+        i = close;
+        continue;
+      }
+    }
+    if (Blank(l)) {
+      flush();
+      continue;
+    }
+    block.push_back(l);
+  }
+  flush();
+  return json{{"type", "doc"}, {"version", 1}, {"content", std::move(content)}};
+}
+
+bool LooksLikeAdfDocument(std::string_view text) {
+  std::size_t i = text.find_first_not_of(" \t\r\n");
+  if (i == std::string_view::npos || text[i] != '{') return false;
+  json j = json::parse(text, nullptr, false);
+  return j.is_object() && j.value("type", "") == "doc" && j.contains("content") && j["content"].is_array();
 }
 
 }  // namespace jirasql

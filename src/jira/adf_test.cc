@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace jirasql {
 namespace {
 
@@ -97,6 +100,80 @@ TEST(AdfTest, AHugeListStartDoesNotOverflow) {
       {"type":"listItem","content":[{"type":"paragraph","content":[{"type":"text","text":"b"}]}]}]}]})");
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_NE(r->find("1000000001. b"), std::string::npos) << *r;
+}
+
+// ---- plain text -> ADF
+
+nlohmann::json Adf(const std::string& text) {
+  auto r = TextToAdf(text);
+  EXPECT_TRUE(r) << r.error().message;
+  return r ? *r : nlohmann::json();
+}
+
+TEST(TextToAdfTest, ParagraphsAndLineBreaks) {
+  auto doc = Adf("First line\nsecond line\r\n\n\nNext paragraph  ");
+  EXPECT_EQ(doc, nlohmann::json::parse(R"({"type":"doc","version":1,"content":[
+      {"type":"paragraph","content":[{"type":"text","text":"First line"},{"type":"hardBreak"},
+                                     {"type":"text","text":"second line"}]},
+      {"type":"paragraph","content":[{"type":"text","text":"Next paragraph"}]}]})"));
+  EXPECT_EQ(Adf(""), nlohmann::json::parse(R"({"type":"doc","version":1,"content":[]})"));
+  EXPECT_EQ(Adf("\n \n")["content"].size(), 0u);
+}
+
+TEST(TextToAdfTest, ListsOnlyWhenEveryLineIsAnItem) {
+  auto doc = Adf("- one\n* two\n\n1. first\n2. second\n\n1. a\n3. skipped a number\n\n- item\nnot an item");
+  const auto& c = doc["content"];
+  ASSERT_EQ(c.size(), 4u);
+  EXPECT_EQ(c[0]["type"], "bulletList");
+  EXPECT_EQ(c[0]["content"][1]["content"][0]["content"][0]["text"], "two");
+  EXPECT_EQ(c[1]["type"], "orderedList");
+  EXPECT_EQ(c[1]["content"].size(), 2u);
+  EXPECT_EQ(c[2]["type"], "paragraph");  // 1, 3: not a list
+  EXPECT_EQ(c[3]["type"], "paragraph");
+}
+
+TEST(TextToAdfTest, FencedCodeKeepsItsLinesAndLanguage) {
+  auto doc = Adf("Run:\n```sql\nSELECT 1;\n\n  -- indented\n```\nDone");
+  const auto& c = doc["content"];
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c[1]["type"], "codeBlock");
+  EXPECT_EQ(c[1]["attrs"]["language"], "sql");
+  EXPECT_EQ(c[1]["content"][0]["text"], "SELECT 1;\n\n  -- indented");
+  // A fence that never closes is text.
+  EXPECT_EQ(Adf("```\nno end")["content"][0]["type"], "paragraph");
+}
+
+TEST(TextToAdfTest, RendersBackToTheText) {
+  // The text's lines, less blank lines and fences.
+  auto lines = [](const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+      std::size_t nl = std::min(s.find('\n', start), s.size());
+      std::string l = s.substr(start, nl - start);
+      if (!l.empty() && l.rfind("```", 0) != 0) out.push_back(l);
+      start = nl + 1;
+    }
+    return out;
+  };
+  for (const std::string text : {"One\ntwo", "- a\n- b", "1. a\n2. b", "Intro\n\n```\ncode\n```", "Ünïcødé ✓"}) {
+    auto back = AdfToText(Adf(text).dump());
+    ASSERT_TRUE(back);
+    EXPECT_EQ(lines(*back), lines(text)) << text;
+  }
+}
+
+TEST(TextToAdfTest, InvalidUtf8IsAnErrorAndAdfIsRecognised) {
+  for (const char* bad : {"\xff", "a\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80"}) {
+    auto r = TextToAdf(bad);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("UTF-8"), std::string::npos);
+  }
+  EXPECT_TRUE(TextToAdf("\xc3\xa9\xe2\x9c\x93\xf0\x9f\x98\x84"));
+  EXPECT_TRUE(LooksLikeAdfDocument(R"( {"type":"doc","version":1,"content":[]})"));
+  EXPECT_FALSE(LooksLikeAdfDocument(R"({"type":"paragraph","content":[]})"));
+  EXPECT_FALSE(LooksLikeAdfDocument("{not json"));
+  EXPECT_FALSE(LooksLikeAdfDocument("plain"));
 }
 
 }  // namespace
