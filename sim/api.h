@@ -92,7 +92,9 @@ struct ApiCall {
   void CreateIssue();
   void IssueResource();  ///< GET, PUT, DELETE
   void IssueComments();  ///< GET, POST
+  void IssueComment();   ///< GET, PUT, DELETE of one
   void IssueWorklogs();  ///< GET, POST
+  void IssueWorklog();   ///< GET, PUT, DELETE of one
   void IssueChangelog();
   // ---- (api_agile.cc)
   void GetBoards();

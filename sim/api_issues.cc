@@ -18,10 +18,15 @@ using nlohmann::json;
 
 namespace {
 
+// A field a create or edit cannot set, and Jira's words for why.
+struct BadField {
+  std::string field, message;
+};
+
 // Sets the editable fields of an issue from a request's "fields" object.
-// Returns the name of the first field it cannot set.
-std::optional<std::string> ApplyFields(const World& world, Site& site, int64_t idx, const json& fields,
-                                       std::vector<ChangeItem>* changes) {
+// Returns the first field it cannot set.
+std::optional<BadField> ApplyFields(const World& world, Site& site, int64_t idx, const json& fields,
+                                    std::vector<ChangeItem>* changes) {
   Issue& x = site.issues[idx];
   for (auto it = fields.begin(); it != fields.end(); ++it) {
     const std::string& k = it.key();
@@ -50,9 +55,15 @@ std::optional<std::string> ApplyFields(const World& world, Site& site, int64_t i
     } else if (k == "labels" && v.is_array()) {
       x.labels = 0;
       for (const auto& l : v) {
-        for (std::size_t li = 0; li < world.catalogs.labels.size(); ++li) {
-          if (l.is_string() && l.get<std::string>() == world.catalogs.labels[li]) x.labels |= 1u << li;
+        // jirasim keeps labels as a set of its catalogue's: it refuses others
+        // rather than drop them (Jira itself makes new labels).
+        auto known = std::find(world.catalogs.labels.begin(), world.catalogs.labels.end(),
+                               l.is_string() ? l.get<std::string>() : "");
+        if (known == world.catalogs.labels.end()) {
+          return BadField{"labels", "jirasim knows only the labels " + Join(world.catalogs.labels, ", ") + "; '" +
+                                        (l.is_string() ? l.get<std::string>() : l.dump()) + "' is not one of them"};
         }
+        x.labels |= 1u << (known - world.catalogs.labels.begin());
       }
     } else if (k == "duedate") {
       x.due_day = kNone;
@@ -60,21 +71,73 @@ std::optional<std::string> ApplyFields(const World& world, Site& site, int64_t i
       if (v.is_string() && ParseJqlDate(v.get<std::string>(), 0, 0, &ms)) x.due_day = ms / 86400000;
     } else if (k == "parent" && v.is_object()) {
       int64_t pi = site.FindIssue(v.value("key", v.value("id", "")));
-      if (pi < 0) return std::string("parent");
+      if (pi < 0) return BadField{"parent", "Could not find issue by id or key."};
       x.parent = pi;
     } else {
-      return k;
+      return BadField{k, "Field '" + k + "' cannot be set. It is not on the appropriate screen, or unknown."};
     }
   }
   return std::nullopt;
 }
 
-void FieldError(httplib::Response& res, const std::string& field) {
+// The "properties" of a create ([{"key": …, "value": …}]) checked as Jira
+// checks them; nullopt and Jira's 400 sent when they are malformed.
+std::optional<json> EntityProperties(httplib::Response& res, const json& body) {
+  json out = json::array();
+  if (!body.contains("properties")) return out;
+  const json& props = body["properties"];
+  if (!props.is_array()) {
+    JiraError(res, 400, "properties must be a list of {key, value} objects.");
+    return std::nullopt;
+  }
+  for (const auto& p : props) {
+    if (!p.is_object() || !p.contains("key") || !p["key"].is_string() || !p.contains("value") ||
+        p["key"].get<std::string>().empty() || p["key"].get<std::string>().size() > 255) {
+      JiraError(res, 400, "The property key must be between 1 and 255 characters and the property must have a value.");
+      return std::nullopt;
+    }
+    if (p["value"].dump().size() > 32768) {
+      JiraError(res, 400, "The property value must not be longer than 32768 bytes.");
+      return std::nullopt;
+    }
+    out.push_back(json{{"key", p["key"]}, {"value", p["value"]}});
+  }
+  return out;
+}
+
+// Copies an issue's generated comments (or worklogs) into its written list
+// before the first edit or delete of one of them, so that they can change.
+void OwnComments(const World& world, Site& site, int64_t idx) {
+  if (site.issues[idx].comment_count == 0) return;
+  site.added_comments[idx] = Comments(world, site, idx);
+  site.issues[idx].comment_count = 0;
+}
+void OwnWorklogs(const World& world, Site& site, int64_t idx) {
+  if (site.issues[idx].worklog_count == 0) return;
+  site.added_worklogs[idx] = Worklogs(world, site, idx);
+  site.issues[idx].worklog_count = 0;
+}
+
+// A rich-text body as stored: ADF JSON (v3) or plain/wiki text made ADF (v2).
+std::string StoredRichText(const json& v) { return v.is_string() ? PlainToAdf(v.get<std::string>()) : v.dump(); }
+
+// A v3 rich-text value must be an ADF document: Jira's 400 otherwise.
+bool CheckRichText(httplib::Response& res, int version, const json& v, const std::string& field) {
+  if (version == 2 && v.is_string()) return true;
+  if (version == 3 && v.is_object() && v.value("type", "") == "doc" && v.contains("content")) return true;
+  if (v.is_null()) return true;
   SendJson(res, 400,
            json{{"errorMessages", json::array()},
                 {"errors",
-                 {{field, "Field '" + field + "' cannot be set. It is not on the appropriate screen, or unknown."}}}}
+                 {{field, version == 3 ? "Operation value must be an Atlassian Document (see the Atlassian "
+                                         "Document Format)"
+                                       : "Operation value must be a string"}}}}
                .dump());
+  return false;
+}
+
+void FieldError(httplib::Response& res, const BadField& bad) {
+  SendJson(res, 400, json{{"errorMessages", json::array()}, {"errors", {{bad.field, bad.message}}}}.dump());
 }
 
 }  // namespace
@@ -101,6 +164,9 @@ void ApiCall::CreateIssue() {
   std::string summary = f.value("summary", "");
   if (summary.empty()) errors["summary"] = "You must specify a summary of the issue.";
   if (!errors.empty()) return SendJson(res, 400, json{{"errorMessages", json::array()}, {"errors", errors}}.dump());
+  if (f.contains("description") && !CheckRichText(res, version, f["description"], "description")) return;
+  auto properties = EntityProperties(res, *b);
+  if (!properties) return;
   Issue is;
   is.id = 10000 + static_cast<int64_t>(site.issues.size());
   is.project = p;
@@ -130,6 +196,7 @@ void ApiCall::CreateIssue() {
     site.description_override.erase(idx);
     return FieldError(res, *bad);
   }
+  for (const auto& pr : *properties) site.issue_properties[idx][pr["key"].get<std::string>()] = pr["value"].dump();
   ++site.version;
   const Issue& made = site.issues[idx];
   w.BeginObject()
@@ -172,6 +239,7 @@ void ApiCall::IssueResource() {
     Issue& x = site.issues[idx];
     json fields = b->value("fields", json::object());
     json update = b->value("update", json::object());
+    if (fields.contains("description") && !CheckRichText(res, version, fields["description"], "description")) return;
     // "update": {"labels": [{"add": "x"}, {"remove": "y"}], "summary": [{"set": "..."}]}
     for (auto it = update.begin(); it != update.end(); ++it) {
       if (!it->is_array()) continue;
@@ -200,73 +268,251 @@ void ApiCall::IssueResource() {
 void ApiCall::IssueComments() {
   int64_t idx = find_issue(c[0]);
   if (idx < 0) return;
+  const bool with_properties = req.get_param_value("expand").find("properties") != std::string::npos;
   if (req.method == "POST") {
     auto b = body();
     if (!b) return;
-    if (!b->contains("body"))
+    if (!b->contains("body") || (*b)["body"].is_null() ||
+        ((*b)["body"].is_string() && (*b)["body"].get<std::string>().empty()))
       return SendJson(
           res, 400,
           json{{"errorMessages", json::array()}, {"errors", {{"comment", "Comment body can not be empty!"}}}}.dump());
-    const json& bj = (*b)["body"];
-    Comment cm{site.next_comment_id++, caller.user, now - now % 1000, now - now % 1000,
-               bj.is_string() ? PlainToAdf(bj.get<std::string>()) : bj.dump()};
+    if (!CheckRichText(res, version, (*b)["body"], "comment")) return;
+    auto properties = EntityProperties(res, *b);
+    if (!properties) return;
+    Comment cm;
+    cm.id = site.next_comment_id++;
+    cm.author = caller.user;
+    cm.created_ms = cm.updated_ms = now - now % 1000;
+    cm.adf = StoredRichText((*b)["body"]);
+    cm.properties = properties->dump();
+    if (b->contains("visibility") && (*b)["visibility"].is_object()) cm.visibility = (*b)["visibility"].dump();
     site.added_comments[idx].push_back(cm);
     site.issues[idx].updated_ms = cm.created_ms;
     ++site.version;
-    WriteComment(w, rc, idx, cm);
+    WriteComment(w, rc, idx, cm, with_properties);
     return ok(201);
   }
   auto comments = Comments(world, site, idx);
+  if (req.get_param_value("orderBy") == "-created") {
+    std::stable_sort(comments.begin(), comments.end(),
+                     [](const Comment& a, const Comment& b) { return a.created_ms > b.created_ms; });
+  }
   const auto [start, max] = paging(5000, 5000);
   int64_t total = static_cast<int64_t>(comments.size()), end = std::min(total, start + max);
   w.BeginObject().Field("startAt", start).Field("maxResults", max).Field("total", total).Key("comments").BeginArray();
-  for (int64_t i = start; i < end; ++i) WriteComment(w, rc, idx, comments[i]);
+  for (int64_t i = start; i < end; ++i) WriteComment(w, rc, idx, comments[i], with_properties);
   w.EndArray().EndObject();
   return ok();
 }
 
+void ApiCall::IssueComment() {
+  int64_t idx = find_issue(c[0]);
+  if (idx < 0) return;
+  OwnComments(world, site, idx);
+  auto& list = site.added_comments[idx];
+  auto it = std::find_if(list.begin(), list.end(), [&](const Comment& cm) { return std::to_string(cm.id) == c[1]; });
+  if (it == list.end()) return JiraError(res, 404, "Can not find a comment for the id: " + c[1] + ".");
+  if (req.method == "GET") {
+    WriteComment(w, rc, idx, *it, req.get_param_value("expand").find("properties") != std::string::npos);
+    return ok();
+  }
+  if (it->author != caller.user) {
+    return JiraError(res, 403, "You do not have the permission to edit or delete this comment.");
+  }
+  if (req.method == "DELETE") {
+    list.erase(it);
+    ++site.version;
+    res.status = 204;
+    return;
+  }
+  auto b = body();
+  if (!b) return;
+  if (!b->contains("body") || (*b)["body"].is_null())
+    return SendJson(
+        res, 400,
+        json{{"errorMessages", json::array()}, {"errors", {{"comment", "Comment body can not be empty!"}}}}.dump());
+  if (!CheckRichText(res, version, (*b)["body"], "comment")) return;
+  it->adf = StoredRichText((*b)["body"]);
+  it->updated_ms = now - now % 1000;
+  if (b->contains("visibility")) it->visibility = (*b)["visibility"].is_object() ? (*b)["visibility"].dump() : "";
+  ++site.version;
+  WriteComment(w, rc, idx, *it);
+  return ok();
+}
+
+namespace {
+
+// adjustEstimate and its value, as Jira checks them; false (and the 400)
+// when they are wrong. `manual_param`: reduceBy (add, edit) or increaseBy
+// (delete).
+bool EstimateAdjustment(const httplib::Request& req, httplib::Response& res, const char* manual_param,
+                        std::string* mode, int64_t* seconds) {
+  *mode = req.has_param("adjustEstimate") ? req.get_param_value("adjustEstimate") : "auto";
+  *seconds = 0;
+  if (*mode != "auto" && *mode != "leave" && *mode != "new" && *mode != "manual") {
+    JiraError(res, 400, "Invalid value for adjustEstimate: " + *mode + ". Valid values: new, leave, manual, auto.");
+    return false;
+  }
+  const std::string param = *mode == "new" ? "newEstimate" : *mode == "manual" ? manual_param : "";
+  if (param.empty()) return true;
+  int64_t ms = 0;
+  if (!req.has_param(param) || !ParseJqlDate("+" + req.get_param_value(param), 0, 0, &ms)) {
+    JiraError(
+        res, 400,
+        "The " + param + " parameter must be given as a duration (e.g. 2h 30m) with adjustEstimate=" + *mode + ".");
+    return false;
+  }
+  *seconds = ms / 1000;
+  return true;
+}
+
+// The issue's remaining estimate after `spent` seconds were logged (negative:
+// taken back) under `mode`.
+void AdjustRemaining(Issue& x, const std::string& mode, int64_t value, int64_t spent) {
+  int64_t remaining = x.remaining_estimate;
+  if (remaining == kNone && x.original_estimate != kNone) {
+    remaining = std::max<int64_t>(0, x.original_estimate - (x.time_spent == kNone ? 0 : x.time_spent));
+  }
+  if (mode == "new") {
+    remaining = value;
+  } else if (mode == "manual") {
+    remaining = std::max<int64_t>(0, (remaining == kNone ? 0 : remaining) + (spent >= 0 ? -value : value));
+  } else if (mode == "auto") {
+    if (remaining != kNone) remaining = std::max<int64_t>(0, remaining - spent);
+  }
+  // leave: unchanged
+  x.remaining_estimate = remaining;
+}
+
+// timeSpentSeconds or timeSpent ("2h 30m") of a worklog body; 0 when neither.
+int64_t SpentSeconds(const json& b) {
+  int64_t seconds = b.contains("timeSpentSeconds") && b["timeSpentSeconds"].is_number_integer()
+                        ? b["timeSpentSeconds"].get<int64_t>()
+                        : 0;
+  if (seconds <= 0 && b.contains("timeSpent") && b["timeSpent"].is_string()) {
+    int64_t ms = 0;
+    if (ParseJqlDate("+" + b["timeSpent"].get<std::string>(), 0, 0, &ms)) seconds = ms / 1000;
+  }
+  return seconds;
+}
+
+}  // namespace
+
 void ApiCall::IssueWorklogs() {
   int64_t idx = find_issue(c[0]);
   if (idx < 0) return;
+  const bool with_properties = req.get_param_value("expand").find("properties") != std::string::npos;
   if (req.method == "POST") {
     auto b = body();
     if (!b) return;
-    int64_t seconds = b->value("timeSpentSeconds", int64_t{0});
-    if (seconds <= 0 && b->contains("timeSpent")) {
-      int64_t ms = 0;
-      std::string spent = (*b)["timeSpent"].get<std::string>();
-      if (ParseJqlDate("+" + spent, 0, 0, &ms)) seconds = ms / 1000;
-    }
+    int64_t seconds = SpentSeconds(*b);
     if (seconds <= 0) {
       return SendJson(res, 400,
                       json{{"errorMessages", json::array()},
                            {"errors", {{"timeLogged", "You must indicate the time spent working."}}}}
                           .dump());
     }
-    Worklog wl{site.next_worklog_id++,
-               caller.user,
-               now - now % 1000,
-               now - now % 1000,
-               seconds,
-               b->contains("comment") ? ((*b)["comment"].is_string() ? PlainToAdf((*b)["comment"].get<std::string>())
-                                                                     : (*b)["comment"].dump())
-                                      : std::string("null")};
+    std::string mode;
+    int64_t value = 0;
+    if (!EstimateAdjustment(req, res, "reduceBy", &mode, &value)) return;
+    if (b->contains("comment") && !CheckRichText(res, version, (*b)["comment"], "comment")) return;
+    auto properties = EntityProperties(res, *b);
+    if (!properties) return;
+    int64_t started = now - now % 1000;
+    if (b->contains("started")) {
+      auto ms = b->value("started", "").empty() ? std::nullopt : ParseJiraTimestamp(b->value("started", ""));
+      if (!ms) {
+        return SendJson(res, 400,
+                        json{{"errorMessages", json::array()},
+                             {"errors", {{"started", "The started date must be given as yyyy-MM-dd'T'HH:mm:ss.SSSZ."}}}}
+                            .dump());
+      }
+      started = *ms;
+    }
+    Worklog wl;
+    wl.id = site.next_worklog_id++;
+    wl.author = caller.user;
+    wl.started_ms = started;
+    wl.created_ms = now - now % 1000;
+    wl.seconds = seconds;
+    wl.comment_adf = b->contains("comment") ? StoredRichText((*b)["comment"]) : std::string("null");
+    wl.properties = properties->dump();
     site.added_worklogs[idx].push_back(wl);
     Issue& x = site.issues[idx];
+    AdjustRemaining(x, mode, value, seconds);
     x.time_spent = (x.time_spent == kNone ? 0 : x.time_spent) + seconds;
+    x.updated_ms = wl.created_ms;
     ++site.version;
-    WriteWorklog(w, rc, idx, wl);
+    WriteWorklog(w, rc, idx, wl, with_properties);
     return ok(201);
   }
   auto logs = Worklogs(world, site, idx);
-  w.BeginObject()
-      .Field("startAt", 0)
-      .Field("maxResults", static_cast<int64_t>(logs.size()))
-      .Field("total", static_cast<int64_t>(logs.size()))
-      .Key("worklogs")
-      .BeginArray();
-  for (const auto& wl : logs) WriteWorklog(w, rc, idx, wl);
+  const auto [start, max] = paging(5000, 5000);
+  int64_t total = static_cast<int64_t>(logs.size()), end = std::min(total, start + max);
+  w.BeginObject().Field("startAt", start).Field("maxResults", max).Field("total", total).Key("worklogs").BeginArray();
+  for (int64_t i = start; i < end; ++i) WriteWorklog(w, rc, idx, logs[i], with_properties);
   w.EndArray().EndObject();
+  return ok();
+}
+
+void ApiCall::IssueWorklog() {
+  int64_t idx = find_issue(c[0]);
+  if (idx < 0) return;
+  OwnWorklogs(world, site, idx);
+  auto& list = site.added_worklogs[idx];
+  auto it = std::find_if(list.begin(), list.end(), [&](const Worklog& wl) { return std::to_string(wl.id) == c[1]; });
+  if (it == list.end()) return JiraError(res, 404, "Cannot find worklog with id: " + c[1] + ".");
+  if (req.method == "GET") {
+    WriteWorklog(w, rc, idx, *it, req.get_param_value("expand").find("properties") != std::string::npos);
+    return ok();
+  }
+  if (it->author != caller.user) {
+    return JiraError(res, 403, "You do not have the permission to edit or delete this worklog.");
+  }
+  Issue& x = site.issues[idx];
+  std::string mode;
+  int64_t value = 0;
+  if (req.method == "DELETE") {
+    if (!EstimateAdjustment(req, res, "increaseBy", &mode, &value)) return;
+    AdjustRemaining(x, mode, value, -it->seconds);
+    x.time_spent = std::max<int64_t>(0, (x.time_spent == kNone ? 0 : x.time_spent) - it->seconds);
+    list.erase(it);
+    ++site.version;
+    res.status = 204;
+    return;
+  }
+  auto b = body();
+  if (!b) return;
+  if (!EstimateAdjustment(req, res, "reduceBy", &mode, &value)) return;
+  if (mode == "manual") return JiraError(res, 400, "adjustEstimate=manual is not allowed when updating a worklog.");
+  int64_t seconds = b->contains("timeSpentSeconds") || b->contains("timeSpent") ? SpentSeconds(*b) : it->seconds;
+  if (seconds <= 0) {
+    return SendJson(res, 400,
+                    json{{"errorMessages", json::array()},
+                         {"errors", {{"timeLogged", "You must indicate the time spent working."}}}}
+                        .dump());
+  }
+  if (b->contains("comment")) {
+    if (!CheckRichText(res, version, (*b)["comment"], "comment")) return;
+    it->comment_adf = StoredRichText((*b)["comment"]);
+  }
+  if (b->contains("started")) {
+    auto ms = ParseJiraTimestamp(b->value("started", ""));
+    if (!ms) {
+      return SendJson(res, 400,
+                      json{{"errorMessages", json::array()},
+                           {"errors", {{"started", "The started date must be given as yyyy-MM-dd'T'HH:mm:ss.SSSZ."}}}}
+                          .dump());
+    }
+    it->started_ms = *ms;
+  }
+  AdjustRemaining(x, mode, value, seconds - it->seconds);
+  x.time_spent = std::max<int64_t>(0, (x.time_spent == kNone ? 0 : x.time_spent) + seconds - it->seconds);
+  it->seconds = seconds;
+  it->updated_ms = now - now % 1000;
+  ++site.version;
+  WriteWorklog(w, rc, idx, *it);
   return ok();
 }
 

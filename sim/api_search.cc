@@ -37,7 +37,7 @@ void ApiCall::SearchDataCenter() {
   // Data Center: startAt / maxResults / total.
   std::string jql;
   int64_t start = 0, max = 50;
-  std::vector<std::string> fields;
+  std::vector<std::string> fields, properties;
   std::string expand;
   if (req.method == "POST") {
     auto b = body();
@@ -47,12 +47,14 @@ void ApiCall::SearchDataCenter() {
     max = b->value("maxResults", 50);
     if (b->contains("fields")) fields = JsonList((*b)["fields"]);
     if (b->contains("expand")) expand = Join(JsonList((*b)["expand"]), ",");
+    if (b->contains("properties")) properties = JsonList((*b)["properties"]);
   } else {
     jql = req.get_param_value("jql");
     start = IntParam(req, "startAt", 0);
     max = IntParam(req, "maxResults", 50);
     fields = ListParam(req, "fields");
     expand = req.get_param_value("expand");
+    properties = ListParam(req, "properties");
   }
   start = std::max<int64_t>(0, start);
   max = std::clamp<int64_t>(max, 0, 1000);
@@ -70,7 +72,7 @@ void ApiCall::SearchDataCenter() {
       .Field("total", total)
       .Key("issues")
       .BeginArray();
-  for (int64_t i = start; i < end; ++i) WriteIssue(w, rc, (*ids)[i], fs, changelog);
+  for (int64_t i = start; i < end; ++i) WriteIssue(w, rc, (*ids)[i], fs, changelog, properties);
   w.EndArray().EndObject();
   return ok();
 }
@@ -78,7 +80,7 @@ void ApiCall::SearchDataCenter() {
 void ApiCall::SearchJql() {
   std::string jql, token, expand;
   int64_t max = 50;
-  std::vector<std::string> fields;
+  std::vector<std::string> fields, properties;
   if (req.method == "POST") {
     auto b = body();
     if (!b) return;
@@ -87,13 +89,16 @@ void ApiCall::SearchJql() {
     max = b->value("maxResults", 50);
     if (b->contains("fields")) fields = JsonList((*b)["fields"]);
     if (b->contains("expand")) expand = Join(JsonList((*b)["expand"]), ",");
+    if (b->contains("properties")) properties = JsonList((*b)["properties"]);
   } else {
     jql = req.get_param_value("jql");
     token = req.get_param_value("nextPageToken");
     max = IntParam(req, "maxResults", 50);
     fields = ListParam(req, "fields");
     expand = req.get_param_value("expand");
+    properties = ListParam(req, "properties");
   }
+  if (properties.size() > 5) return JiraError(res, 400, "You can request at most 5 properties.");
   if (!bounded(jql)) return;
   auto fs = FieldSelection::Parse(fields, "id", world.catalogs);
   // Atlassian: up to 5000 per page for id/key-only requests; we cap full pages at 100.
@@ -115,7 +120,7 @@ void ApiCall::SearchJql() {
   int64_t total = static_cast<int64_t>(ids->size());
   int64_t end = std::min(total, start + max);
   w.BeginObject().Key("issues").BeginArray();
-  for (int64_t i = start; i < end; ++i) WriteIssue(w, rc, (*ids)[i], fs, changelog);
+  for (int64_t i = start; i < end; ++i) WriteIssue(w, rc, (*ids)[i], fs, changelog, properties);
   w.EndArray();
   if (end < total) w.Field("nextPageToken", Base64UrlEncode("v1:" + std::to_string(end) + ":" + Hash(jql)));
   w.Field("isLast", end >= total).EndObject();

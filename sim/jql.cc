@@ -196,6 +196,7 @@ std::optional<FieldInfo> LookupField(const std::string& raw, const Catalogs& cat
       {"resolution", {Field::kResolution, "resolution"}},
       {"assignee", {Field::kAssignee, "assignee"}},
       {"reporter", {Field::kReporter, "reporter"}},
+      {"creator", {Field::kReporter, "creator"}},  // jirasim's creator is the reporter
       {"labels", {Field::kLabels, "labels"}},
       {"label", {Field::kLabels, "labels"}},
       {"component", {Field::kComponent, "component"}},

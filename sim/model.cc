@@ -379,6 +379,11 @@ std::vector<Comment> Comments(const World& world, const Site& site, int64_t inde
     c.author = static_cast<int>(r.Below(static_cast<int64_t>(world.users.size())));
     c.created_ms = c.updated_ms = t;
     c.adf = SimpleDoc(Sentence(r, 5 + static_cast<int>(r.Below(12))));
+    // Some comments are for one role only (their own generator: the rest of
+    // the data does not move).
+    if (Rng(is.seed ^ 0x7151 ^ static_cast<uint64_t>(k)).Chance(15)) {
+      c.visibility = R"({"type":"role","value":"Developers","identifier":"Developers"})";
+    }
     out.push_back(std::move(c));
   }
   if (auto it = site.added_comments.find(index); it != site.added_comments.end()) {

@@ -113,9 +113,10 @@ struct Issue {
   uint32_t labels = 0;      ///< bit i = Catalogs::labels[i]
   uint32_t components = 0;  ///< bit i = project.components[i]
   uint32_t fix_versions = 0;
-  int64_t parent = -1;                ///< issue index
-  int64_t original_estimate = kNone;  ///< seconds
-  int64_t time_spent = kNone;         ///< seconds (sum of generated worklogs)
+  int64_t parent = -1;                 ///< issue index
+  int64_t original_estimate = kNone;   ///< seconds
+  int64_t remaining_estimate = kNone;  ///< seconds, once a worklog adjusted it (else derived)
+  int64_t time_spent = kNone;          ///< seconds (sum of generated worklogs)
   int comment_count = 0, worklog_count = 0;
   std::array<int64_t, kCustomFieldCount> custom;  ///< encoded per CustomType; kNone = empty
   bool deleted = false;
@@ -137,7 +138,9 @@ struct Comment {
   int64_t id;
   int author;
   int64_t created_ms, updated_ms;
-  std::string adf;  ///< ADF document as JSON text
+  std::string adf;                ///< ADF document as JSON text
+  std::string properties = "[]";  ///< entity properties as Jira lists them: [{"key","value"}]
+  std::string visibility;         ///< {"type","value"} as JSON text, or ""
 };
 struct Worklog {
   int64_t id;
@@ -145,6 +148,8 @@ struct Worklog {
   int64_t started_ms, created_ms;
   int64_t seconds;
   std::string comment_adf;
+  std::string properties = "[]";  ///< entity properties as Jira lists them: [{"key","value"}]
+  int64_t updated_ms = kNone;     ///< kNone: never edited (created)
 };
 struct ChangeItem {
   std::string field, fieldtype, from, from_string, to, to_string;
@@ -168,6 +173,8 @@ struct Site {
   std::unordered_map<int64_t, std::vector<Worklog>> added_worklogs;
   std::unordered_map<int64_t, std::vector<History>> added_history;
   std::unordered_map<int64_t, std::map<std::string, std::string>> custom_text_override;
+  /// Issue entity properties: key -> value as JSON text.
+  std::unordered_map<int64_t, std::map<std::string, std::string>> issue_properties;
   int64_t next_comment_id = 900000000, next_worklog_id = 900000000, next_history_id = 900000000;
   uint64_t version = 0;  ///< bumped on every write (search caches key on it)
 

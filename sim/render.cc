@@ -455,7 +455,7 @@ void WriteNullableSeconds(JsonWriter& w, const char* key, int64_t seconds) {
 
 }  // namespace
 
-void WriteComment(JsonWriter& w, const RenderContext& rc, int64_t index, const Comment& c) {
+void WriteComment(JsonWriter& w, const RenderContext& rc, int64_t index, const Comment& c, bool with_properties) {
   const Issue& is = rc.site.issues[index];
   w.BeginObject()
       .Field("self",
@@ -469,11 +469,13 @@ void WriteComment(JsonWriter& w, const RenderContext& rc, int64_t index, const C
   WriteUser(w, rc, c.author);
   w.Field("created", FormatTimestamp(c.created_ms, rc.tz_offset_minutes))
       .Field("updated", FormatTimestamp(c.updated_ms, rc.tz_offset_minutes))
-      .Field("jsdPublic", true)
-      .EndObject();
+      .Field("jsdPublic", true);
+  if (!c.visibility.empty()) w.Key("visibility").Raw(c.visibility);
+  if (with_properties) w.Key("properties").Raw(c.properties);
+  w.EndObject();
 }
 
-void WriteWorklog(JsonWriter& w, const RenderContext& rc, int64_t index, const Worklog& wl) {
+void WriteWorklog(JsonWriter& w, const RenderContext& rc, int64_t index, const Worklog& wl, bool with_properties) {
   const Issue& is = rc.site.issues[index];
   w.BeginObject()
       .Field("self",
@@ -487,10 +489,12 @@ void WriteWorklog(JsonWriter& w, const RenderContext& rc, int64_t index, const W
     WriteRichText(w, rc, wl.comment_adf);
   }
   w.Field("created", FormatTimestamp(wl.created_ms, rc.tz_offset_minutes))
-      .Field("updated", FormatTimestamp(wl.created_ms, rc.tz_offset_minutes))
+      .Field("updated", FormatTimestamp(wl.updated_ms == kNone ? wl.created_ms : wl.updated_ms, rc.tz_offset_minutes))
       .Field("started", FormatTimestamp(wl.started_ms, rc.tz_offset_minutes));
   WriteDuration(w, "timeSpent", wl.seconds);
-  w.Field("timeSpentSeconds", wl.seconds).Field("id", Id(wl.id)).Field("issueId", Id(is.id)).EndObject();
+  w.Field("timeSpentSeconds", wl.seconds).Field("id", Id(wl.id)).Field("issueId", Id(is.id));
+  if (with_properties) w.Key("properties").Raw(wl.properties);
+  w.EndObject();
 }
 
 void WriteHistory(JsonWriter& w, const RenderContext& rc, const History& h) {
@@ -513,11 +517,27 @@ void WriteHistory(JsonWriter& w, const RenderContext& rc, const History& h) {
   w.EndArray().EndObject();
 }
 
-void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const FieldSelection& fs, bool with_changelog) {
+namespace {
+void WriteProperties(JsonWriter& w, const RenderContext& rc, int64_t index, const std::vector<std::string>& keys) {
+  if (keys.empty()) return;
+  w.Key("properties").BeginObject();
+  auto it = rc.site.issue_properties.find(index);
+  for (const auto& k : keys) {
+    if (it == rc.site.issue_properties.end()) break;
+    if (auto p = it->second.find(k); p != it->second.end()) w.Key(k).Raw(p->second);
+  }
+  w.EndObject();
+}
+}  // namespace
+
+void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const FieldSelection& fs, bool with_changelog,
+                const std::vector<std::string>& properties) {
   const Issue& is = rc.site.issues[index];
   const std::string v = std::to_string(rc.version);
   if (fs.IdOnly() && !with_changelog) {
-    w.BeginObject().Field("id", Id(is.id)).Field("key", rc.site.Key(is)).EndObject();
+    w.BeginObject().Field("id", Id(is.id)).Field("key", rc.site.Key(is));
+    WriteProperties(w, rc, index, properties);
+    w.EndObject();
     return;
   }
   w.BeginObject()
@@ -525,6 +545,7 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
       .Field("id", Id(is.id))
       .Field("self", rc.base + "/rest/api/" + v + "/issue/" + Id(is.id))
       .Field("key", rc.site.Key(is));
+  WriteProperties(w, rc, index, properties);
   if (with_changelog) {
     auto hist = Changelog(rc.world, rc.site, index);
     w.Key("changelog")
@@ -669,8 +690,8 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
     }
     w.EndArray();
   }
-  int64_t remaining = kNone;
-  if (is.original_estimate != kNone) {
+  int64_t remaining = is.remaining_estimate;
+  if (remaining == kNone && is.original_estimate != kNone) {
     remaining = std::max<int64_t>(0, is.original_estimate - (is.time_spent == kNone ? 0 : is.time_spent));
   }
   if (fs.HasSystem(kTimetracking)) {

@@ -53,8 +53,9 @@ class FieldSelection {
 const std::vector<std::string>& SystemFieldNames();
 
 void WriteUser(jirasql::JsonWriter& w, const RenderContext& rc, int user);
+/// `properties`: the entity properties asked for (search's `properties`).
 void WriteIssue(jirasql::JsonWriter& w, const RenderContext& rc, int64_t index, const FieldSelection& fields,
-                bool with_changelog = false);
+                bool with_changelog = false, const std::vector<std::string>& properties = {});
 void WriteProject(jirasql::JsonWriter& w, const RenderContext& rc, int project, bool full);
 /// A project in a list (/project, /project/search) with what `expand` asks
 /// for: "description" and "lead" (the other expansions are not served).
@@ -66,8 +67,11 @@ void WriteIssueType(jirasql::JsonWriter& w, const RenderContext& rc, int type);
 void WritePriority(jirasql::JsonWriter& w, const RenderContext& rc, int priority);
 void WriteResolution(jirasql::JsonWriter& w, const RenderContext& rc, int resolution);
 void WriteStatusCategory(jirasql::JsonWriter& w, const RenderContext& rc, int category);
-void WriteComment(jirasql::JsonWriter& w, const RenderContext& rc, int64_t index, const Comment& c);
-void WriteWorklog(jirasql::JsonWriter& w, const RenderContext& rc, int64_t index, const Worklog& wl);
+/// `with_properties`: expand=properties.
+void WriteComment(jirasql::JsonWriter& w, const RenderContext& rc, int64_t index, const Comment& c,
+                  bool with_properties = false);
+void WriteWorklog(jirasql::JsonWriter& w, const RenderContext& rc, int64_t index, const Worklog& wl,
+                  bool with_properties = false);
 void WriteHistory(jirasql::JsonWriter& w, const RenderContext& rc, const History& h);
 void WriteSprint(jirasql::JsonWriter& w, const RenderContext& rc, int sprint);
 void WriteFieldList(jirasql::JsonWriter& w, const RenderContext& rc);

@@ -2,6 +2,7 @@
 
 #include "common/json_writer.h"
 #include "common/strings.h"
+#include "common/time.h"
 
 namespace jirasim {
 
@@ -59,6 +60,13 @@ std::string PlainToAdf(const std::string& text) {
   }
   w.EndArray().EndObject();
   return out;
+}
+
+std::optional<int64_t> ParseJiraTimestamp(const std::string& text) {
+  if (text.size() < 16 || text[10] != 'T') return std::nullopt;
+  auto t = jirasql::ParseIso8601(text);
+  if (!t) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t->time_since_epoch()).count();
 }
 
 }  // namespace jirasim

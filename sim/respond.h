@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,5 +30,9 @@ std::vector<std::string> JsonList(const nlohmann::json& j);
 
 /// Plain text as an ADF document, one paragraph per line.
 std::string PlainToAdf(const std::string& text);
+
+/// A timestamp as Jira takes it ("2024-05-01T08:30:00.000+0000") in epoch
+/// milliseconds; nullopt when it is not one.
+std::optional<int64_t> ParseJiraTimestamp(const std::string& text);
 
 }  // namespace jirasim

@@ -339,6 +339,17 @@ Result<json> JiraClient::FieldList() {
   return GetWhole(*this, "/field", true, "the answer is not a JSON array of fields");
 }
 
+Result<json> JiraClient::FindUsers(const std::string& query) {
+  const std::string param = cloud() ? "query" : "username";
+  auto j = CallJson(
+      *this,
+      HttpRequest{"GET", "/user/search?" + param + "=" + UrlEncode(query) + "&maxResults=50", {}, "", std::nullopt},
+      nullptr);
+  if (!j) return Fail(j.error());
+  if (!j->is_array()) return Fail(ErrorCode::kBadResponse, "GET /user/search: the answer is not a JSON array of users");
+  return j;
+}
+
 Result<json> JiraClient::MyselfObject() { return GetWhole(*this, "/myself", false, "the answer is not a JSON object"); }
 
 }  // namespace jirasql

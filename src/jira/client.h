@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/time.h"
 #include "jira/connection.h"
 #include "jira/item_stream.h"
 #include "jira/jql.h"
@@ -45,7 +46,35 @@ inline constexpr std::string_view kResolutions = "GET /rest/api/3/resolution";
 inline constexpr std::string_view kBoards = "GET /rest/agile/1.0/board with startAt";
 inline constexpr std::string_view kSprints = "GET /rest/agile/1.0/board/{id}/sprint with startAt";
 inline constexpr std::string_view kSprintIssues = "GET /rest/agile/1.0/sprint/{id}/issue with startAt";
+// Writes.
+inline constexpr std::string_view kCreateIssue = "POST /rest/api/3/issue";
+inline constexpr std::string_view kEditIssue = "PUT /rest/api/3/issue/{id}";
+inline constexpr std::string_view kDeleteIssue = "DELETE /rest/api/3/issue/{id}";
+inline constexpr std::string_view kAddComment = "POST /rest/api/3/issue/{key}/comment";
+inline constexpr std::string_view kEditComment = "PUT /rest/api/3/issue/{key}/comment/{id}";
+inline constexpr std::string_view kDeleteComment = "DELETE /rest/api/3/issue/{key}/comment/{id}";
+inline constexpr std::string_view kAddWorklog = "POST /rest/api/3/issue/{key}/worklog";
+inline constexpr std::string_view kEditWorklog = "PUT /rest/api/3/issue/{key}/worklog/{id}";
+inline constexpr std::string_view kDeleteWorklog = "DELETE /rest/api/3/issue/{key}/worklog/{id}";
 }  // namespace api
+
+/// The entity property every create carries: {"id": "<random>"} under this
+/// key, so that a create whose answer was lost can be found (jira/writes.cc).
+inline constexpr std::string_view kOperationProperty = "jirasql.op";
+
+/// What a create made: Jira's answer (the new issue's {"id","key"}, the
+/// comment, the worklog), and whether it was found by its operation id
+/// after the answer to the POST was lost rather than read from the answer.
+struct Created {
+  nlohmann::json object;
+  bool recovered = false;
+};
+
+/// Worklog estimate adjustment (POST/PUT/DELETE worklog's adjustEstimate).
+struct EstimateAdjustment {
+  std::string mode;   ///< "" (Jira's default, auto), new, leave, manual, auto
+  std::string value;  ///< new: newEstimate; manual: reduceBy (add: increaseBy)
+};
 
 /// An issue search: which issues, which of their fields, how.
 struct IssueSearch {
@@ -118,6 +147,40 @@ class JiraClient {
   Result<nlohmann::json> FieldList();
   /// The logged-in user (GET /myself) as one JSON object.
   Result<nlohmann::json> MyselfObject();
+  /// Users whose name or e-mail address matches `query` (GET /user/search:
+  /// ?query= on Cloud, ?username= on Data Center), at most 50.
+  Result<nlohmann::json> FindUsers(const std::string& query);
+
+  // ---- writes (jira/writes.cc) ----
+  // Creates are never sent twice blindly: each carries an operation id
+  // (kOperationProperty); when the answer is lost or ambiguous (a timeout
+  // after sending, a cut connection, a 5xx) Jira is searched for it — issue
+  // searches are eventually consistent, so for some seconds — before the
+  // POST is sent again. A failure that may have left something behind is
+  // an error with ErrorCode kUnavailable/kTimeout/kTransport whose message
+  // says so; Jira's refusals are errors with their HTTP status.
+  // Edits and deletes are idempotent and retried as reads are.
+
+  /// POST /issue with `body` ({"fields": …, "update": …}).
+  Result<Created> CreateIssue(nlohmann::json body);
+  /// PUT /issue/{id} with `body`.
+  Result<void> EditIssue(const std::string& id_or_key, const nlohmann::json& body);
+  /// DELETE /issue/{id}; with `subtasks` its sub-tasks too.
+  Result<void> DeleteIssue(const std::string& id_or_key, bool subtasks);
+  Result<Created> AddComment(const std::string& issue, nlohmann::json body);
+  Result<void> EditComment(const std::string& issue, const std::string& id, const nlohmann::json& body);
+  Result<void> DeleteComment(const std::string& issue, const std::string& id);
+  Result<Created> AddWorklog(const std::string& issue, nlohmann::json body, const EstimateAdjustment& adjust);
+  Result<void> EditWorklog(const std::string& issue, const std::string& id, const nlohmann::json& body,
+                           const EstimateAdjustment& adjust);
+  Result<void> DeleteWorklog(const std::string& issue, const std::string& id, const EstimateAdjustment& adjust);
+
+  /// Writes to the connection's log (-v), when connected.
+  void Log(int level, const std::string& text);
+
+  /// How long to wait before each search for a create whose answer was
+  /// lost (issue search is eventually consistent); the first is usually 0.
+  std::vector<Duration> lookup_waits = {Duration(0), Duration(1000), Duration(2000), Duration(4000)};
 
  private:
   std::function<Result<Connection*>()> connection_;

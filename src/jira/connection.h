@@ -44,6 +44,8 @@ class Connection {
   /// The OAuth token keeper, or null for the other schemes.
   TokenManager* tokens() { return creds_->tokens(); }
   HttpTransport& http() { return *http_; }
+  /// Writes to the connection's log (-v) at `level`.
+  void Log(int level, std::string_view text) { logger_->Log(level, text); }
 
  private:
   Connection() = default;

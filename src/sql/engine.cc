@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 #include <ostream>
+#include <set>
 
 #include "common/json_writer.h"
 #include "common/strings.h"
@@ -413,7 +414,23 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
     // it would ask Jira and returns no rows.
     session_->explain = true;
     session_->reports.clear();
-    if (sqlite3_prepare_v2(db_, stmt.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    session_->write_plans.clear();
+    // Which tables the statement writes (the authorizer sees them at prepare).
+    std::set<std::pair<std::string, std::string>> writes;
+    sqlite3_set_authorizer(
+        db_,
+        [](void* w, int action, const char* table, const char*, const char*, const char*) {
+          const char* verb = action == SQLITE_INSERT   ? "INSERT"
+                             : action == SQLITE_UPDATE ? "UPDATE"
+                             : action == SQLITE_DELETE ? "DELETE"
+                                                       : nullptr;
+          if (verb && table) static_cast<std::set<std::pair<std::string, std::string>>*>(w)->insert({verb, table});
+          return SQLITE_OK;
+        },
+        &writes);
+    const int prepared = sqlite3_prepare_v2(db_, stmt.c_str(), -1, &st, nullptr);
+    sqlite3_set_authorizer(db_, nullptr, nullptr);
+    if (prepared != SQLITE_OK) {
       session_->explain = false;
       return Fail(ErrorCode::kInvalidArgument, std::string(sqlite3_errmsg(db_)) + " (in: " + Abbrev(stmt) + ")");
     }
@@ -426,7 +443,9 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
     if (!err.empty()) {
       return Fail(CodeOf(ErrorCode::kHttp), err + " (in: " + Abbrev(stmt) + ")");
     }
-    if (session_->reports.empty()) out << "  No Jira table is read with values known before the run\n";
+    if (session_->reports.empty() && writes.empty()) {
+      out << "  No Jira table is read with values known before the run\n";
+    }
     for (const auto& r : session_->reports) {
       out << "  Jira scan of " << r->table << ":\n";
       if (!r->jql.empty()) out << "    JQL:        " << r->jql << "\n";
@@ -439,6 +458,24 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
       out << "    API calls:  " << (r->calls >= 0 ? std::to_string(r->calls) : std::string("one per page"));
       if (!r->calls_note.empty()) out << " (" << r->calls_note << ")";
       out << "\n";
+    }
+    if (!session_->write_plans.empty()) out << "  Writes to Jira (one call per row; none made by explain):\n";
+    for (const auto& w : session_->write_plans) out << "    " << w << "\n";
+    for (const auto& [verb, table] : writes) {
+      const TableDef* def = FindBaseTable(table);
+      if (!def || !def->write) continue;
+      const std::string prefix = verb + " on " + def->name + ":";
+      if (std::any_of(session_->write_plans.begin(), session_->write_plans.end(),
+                      [&](const std::string& w) { return w.rfind(prefix, 0) == 0; }))
+        continue;
+      // UPDATE and DELETE: the rows come from the scan, which explain does not read.
+      const std::string method = verb == "INSERT" ? "POST " : verb == "UPDATE" ? "PUT " : "DELETE ";
+      std::string call;
+      for (const auto& part : Split(def->write_api, ';')) {
+        const std::string p(Trim(part));
+        if (p.rfind(method, 0) == 0) call = p;
+      }
+      out << "  " << prefix << " " << call << ", once for each row the statement selects\n";
     }
     out << "  Tables joined on values from other rows are read once per outer row, with those values as JQL.\n";
   }

@@ -182,7 +182,8 @@ std::vector<json> SysTablesRows(Session&) {
     rows.push_back({{"TableName", t.name},
                     {"TableType", sys ? "SYSTEM TABLE" : "TABLE"},
                     {"Description", t.description},
-                    {"Api", t.api}});
+                    {"Api", t.api},
+                    {"WriteApi", t.write ? json(t.write_api) : json(nullptr)}});
   }
   for (const auto& p : OAuthProcedures()) {
     rows.push_back({{"TableName", p.name},
@@ -206,6 +207,7 @@ std::vector<json> SysTableColumnsRows(Session& s) {
                       {"DataType", SqlDeclaredType(c.type)},
                       {"ValueFormat", SqlTypeLabel(c.type)},
                       {"IsHidden", c.hidden ? 1 : 0},
+                      {"IsWritable", c.writable ? 1 : 0},
                       {"JiraField", c.jira_field},
                       {"Pushdown", PushdownText(c.push)},
                       {"Description", c.description}});

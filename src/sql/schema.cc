@@ -14,6 +14,7 @@
 #include "jira/client.h"
 #include "sql/pushdown.h"
 #include "sql/readers.h"
+#include "sql/writers.h"
 
 namespace jirasql {
 
@@ -195,7 +196,7 @@ SqlValue AsList(const json* v, const char* key) {
 }
 
 SqlValue AsJson(const json* v) {
-  if (!v) return {};
+  if (!v || v->is_null()) return {};
   return v->dump();
 }
 
@@ -234,6 +235,16 @@ ColumnDef Pushed(ColumnDef c, Push push, std::string jql_field) {
 ColumnDef Hidden(ColumnDef c) {
   c.hidden = true;
   return c;
+}
+
+// Marks the columns INSERT and UPDATE may set (the table's writer says how).
+std::vector<ColumnDef> Writable(std::vector<ColumnDef> cols, std::initializer_list<std::string_view> names) {
+  for (auto name : names) {
+    auto it = std::find_if(cols.begin(), cols.end(), [&](const ColumnDef& c) { return c.name == name; });
+    if (it == cols.end()) throw std::logic_error("Writable: no column " + std::string(name));
+    it->writable = true;
+  }
+  return cols;
 }
 
 // Getters over the row item.
@@ -362,8 +373,15 @@ std::vector<TableDef> MakeBaseTables() {
   };
   auto by_change = [int_of](const RowContext& r) { return int_of(r.item, {"history", "id"}) * 4096 + r.ordinal; };
 
-  t.push_back(TableDef("Issues", "Issues found by JQL; one row per issue.", IssueColumns(), api::kIssueSearch)
+  t.push_back(TableDef("Issues", "Issues found by JQL; one row per issue.",
+                       Writable(IssueColumns(),
+                                {"Summary", "Description", "DescriptionAdf", "IssueTypeId", "IssueTypeName",
+                                 "ProjectId", "ProjectKey", "PriorityName", "AssigneeAccountId", "ReporterAccountId",
+                                 "DueDate", "Labels", "Components", "FixVersions", "ParentKey", "ParentId"}),
+                       api::kIssueSearch)
                   .Reads(ReadIssues(), ExplainIssues())
+                  .Writes(WriteIssues(), std::string(api::kCreateIssue) + "; " + std::string(api::kEditIssue) + "; " +
+                                             std::string(api::kDeleteIssue))
                   .RowId(by_id)
                   .IssueSearchBacked()
                   .CustomFields()
@@ -419,14 +437,22 @@ std::vector<TableDef> MakeBaseTables() {
              Hidden(Col("BodyAdf", T::kText, "", "Comment as raw ADF JSON (Cloud)", Item({"body"}, AsRawAdf))),
              Col("Created", T::kTimestamp, "", "When the comment was written", Item({"created"}, AsTimestamp)),
              Col("Updated", T::kTimestamp, "", "When the comment was last edited", Item({"updated"}, AsTimestamp)),
-             Col("UpdateAuthorAccountId", T::kText, "", "Who last edited it", Item({"updateAuthor"}, AsUserId))}) {
+             Col("UpdateAuthorAccountId", T::kText, "", "Who last edited it", Item({"updateAuthor"}, AsUserId)),
+             Col("Visibility", T::kJson, "",
+                 "Who may see it: {\"type\": \"role\" or \"group\", \"value\": name}; NULL for everyone",
+                 Item({"visibility"}, AsJson))}) {
       c.push_back(std::move(x));
     }
+    c = Writable(std::move(c), {"IssueId", "IssueKey", "Body", "BodyAdf", "Visibility"});
     t.push_back(TableDef("Comments",
                          "Comments on issues. Constrain IssueKey or IssueId to read a few issues' comments; "
                          "otherwise every issue's comments are read, one request per issue.",
                          std::move(c), api::kComments)
                     .Reads(ReadIssueChildren(IssueChild::kComments), ExplainIssueChildren())
+                    .Writes(WriteComments(),
+                            std::string(api::kAddComment) + "; " + std::string(api::kEditComment) + "; " +
+                                std::string(api::kDeleteComment),
+                            {"IssueId", "IssueKey"})
                     .RowId(by_id)
                     .IssueSearchBacked()
                     .Cost(1e6));
@@ -442,13 +468,27 @@ std::vector<TableDef> MakeBaseTables() {
              Col("TimeSpent", T::kText, "", "Time spent as Jira shows it, e.g. 1h 30m", Item({"timeSpent"}, AsText)),
              Col("TimeSpentSeconds", T::kInteger, "", "Time spent in seconds", Item({"timeSpentSeconds"}, AsInt)),
              Col("Created", T::kTimestamp, "", "When the worklog was created", Item({"created"}, AsTimestamp)),
-             Col("Updated", T::kTimestamp, "", "When the worklog was last edited", Item({"updated"}, AsTimestamp))}) {
+             Col("Updated", T::kTimestamp, "", "When the worklog was last edited", Item({"updated"}, AsTimestamp)),
+             Hidden(Col("AdjustEstimate", T::kText, "",
+                        "Writes only: how the issue's remaining estimate changes: auto (Jira's default), new, leave "
+                        "or manual (INSERT only)",
+                        [](const RowContext&) { return SqlValue{}; })),
+             Hidden(Col("AdjustEstimateBy", T::kText, "",
+                        "Writes only: with AdjustEstimate new, the new estimate; with manual, how much to reduce it "
+                        "('2h 30m')",
+                        [](const RowContext&) { return SqlValue{}; }))}) {
       c.push_back(std::move(x));
     }
+    c = Writable(std::move(c), {"IssueId", "IssueKey", "Comment", "Started", "TimeSpent", "TimeSpentSeconds",
+                                "AdjustEstimate", "AdjustEstimateBy"});
     t.push_back(TableDef("Worklogs",
                          "Work logged on issues. Constrain IssueKey or IssueId to read a few issues' worklogs.",
                          std::move(c), api::kWorklogs)
                     .Reads(ReadIssueChildren(IssueChild::kWorklogs), ExplainIssueChildren())
+                    .Writes(WriteWorklogs(),
+                            std::string(api::kAddWorklog) + "; " + std::string(api::kEditWorklog) + "; " +
+                                std::string(api::kDeleteWorklog),
+                            {"IssueId", "IssueKey"})
                     .RowId(by_id)
                     .IssueSearchBacked()
                     .Cost(1e6));
@@ -582,27 +622,32 @@ std::vector<TableDef> MakeBaseTables() {
 
   auto key = [](const char* k) { return Item({k}, AsText); };
   auto ikey = [](const char* k) { return Item({k}, AsInt); };
-  t.push_back(TableDef("sys_tables", "The tables of this connection.",
-                       {Col("TableName", T::kText, "", "Table name", key("TableName")),
-                        Col("TableType", T::kText, "", "TABLE, SYSTEM TABLE or PROCEDURE", key("TableType")),
-                        Col("Description", T::kText, "", "What the table holds", key("Description")),
-                        Col("Api", T::kText, "", "The REST calls behind it", key("Api"))},
-                       "")
-                  .Reads(ReadRows(SysTablesRows))
-                  .System());
-  t.push_back(TableDef("sys_tablecolumns", "Every column of every table, with the Jira field behind it.",
-                       {Col("TableName", T::kText, "", "Table name", key("TableName")),
-                        Col("ColumnName", T::kText, "", "Column name", key("ColumnName")),
-                        Col("Ordinal", T::kInteger, "", "Position, from 0", ikey("Ordinal")),
-                        Col("DataType", T::kText, "", "INTEGER, REAL or TEXT", key("DataType")),
-                        Col("ValueFormat", T::kText, "", "What the values look like", key("ValueFormat")),
-                        Col("IsHidden", T::kBoolean, "", "1 for hidden columns (not in SELECT *)", ikey("IsHidden")),
-                        Col("JiraField", T::kText, "", "The Jira field id behind the column", key("JiraField")),
-                        Col("Pushdown", T::kText, "", "Which operators become JQL", key("Pushdown")),
-                        Col("Description", T::kText, "", "Meaning", key("Description"))},
-                       "")
-                  .Reads(ReadRows(SysTableColumnsRows))
-                  .System());
+  t.push_back(
+      TableDef("sys_tables", "The tables of this connection.",
+               {Col("TableName", T::kText, "", "Table name", key("TableName")),
+                Col("TableType", T::kText, "", "TABLE, SYSTEM TABLE or PROCEDURE", key("TableType")),
+                Col("Description", T::kText, "", "What the table holds", key("Description")),
+                Col("Api", T::kText, "", "The REST calls behind it", key("Api")),
+                Col("WriteApi", T::kText, "",
+                    "The REST calls INSERT, UPDATE and DELETE make; NULL for read-only tables", key("WriteApi"))},
+               "")
+          .Reads(ReadRows(SysTablesRows))
+          .System());
+  t.push_back(
+      TableDef("sys_tablecolumns", "Every column of every table, with the Jira field behind it.",
+               {Col("TableName", T::kText, "", "Table name", key("TableName")),
+                Col("ColumnName", T::kText, "", "Column name", key("ColumnName")),
+                Col("Ordinal", T::kInteger, "", "Position, from 0", ikey("Ordinal")),
+                Col("DataType", T::kText, "", "INTEGER, REAL or TEXT", key("DataType")),
+                Col("ValueFormat", T::kText, "", "What the values look like", key("ValueFormat")),
+                Col("IsHidden", T::kBoolean, "", "1 for hidden columns (not in SELECT *)", ikey("IsHidden")),
+                Col("IsWritable", T::kBoolean, "", "1 for columns INSERT and UPDATE may set", ikey("IsWritable")),
+                Col("JiraField", T::kText, "", "The Jira field id behind the column", key("JiraField")),
+                Col("Pushdown", T::kText, "", "Which operators become JQL", key("Pushdown")),
+                Col("Description", T::kText, "", "Meaning", key("Description"))},
+               "")
+          .Reads(ReadRows(SysTableColumnsRows))
+          .System());
   t.push_back(TableDef("sys_procedures", "Procedures: EXEC Name Param='value' or SELECT * FROM Name('value', ...).",
                        {Col("ProcedureName", T::kText, "", "Name", key("ProcedureName")),
                         Col("Description", T::kText, "", "What it does", key("Description"))},
@@ -764,15 +809,19 @@ std::string SchemaReferenceMarkdown() {
   for (const auto& t : BaseTables()) {
     out += "\n### " + t.name + "\n\n" + t.description + "\n";
     if (!t.api.empty()) out += "\nReads: " + t.api + ".\n";
+    if (t.write) {
+      out += "\nWrites (INSERT, UPDATE, DELETE; see \"Writing to Jira\"): " + t.write_api +
+             ". Columns marked *writable* may be set.\n";
+    }
     out += "\n| Column | Type | Jira field | Pushed down as JQL | Description |\n|---|---|---|---|---|\n";
     for (const auto& c : t.columns) {
       std::string desc = c.description;
       for (auto& ch : desc) {
         if (ch == '|') ch = '/';
       }
-      out += "| `" + c.name + "`" + (c.hidden ? " (hidden)" : "") + " | " + std::string(SqlTypeLabel(c.type)) + " | " +
-             (c.jira_field.empty() ? "" : "`" + c.jira_field + "`") + " | " + PushdownText(c.push) + " | " + desc +
-             " |\n";
+      out += "| `" + c.name + "`" + (c.hidden ? " (hidden)" : "") + (c.writable ? " *writable*" : "") + " | " +
+             std::string(SqlTypeLabel(c.type)) + " | " + (c.jira_field.empty() ? "" : "`" + c.jira_field + "`") +
+             " | " + PushdownText(c.push) + " | " + desc + " |\n";
     }
   }
   return out;

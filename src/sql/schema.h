@@ -58,6 +58,8 @@ struct ColumnDef {
   /// decoder), when `reads_item`; otherwise the getter says nothing of it.
   std::vector<std::string> json_path;
   bool reads_item = false;
+  /// INSERT and UPDATE may set it (the table's writer says how).
+  bool writable = false;
 };
 
 class Session;
@@ -65,6 +67,7 @@ class JiraClient;
 class ItemStream;
 struct ScanRequest;
 struct ScanReport;
+struct TableDef;
 
 /// What a table's reader is given: the session (its properties, tables and
 /// time zone), Jira, the scan SQLite asked for, and the report to fill (what
@@ -83,6 +86,45 @@ using TableReader = std::function<Result<std::unique_ptr<ItemStream>>(TableRead&
 using TableExplainer = std::function<void(TableRead&)>;
 /// One item of the stream -> several rows (IssueChangelogs: one per changed field).
 using RowSplitter = std::function<void(const nlohmann::json& item, std::vector<nlohmann::json>* rows)>;
+
+/// One row of an INSERT, UPDATE or DELETE, as SQLite hands it over.
+struct RowWrite {
+  enum class Kind { kInsert, kUpdate, kDelete };
+  Kind kind = Kind::kInsert;
+  int64_t rowid = 0;  ///< UPDATE, DELETE: the row's rowid
+  /// One per column: INSERT the values given (NULL elsewhere); UPDATE the
+  /// new values of the columns set; UPDATE and DELETE also the table's
+  /// `write_keys` as the scan read them.
+  std::vector<SqlValue> values;
+  /// One per column: INSERT given and not NULL; UPDATE set by the statement.
+  std::vector<bool> set;
+};
+
+/// What a writer did.
+struct WriteDone {
+  int64_t rowid = 0;  ///< INSERT: the new row's rowid (last_insert_rowid())
+  std::string key;    ///< INSERT on Issues: the new issue's key (jirasql_last_insert_key())
+  std::string what;   ///< in words, for ROLLBACK's warning: "created ALPHA-12"
+};
+
+/// Why a write failed, and whether Jira certainly holds what it held before
+/// (checked before any request, or refused by Jira: a constraint error that
+/// INSERT OR IGNORE skips) or may have changed (the message says what was done).
+struct WriteFailure {
+  Error error;
+  bool unchanged = true;
+};
+using WriteResult = tl::expected<WriteDone, WriteFailure>;
+
+/// What a writer is given. With `explain`, it checks the row and describes
+/// the calls in `WriteDone::what` instead of making them.
+struct TableWrite {
+  Session& session;
+  JiraClient& jira;
+  const TableDef& table;
+  bool explain = false;
+};
+using TableWriter = std::function<WriteResult(TableWrite&, const RowWrite&)>;
 
 /// One table: everything about it in one place, registered in one list
 /// (BaseTables in schema.cc). See docs/contributing.md, "A new table".
@@ -115,7 +157,20 @@ struct TableDef {
   /// The planner's cost of reading the whole table (constraints that are
   /// pushed divide it).
   double scan_cost = 1e3;
-  // Writes (INSERT, UPDATE, DELETE) will add their hooks here.
+  /// INSERT, UPDATE and DELETE (sql/writers.h); null: the table is read-only.
+  TableWriter write;
+  /// The REST calls a write makes, for docs and explain.
+  std::string write_api;
+  /// Columns the writer needs from the row to update or delete it (a
+  /// comment's issue): read by the scan of an UPDATE or DELETE.
+  std::vector<std::string> write_keys;
+
+  TableDef&& Writes(TableWriter w, std::string_view calls, std::vector<std::string> keys = {}) && {
+    write = std::move(w);
+    write_api = calls;
+    write_keys = std::move(keys);
+    return std::move(*this);
+  }
 
   TableDef&& Reads(TableReader r, TableExplainer e = nullptr) && {
     read = std::move(r);

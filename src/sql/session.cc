@@ -52,6 +52,17 @@ Result<Connection*> Session::Conn() {
 
 bool Session::cloud() { return jira_.cloud(); }
 
+void Session::RolledBack() {
+  if (written.empty()) return;
+  std::string list;
+  const std::size_t shown = std::min<std::size_t>(written.size(), 20);
+  for (std::size_t i = 0; i < shown; ++i) list += (i ? "; " : "") + written[i];
+  if (written.size() > shown) list += "; and " + std::to_string(written.size() - shown) + " more";
+  notice("ROLLBACK does not undo writes to Jira: they were made when each statement ran, and these stay written: " +
+         list);
+  written.clear();
+}
+
 int Session::max_threads() const {
   // Get() gives the catalog's default when the property is not set.
   const auto n = props_.GetInt("MaxThreads");

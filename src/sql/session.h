@@ -90,6 +90,17 @@ class Session {
   std::function<void(const std::string& table, int64_t rows, int64_t calls, int64_t expected)> progress;
   Notice notice = [](const std::string&) {};
 
+  /// The key of the issue the latest INSERT INTO Issues created
+  /// (jirasql_last_insert_key()).
+  std::string last_insert_key;
+  /// What this transaction wrote to Jira, in words: ROLLBACK cannot undo
+  /// it, and says so with this list.
+  std::vector<std::string> written;
+  /// explain: the writes the statement would make, in words.
+  std::vector<std::string> write_plans;
+  /// ROLLBACK (or a failed statement): warns that `written` stays written.
+  void RolledBack();
+
   std::shared_ptr<Logger> logger() const { return logger_; }
 
   /// Runs an OAuth procedure with this session's properties (EXEC and the

@@ -8,11 +8,14 @@ SQLITE_EXTENSION_INIT1
 #include <sqlite3.h>
 #endif
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/credentials.h"
@@ -119,7 +122,13 @@ struct ModuleAux {
 
 struct VTab {
   sqlite3_vtab base{};
+  sqlite3* db = nullptr;
   ModuleAux* aux = nullptr;
+  /// Within a write transaction (xBegin … xCommit/xRollback): the scan of
+  /// an UPDATE or DELETE records each row's write keys by rowid.
+  bool writing = false;
+  std::vector<int> key_columns;  ///< indexes of def->write_keys
+  std::unordered_map<int64_t, SqlRow> keys_seen;
   const TableDef* def = nullptr;          // tables
   const ProcedureSpec* proc = nullptr;    // procedures
   std::vector<std::string> proc_columns;  // outputs, then hidden inputs
@@ -170,6 +179,7 @@ int ConnectImpl(sqlite3* db, void* paux, sqlite3_vtab** out, char** err) {
       return SQLITE_ERROR;
     }
     vt->def = *def;
+    for (const auto& k : vt->def->write_keys) vt->key_columns.push_back(vt->def->ColumnIndex(k));
     bool first = true;
     for (const auto& c : vt->def->columns) {
       ddl += (first ? "" : ", ") + Quote(c.name) + " " + std::string(SqlDeclaredType(c.type)) +
@@ -186,6 +196,9 @@ int ConnectImpl(sqlite3* db, void* paux, sqlite3_vtab** out, char** err) {
   // Our tables reach the network with the user's login: never from triggers,
   // views or schema of a database someone else wrote.
   sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+  // A row Jira refused is a constraint error (INSERT OR IGNORE skips it).
+  sqlite3_vtab_config(db, SQLITE_VTAB_CONSTRAINT_SUPPORT, 1);
+  vt->db = db;
   *out = &vt.release()->base;
   return SQLITE_OK;
 }
@@ -548,6 +561,13 @@ int Eof(sqlite3_vtab_cursor* pc) { return C(pc)->eof ? 1 : 0; }
 int Column(sqlite3_vtab_cursor* pc, sqlite3_context* ctx, int i) {
   Cursor* cur = C(pc);
   VTab* vt = V(pc->pVtab);
+  // UPDATE asks for the columns it leaves alone with "no change": they
+  // stay without a value, so that the writer sends only what was set
+  // (the write keys excepted: the writer needs them).
+  if (vt->def && vt->def->write && sqlite3_vtab_nochange(ctx) &&
+      std::find(vt->key_columns.begin(), vt->key_columns.end(), i) == vt->key_columns.end()) {
+    return SQLITE_OK;
+  }
   if (vt->def && vt->def->columns[static_cast<std::size_t>(i)].push == Push::kJql) {
     if (cur->jql_given)
       sqlite3_result_text(ctx, cur->jql.data(), static_cast<int>(cur->jql.size()), SQLITE_TRANSIENT);
@@ -569,6 +589,12 @@ int Rowid(sqlite3_vtab_cursor* pc, sqlite3_int64* out) {
   if (table && cur->pos < cur->rows.size() && !cur->rows[cur->pos].empty()) {
     if (auto* id = std::get_if<int64_t>(&cur->rows[cur->pos].back())) {
       *out = *id;
+      VTab* vt = V(pc->pVtab);
+      if (vt->writing && !vt->key_columns.empty()) {
+        SqlRow keys;
+        for (int k : vt->key_columns) keys.push_back(cur->rows[cur->pos][static_cast<std::size_t>(k)]);
+        vt->keys_seen[*id] = std::move(keys);
+      }
       return SQLITE_OK;
     }
   }
@@ -576,23 +602,128 @@ int Rowid(sqlite3_vtab_cursor* pc, sqlite3_int64* out) {
   return SQLITE_OK;
 }
 
-// INSERT, UPDATE and DELETE. Readonly=true refuses every write first; no
-// table writes to Jira yet (the writes issue adds a writer to TableDef), and
-// the error says so rather than SQLite's "may not be modified".
-int Update(sqlite3_vtab* p, int argc, sqlite3_value** argv, sqlite3_int64*) {
+// INSERT, UPDATE and DELETE: one row to the table's writer
+// (sql/writers.h). Readonly=true refuses every write first. A row that
+// left Jira unchanged fails as a constraint (OR IGNORE skips it, with a
+// notice); one that may have changed Jira fails as an error saying so.
+int UpdateImpl(sqlite3_vtab* p, int argc, sqlite3_value** argv, sqlite3_int64* rowid_out) {
   VTab* vt = V(p);
   const char* what = argc == 1 ? "DELETE" : sqlite3_value_type(argv[0]) == SQLITE_NULL ? "INSERT" : "UPDATE";
   const std::string name = vt->proc ? vt->proc->name : vt->def->name;
+  const std::string doing = std::string(what) + " on " + name + ": ";
   if (vt->proc) {
-    return SetError(p, std::string(what) + " on " + name + ": " + name +
-                           " is a procedure; run it with EXEC or SELECT * FROM " + name + "(…)");
+    return SetError(p, doing + name + " is a procedure; run it with EXEC or SELECT * FROM " + name + "(…)");
   }
-  if (vt->aux->session->props().GetBool("Readonly")) {
-    return SetError(
-        p, std::string(what) + " on " + name + ": Readonly=true refuses writes; set Readonly=false to write to Jira");
+  Session& session = *vt->aux->session;
+  if (session.props().GetBool("Readonly")) {
+    return SetError(p, doing + "Readonly=true refuses writes; set Readonly=false to write to Jira");
   }
-  if (vt->def->system) return SetError(p, std::string(what) + " on " + name + ": the sys_* tables are read-only");
-  return SetError(p, std::string(what) + " on " + name + ": jirasql reads Jira but does not write to it yet");
+  if (vt->def->system) return SetError(p, doing + "the sys_* tables are read-only");
+  if (!vt->def->write) {
+    std::string writable;
+    for (const auto& t : BaseTables()) {
+      if (t.write) writable += (writable.empty() ? "" : ", ") + t.name;
+    }
+    return SetError(p, doing + name + " is read-only in jirasql; the tables that write to Jira are " + writable);
+  }
+  const auto& cols = vt->def->columns;
+  RowWrite rw;
+  rw.values.resize(cols.size());
+  rw.set.assign(cols.size(), false);
+  if (argc == 1) {
+    rw.kind = RowWrite::Kind::kDelete;
+    rw.rowid = sqlite3_value_int64(argv[0]);
+  } else if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+    rw.kind = RowWrite::Kind::kInsert;
+    if (sqlite3_value_type(argv[1]) != SQLITE_NULL) {
+      return SetError(p, doing + "the rowid is the id Jira gives the new row; leave it out of the INSERT");
+    }
+  } else {
+    rw.kind = RowWrite::Kind::kUpdate;
+    rw.rowid = sqlite3_value_int64(argv[0]);
+    if (sqlite3_value_type(argv[1]) == SQLITE_NULL || sqlite3_value_int64(argv[1]) != rw.rowid) {
+      return SetError(p, doing + "a row's rowid is its Jira id and cannot change");
+    }
+  }
+  if (argc > 1) {
+    for (std::size_t i = 0; i < cols.size() && 2 + i < static_cast<std::size_t>(argc); ++i) {
+      sqlite3_value* v = argv[2 + i];
+      if (rw.kind == RowWrite::Kind::kUpdate && sqlite3_value_nochange(v)) continue;
+      rw.values[i] = FromSqlite(v);
+      rw.set[i] = rw.kind == RowWrite::Kind::kUpdate || sqlite3_value_type(v) != SQLITE_NULL;
+    }
+  }
+  if (rw.kind != RowWrite::Kind::kInsert) {
+    // The write keys as the scan read them; an UPDATE that gives a key its
+    // own value again does not set it.
+    auto seen = vt->keys_seen.find(rw.rowid);
+    for (std::size_t k = 0; k < vt->key_columns.size(); ++k) {
+      const auto c = static_cast<std::size_t>(vt->key_columns[k]);
+      if (seen == vt->keys_seen.end()) continue;
+      const SqlValue& was = seen->second[k];
+      if (!rw.set[c] || rw.values[c] == was) {
+        rw.values[c] = was;
+        rw.set[c] = false;
+      }
+    }
+  }
+  TableWrite tw{session, session.jira(), *vt->def, session.explain};
+  WriteResult done = vt->def->write(tw, rw);
+  if (!done) {
+    const std::string message = doing + done.error().error.message;
+    if (done.error().unchanged) {
+      if (rw.kind != RowWrite::Kind::kDelete && sqlite3_vtab_on_conflict(vt->db) == SQLITE_IGNORE) {
+        session.notice(std::string(what) + " OR IGNORE on " + name + ": row skipped: " + done.error().error.message);
+        *rowid_out = sqlite3_last_insert_rowid(vt->db);
+        return SQLITE_OK;
+      }
+      SetError(p, message);
+      return SQLITE_CONSTRAINT;
+    }
+    return SetError(p, message);
+  }
+  if (session.explain) {
+    if (!done->what.empty()) session.write_plans.push_back(std::string(what) + " on " + name + ": " + done->what);
+  } else if (!done->what.empty()) {
+    session.written.push_back(done->what);
+  }
+  if (rw.kind == RowWrite::Kind::kInsert) {
+    *rowid_out = done->rowid;
+    if (!done->key.empty()) session.last_insert_key = done->key;
+  }
+  return SQLITE_OK;
+}
+
+int Update(sqlite3_vtab* p, int argc, sqlite3_value** argv, sqlite3_int64* rowid_out) {
+  try {
+    return UpdateImpl(p, argc, argv, rowid_out);
+  } catch (const std::exception& e) {
+    return SetError(p, std::string("internal error while writing: ") + e.what());
+  }
+}
+
+// Transactions: writes reach Jira as each row is written; COMMIT has nothing
+// left to do and ROLLBACK cannot undo them — it says so (Session::RolledBack).
+int Begin(sqlite3_vtab* p) {
+  VTab* vt = V(p);
+  vt->writing = true;
+  vt->keys_seen.clear();
+  return SQLITE_OK;
+}
+int Sync(sqlite3_vtab*) { return SQLITE_OK; }
+int Commit(sqlite3_vtab* p) {
+  VTab* vt = V(p);
+  vt->writing = false;
+  vt->keys_seen.clear();
+  vt->aux->session->written.clear();
+  return SQLITE_OK;
+}
+int Rollback(sqlite3_vtab* p) {
+  VTab* vt = V(p);
+  vt->writing = false;
+  vt->keys_seen.clear();
+  vt->aux->session->RolledBack();
+  return SQLITE_OK;
 }
 
 sqlite3_module MakeModule() {
@@ -614,6 +745,10 @@ sqlite3_module MakeModule() {
   m.xColumn = Column;
   m.xRowid = Rowid;
   m.xUpdate = Update;
+  m.xBegin = Begin;
+  m.xSync = Sync;
+  m.xCommit = Commit;
+  m.xRollback = Rollback;
   return m;
 }
 
@@ -650,6 +785,18 @@ void ConnectFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   sqlite3_result_text(ctx, shown.c_str(), -1, SQLITE_TRANSIENT);
 }
 
+// jirasql_last_insert_key(): the key of the issue the latest INSERT INTO
+// Issues created on this connection (NULL before the first).
+void LastInsertKeyFunction(sqlite3_context* ctx, int, sqlite3_value**) {
+  auto* session = static_cast<std::shared_ptr<Session>*>(sqlite3_user_data(ctx));
+  const std::string& key = (*session)->last_insert_key;
+  if (key.empty()) {
+    sqlite3_result_null(ctx);
+  } else {
+    sqlite3_result_text(ctx, key.c_str(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+  }
+}
+
 void FreeSessionHandle(void* p) { delete static_cast<std::shared_ptr<Session>*>(p); }
 
 }  // namespace
@@ -670,7 +817,13 @@ int RegisterJirasqlModules(sqlite3* db, std::shared_ptr<Session> session, std::s
   int rc = sqlite3_create_function_v2(db, "jirasql_connect", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
                                       new std::shared_ptr<Session>(session), ConnectFunction, nullptr, nullptr,
                                       FreeSessionHandle);
-  if (rc != SQLITE_OK && error) *error = std::string("registering jirasql_connect: ") + sqlite3_errmsg(db);
+  if (rc != SQLITE_OK) {
+    if (error) *error = std::string("registering jirasql_connect: ") + sqlite3_errmsg(db);
+    return rc;
+  }
+  rc = sqlite3_create_function_v2(db, "jirasql_last_insert_key", 0, SQLITE_UTF8, new std::shared_ptr<Session>(session),
+                                  LastInsertKeyFunction, nullptr, nullptr, FreeSessionHandle);
+  if (rc != SQLITE_OK && error) *error = std::string("registering jirasql_last_insert_key: ") + sqlite3_errmsg(db);
   return rc;
 }
 
@@ -697,6 +850,9 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_jirasqlsqlite_init
   ConnectOptions options;
   options.interactive = true;  // only InitiateOAuth=GETANDREFRESH opens a browser
   auto session = std::make_shared<Session>(prepared->props, prepared->logger, options);
+  // Warnings (ROLLBACK cannot undo writes, a lost answer found, MaxRows
+  // reached) go where the host's diagnostics go.
+  session->notice = [](const std::string& text) { std::fprintf(stderr, "jirasql: %s\n", text.c_str()); };
   std::string error;
   int rc = RegisterJirasqlModules(db, session, &error);
   if (rc != SQLITE_OK) {

@@ -169,6 +169,41 @@ def main():
               status=201)
         check(P, v3 + "/issue/{issueIdOrKey}/worklog", "POST", v3 + f"/issue/{made['key']}/worklog",
               {"timeSpentSeconds": 3600}, status=201)
+        # What jirasql's writes send and read: entity properties on creates,
+        # found again through search and expand=properties; edits; deletes.
+        op = {"key": "jirasql.op", "value": {"id": "0123456789abcdef"}}
+        tagged = check(P, v3 + "/issue", "POST", v3 + "/issue",
+                       {"fields": {"project": {"key": "ALPHA"}, "issuetype": {"name": "Task"}, "summary": "tagged",
+                                   "labels": ["perf"], "duedate": "2031-01-02"},
+                        "properties": [op]}, status=201)
+        check(P, v3 + "/search/jql", "POST", v3 + "/search/jql",
+              {"jql": "project = ALPHA AND creator = currentUser() AND created >= -30m ORDER BY created DESC",
+               "fields": ["id", "key"], "properties": ["jirasql.op"], "maxResults": 100})
+        comment = check(P, v3 + "/issue/{issueIdOrKey}/comment", "POST",
+                        v3 + f"/issue/{tagged['key']}/comment?expand=properties",
+                        {"body": {"type": "doc", "version": 1, "content": []}, "properties": [op],
+                         "visibility": {"type": "role", "value": "Developers"}}, status=201)
+        check(P, v3 + "/issue/{issueIdOrKey}/comment", "GET",
+              v3 + f"/issue/{tagged['key']}/comment?orderBy=-created&maxResults=100&expand=properties")
+        check(P, v3 + "/issue/{issueIdOrKey}/comment/{id}", "PUT", v3 + f"/issue/{tagged['key']}/comment/{comment['id']}",
+              {"body": {"type": "doc", "version": 1, "content": []}})
+        worklog = check(P, v3 + "/issue/{issueIdOrKey}/worklog", "POST",
+                        v3 + f"/issue/{tagged['key']}/worklog?adjustEstimate=new&newEstimate=2h",
+                        {"timeSpent": "1h 30m", "started": "2030-01-02T03:04:05.000+0000", "properties": [op]},
+                        status=201)
+        check(P, v3 + "/issue/{issueIdOrKey}/worklog", "GET",
+              v3 + f"/issue/{tagged['key']}/worklog?maxResults=5000&expand=properties")
+        check(P, v3 + "/issue/{issueIdOrKey}/worklog/{id}", "PUT", v3 + f"/issue/{tagged['key']}/worklog/{worklog['id']}",
+              {"timeSpentSeconds": 600})
+        for url in [f"/issue/{tagged['key']}/worklog/{worklog['id']}", f"/issue/{tagged['key']}/comment/{comment['id']}",
+                    f"/issue/{tagged['key']}?deleteSubtasks=false"]:
+            got, _ = call("DELETE", v3 + url)
+            checked += 1
+            if got != 204:
+                failed += 1
+                print(f"FAIL DELETE {url}: HTTP {got}, wanted 204")
+            else:
+                print(f"ok   DELETE {url}")
 
         S = software
         ag = "/rest/agile/1.0"

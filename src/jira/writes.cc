@@ -1,0 +1,243 @@
+// Writes to Jira: creates that are never done twice, and the idempotent
+// edits and deletes. See jira/client.h ("writes").
+
+#include <random>
+#include <thread>
+
+#include "common/strings.h"
+#include "http/response_error.h"
+#include "jira/client.h"
+#include "jira/jql.h"
+#include "jira/rest_call.h"
+
+namespace jirasql {
+
+using json = nlohmann::json;
+
+namespace {
+
+// 128 random bits as hex: an operation id no other create will carry.
+std::string NewOperationId() {
+  std::random_device rd;
+  std::string out;
+  static const char* kHex = "0123456789abcdef";
+  for (int i = 0; i < 4; ++i) {
+    uint32_t v = rd();
+    for (int k = 0; k < 8; ++k, v >>= 4) out += kHex[v & 15];
+  }
+  return out;
+}
+
+// Whether `outcome` of a POST leaves it unknown whether Jira acted: no
+// complete answer after the request may have been sent, or a server error.
+// (A refused connection never reached Jira; a 4xx is Jira's refusal, made
+// before it changed anything; a 429 or a 503 with Retry-After likewise,
+// already retried by the transport.)
+bool Ambiguous(const Result<HttpResponse>& outcome) {
+  if (!outcome) {
+    const ErrorCode c = outcome.error().code;
+    return c == ErrorCode::kTimeout || c == ErrorCode::kTransport || c == ErrorCode::kBadResponse;
+  }
+  return outcome->status >= 500;
+}
+
+// Whether `item` (an issue from a search, or a comment or worklog with
+// expand=properties) carries the operation id `op`.
+bool CarriesOperation(const json& item, const std::string& op) {
+  auto matches = [&](const json& value) { return value.is_object() && value.value("id", "") == op; };
+  auto p = item.find("properties");
+  if (p == item.end()) return false;
+  if (p->is_object()) {  // search results: {"jirasql.op": {...}}
+    auto v = p->find(std::string(kOperationProperty));
+    return v != p->end() && matches(*v);
+  }
+  if (p->is_array()) {  // comments, worklogs: [{"key": ..., "value": ...}]
+    for (const auto& e : *p) {
+      if (e.is_object() && e.value("key", "") == kOperationProperty && e.contains("value") && matches(e["value"]))
+        return true;
+    }
+  }
+  return false;
+}
+
+// Looks for the thing a lost create made: the item carrying `op`, or
+// nullopt when there is none (yet).
+using Finder = std::function<Result<std::optional<json>>(const std::string& op)>;
+
+Result<Created> CreateOnce(JiraClient& jira, const std::string& path, json body, const std::string& what,
+                           const Finder& find) {
+  auto conn = jira.connection();
+  if (!conn) return Fail(conn.error());
+  const std::string op = NewOperationId();
+  if (!body.contains("properties") || !body["properties"].is_array()) body["properties"] = json::array();
+  body["properties"].push_back(json{{"key", kOperationProperty}, {"value", {{"id", op}}}});
+  HttpRequest req{"POST", path, {{"Content-Type", "application/json"}}, RequestBody(body), false};
+  const std::string described = (*conn)->Describe(req);
+  std::string lost;  // what happened to the answers so far
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    auto resp = (*conn)->Send(req);
+    if (resp && resp->ok()) {
+      auto made = json::parse(resp->body, nullptr, false);
+      if (made.is_object()) return Created{std::move(made), false};
+    }
+    if (!Ambiguous(resp)) {
+      if (!resp) return Fail(resp.error());
+      return Fail((*conn)->ErrorFor(*resp, described));
+    }
+    const std::string why = !resp        ? resp.error().message
+                            : resp->ok() ? "the answer (HTTP " + std::to_string(resp->status) + ") is not JSON"
+                                         : "HTTP " + std::to_string(resp->status) + " " + ServerMessage(*resp);
+    lost += (lost.empty() ? "" : "; then ") + why;
+    jira.Log(1, described + ": the answer was lost (" + why + "); looking for the " + what + " by its operation id " +
+                    op + " before deciding whether to send it again");
+    for (Duration wait : jira.lookup_waits) {
+      if (wait.count() > 0) std::this_thread::sleep_for(wait);
+      auto found = find(op);
+      if (!found) {
+        return Fail(ErrorCode::kUnavailable, described + ": no answer (" + lost + ") and looking for the " + what +
+                                                 " failed (" + found.error().message +
+                                                 "), so it may or may not have been created: look for " +
+                                                 std::string(kOperationProperty) + " = " + op + " before trying again");
+      }
+      if (*found) return Created{std::move(**found), true};
+    }
+  }
+  return Fail(ErrorCode::kUnavailable, described + ": sent twice, both answers lost (" + lost + "), and no " + what +
+                                           " carrying operation id " + op +
+                                           " is visible in Jira: it was most likely not created; try again later");
+}
+
+// An item of `list` carrying `op`.
+std::optional<json> FindCarrying(const json& list, const std::string& op) {
+  if (!list.is_array()) return std::nullopt;
+  for (const auto& item : list) {
+    if (CarriesOperation(item, op)) return item;
+  }
+  return std::nullopt;
+}
+
+std::string EstimateQuery(const EstimateAdjustment& a, const char* manual_param) {
+  if (a.mode.empty()) return "";
+  std::string q = "adjustEstimate=" + UrlEncode(a.mode);
+  if (a.mode == "new") q += "&newEstimate=" + UrlEncode(a.value);
+  if (a.mode == "manual") q += std::string("&") + manual_param + "=" + UrlEncode(a.value);
+  return q;
+}
+
+std::string WithQuery(std::string path, const std::string& q) { return q.empty() ? path : path + "?" + q; }
+
+Result<void> CallNoAnswer(JiraClient& jira, HttpRequest req) {
+  auto conn = jira.connection();
+  if (!conn) return Fail(conn.error());
+  auto resp = (*conn)->Call(std::move(req));
+  if (!resp) return Fail(resp.error());
+  return Ok();
+}
+
+HttpRequest JsonPut(const std::string& path, const json& body) {
+  return HttpRequest{"PUT", path, {{"Content-Type", "application/json"}}, RequestBody(body), std::nullopt};
+}
+
+}  // namespace
+
+void JiraClient::Log(int level, const std::string& text) {
+  auto conn = connection();
+  if (conn) (*conn)->Log(level, text);
+}
+
+Result<Created> JiraClient::CreateIssue(json body) {
+  // The issue is looked for among the caller's creations of the last half
+  // hour in its project.
+  std::string project;
+  if (body.contains("fields") && body["fields"].contains("project")) {
+    const json& p = body["fields"]["project"];
+    project = p.value("key", p.value("id", ""));
+  }
+  const bool v3 = cloud();
+  Finder find = [this, project, v3](const std::string& op) -> Result<std::optional<json>> {
+    const std::string jql = (project.empty() ? "" : "project = " + JqlString(project) + " AND ") +
+                            "creator = currentUser() AND created >= -30m ORDER BY created DESC";
+    HttpRequest req;
+    if (v3) {
+      req = JsonPost(
+          "/search/jql",
+          json{{"jql", jql}, {"fields", {"id", "key"}}, {"properties", {kOperationProperty}}, {"maxResults", 100}});
+    } else {
+      req = HttpRequest{"GET",
+                        "/search?jql=" + UrlEncode(jql) + "&fields=id,key&properties=" +
+                            UrlEncode(std::string(kOperationProperty)) + "&maxResults=100",
+                        {},
+                        "",
+                        std::nullopt};
+    }
+    auto page = CallJson(*this, std::move(req), nullptr);
+    if (!page) return Fail(page.error());
+    auto hit = FindCarrying(page->value("issues", json::array()), op);
+    if (!hit) return std::optional<json>();
+    return std::optional<json>(json{{"id", IdOf(*hit)}, {"key", hit->value("key", "")}});
+  };
+  return CreateOnce(*this, "/issue", std::move(body), "issue", find);
+}
+
+Result<void> JiraClient::EditIssue(const std::string& id, const json& body) {
+  return CallNoAnswer(*this, JsonPut("/issue/" + UrlEncode(id), body));
+}
+
+Result<void> JiraClient::DeleteIssue(const std::string& id, bool subtasks) {
+  return CallNoAnswer(*this, HttpRequest{"DELETE",
+                                         "/issue/" + UrlEncode(id) + "?deleteSubtasks=" + (subtasks ? "true" : "false"),
+                                         {},
+                                         "",
+                                         std::nullopt});
+}
+
+Result<Created> JiraClient::AddComment(const std::string& issue, json body) {
+  const std::string base = "/issue/" + UrlEncode(issue) + "/comment";
+  Finder find = [this, base](const std::string& op) -> Result<std::optional<json>> {
+    auto page = CallJson(
+        *this, HttpRequest{"GET", base + "?orderBy=-created&maxResults=100&expand=properties", {}, "", std::nullopt},
+        nullptr);
+    if (!page) return Fail(page.error());
+    return FindCarrying(page->value("comments", json::array()), op);
+  };
+  return CreateOnce(*this, base, std::move(body), "comment", find);
+}
+
+Result<void> JiraClient::EditComment(const std::string& issue, const std::string& id, const json& body) {
+  return CallNoAnswer(*this, JsonPut("/issue/" + UrlEncode(issue) + "/comment/" + UrlEncode(id), body));
+}
+
+Result<void> JiraClient::DeleteComment(const std::string& issue, const std::string& id) {
+  return CallNoAnswer(
+      *this, HttpRequest{"DELETE", "/issue/" + UrlEncode(issue) + "/comment/" + UrlEncode(id), {}, "", std::nullopt});
+}
+
+Result<Created> JiraClient::AddWorklog(const std::string& issue, json body, const EstimateAdjustment& adjust) {
+  const std::string base = "/issue/" + UrlEncode(issue) + "/worklog";
+  Finder find = [this, base](const std::string& op) -> Result<std::optional<json>> {
+    auto page =
+        CallJson(*this, HttpRequest{"GET", base + "?maxResults=5000&expand=properties", {}, "", std::nullopt}, nullptr);
+    if (!page) return Fail(page.error());
+    return FindCarrying(page->value("worklogs", json::array()), op);
+  };
+  return CreateOnce(*this, WithQuery(base, EstimateQuery(adjust, "reduceBy")), std::move(body), "worklog", find);
+}
+
+Result<void> JiraClient::EditWorklog(const std::string& issue, const std::string& id, const json& body,
+                                     const EstimateAdjustment& adjust) {
+  return CallNoAnswer(*this, JsonPut(WithQuery("/issue/" + UrlEncode(issue) + "/worklog/" + UrlEncode(id),
+                                               EstimateQuery(adjust, "reduceBy")),
+                                     body));
+}
+
+Result<void> JiraClient::DeleteWorklog(const std::string& issue, const std::string& id,
+                                       const EstimateAdjustment& adjust) {
+  return CallNoAnswer(*this, HttpRequest{"DELETE",
+                                         WithQuery("/issue/" + UrlEncode(issue) + "/worklog/" + UrlEncode(id),
+                                                   EstimateQuery(adjust, "increaseBy")),
+                                         {},
+                                         "",
+                                         std::nullopt});
+}
+
+}  // namespace jirasql

@@ -1,0 +1,494 @@
+#include "sql/writers.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/strings.h"
+#include "common/time.h"
+#include "jira/adf.h"
+#include "sql/session.h"
+
+namespace jirasql {
+
+using json = nlohmann::json;
+using Kind = RowWrite::Kind;
+
+bool JiraUnchangedBy(const Error& e) {
+  if (e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kConnectFailed || e.code == ErrorCode::kRateLimited)
+    return true;
+  return e.http_status >= 400 && e.http_status < 500;
+}
+
+namespace {
+
+const char* Verb(Kind k) { return k == Kind::kInsert ? "INSERT" : k == Kind::kUpdate ? "UPDATE" : "DELETE"; }
+
+tl::unexpected<WriteFailure> Refused(std::string message) {
+  return tl::unexpected<WriteFailure>(WriteFailure{Error{ErrorCode::kInvalidArgument, std::move(message), 0}, true});
+}
+
+// A failed call: a constraint error when Jira is unchanged, else a hard one
+// whose message says what may have happened.
+tl::unexpected<WriteFailure> CallFailed(const Error& e, const std::string& doing) {
+  const bool unchanged = JiraUnchangedBy(e);
+  Error out = e;
+  out.message = doing + ": " + e.message;
+  if (!unchanged) out.message += " — Jira may have carried it out; read the row back before trying again";
+  return tl::unexpected<WriteFailure>(WriteFailure{std::move(out), unchanged});
+}
+
+// The row's columns by name.
+class Row {
+ public:
+  Row(const TableDef& t, const RowWrite& r) : t_(t), r_(r) {}
+  bool Set(std::string_view col) const {
+    int i = t_.ColumnIndex(col);
+    return i >= 0 && r_.set[static_cast<std::size_t>(i)];
+  }
+  const SqlValue& Value(std::string_view col) const {
+    static const SqlValue kNull;
+    int i = t_.ColumnIndex(col);
+    return i < 0 ? kNull : r_.values[static_cast<std::size_t>(i)];
+  }
+  bool Null(std::string_view col) const { return IsNull(Value(col)); }
+  /// The value as text (numbers written out); nullopt for NULL and blobs.
+  std::optional<std::string> Text(std::string_view col) const {
+    const SqlValue& v = Value(col);
+    if (auto* s = std::get_if<std::string>(&v)) return *s;
+    if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+    if (auto* d = std::get_if<double>(&v)) return json(*d).dump();
+    return std::nullopt;
+  }
+  const TableDef& table() const { return t_; }
+  const RowWrite& write() const { return r_; }
+
+ private:
+  const TableDef& t_;
+  const RowWrite& r_;
+};
+
+// The first column the statement sets that the table cannot write.
+std::optional<std::string> Unwritable(const Row& row) {
+  const auto& cols = row.table().columns;
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    if (row.write().set[i] && !cols[i].writable) {
+      std::string writable;
+      for (const auto& c : cols) {
+        if (c.writable) writable += (writable.empty() ? "" : ", ") + c.name;
+      }
+      return row.table().name + "." + cols[i].name + " cannot be written (Jira keeps it); the columns " +
+             Verb(row.write().kind) + " may set are " + writable;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string Name(const Row& row, std::string_view col) { return row.table().name + "." + std::string(col); }
+
+// Rich text for a v3 field: an ADF document given as JSON passes through,
+// other text becomes ADF; Data Center (v2) takes the text as it is (wiki
+// markup). `adf_col` (DescriptionAdf, BodyAdf) takes only a document.
+Result<json> RichText(const Row& row, std::string_view col, std::string_view adf_col, bool cloud) {
+  const bool raw = !adf_col.empty() && row.Set(adf_col);
+  const std::string_view from = raw ? adf_col : col;
+  if (raw && row.Set(col)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "set " + Name(row, col) + " or " + Name(row, adf_col) + ", not both: they are the same field");
+  }
+  if (row.Null(from)) return json(nullptr);
+  auto text = row.Text(from);
+  if (!text) return Fail(ErrorCode::kInvalidArgument, Name(row, from) + " takes text");
+  if (raw || (cloud && LooksLikeAdfDocument(*text))) {
+    if (!cloud) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  Name(row, from) + ": Data Center stores wiki markup, not ADF; write " + Name(row, col) + " as text");
+    }
+    json doc = json::parse(*text, nullptr, false);
+    if (!LooksLikeAdfDocument(*text)) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  Name(row, from) + " takes an ADF document: {\"type\":\"doc\",\"version\":1,\"content\":[…]}");
+    }
+    return doc;
+  }
+  if (!cloud) return json(*text);
+  auto doc = TextToAdf(*text);
+  if (!doc) return Fail(ErrorCode::kInvalidArgument, Name(row, from) + ": " + doc.error().message);
+  return *doc;
+}
+
+// A JSON array of strings given as text ('["a","b"]').
+Result<std::vector<std::string>> StringList(const Row& row, std::string_view col) {
+  if (row.Null(col)) return std::vector<std::string>{};
+  auto text = row.Text(col);
+  json j = text ? json::parse(*text, nullptr, false) : json();
+  std::vector<std::string> out;
+  bool ok = j.is_array();
+  for (const auto& e : ok ? j : json::array()) {
+    if (!e.is_string()) ok = false;
+    if (e.is_string()) out.push_back(e.get<std::string>());
+  }
+  if (!ok)
+    return Fail(ErrorCode::kInvalidArgument, Name(row, col) + " takes a JSON array of names, e.g. '[\"a\",\"b\"]'");
+  return out;
+}
+
+// "2024-05-01T08:30:00.000Z" (any ISO 8601 with a zone) as Jira takes a
+// worklog's start: "2024-05-01T08:30:00.000+0000".
+Result<std::string> JiraTimestamp(const Row& row, std::string_view col) {
+  auto text = row.Text(col);
+  auto t = text ? ParseIso8601(*text) : std::nullopt;
+  if (!t) {
+    return Fail(ErrorCode::kInvalidArgument,
+                Name(row, col) + " takes an ISO 8601 timestamp with its zone, e.g. 2024-05-01T08:30:00.000Z");
+  }
+  std::string utc = FormatUtcTimestamp(EpochMs(*t));  // ...Z
+  return utc.substr(0, utc.size() - 1) + "+0000";
+}
+
+// A user for a user field: an account id (Data Center: user name) as it
+// is, or an e-mail address or display name that matches exactly one user.
+Result<json> UserRef(const Row& row, std::string_view col, TableWrite& w, bool cloud) {
+  if (row.Null(col)) return json(nullptr);
+  auto v = row.Text(col);
+  if (!v || v->empty()) return Fail(ErrorCode::kInvalidArgument, Name(row, col) + " takes an account id");
+  const char* key = cloud ? "accountId" : "name";
+  const bool looks_like_id = v->find('@') == std::string::npos && v->find(' ') == std::string::npos;
+  if (looks_like_id || w.explain) return json{{key, *v}};
+  auto found = w.jira.FindUsers(*v);
+  if (!found) return Fail(found.error());
+  std::vector<const json*> matches;
+  for (const auto& u : *found) {
+    if (EqualsIgnoreCase(u.value("emailAddress", ""), *v) || u.value("displayName", "") == *v) matches.push_back(&u);
+  }
+  if (matches.size() == 1) return json{{key, matches[0]->value(key, "")}};
+  std::string listed;
+  for (const auto* u : matches) {
+    listed += (listed.empty() ? "" : ", ") + u->value("displayName", "") + " (" + u->value(key, "") + ")";
+  }
+  return Fail(ErrorCode::kInvalidArgument,
+              Name(row, col) + " = '" + *v + "': " +
+                  (matches.empty() ? "no user has that e-mail address or display name"
+                                   : "several users match: " + listed + "; give the account id") +
+                  " (SELECT AccountId, DisplayName FROM Users lists them)");
+}
+
+std::string ApiPath(TableWrite& w, std::string_view call) {
+  std::string s(call);
+  if (!w.session.cloud()) {
+    if (auto p = s.find("/rest/api/3/"); p != std::string::npos) s.replace(p, 12, "/rest/api/2/");
+  }
+  return s;
+}
+
+// The "fields" of an issue create or edit from the columns the row sets.
+Result<json> IssueFields(const Row& row, TableWrite& w, bool cloud) {
+  json f = json::object();
+  const bool insert = row.write().kind == Kind::kInsert;
+  auto both = [&](const char* a, const char* b) -> Result<void> {
+    if (row.Set(a) && row.Set(b)) {
+      return Fail(ErrorCode::kInvalidArgument, "set " + Name(row, a) + " or " + Name(row, b) + ", not both");
+    }
+    return Ok();
+  };
+  for (auto [a, b] : {std::pair{"ProjectKey", "ProjectId"}, std::pair{"IssueTypeName", "IssueTypeId"},
+                      std::pair{"ParentKey", "ParentId"}}) {
+    if (auto r = both(a, b); !r) return Fail(r.error());
+  }
+  if (row.Set("ProjectKey") || row.Set("ProjectId")) {
+    if (!insert) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "an issue cannot move to another project by UPDATE (Jira's edit does not move issues; use Jira's "
+                  "Move)");
+    }
+    const bool by_key = row.Set("ProjectKey");
+    auto v = row.Text(by_key ? "ProjectKey" : "ProjectId");
+    if (v) f["project"] = json{{by_key ? "key" : "id", *v}};
+  }
+  if (row.Set("IssueTypeName") || row.Set("IssueTypeId")) {
+    const bool by_name = row.Set("IssueTypeName");
+    auto v = row.Text(by_name ? "IssueTypeName" : "IssueTypeId");
+    if (v) f["issuetype"] = json{{by_name ? "name" : "id", *v}};
+  }
+  if (row.Set("Summary")) {
+    auto v = row.Text("Summary");
+    if (!v || v->empty()) return Fail(ErrorCode::kInvalidArgument, "Issues.Summary cannot be empty or NULL");
+    f["summary"] = *v;
+  }
+  if (row.Set("Description") || row.Set("DescriptionAdf")) {
+    auto d = RichText(row, "Description", "DescriptionAdf", cloud);
+    if (!d) return Fail(d.error());
+    f["description"] = std::move(*d);
+  }
+  if (row.Set("PriorityName")) {
+    auto v = row.Text("PriorityName");
+    f["priority"] = v ? json{{"name", *v}} : json(nullptr);
+  }
+  for (auto [col, field] : {std::pair{"AssigneeAccountId", "assignee"}, std::pair{"ReporterAccountId", "reporter"}}) {
+    if (!row.Set(col)) continue;
+    auto u = UserRef(row, col, w, cloud);
+    if (!u) return Fail(u.error());
+    f[field] = std::move(*u);
+  }
+  if (row.Set("DueDate")) {
+    auto v = row.Text("DueDate");
+    if (v && !(v->size() == 10 && ParseIso8601(*v + "T00:00Z"))) {
+      return Fail(ErrorCode::kInvalidArgument, "Issues.DueDate takes a date, yyyy-MM-dd");
+    }
+    f["duedate"] = v ? json(*v) : json(nullptr);
+  }
+  if (row.Set("Labels")) {
+    auto labels = StringList(row, "Labels");
+    if (!labels) return Fail(labels.error());
+    for (const auto& l : *labels) {
+      if (l.empty() || l.find_first_of(" \t\n") != std::string::npos) {
+        return Fail(ErrorCode::kInvalidArgument, "Issues.Labels: '" + l + "': a label cannot be empty or hold spaces");
+      }
+    }
+    f["labels"] = *labels;
+  }
+  for (auto [col, field] : {std::pair{"Components", "components"}, std::pair{"FixVersions", "fixVersions"}}) {
+    if (!row.Set(col)) continue;
+    auto names = StringList(row, col);
+    if (!names) return Fail(names.error());
+    json list = json::array();
+    for (const auto& n : *names) list.push_back(json{{"name", n}});
+    f[field] = std::move(list);
+  }
+  if (row.Set("ParentKey") || row.Set("ParentId")) {
+    const bool by_key = row.Set("ParentKey");
+    auto v = row.Text(by_key ? "ParentKey" : "ParentId");
+    if (!v) return Fail(ErrorCode::kInvalidArgument, "an issue's parent cannot be set to NULL here; Jira keeps it");
+    f["parent"] = json{{by_key ? "key" : "id", *v}};
+  }
+  return f;
+}
+
+WriteResult IssuesWrite(TableWrite& w, const RowWrite& rw) {
+  Row row(w.table, rw);
+  const bool cloud = w.session.cloud();
+  const std::string id = std::to_string(rw.rowid);
+  if (rw.kind == Kind::kDelete) {
+    const bool subtasks = w.session.props().GetBool("DeleteSubtasks");
+    if (w.explain) {
+      return WriteDone{
+          0, "", ApiPath(w, "DELETE /rest/api/3/issue/" + id) + "?deleteSubtasks=" + (subtasks ? "true" : "false")};
+    }
+    auto r = w.jira.DeleteIssue(id, subtasks);
+    if (!r) {
+      auto f = CallFailed(r.error(), "deleting issue " + id);
+      if (!subtasks && r.error().http_status == 400 && ToLower(r.error().message).find("subtask") != std::string::npos)
+        f.value().error.message += "; set DeleteSubtasks=true to delete its sub-tasks with it";
+      return f;
+    }
+    return WriteDone{0, "", "deleted issue " + id};
+  }
+  if (auto bad = Unwritable(row)) return Refused(*bad);
+  auto fields = IssueFields(row, w, cloud);
+  if (!fields) return Refused(fields.error().message);
+  if (rw.kind == Kind::kInsert) {
+    std::string missing;
+    for (auto [field, cols] :
+         {std::pair{"project", "ProjectKey (or ProjectId)"}, std::pair{"issuetype", "IssueTypeName (or IssueTypeId)"},
+          std::pair{"summary", "Summary"}}) {
+      if (!fields->contains(field)) missing += (missing.empty() ? "" : ", ") + std::string(cols);
+    }
+    if (!missing.empty()) return Refused("INSERT INTO Issues needs " + missing);
+    const json body{{"fields", std::move(*fields)}};
+    if (w.explain) return WriteDone{0, "", ApiPath(w, "POST /rest/api/3/issue") + " " + body.dump()};
+    auto made = w.jira.CreateIssue(body);
+    if (!made) return CallFailed(made.error(), "creating an issue");
+    const std::string key = made->object.value("key", "");
+    auto new_id = ParseInt(made->object.contains("id") && made->object["id"].is_string()
+                               ? made->object["id"].get<std::string>()
+                               : made->object.value("id", json()).dump());
+    if (!new_id) {
+      return tl::unexpected<WriteFailure>(WriteFailure{
+          Error{ErrorCode::kBadResponse, "created " + key + " but Jira's answer holds no numeric id", 0}, false});
+    }
+    if (made->recovered) {
+      w.session.notice("the answer to creating " + key +
+                       " was lost; jirasql found the issue by its operation id and did not create it again");
+    }
+    return WriteDone{*new_id, key, "created " + key};
+  }
+  // UPDATE
+  if (rw.rowid <= 0) return Refused("UPDATE on Issues: the row has no issue id");
+  if (fields->empty()) return WriteDone{rw.rowid, "", ""};
+  const json body{{"fields", std::move(*fields)}};
+  if (w.explain) return WriteDone{rw.rowid, "", ApiPath(w, "PUT /rest/api/3/issue/" + id) + " " + body.dump()};
+  if (auto r = w.jira.EditIssue(id, body); !r) return CallFailed(r.error(), "editing issue " + id);
+  return WriteDone{rw.rowid, "", "edited issue " + id};
+}
+
+// The issue a comment or worklog row belongs to: IssueKey, else IssueId.
+std::optional<std::string> ParentIssue(const Row& row) {
+  if (auto k = row.Text("IssueKey"); k && !k->empty()) return k;
+  return row.Text("IssueId");
+}
+
+WriteResult CommentsWrite(TableWrite& w, const RowWrite& rw) {
+  Row row(w.table, rw);
+  const bool cloud = w.session.cloud();
+  auto issue = ParentIssue(row);
+  if (!issue) {
+    return Refused(std::string(Verb(rw.kind)) + " on Comments needs the comment's issue: give IssueKey or IssueId");
+  }
+  const std::string id = std::to_string(rw.rowid);
+  const std::string where = "/rest/api/3/issue/" + *issue + "/comment";
+  if (rw.kind == Kind::kDelete) {
+    if (w.explain) return WriteDone{0, "", ApiPath(w, "DELETE " + where + "/" + id)};
+    if (auto r = w.jira.DeleteComment(*issue, id); !r) return CallFailed(r.error(), "deleting comment " + id);
+    return WriteDone{0, "", "deleted comment " + id + " of " + *issue};
+  }
+  if (rw.kind == Kind::kUpdate && (row.Set("IssueKey") || row.Set("IssueId"))) {
+    return Refused("a comment cannot move to another issue");
+  }
+  if (auto bad = Unwritable(row)) return Refused(*bad);
+  json body = json::object();
+  if (row.Set("Body") || row.Set("BodyAdf")) {
+    auto b = RichText(row, "Body", "BodyAdf", cloud);
+    if (!b) return Refused(b.error().message);
+    if (b->is_null()) return Refused("Comments.Body cannot be NULL; DELETE the comment instead");
+    body["body"] = std::move(*b);
+  } else if (rw.kind == Kind::kInsert) {
+    return Refused("INSERT INTO Comments needs Body (or BodyAdf)");
+  }
+  if (row.Set("Visibility")) {
+    auto v = row.Text("Visibility");
+    json j = v ? json::parse(*v, nullptr, false) : json();
+    if (!j.is_object() || !j.contains("type") || !j.contains("value")) {
+      return Refused(
+          "Comments.Visibility takes {\"type\": \"role\" or \"group\", \"value\": the role or group name}, "
+          "e.g. '{\"type\":\"role\",\"value\":\"Developers\"}'");
+    }
+    body["visibility"] = std::move(j);
+  }
+  if (rw.kind == Kind::kInsert) {
+    if (w.explain) return WriteDone{0, "", ApiPath(w, "POST " + where) + " " + body.dump()};
+    auto made = w.jira.AddComment(*issue, body);
+    if (!made) return CallFailed(made.error(), "adding a comment to " + *issue);
+    auto new_id = ParseInt(made->object.value("id", ""));
+    if (!new_id) {
+      return tl::unexpected<WriteFailure>(WriteFailure{
+          Error{ErrorCode::kBadResponse, "added a comment to " + *issue + " but Jira's answer holds no id", 0}, false});
+    }
+    if (made->recovered) {
+      w.session.notice("the answer to adding comment " + std::to_string(*new_id) + " to " + *issue +
+                       " was lost; jirasql found it by its operation id and did not add it again");
+    }
+    return WriteDone{*new_id, "", "added comment " + std::to_string(*new_id) + " to " + *issue};
+  }
+  if (body.empty()) return WriteDone{rw.rowid, "", ""};
+  if (!body.contains("body")) return Refused("UPDATE on Comments: Jira's edit needs the Body too; set Body");
+  if (w.explain) return WriteDone{rw.rowid, "", ApiPath(w, "PUT " + where + "/" + id) + " " + body.dump()};
+  if (auto r = w.jira.EditComment(*issue, id, body); !r) return CallFailed(r.error(), "editing comment " + id);
+  return WriteDone{rw.rowid, "", "edited comment " + id + " of " + *issue};
+}
+
+Result<EstimateAdjustment> Adjustment(const Row& row, Kind kind) {
+  EstimateAdjustment a;
+  if (row.Null("AdjustEstimate")) {
+    if (!row.Null("AdjustEstimateBy")) {
+      return Fail(ErrorCode::kInvalidArgument, "Worklogs.AdjustEstimateBy needs AdjustEstimate (new or manual)");
+    }
+    return a;
+  }
+  a.mode = ToLower(row.Text("AdjustEstimate").value_or(""));
+  if (a.mode != "new" && a.mode != "leave" && a.mode != "manual" && a.mode != "auto") {
+    return Fail(ErrorCode::kInvalidArgument, "Worklogs.AdjustEstimate takes new, leave, manual or auto");
+  }
+  if (a.mode == "manual" && kind == Kind::kUpdate) {
+    return Fail(ErrorCode::kInvalidArgument, "Worklogs.AdjustEstimate = 'manual' is only for INSERT (Jira's rule)");
+  }
+  const bool needs = a.mode == "new" || a.mode == "manual";
+  if (needs == row.Null("AdjustEstimateBy")) {
+    return Fail(ErrorCode::kInvalidArgument,
+                needs ? "Worklogs.AdjustEstimate = '" + a.mode + "' needs AdjustEstimateBy, a duration such as '2h 30m'"
+                      : "Worklogs.AdjustEstimateBy goes with AdjustEstimate = 'new' or 'manual' only");
+  }
+  if (needs) a.value = *row.Text("AdjustEstimateBy");
+  return a;
+}
+
+WriteResult WorklogsWrite(TableWrite& w, const RowWrite& rw) {
+  Row row(w.table, rw);
+  const bool cloud = w.session.cloud();
+  auto issue = ParentIssue(row);
+  if (!issue) {
+    return Refused(std::string(Verb(rw.kind)) + " on Worklogs needs the worklog's issue: give IssueKey or IssueId");
+  }
+  const std::string id = std::to_string(rw.rowid);
+  const std::string where = "/rest/api/3/issue/" + *issue + "/worklog";
+  if (rw.kind == Kind::kDelete) {
+    if (w.explain) return WriteDone{0, "", ApiPath(w, "DELETE " + where + "/" + id)};
+    if (auto r = w.jira.DeleteWorklog(*issue, id, {}); !r) return CallFailed(r.error(), "deleting worklog " + id);
+    return WriteDone{0, "", "deleted worklog " + id + " of " + *issue};
+  }
+  if (rw.kind == Kind::kUpdate && (row.Set("IssueKey") || row.Set("IssueId"))) {
+    return Refused("a worklog cannot move to another issue");
+  }
+  if (auto bad = Unwritable(row)) return Refused(*bad);
+  auto adjust = Adjustment(row, rw.kind);
+  if (!adjust) return Refused(adjust.error().message);
+  json body = json::object();
+  if (row.Set("TimeSpentSeconds") && row.Set("TimeSpent")) {
+    return Refused("set Worklogs.TimeSpentSeconds or Worklogs.TimeSpent, not both");
+  }
+  if (row.Set("TimeSpentSeconds")) {
+    const auto* s = std::get_if<int64_t>(&row.Value("TimeSpentSeconds"));
+    if (!s || *s <= 0) return Refused("Worklogs.TimeSpentSeconds takes a positive whole number of seconds");
+    body["timeSpentSeconds"] = *s;
+  } else if (row.Set("TimeSpent")) {
+    auto s = row.Text("TimeSpent");
+    if (!s || s->empty()) return Refused("Worklogs.TimeSpent takes a duration such as '2h 30m'");
+    body["timeSpent"] = *s;
+  } else if (rw.kind == Kind::kInsert) {
+    return Refused("INSERT INTO Worklogs needs TimeSpentSeconds or TimeSpent ('2h 30m')");
+  }
+  if (row.Set("Started")) {
+    auto t = JiraTimestamp(row, "Started");
+    if (!t) return Refused(t.error().message);
+    body["started"] = *t;
+  } else if (rw.kind == Kind::kInsert) {
+    // Jira Cloud requires it; now is what people mean.
+    std::string utc = FormatUtcTimestamp(EpochMs(std::chrono::system_clock::now()));
+    body["started"] = utc.substr(0, utc.size() - 1) + "+0000";
+  }
+  if (row.Set("Comment")) {
+    auto c = RichText(row, "Comment", "", cloud);
+    if (!c) return Refused(c.error().message);
+    body["comment"] = std::move(*c);
+  }
+  std::string query;
+  if (!adjust->mode.empty()) {
+    query = "?adjustEstimate=" + adjust->mode;
+    if (!adjust->value.empty())
+      query += std::string("&") + (adjust->mode == "new" ? "newEstimate" : "reduceBy") + "=" + adjust->value;
+  }
+  if (rw.kind == Kind::kInsert) {
+    if (w.explain) return WriteDone{0, "", ApiPath(w, "POST " + where) + query + " " + body.dump()};
+    auto made = w.jira.AddWorklog(*issue, body, *adjust);
+    if (!made) return CallFailed(made.error(), "logging work on " + *issue);
+    auto new_id = ParseInt(made->object.value("id", ""));
+    if (!new_id) {
+      return tl::unexpected<WriteFailure>(WriteFailure{
+          Error{ErrorCode::kBadResponse, "logged work on " + *issue + " but Jira's answer holds no id", 0}, false});
+    }
+    if (made->recovered) {
+      w.session.notice("the answer to logging work " + std::to_string(*new_id) + " on " + *issue +
+                       " was lost; jirasql found it by its operation id and did not log it again");
+    }
+    return WriteDone{*new_id, "", "logged work " + std::to_string(*new_id) + " on " + *issue};
+  }
+  if (body.empty()) return WriteDone{rw.rowid, "", ""};
+  if (w.explain) return WriteDone{rw.rowid, "", ApiPath(w, "PUT " + where + "/" + id) + query + " " + body.dump()};
+  if (auto r = w.jira.EditWorklog(*issue, id, body, *adjust); !r) return CallFailed(r.error(), "editing worklog " + id);
+  return WriteDone{rw.rowid, "", "edited worklog " + id + " of " + *issue};
+}
+
+}  // namespace
+
+TableWriter WriteIssues() { return IssuesWrite; }
+TableWriter WriteComments() { return CommentsWrite; }
+TableWriter WriteWorklogs() { return WorklogsWrite; }
+
+}  // namespace jirasql

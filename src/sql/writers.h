@@ -1,0 +1,25 @@
+#pragma once
+/// The tables that write to Jira: what INSERT, UPDATE and DELETE on each
+/// become in REST calls (jira/client.h's writes). Each writer checks the row
+/// before any request — columns that cannot be written, missing values,
+/// values of the wrong shape — so that such a row fails with Jira unchanged.
+/// See docs/sql.md, "Writing to Jira".
+
+#include "sql/schema.h"
+
+namespace jirasql {
+
+/// Issues: INSERT = POST /issue, UPDATE = PUT /issue/{id} with only the
+/// columns set, DELETE = DELETE /issue/{id} (DeleteSubtasks).
+TableWriter WriteIssues();
+/// Comments: POST, PUT and DELETE /issue/{key}/comment[/{id}].
+TableWriter WriteComments();
+/// Worklogs: POST, PUT and DELETE /issue/{key}/worklog[/{id}], with the
+/// hidden AdjustEstimate and AdjustEstimateBy columns for the estimate.
+TableWriter WriteWorklogs();
+
+/// Whether a failed call left Jira as it was: checked before sending, never
+/// sent, or refused by Jira (4xx, 429).
+bool JiraUnchangedBy(const Error& e);
+
+}  // namespace jirasql

@@ -1,0 +1,366 @@
+// Writes end to end: INSERT, UPDATE and DELETE through the jirasql tables in
+// SQLite against jirasim (Cloud and Data Center), what Jira then holds read
+// from jirasim's world, and the cases where an answer is lost: exactly one
+// issue, comment or worklog exists afterwards. (Each test runs in its own
+// process with its own jirasim: writes do not leak between tests.)
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "sim/model.h"
+#include "sim/server.h"
+#include "sql_db.h"
+
+namespace jirasql {
+namespace {
+
+using json = nlohmann::json;
+using namespace testing_sql;
+
+class WriteTest : public SimModesTest<WriteTest> {
+ public:
+  static jirasim::GenerateOptions Data() {
+    jirasim::GenerateOptions d;
+    d.issues = 120;
+    d.projects = 2;
+    d.users = 4;
+    d.sites = 1;
+    d.seed = 23;
+    return d;
+  }
+
+ protected:
+  void SetUp() override { ResetSim(sim().base_url()); }
+  Db Open(const std::string& extra = "") { return OpenDb(Connect(), extra); }
+  std::string Project() { return site(0).projects[0].key; }
+  std::string Api() { return dc() ? "/rest/api/2" : "/rest/api/3"; }
+  void AddFault(const json& fault) { testing_sql::AddFault(sim().base_url(), fault); }
+
+  // The live issues of the site whose summary is `summary`.
+  std::vector<const jirasim::Issue*> WithSummary(const std::string& summary) {
+    std::vector<const jirasim::Issue*> out;
+    for (const auto& is : site(0).issues) {
+      if (!is.deleted && is.summary == summary) out.push_back(&is);
+    }
+    return out;
+  }
+  int64_t Index(const std::string& key) { return site(0).FindIssue(key); }
+  // How many requests of `what` ("POST /rest/api/3/issue") were answered (any status).
+  int64_t Requests(const std::string& what) {
+    int64_t n = 0;
+    const json counters = Counters(sim().base_url());
+    for (const auto& item : counters["requests"].items()) {
+      if (item.key().rfind(what + " ", 0) == 0) n += item.value().get<int64_t>();
+    }
+    return n;
+  }
+  std::string Insert(Db& db, const std::string& summary, const std::string& more_cols = "",
+                     const std::string& more_vals = "") {
+    db.Query("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary" + more_cols + ") VALUES ('" + Project() +
+             "', 'Task', '" + summary + "'" + more_vals + ")");
+    return db.One("SELECT jirasql_last_insert_key()");
+  }
+};
+
+TEST_P(WriteTest, InsertCreatesTheIssueAndGivesItsIdAndKey) {
+  auto db = Open();
+  const std::string key = Insert(db, "Made by SQL", ", Description, Labels, DueDate, PriorityName",
+                                 ", 'First line\nsecond line', '[\"backend\",\"perf\"]', '2031-02-03', 'High'");
+  ASSERT_EQ(key.rfind(Project() + "-", 0), 0u) << key;
+  auto made = WithSummary("Made by SQL");
+  ASSERT_EQ(made.size(), 1u);
+  EXPECT_EQ(db.One("SELECT last_insert_rowid()"), std::to_string(made[0]->id));
+  EXPECT_EQ(site(0).Key(*made[0]), key);
+  // Read back through jirasql: every column written is there.
+  auto rows = db.Query(
+      "SELECT Summary, Description, Labels, DueDate, PriorityName, IssueTypeName, ReporterAccountId "
+      "FROM Issues WHERE Key = '" +
+      key + "'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], "Made by SQL");
+  EXPECT_EQ(rows[0][1], "First line\nsecond line");
+  EXPECT_EQ(json::parse(rows[0][2]), json::parse(R"(["backend","perf"])"));
+  EXPECT_EQ(rows[0][3], "2031-02-03");
+  EXPECT_EQ(rows[0][4], "High");
+  EXPECT_EQ(rows[0][5], "Task");
+  EXPECT_EQ(rows[0][6],
+            dc() ? info()["users"][0]["name"].get<std::string>() : info()["users"][0]["accountId"].get<std::string>());
+  // On Cloud the text became an ADF document: a paragraph with a hard break.
+  if (!dc()) {
+    json adf = json::parse(db.One("SELECT DescriptionAdf FROM Issues WHERE Key = '" + key + "'"));
+    EXPECT_EQ(adf["content"][0]["content"][1]["type"], "hardBreak");
+  }
+  // The new issue is found by JQL like any other.
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM Issues WHERE ProjectKey = '" + Project() +
+                   "' AND Labels LIKE '%perf%' "
+                   "AND Key = '" +
+                   key + "'"),
+            "1");
+  EXPECT_EQ(Requests("POST " + Api() + "/issue"), 1);
+}
+
+TEST_P(WriteTest, UpdateSendsOnlyTheColumnsSet) {
+  auto db = Open();
+  const auto& is = site(0).issues[3];
+  const std::string key = site(0).Key(is);
+  const int priority = is.priority;
+  const uint32_t labels = is.labels;
+  db.Query("UPDATE Issues SET Summary = 'Renamed' WHERE Key = '" + key + "'");
+  EXPECT_EQ(db.One("SELECT Summary FROM Issues WHERE Key = '" + key + "'"), "Renamed");
+  const auto& after = site(0).issues[3];
+  EXPECT_EQ(after.priority, priority);
+  EXPECT_EQ(after.labels, labels);
+  // The description was not sent (it would have been stored as written).
+  EXPECT_EQ(site(0).description_override.count(3), 0u);
+  // Several issues at once, labels as a JSON array, an assignee by e-mail.
+  const std::string email = info()["users"][1]["email"];
+  db.Query("UPDATE Issues SET Labels = '[\"frontend\"]', AssigneeAccountId = '" + email + "' WHERE Key IN ('" + key +
+           "', '" + site(0).Key(site(0).issues[4]) + "')");
+  auto rows = db.Query("SELECT Labels, AssigneeDisplayName FROM Issues WHERE Key IN ('" + key + "', '" +
+                       site(0).Key(site(0).issues[4]) + "')");
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& r : rows) {
+    EXPECT_EQ(r[0], "[\"frontend\"]");
+    EXPECT_EQ(r[1], info()["users"][1]["displayName"].get<std::string>());
+  }
+  EXPECT_EQ(Requests("PUT " + Api() + "/issue/{id}"), 3);
+}
+
+TEST_P(WriteTest, DeleteRemovesTheIssueAndSubtasksOnlyWhenAsked) {
+  auto db = Open();
+  const std::string parent = Insert(db, "Parent to delete");
+  db.Query("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary, ParentKey) VALUES ('" + Project() +
+           "', 'Subtask', 'Its sub-task', '" + parent + "')");
+  const std::string sub = db.One("SELECT jirasql_last_insert_key()");
+  std::string error;
+  db.Query("DELETE FROM Issues WHERE Key = '" + parent + "'", &error);
+  EXPECT_NE(error.find("DeleteSubtasks=true"), std::string::npos) << error;
+  EXPECT_EQ(WithSummary("Parent to delete").size(), 1u);
+  auto with = Open("DeleteSubtasks=true");
+  with.Query("DELETE FROM Issues WHERE Key = '" + parent + "'");
+  EXPECT_TRUE(WithSummary("Parent to delete").empty());
+  EXPECT_TRUE(WithSummary("Its sub-task").empty());
+  EXPECT_EQ(with.One("SELECT COUNT(*) FROM Issues WHERE Key IN ('" + parent + "', '" + sub + "')"), "0");
+}
+
+TEST_P(WriteTest, BadRowsAreConstraintErrorsThatSayWhatToFix) {
+  auto db = Open();
+  struct Case {
+    std::string sql, want;
+  };
+  const std::string p = Project();
+  for (const Case& c : std::vector<Case>{
+           {"INSERT INTO Issues (Summary) VALUES ('x')",
+            "INSERT INTO Issues needs ProjectKey (or ProjectId), IssueTypeName (or IssueTypeId)"},
+           {"INSERT INTO Issues (ProjectKey, IssueTypeName, Summary, Created) VALUES ('" + p +
+                "', 'Task', 'x', '2024-01-01')",
+            "Issues.Created cannot be written (Jira keeps it); the columns INSERT may set are Summary, Description"},
+           {"INSERT INTO Issues (ProjectKey, IssueTypeName, Summary, Labels) VALUES ('" + p + "', 'Task', 'x', 'a b')",
+            "Issues.Labels takes a JSON array"},
+           {"INSERT INTO Issues (ProjectKey, IssueTypeName, Summary, DueDate) VALUES ('" + p +
+                "', 'Task', 'x', 'tomorrow')",
+            "Issues.DueDate takes a date, yyyy-MM-dd"},
+           {"INSERT INTO Issues (ProjectKey, IssueTypeName, Summary) VALUES ('" + p + "', 'NoSuchType', 'x')",
+            "HTTP 400"},
+           {"INSERT INTO Issues (ProjectKey, IssueTypeName, Summary, AssigneeAccountId) VALUES ('" + p +
+                "', 'Task', 'x', 'nobody@nowhere.example')",
+            "no user has that e-mail address or display name"},
+           {"UPDATE Issues SET ProjectKey = 'OTHER' WHERE Key = '" + p + "-1'", "cannot move to another project"},
+           {"INSERT INTO Comments (Body) VALUES ('x')", "needs the comment's issue: give IssueKey or IssueId"},
+           {"INSERT INTO Worklogs (IssueKey) VALUES ('" + p + "-1')", "needs TimeSpentSeconds or TimeSpent"},
+           {"INSERT INTO Worklogs (IssueKey, TimeSpent, AdjustEstimate) VALUES ('" + p + "-1', '1h', 'new')",
+            "needs AdjustEstimateBy"},
+           {"INSERT INTO Issues (Id, ProjectKey, IssueTypeName, Summary) VALUES (5, '" + p + "', 'Task', 'x')",
+            "Issues.Id cannot be written"},
+           {"DELETE FROM Projects", "Projects is read-only in jirasql; the tables that write to Jira are Issues"},
+       }) {
+    std::string error;
+    db.Query(c.sql, &error);
+    EXPECT_NE(error.find(c.want), std::string::npos) << c.sql << "\n  -> " << error;
+    EXPECT_EQ(sqlite3_extended_errcode(db.engine->db()) & 0xff,
+              c.sql.rfind("DELETE FROM Projects", 0) == 0 ? SQLITE_ERROR : SQLITE_CONSTRAINT)
+        << c.sql;
+  }
+  EXPECT_TRUE(WithSummary("x").empty());
+  EXPECT_EQ(Requests("POST " + Api() + "/issue"), 1);  // only the unknown type reached Jira
+}
+
+TEST_P(WriteTest, InsertOrIgnoreSkipsRefusedRowsAndWritesTheRest) {
+  auto db = Open();
+  db.Query("INSERT OR IGNORE INTO Issues (ProjectKey, IssueTypeName, Summary) VALUES ('" + Project() +
+           "', 'Task', 'kept 1'), ('" + Project() + "', 'Nope', 'refused'), ('" + Project() + "', 'Task', 'kept 2')");
+  EXPECT_EQ(WithSummary("kept 1").size(), 1u);
+  EXPECT_EQ(WithSummary("kept 2").size(), 1u);
+  EXPECT_TRUE(WithSummary("refused").empty());
+  ASSERT_EQ(db.notices.size(), 1u);
+  EXPECT_NE(db.notices[0].find("INSERT OR IGNORE on Issues: row skipped"), std::string::npos) << db.notices[0];
+  // Without OR IGNORE the statement stops at the refused row; the row before
+  // it stays written, and the warning says so.
+  std::string error;
+  db.Query("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary) VALUES ('" + Project() +
+               "', 'Task', 'before'), ('" + Project() + "', 'Nope', 'refused')",
+           &error);
+  EXPECT_NE(error.find("HTTP 400"), std::string::npos) << error;
+  EXPECT_EQ(WithSummary("before").size(), 1u);
+  ASSERT_EQ(db.notices.size(), 2u);
+  EXPECT_NE(db.notices[1].find("ROLLBACK does not undo writes to Jira"), std::string::npos) << db.notices[1];
+  EXPECT_NE(db.notices[1].find("created " + site(0).Key(*WithSummary("before")[0])), std::string::npos);
+}
+
+TEST_P(WriteTest, RollbackWarnsThatWritesStay) {
+  auto db = Open();
+  db.Query("BEGIN");
+  const std::string key = Insert(db, "In a transaction");
+  db.Query("UPDATE Issues SET Summary = 'In a transaction, edited' WHERE Key = '" + key + "'");
+  db.Query("ROLLBACK");
+  ASSERT_EQ(db.notices.size(), 1u);
+  EXPECT_NE(db.notices[0].find("ROLLBACK does not undo writes to Jira"), std::string::npos) << db.notices[0];
+  EXPECT_NE(db.notices[0].find("created " + key), std::string::npos) << db.notices[0];
+  EXPECT_NE(db.notices[0].find("edited issue"), std::string::npos) << db.notices[0];
+  EXPECT_EQ(WithSummary("In a transaction, edited").size(), 1u);
+  // COMMIT says nothing: the writes were made already.
+  db.Query("BEGIN");
+  Insert(db, "Committed");
+  db.Query("COMMIT");
+  EXPECT_EQ(db.notices.size(), 1u);
+  EXPECT_EQ(WithSummary("Committed").size(), 1u);
+}
+
+TEST_P(WriteTest, CommentsInsertUpdateDelete) {
+  auto db = Open();
+  const std::string key = Insert(db, "Commented");
+  db.Query("INSERT INTO Comments (IssueKey, Body) VALUES ('" + key + "', 'First\n\n- one\n- two')");
+  const std::string id = db.One("SELECT last_insert_rowid()");
+  auto rows = db.Query("SELECT Id, Body FROM Comments WHERE IssueKey = '" + key + "'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], id);
+  EXPECT_EQ(rows[0][1], "First\n- one\n- two");
+  db.Query(
+      "UPDATE Comments SET Body = 'Edited', Visibility = '{\"type\":\"role\",\"value\":\"Developers\"}' "
+      "WHERE IssueKey = '" +
+      key + "'");
+  rows = db.Query("SELECT Body, Visibility FROM Comments WHERE IssueKey = '" + key + "'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], "Edited");
+  EXPECT_EQ(json::parse(rows[0][1])["value"], "Developers");
+  db.Query("DELETE FROM Comments WHERE Id = " + id + " AND IssueKey = '" + key + "'");
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM Comments WHERE IssueKey = '" + key + "'"), "0");
+  // A generated comment of another issue, deleted by its id alone.
+  const auto& other = site(0).issues[5];
+  db.Query("INSERT INTO Comments (IssueId, Body) VALUES (" + std::to_string(other.id) + ", 'to delete')");
+  const std::string added = db.One("SELECT last_insert_rowid()");
+  const std::string before = db.One("SELECT COUNT(*) FROM Comments WHERE IssueId = " + std::to_string(other.id));
+  db.Query("DELETE FROM Comments WHERE IssueId = " + std::to_string(other.id) + " AND Id = " + added);
+  EXPECT_EQ(std::stoi(db.One("SELECT COUNT(*) FROM Comments WHERE IssueId = " + std::to_string(other.id))),
+            std::stoi(before) - 1);
+}
+
+TEST_P(WriteTest, WorklogsInsertUpdateDeleteWithEstimates) {
+  auto db = Open();
+  const std::string key = Insert(db, "Worked on");
+  db.Query(
+      "INSERT INTO Worklogs (IssueKey, TimeSpent, Started, Comment, AdjustEstimate, AdjustEstimateBy) "
+      "VALUES ('" +
+      key + "', '2h 30m', '2030-05-01T08:30:00.000Z', 'pairing', 'new', '4h')");
+  const std::string id = db.One("SELECT last_insert_rowid()");
+  auto rows = db.Query("SELECT Id, TimeSpentSeconds, Started, Comment FROM Worklogs WHERE IssueKey = '" + key + "'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], id);
+  EXPECT_EQ(rows[0][1], "9000");
+  EXPECT_EQ(rows[0][2], "2030-05-01T08:30:00.000Z");
+  EXPECT_EQ(rows[0][3], "pairing");
+  EXPECT_EQ(db.One("SELECT RemainingEstimateSeconds || '/' || TimeSpentSeconds FROM Issues WHERE Key = '" + key + "'"),
+            "14400/9000");
+  db.Query("UPDATE Worklogs SET TimeSpentSeconds = 3600 WHERE IssueKey = '" + key + "'");
+  EXPECT_EQ(db.One("SELECT TimeSpentSeconds FROM Worklogs WHERE IssueKey = '" + key + "'"), "3600");
+  EXPECT_EQ(db.One("SELECT TimeSpentSeconds FROM Issues WHERE Key = '" + key + "'"), "3600");
+  db.Query("DELETE FROM Worklogs WHERE IssueKey = '" + key + "'");
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM Worklogs WHERE IssueKey = '" + key + "'"), "0");
+}
+
+// ---- never a duplicate ------------------------------------------------------
+
+TEST_P(WriteTest, ACreateWhoseAnswerIsLostIsFoundNotRepeated) {
+  auto db = Open();
+  AddFault({{"path", Api() + "/issue$"}, {"method", "POST"}, {"after", true}, {"drop", true}, {"count", 1}});
+  const std::string key = Insert(db, "Answer lost");
+  EXPECT_EQ(WithSummary("Answer lost").size(), 1u);
+  EXPECT_EQ(key, site(0).Key(*WithSummary("Answer lost")[0]));
+  EXPECT_EQ(db.One("SELECT last_insert_rowid()"), std::to_string(WithSummary("Answer lost")[0]->id));
+  ASSERT_EQ(db.notices.size(), 1u);
+  EXPECT_NE(db.notices[0].find("found the issue by its operation id and did not create it again"), std::string::npos);
+  EXPECT_EQ(Requests("POST " + Api() + "/issue"), 1);
+}
+
+TEST_P(WriteTest, A500AfterActingAndATimeoutMakeOneIssueEach) {
+  auto db = Open("Timeout=2");
+  AddFault({{"path", Api() + "/issue$"}, {"method", "POST"}, {"after", true}, {"status", 500}, {"count", 1}});
+  Insert(db, "Server error after acting");
+  EXPECT_EQ(WithSummary("Server error after acting").size(), 1u);
+  AddFault({{"path", Api() + "/issue$"}, {"method", "POST"}, {"after", true}, {"latency_ms", 3000}, {"count", 1}});
+  Insert(db, "Timed out after acting");
+  EXPECT_EQ(WithSummary("Timed out after acting").size(), 1u);
+  EXPECT_EQ(Requests("POST " + Api() + "/issue"), 2);
+}
+
+TEST_P(WriteTest, A500BeforeActingIsLookedForThenSentAgainOnce) {
+  auto db = Open();
+  db.engine->session().jira().lookup_waits = {Duration(0), Duration(50)};
+  AddFault({{"path", Api() + "/issue$"}, {"method", "POST"}, {"status", 500}, {"count", 1}});
+  Insert(db, "Refused then made");
+  EXPECT_EQ(WithSummary("Refused then made").size(), 1u);
+  EXPECT_EQ(Requests("POST " + Api() + "/issue"), 2);
+  // Both answers lost and nothing found: an error that says so, not a guess.
+  AddFault({{"path", Api() + "/issue$"}, {"method", "POST"}, {"status", 502}, {"count", 2}});
+  std::string error;
+  db.Query("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary) VALUES ('" + Project() + "', 'Task', 'never')",
+           &error);
+  EXPECT_NE(error.find("sent twice, both answers lost"), std::string::npos) << error;
+  EXPECT_TRUE(WithSummary("never").empty());
+}
+
+TEST_P(WriteTest, A429OnAPostIsRetriedSafely) {
+  auto db = Open();
+  AddFault({{"path", Api() + "/issue$"}, {"method", "POST"}, {"status", 429}, {"retry_after", 0}, {"count", 2}});
+  Insert(db, "After the rate limit");
+  EXPECT_EQ(WithSummary("After the rate limit").size(), 1u);
+  EXPECT_EQ(Requests("POST " + Api() + "/issue"), 3);
+}
+
+TEST_P(WriteTest, ACommentOrWorklogWhoseAnswerIsLostIsAddedOnce) {
+  auto db = Open();
+  const std::string key = Insert(db, "Lost child answers");
+  AddFault({{"path", "/comment$"}, {"method", "POST"}, {"after", true}, {"drop", true}, {"count", 1}});
+  db.Query("INSERT INTO Comments (IssueKey, Body) VALUES ('" + key + "', 'once')");
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM Comments WHERE IssueKey = '" + key + "'"), "1");
+  EXPECT_EQ(db.One("SELECT Id FROM Comments WHERE IssueKey = '" + key + "'"), db.One("SELECT last_insert_rowid()"));
+  AddFault({{"path", "/worklog$"}, {"method", "POST"}, {"after", true}, {"status", 503}, {"count", 1}});
+  db.Query("INSERT INTO Worklogs (IssueKey, TimeSpentSeconds) VALUES ('" + key + "', 600)");
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM Worklogs WHERE IssueKey = '" + key + "'"), "1");
+  EXPECT_EQ(db.notices.size(), 2u);
+}
+
+TEST_P(WriteTest, ExplainShowsTheCallsAndMakesNone) {
+  auto db = Open();
+  std::ostringstream out;
+  auto r =
+      db.engine->Explain("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary) VALUES ('" + Project() +
+                             "', 'Task', 'explained'); DELETE FROM Comments WHERE IssueKey = '" + Project() + "-1'",
+                         out);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_NE(out.str().find("INSERT on Issues: POST " + Api() + "/issue {\"fields\""), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("DELETE on Comments: DELETE /rest/api/3/issue/{key}/comment/{id}, once for each row"),
+            std::string::npos)
+      << out.str();
+  EXPECT_TRUE(WithSummary("explained").empty());
+  EXPECT_EQ(Requests("POST " + Api() + "/issue"), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, WriteTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace jirasql
