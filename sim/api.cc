@@ -122,6 +122,8 @@ const std::vector<Route>& ApiRoutes() {
       {"PUT", false, {"issue", "{}", "worklog", "{}"}, E::kBoth, true, false, &A::IssueWorklog},
       {"DELETE", false, {"issue", "{}", "worklog", "{}"}, E::kBoth, true, false, &A::IssueWorklog},
       {"GET", false, {"issue", "{}", "changelog"}, E::kBoth, false, false, &A::IssueChangelog},
+      {"GET", false, {"issue", "{}", "transitions"}, E::kBoth, false, false, &A::IssueTransitions},
+      {"POST", false, {"issue", "{}", "transitions"}, E::kBoth, true, false, &A::IssueTransitions},
       {"GET", true, {"board"}, E::kBoth, false, false, &A::GetBoards},
       {"GET", true, {"board", "{}", "sprint"}, E::kBoth, false, false, &A::BoardSprints},
       {"GET", true, {"sprint", "{}", "issue"}, E::kBoth, false, false, &A::SprintIssues},

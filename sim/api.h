@@ -96,6 +96,7 @@ struct ApiCall {
   void IssueWorklogs();  ///< GET, POST
   void IssueWorklog();   ///< GET, PUT, DELETE of one
   void IssueChangelog();
+  void IssueTransitions();  ///< GET, POST
   // ---- (api_agile.cc)
   void GetBoards();
   void BoardSprints();

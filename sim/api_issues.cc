@@ -179,6 +179,7 @@ void ApiCall::CreateIssue() {
   is.summary = summary;
   is.custom.fill(kNone);
   is.seed = static_cast<uint64_t>(is.id) * 7919;
+  is.history_owned = true;
   int64_t idx = static_cast<int64_t>(site.issues.size());
   site.issues.push_back(is);
   site.projects[p].issues_by_number.push_back(idx);
@@ -236,6 +237,7 @@ void ApiCall::IssueResource() {
   if (req.method == "PUT") {
     auto b = body();
     if (!b) return;
+    OwnHistory(world, site, idx);
     Issue& x = site.issues[idx];
     json fields = b->value("fields", json::object());
     json update = b->value("update", json::object());
@@ -288,6 +290,7 @@ void ApiCall::IssueComments() {
     cm.properties = properties->dump();
     if (b->contains("visibility") && (*b)["visibility"].is_object()) cm.visibility = (*b)["visibility"].dump();
     site.added_comments[idx].push_back(cm);
+    OwnHistory(world, site, idx);
     site.issues[idx].updated_ms = cm.created_ms;
     ++site.version;
     WriteComment(w, rc, idx, cm, with_properties);
@@ -439,6 +442,7 @@ void ApiCall::IssueWorklogs() {
     wl.comment_adf = b->contains("comment") ? StoredRichText((*b)["comment"]) : std::string("null");
     wl.properties = properties->dump();
     site.added_worklogs[idx].push_back(wl);
+    OwnHistory(world, site, idx);
     Issue& x = site.issues[idx];
     AdjustRemaining(x, mode, value, seconds);
     x.time_spent = (x.time_spent == kNone ? 0 : x.time_spent) + seconds;
@@ -533,6 +537,137 @@ void ApiCall::IssueChangelog() {
   for (int64_t i = start; i < end; ++i) WriteHistory(w, rc, hist[i]);
   w.EndArray().EndObject();
   return ok();
+}
+
+void ApiCall::IssueTransitions() {
+  int64_t idx = find_issue(c[0]);
+  if (idx < 0) return;
+  Issue& x = site.issues[idx];
+  const auto& cat = world.catalogs;
+  if (req.method == "GET") {
+    const bool with_fields = req.get_param_value("expand").find("transitions.fields") != std::string::npos;
+    w.BeginObject().Field("expand", "transitions").Key("transitions").BeginArray();
+    for (const auto& t : Workflow()) {
+      if (t.from != x.status) continue;
+      w.BeginObject().Field("id", std::to_string(t.id)).Field("name", t.name).Key("to");
+      WriteStatus(w, rc, t.to);
+      w.Field("hasScreen", NeedsResolution(t, x.type))
+          .Field("isGlobal", false)
+          .Field("isInitial", false)
+          .Field("isAvailable", true)
+          .Field("isConditional", false)
+          .Field("isLooped", false);
+      if (with_fields) {
+        w.Key("fields").BeginObject();
+        if (NeedsResolution(t, x.type)) {
+          w.Key("resolution")
+              .BeginObject()
+              .Field("required", true)
+              .Key("schema")
+              .BeginObject()
+              .Field("type", "resolution")
+              .Field("system", "resolution")
+              .EndObject()
+              .Field("name", "Resolution")
+              .Field("key", "resolution")
+              .Field("hasDefaultValue", false)
+              .Key("operations")
+              .BeginArray()
+              .String("set")
+              .EndArray()
+              .Key("allowedValues")
+              .BeginArray();
+          for (std::size_t r = 0; r < cat.resolutions.size(); ++r) WriteResolution(w, rc, static_cast<int>(r));
+          w.EndArray().EndObject();
+        }
+        w.EndObject();
+      }
+      w.EndObject();
+    }
+    w.EndArray().EndObject();
+    return ok();
+  }
+  auto b = body();
+  if (!b) return;
+  const json tr = b->value("transition", json::object());
+  const std::string id =
+      tr.is_object() && tr.contains("id") ? (tr["id"].is_string() ? tr["id"].get<std::string>() : tr["id"].dump()) : "";
+  const WorkflowTransition* t = nullptr;
+  for (const auto& cand : Workflow()) {
+    if (std::to_string(cand.id) == id && cand.from == x.status) t = &cand;
+  }
+  if (!t) {
+    return SendJson(
+        res, 400,
+        json{{"errorMessages", {"Transition id '" + id + "' is not valid for this issue."}}, {"errors", json::object()}}
+            .dump());
+  }
+  const json fields = b->value("fields", json::object());
+  int resolution = -1;
+  if (fields.contains("resolution") && fields["resolution"].is_object()) {
+    const json& r = fields["resolution"];
+    for (std::size_t k = 0; k < cat.resolutions.size(); ++k) {
+      if (r.value("name", "") == cat.resolutions[k].name || r.value("id", "") == std::to_string(cat.resolutions[k].id))
+        resolution = static_cast<int>(k);
+    }
+    if (resolution < 0) {
+      return SendJson(
+          res, 400,
+          json{{"errorMessages", json::array()}, {"errors", {{"resolution", "Resolution is invalid."}}}}.dump());
+    }
+  }
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    if (it.key() != "resolution" || !NeedsResolution(*t, x.type)) {
+      return SendJson(res, 400,
+                      json{{"errorMessages", json::array()},
+                           {"errors",
+                            {{it.key(), "Field '" + it.key() +
+                                            "' cannot be set. It is not on the appropriate screen, or unknown."}}}}
+                          .dump());
+    }
+  }
+  if (NeedsResolution(*t, x.type) && resolution < 0) {
+    return SendJson(
+        res, 400,
+        json{{"errorMessages", json::array()}, {"errors", {{"resolution", "Resolution is required."}}}}.dump());
+  }
+  // A comment with the transition: "update": {"comment": [{"add": {"body": …}}]}.
+  std::optional<json> comment;
+  if (b->contains("update") && (*b)["update"].is_object() && (*b)["update"].contains("comment")) {
+    for (const auto& op : (*b)["update"]["comment"]) {
+      if (op.is_object() && op.contains("add") && op["add"].contains("body")) comment = op["add"]["body"];
+    }
+  }
+  OwnHistory(world, site, idx);
+  const int64_t at = now - now % 1000;
+  std::vector<ChangeItem> changes;
+  const auto& st = cat.statuses;
+  changes.push_back({"status", "jira", std::to_string(st[x.status].id), st[x.status].name, std::to_string(st[t->to].id),
+                     st[t->to].name});
+  x.status = t->to;
+  if (t->to == 3) {
+    const int r = resolution >= 0 ? resolution : 0;
+    changes.push_back({"resolution", "jira", "", "", std::to_string(cat.resolutions[r].id), cat.resolutions[r].name});
+    x.resolution = r;
+    x.resolved_ms = at;
+  } else if (x.resolution >= 0) {
+    changes.push_back({"resolution", "jira", std::to_string(cat.resolutions[x.resolution].id),
+                       cat.resolutions[x.resolution].name, "", ""});
+    x.resolution = -1;
+    x.resolved_ms = kNone;
+  }
+  x.updated_ms = at;
+  site.added_history[idx].push_back({site.next_history_id++, caller.user, at, changes});
+  if (comment) {
+    Comment cm;
+    cm.id = site.next_comment_id++;
+    cm.author = caller.user;
+    cm.created_ms = cm.updated_ms = at;
+    cm.adf = StoredRichText(*comment);
+    site.added_comments[idx].push_back(cm);
+  }
+  ++site.version;
+  res.status = 204;
 }
 
 }  // namespace jirasim

@@ -423,7 +423,7 @@ std::vector<History> Changelog(const World& world, const Site& site, int64_t ind
   const auto& st = world.catalogs.statuses;
   int64_t t = is.created_ms;
   int64_t step = std::max<int64_t>(1000, (is.updated_ms - is.created_ms) / 4);
-  for (int s = 1; s <= is.status; ++s) {
+  for (int s = 1; s <= is.status && !is.history_owned; ++s) {
     t += step;
     History h;
     h.id = is.id * 10 + s;
@@ -441,6 +441,13 @@ std::vector<History> Changelog(const World& world, const Site& site, int64_t ind
     out.insert(out.end(), it->second.begin(), it->second.end());
   }
   return out;
+}
+
+void OwnHistory(const World& world, Site& site, int64_t index) {
+  if (site.issues[index].history_owned) return;
+  auto all = Changelog(world, site, index);
+  site.issues[index].history_owned = true;
+  site.added_history[index] = std::move(all);
 }
 
 std::string CustomText(const World& world, const Site& site, int64_t index, int field) {
@@ -517,5 +524,15 @@ std::string FormatDay(int64_t day) {
   p = Digits(p, d, 2);
   return std::string(buf, p);
 }
+
+const std::vector<WorkflowTransition>& Workflow() {
+  static const std::vector<WorkflowTransition> kFlow = {
+      {11, "Start progress", 0, 1}, {21, "Send to review", 1, 2}, {31, "Done", 2, 3},
+      {41, "Stop progress", 1, 0},  {51, "Back to work", 2, 1},   {61, "Reopen", 3, 0},
+  };
+  return kFlow;
+}
+
+bool NeedsResolution(const WorkflowTransition& t, int type) { return t.to == 3 && type == 3; }
 
 }  // namespace jirasim

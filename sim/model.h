@@ -120,6 +120,9 @@ struct Issue {
   int comment_count = 0, worklog_count = 0;
   std::array<int64_t, kCustomFieldCount> custom;  ///< encoded per CustomType; kNone = empty
   bool deleted = false;
+  /// The changelog is what added_history holds: set before the first write
+  /// that changes what the generated changelog is derived from.
+  bool history_owned = false;
   uint64_t seed = 0;
 };
 
@@ -202,11 +205,26 @@ struct World {
 
 World Generate(const GenerateOptions& options);
 
+/// The workflow every project shares: To Do -> In Progress -> In Review ->
+/// Done, and back. Moving a Bug to Done asks for a Resolution (a screen);
+/// other types get "Done".
+struct WorkflowTransition {
+  int id;
+  const char* name;
+  int from, to;  ///< status indexes
+};
+const std::vector<WorkflowTransition>& Workflow();
+/// Whether `transition` asks for a resolution on an issue of `type`.
+bool NeedsResolution(const WorkflowTransition& transition, int type);
+
 /// Derived per-issue data, the same on every call for an unchanged issue.
 std::string DescriptionAdf(const World& world, const Site& site, const Issue& issue);
 std::vector<Comment> Comments(const World& world, const Site& site, int64_t index);
 std::vector<Worklog> Worklogs(const World& world, const Site& site, int64_t index);
 std::vector<History> Changelog(const World& world, const Site& site, int64_t index);
+/// Freezes the issue's generated changelog into added_history (before a
+/// write changes its status or updated time).
+void OwnHistory(const World& world, Site& site, int64_t index);
 std::string CustomText(const World& world, const Site& site, int64_t index, int field);
 
 /// A tiny deterministic generator (SplitMix64).

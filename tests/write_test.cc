@@ -219,7 +219,7 @@ TEST_P(WriteTest, RollbackWarnsThatWritesStay) {
   ASSERT_EQ(db.notices.size(), 1u);
   EXPECT_NE(db.notices[0].find("ROLLBACK does not undo writes to Jira"), std::string::npos) << db.notices[0];
   EXPECT_NE(db.notices[0].find("created " + key), std::string::npos) << db.notices[0];
-  EXPECT_NE(db.notices[0].find("edited issue"), std::string::npos) << db.notices[0];
+  EXPECT_NE(db.notices[0].find("edited " + key), std::string::npos) << db.notices[0];
   EXPECT_EQ(WithSummary("In a transaction, edited").size(), 1u);
   // COMMIT says nothing: the writes were made already.
   db.Query("BEGIN");
@@ -279,6 +279,103 @@ TEST_P(WriteTest, WorklogsInsertUpdateDeleteWithEstimates) {
   EXPECT_EQ(db.One("SELECT TimeSpentSeconds FROM Issues WHERE Key = '" + key + "'"), "3600");
   db.Query("DELETE FROM Worklogs WHERE IssueKey = '" + key + "'");
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM Worklogs WHERE IssueKey = '" + key + "'"), "0");
+}
+
+// ---- status changes ----------------------------------------------------------
+
+TEST_P(WriteTest, UpdatingTheStatusTakesTheTransitionThatLeadsThere) {
+  auto db = Open();
+  const std::string key = Insert(db, "To move");  // To Do
+  db.Query("UPDATE Issues SET StatusName = 'In Progress' WHERE Key = '" + key + "'");
+  EXPECT_EQ(db.One("SELECT StatusName FROM Issues WHERE Key = '" + key + "'"), "In Progress");
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM IssueChangelogs WHERE IssueKey = '" + key +
+                   "' AND Field = 'status' AND ToString = 'In Progress'"),
+            "1");
+  // No transition leads there from here: a constraint error that lists them.
+  std::string error;
+  db.Query("UPDATE Issues SET StatusName = 'Done' WHERE Key = '" + key + "'", &error);
+  EXPECT_NE(error.find(key + " has no transition to status 'Done' now; its transitions are: 'Send to review' (id 21) "
+                             "to In Review; 'Stop progress' (id 41) to To Do"),
+            std::string::npos)
+      << error;
+  EXPECT_EQ(sqlite3_extended_errcode(db.engine->db()) & 0xff, SQLITE_CONSTRAINT);
+  // Already there: nothing to do, no request.
+  const int64_t posts = Requests("POST " + Api() + "/issue/{id}/transitions");
+  db.Query("UPDATE Issues SET StatusName = 'In Progress', Summary = 'To move, edited' WHERE Key = '" + key + "'");
+  EXPECT_EQ(Requests("POST " + Api() + "/issue/{id}/transitions"), posts);
+  EXPECT_EQ(WithSummary("To move, edited").size(), 1u);
+  // By status id, with an edit in the same statement.
+  const std::string review = std::to_string(sim().world().catalogs.statuses[2].id);
+  db.Query("UPDATE Issues SET StatusId = " + review + ", Summary = 'In review now' WHERE Key = '" + key + "'");
+  EXPECT_EQ(db.One("SELECT StatusName || '/' || Summary FROM Issues WHERE Key = '" + key + "'"),
+            "In Review/In review now");
+}
+
+TEST_P(WriteTest, ATransitionThatNeedsAResolutionTakesItFromTheStatement) {
+  auto db = Open();
+  db.Query("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary, StatusName) VALUES ('" + Project() +
+           "', 'Bug', 'A bug', 'In Progress')");
+  const std::string key = db.One("SELECT jirasql_last_insert_key()");
+  EXPECT_EQ(db.One("SELECT StatusName FROM Issues WHERE Key = '" + key + "'"), "In Progress");
+  db.Query("INSERT INTO IssueTransitions (IssueKey, ToStatusName) VALUES ('" + key + "', 'In Review')");
+  EXPECT_EQ(db.One("SELECT RequiredFields FROM IssueTransitions WHERE IssueKey = '" + key + "' AND Name = 'Done'"),
+            "[\"resolution\"]");
+  std::string error;
+  db.Query("UPDATE Issues SET StatusName = 'Done' WHERE Key = '" + key + "'", &error);
+  EXPECT_NE(error.find("needs Resolution (resolution), one of: Done, Won't Do, Duplicate: set ResolutionName in the "
+                       "same statement"),
+            std::string::npos)
+      << error;
+  db.Query("UPDATE Issues SET StatusName = 'Done', ResolutionName = 'Duplicate' WHERE Key = '" + key + "'");
+  EXPECT_EQ(db.One("SELECT StatusName || '/' || ResolutionName FROM Issues WHERE Key = '" + key + "'"),
+            "Done/Duplicate");
+}
+
+TEST_P(WriteTest, IssueTransitionsListsAndTakesTransitions) {
+  auto db = Open();
+  const std::string key = Insert(db, "Transitioned");
+  auto rows =
+      db.Query("SELECT Id, Name, ToStatusName, ToStatusCategory FROM IssueTransitions WHERE IssueKey = '" + key + "'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"11", "Start progress", "In Progress", "In Progress"}));
+  db.Query("INSERT INTO IssueTransitions (IssueKey, Id, Comment) VALUES ('" + key + "', 11, 'Starting now')");
+  EXPECT_EQ(db.One("SELECT StatusName FROM Issues WHERE Key = '" + key + "'"), "In Progress");
+  EXPECT_EQ(db.One("SELECT Body FROM Comments WHERE IssueKey = '" + key + "'"), "Starting now");
+  db.Query("INSERT INTO IssueTransitions (IssueKey, Name) VALUES ('" + key + "', 'stop progress')");
+  EXPECT_EQ(db.One("SELECT StatusName FROM Issues WHERE Key = '" + key + "'"), "To Do");
+  std::string error;
+  db.Query("DELETE FROM IssueTransitions WHERE IssueKey = '" + key + "'", &error);
+  EXPECT_NE(error.find("IssueTransitions: it takes INSERT only"), std::string::npos) << error;
+  db.Query("INSERT INTO IssueTransitions (IssueKey) VALUES ('" + key + "')", &error);
+  EXPECT_NE(error.find("needs the transition (Id or Name) or its target"), std::string::npos) << error;
+  // EXEC ChangeIssueStatus does the same, for the drivers that call it so.
+  std::ostringstream out, notes;
+  RunOptions o;
+  o.format = OutputFormat::kCsv;
+  auto r = db.engine->Run("EXEC ChangeIssueStatus IssueKey='" + key + "', Status='In Progress'", o, out, notes);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_NE(out.str().find("moved " + key + " to In Progress"), std::string::npos) << out.str();
+  EXPECT_EQ(db.One("SELECT StatusName FROM Issues WHERE Key = '" + key + "'"), "In Progress");
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM sys_procedureparameters WHERE ProcedureName = 'ChangeIssueStatus'"), "10");
+}
+
+TEST_P(WriteTest, ACreateWhoseTransitionFailsSaysTheIssueWasMade) {
+  auto db = Open();
+  std::string error;
+  db.Query("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary, StatusName) VALUES ('" + Project() +
+               "', 'Task', 'Made, not moved', 'Done')",
+           &error);
+  ASSERT_EQ(WithSummary("Made, not moved").size(), 1u);
+  const std::string key = site(0).Key(*WithSummary("Made, not moved")[0]);
+  EXPECT_NE(error.find("created " + key + ", but changing its status failed"), std::string::npos) << error;
+  EXPECT_NE(sqlite3_extended_errcode(db.engine->db()) & 0xff, SQLITE_CONSTRAINT);  // Jira changed
+  EXPECT_EQ(db.One("SELECT jirasql_last_insert_key()"), key);
+  ASSERT_EQ(db.notices.size(), 1u);
+  EXPECT_NE(db.notices[0].find("stay written: created " + key), std::string::npos) << db.notices[0];
+  // Its initial status needs no transition.
+  db.Query("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary, StatusName) VALUES ('" + Project() +
+           "', 'Task', 'Made in To Do', 'To Do')");
+  EXPECT_EQ(WithSummary("Made in To Do").size(), 1u);
 }
 
 // ---- never a duplicate ------------------------------------------------------

@@ -250,6 +250,14 @@ std::unique_ptr<ItemStream> JiraClient::ChildrenOfIssues(IssueChild what, std::u
   const char* path = what == IssueChild::kComments   ? "comment"
                      : what == IssueChild::kWorklogs ? "worklog"
                                                      : "changelog";
+  if (what == IssueChild::kTransitions) {
+    // Not paged: one call per issue.
+    NestedStream::Factory transitions = [this, stats](const json& issue) -> std::unique_ptr<ItemStream> {
+      return std::make_unique<OneCallStream>(
+          *this, "/issue/" + UrlEncode(IdOf(issue)) + "/transitions?expand=transitions.fields", "transitions", stats);
+    };
+    return std::make_unique<NestedStream>(std::move(issues), std::move(transitions), IssueRef);
+  }
   const char* key = what == IssueChild::kComments ? "comments" : what == IssueChild::kWorklogs ? "worklogs" : "values";
   const bool dc_changelog = what == IssueChild::kChangelogs && !is_cloud;
   NestedStream::Factory child = [this, path, key, dc_changelog,

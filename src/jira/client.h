@@ -37,6 +37,7 @@ inline constexpr std::string_view kMyself = "GET /rest/api/3/myself (Cloud); GET
 inline constexpr std::string_view kComments = "GET /rest/api/3/issue/{key}/comment with startAt";
 inline constexpr std::string_view kWorklogs = "GET /rest/api/3/issue/{key}/worklog with startAt";
 inline constexpr std::string_view kChangelogs = "GET /rest/api/3/issue/{key}/changelog with startAt";
+inline constexpr std::string_view kTransitions = "GET /rest/api/3/issue/{key}/transitions?expand=transitions.fields";
 inline constexpr std::string_view kFields = "GET /rest/api/3/field";
 inline constexpr std::string_view kIssueTypes = "GET /rest/api/3/issuetype";
 inline constexpr std::string_view kStatuses = "GET /rest/api/3/status";
@@ -50,6 +51,7 @@ inline constexpr std::string_view kSprintIssues = "GET /rest/agile/1.0/sprint/{i
 inline constexpr std::string_view kCreateIssue = "POST /rest/api/3/issue";
 inline constexpr std::string_view kEditIssue = "PUT /rest/api/3/issue/{id}";
 inline constexpr std::string_view kDeleteIssue = "DELETE /rest/api/3/issue/{id}";
+inline constexpr std::string_view kTransitionIssue = "POST /rest/api/3/issue/{id}/transitions";
 inline constexpr std::string_view kAddComment = "POST /rest/api/3/issue/{key}/comment";
 inline constexpr std::string_view kEditComment = "PUT /rest/api/3/issue/{key}/comment/{id}";
 inline constexpr std::string_view kDeleteComment = "DELETE /rest/api/3/issue/{key}/comment/{id}";
@@ -91,7 +93,7 @@ struct IssueSearch {
 };
 
 /// What an issue's child list is.
-enum class IssueChild { kComments, kWorklogs, kChangelogs };
+enum class IssueChild { kComments, kWorklogs, kChangelogs, kTransitions };
 
 class JiraClient {
  public:
@@ -167,6 +169,15 @@ class JiraClient {
   Result<void> EditIssue(const std::string& id_or_key, const nlohmann::json& body);
   /// DELETE /issue/{id}; with `subtasks` its sub-tasks too.
   Result<void> DeleteIssue(const std::string& id_or_key, bool subtasks);
+  /// The transitions the issue has now, with the fields each asks for
+  /// (GET /issue/{id}/transitions?expand=transitions.fields): the array.
+  Result<nlohmann::json> IssueTransitions(const std::string& id_or_key);
+  /// GET /issue/{id}?fields=`fields`: the issue as one JSON object.
+  Result<nlohmann::json> GetIssue(const std::string& id_or_key, const std::string& fields);
+  /// POST /issue/{id}/transitions with `body` ({"transition": {"id"}, …}).
+  /// A 409 (Jira busy with the same issue) is retried a few times with
+  /// jitter: Jira refused it before acting.
+  Result<void> TransitionIssue(const std::string& id_or_key, const nlohmann::json& body);
   Result<Created> AddComment(const std::string& issue, nlohmann::json body);
   Result<void> EditComment(const std::string& issue, const std::string& id, const nlohmann::json& body);
   Result<void> DeleteComment(const std::string& issue, const std::string& id);

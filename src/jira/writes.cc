@@ -191,6 +191,46 @@ Result<void> JiraClient::DeleteIssue(const std::string& id, bool subtasks) {
                                          std::nullopt});
 }
 
+Result<json> JiraClient::IssueTransitions(const std::string& id) {
+  auto j = CallJson(
+      *this,
+      HttpRequest{"GET", "/issue/" + UrlEncode(id) + "/transitions?expand=transitions.fields", {}, "", std::nullopt},
+      nullptr);
+  if (!j) return Fail(j.error());
+  if (!j->is_object() || !j->contains("transitions") || !(*j)["transitions"].is_array()) {
+    return Fail(ErrorCode::kBadResponse, "GET /issue/" + id + "/transitions: the answer holds no transitions array");
+  }
+  return (*j)["transitions"];
+}
+
+Result<json> JiraClient::GetIssue(const std::string& id, const std::string& fields) {
+  return CallJson(*this,
+                  HttpRequest{"GET", "/issue/" + UrlEncode(id) + "?fields=" + UrlEncode(fields), {}, "", std::nullopt},
+                  nullptr);
+}
+
+Result<void> JiraClient::TransitionIssue(const std::string& id, const json& body) {
+  auto conn = connection();
+  if (!conn) return Fail(conn.error());
+  HttpRequest req{"POST",
+                  "/issue/" + UrlEncode(id) + "/transitions",
+                  {{"Content-Type", "application/json"}},
+                  RequestBody(body),
+                  false};
+  std::mt19937 rng(std::random_device{}());
+  for (int attempt = 1;; ++attempt) {
+    auto resp = (*conn)->Send(req);
+    if (resp && resp->ok()) return Ok();
+    if (resp && resp->status == 409 && attempt < 4) {
+      // Another change to the same issue is under way: wait a little, at random.
+      std::this_thread::sleep_for(Duration(100 * attempt + static_cast<int>(rng() % 400)));
+      continue;
+    }
+    if (!resp) return Fail(resp.error());
+    return Fail((*conn)->ErrorFor(*resp, (*conn)->Describe(req)));
+  }
+}
+
 Result<Created> JiraClient::AddComment(const std::string& issue, json body) {
   const std::string base = "/issue/" + UrlEncode(issue) + "/comment";
   Finder find = [this, base](const std::string& op) -> Result<std::optional<json>> {

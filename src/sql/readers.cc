@@ -175,6 +175,8 @@ void SplitChangeItems(const json& item, std::vector<json>* rows) {
 
 // ---- the sys_* tables --------------------------------------------------------
 
+std::vector<const ProcedureSpec*> AllProcedures();
+
 std::vector<json> SysTablesRows(Session&) {
   std::vector<json> rows;
   for (const auto& t : BaseTables()) {
@@ -189,7 +191,15 @@ std::vector<json> SysTablesRows(Session&) {
     rows.push_back({{"TableName", p.name},
                     {"TableType", "PROCEDURE"},
                     {"Description", p.description},
-                    {"Api", "OAuth token endpoint"}});
+                    {"Api", "OAuth token endpoint"},
+                    {"WriteApi", nullptr}});
+  }
+  for (const auto& p : JiraProcedures()) {
+    rows.push_back({{"TableName", p.name},
+                    {"TableType", "PROCEDURE"},
+                    {"Description", p.description},
+                    {"Api", api::kTransitions},
+                    {"WriteApi", api::kTransitionIssue}});
   }
   return rows;
 }
@@ -216,15 +226,24 @@ std::vector<json> SysTableColumnsRows(Session& s) {
   return rows;
 }
 
+// Every procedure: the OAuth ones, then those that act on Jira.
+std::vector<const ProcedureSpec*> AllProcedures() {
+  std::vector<const ProcedureSpec*> out;
+  for (const auto& p : OAuthProcedures()) out.push_back(&p);
+  for (const auto& p : JiraProcedures()) out.push_back(&p);
+  return out;
+}
+
 std::vector<json> SysProceduresRows(Session&) {
   std::vector<json> rows;
-  for (const auto& p : OAuthProcedures()) rows.push_back({{"ProcedureName", p.name}, {"Description", p.description}});
+  for (const auto* p : AllProcedures()) rows.push_back({{"ProcedureName", p->name}, {"Description", p->description}});
   return rows;
 }
 
 std::vector<json> SysProcedureParametersRows(Session&) {
   std::vector<json> rows;
-  for (const auto& p : OAuthProcedures()) {
+  for (const auto* pp : AllProcedures()) {
+    const ProcedureSpec& p = *pp;
     int i = 0;
     for (const auto& in : p.inputs) {
       rows.push_back({{"ProcedureName", p.name},

@@ -373,19 +373,23 @@ std::vector<TableDef> MakeBaseTables() {
   };
   auto by_change = [int_of](const RowContext& r) { return int_of(r.item, {"history", "id"}) * 4096 + r.ordinal; };
 
-  t.push_back(TableDef("Issues", "Issues found by JQL; one row per issue.",
-                       Writable(IssueColumns(),
-                                {"Summary", "Description", "DescriptionAdf", "IssueTypeId", "IssueTypeName",
-                                 "ProjectId", "ProjectKey", "PriorityName", "AssigneeAccountId", "ReporterAccountId",
-                                 "DueDate", "Labels", "Components", "FixVersions", "ParentKey", "ParentId"}),
-                       api::kIssueSearch)
-                  .Reads(ReadIssues(), ExplainIssues())
-                  .Writes(WriteIssues(), std::string(api::kCreateIssue) + "; " + std::string(api::kEditIssue) + "; " +
-                                             std::string(api::kDeleteIssue))
-                  .RowId(by_id)
-                  .IssueSearchBacked()
-                  .CustomFields()
-                  .Cost(1e6));
+  t.push_back(
+      TableDef("Issues", "Issues found by JQL; one row per issue.",
+               Writable(IssueColumns(), {"Summary", "Description", "DescriptionAdf", "IssueTypeId", "IssueTypeName",
+                                         "ProjectId", "ProjectKey", "PriorityName", "AssigneeAccountId",
+                                         "ReporterAccountId", "DueDate", "Labels", "Components", "FixVersions",
+                                         "ParentKey", "ParentId", "StatusName", "StatusId", "ResolutionName"}),
+               api::kIssueSearch)
+          .Reads(ReadIssues(), ExplainIssues())
+          .Writes(WriteIssues(),
+                  std::string(api::kCreateIssue) + "; " + std::string(api::kEditIssue) + "; " +
+                      std::string(api::kDeleteIssue) +
+                      "; StatusName or StatusId: " + std::string(api::kTransitionIssue),
+                  {"Key", "StatusName", "StatusId"})
+          .RowId(by_id)
+          .IssueSearchBacked()
+          .CustomFields()
+          .Cost(1e6));
   t.push_back(
       TableDef(
           "Projects", "Projects the user can browse.",
@@ -519,6 +523,52 @@ std::vector<TableDef> MakeBaseTables() {
                     .IssueSearchBacked()
                     .Cost(1e6));
   }
+  {
+    std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Transition id", Item({"id"}, AsInt))};
+    for (auto& p : IssueParentColumns("transition")) c.push_back(std::move(p));
+    for (auto& x : std::vector<ColumnDef>{
+             Col("Name", T::kText, "", "Transition name, e.g. Start progress", Item({"name"}, AsText)),
+             Col("ToStatusId", T::kInteger, "", "The status it leads to", Item({"to", "id"}, AsInt)),
+             Col("ToStatusName", T::kText, "", "That status's name", Item({"to", "name"}, AsText)),
+             Col("ToStatusCategory", T::kText, "", "That status's category (To Do, In Progress, Done)",
+                 Item({"to", "statusCategory", "name"}, AsText)),
+             Col("HasScreen", T::kBoolean, "", "1 when the transition asks for fields", Item({"hasScreen"}, AsBool)),
+             Col("RequiredFields", T::kJson, "", "The fields it needs that have no default, e.g. [\"resolution\"]",
+                 Reader{[](const RowContext& r) -> SqlValue {
+                          json out = json::array();
+                          const json* f = At(r.item, {"fields"});
+                          if (f && f->is_object()) {
+                            for (auto it = f->begin(); it != f->end(); ++it) {
+                              if (it->is_object() && it->value("required", false) &&
+                                  !it->value("hasDefaultValue", false))
+                                out.push_back(it.key());
+                            }
+                          }
+                          return out.dump();
+                        },
+                        {"fields"}}),
+             Hidden(Col("Fields", T::kJson, "",
+                        "Reads: the fields the transition asks for (Jira's metadata, with allowed values); INSERT: "
+                        "the values to set, e.g. {\"resolution\": {\"name\": \"Done\"}}",
+                        Item({"fields"}, AsJson))),
+             Hidden(Col("Comment", T::kText, "", "INSERT only: a comment added with the transition",
+                        [](const RowContext&) { return SqlValue{}; }))}) {
+      c.push_back(std::move(x));
+    }
+    c = Writable(std::move(c),
+                 {"Id", "IssueId", "IssueKey", "Name", "ToStatusId", "ToStatusName", "Fields", "Comment"});
+    t.push_back(TableDef("IssueTransitions",
+                         "The transitions each issue has now (one request per issue: constrain IssueKey or IssueId). "
+                         "INSERT one to move an issue: INSERT INTO IssueTransitions (IssueKey, ToStatusName) VALUES "
+                         "('ABC-1', 'Done').",
+                         std::move(c), api::kTransitions)
+                    .Reads(ReadIssueChildren(IssueChild::kTransitions), ExplainIssueChildren())
+                    .Writes(WriteIssueTransitions(), api::kTransitionIssue)
+                    .RowId(by_parent_and_id)
+                    .IssueSearchBacked()
+                    .Cost(1e6));
+  }
+
   t.push_back(TableDef("Fields", "System and custom fields.",
                        {Col("Id", T::kText, "", "Field id, e.g. summary or customfield_10016", Item({"id"}, AsText)),
                         Col("Key", T::kText, "", "Field key", Item({"key"}, AsText)),

@@ -111,8 +111,13 @@ struct WriteDone {
 /// (checked before any request, or refused by Jira: a constraint error that
 /// INSERT OR IGNORE skips) or may have changed (the message says what was done).
 struct WriteFailure {
+  WriteFailure(Error e, bool jira_unchanged, std::string written = "")
+      : error(std::move(e)), unchanged(jira_unchanged), done(std::move(written)) {}
   Error error;
   bool unchanged = true;
+  std::string done;   ///< what was written before the failure ("created ALPHA-12"), for ROLLBACK's warning
+  int64_t rowid = 0;  ///< INSERT: the row that was made nonetheless (0: none)
+  std::string key;    ///< INSERT on Issues: its key
 };
 using WriteResult = tl::expected<WriteDone, WriteFailure>;
 

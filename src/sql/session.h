@@ -37,6 +37,10 @@ struct ScanReport : ReadStats {
   bool truncated = false;     ///< stopped at MaxRows
 };
 
+/// Procedures that act on Jira (EXEC only): ChangeIssueStatus, for the
+/// drivers that call it so. (The OAuth procedures are auth/procedures.h's.)
+const std::vector<ProcedureSpec>& JiraProcedures();
+
 class Session {
  public:
   Session(ConnectionProperties props, std::shared_ptr<Logger> logger, ConnectOptions options);
@@ -103,8 +107,9 @@ class Session {
 
   std::shared_ptr<Logger> logger() const { return logger_; }
 
-  /// Runs an OAuth procedure with this session's properties (EXEC and the
-  /// table-valued functions both come here).
+  /// Runs a procedure with this session's properties: an OAuth one (EXEC
+  /// and the table-valued functions both come here) or a JiraProcedures()
+  /// one (EXEC).
   Result<ProcedureRow> Procedure(const std::string& name, const std::map<std::string, std::string>& inputs);
 
  private:

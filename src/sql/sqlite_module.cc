@@ -671,6 +671,9 @@ int UpdateImpl(sqlite3_vtab* p, int argc, sqlite3_value** argv, sqlite3_int64* r
   WriteResult done = vt->def->write(tw, rw);
   if (!done) {
     const std::string message = doing + done.error().error.message;
+    // Part of the row was written (the issue made, its transition failed).
+    if (!done.error().done.empty()) session.written.push_back(done.error().done);
+    if (!done.error().key.empty()) session.last_insert_key = done.error().key;
     if (done.error().unchanged) {
       if (rw.kind != RowWrite::Kind::kDelete && sqlite3_vtab_on_conflict(vt->db) == SQLITE_IGNORE) {
         session.notice(std::string(what) + " OR IGNORE on " + name + ": row skipped: " + done.error().error.message);

@@ -262,10 +262,124 @@ Result<json> IssueFields(const Row& row, TableWrite& w, bool cloud) {
   return f;
 }
 
+// ---- transitions --------------------------------------------------------------
+
+// What a status change asks for: the target status (by name or id) or the
+// transition itself (by id or name), the fields the transition sets and
+// the comment that goes with it.
+struct StatusChange {
+  std::optional<std::string> to_name, to_id, transition;  ///< transition: id or name
+  json fields = json::object();
+  std::optional<json> comment;  ///< ADF (Cloud) or text
+};
+
+std::string Describe(const json& t) {
+  std::string to = t.contains("to") && t["to"].is_object() ? t["to"].value("name", "?") : "?";
+  return "'" + t.value("name", "?") + "' (id " + t.value("id", "?") + ") to " + to;
+}
+
+std::string ListTransitions(const json& list) {
+  std::string out;
+  for (const auto& t : list) out += (out.empty() ? "" : "; ") + Describe(t);
+  return out.empty() ? "none" : out;
+}
+
+// The one transition of `list` that `change` means, or why there is none.
+Result<json> ChooseTransition(const json& list, const StatusChange& change, const std::string& issue) {
+  std::vector<const json*> hits;
+  for (const auto& t : list) {
+    const json to = t.value("to", json::object());
+    bool match = true;
+    if (change.transition) {
+      match = t.value("id", "") == *change.transition || EqualsIgnoreCase(t.value("name", ""), *change.transition);
+    }
+    if (change.to_id) match = match && to.value("id", "") == *change.to_id;
+    if (change.to_name) match = match && EqualsIgnoreCase(to.value("name", ""), *change.to_name);
+    if (match) hits.push_back(&t);
+  }
+  const std::string wanted = change.transition ? "transition '" + *change.transition + "'"
+                             : change.to_name  ? "transition to status '" + *change.to_name + "'"
+                                               : "transition to status id " + change.to_id.value_or("?");
+  if (hits.size() == 1) return *hits[0];
+  if (hits.empty()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                issue + " has no " + wanted + " now; its transitions are: " + ListTransitions(list));
+  }
+  json several = json::array();
+  for (const auto* h : hits) several.push_back(*h);
+  return Fail(ErrorCode::kInvalidArgument,
+              issue + " has several transitions that match (" + ListTransitions(several) +
+                  "): choose one by its id with INSERT INTO IssueTransitions (IssueKey, Id) VALUES ('" + issue +
+                  "', …)");
+}
+
+// The body of POST /transitions: the transition, its fields, the comment.
+// A required field the change does not give is an error that names it.
+Result<json> TransitionBody(const json& t, const StatusChange& change, const std::string& issue) {
+  std::string missing;
+  if (t.contains("fields") && t["fields"].is_object()) {
+    for (auto it = t["fields"].begin(); it != t["fields"].end(); ++it) {
+      const json& f = it.value();
+      if (!f.is_object() || !f.value("required", false) || f.value("hasDefaultValue", false)) continue;
+      if (change.fields.contains(it.key())) continue;
+      std::string allowed;
+      for (const auto& v : f.value("allowedValues", json::array())) {
+        if (v.is_object() && v.contains("name")) allowed += (allowed.empty() ? "" : ", ") + v.value("name", "");
+      }
+      missing += (missing.empty() ? "" : "; ") + f.value("name", it.key()) + " (" + it.key() + ")" +
+                 (allowed.empty() ? "" : ", one of: " + allowed);
+    }
+  }
+  if (!missing.empty()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "the transition " + Describe(t) + " of " + issue + " needs " + missing +
+                    (missing.find("(resolution)") != std::string::npos
+                         ? ": set ResolutionName in the same statement"
+                         : ": give it in IssueTransitions.Fields, e.g. '{\"" + std::string("field") + "\": …}'"));
+  }
+  json body{{"transition", {{"id", t.value("id", "")}}}};
+  if (!change.fields.empty()) body["fields"] = change.fields;
+  if (change.comment) body["update"] = json{{"comment", json::array({json{{"add", {{"body", *change.comment}}}}})}};
+  return body;
+}
+
+// Carries out `change` on `issue`: reads its transitions, picks one, posts
+// it. Returns the target status's name. With `explain`, describes it.
+Result<std::string> ChangeStatus(TableWrite& w, const std::string& issue, const StatusChange& change) {
+  if (w.explain) {
+    return ApiPath(w, "POST /rest/api/3/issue/" + issue + "/transitions") + " (the transition " +
+           (change.transition ? "'" + *change.transition + "'"
+                              : "to " + change.to_name.value_or(change.to_id.value_or(""))) +
+           ", after GET …/transitions)";
+  }
+  auto list = w.jira.IssueTransitions(issue);
+  if (!list) return Fail(list.error());
+  auto t = ChooseTransition(*list, change, issue);
+  if (!t) {
+    // Already there (an INSERT whose StatusName is the initial status)?
+    if (!change.transition && !list->empty()) {
+      auto now = w.jira.GetIssue(issue, "status");
+      if (now) {
+        const json st = now->value("fields", json::object()).value("status", json::object());
+        if ((change.to_name && EqualsIgnoreCase(st.value("name", ""), *change.to_name)) ||
+            (change.to_id && st.value("id", "") == *change.to_id))
+          return std::string();
+      }
+    }
+    return Fail(t.error());
+  }
+  auto body = TransitionBody(*t, change, issue);
+  if (!body) return Fail(body.error());
+  if (auto r = w.jira.TransitionIssue(issue, *body); !r) return Fail(r.error());
+  return (*t)["to"].value("name", "");
+}
+
 WriteResult IssuesWrite(TableWrite& w, const RowWrite& rw) {
   Row row(w.table, rw);
   const bool cloud = w.session.cloud();
   const std::string id = std::to_string(rw.rowid);
+  // The issue by its key when the scan read it (messages, and the warnings).
+  const std::string label = row.Text("Key").value_or(id);
   if (rw.kind == Kind::kDelete) {
     const bool subtasks = w.session.props().GetBool("DeleteSubtasks");
     if (w.explain) {
@@ -274,16 +388,43 @@ WriteResult IssuesWrite(TableWrite& w, const RowWrite& rw) {
     }
     auto r = w.jira.DeleteIssue(id, subtasks);
     if (!r) {
-      auto f = CallFailed(r.error(), "deleting issue " + id);
+      auto f = CallFailed(r.error(), "deleting " + label);
       if (!subtasks && r.error().http_status == 400 && ToLower(r.error().message).find("subtask") != std::string::npos)
         f.value().error.message += "; set DeleteSubtasks=true to delete its sub-tasks with it";
       return f;
     }
-    return WriteDone{0, "", "deleted issue " + id};
+    return WriteDone{0, "", "deleted " + label};
   }
   if (auto bad = Unwritable(row)) return Refused(*bad);
   auto fields = IssueFields(row, w, cloud);
   if (!fields) return Refused(fields.error().message);
+  // StatusName / StatusId move the issue through a transition, with
+  // ResolutionName (and only then) as the transition's field.
+  std::optional<StatusChange> status;
+  if (row.Set("StatusName") || row.Set("StatusId")) {
+    if (row.Set("StatusName") && row.Set("StatusId"))
+      return Refused("set Issues.StatusName or Issues.StatusId, not both");
+    StatusChange c;
+    if (row.Set("StatusName")) c.to_name = row.Text("StatusName");
+    if (row.Set("StatusId")) c.to_id = row.Text("StatusId");
+    if (!c.to_name && !c.to_id) return Refused("Issues.StatusName cannot be NULL: every issue has a status");
+    if (row.Set("ResolutionName") && !row.Null("ResolutionName")) {
+      c.fields["resolution"] = json{{"name", *row.Text("ResolutionName")}};
+    }
+    status = std::move(c);
+  } else if (row.Set("ResolutionName")) {
+    auto v = row.Text("ResolutionName");
+    (*fields)["resolution"] = v ? json{{"name", *v}} : json(nullptr);
+  }
+  auto move = [&](const std::string& issue, const std::string& done) -> tl::expected<std::string, WriteFailure> {
+    auto to = ChangeStatus(w, issue, *status);
+    if (to) return w.explain ? *to : to->empty() ? "" : "moved " + issue + " to " + *to;
+    if (done.empty()) return tl::unexpected(CallFailed(to.error(), "changing the status of " + issue).value());
+    // Something was written already: a hard error that says what.
+    Error e = to.error();
+    e.message = done + ", but changing its status failed: " + e.message;
+    return tl::unexpected(WriteFailure{std::move(e), false, done});
+  };
   if (rw.kind == Kind::kInsert) {
     std::string missing;
     for (auto [field, cols] :
@@ -293,7 +434,11 @@ WriteResult IssuesWrite(TableWrite& w, const RowWrite& rw) {
     }
     if (!missing.empty()) return Refused("INSERT INTO Issues needs " + missing);
     const json body{{"fields", std::move(*fields)}};
-    if (w.explain) return WriteDone{0, "", ApiPath(w, "POST /rest/api/3/issue") + " " + body.dump()};
+    if (w.explain) {
+      std::string plan = ApiPath(w, "POST /rest/api/3/issue") + " " + body.dump();
+      if (status) plan += "; then " + *move("{new}", "");
+      return WriteDone{0, "", plan};
+    }
     auto made = w.jira.CreateIssue(body);
     if (!made) return CallFailed(made.error(), "creating an issue");
     const std::string key = made->object.value("key", "");
@@ -308,15 +453,37 @@ WriteResult IssuesWrite(TableWrite& w, const RowWrite& rw) {
       w.session.notice("the answer to creating " + key +
                        " was lost; jirasql found the issue by its operation id and did not create it again");
     }
-    return WriteDone{*new_id, key, "created " + key};
+    std::string what = "created " + key;
+    if (status) {
+      auto moved = move(key, what);
+      if (!moved) {
+        WriteFailure f = moved.error();
+        f.rowid = *new_id;
+        f.key = key;
+        return tl::unexpected(std::move(f));
+      }
+      if (!moved->empty()) what += ", " + *moved;
+    }
+    return WriteDone{*new_id, key, what};
   }
   // UPDATE
   if (rw.rowid <= 0) return Refused("UPDATE on Issues: the row has no issue id");
-  if (fields->empty()) return WriteDone{rw.rowid, "", ""};
-  const json body{{"fields", std::move(*fields)}};
-  if (w.explain) return WriteDone{rw.rowid, "", ApiPath(w, "PUT /rest/api/3/issue/" + id) + " " + body.dump()};
-  if (auto r = w.jira.EditIssue(id, body); !r) return CallFailed(r.error(), "editing issue " + id);
-  return WriteDone{rw.rowid, "", "edited issue " + id};
+  std::string what;
+  if (!fields->empty()) {
+    const json body{{"fields", std::move(*fields)}};
+    if (w.explain) {
+      what = ApiPath(w, "PUT /rest/api/3/issue/" + id) + " " + body.dump();
+    } else {
+      if (auto r = w.jira.EditIssue(id, body); !r) return CallFailed(r.error(), "editing " + label);
+      what = "edited " + label;
+    }
+  }
+  if (status) {
+    auto moved = move(label, w.explain ? "" : what);
+    if (!moved) return tl::unexpected(moved.error());
+    if (!moved->empty()) what += (what.empty() ? "" : w.explain ? "; then " : ", ") + *moved;
+  }
+  return WriteDone{rw.rowid, "", what};
 }
 
 // The issue a comment or worklog row belongs to: IssueKey, else IssueId.
@@ -485,9 +652,54 @@ WriteResult WorklogsWrite(TableWrite& w, const RowWrite& rw) {
   return WriteDone{rw.rowid, "", "edited worklog " + id + " of " + *issue};
 }
 
+WriteResult IssueTransitionsWrite(TableWrite& w, const RowWrite& rw) {
+  Row row(w.table, rw);
+  if (rw.kind != Kind::kInsert) {
+    return Refused(std::string(Verb(rw.kind)) +
+                   " on IssueTransitions: it takes INSERT only (a transition is done to an issue; the rows are the "
+                   "transitions it has now)");
+  }
+  if (auto bad = Unwritable(row)) return Refused(*bad);
+  auto issue = ParentIssue(row);
+  if (!issue) return Refused("INSERT INTO IssueTransitions needs the issue: give IssueKey or IssueId");
+  StatusChange c;
+  if (row.Set("Id")) {
+    c.transition = row.Text("Id");
+  } else if (row.Set("Name")) {
+    c.transition = row.Text("Name");
+  }
+  if (row.Set("ToStatusName")) c.to_name = row.Text("ToStatusName");
+  if (row.Set("ToStatusId")) c.to_id = row.Text("ToStatusId");
+  if (!c.transition && !c.to_name && !c.to_id) {
+    return Refused(
+        "INSERT INTO IssueTransitions needs the transition (Id or Name) or its target (ToStatusName or "
+        "ToStatusId)");
+  }
+  if (row.Set("Fields")) {
+    auto text = row.Text("Fields");
+    json f = text ? json::parse(*text, nullptr, false) : json();
+    if (!f.is_object()) {
+      return Refused(
+          "IssueTransitions.Fields takes a JSON object of field values, e.g. '{\"resolution\": "
+          "{\"name\": \"Done\"}}'");
+    }
+    c.fields = std::move(f);
+  }
+  if (row.Set("Comment")) {
+    auto body = RichText(row, "Comment", "", w.session.cloud());
+    if (!body) return Refused(body.error().message);
+    c.comment = std::move(*body);
+  }
+  auto to = ChangeStatus(w, *issue, c);
+  if (!to) return CallFailed(to.error(), "moving " + *issue);
+  if (w.explain) return WriteDone{0, "", *to};
+  return WriteDone{0, "", to->empty() ? "" : "moved " + *issue + " to " + *to};
+}
+
 }  // namespace
 
 TableWriter WriteIssues() { return IssuesWrite; }
+TableWriter WriteIssueTransitions() { return IssueTransitionsWrite; }
 TableWriter WriteComments() { return CommentsWrite; }
 TableWriter WriteWorklogs() { return WorklogsWrite; }
 

@@ -12,6 +12,9 @@ namespace jirasql {
 /// Issues: INSERT = POST /issue, UPDATE = PUT /issue/{id} with only the
 /// columns set, DELETE = DELETE /issue/{id} (DeleteSubtasks).
 TableWriter WriteIssues();
+/// IssueTransitions: INSERT = POST /issue/{key}/transitions (by transition
+/// id or name, or by target status), with Fields and a Comment.
+TableWriter WriteIssueTransitions();
 /// Comments: POST, PUT and DELETE /issue/{key}/comment[/{id}].
 TableWriter WriteComments();
 /// Worklogs: POST, PUT and DELETE /issue/{key}/worklog[/{id}], with the

@@ -195,6 +195,18 @@ def main():
               v3 + f"/issue/{tagged['key']}/worklog?maxResults=5000&expand=properties")
         check(P, v3 + "/issue/{issueIdOrKey}/worklog/{id}", "PUT", v3 + f"/issue/{tagged['key']}/worklog/{worklog['id']}",
               {"timeSpentSeconds": 600})
+        for key in ["ALPHA-1", "ALPHA-2", tagged["key"]]:
+            check(P, v3 + "/issue/{issueIdOrKey}/transitions", "GET",
+                  v3 + f"/issue/{key}/transitions?expand=transitions.fields")
+        got, _ = call("POST", v3 + f"/issue/{tagged['key']}/transitions",
+                      {"transition": {"id": "11"}, "update": {"comment": [{"add": {"body": {
+                          "type": "doc", "version": 1, "content": []}}}]}})
+        checked += 1
+        if got != 204:
+            failed += 1
+            print(f"FAIL POST transitions: HTTP {got}, wanted 204")
+        else:
+            print("ok   POST transitions")
         for url in [f"/issue/{tagged['key']}/worklog/{worklog['id']}", f"/issue/{tagged['key']}/comment/{comment['id']}",
                     f"/issue/{tagged['key']}?deleteSubtasks=false"]:
             got, _ = call("DELETE", v3 + url)
