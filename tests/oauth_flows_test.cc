@@ -476,6 +476,11 @@ TEST_F(OAuthFlowsTest, AMissingScopeIsNamedNotTreatedAsExpiry) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("scopes do not allow this call: it needs read:jira-user"), std::string::npos)
       << r.error().message;
+  // A write names write:jira-work.
+  auto w = (*c)->Send({"POST", "/issue", {{"Content-Type", "application/json"}}, "{}", false});
+  ASSERT_FALSE(w);
+  EXPECT_NE(w.error().message.find("it needs write:jira-work"), std::string::npos) << w.error().message;
+  EXPECT_NE(w.error().message.find("Add write:jira-work to Scope"), std::string::npos) << w.error().message;
   EXPECT_EQ(Counters()["oauth"]["refreshes"], 0);
 }
 

@@ -13,8 +13,17 @@ using json = nlohmann::json;
 using Kind = RowWrite::Kind;
 
 bool JiraUnchangedBy(const Error& e) {
-  if (e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kConnectFailed || e.code == ErrorCode::kRateLimited)
-    return true;
+  switch (e.code) {
+    case ErrorCode::kInvalidArgument:   // checked before sending
+    case ErrorCode::kConnectFailed:     // never sent
+    case ErrorCode::kRateLimited:       // refused before acting
+    case ErrorCode::kUnauthenticated:   // refused: the login (or its scopes)
+    case ErrorCode::kPermissionDenied:  // refused: the permissions
+    case ErrorCode::kNotFound:
+      return true;
+    default:
+      break;
+  }
   return e.http_status >= 400 && e.http_status < 500;
 }
 
