@@ -97,6 +97,9 @@ struct ApiCall {
   void IssueWorklog();   ///< GET, PUT, DELETE of one
   void IssueChangelog();
   void IssueTransitions();  ///< GET, POST
+  void CreateMetaTypes();   ///< GET issue/createmeta/{project}/issuetypes
+  void CreateMetaFields();  ///< GET issue/createmeta/{project}/issuetypes/{type}
+  void EditMeta();          ///< GET issue/{id}/editmeta
   // ---- (api_agile.cc)
   void GetBoards();
   void BoardSprints();

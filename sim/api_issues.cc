@@ -2,7 +2,9 @@
 // worklogs, changelog.
 
 #include <algorithm>
+#include <cmath>
 
+#include "adf_text.h"
 #include "api.h"
 #include "common/base64.h"
 #include "common/strings.h"
@@ -23,6 +25,101 @@ struct BadField {
   std::string field, message;
 };
 
+// Sets a custom field from its JSON value, as Jira takes each type.
+std::optional<BadField> ApplyCustomField(const World& world, Site& site, int64_t idx, const std::string& id,
+                                         const json& v) {
+  const auto& cfs = world.catalogs.custom_fields;
+  auto it = std::find_if(cfs.begin(), cfs.end(), [&](const CustomField& cf) { return cf.id == id; });
+  if (it == cfs.end()) {
+    return BadField{id, "Field '" + id + "' cannot be set. It is not on the appropriate screen, or unknown."};
+  }
+  const CustomField& cf = *it;
+  const auto f = static_cast<std::size_t>(it - cfs.begin());
+  int64_t& slot = site.issues[idx].custom[f];
+  if (v.is_null()) {
+    slot = kNone;
+    return std::nullopt;
+  }
+  auto option = [&](const json& o) -> int {
+    if (!o.is_object()) return -1;
+    for (std::size_t k = 0; k < cf.options.size(); ++k) {
+      if (o.value("value", "") == cf.options[k] || o.value("id", "") == std::to_string(20000 + f * 100 + k))
+        return static_cast<int>(k);
+    }
+    return -1;
+  };
+  auto invalid = [&](const std::string& what) {
+    return BadField{id, what.empty() ? "Operation value must be a " + std::string(SchemaOf(cf).type) : what};
+  };
+  switch (cf.type) {
+    case CustomType::kNumber:
+      if (!v.is_number()) return invalid("Operation value must be a number");
+      slot = static_cast<int64_t>(std::llround(v.get<double>() * 10));
+      return std::nullopt;
+    case CustomType::kSelect: {
+      const int o = option(v);
+      if (o < 0)
+        return invalid("Option value '" + (v.is_object() ? v.value("value", "") : v.dump()) + "' is not valid");
+      slot = o;
+      return std::nullopt;
+    }
+    case CustomType::kMultiSelect: {
+      if (!v.is_array()) return invalid("Operation value must be an array of options");
+      int64_t bits = 0;
+      for (const auto& e : v) {
+        const int o = option(e);
+        if (o < 0)
+          return invalid("Option value '" + (e.is_object() ? e.value("value", "") : e.dump()) + "' is not valid");
+        bits |= int64_t{1} << o;
+      }
+      slot = bits ? bits : kNone;
+      return std::nullopt;
+    }
+    case CustomType::kUser:
+      for (std::size_t u = 0; u < world.users.size(); ++u) {
+        if (v.is_object() &&
+            (v.value("accountId", "") == world.users[u].account_id || v.value("name", "") == world.users[u].name)) {
+          slot = static_cast<int64_t>(u);
+          return std::nullopt;
+        }
+      }
+      return invalid("Specify a valid user.");
+    case CustomType::kDate: {
+      int64_t ms = 0;
+      if (!v.is_string() || v.get<std::string>().size() != 10 || !ParseJqlDate(v.get<std::string>(), 0, 0, &ms))
+        return invalid("Date value must be given as yyyy-MM-dd");
+      slot = ms / 86400000;
+      return std::nullopt;
+    }
+    case CustomType::kTextArea:
+    case CustomType::kString: {
+      std::string text;
+      if (v.is_string()) {
+        text = v.get<std::string>();
+      } else if (cf.type == CustomType::kTextArea && v.is_object() && v.value("type", "") == "doc") {
+        text = AdfToPlainText(v.dump());
+        while (!text.empty() && text.back() == '\n') text.pop_back();
+      } else {
+        return invalid(cf.type == CustomType::kTextArea ? "Operation value must be an Atlassian Document" : "");
+      }
+      site.custom_text_override[idx][cf.id] = text;
+      slot = 1;
+      return std::nullopt;
+    }
+    case CustomType::kSprint: {
+      if (!v.is_number_integer()) return invalid("Number value expected as the Sprint id.");
+      for (std::size_t s = 0; s < site.sprints.size(); ++s) {
+        if (site.sprints[s].id == v.get<int64_t>()) {
+          slot = static_cast<int64_t>(s);
+          return std::nullopt;
+        }
+      }
+      return invalid("Sprint with id " + v.dump() + " does not exist.");
+    }
+  }
+  return std::nullopt;
+}
+
 // Sets the editable fields of an issue from a request's "fields" object.
 // Returns the first field it cannot set.
 std::optional<BadField> ApplyFields(const World& world, Site& site, int64_t idx, const json& fields,
@@ -39,19 +136,50 @@ std::optional<BadField> ApplyFields(const World& world, Site& site, int64_t idx,
                                        : v.is_string() ? PlainToAdf(v.get<std::string>())
                                                        : v.dump();
     } else if (k == "priority" && v.is_object()) {
+      int found = -1;
       for (std::size_t pr = 0; pr < world.catalogs.priorities.size(); ++pr) {
         if (v.value("name", "") == world.catalogs.priorities[pr].name ||
             v.value("id", "") == std::to_string(world.catalogs.priorities[pr].id))
-          x.priority = static_cast<int>(pr);
+          found = static_cast<int>(pr);
       }
-    } else if (k == "assignee") {
-      x.assignee = -1;
+      if (found < 0) return BadField{"priority", "Specify a valid priority."};
+      x.priority = found;
+    } else if (k == "assignee" || k == "reporter") {
+      int found = -1;
       if (v.is_object()) {
         for (std::size_t u = 0; u < world.users.size(); ++u) {
           if (v.value("accountId", "") == world.users[u].account_id || v.value("name", "") == world.users[u].name)
-            x.assignee = static_cast<int>(u);
+            found = static_cast<int>(u);
         }
+        if (found < 0) return BadField{k, "Specify a valid user."};
+      } else if (!v.is_null() || k == "reporter") {
+        return BadField{k, "Specify a valid user."};
       }
+      (k == "assignee" ? x.assignee : x.reporter) = found;
+    } else if ((k == "components" || k == "fixVersions") && v.is_array()) {
+      const Project& pr = site.projects[static_cast<std::size_t>(x.project)];
+      uint32_t bits = 0;
+      for (const auto& e : v) {
+        const std::string name = e.is_object() ? e.value("name", "") : "", id = e.is_object() ? e.value("id", "") : "";
+        int found = -1;
+        if (k == "components") {
+          for (std::size_t c = 0; c < pr.components.size(); ++c) {
+            if (pr.components[c].name == name || std::to_string(pr.components[c].id) == id) found = static_cast<int>(c);
+          }
+        } else {
+          for (std::size_t c = 0; c < pr.versions.size(); ++c) {
+            if (pr.versions[c].name == name || std::to_string(pr.versions[c].id) == id) found = static_cast<int>(c);
+          }
+        }
+        if (found < 0) {
+          return BadField{k, k == "components" ? "Component name '" + name + "' is not valid"
+                                               : "Version name '" + name + "' is not valid"};
+        }
+        bits |= 1u << found;
+      }
+      (k == "components" ? x.components : x.fix_versions) = bits;
+    } else if (k.rfind("customfield_", 0) == 0) {
+      if (auto bad = ApplyCustomField(world, site, idx, k, v)) return bad;
     } else if (k == "labels" && v.is_array()) {
       x.labels = 0;
       for (const auto& l : v) {
@@ -668,6 +796,52 @@ void ApiCall::IssueTransitions() {
   }
   ++site.version;
   res.status = 204;
+}
+
+void ApiCall::CreateMetaTypes() {
+  const int p = site.FindProject(c[0]);
+  if (p < 0) return JiraError(res, 404, "No project could be found with key '" + c[0] + "'.");
+  const auto& types = world.catalogs.types;
+  const auto [start, max] = paging(50, 200);
+  const int64_t total = static_cast<int64_t>(types.size()), end = std::min(total, start + max);
+  // Cloud lists them under "issueTypes", Data Center under "values".
+  w.BeginObject().Field("startAt", start).Field("maxResults", max).Field("total", total);
+  if (options.datacenter) w.Field("isLast", end >= total);
+  w.Key(options.datacenter ? "values" : "issueTypes").BeginArray();
+  for (int64_t t = start; t < end; ++t) WriteIssueType(w, rc, static_cast<int>(t));
+  w.EndArray().EndObject();
+  return ok();
+}
+
+void ApiCall::CreateMetaFields() {
+  const int p = site.FindProject(c[0]);
+  if (p < 0) return JiraError(res, 404, "No project could be found with key '" + c[0] + "'.");
+  int type = -1;
+  for (std::size_t t = 0; t < world.catalogs.types.size(); ++t) {
+    if (std::to_string(world.catalogs.types[t].id) == c[1]) type = static_cast<int>(t);
+  }
+  if (type < 0) return JiraError(res, 404, "Issue type with id '" + c[1] + "' does not exist in the project.");
+  // Every field on one page: jirasim's screens are small.
+  std::string fields;
+  jirasql::JsonWriter fw(fields);
+  fw.BeginArray();
+  WriteFieldMetadata(fw, rc, p, type, /*create=*/true, /*as_list=*/true);
+  fw.EndArray();
+  const int64_t total = static_cast<int64_t>(nlohmann::json::parse(fields).size());
+  w.BeginObject().Field("startAt", 0).Field("maxResults", total).Field("total", total);
+  if (options.datacenter) w.Field("isLast", true);
+  w.Key(options.datacenter ? "values" : "fields").Raw(fields).EndObject();
+  return ok();
+}
+
+void ApiCall::EditMeta() {
+  int64_t idx = find_issue(c[0]);
+  if (idx < 0) return;
+  const Issue& x = site.issues[idx];
+  w.BeginObject().Key("fields").BeginObject();
+  WriteFieldMetadata(w, rc, x.project, x.type, /*create=*/false, /*as_list=*/false);
+  w.EndObject().EndObject();
+  return ok();
 }
 
 }  // namespace jirasim

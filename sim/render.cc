@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 
 #include "adf_text.h"
 #include "common/strings.h"
@@ -742,6 +743,28 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
   w.EndObject().EndObject();
 }
 
+CustomSchema SchemaOf(const CustomField& cf) {
+  switch (cf.type) {
+    case CustomType::kNumber:
+      return {"number", nullptr, "com.atlassian.jira.plugin.system.customfieldtypes:float"};
+    case CustomType::kSprint:
+      return {"array", "json", "com.pyxis.greenhopper.jira:gh-sprint"};
+    case CustomType::kSelect:
+      return {"option", nullptr, "com.atlassian.jira.plugin.system.customfieldtypes:select"};
+    case CustomType::kMultiSelect:
+      return {"array", "option", "com.atlassian.jira.plugin.system.customfieldtypes:multiselect"};
+    case CustomType::kUser:
+      return {"user", nullptr, "com.atlassian.jira.plugin.system.customfieldtypes:userpicker"};
+    case CustomType::kDate:
+      return {"date", nullptr, "com.atlassian.jira.plugin.system.customfieldtypes:datepicker"};
+    case CustomType::kTextArea:
+      return {"string", nullptr, "com.atlassian.jira.plugin.system.customfieldtypes:textarea"};
+    case CustomType::kString:
+      break;
+  }
+  return {"string", nullptr, "com.atlassian.jira.plugin.system.customfieldtypes:textfield"};
+}
+
 void WriteFieldList(JsonWriter& w, const RenderContext& rc) {
   struct Sys {
     const char* id;
@@ -801,43 +824,10 @@ void WriteFieldList(JsonWriter& w, const RenderContext& rc) {
     w.Field("system", s.id).EndObject().EndObject();
   }
   for (const auto& cf : rc.world.catalogs.custom_fields) {
-    const char* type = "string";
-    const char* items = nullptr;
-    const char* custom = "com.atlassian.jira.plugin.system.customfieldtypes:textfield";
-    switch (cf.type) {
-      case CustomType::kNumber:
-        type = "number";
-        custom = "com.atlassian.jira.plugin.system.customfieldtypes:float";
-        break;
-      case CustomType::kSprint:
-        type = "array";
-        items = "json";
-        custom = "com.pyxis.greenhopper.jira:gh-sprint";
-        break;
-      case CustomType::kSelect:
-        type = "option";
-        custom = "com.atlassian.jira.plugin.system.customfieldtypes:select";
-        break;
-      case CustomType::kMultiSelect:
-        type = "array";
-        items = "option";
-        custom = "com.atlassian.jira.plugin.system.customfieldtypes:multiselect";
-        break;
-      case CustomType::kUser:
-        type = "user";
-        custom = "com.atlassian.jira.plugin.system.customfieldtypes:userpicker";
-        break;
-      case CustomType::kDate:
-        type = "date";
-        custom = "com.atlassian.jira.plugin.system.customfieldtypes:datepicker";
-        break;
-      case CustomType::kTextArea:
-        type = "string";
-        custom = "com.atlassian.jira.plugin.system.customfieldtypes:textarea";
-        break;
-      case CustomType::kString:
-        break;
-    }
+    const CustomSchema cs = SchemaOf(cf);
+    const char* type = cs.type;
+    const char* items = cs.items;
+    const char* custom = cs.custom;
     const std::string num = cf.id.substr(12);
     w.BeginObject()
         .Field("id", cf.id)
@@ -860,6 +850,83 @@ void WriteFieldList(JsonWriter& w, const RenderContext& rc) {
     w.EndObject();
   }
   w.EndArray();
+}
+
+void WriteFieldMetadata(JsonWriter& w, const RenderContext& rc, int project, int type, bool create, bool as_list) {
+  const Catalogs& cat = rc.world.catalogs;
+  const Project& pr = rc.site.projects[static_cast<std::size_t>(project)];
+  const std::string v = rc.base + "/rest/api/" + std::to_string(rc.version);
+  // One field: its metadata, then `allowed` writes its allowed values (or nothing).
+  auto field = [&](const std::string& id, const std::string& name, const char* schema_type, const char* items,
+                   const char* system, const char* custom, bool required, std::vector<const char*> ops,
+                   const std::function<void()>& allowed) {
+    if (as_list) {
+      w.BeginObject();
+    } else {
+      w.Key(id).BeginObject();
+    }
+    w.Field("required", required).Key("schema").BeginObject().Field("type", schema_type);
+    if (items) w.Field("items", items);
+    if (system) w.Field("system", system);
+    if (custom) w.Field("custom", custom).Field("customId", static_cast<int64_t>(std::stoll(id.substr(12))));
+    w.EndObject().Field("name", name).Field("key", id);
+    if (as_list) w.Field("fieldId", id);
+    w.Field("hasDefaultValue", false).Key("operations").BeginArray();
+    for (const char* op : ops) w.String(op);
+    w.EndArray();
+    if (allowed) {
+      w.Key("allowedValues").BeginArray();
+      allowed();
+      w.EndArray();
+    }
+    w.EndObject();
+  };
+  const std::vector<const char*> set{"set"}, list{"add", "set", "remove"};
+  if (create) {
+    field("project", "Project", "project", nullptr, "project", nullptr, true, set,
+          [&] { WriteProject(w, rc, project, false); });
+    field("issuetype", "Issue Type", "issuetype", nullptr, "issuetype", nullptr, true, set,
+          [&] { WriteIssueType(w, rc, type); });
+  }
+  field("summary", "Summary", "string", nullptr, "summary", nullptr, true, set, nullptr);
+  field("description", "Description", "string", nullptr, "description", nullptr, false, set, nullptr);
+  field("priority", "Priority", "priority", nullptr, "priority", nullptr, false, set, [&] {
+    for (std::size_t p = 0; p < cat.priorities.size(); ++p) WritePriority(w, rc, static_cast<int>(p));
+  });
+  field("labels", "Labels", "array", "string", "labels", nullptr, false, list, nullptr);
+  field("duedate", "Due date", "date", nullptr, "duedate", nullptr, false, set, nullptr);
+  field("assignee", "Assignee", "user", nullptr, "assignee", nullptr, false, set, nullptr);
+  field("reporter", "Reporter", "user", nullptr, "reporter", nullptr, false, set, nullptr);
+  field("components", "Components", "array", "component", "components", nullptr, false, list, [&] {
+    for (const auto& c : pr.components) {
+      w.BeginObject().Field("self", v + "/component/" + std::to_string(c.id)).Field("id", std::to_string(c.id));
+      w.Field("name", c.name).EndObject();
+    }
+  });
+  field("fixVersions", "Fix versions", "array", "version", "fixVersions", nullptr, false, list, [&] {
+    for (const auto& ver : pr.versions) {
+      w.BeginObject().Field("self", v + "/version/" + std::to_string(ver.id)).Field("id", std::to_string(ver.id));
+      w.Field("name", ver.name).Field("archived", false).Field("released", ver.released).EndObject();
+    }
+  });
+  if (type < 0 || cat.types[static_cast<std::size_t>(type)].subtask || create) {
+    field("parent", "Parent", "issuelink", nullptr, "parent", nullptr, false, set, nullptr);
+  }
+  for (std::size_t f = 0; f < cat.custom_fields.size(); ++f) {
+    const CustomField& cf = cat.custom_fields[f];
+    const CustomSchema cs = SchemaOf(cf);
+    std::function<void()> allowed;
+    if (cf.type == CustomType::kSelect || cf.type == CustomType::kMultiSelect) {
+      allowed = [&, f] {
+        for (std::size_t o = 0; o < cf.options.size(); ++o) {
+          const std::string id = std::to_string(20000 + f * 100 + o);
+          w.BeginObject().Field("self", v + "/customFieldOption/" + id).Field("value", cf.options[o]).Field("id", id);
+          w.EndObject();
+        }
+      };
+    }
+    field(cf.id, cf.name, cs.type, cs.items, nullptr, cs.custom, false, cs.items ? list : set, allowed);
+  }
 }
 
 }  // namespace jirasim

@@ -75,6 +75,18 @@ void WriteWorklog(jirasql::JsonWriter& w, const RenderContext& rc, int64_t index
 void WriteHistory(jirasql::JsonWriter& w, const RenderContext& rc, const History& h);
 void WriteSprint(jirasql::JsonWriter& w, const RenderContext& rc, int sprint);
 void WriteFieldList(jirasql::JsonWriter& w, const RenderContext& rc);
+/// A custom field's schema as /field shows it.
+struct CustomSchema {
+  const char* type;
+  const char* items;  ///< null when not an array
+  const char* custom;
+};
+CustomSchema SchemaOf(const CustomField& cf);
+/// The fields a create (create = true) or an edit of an issue of `project`
+/// may set, as createmeta (`as_list`: a list with fieldId) or editmeta (an
+/// object by field id) shows them, allowed values included.
+void WriteFieldMetadata(jirasql::JsonWriter& w, const RenderContext& rc, int project, int type, bool create,
+                        bool as_list);
 /// An ADF body as the version shows it: the document (v3) or its plain text (v2).
 void WriteRichText(jirasql::JsonWriter& w, const RenderContext& rc, const std::string& adf);
 

@@ -281,6 +281,49 @@ TEST_P(WriteTest, WorklogsInsertUpdateDeleteWithEstimates) {
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM Worklogs WHERE IssueKey = '" + key + "'"), "0");
 }
 
+TEST_P(WriteTest, CustomFieldsAreWrittenByTheirTypeAndCheckedAgainstTheScreen) {
+  auto db = Open("IncludeCustomFields=true");
+  const std::string reviewer = dc() ? info()["users"][1]["name"] : info()["users"][1]["accountId"];
+  const int64_t sprint = site(0).sprints[0].id;
+  db.Query(
+      "INSERT INTO Issues (ProjectKey, IssueTypeName, Summary, \"Story Points\", \"Team (customfield_10030)\", "
+      "\"Affected Areas\", Reviewer, \"Target start\", \"Customer Impact\", \"Team (customfield_10037)\", Sprint) "
+      "VALUES ('" +
+      Project() + "', 'Task', 'Custom', 3.5, 'Payments', '[\"API\",\"Search\"]', '" + reviewer +
+      "', '2031-01-02', 'Line one\nline two', 'free text', " + std::to_string(sprint) + ")");
+  const std::string key = db.One("SELECT jirasql_last_insert_key()");
+  auto rows = db.Query(
+      "SELECT \"Story Points\", \"Team (customfield_10030)\", \"Affected Areas\", Reviewer, "
+      "\"Target start\", \"Customer Impact\", \"Team (customfield_10037)\", json_extract(Sprint, "
+      "'$[0].id') FROM Issues WHERE Key = '" +
+      key + "'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"3.5", "Payments", "[\"API\",\"Search\"]", reviewer, "2031-01-02",
+                                               "Line one\nline two", "free text", std::to_string(sprint)}));
+  // An edit of one of them sends only it; NULL clears it.
+  db.Query("UPDATE Issues SET Severity = 'S2', \"Story Points\" = NULL WHERE Key = '" + key + "'");
+  EXPECT_EQ(db.One("SELECT Severity || '/' || IFNULL(\"Story Points\", 'none') FROM Issues WHERE Key = '" + key + "'"),
+            "S2/none");
+  // Values outside the allowed ones are refused before any request.
+  const int64_t posts = Requests("POST " + Api() + "/issue"), puts = Requests("PUT " + Api() + "/issue/{id}");
+  std::string error;
+  db.Query("UPDATE Issues SET Severity = 'S9' WHERE Key = '" + key + "'", &error);
+  EXPECT_NE(error.find("Issues.Severity = 'S9': not one of its allowed values (S1, S2, S3, S4)"), std::string::npos)
+      << error;
+  db.Query("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary, \"Affected Areas\") VALUES ('" + Project() +
+               "', 'Task', 'x', '[\"API\",\"Nope\"]')",
+           &error);
+  EXPECT_NE(error.find("Issues.Affected Areas = 'Nope': not one of its allowed values"), std::string::npos) << error;
+  db.Query("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary, \"Story Points\") VALUES ('" + Project() +
+               "', 'Task', 'x', 'many')",
+           &error);
+  EXPECT_NE(error.find("Issues.Story Points takes a number"), std::string::npos) << error;
+  EXPECT_EQ(Requests("POST " + Api() + "/issue"), posts);
+  EXPECT_EQ(Requests("PUT " + Api() + "/issue/{id}"), puts);
+  // The create screen was read once for the project and type.
+  EXPECT_EQ(Requests("GET " + Api() + "/issue/createmeta/" + Project() + "/issuetypes"), 1);
+}
+
 // ---- status changes ----------------------------------------------------------
 
 TEST_P(WriteTest, UpdatingTheStatusTakesTheTransitionThatLeadsThere) {

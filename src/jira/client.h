@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -172,6 +173,12 @@ class JiraClient {
   /// The transitions the issue has now, with the fields each asks for
   /// (GET /issue/{id}/transitions?expand=transitions.fields): the array.
   Result<nlohmann::json> IssueTransitions(const std::string& id_or_key);
+  /// The fields a create of `issuetype` (a name or id) in `project` may set,
+  /// by field id, with their allowed values (GET /issue/createmeta/{project}/
+  /// issuetypes, then …/issuetypes/{id}; kept for the connection's life).
+  Result<nlohmann::json> CreateMeta(const std::string& project, const std::string& issuetype);
+  /// The fields an edit of the issue may set, by field id (GET /issue/{id}/editmeta).
+  Result<nlohmann::json> EditMeta(const std::string& id_or_key);
   /// GET /issue/{id}?fields=`fields`: the issue as one JSON object.
   Result<nlohmann::json> GetIssue(const std::string& id_or_key, const std::string& fields);
   /// POST /issue/{id}/transitions with `body` ({"transition": {"id"}, …}).
@@ -195,6 +202,7 @@ class JiraClient {
 
  private:
   std::function<Result<Connection*>()> connection_;
+  std::map<std::string, nlohmann::json> createmeta_;  ///< "project\ntype" -> fields by id
 };
 
 }  // namespace jirasql

@@ -203,6 +203,62 @@ Result<json> JiraClient::IssueTransitions(const std::string& id) {
   return (*j)["transitions"];
 }
 
+Result<json> JiraClient::CreateMeta(const std::string& project, const std::string& issuetype) {
+  const std::string cache_key = project + "\n" + ToLower(issuetype);
+  if (auto it = createmeta_.find(cache_key); it != createmeta_.end()) return it->second;
+  const std::string base = "/issue/createmeta/" + UrlEncode(project) + "/issuetypes";
+  // Cloud pages under "issueTypes" / "fields", Data Center under "values".
+  auto list_of = [](const json& page, const char* cloud_key) -> const json* {
+    for (const char* k : {cloud_key, "values"}) {
+      if (page.contains(k) && page[k].is_array()) return &page[k];
+    }
+    return nullptr;
+  };
+  std::string type_id;
+  for (int64_t start = 0; type_id.empty();) {
+    auto page = CallJson(
+        *this, HttpRequest{"GET", base + "?startAt=" + std::to_string(start) + "&maxResults=50", {}, "", std::nullopt},
+        nullptr);
+    if (!page) return Fail(page.error());
+    const json* types = list_of(*page, "issueTypes");
+    if (!types || types->empty()) break;
+    for (const auto& t : *types) {
+      if (EqualsIgnoreCase(t.value("name", ""), issuetype) || IdOf(t) == issuetype) type_id = IdOf(t);
+    }
+    start += static_cast<int64_t>(types->size());
+    if (start >= page->value("total", start)) break;
+  }
+  if (type_id.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "project " + project + " has no issue type '" + issuetype +
+                                                 "' to create (SELECT Name FROM IssueTypes lists the types)");
+  }
+  json fields = json::object();
+  for (int64_t start = 0;;) {
+    auto page =
+        CallJson(*this,
+                 HttpRequest{"GET",
+                             base + "/" + UrlEncode(type_id) + "?startAt=" + std::to_string(start) + "&maxResults=200",
+                             {},
+                             "",
+                             std::nullopt},
+                 nullptr);
+    if (!page) return Fail(page.error());
+    const json* list = list_of(*page, "fields");
+    if (!list || list->empty()) break;
+    for (const auto& f : *list) fields[f.value("fieldId", f.value("key", ""))] = f;
+    start += static_cast<int64_t>(list->size());
+    if (start >= page->value("total", start)) break;
+  }
+  createmeta_[cache_key] = fields;
+  return fields;
+}
+
+Result<json> JiraClient::EditMeta(const std::string& id) {
+  auto j = CallJson(*this, HttpRequest{"GET", "/issue/" + UrlEncode(id) + "/editmeta", {}, "", std::nullopt}, nullptr);
+  if (!j) return Fail(j.error());
+  return j->value("fields", json::object());
+}
+
 Result<json> JiraClient::GetIssue(const std::string& id, const std::string& fields) {
   return CallJson(*this,
                   HttpRequest{"GET", "/issue/" + UrlEncode(id) + "?fields=" + UrlEncode(fields), {}, "", std::nullopt},

@@ -810,10 +810,35 @@ std::vector<CustomFieldInfo> CustomFieldsFromFieldList(const json& fields) {
     if (auto* s = At(f, {"schema"}); s && s->is_object()) {
       c.schema_type = s->value("type", "");
       c.schema_items = s->value("items", "");
+      c.schema_custom = s->value("custom", "");
     }
     out.push_back(std::move(c));
   }
   return out;
+}
+
+std::string CustomWriteAs(const CustomFieldInfo& f) {
+  const std::string& t = f.schema_type;
+  const auto ends = [&](std::string_view suffix) {
+    return f.schema_custom.size() >= suffix.size() &&
+           f.schema_custom.compare(f.schema_custom.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (t == "number") return "number";
+  if (t == "string") return ends(":textarea") ? "textarea" : "string";
+  if (t == "option") return "option";
+  if (t == "option-with-child") return "cascading";
+  if (t == "user") return "user";
+  if (t == "date") return "date";
+  if (t == "datetime") return "datetime";
+  if (t == "array") {
+    if (f.schema_items == "option") return "options";
+    if (f.schema_items == "user") return "users";
+    if (f.schema_items == "string") return "labels";
+    if (f.schema_items == "version") return "versions";
+    if (f.schema_items == "component") return "components";
+    if (f.schema_items == "json" && ends(":gh-sprint")) return "sprint";
+  }
+  return "";
 }
 
 TableDef IssuesWithCustomFields(const std::vector<CustomFieldInfo>& fields, bool use_display_names) {
@@ -838,6 +863,8 @@ TableDef IssuesWithCustomFields(const std::vector<CustomFieldInfo>& fields, bool
     c.get = [info](const RowContext& r) { return CustomValue(At(r.item, {"fields", info.id.c_str()}), info); };
     c.json_path = {"fields", f.id};
     c.reads_item = true;
+    c.write_as = CustomWriteAs(f);
+    c.writable = !c.write_as.empty();
     t.columns.push_back(std::move(c));
   }
   return t;

@@ -60,6 +60,10 @@ struct ColumnDef {
   bool reads_item = false;
   /// INSERT and UPDATE may set it (the table's writer says how).
   bool writable = false;
+  /// Custom fields: how a value is written, from the field's schema
+  /// (number, string, textarea, option, options, cascading, user, users,
+  /// date, datetime, labels, versions, components, sprint); "" = not writable.
+  std::string write_as;
 };
 
 class Session;
@@ -216,11 +220,16 @@ const TableDef* FindBaseTable(std::string_view name);
 
 /// A custom field as `/field` describes it.
 struct CustomFieldInfo {
-  std::string id;            ///< "customfield_10016"
-  std::string name;          ///< display name
-  std::string schema_type;   ///< schema.type: number, string, option, array, user, date, datetime, ...
-  std::string schema_items;  ///< schema.items for arrays
+  std::string id;             ///< "customfield_10016"
+  std::string name;           ///< display name
+  std::string schema_type;    ///< schema.type: number, string, option, array, user, date, datetime, ...
+  std::string schema_items;   ///< schema.items for arrays
+  std::string schema_custom;  ///< schema.custom: the field type's key (…:textarea, …:cascadingselect)
 };
+
+/// How a custom field's values are written (ColumnDef::write_as); "" when
+/// jirasql does not write fields of its type.
+std::string CustomWriteAs(const CustomFieldInfo& f);
 
 /// Reads the custom fields out of a `/field` answer.
 std::vector<CustomFieldInfo> CustomFieldsFromFieldList(const nlohmann::json& fields);

@@ -1,5 +1,6 @@
 #include "sql/writers.h"
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
@@ -83,6 +84,10 @@ std::optional<std::string> Unwritable(const Row& row) {
       std::string writable;
       for (const auto& c : cols) {
         if (c.writable) writable += (writable.empty() ? "" : ", ") + c.name;
+      }
+      if (cols[i].jira_field.rfind("customfield_", 0) == 0) {
+        return row.table().name + "." + cols[i].name + " cannot be written: jirasql does not write custom fields of " +
+               "its type (" + cols[i].description + ")";
       }
       return row.table().name + "." + cols[i].name + " cannot be written (Jira keeps it); the columns " +
              Verb(row.write().kind) + " may set are " + writable;
@@ -188,6 +193,117 @@ std::string ApiPath(TableWrite& w, std::string_view call) {
   return s;
 }
 
+// A custom field's value as Jira takes it, by the type its schema gives
+// (ColumnDef::write_as).
+Result<json> CustomFieldValue(const Row& row, const ColumnDef& c, TableWrite& w, bool cloud) {
+  const std::string col = Name(row, c.name);
+  const std::string& as = c.write_as;
+  if (row.Null(c.name)) return json(nullptr);
+  auto text = row.Text(c.name);
+  if (!text) return Fail(ErrorCode::kInvalidArgument, col + " takes text or a number");
+  // A JSON array of names; a single name is a list of one.
+  auto names = [&]() -> Result<std::vector<std::string>> {
+    if (!text->empty() && (*text)[0] == '[') return StringList(row, c.name);
+    return std::vector<std::string>{*text};
+  };
+  if (as == "number") {
+    if (auto* i = std::get_if<int64_t>(&row.Value(c.name))) return json(*i);
+    if (auto* d = std::get_if<double>(&row.Value(c.name))) return json(*d);
+    char* end = nullptr;
+    const double d = std::strtod(text->c_str(), &end);
+    if (text->empty() || *end != '\0') return Fail(ErrorCode::kInvalidArgument, col + " takes a number");
+    return json(d);
+  }
+  if (as == "string") return json(*text);
+  if (as == "textarea") return RichText(row, c.name, "", cloud);
+  if (as == "option") return json{{"value", *text}};
+  if (as == "cascading") {
+    json j = json::parse(*text, nullptr, false);
+    if (j.is_object() && j.contains("value")) return j;
+    const auto slash = text->find(" / ");
+    if (slash == std::string::npos) return json{{"value", *text}};
+    return json{{"value", text->substr(0, slash)}, {"child", {{"value", text->substr(slash + 3)}}}};
+  }
+  if (as == "options" || as == "labels" || as == "versions" || as == "components") {
+    auto list = names();
+    if (!list) return Fail(list.error());
+    json out = json::array();
+    for (const auto& n : *list) {
+      out.push_back(as == "options" ? json{{"value", n}} : as == "labels" ? json(n) : json{{"name", n}});
+    }
+    return out;
+  }
+  if (as == "user") return UserRef(row, c.name, w, cloud);
+  if (as == "users") {
+    auto list = names();
+    if (!list) return Fail(list.error());
+    json out = json::array();
+    for (const auto& n : *list) out.push_back(json{{cloud ? "accountId" : "name", n}});
+    return out;
+  }
+  if (as == "date") {
+    if (!(text->size() == 10 && ParseIso8601(*text + "T00:00Z"))) {
+      return Fail(ErrorCode::kInvalidArgument, col + " takes a date, yyyy-MM-dd");
+    }
+    return json(*text);
+  }
+  if (as == "datetime") return JiraTimestamp(row, c.name);
+  if (as == "sprint") {
+    auto id = ParseInt(*text);
+    if (!id) return Fail(ErrorCode::kInvalidArgument, col + " takes the sprint's id (SELECT Id, Name FROM Sprints)");
+    return json(*id);
+  }
+  return Fail(ErrorCode::kInvalidArgument, col + " cannot be written: jirasql does not write fields of its type");
+}
+
+// Checks the custom fields of `fields` against the screen's metadata
+// (createmeta or editmeta): each must be on the screen, and a value it
+// limits must be one of its allowed values.
+Result<void> CheckAgainstScreen(const json& fields, const json& meta, const TableDef& t, const std::string& screen) {
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    const std::string& id = it.key();
+    if (id.rfind("customfield_", 0) != 0) continue;
+    std::string col = id;
+    for (const auto& c : t.columns) {
+      if (c.jira_field == id) col = t.name + "." + c.name;
+    }
+    if (!meta.contains(id)) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  col + ": the field " + id + " is not on the " + screen + "; Jira would refuse it");
+    }
+    const json& allowed = meta[id].value("allowedValues", json());
+    if (!allowed.is_array() || it.value().is_null()) continue;
+    auto name_of = [](const json& v) { return v.is_object() ? v.value("value", v.value("name", "")) : std::string(); };
+    auto check = [&](const std::string& want, const json& among) -> Result<void> {
+      std::string list;
+      for (const auto& a : among) {
+        if (name_of(a) == want) return Ok();
+        list += (list.empty() ? "" : ", ") + name_of(a);
+      }
+      return Fail(ErrorCode::kInvalidArgument, col + " = '" + want + "': not one of its allowed values (" + list + ")");
+    };
+    const json& v = it.value();
+    for (const json& one : v.is_array() ? v : json::array({v})) {
+      if (auto r = check(name_of(one), allowed); !r) return r;
+      if (one.is_object() && one.contains("child")) {  // cascading: the child among the parent's children
+        for (const auto& a : allowed) {
+          if (name_of(a) == name_of(one)) {
+            if (auto r = check(name_of(one["child"]), a.value("children", json::array())); !r) return r;
+          }
+        }
+      }
+    }
+  }
+  return Ok();
+}
+
+bool SetsCustomFields(const json& fields) {
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    if (it.key().rfind("customfield_", 0) == 0) return true;
+  }
+  return false;
+}
+
 // The "fields" of an issue create or edit from the columns the row sets.
 Result<json> IssueFields(const Row& row, TableWrite& w, bool cloud) {
   json f = json::object();
@@ -267,6 +383,13 @@ Result<json> IssueFields(const Row& row, TableWrite& w, bool cloud) {
     auto v = row.Text(by_key ? "ParentKey" : "ParentId");
     if (!v) return Fail(ErrorCode::kInvalidArgument, "an issue's parent cannot be set to NULL here; Jira keeps it");
     f["parent"] = json{{by_key ? "key" : "id", *v}};
+  }
+  const auto& cols = row.table().columns;
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    if (!row.write().set[i] || cols[i].write_as.empty()) continue;
+    auto v = CustomFieldValue(row, cols[i], w, cloud);
+    if (!v) return Fail(v.error());
+    f[cols[i].jira_field] = std::move(*v);
   }
   return f;
 }
@@ -442,6 +565,15 @@ WriteResult IssuesWrite(TableWrite& w, const RowWrite& rw) {
       if (!fields->contains(field)) missing += (missing.empty() ? "" : ", ") + std::string(cols);
     }
     if (!missing.empty()) return Refused("INSERT INTO Issues needs " + missing);
+    if (SetsCustomFields(*fields) && !w.explain) {
+      const json& p = (*fields)["project"];
+      const json& t = (*fields)["issuetype"];
+      const std::string project = p.value("key", p.value("id", "")), type = t.value("name", t.value("id", ""));
+      auto meta = w.jira.CreateMeta(project, type);
+      if (!meta) return CallFailed(meta.error(), "reading the create screen of " + project + " " + type);
+      if (auto r = CheckAgainstScreen(*fields, *meta, w.table, "create screen of " + project + " " + type); !r)
+        return Refused(r.error().message);
+    }
     const json body{{"fields", std::move(*fields)}};
     if (w.explain) {
       std::string plan = ApiPath(w, "POST /rest/api/3/issue") + " " + body.dump();
@@ -478,6 +610,12 @@ WriteResult IssuesWrite(TableWrite& w, const RowWrite& rw) {
   // UPDATE
   if (rw.rowid <= 0) return Refused("UPDATE on Issues: the row has no issue id");
   std::string what;
+  if (SetsCustomFields(*fields) && !w.explain) {
+    auto meta = w.jira.EditMeta(id);
+    if (!meta) return CallFailed(meta.error(), "reading the edit screen of " + label);
+    if (auto r = CheckAgainstScreen(*fields, *meta, w.table, "edit screen of " + label); !r)
+      return Refused(r.error().message);
+  }
   if (!fields->empty()) {
     const json body{{"fields", std::move(*fields)}};
     if (w.explain) {

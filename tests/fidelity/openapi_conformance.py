@@ -195,6 +195,21 @@ def main():
               v3 + f"/issue/{tagged['key']}/worklog?maxResults=5000&expand=properties")
         check(P, v3 + "/issue/{issueIdOrKey}/worklog/{id}", "PUT", v3 + f"/issue/{tagged['key']}/worklog/{worklog['id']}",
               {"timeSpentSeconds": 600})
+        types = check(P, v3 + "/issue/createmeta/{projectIdOrKey}/issuetypes", "GET",
+                      v3 + "/issue/createmeta/ALPHA/issuetypes")
+        meta = check(P, v3 + "/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}", "GET",
+                     v3 + f"/issue/createmeta/ALPHA/issuetypes/{types['issueTypes'][2]['id']}")
+        check(P, v3 + "/issue/{issueIdOrKey}/editmeta", "GET", v3 + "/issue/ALPHA-1/editmeta")
+        team = next(f for f in meta["fields"] if f["name"] == "Team" and f["schema"]["type"] == "option")
+        check(P, v3 + "/issue", "POST", v3 + "/issue",
+              {"fields": {"project": {"key": "ALPHA"}, "issuetype": {"name": "Task"}, "summary": "custom",
+                          team["fieldId"]: {"value": team["allowedValues"][0]["value"]},
+                          "customfield_10016": 5.5, "customfield_10033": "2031-03-04",
+                          "customfield_10034": {"type": "doc", "version": 1, "content": [
+                              {"type": "paragraph", "content": [{"type": "text", "text": "impact"}]}]},
+                          "components": [{"name": meta["fields"][next(i for i, f in enumerate(meta["fields"])
+                                                                       if f["fieldId"] == "components")]
+                                          ["allowedValues"][0]["name"]}]}}, status=201)
         for key in ["ALPHA-1", "ALPHA-2", tagged["key"]]:
             check(P, v3 + "/issue/{issueIdOrKey}/transitions", "GET",
                   v3 + f"/issue/{key}/transitions?expand=transitions.fields")
