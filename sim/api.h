@@ -96,10 +96,14 @@ struct ApiCall {
   void IssueWorklogs();  ///< GET, POST
   void IssueWorklog();   ///< GET, PUT, DELETE of one
   void IssueChangelog();
-  void IssueTransitions();  ///< GET, POST
-  void CreateMetaTypes();   ///< GET issue/createmeta/{project}/issuetypes
-  void CreateMetaFields();  ///< GET issue/createmeta/{project}/issuetypes/{type}
-  void EditMeta();          ///< GET issue/{id}/editmeta
+  void IssueTransitions();    ///< GET, POST
+  void CreateMetaTypes();     ///< GET issue/createmeta/{project}/issuetypes
+  void CreateMetaFields();    ///< GET issue/createmeta/{project}/issuetypes/{type}
+  void EditMeta();            ///< GET issue/{id}/editmeta
+  void AddAttachments();      ///< POST issue/{id}/attachments (multipart)
+  void AttachmentMeta();      ///< GET attachment/meta
+  void AttachmentResource();  ///< GET, DELETE attachment/{id}
+  void AttachmentContent();   ///< GET attachment/content/{id}
   // ---- (api_agile.cc)
   void GetBoards();
   void BoardSprints();

@@ -844,4 +844,88 @@ void ApiCall::EditMeta() {
   return ok();
 }
 
+// ---- attachments -------------------------------------------------------------
+
+namespace {
+
+// The attachment with `id`: its issue's index and place, or {-1, -1}.
+std::pair<int64_t, std::size_t> FindAttachment(const Site& site, const std::string& id) {
+  for (const auto& [idx, list] : site.attachments) {
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      if (std::to_string(list[k].id) == id && !site.issues[idx].deleted) return {idx, k};
+    }
+  }
+  return {-1, 0};
+}
+
+}  // namespace
+
+void ApiCall::AddAttachments() {
+  int64_t idx = find_issue(c[0]);
+  if (idx < 0) return;
+  // Jira's XSRF check: a multipart POST must say it is not a browser form.
+  if (req.get_header_value("X-Atlassian-Token") != "no-check") {
+    return JiraError(res, 403, "XSRF check failed");
+  }
+  if (!req.is_multipart_form_data() || !req.has_file("file")) {
+    return JiraError(res, 400, "Send the file as multipart/form-data in a part named 'file'.");
+  }
+  w.BeginArray();
+  std::vector<httplib::MultipartFormData> parts;
+  for (auto [it, end] = req.files.equal_range("file"); it != end; ++it) parts.push_back(it->second);
+  for (const auto& part : parts) {
+    if (static_cast<int64_t>(part.content.size()) > options.attachment_limit) {
+      res.status = 413;
+      return JiraError(res, 413,
+                       "The file '" + part.filename + "' is too large to attach: the limit is " +
+                           std::to_string(options.attachment_limit) + " bytes.");
+    }
+    if (part.filename.empty()) return JiraError(res, 400, "The attachment has no file name.");
+  }
+  for (const auto& part : parts) {
+    Attachment a{site.next_attachment_id++,
+                 caller.user,
+                 now - now % 1000,
+                 part.filename,
+                 part.content_type.empty() ? "application/octet-stream" : part.content_type,
+                 part.content};
+    site.attachments[idx].push_back(a);
+    WriteAttachment(w, rc, a);
+  }
+  w.EndArray();
+  site.issues[idx].updated_ms = now - now % 1000;
+  ++site.version;
+  return ok();
+}
+
+void ApiCall::AttachmentMeta() {
+  w.BeginObject().Field("enabled", true).Field("uploadLimit", options.attachment_limit).EndObject();
+  return ok();
+}
+
+void ApiCall::AttachmentResource() {
+  auto [idx, k] = FindAttachment(site, c[0]);
+  if (idx < 0) return JiraError(res, 404, "The attachment with id '" + c[0] + "' does not exist.");
+  auto& list = site.attachments[idx];
+  if (req.method == "DELETE") {
+    if (list[k].author != caller.user) {
+      return JiraError(res, 403, "You do not have permission to delete this attachment.");
+    }
+    list.erase(list.begin() + static_cast<std::ptrdiff_t>(k));
+    ++site.version;
+    res.status = 204;
+    return;
+  }
+  WriteAttachment(w, rc, list[k], /*metadata=*/true);
+  return ok();
+}
+
+void ApiCall::AttachmentContent() {
+  auto [idx, k] = FindAttachment(site, c[0]);
+  if (idx < 0) return JiraError(res, 404, "The attachment with id '" + c[0] + "' does not exist.");
+  const Attachment& a = site.attachments[idx][k];
+  res.status = 200;
+  res.set_content(a.content, a.mime_type);
+}
+
 }  // namespace jirasim

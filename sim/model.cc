@@ -223,8 +223,16 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
       for (int k = 0; k < is.worklog_count; ++k) spent += (1 + wr.Below(8)) * 1800;
       is.time_spent = spent;
     }
+    // A few issues carry a small attachment (their own generator: the rest
+    // of the data does not move).
+    if (Rng ar(is.seed ^ 0xA77A); ar.Chance(4)) {
+      const int64_t at = std::min(now_ms - 1000, is.created_ms + ar.Below(kDayMs));
+      site.attachments[i].push_back({900000000 + i, static_cast<int>(ar.Below(user_count)), at - at % 1000,
+                                     "report-" + std::to_string(is.id) + ".txt", "text/plain", Sentence(ar, 6) + "\n"});
+    }
     site.issues.push_back(std::move(is));
   }
+  site.next_attachment_id = 900000000 + issue_count;
 }
 
 // ADF helpers writing into a JsonWriter.

@@ -154,6 +154,12 @@ struct Worklog {
   std::string properties = "[]";  ///< entity properties as Jira lists them: [{"key","value"}]
   int64_t updated_ms = kNone;     ///< kNone: never edited (created)
 };
+struct Attachment {
+  int64_t id;
+  int author;
+  int64_t created_ms;
+  std::string filename, mime_type, content;
+};
 struct ChangeItem {
   std::string field, fieldtype, from, from_string, to, to_string;
 };
@@ -176,6 +182,8 @@ struct Site {
   std::unordered_map<int64_t, std::vector<Worklog>> added_worklogs;
   std::unordered_map<int64_t, std::vector<History>> added_history;
   std::unordered_map<int64_t, std::map<std::string, std::string>> custom_text_override;
+  std::unordered_map<int64_t, std::vector<Attachment>> attachments;  ///< by issue index
+  int64_t next_attachment_id = 900000000;
   /// Issue entity properties: key -> value as JSON text.
   std::unordered_map<int64_t, std::map<std::string, std::string>> issue_properties;
   int64_t next_comment_id = 900000000, next_worklog_id = 900000000, next_history_id = 900000000;

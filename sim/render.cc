@@ -42,7 +42,8 @@ const std::vector<std::string> kSystemFields = {"summary",
                                                 "aggregatetimeoriginalestimate",
                                                 "statuscategorychangedate",
                                                 "comment",
-                                                "worklog"};
+                                                "worklog",
+                                                "attachment"};
 
 // Indexes into kSystemFields, in the same order.
 enum SysField {
@@ -73,7 +74,8 @@ enum SysField {
   kAggregatetimeoriginalestimate,
   kStatuscategorychangedate,
   kComment,
-  kWorklog
+  kWorklog,
+  kAttachment
 };
 
 bool Navigable(const std::string& f) { return f != "comment" && f != "worklog"; }
@@ -498,6 +500,23 @@ void WriteWorklog(JsonWriter& w, const RenderContext& rc, int64_t index, const W
   w.EndObject();
 }
 
+void WriteAttachment(JsonWriter& w, const RenderContext& rc, const Attachment& a, bool metadata) {
+  const std::string v = rc.base + "/rest/api/" + std::to_string(rc.version);
+  w.BeginObject().Field("self", v + "/attachment/" + Id(a.id));
+  if (metadata) {
+    w.Field("id", a.id);
+  } else {
+    w.Field("id", Id(a.id));
+  }
+  w.Field("filename", a.filename).Key("author");
+  WriteUser(w, rc, a.author);
+  w.Field("created", FormatTimestamp(a.created_ms, rc.tz_offset_minutes))
+      .Field("size", static_cast<int64_t>(a.content.size()))
+      .Field("mimeType", a.mime_type)
+      .Field("content", v + "/attachment/content/" + Id(a.id))
+      .EndObject();
+}
+
 void WriteHistory(JsonWriter& w, const RenderContext& rc, const History& h) {
   w.BeginObject().Field("id", Id(h.id)).Key("author");
   WriteUser(w, rc, h.author);
@@ -717,6 +736,13 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
     w.Key(cf.id);
     WriteCustomValue(w, rc, index, static_cast<int>(f));
   }
+  if (fs.HasSystem(kAttachment)) {
+    w.Key("attachment").BeginArray();
+    if (auto it = rc.site.attachments.find(index); it != rc.site.attachments.end()) {
+      for (const auto& a : it->second) WriteAttachment(w, rc, a);
+    }
+    w.EndArray();
+  }
   if (fs.HasSystem(kComment)) {
     auto comments = Comments(rc.world, rc.site, index);
     w.Key("comment").BeginObject().Key("comments").BeginArray();
@@ -802,6 +828,7 @@ void WriteFieldList(JsonWriter& w, const RenderContext& rc) {
       {"statuscategorychangedate", "Status Category Changed", "datetime", nullptr, false, true, true},
       {"comment", "Comment", "comments-page", nullptr, true, false, true},
       {"worklog", "Log Work", "array", "worklog", true, false, true},
+      {"attachment", "Attachment", "array", "attachment", false, true, true},
   };
   w.BeginArray();
   for (const auto& s : kSys) {

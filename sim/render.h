@@ -73,6 +73,9 @@ void WriteComment(jirasql::JsonWriter& w, const RenderContext& rc, int64_t index
 void WriteWorklog(jirasql::JsonWriter& w, const RenderContext& rc, int64_t index, const Worklog& wl,
                   bool with_properties = false);
 void WriteHistory(jirasql::JsonWriter& w, const RenderContext& rc, const History& h);
+/// An attachment as the issue's `attachment` field and the upload's answer
+/// show it (id as text), or as GET /attachment/{id} does (`metadata`: id as a number).
+void WriteAttachment(jirasql::JsonWriter& w, const RenderContext& rc, const Attachment& a, bool metadata = false);
 void WriteSprint(jirasql::JsonWriter& w, const RenderContext& rc, int sprint);
 void WriteFieldList(jirasql::JsonWriter& w, const RenderContext& rc);
 /// A custom field's schema as /field shows it.

@@ -33,6 +33,7 @@ struct SimOptions {
   int64_t access_token_ttl_s = 3600;
   bool allow_implicit = false;
   std::vector<std::string> callbacks;  ///< registered redirect URIs (default: http://localhost:33333)
+  int64_t attachment_limit = 1 << 20;  ///< bytes per uploaded file (Jira's default is 10 MiB; small for tests)
 };
 
 /// A fault applied to requests whose path matches `path` (a regex), to

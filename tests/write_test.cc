@@ -5,7 +5,11 @@
 // process with its own jirasim: writes do not leak between tests.)
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -322,6 +326,52 @@ TEST_P(WriteTest, CustomFieldsAreWrittenByTheirTypeAndCheckedAgainstTheScreen) {
   EXPECT_EQ(Requests("PUT " + Api() + "/issue/{id}"), puts);
   // The create screen was read once for the project and type.
   EXPECT_EQ(Requests("GET " + Api() + "/issue/createmeta/" + Project() + "/issuetypes"), 1);
+}
+
+TEST_P(WriteTest, AttachmentsUploadDownloadAndDelete) {
+  auto db = Open();
+  const std::string key = Insert(db, "With files");
+  const std::string dir = ::testing::TempDir();
+  const std::string path = dir + "/jirasql-attach-" + std::to_string(::getpid()) + ".csv";
+  const std::string content = std::string("a,b\n1,2\n") + std::string(3000, 'x') + std::string(1, '\0') + "end";
+  std::ofstream(path, std::ios::binary) << content;
+  db.Query("INSERT INTO Attachments (IssueKey, FilePath) VALUES ('" + key + "', '" + path + "')");
+  const std::string id = db.One("SELECT last_insert_rowid()");
+  auto rows = db.Query("SELECT Id, FileName, Size, MimeType FROM Attachments WHERE IssueKey = '" + key + "'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{id, path.substr(path.rfind('/') + 1), std::to_string(content.size()),
+                                               "text/csv"}));
+  // Download: the same bytes; an existing file is kept unless Overwrite.
+  std::ostringstream out, notes;
+  RunOptions o;
+  o.format = OutputFormat::kCsv;
+  const std::string back = path + ".back";
+  std::remove(back.c_str());
+  ASSERT_TRUE(db.engine->Run("EXEC DownloadAttachment Id='" + id + "', FilePath='" + back + "'", o, out, notes));
+  std::ifstream got(back, std::ios::binary);
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(got)), std::istreambuf_iterator<char>()), content);
+  auto again = db.engine->Run("EXEC DownloadAttachment Id='" + id + "', FilePath='" + back + "'", o, out, notes);
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().message.find("exists; give Overwrite='true'"), std::string::npos) << again.error().message;
+  // A file over the site's limit, or one that is not there: refused before any upload.
+  const std::string big = path + ".big";
+  std::ofstream(big, std::ios::binary) << std::string((1 << 20) + 1, 'b');
+  std::string error;
+  db.Query("INSERT INTO Attachments (IssueKey, FilePath) VALUES ('" + key + "', '" + big + "')", &error);
+  EXPECT_NE(error.find("is 1048577 bytes; this Jira takes attachments up to 1048576 bytes"), std::string::npos)
+      << error;
+  db.Query("INSERT INTO Attachments (IssueKey, FilePath) VALUES ('" + key + "', '" + dir + "/no-such-file')", &error);
+  EXPECT_NE(error.find("no such file"), std::string::npos) << error;
+  EXPECT_EQ(Requests("POST " + Api() + "/issue/{id}/attachments"), 1);
+  // A lost answer: found, not uploaded twice.
+  AddFault({{"path", "/attachments$"}, {"method", "POST"}, {"after", true}, {"drop", true}, {"count", 1}});
+  ASSERT_TRUE(db.engine->Run(
+      "EXEC AddAttachment IssueKey='" + key + "', FilePath='" + path + "', FileName='second.csv'", o, out, notes));
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM Attachments WHERE IssueKey = '" + key + "' AND FileName = 'second.csv'"), "1");
+  db.Query("DELETE FROM Attachments WHERE IssueKey = '" + key + "'");
+  EXPECT_EQ(db.One("SELECT COUNT(*) FROM Attachments WHERE IssueKey = '" + key + "'"), "0");
+  db.Query("UPDATE Attachments SET FileName = 'x' WHERE IssueKey = '" + key + "'");  // no rows: nothing to refuse
+  for (const auto& f : {path, back, big}) std::remove(f.c_str());
 }
 
 // ---- status changes ----------------------------------------------------------

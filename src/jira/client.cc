@@ -26,7 +26,8 @@ class FixedStream final : public ItemStream {
   bool done_ = false;
 };
 
-/// GET `url` once; the answer (or its `key`) is an array of items.
+/// GET `url` once; the answer (or its `key`, a path like "fields/attachment")
+/// is an array of items.
 class OneCallStream final : public ItemStream {
  public:
   OneCallStream(JiraClient& c, std::string url, std::string key, ReadStats* report)
@@ -41,7 +42,9 @@ class OneCallStream final : public ItemStream {
       out->push_back({std::move(*j), nullptr});
       return true;
     }
-    if (!key_.empty()) arr = j->contains(key_) ? &(*j)[key_] : nullptr;
+    for (const auto& k : key_.empty() ? std::vector<std::string>{} : Split(key_, '/')) {
+      arr = arr && arr->is_object() && arr->contains(k) ? &(*arr)[k] : nullptr;
+    }
     if (!arr || !arr->is_array()) {
       return Fail(ErrorCode::kBadResponse, "GET " + UrlForMessage(url_) + ": expected a JSON array" +
                                                (key_.empty() ? "" : " in \"" + key_ + "\""));
@@ -250,6 +253,14 @@ std::unique_ptr<ItemStream> JiraClient::ChildrenOfIssues(IssueChild what, std::u
   const char* path = what == IssueChild::kComments   ? "comment"
                      : what == IssueChild::kWorklogs ? "worklog"
                                                      : "changelog";
+  if (what == IssueChild::kAttachments) {
+    // The issue's attachment field: one call per issue.
+    NestedStream::Factory attachments = [this, stats](const json& issue) -> std::unique_ptr<ItemStream> {
+      return std::make_unique<OneCallStream>(*this, "/issue/" + UrlEncode(IdOf(issue)) + "?fields=attachment",
+                                             "fields/attachment", stats);
+    };
+    return std::make_unique<NestedStream>(std::move(issues), std::move(attachments), IssueRef);
+  }
   if (what == IssueChild::kTransitions) {
     // Not paged: one call per issue.
     NestedStream::Factory transitions = [this, stats](const json& issue) -> std::unique_ptr<ItemStream> {

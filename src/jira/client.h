@@ -38,6 +38,7 @@ inline constexpr std::string_view kMyself = "GET /rest/api/3/myself (Cloud); GET
 inline constexpr std::string_view kComments = "GET /rest/api/3/issue/{key}/comment with startAt";
 inline constexpr std::string_view kWorklogs = "GET /rest/api/3/issue/{key}/worklog with startAt";
 inline constexpr std::string_view kChangelogs = "GET /rest/api/3/issue/{key}/changelog with startAt";
+inline constexpr std::string_view kAttachments = "GET /rest/api/3/issue/{key}?fields=attachment";
 inline constexpr std::string_view kTransitions = "GET /rest/api/3/issue/{key}/transitions?expand=transitions.fields";
 inline constexpr std::string_view kFields = "GET /rest/api/3/field";
 inline constexpr std::string_view kIssueTypes = "GET /rest/api/3/issuetype";
@@ -59,6 +60,9 @@ inline constexpr std::string_view kDeleteComment = "DELETE /rest/api/3/issue/{ke
 inline constexpr std::string_view kAddWorklog = "POST /rest/api/3/issue/{key}/worklog";
 inline constexpr std::string_view kEditWorklog = "PUT /rest/api/3/issue/{key}/worklog/{id}";
 inline constexpr std::string_view kDeleteWorklog = "DELETE /rest/api/3/issue/{key}/worklog/{id}";
+inline constexpr std::string_view kAddAttachment = "POST /rest/api/3/issue/{key}/attachments (multipart)";
+inline constexpr std::string_view kDeleteAttachment = "DELETE /rest/api/3/attachment/{id}";
+inline constexpr std::string_view kAttachmentContent = "GET /rest/api/3/attachment/content/{id}";
 }  // namespace api
 
 /// The entity property every create carries: {"id": "<random>"} under this
@@ -94,7 +98,7 @@ struct IssueSearch {
 };
 
 /// What an issue's child list is.
-enum class IssueChild { kComments, kWorklogs, kChangelogs, kTransitions };
+enum class IssueChild { kComments, kWorklogs, kChangelogs, kTransitions, kAttachments };
 
 class JiraClient {
  public:
@@ -195,6 +199,18 @@ class JiraClient {
 
   /// Writes to the connection's log (-v), when connected.
   void Log(int level, const std::string& text);
+
+  /// Uploads `content` as the file `filename` to the issue (multipart,
+  /// X-Atlassian-Token: no-check). The upload is never repeated blindly:
+  /// after an ambiguous failure, an attachment of the same name and size
+  /// that was not there before is the one sent.
+  Result<Created> AddAttachment(const std::string& issue, const std::string& filename, const std::string& content);
+  Result<void> DeleteAttachment(const std::string& id);
+  /// The attachment's bytes.
+  Result<std::string> AttachmentContent(const std::string& id);
+  /// The largest file Jira takes as an attachment (GET /attachment/meta),
+  /// -1 when attachments are off.
+  Result<int64_t> AttachmentLimit();
 
   /// How long to wait before each search for a create whose answer was
   /// lost (issue search is eventually consistent); the first is usually 0.

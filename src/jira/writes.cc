@@ -1,7 +1,9 @@
 // Writes to Jira: creates that are never done twice, and the idempotent
 // edits and deletes. See jira/client.h ("writes").
 
+#include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "common/strings.h"
@@ -257,6 +259,104 @@ Result<json> JiraClient::EditMeta(const std::string& id) {
   auto j = CallJson(*this, HttpRequest{"GET", "/issue/" + UrlEncode(id) + "/editmeta", {}, "", std::nullopt}, nullptr);
   if (!j) return Fail(j.error());
   return j->value("fields", json::object());
+}
+
+namespace {
+
+// A MIME type for a file name, from its extension (what browsers send for
+// the common ones); application/octet-stream otherwise.
+std::string MimeTypeOf(const std::string& filename) {
+  static const std::map<std::string, std::string> kTypes = {
+      {"txt", "text/plain"},      {"csv", "text/csv"},        {"log", "text/plain"},      {"json", "application/json"},
+      {"xml", "application/xml"}, {"html", "text/html"},      {"pdf", "application/pdf"}, {"png", "image/png"},
+      {"jpg", "image/jpeg"},      {"jpeg", "image/jpeg"},     {"gif", "image/gif"},       {"svg", "image/svg+xml"},
+      {"zip", "application/zip"}, {"gz", "application/gzip"}, {"md", "text/markdown"},
+  };
+  const auto dot = filename.rfind('.');
+  if (dot == std::string::npos) return "application/octet-stream";
+  auto it = kTypes.find(ToLower(filename.substr(dot + 1)));
+  return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
+
+// A multipart/form-data body with one part "file".
+std::string MultipartBody(const std::string& boundary, const std::string& filename, const std::string& content) {
+  std::string quoted;
+  for (char ch : filename) {
+    if (ch == '"' || ch == '\\') quoted += '\\';
+    if (ch != '\r' && ch != '\n') quoted += ch;
+  }
+  return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + quoted +
+         "\"\r\nContent-Type: " + MimeTypeOf(filename) + "\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
+}
+
+}  // namespace
+
+Result<Created> JiraClient::AddAttachment(const std::string& issue, const std::string& filename,
+                                          const std::string& content) {
+  auto conn = connection();
+  if (!conn) return Fail(conn.error());
+  const std::string base = "/issue/" + UrlEncode(issue);
+  auto list = [&]() -> Result<json> {
+    auto j = CallJson(*this, HttpRequest{"GET", base + "?fields=attachment", {}, "", std::nullopt}, nullptr);
+    if (!j) return Fail(j.error());
+    return j->value("fields", json::object()).value("attachment", json::array());
+  };
+  // What the issue has before: an attachment found afterwards that is not
+  // among these, with the same name and size, is the one this upload made.
+  auto before = list();
+  if (!before) return Fail(before.error());
+  std::set<std::string> known;
+  for (const auto& a : *before) known.insert(IdOf(a));
+  const std::string boundary = "jirasql-" + NewOperationId();
+  HttpRequest req{"POST",
+                  base + "/attachments",
+                  {{"Content-Type", "multipart/form-data; boundary=" + boundary}, {"X-Atlassian-Token", "no-check"}},
+                  MultipartBody(boundary, filename, content),
+                  false};
+  const std::string described = (*conn)->Describe(req);
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    auto resp = (*conn)->Send(req);
+    if (resp && resp->ok()) {
+      auto made = json::parse(resp->body, nullptr, false);
+      if (made.is_array() && !made.empty() && made[0].is_object()) return Created{made[0], false};
+    }
+    if (!Ambiguous(resp)) {
+      if (!resp) return Fail(resp.error());
+      return Fail((*conn)->ErrorFor(*resp, described));
+    }
+    auto after = list();
+    if (!after) {
+      return Fail(ErrorCode::kUnavailable, described + ": no answer, and reading the issue's attachments failed (" +
+                                               after.error().message + "): " + filename +
+                                               " may or may not have been attached");
+    }
+    for (const auto& a : *after) {
+      if (!known.count(IdOf(a)) && a.value("filename", "") == filename &&
+          a.value("size", int64_t{-1}) == static_cast<int64_t>(content.size()))
+        return Created{a, true};
+    }
+  }
+  return Fail(ErrorCode::kUnavailable,
+              described + ": sent twice, both answers lost, and " + filename + " is not attached: try again later");
+}
+
+Result<void> JiraClient::DeleteAttachment(const std::string& id) {
+  return CallNoAnswer(*this, HttpRequest{"DELETE", "/attachment/" + UrlEncode(id), {}, "", std::nullopt});
+}
+
+Result<std::string> JiraClient::AttachmentContent(const std::string& id) {
+  auto conn = connection();
+  if (!conn) return Fail(conn.error());
+  auto resp = (*conn)->Call(HttpRequest{"GET", "/attachment/content/" + UrlEncode(id), {}, "", std::nullopt});
+  if (!resp) return Fail(resp.error());
+  return resp->body;
+}
+
+Result<int64_t> JiraClient::AttachmentLimit() {
+  auto j = CallJson(*this, HttpRequest{"GET", "/attachment/meta", {}, "", std::nullopt}, nullptr);
+  if (!j) return Fail(j.error());
+  if (!j->value("enabled", true)) return int64_t{-1};
+  return j->value("uploadLimit", int64_t{-1});
 }
 
 Result<json> JiraClient::GetIssue(const std::string& id, const std::string& fields) {

@@ -5,6 +5,7 @@
 #include "auth/procedures.h"
 #include "common/strings.h"
 #include "connstr/catalog.h"
+#include "sql/jira_procedures.h"
 #include "sql/scan.h"
 #include "sql/session.h"
 
@@ -195,11 +196,16 @@ std::vector<json> SysTablesRows(Session&) {
                     {"WriteApi", nullptr}});
   }
   for (const auto& p : JiraProcedures()) {
+    const bool download = p.name == "DownloadAttachment";
+    const std::string_view reads = p.name == "ChangeIssueStatus" ? api::kTransitions
+                                   : download                    ? api::kAttachmentContent
+                                                                 : api::kAttachments;
+    const std::string_view writes = p.name == "ChangeIssueStatus" ? api::kTransitionIssue : api::kAddAttachment;
     rows.push_back({{"TableName", p.name},
                     {"TableType", "PROCEDURE"},
                     {"Description", p.description},
-                    {"Api", api::kTransitions},
-                    {"WriteApi", api::kTransitionIssue}});
+                    {"Api", reads},
+                    {"WriteApi", download ? json(nullptr) : json(writes)}});
   }
   return rows;
 }

@@ -524,6 +524,34 @@ std::vector<TableDef> MakeBaseTables() {
                     .Cost(1e6));
   }
   {
+    std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Attachment id", Item({"id"}, AsInt))};
+    for (auto& p : IssueParentColumns("attachment")) c.push_back(std::move(p));
+    for (auto& x : std::vector<ColumnDef>{
+             Col("FileName", T::kText, "", "File name", Item({"filename"}, AsText)),
+             Col("Size", T::kInteger, "", "Size in bytes", Item({"size"}, AsInt)),
+             Col("MimeType", T::kText, "", "MIME type, e.g. image/png", Item({"mimeType"}, AsText)),
+             Col("AuthorAccountId", T::kText, "", "Who attached it", Item({"author"}, AsUserId)),
+             Col("AuthorDisplayName", T::kText, "", "Their display name", Item({"author", "displayName"}, AsText)),
+             Col("Created", T::kTimestamp, "", "When it was attached", Item({"created"}, AsTimestamp)),
+             Col("ContentUrl", T::kText, "", "Where its content is (EXEC DownloadAttachment saves it)",
+                 Item({"content"}, AsText)),
+             Hidden(Col("FilePath", T::kText, "", "INSERT only: the local file to upload",
+                        [](const RowContext&) { return SqlValue{}; }))}) {
+      c.push_back(std::move(x));
+    }
+    c = Writable(std::move(c), {"IssueId", "IssueKey", "FileName", "FilePath"});
+    t.push_back(
+        TableDef("Attachments",
+                 "Files attached to issues (one request per issue: constrain IssueKey or IssueId). INSERT "
+                 "(IssueKey, FilePath) uploads a file; DELETE removes one.",
+                 std::move(c), api::kAttachments)
+            .Reads(ReadIssueChildren(IssueChild::kAttachments), ExplainIssueChildren())
+            .Writes(WriteAttachments(), std::string(api::kAddAttachment) + "; " + std::string(api::kDeleteAttachment))
+            .RowId(by_id)
+            .IssueSearchBacked()
+            .Cost(1e6));
+  }
+  {
     std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Transition id", Item({"id"}, AsInt))};
     for (auto& p : IssueParentColumns("transition")) c.push_back(std::move(p));
     for (auto& x : std::vector<ColumnDef>{

@@ -7,6 +7,7 @@
 #include "connstr/catalog.h"
 #include "http/logging_transport.h"
 #include "http/response_error.h"
+#include "sql/jira_procedures.h"
 #include "sql/pushdown.h"
 
 namespace jirasql {
@@ -90,85 +91,8 @@ std::vector<std::string> Session::TableNames() const {
   return out;
 }
 
-const std::vector<ProcedureSpec>& JiraProcedures() {
-  static const std::vector<ProcedureSpec> kProcs = {
-      {"ChangeIssueStatus",
-       "Moves an issue through a transition (INSERT INTO IssueTransitions does the same): by the status it leads to "
-       "or by the transition's id or name",
-       {{"IssueKey", false, "The issue's key (or give IssueId)"},
-        {"IssueId", false, "The issue's id"},
-        {"Status", false, "The status to move to (or give TransitionId or TransitionName)"},
-        {"TransitionId", false, "The transition's id"},
-        {"TransitionName", false, "The transition's name"},
-        {"Resolution", false, "The resolution to set, when the transition asks for one"},
-        {"Fields", false, "Other fields the transition sets, as a JSON object"},
-        {"Comment", false, "A comment added with the transition"}},
-       {"IssueKey", "Result"}},
-  };
-  return kProcs;
-}
-
-namespace {
-
-// EXEC ChangeIssueStatus: one INSERT INTO IssueTransitions, made by its writer.
-Result<ProcedureRow> ChangeIssueStatus(Session& s, const std::map<std::string, std::string>& in) {
-  auto get = [&](const char* k) -> std::optional<std::string> {
-    for (const auto& [name, v] : in) {
-      if (EqualsIgnoreCase(name, k) && !v.empty()) return v;
-    }
-    return std::nullopt;
-  };
-  for (const auto& [name, v] : in) {
-    const auto& params = JiraProcedures()[0].inputs;
-    if (std::none_of(params.begin(), params.end(),
-                     [&](const ProcedureParam& p) { return EqualsIgnoreCase(p.name, name); }))
-      return Fail(ErrorCode::kInvalidArgument, "ChangeIssueStatus has no parameter " + name +
-                                                   "; it takes IssueKey or IssueId, Status, TransitionId or "
-                                                   "TransitionName, Resolution, Fields, Comment");
-  }
-  const TableDef* def = FindBaseTable("IssueTransitions");
-  RowWrite rw;
-  rw.kind = RowWrite::Kind::kInsert;
-  rw.values.resize(def->columns.size());
-  rw.set.assign(def->columns.size(), false);
-  auto put = [&](const char* col, std::optional<std::string> v) {
-    if (!v) return;
-    const auto i = static_cast<std::size_t>(def->ColumnIndex(col));
-    rw.values[i] = *v;
-    rw.set[i] = true;
-  };
-  put("IssueKey", get("IssueKey"));
-  put("IssueId", get("IssueId"));
-  put("ToStatusName", get("Status"));
-  put("Id", get("TransitionId"));
-  put("Name", get("TransitionName"));
-  put("Comment", get("Comment"));
-  std::optional<std::string> fields = get("Fields");
-  if (auto r = get("Resolution")) {
-    nlohmann::json f = fields ? nlohmann::json::parse(*fields, nullptr, false) : nlohmann::json::object();
-    if (!f.is_object()) return Fail(ErrorCode::kInvalidArgument, "ChangeIssueStatus: Fields takes a JSON object");
-    f["resolution"] = {{"name", *r}};
-    fields = f.dump();
-  }
-  put("Fields", fields);
-  TableWrite tw{s, s.jira(), *def, s.explain};
-  auto done = def->write(tw, rw);
-  if (!done) return Fail(done.error().error.WithContext("ChangeIssueStatus"));
-  if (!done->what.empty()) s.written.push_back(done->what);
-  return ProcedureRow{{"IssueKey", get("IssueKey").value_or(get("IssueId").value_or(""))},
-                      {"Result", done->what.empty() ? "already there" : done->what}};
-}
-
-}  // namespace
-
 Result<ProcedureRow> Session::Procedure(const std::string& name, const std::map<std::string, std::string>& inputs) {
-  if (EqualsIgnoreCase(name, "ChangeIssueStatus")) {
-    if (props_.GetBool("Readonly")) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "ChangeIssueStatus: Readonly=true refuses writes; set Readonly=false to write to Jira");
-    }
-    return ChangeIssueStatus(*this, inputs);
-  }
+  if (IsJiraProcedure(name)) return RunJiraProcedure(*this, name, inputs);
   auto http = MakeHttpTransport(props_, logger_);
   if (!http) return Fail(http.error());
   return RunProcedure(name, inputs, props_, ProcedureContext{*http, logger_, notice});

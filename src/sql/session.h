@@ -37,10 +37,6 @@ struct ScanReport : ReadStats {
   bool truncated = false;     ///< stopped at MaxRows
 };
 
-/// Procedures that act on Jira (EXEC only): ChangeIssueStatus, for the
-/// drivers that call it so. (The OAuth procedures are auth/procedures.h's.)
-const std::vector<ProcedureSpec>& JiraProcedures();
-
 class Session {
  public:
   Session(ConnectionProperties props, std::shared_ptr<Logger> logger, ConnectOptions options);

@@ -1,6 +1,10 @@
 #include "sql/writers.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
@@ -843,9 +847,65 @@ WriteResult IssueTransitionsWrite(TableWrite& w, const RowWrite& rw) {
   return WriteDone{0, "", to->empty() ? "" : "moved " + *issue + " to " + *to};
 }
 
+WriteResult AttachmentsWrite(TableWrite& w, const RowWrite& rw) {
+  Row row(w.table, rw);
+  const std::string id = std::to_string(rw.rowid);
+  if (rw.kind == Kind::kDelete) {
+    if (w.explain) return WriteDone{0, "", ApiPath(w, "DELETE /rest/api/3/attachment/" + id)};
+    if (auto r = w.jira.DeleteAttachment(id); !r) return CallFailed(r.error(), "deleting attachment " + id);
+    return WriteDone{0, "", "deleted attachment " + id};
+  }
+  if (rw.kind == Kind::kUpdate) {
+    return Refused("UPDATE on Attachments: an attachment cannot change; DELETE it and INSERT the new file");
+  }
+  if (auto bad = Unwritable(row)) return Refused(*bad);
+  auto issue = ParentIssue(row);
+  if (!issue) return Refused("INSERT INTO Attachments needs the issue: give IssueKey or IssueId");
+  auto path = row.Text("FilePath");
+  if (!path || path->empty()) return Refused("INSERT INTO Attachments needs FilePath, the local file to upload");
+  std::ifstream in(*path, std::ios::binary);
+  struct stat st {};
+  if (::stat(path->c_str(), &st) != 0 || !S_ISREG(st.st_mode) || !in) {
+    return Refused("Attachments.FilePath '" + *path +
+                   "': " + (::stat(path->c_str(), &st) != 0 ? "no such file" : "not a readable regular file"));
+  }
+  const std::string name = row.Text("FileName").value_or(path->substr(path->rfind('/') + 1));
+  if (name.empty()) return Refused("Attachments.FileName cannot be empty");
+  const auto size = static_cast<int64_t>(st.st_size);
+  if (w.explain) {
+    return WriteDone{0, "",
+                     ApiPath(w, "POST /rest/api/3/issue/" + *issue + "/attachments") + " (multipart: " + name + ", " +
+                         std::to_string(size) + " bytes)"};
+  }
+  auto limit = w.jira.AttachmentLimit();
+  if (!limit) return CallFailed(limit.error(), "reading Jira's attachment settings");
+  if (*limit < 0) return Refused("attachments are turned off on this Jira site");
+  if (size > *limit) {
+    return Refused("Attachments.FilePath '" + *path + "' is " + std::to_string(size) +
+                   " bytes; this Jira takes attachments up to " + std::to_string(*limit) + " bytes");
+  }
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto made = w.jira.AddAttachment(*issue, name, content);
+  if (!made) return CallFailed(made.error(), "attaching " + name + " to " + *issue);
+  auto new_id =
+      ParseInt(made->object.contains("id") && made->object["id"].is_string() ? made->object["id"].get<std::string>()
+                                                                             : made->object.value("id", json()).dump());
+  if (!new_id) {
+    return tl::unexpected<WriteFailure>(WriteFailure{
+        Error{ErrorCode::kBadResponse, "attached " + name + " to " + *issue + " but Jira's answer holds no id", 0},
+        false});
+  }
+  if (made->recovered) {
+    w.session.notice("the answer to attaching " + name + " to " + *issue +
+                     " was lost; jirasql found the attachment and did not upload it again");
+  }
+  return WriteDone{*new_id, "", "attached " + name + " (" + std::to_string(*new_id) + ") to " + *issue};
+}
+
 }  // namespace
 
 TableWriter WriteIssues() { return IssuesWrite; }
+TableWriter WriteAttachments() { return AttachmentsWrite; }
 TableWriter WriteIssueTransitions() { return IssueTransitionsWrite; }
 TableWriter WriteComments() { return CommentsWrite; }
 TableWriter WriteWorklogs() { return WorklogsWrite; }

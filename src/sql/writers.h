@@ -15,6 +15,9 @@ TableWriter WriteIssues();
 /// IssueTransitions: INSERT = POST /issue/{key}/transitions (by transition
 /// id or name, or by target status), with Fields and a Comment.
 TableWriter WriteIssueTransitions();
+/// Attachments: INSERT uploads FilePath (multipart; the size checked
+/// against Jira's limit first), DELETE removes it; no UPDATE.
+TableWriter WriteAttachments();
 /// Comments: POST, PUT and DELETE /issue/{key}/comment[/{id}].
 TableWriter WriteComments();
 /// Worklogs: POST, PUT and DELETE /issue/{key}/worklog[/{id}], with the

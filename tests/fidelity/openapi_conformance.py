@@ -210,6 +210,24 @@ def main():
                           "components": [{"name": meta["fields"][next(i for i, f in enumerate(meta["fields"])
                                                                        if f["fieldId"] == "components")]
                                           ["allowedValues"][0]["name"]}]}}, status=201)
+        check(P, v3 + "/attachment/meta", "GET", v3 + "/attachment/meta")
+        boundary = "conformance-boundary"
+        form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
+                f"Content-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n").encode()
+        req = urllib.request.Request(site + v3 + f"/issue/{tagged['key']}/attachments", data=form, method="POST",
+                                     headers={"Authorization": auth, "X-Atlassian-Token": "no-check",
+                                              "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        with urllib.request.urlopen(req) as r:
+            uploaded = json.loads(r.read())
+        errors = P.validate(uploaded, P.schema(v3 + "/issue/{issueIdOrKey}/attachments", "POST", 200))
+        checked += 1
+        if errors:
+            failed += 1
+            print(f"FAIL POST attachments: {[e.message for e in errors[:5]]}")
+        else:
+            print("ok   POST attachments (multipart)")
+        check(P, v3 + "/attachment/{id}", "GET", v3 + f"/attachment/{uploaded[0]['id']}")
+        check(P, v3 + "/issue/{issueIdOrKey}", "GET", v3 + f"/issue/{tagged['key']}?fields=attachment")
         for key in ["ALPHA-1", "ALPHA-2", tagged["key"]]:
             check(P, v3 + "/issue/{issueIdOrKey}/transitions", "GET",
                   v3 + f"/issue/{key}/transitions?expand=transitions.fields")
@@ -222,7 +240,7 @@ def main():
             print(f"FAIL POST transitions: HTTP {got}, wanted 204")
         else:
             print("ok   POST transitions")
-        for url in [f"/issue/{tagged['key']}/worklog/{worklog['id']}", f"/issue/{tagged['key']}/comment/{comment['id']}",
+        for url in [f"/attachment/{uploaded[0]['id']}", f"/issue/{tagged['key']}/worklog/{worklog['id']}", f"/issue/{tagged['key']}/comment/{comment['id']}",
                     f"/issue/{tagged['key']}?deleteSubtasks=false"]:
             got, _ = call("DELETE", v3 + url)
             checked += 1

@@ -1,0 +1,24 @@
+#pragma once
+/// The procedures that act on Jira (EXEC only; the OAuth procedures are
+/// auth/procedures.h's): ChangeIssueStatus, AddAttachment and
+/// DownloadAttachment, for the drivers and scripts that call them so. The
+/// first two are one INSERT by the table's own writer (IssueTransitions,
+/// Attachments), so they check, refuse and report exactly as SQL does.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "auth/procedures.h"
+
+namespace jirasql {
+
+class Session;
+
+const std::vector<ProcedureSpec>& JiraProcedures();
+bool IsJiraProcedure(const std::string& name);
+/// Runs one (Readonly=true refuses the ones that write).
+Result<ProcedureRow> RunJiraProcedure(Session& session, const std::string& name,
+                                      const std::map<std::string, std::string>& inputs);
+
+}  // namespace jirasql
