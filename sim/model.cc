@@ -282,6 +282,10 @@ World Generate(const GenerateOptions& o) {
     }
     w.users.push_back(std::move(user));
   }
+  for (int k = 0; k < o.browse_only_users && k < static_cast<int>(w.users.size()); ++k) {
+    w.users[w.users.size() - 1 - static_cast<std::size_t>(k)].browse_only = true;
+  }
+
   for (int s = 0; s < site_count; ++s) {
     Site site;
     int64_t n = s == 0 ? o.issues : std::min<int64_t>(o.issues, 200);

@@ -33,7 +33,8 @@ struct User {
   std::string api_token;
   std::string pat;
   TimeZone tz;
-  std::vector<int> sites;  ///< indexes of the sites this user can reach
+  std::vector<int> sites;    ///< indexes of the sites this user can reach
+  bool browse_only = false;  ///< may read but not create, edit or delete (Jira's 403)
 };
 
 struct StatusCategory {
@@ -201,7 +202,8 @@ struct GenerateOptions {
   int users = 8;
   int sites = 2;
   uint64_t seed = 1;
-  int64_t now_ms = 0;  ///< issues are created in the two years before this
+  int64_t now_ms = 0;         ///< issues are created in the two years before this
+  int browse_only_users = 0;  ///< the last this many users may read but not write
 };
 
 struct World {

@@ -670,6 +670,15 @@ void Simulator::HandleApiRoutes(const httplib::Request& req, httplib::Response& 
     if (!caller.scopes.count(need)) return GatewayError(res, 401, "Unauthorized; scope does not match");
   }
 
+  // Project permissions: a browse-only user reads but may not write.
+  if (route->writes && world_.users[static_cast<std::size_t>(caller.user)].browse_only) {
+    return JiraError(res, 403,
+                     req.method == "POST" && segs.size() == 4 && segs[3] == "issue"
+                         ? "You do not have permission to create issues in this project."
+                         : "You do not have the permission to edit or delete this issue or its comments, worklogs "
+                           "and attachments.");
+  }
+
   // Readers share the world; a write has it alone.
   std::unique_lock<std::shared_mutex> wlock(data_mu_, std::defer_lock);
   std::shared_lock<std::shared_mutex> rlock(data_mu_, std::defer_lock);

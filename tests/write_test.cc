@@ -33,6 +33,7 @@ class WriteTest : public SimModesTest<WriteTest> {
     d.users = 4;
     d.sites = 1;
     d.seed = 23;
+    d.browse_only_users = 1;  // user 3 reads but may not write
     return d;
   }
 
@@ -372,6 +373,21 @@ TEST_P(WriteTest, AttachmentsUploadDownloadAndDelete) {
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM Attachments WHERE IssueKey = '" + key + "'"), "0");
   db.Query("UPDATE Attachments SET FileName = 'x' WHERE IssueKey = '" + key + "'");  // no rows: nothing to refuse
   for (const auto& f : {path, back, big}) std::remove(f.c_str());
+}
+
+TEST_P(WriteTest, AUserWithoutEditRightsGetsJirasRefusalAsAConstraintError) {
+  auto viewer = OpenDb(Connect(0, 3));
+  EXPECT_NE(viewer.One("SELECT COUNT(*) FROM Issues WHERE ProjectKey = '" + Project() + "'"), "0");  // reads work
+  std::string error;
+  viewer.Query("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary) VALUES ('" + Project() + "', 'Task', 'no')",
+               &error);
+  EXPECT_NE(error.find("HTTP 403"), std::string::npos) << error;
+  EXPECT_NE(error.find("You do not have permission to create issues in this project"), std::string::npos) << error;
+  EXPECT_EQ(sqlite3_extended_errcode(viewer.engine->db()) & 0xff, SQLITE_CONSTRAINT);
+  EXPECT_TRUE(viewer.notices.empty());  // nothing was written, nothing to warn about
+  viewer.Query("UPDATE Issues SET Summary = 'no' WHERE Key = '" + Project() + "-1'", &error);
+  EXPECT_NE(error.find("HTTP 403"), std::string::npos) << error;
+  EXPECT_TRUE(WithSummary("no").empty());
 }
 
 // ---- status changes ----------------------------------------------------------
