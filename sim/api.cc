@@ -108,6 +108,7 @@ const std::vector<Route>& ApiRoutes() {
       {"POST", false, {"search", "approximate-count"}, E::kCloud, false, false, &A::ApproximateCount},
       {"POST", false, {"issue", "bulkfetch"}, E::kCloud, false, false, &A::BulkFetch},
       {"POST", false, {"issue"}, E::kBoth, true, false, &A::CreateIssue},
+      {"POST", false, {"issue", "bulk"}, E::kBoth, true, false, &A::BulkCreate},
       {"GET", false, {"issue", "createmeta", "{}", "issuetypes"}, E::kBoth, false, false, &A::CreateMetaTypes},
       {"GET", false, {"issue", "createmeta", "{}", "issuetypes", "{}"}, E::kBoth, false, false, &A::CreateMetaFields},
       {"GET", false, {"issue", "{}", "editmeta"}, E::kBoth, false, false, &A::EditMeta},

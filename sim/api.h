@@ -90,6 +90,10 @@ struct ApiCall {
   void BulkFetch();
   // ---- (api_issues.cc)
   void CreateIssue();
+  void BulkCreate();  ///< POST issue/bulk
+  /// One create: the new issue's index, or -1 with Jira's refusal in `refused`.
+  int64_t MakeIssue(const nlohmann::json& body, httplib::Response& refused);
+  void WriteCreated(int64_t index);
   void IssueResource();  ///< GET, PUT, DELETE
   void IssueComments();  ///< GET, POST
   void IssueComment();   ///< GET, PUT, DELETE of one

@@ -270,10 +270,10 @@ void FieldError(httplib::Response& res, const BadField& bad) {
 
 }  // namespace
 
-void ApiCall::CreateIssue() {
-  auto b = body();
-  if (!b) return;
-  json f = b->value("fields", json::object());
+// Makes one issue from a create's body; -1 with Jira's refusal in `refused`
+// (status and body) when it cannot.
+int64_t ApiCall::MakeIssue(const json& b, httplib::Response& refused) {
+  json f = b.value("fields", json::object());
   std::map<std::string, std::string> errors;
   int p = -1;
   if (f.contains("project") && f["project"].is_object()) {
@@ -291,10 +291,13 @@ void ApiCall::CreateIssue() {
   if (type < 0) errors["issuetype"] = "Specify an issue type";
   std::string summary = f.value("summary", "");
   if (summary.empty()) errors["summary"] = "You must specify a summary of the issue.";
-  if (!errors.empty()) return SendJson(res, 400, json{{"errorMessages", json::array()}, {"errors", errors}}.dump());
-  if (f.contains("description") && !CheckRichText(res, version, f["description"], "description")) return;
-  auto properties = EntityProperties(res, *b);
-  if (!properties) return;
+  if (!errors.empty()) {
+    SendJson(refused, 400, json{{"errorMessages", json::array()}, {"errors", errors}}.dump());
+    return -1;
+  }
+  if (f.contains("description") && !CheckRichText(refused, version, f["description"], "description")) return -1;
+  auto properties = EntityProperties(refused, b);
+  if (!properties) return -1;
   Issue is;
   is.id = 10000 + static_cast<int64_t>(site.issues.size());
   is.project = p;
@@ -323,17 +326,61 @@ void ApiCall::CreateIssue() {
     site.projects[p].issues_by_number.pop_back();
     site.issues.pop_back();
     site.description_override.erase(idx);
-    return FieldError(res, *bad);
+    site.custom_text_override.erase(idx);
+    FieldError(refused, *bad);
+    return -1;
   }
   for (const auto& pr : *properties) site.issue_properties[idx][pr["key"].get<std::string>()] = pr["value"].dump();
   ++site.version;
+  return idx;
+}
+
+void ApiCall::WriteCreated(int64_t idx) {
   const Issue& made = site.issues[idx];
   w.BeginObject()
       .Field("id", std::to_string(made.id))
       .Field("key", site.Key(made))
       .Field("self", base + "/rest/api/" + std::to_string(version) + "/issue/" + std::to_string(made.id))
       .EndObject();
+}
+
+void ApiCall::CreateIssue() {
+  auto b = body();
+  if (!b) return;
+  const int64_t idx = MakeIssue(*b, res);
+  if (idx < 0) return;
+  WriteCreated(idx);
   return ok(201);
+}
+
+void ApiCall::BulkCreate() {
+  auto b = body();
+  if (!b) return;
+  const json updates = b->value("issueUpdates", json());
+  if (!updates.is_array() || updates.empty()) {
+    return JiraError(res, 400, "issueUpdates must hold at least one issue to create.");
+  }
+  if (updates.size() > 50) return JiraError(res, 400, "You can create at most 50 issues at a time.");
+  json errors = json::array();
+  w.BeginObject().Key("issues").BeginArray();
+  for (std::size_t n = 0; n < updates.size(); ++n) {
+    httplib::Response refused;
+    const int64_t idx = updates[n].is_object() ? MakeIssue(updates[n], refused) : -1;
+    if (idx >= 0) {
+      WriteCreated(idx);
+      continue;
+    }
+    json why = json::parse(refused.body, nullptr, false);
+    if (!why.is_object())
+      why = json{{"errorMessages", {"The issue could not be created."}}, {"errors", json::object()}};
+    if (!why.contains("errors")) why["errors"] = json::object();
+    errors.push_back(json{{"status", refused.status ? refused.status : 400},
+                          {"elementErrors", why},
+                          {"failedElementNumber", static_cast<int>(n)}});
+  }
+  w.EndArray().Key("errors").Raw(errors.dump()).EndObject();
+  // Jira answers 201 when it made any of them, 400 when it made none.
+  return ok(errors.size() == updates.size() ? 400 : 201);
 }
 
 void ApiCall::IssueResource() {

@@ -390,6 +390,58 @@ TEST_P(WriteTest, AUserWithoutEditRightsGetsJirasRefusalAsAConstraintError) {
   EXPECT_TRUE(WithSummary("no").empty());
 }
 
+// ---- BulkInserts ----------------------------------------------------------------
+
+std::string Numbered(const std::string& project, int n, const std::string& prefix) {
+  return "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(n) +
+         ") INSERT INTO Issues (ProjectKey, IssueTypeName, Summary) SELECT '" + project + "', 'Task', '" + prefix +
+         " ' || i FROM n";
+}
+
+TEST_P(WriteTest, BulkInsertsSendFiftyRowsARequest) {
+  auto db = Open("BulkInserts=true");
+  db.Query(Numbered(Project(), 120, "bulk"));
+  int made = 0;
+  for (const auto& is : site(0).issues) made += is.summary.rfind("bulk ", 0) == 0 ? 1 : 0;
+  EXPECT_EQ(made, 120);
+  EXPECT_EQ(Requests("POST " + Api() + "/issue/bulk"), 3);
+  EXPECT_EQ(Requests("POST " + Api() + "/issue"), 0);
+  EXPECT_EQ(db.One("SELECT jirasql_last_insert_key()"), site(0).Key(*WithSummary("bulk 120")[0]));
+  // A refused row: the others are made, and the error names both.
+  std::string error;
+  db.Query("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary) VALUES ('" + Project() + "', 'Task', 'good'), ('" +
+               Project() + "', 'Nope', 'bad')",
+           &error);
+  ASSERT_EQ(WithSummary("good").size(), 1u);
+  EXPECT_NE(error.find("Jira refused 'bad': HTTP 400"), std::string::npos) << error;
+  EXPECT_NE(error.find("created: " + site(0).Key(*WithSummary("good")[0])), std::string::npos) << error;
+  EXPECT_TRUE(WithSummary("bad").empty());
+}
+
+TEST_P(WriteTest, BulkInsertsWaitForTheTransactionAndSurviveALostAnswer) {
+  auto db = Open("BulkInserts=true");
+  db.Query("BEGIN");
+  db.Query(Numbered(Project(), 3, "held"));
+  EXPECT_TRUE(WithSummary("held 1").empty());  // not sent before COMMIT
+  db.Query("ROLLBACK");
+  EXPECT_TRUE(WithSummary("held 1").empty());
+  ASSERT_EQ(db.notices.size(), 1u);
+  EXPECT_NE(db.notices[0].find("3 issue(s) that BulkInserts held back were not sent"), std::string::npos);
+  db.Query("BEGIN");
+  db.Query(Numbered(Project(), 3, "committed"));
+  db.Query("COMMIT");
+  EXPECT_EQ(WithSummary("committed 3").size(), 1u);
+  // The answer to a bulk create is lost: its issues are found, none made twice.
+  AddFault({{"path", Api() + "/issue/bulk$"}, {"method", "POST"}, {"after", true}, {"drop", true}, {"count", 1}});
+  db.Query(Numbered(Project(), 30, "lost bulk"));
+  int made = 0;
+  for (const auto& is : site(0).issues) made += is.summary.rfind("lost bulk ", 0) == 0 ? 1 : 0;
+  EXPECT_EQ(made, 30);
+  EXPECT_EQ(Requests("POST " + Api() + "/issue/bulk"), 2);
+  EXPECT_NE(db.notices.back().find("found 30 of its issues by their operation ids"), std::string::npos)
+      << db.notices.back();
+}
+
 // ---- status changes ----------------------------------------------------------
 
 TEST_P(WriteTest, UpdatingTheStatusTakesTheTransitionThatLeadsThere) {

@@ -144,6 +144,9 @@ std::vector<PropertySpec> BuildCatalog() {
       Bool("UseDisplayNames", kData, "true", "Name custom-field columns by display name, not field id"),
       Str("Timezone", kData, "", "IANA time zone for dates sent to Jira; default: the Jira user's"),
       Bool("Readonly", kData, "false", "Refuse INSERT, UPDATE and DELETE"),
+      Bool("BulkInserts", kData, "false",
+           "INSERT INTO Issues sends its rows 50 at a time (POST /issue/bulk) when the statement ends; "
+           "last_insert_rowid() is then not the new issues' id"),
       Bool("DeleteSubtasks", kData, "false",
            "DELETE FROM Issues also deletes the issues' sub-tasks (otherwise Jira refuses to delete an issue that has "
            "them)"),

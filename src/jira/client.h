@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,7 @@ inline constexpr std::string_view kSprints = "GET /rest/agile/1.0/board/{id}/spr
 inline constexpr std::string_view kSprintIssues = "GET /rest/agile/1.0/sprint/{id}/issue with startAt";
 // Writes.
 inline constexpr std::string_view kCreateIssue = "POST /rest/api/3/issue";
+inline constexpr std::string_view kBulkCreateIssues = "POST /rest/api/3/issue/bulk (50 a request)";
 inline constexpr std::string_view kEditIssue = "PUT /rest/api/3/issue/{id}";
 inline constexpr std::string_view kDeleteIssue = "DELETE /rest/api/3/issue/{id}";
 inline constexpr std::string_view kTransitionIssue = "POST /rest/api/3/issue/{id}/transitions";
@@ -170,6 +172,20 @@ class JiraClient {
 
   /// POST /issue with `body` ({"fields": …, "update": …}).
   Result<Created> CreateIssue(nlohmann::json body);
+  /// What one issue of a bulk create became: made (`made` holds {"id","key"})
+  /// or refused (`error`, Jira's words), or unknown when the answer was lost
+  /// and it could not be found (`unknown`).
+  struct BulkOutcome {
+    std::optional<nlohmann::json> made;
+    std::string error;
+    bool unknown = false;
+    bool recovered = false;
+  };
+  /// POST /issue/bulk, at most 50 bodies a request; one outcome per body,
+  /// in order. The same care as CreateIssue: after a lost answer the
+  /// issues are looked for by their operation ids and only those not found
+  /// are sent again, once.
+  Result<std::vector<BulkOutcome>> CreateIssues(std::vector<nlohmann::json> bodies);
   /// PUT /issue/{id} with `body`.
   Result<void> EditIssue(const std::string& id_or_key, const nlohmann::json& body);
   /// DELETE /issue/{id}; with `subtasks` its sub-tasks too.

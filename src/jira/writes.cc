@@ -158,7 +158,7 @@ Result<Created> JiraClient::CreateIssue(json body) {
   const bool v3 = cloud();
   Finder find = [this, project, v3](const std::string& op) -> Result<std::optional<json>> {
     const std::string jql = (project.empty() ? "" : "project = " + JqlString(project) + " AND ") +
-                            "creator = currentUser() AND created >= -30m ORDER BY created DESC";
+                            "creator = currentUser() AND created >= -30m ORDER BY created DESC, key DESC";
     HttpRequest req;
     if (v3) {
       req = JsonPost(
@@ -179,6 +179,111 @@ Result<Created> JiraClient::CreateIssue(json body) {
     return std::optional<json>(json{{"id", IdOf(*hit)}, {"key", hit->value("key", "")}});
   };
   return CreateOnce(*this, "/issue", std::move(body), "issue", find);
+}
+
+Result<std::vector<JiraClient::BulkOutcome>> JiraClient::CreateIssues(std::vector<json> bodies) {
+  auto conn = connection();
+  if (!conn) return Fail(conn.error());
+  std::vector<BulkOutcome> out(bodies.size());
+  std::vector<std::string> ops(bodies.size());
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    ops[i] = NewOperationId();
+    if (!bodies[i].contains("properties") || !bodies[i]["properties"].is_array())
+      bodies[i]["properties"] = json::array();
+    bodies[i]["properties"].push_back(json{{"key", kOperationProperty}, {"value", {{"id", ops[i]}}}});
+  }
+  const bool v3 = cloud();
+  // The issues of `which` that carry their operation ids, found by one search
+  // per project (a bulk create may span projects).
+  auto find = [&](const std::vector<std::size_t>& which) -> Result<void> {
+    std::set<std::string> projects;
+    for (auto i : which) {
+      const json& p = bodies[i]["fields"].value("project", json::object());
+      projects.insert(p.value("key", p.value("id", "")));
+    }
+    for (const auto& project : projects) {
+      const std::string jql = (project.empty() ? "" : "project = " + JqlString(project) + " AND ") +
+                              "creator = currentUser() AND created >= -30m ORDER BY created DESC, key DESC";
+      HttpRequest req = v3 ? JsonPost("/search/jql", json{{"jql", jql},
+                                                          {"fields", {"id", "key"}},
+                                                          {"properties", {kOperationProperty}},
+                                                          {"maxResults", 100}})
+                           : HttpRequest{"GET",
+                                         "/search?jql=" + UrlEncode(jql) + "&fields=id,key&properties=" +
+                                             UrlEncode(std::string(kOperationProperty)) + "&maxResults=100",
+                                         {},
+                                         "",
+                                         std::nullopt};
+      auto page = CallJson(*this, std::move(req), nullptr);
+      if (!page) return Fail(page.error());
+      for (auto i : which) {
+        if (auto hit = FindCarrying(page->value("issues", json::array()), ops[i])) {
+          out[i].made = json{{"id", IdOf(*hit)}, {"key", hit->value("key", "")}};
+          out[i].recovered = true;
+        }
+      }
+    }
+    return Ok();
+  };
+  for (std::size_t start = 0; start < bodies.size(); start += 50) {
+    std::vector<std::size_t> batch;
+    for (std::size_t i = start; i < std::min(bodies.size(), start + 50); ++i) batch.push_back(i);
+    for (int attempt = 1; attempt <= 2 && !batch.empty(); ++attempt) {
+      json updates = json::array();
+      for (auto i : batch) updates.push_back(bodies[i]);
+      HttpRequest req{"POST",
+                      "/issue/bulk",
+                      {{"Content-Type", "application/json"}},
+                      RequestBody(json{{"issueUpdates", updates}}),
+                      false};
+      const std::string described = (*conn)->Describe(req);
+      auto resp = (*conn)->Send(req);
+      json answer = resp && (resp->ok() || resp->status == 400) ? json::parse(resp->body, nullptr, false) : json();
+      if (answer.is_object() && answer.contains("issues") && answer["issues"].is_array()) {
+        // Jira lists the made issues in order, skipping the refused ones,
+        // and names each refused one by its place in the request.
+        std::set<std::size_t> refused;
+        for (const auto& e : answer.value("errors", json::array())) {
+          const auto n = static_cast<std::size_t>(e.value("failedElementNumber", -1));
+          if (n >= batch.size()) continue;
+          refused.insert(n);
+          HttpResponse as_one{e.value("status", 400), {}, e.value("elementErrors", json::object()).dump()};
+          out[batch[n]].error = "HTTP " + std::to_string(as_one.status) + " " + ServerMessage(as_one);
+        }
+        std::size_t next = 0;
+        for (std::size_t n = 0; n < batch.size(); ++n) {
+          if (refused.count(n)) continue;
+          if (next < answer["issues"].size()) out[batch[n]].made = answer["issues"][next++];
+        }
+        batch.clear();
+        break;
+      }
+      if (!Ambiguous(resp)) {
+        if (!resp) return Fail(resp.error());
+        return Fail((*conn)->ErrorFor(*resp, described));
+      }
+      Log(1, described + ": the answer was lost; looking for its " + std::to_string(batch.size()) +
+                 " issues by their operation ids before sending the missing ones again");
+      bool searched = false;
+      for (Duration wait : lookup_waits) {
+        if (wait.count() > 0) std::this_thread::sleep_for(wait);
+        if (auto r = find(batch); !r) break;
+        searched = true;
+        std::vector<std::size_t> missing;
+        for (auto i : batch) {
+          if (!out[i].made) missing.push_back(i);
+        }
+        batch = std::move(missing);
+        if (batch.empty()) break;
+      }
+      if (!searched) {
+        for (auto i : batch) out[i].unknown = true;
+        batch.clear();
+      }
+    }
+    for (auto i : batch) out[i].unknown = true;  // sent twice, never heard, never found
+  }
+  return out;
 }
 
 Result<void> JiraClient::EditIssue(const std::string& id, const json& body) {

@@ -386,6 +386,7 @@ std::vector<TableDef> MakeBaseTables() {
                       std::string(api::kDeleteIssue) +
                       "; StatusName or StatusId: " + std::string(api::kTransitionIssue),
                   {"Key", "StatusName", "StatusId"})
+          .Flushes(FlushIssues())
           .RowId(by_id)
           .IssueSearchBacked()
           .CustomFields()

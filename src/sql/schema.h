@@ -134,6 +134,9 @@ struct TableWrite {
   bool explain = false;
 };
 using TableWriter = std::function<WriteResult(TableWrite&, const RowWrite&)>;
+/// Sends what the writer held back (BulkInserts), when the statement or
+/// transaction ends; an error says which rows were made and which not.
+using TableFlusher = std::function<Result<void>(TableWrite&)>;
 
 /// One table: everything about it in one place, registered in one list
 /// (BaseTables in schema.cc). See docs/contributing.md, "A new table".
@@ -168,12 +171,17 @@ struct TableDef {
   double scan_cost = 1e3;
   /// INSERT, UPDATE and DELETE (sql/writers.h); null: the table is read-only.
   TableWriter write;
+  TableFlusher flush;  ///< null: nothing is ever held back
   /// The REST calls a write makes, for docs and explain.
   std::string write_api;
   /// Columns the writer needs from the row to update or delete it (a
   /// comment's issue): read by the scan of an UPDATE or DELETE.
   std::vector<std::string> write_keys;
 
+  TableDef&& Flushes(TableFlusher f) && {
+    flush = std::move(f);
+    return std::move(*this);
+  }
   TableDef&& Writes(TableWriter w, std::string_view calls, std::vector<std::string> keys = {}) && {
     write = std::move(w);
     write_api = calls;

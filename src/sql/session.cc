@@ -54,6 +54,11 @@ Result<Connection*> Session::Conn() {
 bool Session::cloud() { return jira_.cloud(); }
 
 void Session::RolledBack() {
+  if (!queued_creates.empty()) {
+    notice("ROLLBACK: " + std::to_string(queued_creates.size()) +
+           " issue(s) that BulkInserts held back were not sent to Jira");
+    queued_creates.clear();
+  }
   if (written.empty()) return;
   std::string list;
   const std::size_t shown = std::min<std::size_t>(written.size(), 20);

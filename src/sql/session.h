@@ -96,6 +96,13 @@ class Session {
   /// What this transaction wrote to Jira, in words: ROLLBACK cannot undo
   /// it, and says so with this list.
   std::vector<std::string> written;
+  /// BulkInserts: the issues INSERT queued, sent 50 at a time and when
+  /// the statement (or transaction) ends; each with the row in words.
+  struct QueuedCreate {
+    nlohmann::json body;
+    std::string row;
+  };
+  std::vector<QueuedCreate> queued_creates;
   /// explain: the writes the statement would make, in words.
   std::vector<std::string> write_plans;
   /// ROLLBACK (or a failed statement): warns that `written` stays written.

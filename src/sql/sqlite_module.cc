@@ -713,7 +713,20 @@ int Begin(sqlite3_vtab* p) {
   vt->keys_seen.clear();
   return SQLITE_OK;
 }
-int Sync(sqlite3_vtab*) { return SQLITE_OK; }
+// The end of the statement (autocommit) or of the transaction: what a
+// writer held back (BulkInserts) is sent now.
+int Sync(sqlite3_vtab* p) {
+  VTab* vt = V(p);
+  if (!vt->def || !vt->def->flush) return SQLITE_OK;
+  Session& session = *vt->aux->session;
+  TableWrite tw{session, session.jira(), *vt->def, session.explain};
+  try {
+    if (auto r = vt->def->flush(tw); !r) return SetError(p, "INSERT on " + vt->def->name + ": " + r.error().message);
+  } catch (const std::exception& e) {
+    return SetError(p, std::string("internal error while writing: ") + e.what());
+  }
+  return SQLITE_OK;
+}
 int Commit(sqlite3_vtab* p) {
   VTab* vt = V(p);
   vt->writing = false;

@@ -510,6 +510,48 @@ Result<std::string> ChangeStatus(TableWrite& w, const std::string& issue, const 
   return (*t)["to"].value("name", "");
 }
 
+// Sends the queued creates (BulkInserts). Every made issue joins `written`;
+// refused or unknown rows make one error that names each.
+Result<void> FlushIssuesNow(TableWrite& w) {
+  auto queued = std::move(w.session.queued_creates);
+  w.session.queued_creates.clear();
+  if (queued.empty() || w.explain) return Ok();
+  std::vector<json> bodies;
+  for (const auto& q : queued) bodies.push_back(q.body);
+  auto outcomes = w.jira.CreateIssues(std::move(bodies));
+  if (!outcomes) {
+    Error e = outcomes.error();
+    e.message = "creating " + std::to_string(queued.size()) + " issue(s) with POST /issue/bulk: " + e.message;
+    return Fail(std::move(e));
+  }
+  std::string refused, unknown, made;
+  int recovered = 0;
+  for (std::size_t i = 0; i < queued.size(); ++i) {
+    const auto& o = (*outcomes)[i];
+    if (o.made) {
+      const std::string key = o.made->value("key", "");
+      w.session.written.push_back("created " + key);
+      w.session.last_insert_key = key;
+      made += (made.empty() ? "" : ", ") + key;
+      recovered += o.recovered ? 1 : 0;
+    } else if (o.unknown) {
+      unknown += (unknown.empty() ? "" : "; ") + queued[i].row;
+    } else {
+      refused += (refused.empty() ? "" : "; ") + queued[i].row + ": " + o.error;
+    }
+  }
+  if (recovered > 0) {
+    w.session.notice("the answer to a bulk create was lost; jirasql found " + std::to_string(recovered) +
+                     " of its issues by their operation ids and did not create them again");
+  }
+  if (refused.empty() && unknown.empty()) return Ok();
+  std::string msg;
+  if (!refused.empty()) msg += "Jira refused " + refused;
+  if (!unknown.empty()) msg += (msg.empty() ? "" : "; ") + std::string("no answer and not found: ") + unknown;
+  msg += made.empty() ? "; none was created" : "; created: " + made;
+  return Fail(made.empty() && unknown.empty() ? ErrorCode::kInvalidArgument : ErrorCode::kHttp, msg);
+}
+
 WriteResult IssuesWrite(TableWrite& w, const RowWrite& rw) {
   Row row(w.table, rw);
   const bool cloud = w.session.cloud();
@@ -579,6 +621,17 @@ WriteResult IssuesWrite(TableWrite& w, const RowWrite& rw) {
         return Refused(r.error().message);
     }
     const json body{{"fields", std::move(*fields)}};
+    if (w.session.props().GetBool("BulkInserts") && !status) {
+      // Held back, sent 50 at a time by FlushIssues.
+      if (w.explain)
+        return WriteDone{0, "", ApiPath(w, "POST /rest/api/3/issue/bulk") + " (50 rows a request) " + body.dump()};
+      const std::string summary = body["fields"].value("summary", "");
+      w.session.queued_creates.push_back({body, "'" + summary + "'"});
+      if (w.session.queued_creates.size() >= 50) {
+        if (auto r = FlushIssuesNow(w); !r) return tl::unexpected(WriteFailure(r.error(), false));
+      }
+      return WriteDone{0, "", ""};
+    }
     if (w.explain) {
       std::string plan = ApiPath(w, "POST /rest/api/3/issue") + " " + body.dump();
       if (status) plan += "; then " + *move("{new}", "");
@@ -905,6 +958,7 @@ WriteResult AttachmentsWrite(TableWrite& w, const RowWrite& rw) {
 }  // namespace
 
 TableWriter WriteIssues() { return IssuesWrite; }
+TableFlusher FlushIssues() { return FlushIssuesNow; }
 TableWriter WriteAttachments() { return AttachmentsWrite; }
 TableWriter WriteIssueTransitions() { return IssueTransitionsWrite; }
 TableWriter WriteComments() { return CommentsWrite; }

@@ -12,6 +12,8 @@ namespace jirasql {
 /// Issues: INSERT = POST /issue, UPDATE = PUT /issue/{id} with only the
 /// columns set, DELETE = DELETE /issue/{id} (DeleteSubtasks).
 TableWriter WriteIssues();
+/// Sends the issues BulkInserts queued: POST /issue/bulk, 50 a request.
+TableFlusher FlushIssues();
 /// IssueTransitions: INSERT = POST /issue/{key}/transitions (by transition
 /// id or name, or by target status), with Fields and a Comment.
 TableWriter WriteIssueTransitions();
