@@ -62,6 +62,33 @@ bool CarriesOperation(const json& item, const std::string& op) {
   return false;
 }
 
+// The issues the caller created in `project` in the last half hour, newest
+// first, with their operation ids (the "properties" of each): where a
+// create whose answer was lost is looked for.
+Result<json> RecentCreations(JiraClient& jira, const std::string& project) {
+  const std::string jql = (project.empty() ? "" : "project = " + JqlString(project) + " AND ") +
+                          "creator = currentUser() AND created >= -30m ORDER BY created DESC, key DESC";
+  HttpRequest req = jira.cloud() ? JsonPost("/search/jql", json{{"jql", jql},
+                                                                {"fields", {"id", "key"}},
+                                                                {"properties", {kOperationProperty}},
+                                                                {"maxResults", 100}})
+                                 : HttpRequest{"GET",
+                                               "/search?jql=" + UrlEncode(jql) + "&fields=id,key&properties=" +
+                                                   UrlEncode(std::string(kOperationProperty)) + "&maxResults=100",
+                                               {},
+                                               "",
+                                               std::nullopt};
+  auto page = CallJson(jira, std::move(req), nullptr);
+  if (!page) return Fail(page.error());
+  return page->value("issues", json::array());
+}
+
+// Adds the operation id `op` to a create's body, beside its other properties.
+void TagOperation(json& body, const std::string& op) {
+  if (!body.contains("properties") || !body["properties"].is_array()) body["properties"] = json::array();
+  body["properties"].push_back(json{{"key", kOperationProperty}, {"value", {{"id", op}}}});
+}
+
 // Looks for the thing a lost create made: the item carrying `op`, or
 // nullopt when there is none (yet).
 using Finder = std::function<Result<std::optional<json>>(const std::string& op)>;
@@ -71,8 +98,7 @@ Result<Created> CreateOnce(JiraClient& jira, const std::string& path, json body,
   auto conn = jira.connection();
   if (!conn) return Fail(conn.error());
   const std::string op = NewOperationId();
-  if (!body.contains("properties") || !body["properties"].is_array()) body["properties"] = json::array();
-  body["properties"].push_back(json{{"key", kOperationProperty}, {"value", {{"id", op}}}});
+  TagOperation(body, op);
   HttpRequest req{"POST", path, {{"Content-Type", "application/json"}}, RequestBody(body), false};
   const std::string described = (*conn)->Describe(req);
   std::string lost;  // what happened to the answers so far
@@ -155,26 +181,10 @@ Result<Created> JiraClient::CreateIssue(json body) {
     const json& p = body["fields"]["project"];
     project = p.value("key", p.value("id", ""));
   }
-  const bool v3 = cloud();
-  Finder find = [this, project, v3](const std::string& op) -> Result<std::optional<json>> {
-    const std::string jql = (project.empty() ? "" : "project = " + JqlString(project) + " AND ") +
-                            "creator = currentUser() AND created >= -30m ORDER BY created DESC, key DESC";
-    HttpRequest req;
-    if (v3) {
-      req = JsonPost(
-          "/search/jql",
-          json{{"jql", jql}, {"fields", {"id", "key"}}, {"properties", {kOperationProperty}}, {"maxResults", 100}});
-    } else {
-      req = HttpRequest{"GET",
-                        "/search?jql=" + UrlEncode(jql) + "&fields=id,key&properties=" +
-                            UrlEncode(std::string(kOperationProperty)) + "&maxResults=100",
-                        {},
-                        "",
-                        std::nullopt};
-    }
-    auto page = CallJson(*this, std::move(req), nullptr);
-    if (!page) return Fail(page.error());
-    auto hit = FindCarrying(page->value("issues", json::array()), op);
+  Finder find = [this, project](const std::string& op) -> Result<std::optional<json>> {
+    auto recent = RecentCreations(*this, project);
+    if (!recent) return Fail(recent.error());
+    auto hit = FindCarrying(*recent, op);
     if (!hit) return std::optional<json>();
     return std::optional<json>(json{{"id", IdOf(*hit)}, {"key", hit->value("key", "")}});
   };
@@ -188,11 +198,8 @@ Result<std::vector<JiraClient::BulkOutcome>> JiraClient::CreateIssues(std::vecto
   std::vector<std::string> ops(bodies.size());
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     ops[i] = NewOperationId();
-    if (!bodies[i].contains("properties") || !bodies[i]["properties"].is_array())
-      bodies[i]["properties"] = json::array();
-    bodies[i]["properties"].push_back(json{{"key", kOperationProperty}, {"value", {{"id", ops[i]}}}});
+    TagOperation(bodies[i], ops[i]);
   }
-  const bool v3 = cloud();
   // The issues of `which` that carry their operation ids, found by one search
   // per project (a bulk create may span projects).
   auto find = [&](const std::vector<std::size_t>& which) -> Result<void> {
@@ -202,22 +209,10 @@ Result<std::vector<JiraClient::BulkOutcome>> JiraClient::CreateIssues(std::vecto
       projects.insert(p.value("key", p.value("id", "")));
     }
     for (const auto& project : projects) {
-      const std::string jql = (project.empty() ? "" : "project = " + JqlString(project) + " AND ") +
-                              "creator = currentUser() AND created >= -30m ORDER BY created DESC, key DESC";
-      HttpRequest req = v3 ? JsonPost("/search/jql", json{{"jql", jql},
-                                                          {"fields", {"id", "key"}},
-                                                          {"properties", {kOperationProperty}},
-                                                          {"maxResults", 100}})
-                           : HttpRequest{"GET",
-                                         "/search?jql=" + UrlEncode(jql) + "&fields=id,key&properties=" +
-                                             UrlEncode(std::string(kOperationProperty)) + "&maxResults=100",
-                                         {},
-                                         "",
-                                         std::nullopt};
-      auto page = CallJson(*this, std::move(req), nullptr);
-      if (!page) return Fail(page.error());
+      auto recent = RecentCreations(*this, project);
+      if (!recent) return Fail(recent.error());
       for (auto i : which) {
-        if (auto hit = FindCarrying(page->value("issues", json::array()), ops[i])) {
+        if (auto hit = FindCarrying(*recent, ops[i])) {
           out[i].made = json{{"id", IdOf(*hit)}, {"key", hit->value("key", "")}};
           out[i].recovered = true;
         }

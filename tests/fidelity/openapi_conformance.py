@@ -210,6 +210,11 @@ def main():
                           "components": [{"name": meta["fields"][next(i for i, f in enumerate(meta["fields"])
                                                                        if f["fieldId"] == "components")]
                                           ["allowedValues"][0]["name"]}]}}, status=201)
+        check(P, v3 + "/issue/bulk", "POST", v3 + "/issue/bulk",
+              {"issueUpdates": [{"fields": {"project": {"key": "ALPHA"}, "issuetype": {"name": "Task"},
+                                            "summary": "bulk one"}, "properties": [op]},
+                                {"fields": {"project": {"key": "ALPHA"}, "issuetype": {"name": "Nope"},
+                                            "summary": "bulk refused"}}]}, status=201)
         check(P, v3 + "/attachment/meta", "GET", v3 + "/attachment/meta")
         boundary = "conformance-boundary"
         form = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
