@@ -520,6 +520,15 @@ TEST_P(WriteTest, IssueTransitionsListsAndTakesTransitions) {
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM sys_procedureparameters WHERE ProcedureName = 'ChangeIssueStatus'"), "10");
 }
 
+TEST_P(WriteTest, ATransitionThatMeetsA409IsTriedAgain) {
+  auto db = Open();
+  const std::string key = Insert(db, "Busy issue");
+  AddFault({{"path", "/transitions$"}, {"method", "POST"}, {"status", 409}, {"count", 2}});
+  db.Query("UPDATE Issues SET StatusName = 'In Progress' WHERE Key = '" + key + "'");
+  EXPECT_EQ(db.One("SELECT StatusName FROM Issues WHERE Key = '" + key + "'"), "In Progress");
+  EXPECT_EQ(Requests("POST " + Api() + "/issue/{id}/transitions"), 3);
+}
+
 TEST_P(WriteTest, ACreateWhoseTransitionFailsSaysTheIssueWasMade) {
   auto db = Open();
   std::string error;
