@@ -487,14 +487,18 @@ void ApiCall::IssueComments() {
 void ApiCall::IssueComment() {
   int64_t idx = find_issue(c[0]);
   if (idx < 0) return;
-  OwnComments(world, site, idx);
-  auto& list = site.added_comments[idx];
-  auto it = std::find_if(list.begin(), list.end(), [&](const Comment& cm) { return std::to_string(cm.id) == c[1]; });
-  if (it == list.end()) return JiraError(res, 404, "Can not find a comment for the id: " + c[1] + ".");
-  if (req.method == "GET") {
-    WriteComment(w, rc, idx, *it, req.get_param_value("expand").find("properties") != std::string::npos);
+  auto match = [&](const Comment& cm) { return std::to_string(cm.id) == c[1]; };
+  if (req.method == "GET") {  // under the shared lock: read, never own
+    const auto all = Comments(world, site, idx);
+    auto found = std::find_if(all.begin(), all.end(), match);
+    if (found == all.end()) return JiraError(res, 404, "Can not find a comment for the id: " + c[1] + ".");
+    WriteComment(w, rc, idx, *found, req.get_param_value("expand").find("properties") != std::string::npos);
     return ok();
   }
+  OwnComments(world, site, idx);
+  auto& list = site.added_comments[idx];
+  auto it = std::find_if(list.begin(), list.end(), match);
+  if (it == list.end()) return JiraError(res, 404, "Can not find a comment for the id: " + c[1] + ".");
   if (it->author != caller.user) {
     return JiraError(res, 403, "You do not have the permission to edit or delete this comment.");
   }
@@ -638,14 +642,18 @@ void ApiCall::IssueWorklogs() {
 void ApiCall::IssueWorklog() {
   int64_t idx = find_issue(c[0]);
   if (idx < 0) return;
-  OwnWorklogs(world, site, idx);
-  auto& list = site.added_worklogs[idx];
-  auto it = std::find_if(list.begin(), list.end(), [&](const Worklog& wl) { return std::to_string(wl.id) == c[1]; });
-  if (it == list.end()) return JiraError(res, 404, "Cannot find worklog with id: " + c[1] + ".");
-  if (req.method == "GET") {
-    WriteWorklog(w, rc, idx, *it, req.get_param_value("expand").find("properties") != std::string::npos);
+  auto match = [&](const Worklog& wl) { return std::to_string(wl.id) == c[1]; };
+  if (req.method == "GET") {  // under the shared lock: read, never own
+    const auto all = Worklogs(world, site, idx);
+    auto found = std::find_if(all.begin(), all.end(), match);
+    if (found == all.end()) return JiraError(res, 404, "Cannot find worklog with id: " + c[1] + ".");
+    WriteWorklog(w, rc, idx, *found, req.get_param_value("expand").find("properties") != std::string::npos);
     return ok();
   }
+  OwnWorklogs(world, site, idx);
+  auto& list = site.added_worklogs[idx];
+  auto it = std::find_if(list.begin(), list.end(), match);
+  if (it == list.end()) return JiraError(res, 404, "Cannot find worklog with id: " + c[1] + ".");
   if (it->author != caller.user) {
     return JiraError(res, 403, "You do not have the permission to edit or delete this worklog.");
   }
@@ -953,7 +961,7 @@ void ApiCall::AttachmentMeta() {
 void ApiCall::AttachmentResource() {
   auto [idx, k] = FindAttachment(site, c[0]);
   if (idx < 0) return JiraError(res, 404, "The attachment with id '" + c[0] + "' does not exist.");
-  auto& list = site.attachments[idx];
+  auto& list = site.attachments.at(idx);
   if (req.method == "DELETE") {
     if (list[k].author != caller.user) {
       return JiraError(res, 403, "You do not have permission to delete this attachment.");
@@ -970,7 +978,7 @@ void ApiCall::AttachmentResource() {
 void ApiCall::AttachmentContent() {
   auto [idx, k] = FindAttachment(site, c[0]);
   if (idx < 0) return JiraError(res, 404, "The attachment with id '" + c[0] + "' does not exist.");
-  const Attachment& a = site.attachments[idx][k];
+  const Attachment& a = site.attachments.at(idx)[k];
   res.status = 200;
   res.set_content(a.content, a.mime_type);
 }
