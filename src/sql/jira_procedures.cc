@@ -181,9 +181,10 @@ Result<ProcedureRow> RunJiraProcedure(Session& session, const std::string& name,
   const std::string& proc = p->spec.name;
   std::string names;
   for (const auto& param : p->spec.inputs) names += (names.empty() ? "" : ", ") + param.name;
-  for (const auto& [given, v] : inputs) {
+  for (const auto& input : inputs) {
+    const std::string& given = input.first;  // (not a structured binding: lambdas may not capture those before C++20)
     if (std::none_of(p->spec.inputs.begin(), p->spec.inputs.end(),
-                     [&](const ProcedureParam& q) { return EqualsIgnoreCase(q.name, given); }))
+                     [&given](const ProcedureParam& q) { return EqualsIgnoreCase(q.name, given); }))
       return Fail(ErrorCode::kInvalidArgument, proc + " has no parameter " + given + "; it takes " + names);
   }
   if (p->writes && session.props().GetBool("Readonly")) {
