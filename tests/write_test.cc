@@ -636,6 +636,11 @@ TEST_P(WriteTest, ExplainShowsTheCallsAndMakesNone) {
             std::string::npos)
       << out.str();
   EXPECT_TRUE(WithSummary("explained").empty());
+  std::ostringstream status;
+  ASSERT_TRUE(db.engine->Explain("UPDATE Issues SET StatusName = 'Done' WHERE Key = '" + Project() + "-1'", status));
+  EXPECT_NE(status.str().find("for the status, GET …/issue/{id}/transitions then POST …/issue/{id}/transitions"),
+            std::string::npos)
+      << status.str();
   EXPECT_EQ(Requests("POST " + Api() + "/issue"), 0);
 }
 

@@ -416,18 +416,26 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
     session_->reports.clear();
     session_->write_plans.clear();
     // Which tables the statement writes (the authorizer sees them at prepare).
-    std::set<std::pair<std::string, std::string>> writes;
+    struct Writes {
+      std::set<std::pair<std::string, std::string>> tables;  ///< (verb, table)
+      std::set<std::string> status_updates;                  ///< tables whose StatusName/StatusId an UPDATE sets
+    } seen;
+    auto& writes = seen.tables;
     sqlite3_set_authorizer(
         db_,
-        [](void* w, int action, const char* table, const char*, const char*, const char*) {
+        [](void* p, int action, const char* table, const char* column, const char*, const char*) {
+          auto* w = static_cast<Writes*>(p);
           const char* verb = action == SQLITE_INSERT   ? "INSERT"
                              : action == SQLITE_UPDATE ? "UPDATE"
                              : action == SQLITE_DELETE ? "DELETE"
                                                        : nullptr;
-          if (verb && table) static_cast<std::set<std::pair<std::string, std::string>>*>(w)->insert({verb, table});
+          if (verb && table) w->tables.insert({verb, table});
+          if (action == SQLITE_UPDATE && table && column &&
+              (EqualsIgnoreCase(column, "StatusName") || EqualsIgnoreCase(column, "StatusId")))
+            w->status_updates.insert(table);
           return SQLITE_OK;
         },
-        &writes);
+        &seen);
     const int prepared = sqlite3_prepare_v2(db_, stmt.c_str(), -1, &st, nullptr);
     sqlite3_set_authorizer(db_, nullptr, nullptr);
     if (prepared != SQLITE_OK) {
@@ -475,7 +483,11 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
         const std::string p(Trim(part));
         if (p.rfind(method, 0) == 0) call = p;
       }
-      out << "  " << prefix << " " << call << ", once for each row the statement selects\n";
+      out << "  " << prefix << " " << call << ", once for each row the statement selects";
+      if (verb == "UPDATE" && seen.status_updates.count(table)) {
+        out << "; for the status, GET …/issue/{id}/transitions then POST …/issue/{id}/transitions";
+      }
+      out << "\n";
     }
     out << "  Tables joined on values from other rows are read once per outer row, with those values as JQL.\n";
   }
