@@ -10,6 +10,7 @@
 #include "common/strings.h"
 #include "common/time.h"
 #include "jira/adf.h"
+#include "jira/rest_call.h"
 #include "sql/session.h"
 
 namespace jirasql {
@@ -306,6 +307,14 @@ bool SetsCustomFields(const json& fields) {
     if (it.key().rfind("customfield_", 0) == 0) return true;
   }
   return false;
+}
+
+// The id of what a create made, from Jira's answer (a string or a number);
+// an answer without one is a hard error: `done` happened all the same.
+tl::expected<int64_t, WriteFailure> MadeId(const Created& made, const std::string& done) {
+  if (auto id = ParseInt(IdOf(made.object))) return *id;
+  return tl::unexpected<WriteFailure>(
+      WriteFailure{Error{ErrorCode::kBadResponse, done + " but Jira's answer holds no numeric id", 0}, false, done});
 }
 
 // The "fields" of an issue create or edit from the columns the row sets.
@@ -640,13 +649,8 @@ WriteResult IssuesWrite(TableWrite& w, const RowWrite& rw) {
     auto made = w.jira.CreateIssue(body);
     if (!made) return CallFailed(made.error(), "creating an issue");
     const std::string key = made->object.value("key", "");
-    auto new_id = ParseInt(made->object.contains("id") && made->object["id"].is_string()
-                               ? made->object["id"].get<std::string>()
-                               : made->object.value("id", json()).dump());
-    if (!new_id) {
-      return tl::unexpected<WriteFailure>(WriteFailure{
-          Error{ErrorCode::kBadResponse, "created " + key + " but Jira's answer holds no numeric id", 0}, false});
-    }
+    auto new_id = MadeId(*made, "created " + key);
+    if (!new_id) return tl::unexpected(new_id.error());
     if (made->recovered) {
       w.session.notice("the answer to creating " + key +
                        " was lost; jirasql found the issue by its operation id and did not create it again");
@@ -737,11 +741,8 @@ WriteResult CommentsWrite(TableWrite& w, const RowWrite& rw) {
     if (w.explain) return WriteDone{0, "", ApiPath(w, "POST " + where) + " " + body.dump()};
     auto made = w.jira.AddComment(*issue, body);
     if (!made) return CallFailed(made.error(), "adding a comment to " + *issue);
-    auto new_id = ParseInt(made->object.value("id", ""));
-    if (!new_id) {
-      return tl::unexpected<WriteFailure>(WriteFailure{
-          Error{ErrorCode::kBadResponse, "added a comment to " + *issue + " but Jira's answer holds no id", 0}, false});
-    }
+    auto new_id = MadeId(*made, "added a comment to " + *issue);
+    if (!new_id) return tl::unexpected(new_id.error());
     if (made->recovered) {
       w.session.notice("the answer to adding comment " + std::to_string(*new_id) + " to " + *issue +
                        " was lost; jirasql found it by its operation id and did not add it again");
@@ -839,11 +840,8 @@ WriteResult WorklogsWrite(TableWrite& w, const RowWrite& rw) {
     if (w.explain) return WriteDone{0, "", ApiPath(w, "POST " + where) + query + " " + body.dump()};
     auto made = w.jira.AddWorklog(*issue, body, *adjust);
     if (!made) return CallFailed(made.error(), "logging work on " + *issue);
-    auto new_id = ParseInt(made->object.value("id", ""));
-    if (!new_id) {
-      return tl::unexpected<WriteFailure>(WriteFailure{
-          Error{ErrorCode::kBadResponse, "logged work on " + *issue + " but Jira's answer holds no id", 0}, false});
-    }
+    auto new_id = MadeId(*made, "logged work on " + *issue);
+    if (!new_id) return tl::unexpected(new_id.error());
     if (made->recovered) {
       w.session.notice("the answer to logging work " + std::to_string(*new_id) + " on " + *issue +
                        " was lost; jirasql found it by its operation id and did not log it again");
@@ -940,14 +938,8 @@ WriteResult AttachmentsWrite(TableWrite& w, const RowWrite& rw) {
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto made = w.jira.AddAttachment(*issue, name, content);
   if (!made) return CallFailed(made.error(), "attaching " + name + " to " + *issue);
-  auto new_id =
-      ParseInt(made->object.contains("id") && made->object["id"].is_string() ? made->object["id"].get<std::string>()
-                                                                             : made->object.value("id", json()).dump());
-  if (!new_id) {
-    return tl::unexpected<WriteFailure>(WriteFailure{
-        Error{ErrorCode::kBadResponse, "attached " + name + " to " + *issue + " but Jira's answer holds no id", 0},
-        false});
-  }
+  auto new_id = MadeId(*made, "attached " + name + " to " + *issue);
+  if (!new_id) return tl::unexpected(new_id.error());
   if (made->recovered) {
     w.session.notice("the answer to attaching " + name + " to " + *issue +
                      " was lost; jirasql found the attachment and did not upload it again");
