@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -70,6 +71,11 @@ struct ApiCall {
     int64_t max;
   };
   Paging paging(int64_t default_max, int64_t cap) const;
+  /// A PageBean ({startAt, maxResults, total, isLast, values}) of `total`
+  /// items, `item(i)` writing the i-th.
+  void WritePage(int64_t total, const Paging& page, const std::function<void(int64_t)>& item);
+  /// The project's index, or Jira's 404 (then -1).
+  int find_project(const std::string& id_or_key);
   /// Cloud refuses unbounded JQL on the enhanced search: false (and the 400) then.
   bool bounded(const std::string& jql);
 
@@ -108,6 +114,13 @@ struct ApiCall {
   void AttachmentMeta();      ///< GET attachment/meta
   void AttachmentResource();  ///< GET, DELETE attachment/{id}
   void AttachmentContent();   ///< GET attachment/content/{id}
+  // ---- (api_links.cc)
+  void GetLinkTypes();
+  void IssueLinkResource();  ///< GET, DELETE issueLink/{id}
+  void CreateIssueLink();    ///< POST issueLink
+  void ProjectVersions();    ///< project/{id}/versions (array), project/{id}/version (paged)
+  void ProjectComponents();  ///< project/{id}/components (array), project/{id}/component (paged)
+  void GetLabels();
   // ---- (api_agile.cc)
   void GetBoards();
   void BoardSprints();

@@ -71,21 +71,9 @@ void ApiCall::SearchProjects() {
                 ToLower(pr.name).find(query) != std::string::npos;
     if (key_ok && q_ok) picked.push_back(static_cast<int>(p));
   }
-  int64_t total = static_cast<int64_t>(picked.size());
-  int64_t end = std::min(total, start + max);
-  w.BeginObject().Field("self",
-                        base + path + "?startAt=" + std::to_string(start) + "&maxResults=" + std::to_string(max));
-  if (end < total)
-    w.Field("nextPage", base + path + "?startAt=" + std::to_string(end) + "&maxResults=" + std::to_string(max));
-  w.Field("maxResults", max)
-      .Field("startAt", start)
-      .Field("total", total)
-      .Field("isLast", end >= total)
-      .Key("values")
-      .BeginArray();
   const std::string expand = req.get_param_value("expand");
-  for (int64_t i = start; i < end; ++i) WriteListedProject(w, rc, picked[i], expand);
-  w.EndArray().EndObject();
+  WritePage(static_cast<int64_t>(picked.size()), {start, max},
+            [&](int64_t i) { WriteListedProject(w, rc, picked[i], expand); });
   return ok();
 }
 

@@ -87,6 +87,10 @@ Catalogs MakeCatalogs() {
   c.resolutions = {{10000, "Done", "Work has been completed on this issue."},
                    {10001, "Won't Do", "This issue won't be actioned."},
                    {10002, "Duplicate", "The problem is a duplicate of an existing issue."}};
+  c.link_types = {{10000, "Blocks", "is blocked by", "blocks"},
+                  {10001, "Cloners", "is cloned by", "clones"},
+                  {10002, "Duplicate", "is duplicated by", "duplicates"},
+                  {10003, "Relates", "relates to", "relates to"}};
   c.labels = {"backend", "frontend", "ux", "infra", "security", "perf", "docs", "customer", "tech-debt", "ünïcode"};
   c.custom_fields = {
       {"customfield_10016", "Story Points", CustomType::kNumber, {}},
@@ -118,12 +122,17 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
     pr.lead = p % user_count;
     for (int c = 0; c < 4; ++c) {
       static const char* kComponents[] = {"API", "Web", "Backend", "Docs"};
-      pr.components.push_back({10100 + p * 10 + c, kComponents[c]});
+      pr.components.push_back({10100 + p * 10 + c, kComponents[c], c == 3 ? -1 : (p + c + 1) % user_count,
+                               c == 3 ? "" : std::string(kComponents[c]) + " of " + pr.key});
     }
     for (int v = 0; v < 3; ++v) {
       int64_t day = now_ms / kDayMs + (v - 1) * 60;
-      pr.versions.push_back({10200 + p * 10 + v, "v" + std::to_string(v + 1) + ".0", v == 0, FormatDay(day)});
+      pr.versions.push_back({10200 + p * 10 + v, "v" + std::to_string(v + 1) + ".0", v == 0, FormatDay(day), false,
+                             v == 2 ? "" : FormatDay(day - 45), v == 0 ? "First release" : "",
+                             v != 0 && day < now_ms / kDayMs});
     }
+    // An old release, archived: no issue fixes in it, some bugs affect it.
+    pr.versions.push_back({10200 + p * 10 + 3, "v0.9", true, FormatDay(now_ms / kDayMs - 150), true, "", "", false});
     site.projects.push_back(std::move(pr));
     Board b{static_cast<int64_t>(p + 1), site.projects.back().key + " board", p};
     site.boards.push_back(b);
@@ -230,9 +239,27 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
       site.attachments[i].push_back({900000000 + i, static_cast<int>(ar.Below(user_count)), at - at % 1000,
                                      "report-" + std::to_string(is.id) + ".txt", "text/plain", Sentence(ar, 6) + "\n"});
     }
+    // Bugs name the releases they affect (their own generator too).
+    if (Rng vr(is.seed ^ 0xAFFE); is.type == 3 && vr.Chance(60)) {
+      is.affected_versions |= 1u << vr.Below(4);
+      if (vr.Chance(25)) is.affected_versions |= 1u << vr.Below(4);
+    }
     site.issues.push_back(std::move(is));
   }
   site.next_attachment_id = 900000000 + issue_count;
+  // Links to earlier issues of any project, of every type, some issues two.
+  for (int64_t i = 1; i < issue_count; ++i) {
+    Rng lr(site.issues[i].seed ^ 0x11A7);
+    for (int k = 0; k < 2; ++k) {
+      if (!lr.Chance(k == 0 ? 15 : 4)) break;
+      const int type = static_cast<int>(lr.Below(static_cast<int64_t>(w.catalogs.link_types.size())));
+      const int64_t other = lr.Below(i);
+      if (lr.Chance(50))
+        site.AddLink(type, i, other);
+      else
+        site.AddLink(type, other, i);
+    }
+  }
 }
 
 // ADF helpers writing into a JsonWriter.
@@ -321,6 +348,20 @@ int64_t Site::FindIssue(const std::string& id_or_key) const {
 
 std::string Site::Key(const Issue& issue) const {
   return projects[issue.project].key + "-" + std::to_string(issue.number);
+}
+
+int64_t Site::AddLink(int type, int64_t from, int64_t to) {
+  const int64_t index = static_cast<int64_t>(links.size());
+  links.push_back({kFirstLinkId + index, type, from, to, false});
+  links_of[from].push_back(index);
+  if (to != from) links_of[to].push_back(index);
+  return index;
+}
+
+IssueLink* Site::FindLink(int64_t id) {
+  const int64_t index = id - kFirstLinkId;
+  if (index < 0 || index >= static_cast<int64_t>(links.size()) || links[index].deleted) return nullptr;
+  return &links[index];
 }
 
 int Site::FindProject(const std::string& id_or_key) const {

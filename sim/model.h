@@ -69,12 +69,31 @@ struct CustomField {
 struct Component {
   int64_t id;
   std::string name;
+  int lead = -1;  ///< user index, -1 for none
+  std::string description;
 };
 struct Version {
   int64_t id;
   std::string name;
   bool released;
   std::string release_date;  ///< yyyy-MM-dd
+  bool archived = false;
+  std::string start_date;  ///< yyyy-MM-dd, "" for none
+  std::string description;
+  bool overdue = false;  ///< unreleased past its release date (when generated)
+};
+
+/// An issue link type: "A <outward> B" on A's page, "B <inward> A" on B's.
+struct LinkType {
+  int64_t id;
+  std::string name, inward, outward;
+};
+/// A link between two issues: `from` <outward> `to` (from blocks to).
+struct IssueLink {
+  int64_t id;
+  int type;          ///< index into Catalogs::link_types
+  int64_t from, to;  ///< issue indexes
+  bool deleted = false;
 };
 
 struct Project {
@@ -99,6 +118,7 @@ struct Sprint {
 };
 
 inline constexpr int kCustomFieldCount = 10;
+inline constexpr int64_t kFirstLinkId = 20000;
 
 struct Issue {
   int64_t id;
@@ -114,6 +134,7 @@ struct Issue {
   uint32_t labels = 0;      ///< bit i = Catalogs::labels[i]
   uint32_t components = 0;  ///< bit i = project.components[i]
   uint32_t fix_versions = 0;
+  uint32_t affected_versions = 0;      ///< the `versions` field (bugs)
   int64_t parent = -1;                 ///< issue index
   int64_t original_estimate = kNone;   ///< seconds
   int64_t remaining_estimate = kNone;  ///< seconds, once a worklog adjusted it (else derived)
@@ -136,6 +157,7 @@ struct Catalogs {
   std::vector<NamedItem> resolutions;
   std::vector<std::string> labels;
   std::vector<CustomField> custom_fields;
+  std::vector<LinkType> link_types;
 };
 
 struct Comment {
@@ -177,6 +199,12 @@ struct Site {
   std::vector<Issue> issues;
   std::vector<Board> boards;
   std::vector<Sprint> sprints;
+  std::vector<IssueLink> links;                                ///< by link id - kFirstLinkId
+  std::unordered_map<int64_t, std::vector<int64_t>> links_of;  ///< issue index -> indexes into links
+  /// Adds a link (generated or POST /issueLink); its index.
+  int64_t AddLink(int type, int64_t from, int64_t to);
+  /// The link with this id, null when none (or deleted).
+  IssueLink* FindLink(int64_t id);
   // What clients wrote, by issue index.
   std::unordered_map<int64_t, std::string> description_override;  ///< ADF JSON or "null"
   std::unordered_map<int64_t, std::vector<Comment>> added_comments;

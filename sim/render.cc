@@ -43,7 +43,9 @@ const std::vector<std::string> kSystemFields = {"summary",
                                                 "statuscategorychangedate",
                                                 "comment",
                                                 "worklog",
-                                                "attachment"};
+                                                "attachment",
+                                                "versions",
+                                                "issuelinks"};
 
 // Indexes into kSystemFields, in the same order.
 enum SysField {
@@ -75,7 +77,9 @@ enum SysField {
   kStatuscategorychangedate,
   kComment,
   kWorklog,
-  kAttachment
+  kAttachment,
+  kVersions,
+  kIssuelinks
 };
 
 bool Navigable(const std::string& f) { return f != "comment" && f != "worklog"; }
@@ -275,6 +279,95 @@ void WriteResolution(JsonWriter& w, const RenderContext& rc, int r) {
       .EndObject();
 }
 
+void WriteVersion(JsonWriter& w, const RenderContext& rc, int project, int version) {
+  const Project& pr = rc.site.projects[project];
+  const Version& v = pr.versions[version];
+  w.BeginObject()
+      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/version/" + Id(v.id))
+      .Field("id", Id(v.id));
+  if (!v.description.empty()) w.Field("description", v.description);
+  w.Field("name", v.name).Field("archived", v.archived).Field("released", v.released);
+  if (!v.start_date.empty()) w.Field("startDate", v.start_date);
+  w.Field("releaseDate", v.release_date);
+  if (!v.released) w.Field("overdue", v.overdue);  // as Jira: only unreleased versions say
+  w.Field("projectId", pr.id).EndObject();
+}
+
+void WriteComponent(JsonWriter& w, const RenderContext& rc, int project, int component, bool full,
+                    int64_t issue_count) {
+  const Project& pr = rc.site.projects[project];
+  const Component& c = pr.components[component];
+  w.BeginObject()
+      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/component/" + Id(c.id))
+      .Field("id", Id(c.id))
+      .Field("name", c.name);
+  if (full) {
+    if (!c.description.empty()) w.Field("description", c.description);
+    if (c.lead >= 0) {
+      w.Key("lead");
+      WriteUser(w, rc, c.lead);
+    }
+    w.Field("assigneeType", c.lead >= 0 ? "COMPONENT_LEAD" : "PROJECT_DEFAULT")
+        .Field("isAssigneeTypeValid", true)
+        .Field("project", pr.key)
+        .Field("projectId", pr.id);
+    if (issue_count >= 0) w.Field("issueCount", issue_count);
+  }
+  w.EndObject();
+}
+
+void WriteLinkType(JsonWriter& w, const RenderContext& rc, int type) {
+  const LinkType& t = rc.world.catalogs.link_types[type];
+  w.BeginObject()
+      .Field("id", Id(t.id))
+      .Field("name", t.name)
+      .Field("inward", t.inward)
+      .Field("outward", t.outward)
+      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/issueLinkType/" + Id(t.id))
+      .EndObject();
+}
+
+namespace {
+// An issue as a link or the parent field shows it: id, key and a few fields.
+void WriteLinkedIssue(JsonWriter& w, const RenderContext& rc, int64_t index) {
+  const Issue& o = rc.site.issues[index];
+  w.BeginObject()
+      .Field("id", Id(o.id))
+      .Field("key", rc.site.Key(o))
+      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/issue/" + Id(o.id))
+      .Key("fields")
+      .BeginObject()
+      .Field("summary", o.summary)
+      .Key("status");
+  WriteStatus(w, rc, o.status);
+  w.Key("priority");
+  WritePriority(w, rc, o.priority);
+  w.Key("issuetype");
+  WriteIssueType(w, rc, o.type);
+  w.EndObject().EndObject();
+}
+}  // namespace
+
+bool WriteIssueLink(JsonWriter& w, const RenderContext& rc, const IssueLink& link, int64_t index) {
+  if (link.deleted || rc.site.issues[link.from].deleted || rc.site.issues[link.to].deleted) return false;
+  w.BeginObject()
+      .Field("id", Id(link.id))
+      .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/issueLink/" + Id(link.id))
+      .Key("type");
+  WriteLinkType(w, rc, link.type);
+  // On `from`'s page the other end is the outward issue ("from blocks to").
+  if (index < 0 || index == link.from) {
+    w.Key("outwardIssue");
+    WriteLinkedIssue(w, rc, link.to);
+  }
+  if (index < 0 || index != link.from) {
+    w.Key("inwardIssue");
+    WriteLinkedIssue(w, rc, link.from);
+  }
+  w.EndObject();
+  return true;
+}
+
 namespace {
 void WriteProjectBody(JsonWriter& w, const RenderContext& rc, int p, bool full, bool lead = false,
                       bool description = false);
@@ -322,27 +415,11 @@ void WriteProjectBody(JsonWriter& w, const RenderContext& rc, int p, bool full, 
     w.Key("lead");
     WriteUser(w, rc, pr.lead);
     w.Field("description", pr.name + " project").Key("components").BeginArray();
-    for (const auto& c : pr.components) {
-      w.BeginObject()
-          .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/component/" + Id(c.id))
-          .Field("id", Id(c.id))
-          .Field("name", c.name)
-          .EndObject();
-    }
+    for (std::size_t c = 0; c < pr.components.size(); ++c) WriteComponent(w, rc, p, static_cast<int>(c), false);
     w.EndArray().Key("issueTypes").BeginArray();
     for (std::size_t t = 0; t < rc.world.catalogs.types.size(); ++t) WriteIssueType(w, rc, static_cast<int>(t));
     w.EndArray().Key("versions").BeginArray();
-    for (const auto& v : pr.versions) {
-      w.BeginObject()
-          .Field("self", rc.base + "/rest/api/" + std::to_string(rc.version) + "/version/" + Id(v.id))
-          .Field("id", Id(v.id))
-          .Field("name", v.name)
-          .Field("archived", false)
-          .Field("released", v.released)
-          .Field("releaseDate", v.release_date)
-          .Field("projectId", pr.id)
-          .EndObject();
-    }
+    for (std::size_t v = 0; v < pr.versions.size(); ++v) WriteVersion(w, rc, p, static_cast<int>(v));
     w.EndArray();
   }
   w.EndObject();
@@ -645,50 +722,34 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
   if (fs.HasSystem(kComponents)) {
     w.Key("components").BeginArray();
     for (std::size_t c = 0; c < pr.components.size(); ++c) {
-      if (is.components & (1u << c)) {
-        w.BeginObject()
-            .Field("self", rc.base + "/rest/api/" + v + "/component/" + Id(pr.components[c].id))
-            .Field("id", Id(pr.components[c].id))
-            .Field("name", pr.components[c].name)
-            .EndObject();
-      }
+      if (is.components & (1u << c)) WriteComponent(w, rc, is.project, static_cast<int>(c), false);
     }
     w.EndArray();
   }
   if (fs.HasSystem(kFixVersions)) {
     w.Key("fixVersions").BeginArray();
     for (std::size_t c = 0; c < pr.versions.size(); ++c) {
-      if (is.fix_versions & (1u << c)) {
-        const auto& ver = pr.versions[c];
-        w.BeginObject()
-            .Field("self", rc.base + "/rest/api/" + v + "/version/" + Id(ver.id))
-            .Field("id", Id(ver.id))
-            .Field("name", ver.name)
-            .Field("archived", false)
-            .Field("released", ver.released)
-            .Field("releaseDate", ver.release_date)
-            .EndObject();
-      }
+      if (is.fix_versions & (1u << c)) WriteVersion(w, rc, is.project, static_cast<int>(c));
+    }
+    w.EndArray();
+  }
+  if (fs.HasSystem(kVersions)) {
+    w.Key("versions").BeginArray();
+    for (std::size_t c = 0; c < pr.versions.size(); ++c) {
+      if (is.affected_versions & (1u << c)) WriteVersion(w, rc, is.project, static_cast<int>(c));
+    }
+    w.EndArray();
+  }
+  if (fs.HasSystem(kIssuelinks)) {
+    w.Key("issuelinks").BeginArray();
+    if (auto it = rc.site.links_of.find(index); it != rc.site.links_of.end()) {
+      for (int64_t l : it->second) WriteIssueLink(w, rc, rc.site.links[l], index);
     }
     w.EndArray();
   }
   if (fs.HasSystem(kParent) && is.parent >= 0) {
-    const Issue& p = rc.site.issues[is.parent];
-    w.Key("parent")
-        .BeginObject()
-        .Field("id", Id(p.id))
-        .Field("key", rc.site.Key(p))
-        .Field("self", rc.base + "/rest/api/" + v + "/issue/" + Id(p.id))
-        .Key("fields")
-        .BeginObject()
-        .Field("summary", p.summary)
-        .Key("status");
-    WriteStatus(w, rc, p.status);
-    w.Key("priority");
-    WritePriority(w, rc, p.priority);
-    w.Key("issuetype");
-    WriteIssueType(w, rc, p.type);
-    w.EndObject().EndObject();
+    w.Key("parent");
+    WriteLinkedIssue(w, rc, is.parent);
   }
   if (fs.HasSystem(kSubtasks)) {
     // Sub-tasks are found by scanning forward: they always come after their parent.
@@ -829,6 +890,8 @@ void WriteFieldList(JsonWriter& w, const RenderContext& rc) {
       {"comment", "Comment", "comments-page", nullptr, true, false, true},
       {"worklog", "Log Work", "array", "worklog", true, false, true},
       {"attachment", "Attachment", "array", "attachment", false, true, true},
+      {"versions", "Affects versions", "array", "version", true, true, true},
+      {"issuelinks", "Linked Issues", "array", "issuelinks", true, true, true},
   };
   w.BeginArray();
   for (const auto& s : kSys) {

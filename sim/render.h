@@ -63,6 +63,18 @@ void WriteProject(jirasql::JsonWriter& w, const RenderContext& rc, int project, 
 void WriteListedPriority(jirasql::JsonWriter& w, const RenderContext& rc, int priority);
 void WriteListedProject(jirasql::JsonWriter& w, const RenderContext& rc, int project, const std::string& expand);
 void WriteStatus(jirasql::JsonWriter& w, const RenderContext& rc, int status);
+/// A version as the fixVersions/versions fields and /project/{id}/versions show it.
+void WriteVersion(jirasql::JsonWriter& w, const RenderContext& rc, int project, int version);
+/// A component: the short form of the components field, or (`full`) the
+/// one /project/{id}/components lists, with its lead; `issue_count` >= 0
+/// adds issueCount (the paged /project/{id}/component).
+void WriteComponent(jirasql::JsonWriter& w, const RenderContext& rc, int project, int component, bool full,
+                    int64_t issue_count = -1);
+void WriteLinkType(jirasql::JsonWriter& w, const RenderContext& rc, int type);
+/// A link as the issuelinks field of issue `index` shows it (the other end
+/// only), or as GET /issueLink/{id} does (`index` -1: both ends). False,
+/// and nothing written, when the link or one of its issues is gone.
+bool WriteIssueLink(jirasql::JsonWriter& w, const RenderContext& rc, const IssueLink& link, int64_t index);
 void WriteIssueType(jirasql::JsonWriter& w, const RenderContext& rc, int type);
 void WritePriority(jirasql::JsonWriter& w, const RenderContext& rc, int priority);
 void WriteResolution(jirasql::JsonWriter& w, const RenderContext& rc, int resolution);

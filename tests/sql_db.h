@@ -5,10 +5,13 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "http/curl_transport.h"
@@ -152,6 +155,30 @@ inline json Counters(const std::string& base_url) {
   auto r = (*http)->Send(HttpRequest{"GET", base_url + "/__jirasim/counters", {}, "", std::nullopt});
   if (!r || !r->ok()) return json::object();
   return json::parse(r->body, nullptr, false);
+}
+
+// How many requests jirasim answered (any status) whose counter key
+// ("GET /rest/api/3/issue/{id}/comment 200") `match` accepts. jirasim counts
+// a request once its answer is written, which may be just after the client
+// has read it: read until two readings agree.
+inline int64_t CountRequests(const std::string& base_url, const std::function<bool(const std::string&)>& match) {
+  auto count = [&] {
+    int64_t n = 0;
+    const json counters = Counters(base_url);
+    if (!counters.contains("requests")) return n;
+    for (const auto& item : counters["requests"].items()) {
+      if (match(item.key())) n += item.value().get<int64_t>();
+    }
+    return n;
+  };
+  int64_t last = count();
+  for (int i = 0; i < 40; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    const int64_t now = count();
+    if (now == last) return now;
+    last = now;
+  }
+  return last;
 }
 
 }  // namespace jirasql::testing_sql

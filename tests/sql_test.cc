@@ -318,14 +318,17 @@ TEST_P(SqlTest, MyselfIsTheLoginsUser) {
 TEST_P(SqlTest, EveryColumnOfEveryTableHasAValueSomewhere) {
   auto db = Open(Connect(), "IncludeCustomFields=true");
   // Columns Jira fills in one deployment only.
-  const std::set<std::string> cloud_only = {"Users.AccountType", "Myself.AccountType", "Projects.Simplified",
-                                            "IssueChangelogs.FieldId"};
+  const std::set<std::string> cloud_only = {"Users.AccountType",   "Myself.AccountType",
+                                            "Projects.Simplified", "IssueChangelogs.FieldId",
+                                            "Labels.Label",        "ProjectComponents.IssueCount"};
   const std::set<std::string> dc_only = {};
+  // NULL by design: jirasql has no catalogs (ODBC's TABLE_CAT is NULL then).
+  const std::set<std::string> always_null = {"sys_primarykeys.CatalogName", "sys_foreignkeys.CatalogName"};
   std::vector<std::string> empty;
   for (const auto& row : db.Query("SELECT TableName, ColumnName FROM sys_tablecolumns WHERE IsHidden = 0 "
                                   "ORDER BY TableName, Ordinal")) {
     const std::string id = row[0] + "." + row[1];
-    if ((dc() && cloud_only.count(id)) || (!dc() && dc_only.count(id))) continue;
+    if ((dc() && cloud_only.count(id)) || (!dc() && dc_only.count(id)) || always_null.count(id)) continue;
     std::string error;
     auto n = db.Query("SELECT COUNT(*) FROM \"" + row[0] + "\" WHERE \"" + row[1] + "\" IS NOT NULL", &error);
     ASSERT_EQ(error, "") << id;

@@ -58,22 +58,7 @@ class WriteTest : public SimModesTest<WriteTest> {
   // jirasim counts a request once its answer is written, which may be just
   // after the client has read it: read until two readings agree.
   int64_t Requests(const std::string& what) {
-    auto count = [&] {
-      int64_t n = 0;
-      const json counters = Counters(sim().base_url());
-      for (const auto& item : counters["requests"].items()) {
-        if (item.key().rfind(what + " ", 0) == 0) n += item.value().get<int64_t>();
-      }
-      return n;
-    };
-    int64_t last = count();
-    for (int i = 0; i < 40; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-      const int64_t now = count();
-      if (now == last) return now;
-      last = now;
-    }
-    return last;
+    return CountRequests(sim().base_url(), [&](const std::string& key) { return key.rfind(what + " ", 0) == 0; });
   }
   std::string Insert(Db& db, const std::string& summary, const std::string& more_cols = "",
                      const std::string& more_vals = "") {

@@ -241,10 +241,118 @@ class UnwrapHistories final : public ItemStream {
   std::unique_ptr<ItemStream> in_;
 };
 
+/// Each issue of `in` becomes the elements of its array field `field`.
+class ElementStream final : public ItemStream {
+ public:
+  ElementStream(std::string field, std::unique_ptr<ItemStream> in) : field_(std::move(field)), in_(std::move(in)) {}
+  Result<bool> Next(std::vector<Item>* out) override {
+    std::vector<Item> page;
+    auto more = in_->Next(&page);
+    if (!more || !*more) return more;
+    for (auto& i : page) {
+      json* fields = i.value.is_object() && i.value.contains("fields") ? &i.value["fields"] : nullptr;
+      json* list = fields && fields->is_object() && fields->contains(field_) ? &(*fields)[field_] : nullptr;
+      if (!list || list->is_null()) continue;  // none
+      if (!list->is_array()) {
+        return Fail(ErrorCode::kBadResponse, "issue " + IdOf(i.value) + ": the field " + field_ +
+                                                 " is not a JSON array (Jira sent " + list->dump().substr(0, 60) + ")");
+      }
+      auto parent = std::make_shared<json>(IssueRef(i.value));
+      if (const json* project = fields->contains("project") ? &(*fields)["project"] : nullptr;
+          project && project->is_object()) {
+        if (auto n = ParseInt(IdOf(*project))) (*parent)["projectId"] = *n;
+        if (project->contains("key")) (*parent)["projectKey"] = (*project)["key"];
+      }
+      for (auto& e : *list) out->push_back({std::move(e), parent});
+    }
+    return true;
+  }
+
+ private:
+  std::string field_;
+  std::unique_ptr<ItemStream> in_;
+};
+
+/// A list that cannot be read on this Jira: its first page is the error.
+class FailedStream final : public ItemStream {
+ public:
+  explicit FailedStream(Error e) : e_(std::move(e)) {}
+  Result<bool> Next(std::vector<Item>*) override { return Fail(e_); }
+
+ private:
+  Error e_;
+};
+
+json KeyView(const json& p) { return json{{"id", p.value("id", json())}, {"key", p.value("key", json())}}; }
+
 }  // namespace
+
+std::unique_ptr<ItemStream> JiraClient::ElementsOfIssues(const std::string& field, std::unique_ptr<ItemStream> issues) {
+  return std::make_unique<ElementStream>(field, std::move(issues));
+}
+
+std::unique_ptr<ItemStream> JiraClient::VersionsOfProjects(std::unique_ptr<ItemStream> projects, ReadStats* stats) {
+  const bool is_cloud = cloud();
+  NestedStream::Factory versions = [this, stats, is_cloud](const json& project) -> std::unique_ptr<ItemStream> {
+    const std::string id = UrlEncode(IdOf(project));
+    if (is_cloud) return std::make_unique<StartAtStream>(*this, "/project/" + id + "/version", "values", 50, stats);
+    return std::make_unique<OneCallStream>(*this, "/project/" + id + "/versions", "", stats);
+  };
+  return std::make_unique<NestedStream>(std::move(projects), std::move(versions), KeyView);
+}
+
+std::unique_ptr<ItemStream> JiraClient::ComponentsOfProjects(std::unique_ptr<ItemStream> projects, ReadStats* stats) {
+  const bool is_cloud = cloud();
+  NestedStream::Factory components = [this, stats, is_cloud](const json& project) -> std::unique_ptr<ItemStream> {
+    const std::string id = UrlEncode(IdOf(project));
+    if (is_cloud) return std::make_unique<StartAtStream>(*this, "/project/" + id + "/component", "values", 50, stats);
+    return std::make_unique<OneCallStream>(*this, "/project/" + id + "/components", "", stats);
+  };
+  return std::make_unique<NestedStream>(std::move(projects), std::move(components), KeyView);
+}
+
+std::unique_ptr<ItemStream> JiraClient::IssueLinkTypes(ReadStats* stats) {
+  return std::make_unique<OneCallStream>(*this, "/issueLinkType", "issueLinkTypes", stats);
+}
+
+std::unique_ptr<ItemStream> JiraClient::Labels(ReadStats* stats) {
+  if (!cloud()) {
+    return std::make_unique<FailedStream>(
+        Error{ErrorCode::kInvalidArgument,
+              "Jira Data Center has no list of labels (GET /rest/api/2/label does not exist); SELECT DISTINCT Label "
+              "FROM IssueLabels reads the labels of the issues",
+              0});
+  }
+  return std::make_unique<StartAtStream>(*this, "/label", "values", 1000, stats);
+}
 
 std::unique_ptr<ItemStream> FixedItems(std::vector<json> items) {
   return std::make_unique<FixedStream>(std::move(items));
+}
+
+namespace {
+class FilterStream final : public ItemStream {
+ public:
+  FilterStream(std::unique_ptr<ItemStream> in, std::function<bool(const json&)> keep)
+      : in_(std::move(in)), keep_(std::move(keep)) {}
+  Result<bool> Next(std::vector<Item>* out) override {
+    std::vector<Item> page;
+    auto more = in_->Next(&page);
+    if (!more || !*more) return more;
+    for (auto& i : page) {
+      if (keep_(i.value)) out->push_back(std::move(i));
+    }
+    return true;
+  }
+
+ private:
+  std::unique_ptr<ItemStream> in_;
+  std::function<bool(const json&)> keep_;
+};
+}  // namespace
+
+std::unique_ptr<ItemStream> FilterItems(std::unique_ptr<ItemStream> in, std::function<bool(const json&)> keep) {
+  return std::make_unique<FilterStream>(std::move(in), std::move(keep));
 }
 
 std::unique_ptr<ItemStream> JiraClient::ChildrenOfIssues(IssueChild what, std::unique_ptr<ItemStream> issues,

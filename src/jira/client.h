@@ -49,6 +49,16 @@ inline constexpr std::string_view kPriorities = "GET /rest/api/3/priority";
 inline constexpr std::string_view kResolutions = "GET /rest/api/3/resolution";
 inline constexpr std::string_view kBoards = "GET /rest/agile/1.0/board with startAt";
 inline constexpr std::string_view kSprints = "GET /rest/agile/1.0/board/{id}/sprint with startAt";
+inline constexpr std::string_view kIssueFieldElements =
+    "the issue search (POST /rest/api/3/search/jql; Data Center GET /rest/api/2/search) with the field";
+inline constexpr std::string_view kIssueLinkTypes = "GET /rest/api/3/issueLinkType";
+inline constexpr std::string_view kProjectVersions =
+    "GET /rest/api/3/project/{id}/version with startAt (Cloud); GET /rest/api/2/project/{id}/versions (Data "
+    "Center); after the project list";
+inline constexpr std::string_view kProjectComponents =
+    "GET /rest/api/3/project/{id}/component with startAt (Cloud); GET /rest/api/2/project/{id}/components (Data "
+    "Center); after the project list";
+inline constexpr std::string_view kLabels = "GET /rest/api/3/label with startAt (Cloud only)";
 inline constexpr std::string_view kSprintIssues = "GET /rest/agile/1.0/sprint/{id}/issue with startAt";
 // Writes.
 inline constexpr std::string_view kCreateIssue = "POST /rest/api/3/issue";
@@ -131,8 +141,21 @@ class JiraClient {
   /// each item's parent {"id","key"} of its issue.
   std::unique_ptr<ItemStream> ChildrenOfIssues(IssueChild what, std::unique_ptr<ItemStream> issues, ReadStats* stats);
 
+  /// For each issue of `issues` (read with `field` among its fields), the
+  /// elements of that array field (issuelinks, fixVersions, versions,
+  /// components, labels), each with its parent {"id","key","projectId",
+  /// "projectKey"} of its issue. No further call: the search carries them.
+  std::unique_ptr<ItemStream> ElementsOfIssues(const std::string& field, std::unique_ptr<ItemStream> issues);
+
   // ---- catalogues ----
   std::unique_ptr<ItemStream> Projects(ReadStats* stats);
+  /// The versions / components of each project of `projects` (items with
+  /// "id" and "key"), each with its parent {"id","key"} of its project.
+  std::unique_ptr<ItemStream> VersionsOfProjects(std::unique_ptr<ItemStream> projects, ReadStats* stats);
+  std::unique_ptr<ItemStream> ComponentsOfProjects(std::unique_ptr<ItemStream> projects, ReadStats* stats);
+  std::unique_ptr<ItemStream> IssueLinkTypes(ReadStats* stats);
+  /// Every label in use (Cloud); Data Center has no such list: an error that says where labels are.
+  std::unique_ptr<ItemStream> Labels(ReadStats* stats);
   std::unique_ptr<ItemStream> Users(ReadStats* stats);
   std::unique_ptr<ItemStream> Myself(ReadStats* stats);
   std::unique_ptr<ItemStream> Fields(ReadStats* stats);

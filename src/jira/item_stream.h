@@ -5,6 +5,7 @@
 /// end of the list.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -37,5 +38,9 @@ struct ReadStats {
 
 /// The given items, as one page.
 std::unique_ptr<ItemStream> FixedItems(std::vector<nlohmann::json> items);
+
+/// The items of `in` that `keep` accepts.
+std::unique_ptr<ItemStream> FilterItems(std::unique_ptr<ItemStream> in,
+                                        std::function<bool(const nlohmann::json&)> keep);
 
 }  // namespace jirasql

@@ -220,6 +220,7 @@ const PushRule& PushRuleFor(Push push) {
     case Push::kParentIssue:
       return kParentIssue;
     case Push::kParentId:
+    case Push::kParentKey:
       return kParentId;
   }
   return kNone;

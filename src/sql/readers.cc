@@ -56,13 +56,21 @@ TableReader ReadList(std::unique_ptr<ItemStream> (JiraClient::*list)(ReadStats*)
 namespace {
 
 // The search an Issues scan sends, recorded in the report (the same for a
-// scan and for its explain).
-IssueSearch IssuesSearch(TableRead& r) {
+// scan and for its explain). `element_field`: a table of the elements of
+// that array field of each issue (IssueLinks: issuelinks), always read.
+IssueSearch IssuesSearch(TableRead& r, const std::string& element_field = "") {
   IssueSearch search;
   search.query = r.request.query;
   search.fields = IssueFields(r.request);
   search.page_size = IssuePageSize(r);
-  search.keep = KeepFor(*r.request.table, r.request.needed);
+  if (element_field.empty()) {
+    search.keep = KeepFor(*r.request.table, r.request.needed);
+  } else {  // the columns read the elements, not the issue: fields= says what comes
+    if (search.fields == std::vector<std::string>{"id"}) search.fields.clear();
+    if (std::find(search.fields.begin(), search.fields.end(), element_field) == search.fields.end()) {
+      search.fields.insert(search.fields.begin(), element_field);
+    }
+  }
   search.threads = r.request.limit_hint < 0 ? r.session.max_threads() : 1;  // LIMIT: a few rows will do
   search.count_total = true;
   r.report.jql = r.jira.SearchJql(search.query);
@@ -79,9 +87,15 @@ TableReader ReadIssues() {
   };
 }
 
-TableExplainer ExplainIssues() {
-  return [](TableRead& r) {
-    const int threads = IssuesSearch(r).threads;
+TableReader ReadIssueElements(std::string field) {
+  return [field](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    return r.jira.ElementsOfIssues(field, r.jira.SearchIssues(IssuesSearch(r, field), &r.report));
+  };
+}
+
+TableExplainer ExplainIssues(std::string element_field) {
+  return [element_field](TableRead& r) {
+    const int threads = IssuesSearch(r, element_field).threads;
     const bool cloud = r.jira.cloud();
     r.report.rows = EstimateIssues(r);
     r.report.calls = PagesFor(r.report.rows, r.report.page_size);
@@ -93,6 +107,11 @@ TableExplainer ExplainIssues() {
       r.report.calls_note = cloud ? "the first page, then id-only pages and bulk fetches of 100, " +
                                         std::to_string(threads) + " at a time"
                                   : "the first page, then the other pages " + std::to_string(threads) + " at a time";
+    }
+    if (!element_field.empty()) {  // the rows are the issues' elements: how many is not known before
+      r.report.calls_note += "; " + element_field + " read with the issues (" +
+                             (r.report.rows < 0 ? std::string("?") : std::to_string(r.report.rows)) + " issues)";
+      r.report.rows = -1;
     }
   };
 }
@@ -153,6 +172,38 @@ TableReader ReadSprintIssues() {
     auto sprints =
         r.request.parents_given ? GivenParents(r.request) : r.jira.SprintsOfBoards(r.jira.Boards(&r.report), &r.report);
     return r.jira.IssuesOfSprints(std::move(sprints), &r.report);
+  };
+}
+
+namespace {
+
+// The projects a project's child table reads under: those ProjectId /
+// ProjectKey name (matched in the project list, so that each row knows both),
+// else every project.
+std::unique_ptr<ItemStream> ProjectsFor(TableRead& r) {
+  auto all = r.jira.Projects(&r.report);
+  const ScanRequest& q = r.request;  // copied below: the stream outlives the request
+  if (!q.parents_given && !q.parent_keys_given) return all;
+  return FilterItems(std::move(all), [by_id = q.parents_given, ids = q.parent_ids, by_key = q.parent_keys_given,
+                                      keys = q.parent_keys](const json& p) {
+    const std::string id = p.contains("id") ? (p["id"].is_string() ? p["id"].get<std::string>() : p["id"].dump()) : "";
+    const auto n = ParseInt(id);
+    if (by_id && (!n || !std::binary_search(ids.begin(), ids.end(), *n))) return false;
+    return !by_key || std::binary_search(keys.begin(), keys.end(), ToLower(p.value("key", "")));
+  });
+}
+
+}  // namespace
+
+TableReader ReadProjectVersions() {
+  return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    return r.jira.VersionsOfProjects(ProjectsFor(r), &r.report);
+  };
+}
+
+TableReader ReadProjectComponents() {
+  return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    return r.jira.ComponentsOfProjects(ProjectsFor(r), &r.report);
   };
 }
 
@@ -227,6 +278,39 @@ std::vector<json> SysTableColumnsRows(Session& s) {
                       {"JiraField", c.jira_field},
                       {"Pushdown", PushdownText(c.push)},
                       {"Description", c.description}});
+    }
+  }
+  return rows;
+}
+
+std::vector<json> SysPrimaryKeysRows(Session&) {
+  std::vector<json> rows;
+  for (const auto& t : BaseTables()) {
+    int seq = 0;
+    for (const auto& c : t.primary_key) {
+      rows.push_back({{"CatalogName", nullptr},
+                      {"SchemaName", "main"},
+                      {"TableName", t.name},
+                      {"ColumnName", c},
+                      {"KeySeq", ++seq},
+                      {"KeyName", "PK_" + t.name}});
+    }
+  }
+  return rows;
+}
+
+std::vector<json> SysForeignKeysRows(Session&) {
+  std::vector<json> rows;
+  for (const auto& t : BaseTables()) {
+    for (const auto& f : t.foreign_keys) {
+      rows.push_back({{"CatalogName", nullptr},
+                      {"SchemaName", "main"},
+                      {"TableName", t.name},
+                      {"ColumnName", f.column},
+                      {"PrimaryKeyTable", f.table},
+                      {"PrimaryKeyColumn", f.table_column},
+                      {"ForeignKeyType", "FOREIGNKEY"},
+                      {"KeyName", "FK_" + t.name + "_" + f.column}});
     }
   }
   return rows;

@@ -18,7 +18,18 @@ TableReader ReadList(std::unique_ptr<ItemStream> (JiraClient::*list)(ReadStats*)
 /// Issues: the pushed JQL, the fields of the columns SQLite needs, pages
 /// read MaxThreads at a time when no LIMIT says few rows will do.
 TableReader ReadIssues();
-TableExplainer ExplainIssues();
+/// `element_field`: for ReadIssueElements' tables.
+TableExplainer ExplainIssues(std::string element_field = "");
+
+/// IssueLinks, IssueFixVersions, IssueComponents, IssueLabels, …: the
+/// elements of an array field of the issues the pushed JQL selects, read
+/// with the issue search itself (no call per issue).
+TableReader ReadIssueElements(std::string field);
+
+/// ProjectVersions, ProjectComponents: of the projects ProjectId or
+/// ProjectKey name, else of every project (one list per project).
+TableReader ReadProjectVersions();
+TableReader ReadProjectComponents();
 
 /// Comments, Worklogs, IssueChangelogs: the issues the pushed JQL selects
 /// (ids only), then each issue's list.
@@ -41,6 +52,8 @@ void SplitChangeItems(const nlohmann::json& history, std::vector<nlohmann::json>
 std::vector<nlohmann::json> SysTablesRows(Session& s);
 std::vector<nlohmann::json> SysTableColumnsRows(Session& s);
 std::vector<nlohmann::json> SysProceduresRows(Session& s);
+std::vector<nlohmann::json> SysPrimaryKeysRows(Session& s);
+std::vector<nlohmann::json> SysForeignKeysRows(Session& s);
 std::vector<nlohmann::json> SysProcedureParametersRows(Session& s);
 std::vector<nlohmann::json> SysConnectionPropsRows(Session& s);
 

@@ -20,7 +20,9 @@ struct ScanRequest {
   IssueQuery query;          ///< Issues: the JQL; child tables: which issues
   bool parents_given = false;
   std::vector<int64_t> parent_ids;  ///< Sprints: board ids; SprintIssues: sprint ids
-  int64_t limit_hint = -1;          ///< LIMIT (+ OFFSET) when SQLite gave it
+  bool parent_keys_given = false;
+  std::vector<std::string> parent_keys;  ///< ProjectVersions, ProjectComponents: project keys
+  int64_t limit_hint = -1;               ///< LIMIT (+ OFFSET) when SQLite gave it
 };
 
 class Scan {

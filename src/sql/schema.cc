@@ -195,6 +195,11 @@ SqlValue AsList(const json* v, const char* key) {
   return out.dump();
 }
 
+int64_t AsIntOr0(const json* v) {
+  SqlValue n = AsInt(v);
+  return std::holds_alternative<int64_t>(n) ? std::get<int64_t>(n) : 0;
+}
+
 SqlValue AsJson(const json* v) {
   if (!v || v->is_null()) return {};
   return v->dump();
@@ -269,6 +274,42 @@ std::vector<ColumnDef> IssueParentColumns(const std::string& what) {
       Pushed(
           Col("IssueKey", SqlType::kText, "", "Key of the issue the " + what + " belongs to", IssueOf("key", AsText)),
           Push::kParentIssue, "key")};
+}
+
+// The hidden Jql column: the issues a table reads under, in JQL.
+ColumnDef JqlColumn(const std::string& of) {
+  return Hidden(Pushed(Col("Jql", SqlType::kText, "", "A JQL filter on the " + of + ": WHERE Jql = 'project = ABC'",
+                           [](const RowContext&) { return SqlValue{}; }),
+                       Push::kJql, ""));
+}
+
+// A table of the elements of one array field of the issues (IssueLinks,
+// IssueComponents, …): the issue's id and key, its project, the element's
+// columns, then Jql. The project columns push down as JQL.
+std::vector<ColumnDef> IssueElementColumns(const std::string& what, std::vector<ColumnDef> element) {
+  std::vector<ColumnDef> c = IssueParentColumns(what);
+  c.push_back(
+      Pushed(Col("ProjectId", SqlType::kInteger, "project", "The issue's project id", IssueOf("projectId", AsInt)),
+             Push::kName, "project"));
+  c.push_back(
+      Pushed(Col("ProjectKey", SqlType::kText, "project", "The issue's project key", IssueOf("projectKey", AsText)),
+             Push::kName, "project"));
+  for (auto& e : element) c.push_back(std::move(e));
+  c.push_back(JqlColumn("issues"));
+  return c;
+}
+
+// IssueLinks: the other end of a link, as this issue's list shows it.
+const json* LinkEnd(const json& link) {
+  if (const json* o = At(link, {"outwardIssue"})) return o;
+  return At(link, {"inwardIssue"});
+}
+Getter LinkedIssue(std::initializer_list<const char*> path, SqlValue (*as)(const json*)) {
+  std::vector<const char*> p(path);
+  return [p, as](const RowContext& r) -> SqlValue {
+    const json* end = LinkEnd(r.item);
+    return end ? as(Walk(*end, p)) : SqlValue{};
+  };
 }
 
 std::vector<ColumnDef> IssueColumns() {
@@ -448,6 +489,7 @@ std::vector<TableDef> MakeBaseTables() {
                  Item({"visibility"}, AsJson))}) {
       c.push_back(std::move(x));
     }
+    c.push_back(JqlColumn("issues"));
     c = Writable(std::move(c), {"IssueId", "IssueKey", "Body", "BodyAdf", "Visibility"});
     t.push_back(TableDef("Comments",
                          "Comments on issues. Constrain IssueKey or IssueId to read a few issues' comments; "
@@ -484,6 +526,7 @@ std::vector<TableDef> MakeBaseTables() {
                         [](const RowContext&) { return SqlValue{}; }))}) {
       c.push_back(std::move(x));
     }
+    c.push_back(JqlColumn("issues"));
     c = Writable(std::move(c), {"IssueId", "IssueKey", "Comment", "Started", "TimeSpent", "TimeSpentSeconds",
                                 "AdjustEstimate", "AdjustEstimateBy"});
     t.push_back(TableDef("Worklogs",
@@ -516,6 +559,7 @@ std::vector<TableDef> MakeBaseTables() {
              Col("ToString", T::kText, "", "New value as shown", Item({"toString"}, AsText))}) {
       c.push_back(std::move(x));
     }
+    c.push_back(JqlColumn("issues"));
     t.push_back(TableDef("IssueChangelogs", "Field changes of issues; one row per changed field.", std::move(c),
                          api::kChangelogs)
                     .Reads(ReadIssueChildren(IssueChild::kChangelogs), ExplainIssueChildren())
@@ -540,6 +584,7 @@ std::vector<TableDef> MakeBaseTables() {
                         [](const RowContext&) { return SqlValue{}; }))}) {
       c.push_back(std::move(x));
     }
+    c.push_back(JqlColumn("issues"));
     c = Writable(std::move(c), {"IssueId", "IssueKey", "FileName", "FilePath"});
     t.push_back(
         TableDef("Attachments",
@@ -584,6 +629,7 @@ std::vector<TableDef> MakeBaseTables() {
                         [](const RowContext&) { return SqlValue{}; }))}) {
       c.push_back(std::move(x));
     }
+    c.push_back(JqlColumn("issues"));
     c = Writable(std::move(c),
                  {"Id", "IssueId", "IssueKey", "Name", "ToStatusId", "ToStatusName", "Fields", "Comment"});
     t.push_back(TableDef("IssueTransitions",
@@ -597,6 +643,155 @@ std::vector<TableDef> MakeBaseTables() {
                     .IssueSearchBacked()
                     .Cost(1e6));
   }
+
+  auto by_parent_and_text = [hashed](const RowContext& r) {
+    const int64_t parent = r.issue ? AsIntOr0(At(*r.issue, {"id"})) : 0;
+    return static_cast<int64_t>((static_cast<uint64_t>(parent) << 24) ^ static_cast<uint64_t>(hashed(AsText(&r.item))));
+  };
+  t.push_back(
+      TableDef(
+          "IssueLinks",
+          "Links between issues, one row per link and issue: a link between two issues read is listed under "
+          "each, with Direction and Relation as that issue's page shows it (ABC-1 blocks ABC-2; ABC-2 is "
+          "blocked by ABC-1). Read with the issue search, no call per issue.",
+          IssueElementColumns(
+              "link",
+              {Col("Id", T::kInteger, "issuelinks", "Link id", Item({"id"}, AsInt)),
+               Col("LinkTypeId", T::kInteger, "issuelinks", "Link type id", Item({"type", "id"}, AsInt)),
+               Col("LinkTypeName", T::kText, "issuelinks", "Link type, e.g. Blocks, Relates",
+                   Item({"type", "name"}, AsText)),
+               Col("Direction", T::kText, "issuelinks",
+                   "outward: IssueKey <Relation> LinkedIssueKey with the type's outward words (blocks); inward: "
+                   "with its inward words (is blocked by)",
+                   [](const RowContext& r) -> SqlValue {
+                     if (At(r.item, {"outwardIssue"})) return std::string("outward");
+                     if (At(r.item, {"inwardIssue"})) return std::string("inward");
+                     return {};
+                   }),
+               Col("Relation", T::kText, "issuelinks", "The link as this issue's page reads it: blocks, is blocked by",
+                   [](const RowContext& r) -> SqlValue {
+                     return AsText(At(r.item, {"type", At(r.item, {"outwardIssue"}) ? "outward" : "inward"}));
+                   }),
+               Col("LinkedIssueId", T::kInteger, "issuelinks", "The issue at the other end",
+                   LinkedIssue({"id"}, AsInt)),
+               Col("LinkedIssueKey", T::kText, "issuelinks", "Its key", LinkedIssue({"key"}, AsText)),
+               Col("LinkedIssueSummary", T::kText, "issuelinks", "Its summary",
+                   LinkedIssue({"fields", "summary"}, AsText)),
+               Col("LinkedIssueStatus", T::kText, "issuelinks", "Its status",
+                   LinkedIssue({"fields", "status", "name"}, AsText)),
+               Col("LinkedIssueTypeName", T::kText, "issuelinks", "Its issue type",
+                   LinkedIssue({"fields", "issuetype", "name"}, AsText))}),
+          api::kIssueFieldElements)
+          .Reads(ReadIssueElements("issuelinks"), ExplainIssues("issuelinks"))
+          .RowId(by_parent_and_id)
+          .IssueSearchBacked()
+          .Cost(1e6));
+  auto version_columns = [](const char* field, const char* jql) {
+    ColumnDef name = Col("VersionName", T::kText, field, "Version name", Item({"name"}, AsText));
+    if (*jql) name = Pushed(std::move(name), Push::kName, jql);
+    return std::vector<ColumnDef>{Col("VersionId", T::kInteger, field, "Version id", Item({"id"}, AsInt)),
+                                  std::move(name),
+                                  Col("Released", T::kBoolean, field, "1 once released", Item({"released"}, AsBool)),
+                                  Col("Archived", T::kBoolean, field, "1 when archived", Item({"archived"}, AsBool)),
+                                  Col("ReleaseDate", T::kDate, field, "Release date", Item({"releaseDate"}, AsText))};
+  };
+  t.push_back(TableDef("IssueFixVersions", "The versions each issue is to be fixed in (fixVersions), one row each.",
+                       IssueElementColumns("version", version_columns("fixVersions", "fixVersion")),
+                       api::kIssueFieldElements)
+                  .Reads(ReadIssueElements("fixVersions"), ExplainIssues("fixVersions"))
+                  .RowId(by_parent_and_id)
+                  .IssueSearchBacked()
+                  .Cost(1e6));
+  t.push_back(TableDef("IssueAffectedVersions", "The versions each issue affects (the versions field), one row each.",
+                       IssueElementColumns("version", version_columns("versions", "")), api::kIssueFieldElements)
+                  .Reads(ReadIssueElements("versions"), ExplainIssues("versions"))
+                  .RowId(by_parent_and_id)
+                  .IssueSearchBacked()
+                  .Cost(1e6));
+  t.push_back(
+      TableDef("IssueComponents", "The components of each issue, one row each.",
+               IssueElementColumns(
+                   "component",
+                   {Col("ComponentId", T::kInteger, "components", "Component id", Item({"id"}, AsInt)),
+                    Pushed(Col("ComponentName", T::kText, "components", "Component name", Item({"name"}, AsText)),
+                           Push::kName, "component")}),
+               api::kIssueFieldElements)
+          .Reads(ReadIssueElements("components"), ExplainIssues("components"))
+          .RowId(by_parent_and_id)
+          .IssueSearchBacked()
+          .Cost(1e6));
+  t.push_back(TableDef("IssueLabels", "The labels of each issue, one row each.",
+                       IssueElementColumns("label", {Pushed(Col("Label", T::kText, "labels", "The label",
+                                                                [](const RowContext& r) { return AsText(&r.item); }),
+                                                            Push::kName, "labels")}),
+                       api::kIssueFieldElements)
+                  .Reads(ReadIssueElements("labels"), ExplainIssues("labels"))
+                  .RowId(by_parent_and_text)
+                  .IssueSearchBacked()
+                  .Cost(1e6));
+  t.push_back(
+      TableDef(
+          "IssueLinkTypes", "The kinds of link between issues.",
+          {Col("Id", T::kInteger, "", "Link type id", Item({"id"}, AsInt)),
+           Col("Name", T::kText, "", "Name, e.g. Blocks", Item({"name"}, AsText)),
+           Col("Inward", T::kText, "", "How the inward issue reads it, e.g. is blocked by", Item({"inward"}, AsText)),
+           Col("Outward", T::kText, "", "How the outward issue reads it, e.g. blocks", Item({"outward"}, AsText))},
+          api::kIssueLinkTypes)
+          .Reads(ReadList(&JiraClient::IssueLinkTypes))
+          .RowId(by_id));
+  auto project_columns = [] {
+    return std::vector<ColumnDef>{
+        Pushed(Col("ProjectId", T::kInteger, "", "The project's id", IssueOf("id", AsInt)), Push::kParentId, "project"),
+        Pushed(Col("ProjectKey", T::kText, "", "The project's key", IssueOf("key", AsText)), Push::kParentKey,
+               "project")};
+  };
+  {
+    std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Version id", Item({"id"}, AsInt))};
+    for (auto& p : project_columns()) c.push_back(std::move(p));
+    for (auto& x : std::vector<ColumnDef>{
+             Col("Name", T::kText, "", "Version name, e.g. v2.0", Item({"name"}, AsText)),
+             Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
+             Col("Released", T::kBoolean, "", "1 once released", Item({"released"}, AsBool)),
+             Col("Archived", T::kBoolean, "", "1 when archived", Item({"archived"}, AsBool)),
+             Col("StartDate", T::kDate, "", "Start date", Item({"startDate"}, AsText)),
+             Col("ReleaseDate", T::kDate, "", "Release date (planned, or when it was released)",
+                 Item({"releaseDate"}, AsText)),
+             Col("Overdue", T::kBoolean, "", "1 when unreleased past its release date", Item({"overdue"}, AsBool))}) {
+      c.push_back(std::move(x));
+    }
+    t.push_back(TableDef("ProjectVersions",
+                         "Versions (releases) of projects. Constrain ProjectKey or ProjectId to read one project's.",
+                         std::move(c), api::kProjectVersions)
+                    .Reads(ReadProjectVersions())
+                    .RowId(by_id));
+  }
+  {
+    std::vector<ColumnDef> c = {Col("Id", T::kInteger, "", "Component id", Item({"id"}, AsInt))};
+    for (auto& p : project_columns()) c.push_back(std::move(p));
+    for (auto& x : std::vector<ColumnDef>{
+             Col("Name", T::kText, "", "Component name", Item({"name"}, AsText)),
+             Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
+             Col("LeadAccountId", T::kText, "", "The component lead's account id (Data Center: user name)",
+                 Item({"lead"}, AsUserId)),
+             Col("LeadDisplayName", T::kText, "", "The lead's display name", Item({"lead", "displayName"}, AsText)),
+             Col("AssigneeType", T::kText, "",
+                 "Who new issues with the component go to: PROJECT_DEFAULT, COMPONENT_LEAD, PROJECT_LEAD, UNASSIGNED",
+                 Item({"assigneeType"}, AsText)),
+             Col("IssueCount", T::kInteger, "", "Issues with the component (Cloud; NULL on Data Center)",
+                 Item({"issueCount"}, AsInt))}) {
+      c.push_back(std::move(x));
+    }
+    t.push_back(TableDef("ProjectComponents",
+                         "Components of projects. Constrain ProjectKey or ProjectId to read one project's.",
+                         std::move(c), api::kProjectComponents)
+                    .Reads(ReadProjectComponents())
+                    .RowId(by_id));
+  }
+  t.push_back(TableDef("Labels", "Every label in use on the site (Cloud).",
+                       {Col("Label", T::kText, "", "The label", [](const RowContext& r) { return AsText(&r.item); })},
+                       api::kLabels)
+                  .Reads(ReadList(&JiraClient::Labels))
+                  .RowId([hashed](const RowContext& r) { return hashed(AsText(&r.item)); }));
 
   t.push_back(TableDef("Fields", "System and custom fields.",
                        {Col("Id", T::kText, "", "Field id, e.g. summary or customfield_10016", Item({"id"}, AsText)),
@@ -699,6 +894,78 @@ std::vector<TableDef> MakeBaseTables() {
           .RowId(by_parent_and_id)
           .Cost(1e6));
 
+  // Keys: what identifies each table's rows and which columns name another
+  // table's rows (sys_primarykeys, sys_foreignkeys).
+  struct Keys {
+    const char* table;
+    std::vector<std::string> primary;
+    std::vector<TableDef::ForeignKey> foreign;
+  };
+  const std::vector<Keys> keys = {
+      {"Issues",
+       {"Id"},
+       {{"ProjectId", "Projects", "Id"},
+        {"IssueTypeId", "IssueTypes", "Id"},
+        {"StatusId", "Statuses", "Id"},
+        {"ParentId", "Issues", "Id"},
+        {"AssigneeAccountId", "Users", "AccountId"},
+        {"ReporterAccountId", "Users", "AccountId"},
+        {"CreatorAccountId", "Users", "AccountId"}}},
+      {"Projects", {"Id"}, {{"LeadAccountId", "Users", "AccountId"}}},
+      {"Users", {"AccountId"}, {}},
+      {"Myself", {"AccountId"}, {}},
+      {"Comments", {"Id"}, {{"IssueId", "Issues", "Id"}, {"AuthorAccountId", "Users", "AccountId"}}},
+      {"Worklogs", {"Id"}, {{"IssueId", "Issues", "Id"}, {"AuthorAccountId", "Users", "AccountId"}}},
+      {"IssueChangelogs", {"Id", "Field"}, {{"IssueId", "Issues", "Id"}, {"AuthorAccountId", "Users", "AccountId"}}},
+      {"Attachments", {"Id"}, {{"IssueId", "Issues", "Id"}, {"AuthorAccountId", "Users", "AccountId"}}},
+      {"IssueTransitions", {"IssueId", "Id"}, {{"IssueId", "Issues", "Id"}, {"ToStatusId", "Statuses", "Id"}}},
+      {"IssueLinks",
+       {"IssueId", "Id"},
+       {{"IssueId", "Issues", "Id"}, {"LinkedIssueId", "Issues", "Id"}, {"LinkTypeId", "IssueLinkTypes", "Id"}}},
+      {"IssueFixVersions",
+       {"IssueId", "VersionId"},
+       {{"IssueId", "Issues", "Id"}, {"VersionId", "ProjectVersions", "Id"}}},
+      {"IssueAffectedVersions",
+       {"IssueId", "VersionId"},
+       {{"IssueId", "Issues", "Id"}, {"VersionId", "ProjectVersions", "Id"}}},
+      {"IssueComponents",
+       {"IssueId", "ComponentId"},
+       {{"IssueId", "Issues", "Id"}, {"ComponentId", "ProjectComponents", "Id"}}},
+      {"IssueLabels", {"IssueId", "Label"}, {{"IssueId", "Issues", "Id"}, {"Label", "Labels", "Label"}}},
+      {"IssueLinkTypes", {"Id"}, {}},
+      {"ProjectVersions", {"Id"}, {{"ProjectId", "Projects", "Id"}}},
+      {"ProjectComponents", {"Id"}, {{"ProjectId", "Projects", "Id"}, {"LeadAccountId", "Users", "AccountId"}}},
+      {"Labels", {"Label"}, {}},
+      {"Fields", {"Id"}, {}},
+      {"IssueTypes", {"Id"}, {}},
+      {"Statuses", {"Id"}, {}},
+      {"StatusCategories", {"Id"}, {}},
+      {"Priorities", {"Id"}, {}},
+      {"Resolutions", {"Id"}, {}},
+      {"Boards", {"Id"}, {{"ProjectId", "Projects", "Id"}}},
+      {"Sprints", {"BoardId", "Id"}, {{"BoardId", "Boards", "Id"}}},
+      {"SprintIssues", {"SprintId", "IssueId"}, {{"SprintId", "Sprints", "Id"}, {"IssueId", "Issues", "Id"}}},
+  };
+  auto find = [&t](const std::string& name) -> TableDef& {
+    for (auto& d : t) {
+      if (d.name == name) return d;
+    }
+    throw std::logic_error("keys of an unknown table " + name);
+  };
+  for (const auto& k : keys) {
+    TableDef& d = find(k.table);
+    for (const auto& c : k.primary) {
+      if (d.ColumnIndex(c) < 0) throw std::logic_error("no column " + d.name + "." + c);
+    }
+    for (const auto& f : k.foreign) {
+      if (d.ColumnIndex(f.column) < 0 || find(f.table).ColumnIndex(f.table_column) < 0) {
+        throw std::logic_error("foreign key " + d.name + "." + f.column + " -> " + f.table + "." + f.table_column);
+      }
+    }
+    d.primary_key = k.primary;
+    d.foreign_keys = k.foreign;
+  }
+
   auto key = [](const char* k) { return Item({k}, AsText); };
   auto ikey = [](const char* k) { return Item({k}, AsInt); };
   t.push_back(
@@ -727,6 +994,30 @@ std::vector<TableDef> MakeBaseTables() {
                "")
           .Reads(ReadRows(SysTableColumnsRows))
           .System());
+  t.push_back(TableDef("sys_primarykeys", "The columns that identify each table's rows.",
+                       {Col("CatalogName", T::kText, "", "Always NULL (no catalogs)", key("CatalogName")),
+                        Col("SchemaName", T::kText, "", "main (SQLite's schema of the tables)", key("SchemaName")),
+                        Col("TableName", T::kText, "", "Table name", key("TableName")),
+                        Col("ColumnName", T::kText, "", "A column of the key", key("ColumnName")),
+                        Col("KeySeq", T::kInteger, "", "Its place in the key, from 1", ikey("KeySeq")),
+                        Col("KeyName", T::kText, "", "The key's name: PK_<table>", key("KeyName"))},
+                       "")
+                  .Reads(ReadRows(SysPrimaryKeysRows))
+                  .System());
+  t.push_back(TableDef("sys_foreignkeys",
+                       "Columns that hold another table's key, e.g. Comments.IssueId -> Issues.Id: the joins a BI "
+                       "tool draws.",
+                       {Col("CatalogName", T::kText, "", "Always NULL (no catalogs)", key("CatalogName")),
+                        Col("SchemaName", T::kText, "", "main", key("SchemaName")),
+                        Col("TableName", T::kText, "", "The table with the foreign key", key("TableName")),
+                        Col("ColumnName", T::kText, "", "Its column", key("ColumnName")),
+                        Col("PrimaryKeyTable", T::kText, "", "The table it refers to", key("PrimaryKeyTable")),
+                        Col("PrimaryKeyColumn", T::kText, "", "The column it refers to", key("PrimaryKeyColumn")),
+                        Col("ForeignKeyType", T::kText, "", "FOREIGNKEY", key("ForeignKeyType")),
+                        Col("KeyName", T::kText, "", "FK_<table>_<column>", key("KeyName"))},
+                       "")
+                  .Reads(ReadRows(SysForeignKeysRows))
+                  .System());
   t.push_back(TableDef("sys_procedures", "Procedures: EXEC Name Param='value' or SELECT * FROM Name('value', ...).",
                        {Col("ProcedureName", T::kText, "", "Name", key("ProcedureName")),
                         Col("Description", T::kText, "", "What it does", key("Description"))},

@@ -35,7 +35,8 @@ enum class Push {
   kDate,         ///< calendar date: ranges and =
   kJql,          ///< the hidden Jql column
   kParentIssue,  ///< child tables (Comments, ...): the issue key or id they belong to
-  kParentId,     ///< Sprints: BoardId; SprintIssues: SprintId
+  kParentId,     ///< Sprints: BoardId; SprintIssues: SprintId; ProjectVersions: ProjectId
+  kParentKey,    ///< ProjectVersions, ProjectComponents: ProjectKey (=, IN)
 };
 
 struct RowContext {
@@ -177,6 +178,14 @@ struct TableDef {
   /// Columns the writer needs from the row to update or delete it (a
   /// comment's issue): read by the scan of an UPDATE or DELETE.
   std::vector<std::string> write_keys;
+  /// The columns that identify a row (sys_primarykeys), in order.
+  std::vector<std::string> primary_key;
+  /// Columns that hold another table's key (sys_foreignkeys): what a BI
+  /// tool draws the joins from.
+  struct ForeignKey {
+    std::string column, table, table_column;
+  };
+  std::vector<ForeignKey> foreign_keys;
 
   TableDef&& Flushes(TableFlusher f) && {
     flush = std::move(f);

@@ -469,6 +469,7 @@ int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value
 
   bool nothing = false;
   std::vector<std::set<int64_t>> parent_sets;
+  std::vector<std::set<std::string>> key_sets;  // lower case: matched ignoring case, SQLite re-checks
   for (auto& [column, constraints] : by_column) {
     const ColumnDef& col = def.columns[static_cast<std::size_t>(column)];
     for (const auto& c : constraints) {
@@ -482,6 +483,14 @@ int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value
           }
         }
         parent_sets.push_back(std::move(ids));
+        continue;
+      }
+      if (col.push == Push::kParentKey) {
+        std::set<std::string> keys;
+        for (const auto& v : c.values) {
+          if (auto* str = std::get_if<std::string>(&v)) keys.insert(ToLower(*str));
+        }
+        key_sets.push_back(std::move(keys));
         continue;
       }
       ColumnDef as = col;
@@ -503,6 +512,18 @@ int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value
       ids = std::move(keep);
     }
     req.parent_ids.assign(ids.begin(), ids.end());
+  }
+  if (!key_sets.empty()) {
+    req.parent_keys_given = true;
+    std::set<std::string> keys = key_sets[0];
+    for (std::size_t i = 1; i < key_sets.size(); ++i) {
+      std::set<std::string> keep;
+      for (const auto& k : keys) {
+        if (key_sets[i].count(k)) keep.insert(k);
+      }
+      keys = std::move(keep);
+    }
+    req.parent_keys.assign(keys.begin(), keys.end());
   }
   if (nothing) {
     req.query.matches_nothing = true;

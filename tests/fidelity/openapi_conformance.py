@@ -159,6 +159,28 @@ def main():
             check(P, v3 + "/issue/{issueIdOrKey}/comment", "GET", v3 + f"/issue/{key}/comment")
             check(P, v3 + "/issue/{issueIdOrKey}/worklog", "GET", v3 + f"/issue/{key}/worklog")
             check(P, v3 + "/issue/{issueIdOrKey}/changelog", "GET", v3 + f"/issue/{key}/changelog")
+        # Links, versions, components and labels (issue 15's tables).
+        check(P, v3 + "/search/jql", "POST", v3 + "/search/jql",
+              {"jql": "project = ALPHA", "maxResults": 50, "fields": ["issuelinks", "versions", "fixVersions",
+                                                                      "components", "labels", "project"]})
+        check(P, v3 + "/issueLinkType", "GET", v3 + "/issueLinkType")
+        check(P, v3 + "/project/{projectIdOrKey}/version", "GET", v3 + "/project/ALPHA/version?startAt=0&maxResults=2")
+        check(P, v3 + "/project/{projectIdOrKey}/versions", "GET", v3 + "/project/10000/versions")
+        check(P, v3 + "/project/{projectIdOrKey}/component", "GET", v3 + "/project/ALPHA/component?startAt=0&maxResults=50")
+        check(P, v3 + "/project/{projectIdOrKey}/components", "GET", v3 + "/project/ALPHA/components")
+        check(P, v3 + "/project/{projectIdOrKey}/versions", "GET", v3 + "/project/NOPE/versions", status=404)
+        check(P, v3 + "/label", "GET", v3 + "/label?startAt=0&maxResults=5")
+        linked = check(P, v3 + "/issue/{issueIdOrKey}", "GET", v3 + "/issue/ALPHA-2?fields=issuelinks")
+        for link in (linked.get("fields", {}).get("issuelinks") or [])[:2]:
+            check(P, v3 + "/issueLink/{linkId}", "GET", v3 + f"/issueLink/{link['id']}")
+        got, _ = call("POST", v3 + "/issueLink",
+                      {"type": {"name": "Relates"}, "inwardIssue": {"key": "ALPHA-1"}, "outwardIssue": {"key": "BETA-1"}})
+        checked += 1
+        if got != 201:
+            failed += 1
+            print(f"FAIL POST issueLink: HTTP {got}, wanted 201")
+        else:
+            print("ok   POST issueLink")
         check(P, v3 + "/issue/{issueIdOrKey}", "GET", v3 + "/issue/NOPE-1", status=404)
         made = check(P, v3 + "/issue", "POST", v3 + "/issue",
                      {"fields": {"project": {"key": "ALPHA"}, "issuetype": {"name": "Bug"}, "summary": "from the conformance test"}},

@@ -1,0 +1,282 @@
+// The tables of links, versions, components and labels, and the key
+// catalogue, end to end against jirasim in Cloud and Data Center modes:
+// their rows equal what jirasim generated, and their pushdown reads only
+// what it should (the JQL, and jirasim's request counters).
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "sim/model.h"
+#include "sql/schema.h"
+#include "sql_db.h"
+
+namespace jirasql {
+namespace {
+
+using json = nlohmann::json;
+using namespace testing_sql;
+
+class TablesTest : public SimModesTest<TablesTest> {
+ public:
+  static jirasim::GenerateOptions Data() {
+    jirasim::GenerateOptions d;
+    d.issues = 400;
+    d.projects = 3;
+    d.users = 6;
+    d.sites = 1;
+    d.seed = 23;
+    return d;
+  }
+
+ protected:
+  const jirasim::Site& s0() { return site(0); }
+  std::string Key(int64_t index) { return s0().Key(s0().issues[static_cast<std::size_t>(index)]); }
+  std::string ProjectKey(int64_t index) {
+    return s0().projects[static_cast<std::size_t>(s0().issues[static_cast<std::size_t>(index)].project)].key;
+  }
+  // The rows jirasim's data says IssueLinks holds: "issue|direction|relation|other".
+  std::multiset<std::string> WantLinks(const std::string& project = "") {
+    std::multiset<std::string> want;
+    const auto& types = sim().world().catalogs.link_types;
+    for (const auto& l : s0().links) {
+      if (l.deleted) continue;
+      const auto& t = types[static_cast<std::size_t>(l.type)];
+      if (project.empty() || ProjectKey(l.from) == project)
+        want.insert(Key(l.from) + "|outward|" + t.outward + "|" + Key(l.to));
+      if (project.empty() || ProjectKey(l.to) == project)
+        want.insert(Key(l.to) + "|inward|" + t.inward + "|" + Key(l.from));
+    }
+    return want;
+  }
+  static std::multiset<std::string> Joined(const Rows& rows) {
+    std::multiset<std::string> out;
+    for (const auto& r : rows) {
+      std::string s;
+      for (const auto& v : r) s += (s.empty() ? "" : "|") + v;
+      out.insert(s);
+    }
+    return out;
+  }
+  // Requests whose path holds `path_part` ("/version"), of any method and status.
+  int64_t Requests(const std::string& path_part) {
+    return CountRequests(sim().base_url(),
+                         [&](const std::string& key) { return key.find(path_part) != std::string::npos; });
+  }
+};
+
+TEST_P(TablesTest, IssueLinksAreEveryLinkSeenFromBothIssues) {
+  auto db = OpenDb(Connect());
+  const auto want = WantLinks();
+  ASSERT_GT(want.size(), 40u);  // the generated data has links to check
+  EXPECT_EQ(Joined(db.Query("SELECT IssueKey, Direction, Relation, LinkedIssueKey FROM IssueLinks")), want);
+  // Every link twice (once per end), ids as jirasim numbered them.
+  EXPECT_EQ(db.One("SELECT count(*) = 2 * count(DISTINCT Id) FROM IssueLinks"), "1");
+  // A sample, field by field: the linked issue's summary, status and type, the type's names.
+  const auto& l = s0().links[3];
+  const auto& other = s0().issues[static_cast<std::size_t>(l.to)];
+  const auto& world = sim().world();
+  auto rows = db.Query(
+      "SELECT LinkTypeId, LinkTypeName, LinkedIssueId, LinkedIssueSummary, LinkedIssueStatus, LinkedIssueTypeName, "
+      "ProjectKey FROM IssueLinks WHERE Id = " +
+      std::to_string(l.id) + " AND Direction = 'outward'");
+  ASSERT_EQ(rows.size(), 1u);
+  const auto& type = world.catalogs.link_types[static_cast<std::size_t>(l.type)];
+  EXPECT_EQ(rows[0], (std::vector<std::string>{
+                         std::to_string(type.id), type.name, std::to_string(other.id), other.summary,
+                         world.catalogs.statuses[static_cast<std::size_t>(other.status)].name,
+                         world.catalogs.types[static_cast<std::size_t>(other.type)].name, ProjectKey(l.from)}));
+}
+
+TEST_P(TablesTest, IssueLinksOfOneProjectSearchThatProjectOnly) {
+  const std::string project = s0().projects[1].key;
+  ResetSim(sim().base_url());
+  auto db = OpenDb(Connect());
+  EXPECT_EQ(
+      Joined(db.Query("SELECT IssueKey, Direction, Relation, LinkedIssueKey FROM IssueLinks WHERE ProjectKey = '" +
+                      project + "'")),
+      WantLinks(project));
+  EXPECT_EQ(db.LastScan().jql, "project = \"" + project + "\"");
+  EXPECT_NE(db.LastScan().fields.find("issuelinks"), std::string::npos);
+  // Read with the search (and Cloud's bulk fetch of 100 issues a call): no call per issue.
+  EXPECT_EQ(Requests("/issue/{id}"), 0);
+  EXPECT_GT(Requests("/search"), 0);
+  // One issue: its key as JQL.
+  const auto& l = s0().links[0];
+  auto one = db.Query("SELECT LinkedIssueKey FROM IssueLinks WHERE IssueKey = '" + Key(l.from) + "'");
+  EXPECT_EQ(db.LastScan().jql, "key = \"" + Key(l.from) + "\"");
+  EXPECT_FALSE(one.empty());
+  // A join with Issues on one project reads only that project's issues.
+  auto joined = db.Query(
+      "SELECT i.Key, l.LinkedIssueKey FROM Issues i JOIN IssueLinks l ON l.IssueId = i.Id WHERE i.ProjectKey = '" +
+      project + "'");
+  std::multiset<std::string> want_joined;
+  for (const auto& w : WantLinks(project)) {
+    auto parts = w.substr(0, w.find('|')) + "|" + w.substr(w.rfind('|') + 1);
+    want_joined.insert(parts);
+  }
+  EXPECT_EQ(Joined(joined), want_joined);
+  for (const auto& r : db.engine->session().reports) {
+    EXPECT_TRUE(r->jql.find("project = \"" + project + "\"") != std::string::npos || r->jql.rfind("id = ", 0) == 0 ||
+                r->jql.rfind("id IN", 0) == 0)
+        << r->table << ": " << r->jql;
+  }
+}
+
+TEST_P(TablesTest, VersionComponentAndLabelBridgesEqualTheIssuesFields) {
+  auto db = OpenDb(Connect());
+  std::multiset<std::string> fix, affected, components, labels;
+  const auto& world = sim().world();
+  for (std::size_t i = 0; i < s0().issues.size(); ++i) {
+    const auto& is = s0().issues[i];
+    if (is.deleted) continue;
+    const auto& pr = s0().projects[static_cast<std::size_t>(is.project)];
+    for (std::size_t v = 0; v < pr.versions.size(); ++v) {
+      const auto& ver = pr.versions[v];
+      const std::string row = Key(static_cast<int64_t>(i)) + "|" + std::to_string(ver.id) + "|" + ver.name + "|" +
+                              (ver.released ? "1" : "0") + "|" + (ver.archived ? "1" : "0") + "|" + ver.release_date;
+      if (is.fix_versions & (1u << v)) fix.insert(row);
+      if (is.affected_versions & (1u << v)) affected.insert(row);
+    }
+    for (std::size_t c = 0; c < pr.components.size(); ++c) {
+      if (is.components & (1u << c)) components.insert(Key(static_cast<int64_t>(i)) + "|" + pr.components[c].name);
+    }
+    for (std::size_t l = 0; l < world.catalogs.labels.size(); ++l) {
+      if (is.labels & (1u << l)) labels.insert(Key(static_cast<int64_t>(i)) + "|" + world.catalogs.labels[l]);
+    }
+  }
+  ASSERT_FALSE(affected.empty());
+  const std::string cols = "IssueKey, VersionId, VersionName, Released, Archived, ReleaseDate";
+  EXPECT_EQ(Joined(db.Query("SELECT " + cols + " FROM IssueFixVersions")), fix);
+  EXPECT_EQ(Joined(db.Query("SELECT " + cols + " FROM IssueAffectedVersions")), affected);
+  EXPECT_EQ(Joined(db.Query("SELECT IssueKey, ComponentName FROM IssueComponents")), components);
+  EXPECT_EQ(Joined(db.Query("SELECT IssueKey, Label FROM IssueLabels")), labels);
+
+  // Element columns push down as JQL where Jira has the clause.
+  std::multiset<std::string> api;
+  for (const auto& c : components) {
+    if (c.substr(c.find('|') + 1) == "API") api.insert(c);
+  }
+  EXPECT_EQ(Joined(db.Query("SELECT IssueKey, ComponentName FROM IssueComponents WHERE ComponentName = 'API'")), api);
+  EXPECT_EQ(db.LastScan().jql, "component = \"API\"");
+  db.Query("SELECT count(*) FROM IssueLabels WHERE Label = 'ux'");
+  EXPECT_EQ(db.LastScan().jql, "labels = \"ux\"");
+  db.Query("SELECT count(*) FROM IssueFixVersions WHERE VersionName IN ('v1.0', 'v2.0')");
+  EXPECT_NE(db.LastScan().jql.find("fixVersion in ("), std::string::npos) << db.LastScan().jql;
+  // count(*) alone still reads the field (the rows are its elements).
+  EXPECT_EQ(db.One("SELECT count(*) FROM IssueLabels"), std::to_string(labels.size()));
+}
+
+TEST_P(TablesTest, ProjectVersionsAndComponents) {
+  auto db = OpenDb(Connect());
+  std::multiset<std::string> versions, components;
+  std::map<int64_t, int64_t> issue_count;
+  for (const auto& is : s0().issues) {
+    if (is.deleted) continue;
+    const auto& pr = s0().projects[static_cast<std::size_t>(is.project)];
+    for (std::size_t c = 0; c < pr.components.size(); ++c) {
+      if (is.components & (1u << c)) ++issue_count[pr.components[c].id];
+    }
+  }
+  const auto& users = sim().world().users;
+  for (const auto& pr : s0().projects) {
+    for (const auto& v : pr.versions) {
+      versions.insert(std::to_string(v.id) + "|" + pr.key + "|" + v.name + "|" + (v.released ? "1" : "0") + "|" +
+                      (v.archived ? "1" : "0") + "|" + (v.start_date.empty() ? "NULL" : v.start_date) + "|" +
+                      v.release_date + "|" + (v.description.empty() ? "NULL" : v.description));
+    }
+    for (const auto& c : pr.components) {
+      const std::string lead = c.lead < 0 ? "NULL"
+                               : dc()     ? users[static_cast<std::size_t>(c.lead)].name
+                                          : users[static_cast<std::size_t>(c.lead)].account_id;
+      components.insert(std::to_string(c.id) + "|" + pr.key + "|" + c.name + "|" + lead + "|" +
+                        (dc() ? "NULL" : std::to_string(issue_count[c.id])));
+    }
+  }
+  EXPECT_EQ(Joined(db.Query("SELECT Id, ProjectKey, Name, Released, Archived, StartDate, ReleaseDate, Description "
+                            "FROM ProjectVersions")),
+            versions);
+  EXPECT_EQ(Joined(db.Query("SELECT Id, ProjectKey, Name, LeadAccountId, IssueCount FROM ProjectComponents")),
+            components);
+
+  // One project by key or id: the project list, then that project's list only.
+  const auto& p1 = s0().projects[1];
+  ResetSim(sim().base_url());
+  auto one = db.Query("SELECT ProjectId, Name FROM ProjectVersions WHERE ProjectKey = '" + p1.key + "'");
+  EXPECT_EQ(one.size(), p1.versions.size());
+  for (const auto& r : one) EXPECT_EQ(r[0], std::to_string(p1.id));
+  EXPECT_EQ(Requests("/version"), 1);
+  ResetSim(sim().base_url());
+  auto by_id =
+      db.Query("SELECT ProjectKey FROM ProjectComponents WHERE ProjectId IN (" + std::to_string(p1.id) + ", 1)");
+  EXPECT_EQ(by_id.size(), p1.components.size());
+  for (const auto& r : by_id) EXPECT_EQ(r[0], p1.key);
+  EXPECT_EQ(Requests("/component"), 1);
+}
+
+TEST_P(TablesTest, LinkTypesAndLabels) {
+  auto db = OpenDb(Connect());
+  std::multiset<std::string> types;
+  for (const auto& t : sim().world().catalogs.link_types) {
+    types.insert(std::to_string(t.id) + "|" + t.name + "|" + t.inward + "|" + t.outward);
+  }
+  EXPECT_EQ(Joined(db.Query("SELECT Id, Name, Inward, Outward FROM IssueLinkTypes")), types);
+  std::string error;
+  auto labels = db.Query("SELECT Label FROM Labels", &error);
+  if (dc()) {
+    // Data Center has no label list: an error that says where the labels are, not an empty table.
+    EXPECT_NE(error.find("IssueLabels"), std::string::npos) << error;
+  } else {
+    EXPECT_EQ(error, "");
+    std::multiset<std::string> want(sim().world().catalogs.labels.begin(), sim().world().catalogs.labels.end());
+    EXPECT_EQ(Joined(labels), want);
+  }
+}
+
+TEST_P(TablesTest, KeysNameRealColumnsAndTheJoinsBetweenTables) {
+  auto db = OpenDb(Connect());
+  // Every primary and foreign key column is a column of its table.
+  EXPECT_EQ(db.One("SELECT count(*) FROM sys_primarykeys k WHERE NOT EXISTS (SELECT 1 FROM sys_tablecolumns c "
+                   "WHERE c.TableName = k.TableName AND c.ColumnName = k.ColumnName)"),
+            "0");
+  EXPECT_EQ(db.One("SELECT count(*) FROM sys_foreignkeys k WHERE NOT EXISTS (SELECT 1 FROM sys_primarykeys p "
+                   "WHERE p.TableName = k.PrimaryKeyTable AND p.ColumnName = k.PrimaryKeyColumn)"),
+            "0");
+  EXPECT_EQ(db.One("SELECT PrimaryKeyTable || '.' || PrimaryKeyColumn FROM sys_foreignkeys WHERE TableName = "
+                   "'Comments' AND ColumnName = 'IssueId'"),
+            "Issues.Id");
+  EXPECT_EQ(db.One("SELECT PrimaryKeyTable FROM sys_foreignkeys WHERE TableName = 'IssueLinks' AND ColumnName = "
+                   "'LinkedIssueId'"),
+            "Issues");
+  EXPECT_EQ(db.One("SELECT group_concat(ColumnName) FROM (SELECT ColumnName FROM sys_primarykeys WHERE TableName = "
+                   "'IssueLinks' ORDER BY KeySeq)"),
+            "IssueId,Id");
+  // Every table that reads Jira has a key.
+  EXPECT_EQ(db.One("SELECT group_concat(TableName) FROM sys_tables t WHERE TableType = 'TABLE' AND NOT EXISTS "
+                   "(SELECT 1 FROM sys_primarykeys k WHERE k.TableName = t.TableName)"),
+            "NULL");
+  // The keys hold in the data: IssueLinks' key is unique.
+  EXPECT_EQ(db.One("SELECT count(*) - count(DISTINCT IssueId || '-' || Id) FROM IssueLinks"), "0");
+}
+
+TEST_P(TablesTest, JqlColumnOnEveryIssueChildTable) {
+  auto db = OpenDb(Connect());
+  for (const auto& t : BaseTables()) {
+    if (!t.issue_search || t.name == "Issues") continue;
+    EXPECT_GE(t.ColumnIndex("Jql"), 0) << t.name;
+  }
+  const std::string project = s0().projects[2].key;
+  db.Query("SELECT count(*) FROM IssueLinks WHERE Jql = 'project = " + project + "'");
+  EXPECT_EQ(db.LastScan().jql, "(project = " + project + ")");
+  db.Query("SELECT count(*) FROM Comments WHERE Jql = 'project = " + project + "' AND IssueKey = '" + project + "-1'");
+  EXPECT_NE(db.LastScan().jql.find("project = " + project), std::string::npos) << db.LastScan().jql;
+  EXPECT_NE(db.LastScan().jql.find("key = \"" + project + "-1\""), std::string::npos) << db.LastScan().jql;
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, TablesTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace jirasql
