@@ -169,6 +169,51 @@ TEST_F(JirasimTest, ProjectListsExpandLeadAndDescription) {
   EXPECT_FALSE(listed[0].contains("description"));
 }
 
+TEST_F(JirasimTest, IssueLinksAreMadeSeenFromBothIssuesAndDeleted) {
+  const std::string api = Site() + "/rest/api/3";
+  auto links_of = [&](const std::string& key) {
+    return client_.Json("GET", api + "/issue/" + key + "?fields=issuelinks", UserAuth())["fields"]["issuelinks"];
+  };
+  // "ALPHA-1 blocks BETA-1": the inward issue is the one that blocks.
+  client_.Json("POST", api + "/issueLink", UserAuth(),
+               R"({"type":{"name":"Blocks"},"inwardIssue":{"key":"ALPHA-1"},"outwardIssue":{"key":"BETA-1"}})", 201);
+  std::string id;
+  for (const auto& l : links_of("ALPHA-1")) {
+    if (l.contains("outwardIssue") && l["outwardIssue"]["key"] == "BETA-1" && l["type"]["name"] == "Blocks" &&
+        (id.empty() || std::stoll(l["id"].get<std::string>()) > std::stoll(id))) {
+      id = l["id"];
+    }
+  }
+  ASSERT_FALSE(id.empty());
+  bool inward_seen = false;
+  for (const auto& l : links_of("BETA-1")) {
+    if (l["id"] == id) {
+      inward_seen = true;
+      EXPECT_EQ(l["inwardIssue"]["key"], "ALPHA-1");
+      EXPECT_FALSE(l.contains("outwardIssue"));
+    }
+  }
+  EXPECT_TRUE(inward_seen);
+  auto link = client_.Json("GET", api + "/issueLink/" + id, UserAuth());
+  EXPECT_EQ(link["inwardIssue"]["key"], "ALPHA-1");
+  EXPECT_EQ(link["outwardIssue"]["key"], "BETA-1");
+  EXPECT_EQ(link["type"]["outward"], "blocks");
+
+  // Refusals, as Jira words them.
+  client_.Json("POST", api + "/issueLink", UserAuth(),
+               R"({"type":{"name":"Nope"},"inwardIssue":{"key":"ALPHA-1"},"outwardIssue":{"key":"BETA-1"}})", 404);
+  client_.Json("POST", api + "/issueLink", UserAuth(),
+               R"({"type":{"name":"Relates"},"inwardIssue":{"key":"ALPHA-1"},"outwardIssue":{"key":"ALPHA-1"}})", 400);
+  client_.Json("POST", api + "/issueLink", UserAuth(), R"({"type":{"name":"Relates"}})", 400);
+
+  // Deleted: gone from both issues and from /issueLink.
+  EXPECT_EQ(client_.Send("DELETE", api + "/issueLink/" + id, UserAuth()).status, 204);
+  client_.Json("GET", api + "/issueLink/" + id, UserAuth(), "", 404);
+  for (const char* key : {"ALPHA-1", "BETA-1"}) {
+    for (const auto& l : links_of(key)) EXPECT_NE(l["id"], id) << key;
+  }
+}
+
 TEST_F(JirasimTest, AMalformedBodyIsA400AsJiraSays) {
   for (const char* body : {R"({"jql": 5})", R"({"jql": "project = ALPHA", "maxResults": "ten"})",
                            R"({"jql": "project = ALPHA", "fields": {"a": 1}})"}) {

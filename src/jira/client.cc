@@ -291,24 +291,29 @@ std::unique_ptr<ItemStream> JiraClient::ElementsOfIssues(const std::string& fiel
   return std::make_unique<ElementStream>(field, std::move(issues));
 }
 
-std::unique_ptr<ItemStream> JiraClient::VersionsOfProjects(std::unique_ptr<ItemStream> projects, ReadStats* stats) {
-  const bool is_cloud = cloud();
-  NestedStream::Factory versions = [this, stats, is_cloud](const json& project) -> std::unique_ptr<ItemStream> {
-    const std::string id = UrlEncode(IdOf(project));
-    if (is_cloud) return std::make_unique<StartAtStream>(*this, "/project/" + id + "/version", "values", 50, stats);
-    return std::make_unique<OneCallStream>(*this, "/project/" + id + "/versions", "", stats);
+namespace {
+
+// A list of each project: Cloud pages it at /project/{id}/<singular> (with
+// startAt), Data Center answers /project/{id}/<singular>s whole.
+std::unique_ptr<ItemStream> ListOfProjects(JiraClient& c, std::unique_ptr<ItemStream> projects,
+                                           const std::string& singular, ReadStats* stats) {
+  const bool is_cloud = c.cloud();
+  NestedStream::Factory list = [&c, singular, stats, is_cloud](const json& project) -> std::unique_ptr<ItemStream> {
+    const std::string base = "/project/" + UrlEncode(IdOf(project)) + "/" + singular;
+    if (is_cloud) return std::make_unique<StartAtStream>(c, base, "values", 50, stats);
+    return std::make_unique<OneCallStream>(c, base + "s", "", stats);
   };
-  return std::make_unique<NestedStream>(std::move(projects), std::move(versions), KeyView);
+  return std::make_unique<NestedStream>(std::move(projects), std::move(list), KeyView);
+}
+
+}  // namespace
+
+std::unique_ptr<ItemStream> JiraClient::VersionsOfProjects(std::unique_ptr<ItemStream> projects, ReadStats* stats) {
+  return ListOfProjects(*this, std::move(projects), "version", stats);
 }
 
 std::unique_ptr<ItemStream> JiraClient::ComponentsOfProjects(std::unique_ptr<ItemStream> projects, ReadStats* stats) {
-  const bool is_cloud = cloud();
-  NestedStream::Factory components = [this, stats, is_cloud](const json& project) -> std::unique_ptr<ItemStream> {
-    const std::string id = UrlEncode(IdOf(project));
-    if (is_cloud) return std::make_unique<StartAtStream>(*this, "/project/" + id + "/component", "values", 50, stats);
-    return std::make_unique<OneCallStream>(*this, "/project/" + id + "/components", "", stats);
-  };
-  return std::make_unique<NestedStream>(std::move(projects), std::move(components), KeyView);
+  return ListOfProjects(*this, std::move(projects), "component", stats);
 }
 
 std::unique_ptr<ItemStream> JiraClient::IssueLinkTypes(ReadStats* stats) {

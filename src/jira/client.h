@@ -50,7 +50,8 @@ inline constexpr std::string_view kResolutions = "GET /rest/api/3/resolution";
 inline constexpr std::string_view kBoards = "GET /rest/agile/1.0/board with startAt";
 inline constexpr std::string_view kSprints = "GET /rest/agile/1.0/board/{id}/sprint with startAt";
 inline constexpr std::string_view kIssueFieldElements =
-    "the issue search (POST /rest/api/3/search/jql; Data Center GET /rest/api/2/search) with the field";
+    "the issue search (POST /rest/api/3/search/jql; Data Center GET /rest/api/2/search) asking for the table's "
+    "field: no call per issue";
 inline constexpr std::string_view kIssueLinkTypes = "GET /rest/api/3/issueLinkType";
 inline constexpr std::string_view kProjectVersions =
     "GET /rest/api/3/project/{id}/version with startAt (Cloud); GET /rest/api/2/project/{id}/versions (Data "

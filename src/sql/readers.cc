@@ -186,25 +186,20 @@ std::unique_ptr<ItemStream> ProjectsFor(TableRead& r) {
   if (!q.parents_given && !q.parent_keys_given) return all;
   return FilterItems(std::move(all), [by_id = q.parents_given, ids = q.parent_ids, by_key = q.parent_keys_given,
                                       keys = q.parent_keys](const json& p) {
-    const std::string id = p.contains("id") ? (p["id"].is_string() ? p["id"].get<std::string>() : p["id"].dump()) : "";
-    const auto n = ParseInt(id);
+    const json* id = p.is_object() && p.contains("id") ? &p["id"] : nullptr;
+    const auto n = !id ? std::nullopt : ParseInt(id->is_string() ? id->get<std::string>() : id->dump());
     if (by_id && (!n || !std::binary_search(ids.begin(), ids.end(), *n))) return false;
-    return !by_key || std::binary_search(keys.begin(), keys.end(), ToLower(p.value("key", "")));
+    const auto key = p.is_object() ? p.find("key") : p.end();
+    const std::string k = key != p.end() && key->is_string() ? key->get<std::string>() : "";
+    return !by_key || std::binary_search(keys.begin(), keys.end(), ToLower(k));
   });
 }
 
 }  // namespace
 
-TableReader ReadProjectVersions() {
-  return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
-    return r.jira.VersionsOfProjects(ProjectsFor(r), &r.report);
-  };
-}
-
-TableReader ReadProjectComponents() {
-  return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
-    return r.jira.ComponentsOfProjects(ProjectsFor(r), &r.report);
-  };
+TableReader ReadProjectLists(ProjectList list) {
+  return
+      [list](TableRead& r) -> Result<std::unique_ptr<ItemStream>> { return (r.jira.*list)(ProjectsFor(r), &r.report); };
 }
 
 TableReader ReadRows(std::function<std::vector<json>(Session&)> rows) {

@@ -26,10 +26,11 @@ TableExplainer ExplainIssues(std::string element_field = "");
 /// with the issue search itself (no call per issue).
 TableReader ReadIssueElements(std::string field);
 
-/// ProjectVersions, ProjectComponents: of the projects ProjectId or
-/// ProjectKey name, else of every project (one list per project).
-TableReader ReadProjectVersions();
-TableReader ReadProjectComponents();
+/// ProjectVersions, ProjectComponents: `list` (JiraClient::VersionsOfProjects,
+/// ::ComponentsOfProjects) of the projects ProjectId or ProjectKey name,
+/// else of every project (one list per project).
+using ProjectList = std::unique_ptr<ItemStream> (JiraClient::*)(std::unique_ptr<ItemStream>, ReadStats*);
+TableReader ReadProjectLists(ProjectList list);
 
 /// Comments, Worklogs, IssueChangelogs: the issues the pushed JQL selects
 /// (ids only), then each issue's list.

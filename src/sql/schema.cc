@@ -762,7 +762,7 @@ std::vector<TableDef> MakeBaseTables() {
     t.push_back(TableDef("ProjectVersions",
                          "Versions (releases) of projects. Constrain ProjectKey or ProjectId to read one project's.",
                          std::move(c), api::kProjectVersions)
-                    .Reads(ReadProjectVersions())
+                    .Reads(ReadProjectLists(&JiraClient::VersionsOfProjects))
                     .RowId(by_id));
   }
   {
@@ -784,7 +784,7 @@ std::vector<TableDef> MakeBaseTables() {
     t.push_back(TableDef("ProjectComponents",
                          "Components of projects. Constrain ProjectKey or ProjectId to read one project's.",
                          std::move(c), api::kProjectComponents)
-                    .Reads(ReadProjectComponents())
+                    .Reads(ReadProjectLists(&JiraClient::ComponentsOfProjects))
                     .RowId(by_id));
   }
   t.push_back(TableDef("Labels", "Every label in use on the site (Cloud).",
