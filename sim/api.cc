@@ -65,6 +65,17 @@ std::shared_ptr<const std::vector<int64_t>> ApiCall::run_query(const std::string
   return ids;
 }
 
+std::vector<int64_t> ApiCall::FoundIssues(const std::vector<std::string>& ids_or_keys) const {
+  std::vector<int64_t> found;
+  for (const auto& k : ids_or_keys) {
+    int64_t idx = site.FindIssue(k);
+    if (idx >= 0) found.push_back(idx);
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  return found;
+}
+
 ApiCall::Paging ApiCall::paging(int64_t default_max, int64_t cap) const {
   return {std::max<int64_t>(0, IntParam(req, "startAt", 0)),
           std::clamp<int64_t>(IntParam(req, "maxResults", default_max), 1, cap)};
@@ -107,6 +118,7 @@ const std::vector<Route>& ApiRoutes() {
       {"POST", false, {"search", "jql"}, E::kCloud, false, false, &A::SearchJql},
       {"POST", false, {"search", "approximate-count"}, E::kCloud, false, false, &A::ApproximateCount},
       {"POST", false, {"issue", "bulkfetch"}, E::kCloud, false, false, &A::BulkFetch},
+      {"POST", false, {"changelog", "bulkfetch"}, E::kCloud, false, false, &A::BulkChangelog},
       {"POST", false, {"issue"}, E::kBoth, true, false, &A::CreateIssue},
       {"POST", false, {"issue", "bulk"}, E::kBoth, true, false, &A::BulkCreate},
       {"GET", false, {"issue", "createmeta", "{}", "issuetypes"}, E::kBoth, false, false, &A::CreateMetaTypes},

@@ -71,6 +71,8 @@ struct ApiCall {
     int64_t max;
   };
   Paging paging(int64_t default_max, int64_t cap) const;
+  /// The issues of these ids or keys that exist, as indexes, in id order, once each.
+  std::vector<int64_t> FoundIssues(const std::vector<std::string>& ids_or_keys) const;
   /// A PageBean ({startAt, maxResults, total, isLast, values}) of `total`
   /// items, `item(i)` writing the i-th.
   void WritePage(int64_t total, const Paging& page, const std::function<void(int64_t)>& item);
@@ -106,6 +108,7 @@ struct ApiCall {
   void IssueWorklogs();  ///< GET, POST
   void IssueWorklog();   ///< GET, PUT, DELETE of one
   void IssueChangelog();
+  void BulkChangelog();       ///< POST changelog/bulkfetch (Cloud)
   void IssueTransitions();    ///< GET, POST
   void CreateMetaTypes();     ///< GET issue/createmeta/{project}/issuetypes
   void CreateMetaFields();    ///< GET issue/createmeta/{project}/issuetypes/{type}

@@ -149,13 +149,7 @@ void ApiCall::BulkFetch() {
   auto fs = FieldSelection::Parse(fields, "*navigable", world.catalogs);
   bool changelog = false;
   for (const auto& e : JsonList(b->value("expand", json::array()))) changelog |= e == "changelog";
-  std::vector<int64_t> found;
-  for (const auto& k : wanted) {
-    int64_t idx = site.FindIssue(k);
-    if (idx >= 0) found.push_back(idx);
-  }
-  std::sort(found.begin(), found.end());
-  found.erase(std::unique(found.begin(), found.end()), found.end());
+  const std::vector<int64_t> found = FoundIssues(wanted);
   w.BeginObject().Key("issues").BeginArray();
   for (int64_t idx : found) WriteIssue(w, rc, idx, fs, changelog);
   w.EndArray().Key("issueErrors").BeginArray().EndArray().EndObject();

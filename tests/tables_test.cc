@@ -1,4 +1,4 @@
-// The tables of links, versions, components and labels, and the key
+// The tables of links, versions, components, labels and status changes, and the key
 // catalogue, end to end against jirasim in Cloud and Data Center modes:
 // their rows equal what jirasim generated, and their pushdown reads only
 // what it should (the JQL, and jirasim's request counters).
@@ -7,6 +7,7 @@
 
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "sim/model.h"
@@ -23,7 +24,7 @@ class TablesTest : public SimModesTest<TablesTest> {
  public:
   static jirasim::GenerateOptions Data() {
     jirasim::GenerateOptions d;
-    d.issues = 400;
+    d.issues = 1200;  // over 1,000: IssueStatusTransitions reads two bulk changelog batches
     d.projects = 3;
     d.users = 6;
     d.sites = 1;
@@ -273,6 +274,94 @@ TEST_P(TablesTest, JqlColumnOnEveryIssueChildTable) {
   db.Query("SELECT count(*) FROM Comments WHERE Jql = 'project = " + project + "' AND IssueKey = '" + project + "-1'");
   EXPECT_NE(db.LastScan().jql.find("project = " + project), std::string::npos) << db.LastScan().jql;
   EXPECT_NE(db.LastScan().jql.find("key = \"" + project + "-1\""), std::string::npos) << db.LastScan().jql;
+}
+
+// The rows jirasim's changelogs say IssueStatusTransitions holds:
+// "issue|from|to|seconds in from", in each issue's time order.
+std::multiset<std::string> WantStatusChanges(const jirasim::World& world, const jirasim::Site& site,
+                                             const std::string& project, int64_t* changes) {
+  std::multiset<std::string> want;
+  for (std::size_t i = 0; i < site.issues.size(); ++i) {
+    const auto& is = site.issues[i];
+    if (is.deleted) continue;
+    if (!project.empty() && site.projects[static_cast<std::size_t>(is.project)].key != project) continue;
+    auto hist = jirasim::Changelog(world, site, static_cast<int64_t>(i));
+    std::stable_sort(hist.begin(), hist.end(),
+                     [](const auto& a, const auto& b) { return a.created_ms < b.created_ms; });
+    int64_t since = is.created_ms;
+    for (const auto& h : hist) {
+      for (const auto& c : h.items) {
+        if (c.field != "status") continue;
+        want.insert(site.Key(is) + "|" + c.from_string + "|" + c.to_string + "|" +
+                    std::to_string((h.created_ms - since) / 1000));
+        since = h.created_ms;
+        ++*changes;
+      }
+    }
+  }
+  return want;
+}
+
+TEST_P(TablesTest, StatusTransitionsAreTheChangelogsStatusChangesWithTimeInStatus) {
+  auto db = OpenDb(Connect());
+  int64_t changes = 0;
+  const auto want = WantStatusChanges(sim().world(), s0(), "", &changes);
+  ASSERT_GT(changes, 1000);  // more than one page of bulk changelog on Cloud
+  const int64_t bulk_before = Requests("/changelog/bulkfetch"), per_issue_before = Requests("/changelog?");
+  const int64_t expanded_before = Requests("expand=changelog");
+  EXPECT_EQ(Joined(db.Query("SELECT IssueKey, FromStatusName, ToStatusName, SecondsInFromStatus FROM "
+                            "IssueStatusTransitions")),
+            want);
+  // Never a call per issue: Cloud's changelogs come 1,000 issues a request
+  // (1,200 issues: two batches, the first over two pages); Data Center's
+  // with the search pages.
+  const int64_t bulk = Requests("/changelog/bulkfetch") - bulk_before;
+  if (GetParam().datacenter) {
+    EXPECT_EQ(bulk, 0);
+  } else {
+    EXPECT_GE(bulk, 3);
+    EXPECT_LE(bulk, 2 + (changes + 999) / 1000);
+  }
+  EXPECT_EQ(Requests("/changelog?") - per_issue_before, 0);
+  EXPECT_EQ(Requests("expand=changelog") - expanded_before, 0);  // no issue read again whole
+  // The columns agree with each other and with IssueChangelogs.
+  EXPECT_EQ(db.One("SELECT count(*) FROM IssueStatusTransitions WHERE SecondsInFromStatus IS NOT "
+                   "(unixepoch(Changed) - unixepoch(EnteredFromStatus)) OR FromStatusId IS NULL OR ToStatusId IS NULL"),
+            "0");
+  const std::string key = s0().projects[1].key + "-7";
+  EXPECT_EQ(db.Query("SELECT Id, Changed, AuthorAccountId, FromStatusId, ToStatusId FROM IssueStatusTransitions "
+                     "WHERE IssueKey = '" +
+                     key + "' ORDER BY Changed"),
+            db.Query("SELECT Id, Created, AuthorAccountId, FromValue, ToValue FROM IssueChangelogs WHERE IssueKey = '" +
+                     key + "' AND Field = 'status' ORDER BY Created"));
+  // The first change's status was entered when the issue was created.
+  EXPECT_EQ(db.One("SELECT count(*) FROM (SELECT IssueId, min(Changed), EnteredFromStatus FROM "
+                   "IssueStatusTransitions GROUP BY IssueId) t JOIN Issues i ON i.Id = t.IssueId WHERE "
+                   "t.EnteredFromStatus IS NOT i.Created AND i.ProjectKey = '" +
+                   s0().projects[1].key + "'"),
+            "0");
+}
+
+TEST_P(TablesTest, StatusTransitionsOfOneProjectSearchThatProjectAndExplainTheirCalls) {
+  auto db = OpenDb(Connect());
+  const std::string project = s0().projects[2].key;
+  int64_t changes = 0;
+  const auto want = WantStatusChanges(sim().world(), s0(), project, &changes);
+  ASSERT_GT(changes, 0);
+  EXPECT_EQ(Joined(db.Query("SELECT IssueKey, FromStatusName, ToStatusName, SecondsInFromStatus FROM "
+                            "IssueStatusTransitions WHERE ProjectKey = '" +
+                            project + "'")),
+            want);
+  EXPECT_EQ(db.LastScan().jql, "project = \"" + project + "\"");
+  std::ostringstream out;
+  ASSERT_TRUE(
+      db.engine->Explain("SELECT count(*) FROM IssueStatusTransitions WHERE ProjectKey = '" + project + "'", out));
+  const std::string explained = out.str();
+  if (GetParam().datacenter) {
+    EXPECT_NE(explained.find("expand=changelog"), std::string::npos) << explained;
+  } else {
+    EXPECT_NE(explained.find("POST /changelog/bulkfetch for 1,000 issues"), std::string::npos) << explained;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, TablesTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),

@@ -1,6 +1,10 @@
 #include "jira/client.h"
 
+#include <algorithm>
+#include <unordered_map>
+
 #include "common/strings.h"
+#include "common/time.h"
 #include "http/response_error.h"
 #include "jira/pager.h"
 #include "jira/rest_call.h"
@@ -241,6 +245,19 @@ class UnwrapHistories final : public ItemStream {
   std::unique_ptr<ItemStream> in_;
 };
 
+/// An issue's {"id","key"} with its project's "projectId" and "projectKey"
+/// when the issue was read with the project field.
+json IssueAndProjectRef(const json& issue) {
+  json ref = IssueRef(issue);
+  const json* fields = issue.is_object() && issue.contains("fields") ? &issue["fields"] : nullptr;
+  const json* project = fields && fields->is_object() && fields->contains("project") ? &(*fields)["project"] : nullptr;
+  if (project && project->is_object()) {
+    if (auto n = ParseInt(IdOf(*project))) ref["projectId"] = *n;
+    if (project->contains("key")) ref["projectKey"] = (*project)["key"];
+  }
+  return ref;
+}
+
 /// Each issue of `in` becomes the elements of its array field `field`.
 class ElementStream final : public ItemStream {
  public:
@@ -257,12 +274,7 @@ class ElementStream final : public ItemStream {
         return Fail(ErrorCode::kBadResponse, "issue " + IdOf(i.value) + ": the field " + field_ +
                                                  " is not a JSON array (Jira sent " + list->dump().substr(0, 60) + ")");
       }
-      auto parent = std::make_shared<json>(IssueRef(i.value));
-      if (const json* project = fields->contains("project") ? &(*fields)["project"] : nullptr;
-          project && project->is_object()) {
-        if (auto n = ParseInt(IdOf(*project))) (*parent)["projectId"] = *n;
-        if (project->contains("key")) (*parent)["projectKey"] = (*project)["key"];
-      }
+      auto parent = std::make_shared<const json>(IssueAndProjectRef(i.value));
       for (auto& e : *list) out->push_back({std::move(e), parent});
     }
     return true;
@@ -271,6 +283,154 @@ class ElementStream final : public ItemStream {
  private:
   std::string field_;
   std::unique_ptr<ItemStream> in_;
+};
+
+/// The status changes of each issue of `in`, one item per change in time
+/// order: {"id" (the history's), "created", "author", "from", "fromString",
+/// "to", "toString", "enteredFrom" (when the issue entered the status it
+/// left: its creation or the change before), "secondsInFrom"}. Cloud reads
+/// the changelogs of up to 1,000 issues a request (POST /changelog/bulkfetch,
+/// status only); Data Center's come inside the search pages (expand=
+/// changelog), and an issue whose embedded changelog is cut short is read
+/// whole (GET /issue/{id}?expand=changelog).
+class StatusChangeStream final : public ItemStream {
+ public:
+  static constexpr std::size_t kBatch = 1000;  // the most issueIdsOrKeys bulkfetch takes
+
+  StatusChangeStream(JiraClient& c, std::unique_ptr<ItemStream> in, ReadStats* stats)
+      : c_(c), in_(std::move(in)), stats_(stats), cloud_(c.cloud()) {}
+
+  Result<bool> Next(std::vector<Item>* out) override {
+    std::vector<Item> issues;
+    while (!in_done_ && (issues.empty() || (cloud_ && issues.size() < kBatch))) {
+      std::vector<Item> page;
+      auto more = in_->Next(&page);
+      if (!more) return Fail(more.error());
+      if (!*more) {
+        in_done_ = true;
+        break;
+      }
+      for (auto& i : page) issues.push_back(std::move(i));
+    }
+    if (issues.empty()) return false;
+    std::unordered_map<std::string, std::vector<json>> histories;  // by issue id
+    if (cloud_) {
+      for (std::size_t at = 0; at < issues.size(); at += kBatch) {
+        std::vector<std::string> ids;
+        for (std::size_t k = at; k < std::min(issues.size(), at + kBatch); ++k) ids.push_back(IdOf(issues[k].value));
+        if (auto r = BulkChangelog(ids, &histories); !r) return Fail(r.error());
+      }
+    }
+    for (auto& i : issues) {
+      const std::string id = IdOf(i.value);
+      if (!cloud_) {
+        auto h = EmbeddedHistories(i.value);
+        if (!h) return Fail(h.error());
+        histories[id] = std::move(*h);
+      }
+      Emit(i.value, histories[id], out);
+    }
+    return true;
+  }
+
+ private:
+  Result<void> BulkChangelog(const std::vector<std::string>& ids,
+                             std::unordered_map<std::string, std::vector<json>>* by_issue) {
+    TokenPager pager("POST /changelog/bulkfetch");
+    while (!pager.done()) {
+      json body{{"issueIdsOrKeys", ids}, {"fieldIds", {"status"}}, {"maxResults", 10000}};
+      if (!pager.token().empty()) body["nextPageToken"] = pager.token();
+      auto j = CallJson(c_, JsonPost("/changelog/bulkfetch", body), stats_);
+      if (!j) return Fail(j.error());
+      const json* logs = j->is_object() && j->contains("issueChangeLogs") ? &(*j)["issueChangeLogs"] : nullptr;
+      if (!logs || !logs->is_array()) {
+        return Fail(ErrorCode::kBadResponse, "POST /changelog/bulkfetch: expected a JSON array in \"issueChangeLogs\"");
+      }
+      std::vector<std::string> keys;
+      for (const auto& log : *logs) {
+        const json* list = log.is_object() && log.contains("changeHistories") ? &log["changeHistories"] : nullptr;
+        const std::string issue = log.is_object() && log.contains("issueId") ? IdOf(json{{"id", log["issueId"]}}) : "";
+        if (issue.empty() || !list || !list->is_array()) {
+          return Fail(ErrorCode::kBadResponse,
+                      "POST /changelog/bulkfetch: an entry of issueChangeLogs has no issueId or changeHistories");
+        }
+        for (const auto& h : *list) {
+          keys.push_back(issue + "/" + IdOf(h));
+          (*by_issue)[issue].push_back(h);
+        }
+      }
+      std::optional<std::string> next;
+      if (auto t = j->find("nextPageToken"); t != j->end() && t->is_string()) next = t->get<std::string>();
+      if (auto r = pager.Accept(next, std::nullopt, keys); !r) return Fail(r.error());
+    }
+    return Ok();
+  }
+
+  // Data Center: the histories inside the issue, or the issue's whole
+  // changelog when the search cut it short.
+  Result<std::vector<json>> EmbeddedHistories(json& issue) {
+    json* log = issue.is_object() && issue.contains("changelog") ? &issue["changelog"] : nullptr;
+    json* list = log && log->is_object() && log->contains("histories") ? &(*log)["histories"] : nullptr;
+    if (!list || !list->is_array()) {
+      return Fail(ErrorCode::kBadResponse,
+                  "issue " + IdOf(issue) + ": the search answer has no changelog.histories (expand=changelog)");
+    }
+    const int64_t total = log->value("total", static_cast<int64_t>(list->size()));
+    if (total <= static_cast<int64_t>(list->size())) return std::move(list->get_ref<json::array_t&>());
+    auto whole = CallJson(
+        c_,
+        HttpRequest{"GET", "/issue/" + UrlEncode(IdOf(issue)) + "?fields=id&expand=changelog", {}, "", std::nullopt},
+        stats_);
+    if (!whole) return Fail(whole.error());
+    const json* h = whole->is_object() && whole->contains("changelog") ? &(*whole)["changelog"] : nullptr;
+    if (!h || !h->contains("histories") || !(*h)["histories"].is_array()) {
+      return Fail(ErrorCode::kBadResponse, "GET /issue/" + IdOf(issue) + "?expand=changelog: no changelog.histories");
+    }
+    return (*h)["histories"].get<std::vector<json>>();
+  }
+
+  static void Emit(const json& issue, std::vector<json>& histories, std::vector<Item>* out) {
+    auto when = [](const json& h) {
+      auto t = h.is_object() && h.contains("created") && h["created"].is_string()
+                   ? ParseIso8601(h["created"].get<std::string>())
+                   : std::nullopt;
+      return t ? EpochMs(*t) : int64_t{0};
+    };
+    std::stable_sort(histories.begin(), histories.end(), [&](const json& a, const json& b) {
+      const int64_t ta = when(a), tb = when(b);
+      if (ta != tb) return ta < tb;
+      return ParseInt(IdOf(a)).value_or(0) < ParseInt(IdOf(b)).value_or(0);
+    });
+    auto parent = std::make_shared<const json>(IssueAndProjectRef(issue));
+    const json* created = issue.is_object() && issue.contains("fields") ? &issue["fields"] : nullptr;
+    json since = created && created->is_object() ? created->value("created", json()) : json();
+    for (const auto& h : histories) {
+      const json* items = h.is_object() && h.contains("items") ? &h["items"] : nullptr;
+      if (!items || !items->is_array()) continue;
+      for (const auto& c : *items) {
+        if (!c.is_object() || c.value("fieldId", c.value("field", "")) != "status") continue;
+        json row{{"id", h.value("id", json())},
+                 {"created", h.value("created", json())},
+                 {"author", h.value("author", json())},
+                 {"from", c.value("from", json())},
+                 {"fromString", c.value("fromString", json())},
+                 {"to", c.value("to", json())},
+                 {"toString", c.value("toString", json())},
+                 {"enteredFrom", since}};
+        const auto from = since.is_string() ? ParseIso8601(since.get<std::string>()) : std::nullopt;
+        const auto to = row["created"].is_string() ? ParseIso8601(row["created"].get<std::string>()) : std::nullopt;
+        if (from && to) row["secondsInFrom"] = (EpochMs(*to) - EpochMs(*from)) / 1000;
+        since = row["created"];
+        out->push_back({std::move(row), parent});
+      }
+    }
+  }
+
+  JiraClient& c_;
+  std::unique_ptr<ItemStream> in_;
+  ReadStats* stats_;
+  bool cloud_;
+  bool in_done_ = false;
 };
 
 /// A list that cannot be read on this Jira: its first page is the error.
@@ -289,6 +449,10 @@ json KeyView(const json& p) { return json{{"id", p.value("id", json())}, {"key",
 
 std::unique_ptr<ItemStream> JiraClient::ElementsOfIssues(const std::string& field, std::unique_ptr<ItemStream> issues) {
   return std::make_unique<ElementStream>(field, std::move(issues));
+}
+
+std::unique_ptr<ItemStream> JiraClient::StatusChangesOfIssues(std::unique_ptr<ItemStream> issues, ReadStats* stats) {
+  return std::make_unique<StatusChangeStream>(*this, std::move(issues), stats);
 }
 
 namespace {

@@ -52,6 +52,9 @@ inline constexpr std::string_view kSprints = "GET /rest/agile/1.0/board/{id}/spr
 inline constexpr std::string_view kIssueFieldElements =
     "the issue search (POST /rest/api/3/search/jql; Data Center GET /rest/api/2/search) asking for the table's "
     "field: no call per issue";
+inline constexpr std::string_view kStatusTransitions =
+    "the issue search, then POST /rest/api/3/changelog/bulkfetch for 1,000 issues a request (Cloud); the issue "
+    "search with expand=changelog (Data Center)";
 inline constexpr std::string_view kIssueLinkTypes = "GET /rest/api/3/issueLinkType";
 inline constexpr std::string_view kProjectVersions =
     "GET /rest/api/3/project/{id}/version with startAt (Cloud); GET /rest/api/2/project/{id}/versions (Data "
@@ -100,6 +103,7 @@ struct EstimateAdjustment {
 struct IssueSearch {
   IssueQuery query;
   std::vector<std::string> fields;       ///< fields=; {"id"} reads ids only
+  std::vector<std::string> expand;       ///< expand= (Data Center's changelog)
   int64_t page_size = 100;               ///< maxResults asked (Jira may serve fewer)
   std::shared_ptr<const KeepTree> keep;  ///< what of each issue to keep (null: all)
   /// More than 1: the pages after the first are read this many requests at
@@ -147,6 +151,13 @@ class JiraClient {
   /// components, labels), each with its parent {"id","key","projectId",
   /// "projectKey"} of its issue. No further call: the search carries them.
   std::unique_ptr<ItemStream> ElementsOfIssues(const std::string& field, std::unique_ptr<ItemStream> issues);
+
+  /// For each issue of `issues` (read with "created", and on Data Center
+  /// with expand=changelog), its status changes in time order, one item per
+  /// change with the time spent in the status it left ("secondsInFrom"),
+  /// each with its parent {"id","key","projectId","projectKey"}. Cloud reads
+  /// the changelogs of 1,000 issues a request (POST /changelog/bulkfetch).
+  std::unique_ptr<ItemStream> StatusChangesOfIssues(std::unique_ptr<ItemStream> issues, ReadStats* stats);
 
   // ---- catalogues ----
   std::unique_ptr<ItemStream> Projects(ReadStats* stats);

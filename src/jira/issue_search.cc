@@ -11,6 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "common/strings.h"
 #include "jira/client.h"
 #include "jira/pager.h"
 #include "jira/rest_call.h"
@@ -43,16 +44,28 @@ Result<void> CheckNotRepeated(const std::vector<json>& issues, std::string* last
   return Ok();
 }
 
+/// expand= in a search body: Cloud's /search/jql takes one comma-separated
+/// string, Data Center's /search a list.
+void AddExpand(json* body, const std::vector<std::string>& expand, bool cloud) {
+  if (expand.empty()) return;
+  if (cloud) {
+    (*body)["expand"] = Join(expand, ",");
+  } else {
+    (*body)["expand"] = expand;
+  }
+}
+
 /// Issue search pages: Cloud's enhanced search with nextPageToken, Data
 /// Center's startAt. A value Jira says does not exist is dropped from the
 /// pushed JQL and the page asked again (see IssueQuery::DropMissingValue).
 class IssueStream final : public ItemStream {
  public:
-  IssueStream(JiraClient& c, IssueQuery q, std::vector<std::string> fields, int64_t page, ReadStats* stats,
-              std::shared_ptr<const KeepTree> keep = nullptr, bool count_total = false)
+  IssueStream(JiraClient& c, IssueQuery q, std::vector<std::string> fields, std::vector<std::string> expand,
+              int64_t page, ReadStats* stats, std::shared_ptr<const KeepTree> keep = nullptr, bool count_total = false)
       : c_(c),
         q_(std::move(q)),
         fields_(std::move(fields)),
+        expand_(std::move(expand)),
         page_(page),
         report_(stats),
         keep_(std::move(keep)),
@@ -63,6 +76,7 @@ class IssueStream final : public ItemStream {
     const bool cloud = c_.cloud();
     for (int attempt = 0;; ++attempt) {
       json body{{"jql", q_.Jql(cloud ? kEveryIssue : "")}, {"fields", fields_}, {"maxResults", page_}};
+      AddExpand(&body, expand_, cloud);
       if (cloud && pagers_ && !pagers_->token.token().empty()) body["nextPageToken"] = pagers_->token.token();
       if (!cloud) body["startAt"] = position();
       HttpRequest req = JsonPost(cloud ? "/search/jql" : "/search", body);
@@ -132,7 +146,7 @@ class IssueStream final : public ItemStream {
 
   JiraClient& c_;
   IssueQuery q_;
-  std::vector<std::string> fields_;
+  std::vector<std::string> fields_, expand_;
   int64_t page_;
   ReadStats* report_;
   std::shared_ptr<const KeepTree> keep_;
@@ -164,17 +178,19 @@ class IssueStream final : public ItemStream {
 /// to be read, so memory holds a bounded window of pages.
 class ParallelIssueStream final : public ItemStream {
  public:
-  ParallelIssueStream(JiraClient& c, IssueQuery q, std::vector<std::string> fields, int64_t page, int threads,
-                      bool cloud, ReadStats* stats, std::shared_ptr<const KeepTree> keep, bool count_total)
+  ParallelIssueStream(JiraClient& c, IssueQuery q, std::vector<std::string> fields, std::vector<std::string> expand,
+                      int64_t page, int threads, bool cloud, ReadStats* stats, std::shared_ptr<const KeepTree> keep,
+                      bool count_total)
       : c_(c),
         q_(q),
         fields_(fields),
+        expand_(expand),
         page_(page),
         threads_(threads),
         cloud_(cloud),
         report_(stats),
         keep_(keep),
-        first_(c, std::move(q), std::move(fields), page, stats, std::move(keep), count_total) {}
+        first_(c, std::move(q), std::move(fields), std::move(expand), page, stats, std::move(keep), count_total) {}
 
   ~ParallelIssueStream() override {
     {
@@ -241,7 +257,8 @@ class ParallelIssueStream final : public ItemStream {
   void Start() {
     q_ = first_.query();  // with any value Jira said does not exist dropped
     if (cloud_)
-      ids_ = std::make_unique<IssueStream>(c_, q_, std::vector<std::string>{"id"}, 5000, report_);
+      ids_ = std::make_unique<IssueStream>(c_, q_, std::vector<std::string>{"id"}, std::vector<std::string>{}, 5000,
+                                           report_);
     else
       next_start_ = first_.position();
     for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { Work(); });
@@ -317,6 +334,7 @@ class ParallelIssueStream final : public ItemStream {
 
   Result<Fetched> BulkFetch(const std::vector<std::string>& ids) {
     json body{{"issueIdsOrKeys", ids}, {"fields", fields_}};
+    if (!expand_.empty()) body["expand"] = expand_;
     auto page = Post("/issue/bulkfetch", body);
     if (!page) return Fail(page.error());
     // Back into the order of the ids; an issue deleted since the id search
@@ -334,6 +352,7 @@ class ParallelIssueStream final : public ItemStream {
 
   Result<Fetched> DcPage(int64_t at, bool last) {
     json body{{"jql", q_.Jql("")}, {"fields", fields_}, {"maxResults", page_}, {"startAt", at}};
+    AddExpand(&body, expand_, false);
     auto page = Post("/search", body);
     if (!page) return Fail(page.error());
     const int64_t want = first_.served();
@@ -360,7 +379,7 @@ class ParallelIssueStream final : public ItemStream {
 
   JiraClient& c_;
   IssueQuery q_;
-  std::vector<std::string> fields_;
+  std::vector<std::string> fields_, expand_;
   int64_t page_;
   int threads_;
   bool cloud_;
@@ -401,11 +420,12 @@ int64_t JiraClient::IssuesPerPage(int64_t asked, bool ids_only) {
 std::unique_ptr<ItemStream> JiraClient::SearchIssues(IssueSearch s, ReadStats* stats) {
   if (s.fields.empty()) s.fields.push_back("id");
   if (s.threads > 1) {
-    return std::make_unique<ParallelIssueStream>(*this, std::move(s.query), std::move(s.fields), s.page_size, s.threads,
-                                                 cloud(), stats, std::move(s.keep), s.count_total);
+    return std::make_unique<ParallelIssueStream>(*this, std::move(s.query), std::move(s.fields), std::move(s.expand),
+                                                 s.page_size, s.threads, cloud(), stats, std::move(s.keep),
+                                                 s.count_total);
   }
-  return std::make_unique<IssueStream>(*this, std::move(s.query), std::move(s.fields), s.page_size, stats,
-                                       std::move(s.keep), s.count_total);
+  return std::make_unique<IssueStream>(*this, std::move(s.query), std::move(s.fields), std::move(s.expand), s.page_size,
+                                       stats, std::move(s.keep), s.count_total);
 }
 
 Result<int64_t> JiraClient::CountIssues(const IssueQuery& q) {

@@ -93,26 +93,68 @@ TableReader ReadIssueElements(std::string field) {
   };
 }
 
+namespace {
+
+// explain's calls for the search of `search` and, when `element_field` is
+// set, the note that the rows are elements of the issues. The issues it
+// estimates (-1 when unknown).
+int64_t ExplainSearch(TableRead& r, const IssueSearch& search, const std::string& element_field) {
+  const int threads = search.threads;
+  const bool cloud = r.jira.cloud();
+  const int64_t issues = EstimateIssues(r);
+  r.report.rows = issues;
+  r.report.calls = PagesFor(issues, r.report.page_size);
+  r.report.calls_note = "one search call per page";
+  if (threads > 1 && issues > r.report.page_size) {
+    const int64_t rest = issues - r.report.page_size;
+    r.report.calls = cloud ? 1 + PagesFor(issues, 5000) + PagesFor(rest, 100) : 1 + PagesFor(rest, r.report.page_size);
+    r.report.calls_note =
+        cloud ? "the first page, then id-only pages and bulk fetches of 100, " + std::to_string(threads) + " at a time"
+              : "the first page, then the other pages " + std::to_string(threads) + " at a time";
+  }
+  if (!element_field.empty()) {  // the rows are the issues' elements: how many is not known before
+    r.report.calls_note += "; " + element_field + " read with the issues (" +
+                           (issues < 0 ? std::string("?") : std::to_string(issues)) + " issues)";
+    r.report.rows = -1;
+  }
+  return issues;
+}
+
+// The search of IssueStatusTransitions: the issues' creation times (and on
+// Data Center their changelogs, 100 issues a page: each carries its histories).
+IssueSearch StatusChangesSearch(TableRead& r) {
+  IssueSearch search = IssuesSearch(r, "created");
+  if (!r.jira.cloud()) {
+    search.expand = {"changelog"};
+    search.page_size = std::min<int64_t>(search.page_size, 100);
+    r.report.page_size = r.jira.IssuesPerPage(search.page_size, false);
+  }
+  return search;
+}
+
+}  // namespace
+
 TableExplainer ExplainIssues(std::string element_field) {
-  return [element_field](TableRead& r) {
-    const int threads = IssuesSearch(r, element_field).threads;
-    const bool cloud = r.jira.cloud();
-    r.report.rows = EstimateIssues(r);
-    r.report.calls = PagesFor(r.report.rows, r.report.page_size);
-    r.report.calls_note = "one search call per page";
-    if (threads > 1 && r.report.rows > r.report.page_size) {
-      const int64_t rest = r.report.rows - r.report.page_size;
-      r.report.calls =
-          cloud ? 1 + PagesFor(r.report.rows, 5000) + PagesFor(rest, 100) : 1 + PagesFor(rest, r.report.page_size);
-      r.report.calls_note = cloud ? "the first page, then id-only pages and bulk fetches of 100, " +
-                                        std::to_string(threads) + " at a time"
-                                  : "the first page, then the other pages " + std::to_string(threads) + " at a time";
+  return [element_field](TableRead& r) { ExplainSearch(r, IssuesSearch(r, element_field), element_field); };
+}
+
+TableReader ReadStatusChanges() {
+  return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    return r.jira.StatusChangesOfIssues(r.jira.SearchIssues(StatusChangesSearch(r), &r.report), &r.report);
+  };
+}
+
+TableExplainer ExplainStatusChanges() {
+  return [](TableRead& r) {
+    const int64_t issues = ExplainSearch(r, StatusChangesSearch(r), "");
+    r.report.rows = -1;
+    if (!r.jira.cloud()) {
+      r.report.calls_note += "; the changelogs come with the issues (expand=changelog)";
+      return;
     }
-    if (!element_field.empty()) {  // the rows are the issues' elements: how many is not known before
-      r.report.calls_note += "; " + element_field + " read with the issues (" +
-                             (r.report.rows < 0 ? std::string("?") : std::to_string(r.report.rows)) + " issues)";
-      r.report.rows = -1;
-    }
+    if (issues >= 0 && r.report.calls >= 0) r.report.calls += PagesFor(issues, 1000);
+    r.report.calls_note += "; then POST /changelog/bulkfetch for 1,000 issues at a time (" +
+                           (issues < 0 ? std::string("?") : std::to_string(issues)) + " issues)";
   };
 }
 

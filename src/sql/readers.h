@@ -21,6 +21,11 @@ TableReader ReadIssues();
 /// `element_field`: for ReadIssueElements' tables.
 TableExplainer ExplainIssues(std::string element_field = "");
 
+/// IssueStatusTransitions: the issues the pushed JQL selects, then their
+/// status changes in bulk (never a call per issue).
+TableReader ReadStatusChanges();
+TableExplainer ExplainStatusChanges();
+
 /// IssueLinks, IssueFixVersions, IssueComponents, IssueLabels, …: the
 /// elements of an array field of the issues the pushed JQL selects, read
 /// with the issue search itself (no call per issue).

@@ -731,6 +731,32 @@ std::vector<TableDef> MakeBaseTables() {
                   .Cost(1e6));
   t.push_back(
       TableDef(
+          "IssueStatusTransitions",
+          "Every status change of each issue, in time order, with how long the issue had been in the status it "
+          "left (time in status). Read in bulk: Cloud asks for the changelogs of 1,000 issues a request, Data "
+          "Center's come with the issue search; never a call per issue.",
+          IssueElementColumns(
+              "status change",
+              {Col("Id", T::kInteger, "", "The change's history id (as in IssueChangelogs.Id)", Item({"id"}, AsInt)),
+               Col("Changed", T::kTimestamp, "", "When the status changed", Item({"created"}, AsTimestamp)),
+               Col("AuthorAccountId", T::kText, "", "Who changed it", Item({"author"}, AsUserId)),
+               Col("AuthorDisplayName", T::kText, "", "Their display name", Item({"author", "displayName"}, AsText)),
+               Col("FromStatusId", T::kInteger, "", "The status left", Item({"from"}, AsInt)),
+               Col("FromStatusName", T::kText, "", "Its name", Item({"fromString"}, AsText)),
+               Col("ToStatusId", T::kInteger, "", "The status entered", Item({"to"}, AsInt)),
+               Col("ToStatusName", T::kText, "", "Its name", Item({"toString"}, AsText)),
+               Col("EnteredFromStatus", T::kTimestamp, "",
+                   "When the issue entered the status it left: its creation, or the change before",
+                   Item({"enteredFrom"}, AsTimestamp)),
+               Col("SecondsInFromStatus", T::kInteger, "",
+                   "Seconds spent in the status left (Changed - EnteredFromStatus)", Item({"secondsInFrom"}, AsInt))}),
+          api::kStatusTransitions)
+          .Reads(ReadStatusChanges(), ExplainStatusChanges())
+          .RowId(by_id)
+          .IssueSearchBacked()
+          .Cost(1e6));
+  t.push_back(
+      TableDef(
           "IssueLinkTypes", "The kinds of link between issues.",
           {Col("Id", T::kInteger, "", "Link type id", Item({"id"}, AsInt)),
            Col("Name", T::kText, "", "Name, e.g. Blocks", Item({"name"}, AsText)),
@@ -932,6 +958,12 @@ std::vector<TableDef> MakeBaseTables() {
        {"IssueId", "ComponentId"},
        {{"IssueId", "Issues", "Id"}, {"ComponentId", "ProjectComponents", "Id"}}},
       {"IssueLabels", {"IssueId", "Label"}, {{"IssueId", "Issues", "Id"}, {"Label", "Labels", "Label"}}},
+      {"IssueStatusTransitions",
+       {"Id"},
+       {{"IssueId", "Issues", "Id"},
+        {"FromStatusId", "Statuses", "Id"},
+        {"ToStatusId", "Statuses", "Id"},
+        {"AuthorAccountId", "Users", "AccountId"}}},
       {"IssueLinkTypes", {"Id"}, {}},
       {"ProjectVersions", {"Id"}, {{"ProjectId", "Projects", "Id"}}},
       {"ProjectComponents", {"Id"}, {{"ProjectId", "Projects", "Id"}, {"LeadAccountId", "Users", "AccountId"}}},

@@ -187,6 +187,17 @@ def main():
         expect_status("POST", v3 + "/issueLink",
                       {"type": {"name": "Relates"}, "inwardIssue": {"key": "ALPHA-1"}, "outwardIssue": {"key": "BETA-1"}},
                       status=201)
+        # Status changes in bulk (IssueStatusTransitions): a page, the next, a refusal.
+        keys = [f"ALPHA-{n}" for n in range(1, 400)]
+        bulk = check(P, v3 + "/changelog/bulkfetch", "POST", v3 + "/changelog/bulkfetch",
+                     {"issueIdsOrKeys": keys, "fieldIds": ["status"], "maxResults": 50})
+        if bulk.get("nextPageToken"):
+            check(P, v3 + "/changelog/bulkfetch", "POST", v3 + "/changelog/bulkfetch",
+                  {"issueIdsOrKeys": keys, "fieldIds": ["status"], "maxResults": 50, "nextPageToken": bulk["nextPageToken"]})
+        else:
+            failed += 1
+            print("FAIL POST /changelog/bulkfetch: no nextPageToken after a page of 50 of many histories")
+        check(P, v3 + "/changelog/bulkfetch", "POST", v3 + "/changelog/bulkfetch", {"issueIdsOrKeys": []}, status=400)
         check(P, v3 + "/issue/{issueIdOrKey}", "GET", v3 + "/issue/NOPE-1", status=404)
         made = check(P, v3 + "/issue", "POST", v3 + "/issue",
                      {"fields": {"project": {"key": "ALPHA"}, "issuetype": {"name": "Bug"}, "summary": "from the conformance test"}},
