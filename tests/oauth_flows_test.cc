@@ -41,8 +41,9 @@ using nlohmann::json;
 
 class OAuthFlowsTest : public ::testing::Test {
  protected:
-  void StartSim(int64_t ttl = 3600, bool implicit = false, int sites = 2) {
-    port_ = testing::UnusedLoopbackPort();
+  /// `port`: the callback port when the test already holds one (else a free one).
+  void StartSim(int64_t ttl = 3600, bool implicit = false, int sites = 2, int port = 0) {
+    port_ = port ? port : testing::UnusedLoopbackPort();
     callback_ = "http://localhost:" + std::to_string(port_) + "/cb";
     jirasim::SimOptions o;
     o.data.issues = 60;
@@ -232,17 +233,21 @@ TEST_F(OAuthFlowsTest, WithoutABrowserTheUrlIsPrintedAndTheListenerWaits) {
 }
 
 TEST_F(OAuthFlowsTest, ACallbackPortInUseIsAClearError) {
-  StartSim();
-  // Something else listens on the callback port (without SO_REUSEPORT).
+  // Something else listens on the callback port (without SO_REUSEPORT). The
+  // port is the one the OS gave that listener, so no other test can take it
+  // between choosing and binding it.
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   int yes = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port_));
+  a.sin_port = 0;
   ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   ASSERT_EQ(::listen(fd, 4), 0);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  StartSim(3600, false, 2, ntohs(a.sin_port));
   auto c = Open("InitiateOAuth=GETANDREFRESH");
   ::close(fd);
   ASSERT_FALSE(c);
