@@ -389,22 +389,33 @@ class StatusChangeStream final : public ItemStream {
     return (*h)["histories"].get<std::vector<json>>();
   }
 
+  // Epoch ms of a timestamp string, when it is one.
+  static std::optional<int64_t> Ms(const json& v) {
+    if (!v.is_string()) return std::nullopt;
+    auto t = ParseIso8601(v.get<std::string>());
+    return t ? std::optional<int64_t>(EpochMs(*t)) : std::nullopt;
+  }
+
   static void Emit(const json& issue, std::vector<json>& histories, std::vector<Item>* out) {
-    auto when = [](const json& h) {
-      auto t = h.is_object() && h.contains("created") && h["created"].is_string()
-                   ? ParseIso8601(h["created"].get<std::string>())
-                   : std::nullopt;
-      return t ? EpochMs(*t) : int64_t{0};
+    // Each history's time and id parsed once, then sorted by them.
+    struct Keyed {
+      int64_t ms, id;
+      json* h;
     };
-    std::stable_sort(histories.begin(), histories.end(), [&](const json& a, const json& b) {
-      const int64_t ta = when(a), tb = when(b);
-      if (ta != tb) return ta < tb;
-      return ParseInt(IdOf(a)).value_or(0) < ParseInt(IdOf(b)).value_or(0);
-    });
+    std::vector<Keyed> order;
+    order.reserve(histories.size());
+    for (auto& h : histories) {
+      order.push_back(
+          {Ms(h.is_object() ? h.value("created", json()) : json()).value_or(0), ParseInt(IdOf(h)).value_or(0), &h});
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [](const Keyed& a, const Keyed& b) { return a.ms != b.ms ? a.ms < b.ms : a.id < b.id; });
     auto parent = std::make_shared<const json>(IssueAndProjectRef(issue));
     const json* created = issue.is_object() && issue.contains("fields") ? &issue["fields"] : nullptr;
     json since = created && created->is_object() ? created->value("created", json()) : json();
-    for (const auto& h : histories) {
+    std::optional<int64_t> since_ms = Ms(since);
+    for (const auto& k : order) {
+      const json& h = *k.h;
       const json* items = h.is_object() && h.contains("items") ? &h["items"] : nullptr;
       if (!items || !items->is_array()) continue;
       for (const auto& c : *items) {
@@ -417,10 +428,10 @@ class StatusChangeStream final : public ItemStream {
                  {"to", c.value("to", json())},
                  {"toString", c.value("toString", json())},
                  {"enteredFrom", since}};
-        const auto from = since.is_string() ? ParseIso8601(since.get<std::string>()) : std::nullopt;
-        const auto to = row["created"].is_string() ? ParseIso8601(row["created"].get<std::string>()) : std::nullopt;
-        if (from && to) row["secondsInFrom"] = (EpochMs(*to) - EpochMs(*from)) / 1000;
+        const std::optional<int64_t> to_ms = Ms(row["created"]);
+        if (since_ms && to_ms) row["secondsInFrom"] = (*to_ms - *since_ms) / 1000;
         since = row["created"];
+        since_ms = to_ms;
         out->push_back({std::move(row), parent});
       }
     }
