@@ -262,6 +262,45 @@ TEST_P(TablesTest, KeysNameRealColumnsAndTheJoinsBetweenTables) {
   EXPECT_EQ(db.One("SELECT count(*) - count(DISTINCT IssueId || '-' || Id) FROM IssueLinks"), "0");
 }
 
+TEST_P(TablesTest, KeyColumnsIndexesAndSqlInfoDescribeTheSchemaAsBiToolsReadIt) {
+  auto db = OpenDb(Connect());
+  // sys_keycolumns: exactly the primary key columns and the foreign keys.
+  EXPECT_EQ(db.One("SELECT count(*) FROM sys_keycolumns WHERE IsKey = 1"),
+            db.One("SELECT count(*) FROM sys_primarykeys"));
+  EXPECT_EQ(db.One("SELECT count(*) FROM sys_keycolumns WHERE IsForeignKey = 1"),
+            db.One("SELECT count(*) FROM sys_foreignkeys"));
+  EXPECT_EQ(db.One("SELECT count(*) FROM sys_keycolumns k WHERE IsForeignKey = 1 AND NOT EXISTS (SELECT 1 FROM "
+                   "sys_foreignkeys f WHERE f.TableName = k.TableName AND f.ColumnName = k.ColumnName AND "
+                   "f.PrimaryKeyTable = k.ReferencedTableName AND f.PrimaryKeyColumn = k.ReferencedColumnName)"),
+            "0");
+  EXPECT_EQ(db.One("SELECT ReferencedTableName || '.' || ReferencedColumnName FROM sys_keycolumns WHERE TableName = "
+                   "'Comments' AND ColumnName = 'IssueId' AND IsForeignKey = 1"),
+            "Issues.Id");
+  // sys_indexes: each table's key as a unique index, and one index per
+  // column that is pushed down, with the same operators sys_tablecolumns lists.
+  EXPECT_EQ(db.One("SELECT count(*) FROM sys_indexes WHERE IsPrimary = 1"),
+            db.One("SELECT count(*) FROM sys_primarykeys"));
+  EXPECT_EQ(db.One("SELECT count(*) FROM sys_indexes WHERE Type = 'PUSHDOWN'"),
+            db.One("SELECT count(*) FROM sys_tablecolumns c WHERE Pushdown <> '' AND TableName IN (SELECT TableName "
+                   "FROM sys_tables WHERE TableType <> 'PROCEDURE') AND NOT EXISTS (SELECT 1 FROM sys_tables t WHERE "
+                   "t.TableName = c.TableName AND t.TableType = 'PROCEDURE')"));
+  EXPECT_EQ(db.One("SELECT count(*) FROM sys_indexes i JOIN sys_tablecolumns c ON c.TableName = i.TableName AND "
+                   "c.ColumnName = i.ColumnName WHERE i.Type = 'PUSHDOWN' AND i.Pushdown <> c.Pushdown"),
+            "0");
+  EXPECT_EQ(db.One("SELECT Pushdown FROM sys_indexes WHERE TableName = 'Issues' AND ColumnName = 'Key' AND Type = "
+                   "'PUSHDOWN'"),
+            db.One("SELECT Pushdown FROM sys_tablecolumns WHERE TableName = 'Issues' AND ColumnName = 'Key'"));
+  EXPECT_EQ(db.One("SELECT group_concat(ColumnName) FROM (SELECT ColumnName FROM sys_indexes WHERE IndexName = "
+                   "'PK_IssueLinks' ORDER BY OrdinalPosition)"),
+            "IssueId,Id");
+  // A column that is not pushed has no index.
+  EXPECT_EQ(db.One("SELECT count(*) FROM sys_indexes WHERE TableName = 'Issues' AND ColumnName = 'Summary'"), "0");
+  // sys_sqlinfo: names with values; the quote character is SQLite's.
+  EXPECT_EQ(db.One("SELECT Value FROM sys_sqlinfo WHERE Name = 'IDENTIFIER_QUOTE_OPEN_CHAR'"), "\"");
+  EXPECT_EQ(db.One("SELECT count(*) FROM sys_sqlinfo WHERE Value IS NULL OR Value = ''"), "0");
+  EXPECT_EQ(db.One("SELECT Value FROM sys_sqlinfo WHERE Name = 'DRIVER_NAME'"), "jirasql");
+}
+
 TEST_P(TablesTest, JqlColumnOnEveryIssueChildTable) {
   auto db = OpenDb(Connect());
   for (const auto& t : BaseTables()) {

@@ -416,6 +416,44 @@ TEST_P(WriteTest, BulkInsertsSendFiftyRowsARequest) {
   EXPECT_TRUE(WithSummary("bad").empty());
 }
 
+TEST_P(WriteTest, SysIdentityListsTheRowsTheLatestWriteWroteAndWhyOthersFailed) {
+  auto db = Open();
+  EXPECT_EQ(db.One("SELECT count(*) FROM sys_identity"), "0");  // nothing written yet
+  const std::string a = site(0).Key(site(0).issues[5]), b = site(0).Key(site(0).issues[6]);
+  db.Query("UPDATE Issues SET Summary = 'identity' WHERE Key IN ('" + a + "', '" + b + "')");
+  EXPECT_EQ(db.Query("SELECT Id, Batch, Operation, TableName, Message FROM sys_identity ORDER BY Id"),
+            (Rows{{std::to_string(site(0).issues[5].id), "1", "UPDATE", "Issues", "SUCCESS"},
+                  {std::to_string(site(0).issues[6].id), "1", "UPDATE", "Issues", "SUCCESS"}}));
+  // A read does not start a new batch; the next write does, and an INSERT
+  // names the issue it made. A refused row is listed with Jira's reason.
+  db.Query("SELECT count(*) FROM Issues WHERE Key = '" + a + "'");
+  EXPECT_EQ(db.One("SELECT count(*) FROM sys_identity"), "2");
+  std::string error;
+  db.Query("INSERT OR IGNORE INTO Issues (ProjectKey, IssueTypeName, Summary) VALUES ('" + Project() +
+               "', 'Task', 'identity made'), ('" + Project() + "', 'Nope', 'identity refused')",
+           &error);
+  EXPECT_EQ(error, "");
+  auto rows = db.Query("SELECT Id, Batch, Operation, Message FROM sys_identity ORDER BY rowid");
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_EQ(WithSummary("identity made").size(), 1u);
+  EXPECT_EQ(rows[0],
+            (std::vector<std::string>{site(0).Key(*WithSummary("identity made")[0]), "2", "INSERT", "SUCCESS"}));
+  EXPECT_EQ(rows[1][0], "NULL");
+  EXPECT_EQ(rows[1][2], "INSERT");
+  EXPECT_NE(rows[1][3].find("HTTP 400"), std::string::npos) << rows[1][3];
+  // BulkInserts: the rows are listed when the batch is sent.
+  auto bulk = Open("BulkInserts=true");
+  bulk.Query(Numbered(Project(), 3, "identity bulk"));
+  EXPECT_EQ(bulk.One("SELECT count(*) FROM sys_identity WHERE Operation = 'INSERT' AND Message = 'SUCCESS' AND Id "
+                     "LIKE '" +
+                     Project() + "-%'"),
+            "3");
+  // explain writes nothing, and lists nothing.
+  auto plan = Open();
+  plan.Query("EXPLAIN QUERY PLAN SELECT 1");
+  EXPECT_EQ(plan.One("SELECT count(*) FROM sys_identity"), "0");
+}
+
 TEST_P(WriteTest, BulkInsertsWaitForTheTransactionAndSurviveALostAnswer) {
   auto db = Open("BulkInserts=true");
   db.Query("BEGIN");

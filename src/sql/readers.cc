@@ -4,6 +4,7 @@
 
 #include "auth/procedures.h"
 #include "common/strings.h"
+#include "common/version.h"
 #include "connstr/catalog.h"
 #include "sql/jira_procedures.h"
 #include "sql/scan.h"
@@ -349,6 +350,132 @@ std::vector<json> SysForeignKeysRows(Session&) {
                       {"ForeignKeyType", "FOREIGNKEY"},
                       {"KeyName", "FK_" + t.name + "_" + f.column}});
     }
+  }
+  return rows;
+}
+
+// Each column of a key, primary or foreign: one row per (column, role), as
+// CData shapes sys_keycolumns.
+std::vector<json> SysKeyColumnsRows(Session&) {
+  std::vector<json> rows;
+  for (const auto& t : BaseTables()) {
+    for (const auto& c : t.primary_key) {
+      rows.push_back({{"CatalogName", nullptr},
+                      {"SchemaName", "main"},
+                      {"TableName", t.name},
+                      {"ColumnName", c},
+                      {"IsKey", 1},
+                      {"IsForeignKey", 0},
+                      {"PrimaryKeyName", "PK_" + t.name},
+                      {"ForeignKeyName", nullptr},
+                      {"ReferencedCatalogName", nullptr},
+                      {"ReferencedSchemaName", nullptr},
+                      {"ReferencedTableName", nullptr},
+                      {"ReferencedColumnName", nullptr}});
+    }
+    for (const auto& f : t.foreign_keys) {
+      rows.push_back({{"CatalogName", nullptr},
+                      {"SchemaName", "main"},
+                      {"TableName", t.name},
+                      {"ColumnName", f.column},
+                      {"IsKey", 0},
+                      {"IsForeignKey", 1},
+                      {"PrimaryKeyName", nullptr},
+                      {"ForeignKeyName", "FK_" + t.name + "_" + f.column},
+                      {"ReferencedCatalogName", nullptr},
+                      {"ReferencedSchemaName", "main"},
+                      {"ReferencedTableName", f.table},
+                      {"ReferencedColumnName", f.table_column}});
+    }
+  }
+  return rows;
+}
+
+// The primary key of each table as a unique index, and each column whose
+// constraints reach Jira (pushdown) as an index of its own: what a BI tool
+// reads to know which filters are cheap.
+std::vector<json> SysIndexesRows(Session&) {
+  std::vector<json> rows;
+  for (const auto& t : BaseTables()) {
+    int seq = 0;
+    for (const auto& c : t.primary_key) {
+      rows.push_back({{"CatalogName", nullptr},
+                      {"SchemaName", "main"},
+                      {"TableName", t.name},
+                      {"IndexName", "PK_" + t.name},
+                      {"ColumnName", c},
+                      {"IsUnique", 1},
+                      {"IsPrimary", 1},
+                      {"Type", "PRIMARY KEY"},
+                      {"SortOrder", "A"},
+                      {"OrdinalPosition", ++seq},
+                      {"Pushdown", PushdownText(t.columns[t.ColumnIndex(c)].push)}});
+    }
+    for (const auto& c : t.columns) {
+      if (c.push == Push::kNone) continue;
+      rows.push_back({{"CatalogName", nullptr},
+                      {"SchemaName", "main"},
+                      {"TableName", t.name},
+                      {"IndexName", "IX_" + t.name + "_" + c.name},
+                      {"ColumnName", c.name},
+                      {"IsUnique", 0},
+                      {"IsPrimary", 0},
+                      {"Type", "PUSHDOWN"},
+                      {"SortOrder", nullptr},
+                      {"OrdinalPosition", 1},
+                      {"Pushdown", PushdownText(c.push)}});
+    }
+  }
+  return rows;
+}
+
+// What this SQL dialect can do, by name (CData's sys_sqlinfo): for tools
+// that ask before they write SQL.
+std::vector<json> SysSqlInfoRows(Session&) {
+  const std::vector<std::pair<const char*, std::string>> info = {
+      {"DRIVER_NAME", "jirasql"},
+      {"DRIVER_VERSION", kVersion},
+      {"DATASOURCE_NAME", "Jira"},
+      {"SQL_ENGINE", "SQLite (SELECT sqlite_version() gives its version)"},
+      {"IDENTIFIER_QUOTE_OPEN_CHAR", "\""},
+      {"IDENTIFIER_QUOTE_CLOSE_CHAR", "\""},
+      {"IDENTIFIER_CASE", "MIXED (matched without regard to case)"},
+      {"STRING_QUOTE_CHAR", "'"},
+      {"SUPPORTED_OPERATORS", "=,<>,!=,<,<=,>,>=,IN,NOT IN,LIKE,GLOB,BETWEEN,IS NULL,IS NOT NULL,AND,OR,NOT"},
+      {"PUSHED_OPERATORS",
+       "=,IN,<,<=,>,>=,IS NULL,IS NOT NULL (per column: sys_indexes.Pushdown); the rest is "
+       "applied by SQLite after reading"},
+      {"AGGREGATE_FUNCTIONS", "COUNT,SUM,AVG,MIN,MAX,GROUP_CONCAT,TOTAL"},
+      {"SUPPORTS_JOINS", "YES"},
+      {"JOIN_TYPES", "INNER,LEFT OUTER,CROSS"},
+      {"SUPPORTS_SUBQUERIES", "YES"},
+      {"SUPPORTS_GROUP_BY", "YES"},
+      {"SUPPORTS_ORDER_BY", "YES"},
+      {"SUPPORTS_LIMIT", "YES (LIMIT n OFFSET m)"},
+      {"DML_STATEMENTS", "SELECT,INSERT,UPDATE,DELETE"},
+      {"SUPPORTS_TRANSACTIONS", "NO (each write reaches Jira as it is made; ROLLBACK cannot undo it)"},
+      {"SUPPORTS_BATCH_OPERATIONS", "YES (BulkInserts: INSERT INTO Issues sends 50 issues a request)"},
+      {"DATETIME_FORMAT", "yyyy-MM-ddTHH:mm:ss.SSSZ (UTC)"},
+      {"DATE_FORMAT", "yyyy-MM-dd"},
+      {"BOOLEAN_FORMAT", "0/1"},
+      {"PROCEDURE_CALL", "EXEC Name Param='value', or SELECT * FROM Name('value', ...)"},
+      {"MAX_IDENTIFIER_LENGTH", "0 (no limit)"},
+  };
+  std::vector<json> rows;
+  for (const auto& [name, value] : info) rows.push_back({{"Name", name}, {"Value", value}});
+  return rows;
+}
+
+// The rows the latest writing statement or transaction wrote, failed ones
+// too (CData's sys_identity).
+std::vector<json> SysIdentityRows(Session& s) {
+  std::vector<json> rows;
+  for (const auto& w : s.identity) {
+    rows.push_back({{"Id", w.id.empty() ? json(nullptr) : json(w.id)},
+                    {"Batch", w.batch},
+                    {"Operation", w.operation},
+                    {"TableName", w.table},
+                    {"Message", w.message}});
   }
   return rows;
 }

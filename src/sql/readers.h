@@ -60,6 +60,10 @@ std::vector<nlohmann::json> SysTableColumnsRows(Session& s);
 std::vector<nlohmann::json> SysProceduresRows(Session& s);
 std::vector<nlohmann::json> SysPrimaryKeysRows(Session& s);
 std::vector<nlohmann::json> SysForeignKeysRows(Session& s);
+std::vector<nlohmann::json> SysKeyColumnsRows(Session& s);
+std::vector<nlohmann::json> SysIndexesRows(Session& s);
+std::vector<nlohmann::json> SysSqlInfoRows(Session& s);
+std::vector<nlohmann::json> SysIdentityRows(Session& s);
 std::vector<nlohmann::json> SysProcedureParametersRows(Session& s);
 std::vector<nlohmann::json> SysConnectionPropsRows(Session& s);
 

@@ -1050,6 +1050,64 @@ std::vector<TableDef> MakeBaseTables() {
                        "")
                   .Reads(ReadRows(SysForeignKeysRows))
                   .System());
+  t.push_back(
+      TableDef(
+          "sys_keycolumns", "Every column of a primary or foreign key, with the table and column it refers to.",
+          {Col("CatalogName", T::kText, "", "Always NULL (no catalogs)", key("CatalogName")),
+           Col("SchemaName", T::kText, "", "main", key("SchemaName")),
+           Col("TableName", T::kText, "", "Table name", key("TableName")),
+           Col("ColumnName", T::kText, "", "Column name", key("ColumnName")),
+           Col("IsKey", T::kBoolean, "", "1 for a column of the primary key", ikey("IsKey")),
+           Col("IsForeignKey", T::kBoolean, "", "1 for a foreign key", ikey("IsForeignKey")),
+           Col("PrimaryKeyName", T::kText, "", "PK_<table>, for a primary key column", key("PrimaryKeyName")),
+           Col("ForeignKeyName", T::kText, "", "FK_<table>_<column>, for a foreign key", key("ForeignKeyName")),
+           Col("ReferencedCatalogName", T::kText, "", "Always NULL", key("ReferencedCatalogName")),
+           Col("ReferencedSchemaName", T::kText, "", "main, for a foreign key", key("ReferencedSchemaName")),
+           Col("ReferencedTableName", T::kText, "", "The table a foreign key refers to", key("ReferencedTableName")),
+           Col("ReferencedColumnName", T::kText, "", "The column it refers to", key("ReferencedColumnName"))},
+          "")
+          .Reads(ReadRows(SysKeyColumnsRows))
+          .System());
+  t.push_back(TableDef("sys_indexes",
+                       "Each table's primary key (a unique index) and each column whose constraints jirasql sends to "
+                       "Jira (an index of its own): the filters that are cheap.",
+                       {Col("CatalogName", T::kText, "", "Always NULL", key("CatalogName")),
+                        Col("SchemaName", T::kText, "", "main", key("SchemaName")),
+                        Col("TableName", T::kText, "", "Table name", key("TableName")),
+                        Col("IndexName", T::kText, "", "PK_<table> or IX_<table>_<column>", key("IndexName")),
+                        Col("ColumnName", T::kText, "", "The indexed column", key("ColumnName")),
+                        Col("IsUnique", T::kBoolean, "", "1 for the primary key", ikey("IsUnique")),
+                        Col("IsPrimary", T::kBoolean, "", "1 for the primary key", ikey("IsPrimary")),
+                        Col("Type", T::kText, "", "PRIMARY KEY, or PUSHDOWN for a column Jira filters on", key("Type")),
+                        Col("SortOrder", T::kText, "", "A (ascending) for keys; NULL otherwise", key("SortOrder")),
+                        Col("OrdinalPosition", T::kInteger, "", "The column's place in the index, from 1",
+                            ikey("OrdinalPosition")),
+                        Col("Pushdown", T::kText, "", "The operators sent to Jira (empty: none)", key("Pushdown"))},
+                       "")
+                  .Reads(ReadRows(SysIndexesRows))
+                  .System());
+  t.push_back(TableDef("sys_sqlinfo",
+                       "What this SQL dialect supports, by name: for tools that ask before they write SQL.",
+                       {Col("Name", T::kText, "", "Capability, e.g. SUPPORTED_OPERATORS", key("Name")),
+                        Col("Value", T::kText, "", "Its value", key("Value"))},
+                       "")
+                  .Reads(ReadRows(SysSqlInfoRows))
+                  .System());
+  t.push_back(
+      TableDef("sys_identity",
+               "The rows the latest writing statement (or transaction) wrote to Jira, and those it failed to "
+               "write, with why.",
+               {Col("Id", T::kText, "",
+                    "The row's id; for an INSERT the new id (or issue key); NULL when none "
+                    "was made",
+                    key("Id")),
+                Col("Batch", T::kInteger, "", "Which writing statement of the connection, from 1", ikey("Batch")),
+                Col("Operation", T::kText, "", "INSERT, UPDATE or DELETE", key("Operation")),
+                Col("TableName", T::kText, "", "The table written", key("TableName")),
+                Col("Message", T::kText, "", "SUCCESS, or Jira's or jirasql's reason", key("Message"))},
+               "")
+          .Reads(ReadRows(SysIdentityRows))
+          .System());
   t.push_back(TableDef("sys_procedures", "Procedures: EXEC Name Param='value' or SELECT * FROM Name('value', ...).",
                        {Col("ProcedureName", T::kText, "", "Name", key("ProcedureName")),
                         Col("Description", T::kText, "", "What it does", key("Description"))},

@@ -93,6 +93,29 @@ class Session {
   /// The key of the issue the latest INSERT INTO Issues created
   /// (jirasql_last_insert_key()).
   std::string last_insert_key;
+  /// sys_identity: each row the latest writing statement (or transaction)
+  /// wrote or failed to write. `identity_batch` counts those statements.
+  struct RowWritten {
+    std::string id;  ///< the row's id or key ("" when a failed INSERT made none)
+    int64_t batch = 0;
+    std::string operation;  ///< INSERT, UPDATE, DELETE
+    std::string table;
+    std::string message;  ///< SUCCESS, or why not
+  };
+  std::vector<RowWritten> identity;
+  int64_t identity_batch = 0;
+  bool identity_open = false;  ///< a writing statement or transaction is under way
+  /// Starts a new sys_identity batch unless one is open.
+  void BeginWriteBatch() {
+    if (identity_open) return;
+    identity_open = true;
+    identity.clear();
+    ++identity_batch;
+  }
+  void RecordWrite(std::string table, std::string operation, std::string id, std::string message) {
+    if (identity.size() >= 100000) return;  // the first 100,000 of a huge batch
+    identity.push_back({std::move(id), identity_batch, std::move(operation), std::move(table), std::move(message)});
+  }
   /// What this transaction wrote to Jira, in words: ROLLBACK cannot undo
   /// it, and says so with this list.
   std::vector<std::string> written;

@@ -690,6 +690,20 @@ int UpdateImpl(sqlite3_vtab* p, int argc, sqlite3_value** argv, sqlite3_int64* r
   }
   TableWrite tw{session, session.jira(), *vt->def, session.explain};
   WriteResult done = vt->def->write(tw, rw);
+  if (!session.explain) {
+    // sys_identity: the row's id (the new one for an INSERT) and how it went.
+    std::string id;
+    if (rw.kind != RowWrite::Kind::kInsert) {
+      id = std::to_string(rw.rowid);
+    } else if (done && done->rowid != 0) {
+      id = done->key.empty() ? std::to_string(done->rowid) : done->key;
+    } else if (!done && !done.error().key.empty()) {
+      id = done.error().key;
+    }
+    if (!(done && rw.kind == RowWrite::Kind::kInsert && done->rowid == 0 && done->what.empty())) {
+      session.RecordWrite(name, what, std::move(id), done ? "SUCCESS" : done.error().error.message);
+    }
+  }
   if (!done) {
     const std::string message = doing + done.error().error.message;
     // Part of the row was written (the issue made, its transition failed).
@@ -731,6 +745,7 @@ int Update(sqlite3_vtab* p, int argc, sqlite3_value** argv, sqlite3_int64* rowid
 int Begin(sqlite3_vtab* p) {
   VTab* vt = V(p);
   vt->writing = true;
+  vt->aux->session->BeginWriteBatch();
   vt->keys_seen.clear();
   return SQLITE_OK;
 }
@@ -753,6 +768,7 @@ int Commit(sqlite3_vtab* p) {
   vt->writing = false;
   vt->keys_seen.clear();
   vt->aux->session->written.clear();
+  vt->aux->session->identity_open = false;
   return SQLITE_OK;
 }
 int Rollback(sqlite3_vtab* p) {
@@ -760,6 +776,7 @@ int Rollback(sqlite3_vtab* p) {
   vt->writing = false;
   vt->keys_seen.clear();
   vt->aux->session->RolledBack();
+  vt->aux->session->identity_open = false;
   return SQLITE_OK;
 }
 

@@ -531,6 +531,7 @@ Result<void> FlushIssuesNow(TableWrite& w) {
   if (!outcomes) {
     Error e = outcomes.error();
     e.message = "creating " + std::to_string(queued.size()) + " issue(s) with POST /issue/bulk: " + e.message;
+    for (const auto& q : queued) w.session.RecordWrite(w.table.name, "INSERT", "", q.row + ": " + e.message);
     return Fail(std::move(e));
   }
   std::string refused, unknown, made;
@@ -541,12 +542,15 @@ Result<void> FlushIssuesNow(TableWrite& w) {
       const std::string key = o.made->value("key", "");
       w.session.written.push_back("created " + key);
       w.session.last_insert_key = key;
+      w.session.RecordWrite(w.table.name, "INSERT", key, "SUCCESS");
       made += (made.empty() ? "" : ", ") + key;
       recovered += o.recovered ? 1 : 0;
     } else if (o.unknown) {
       unknown += (unknown.empty() ? "" : "; ") + queued[i].row;
+      w.session.RecordWrite(w.table.name, "INSERT", "", queued[i].row + ": no answer and not found");
     } else {
       refused += (refused.empty() ? "" : "; ") + queued[i].row + ": " + o.error;
+      w.session.RecordWrite(w.table.name, "INSERT", "", queued[i].row + ": " + o.error);
     }
   }
   if (recovered > 0) {
