@@ -124,6 +124,14 @@ struct ApiCall {
   void ProjectVersions();    ///< project/{id}/versions (array), project/{id}/version (paged)
   void ProjectComponents();  ///< project/{id}/components (array), project/{id}/component (paged)
   void GetLabels();
+  // ---- (api_admin.cc)
+  /// The caller has Browse users and groups; else Jira's 403 (then false).
+  bool may_browse_users();
+  void GroupBulk();            ///< GET group/bulk (Cloud)
+  void GroupsPicker();         ///< GET groups/picker
+  void GroupMembers();         ///< GET group/member
+  void ProjectRoles();         ///< GET project/{id}/role (name -> URL), project/{id}/roledetails (Cloud)
+  void ProjectRoleResource();  ///< GET project/{id}/role/{id}: the role's actors
   // ---- (api_agile.cc)
   void GetBoards();
   void BoardSprints();

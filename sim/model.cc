@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json_writer.h"
+#include "common/strings.h"
 
 namespace jirasim {
 
@@ -91,6 +92,9 @@ Catalogs MakeCatalogs() {
                   {10001, "Cloners", "is cloned by", "clones"},
                   {10002, "Duplicate", "is duplicated by", "duplicates"},
                   {10003, "Relates", "relates to", "relates to"}};
+  c.roles = {{10002, "Administrators", "A project role that represents administrators in a project", true},
+             {10001, "Developers", "A project role that represents developers in a project", false},
+             {10003, "Viewers", "Users who may browse the project", false}};
   c.labels = {"backend", "frontend", "ux", "infra", "security", "perf", "docs", "customer", "tech-debt", "ünïcode"};
   c.custom_fields = {
       {"customfield_10016", "Story Points", CustomType::kNumber, {}},
@@ -313,6 +317,29 @@ World Generate(const GenerateOptions& o) {
     w.users[w.users.size() - 1 - static_cast<std::size_t>(k)].browse_only = true;
   }
 
+  // Groups: the administrators (the first user), everyone, the developers
+  // (every other user), and enough teams that the group list has pages.
+  // Their own generator: the sites' data stays what it was before groups.
+  const int users = static_cast<int>(w.users.size());
+  Rng grng(o.seed ^ 0x67726f7570ULL);
+  auto group = [&](std::string name, auto member) {
+    Group g;
+    g.name = std::move(name);
+    g.id = Uuid(grng);
+    for (int u = 0; u < users; ++u) {
+      if (member(u)) g.members.push_back(u);
+    }
+    w.groups.push_back(std::move(g));
+  };
+  group("jira-administrators", [](int u) { return u == 0; });
+  group("jira-software-users", [](int) { return true; });
+  group("developers", [&](int u) { return u % 2 == 0 && !w.users[u].browse_only; });
+  for (int t = 1; t <= 60; ++t) {
+    char name[16];
+    std::snprintf(name, sizeof name, "team-%02d", t);
+    group(name, [t](int u) { return (u + t) % 4 == 0; });
+  }
+
   for (int s = 0; s < site_count; ++s) {
     Site site;
     int64_t n = s == 0 ? o.issues : std::min<int64_t>(o.issues, 200);
@@ -320,6 +347,30 @@ World Generate(const GenerateOptions& o) {
     w.sites.push_back(std::move(site));
   }
   return w;
+}
+
+std::vector<RoleActor> RoleActors(const World& world, const Site& site, int project, int role) {
+  const Project& p = site.projects[static_cast<std::size_t>(project)];
+  const int users = static_cast<int>(world.users.size());
+  const int64_t base = 30000 + static_cast<int64_t>(project) * 100 + role * 10;
+  const std::string& name = world.catalogs.roles[static_cast<std::size_t>(role)].name;
+  if (name == "Administrators") return {{base, p.lead, -1}, {base + 1, -1, FindGroup(world, "jira-administrators")}};
+  if (name == "Developers") {
+    std::vector<RoleActor> a;
+    const int u = (project + 1) % users;
+    if (u != p.lead) a.push_back({base, u, -1});
+    a.push_back({base + 1, -1, FindGroup(world, "developers")});
+    return a;
+  }
+  return {{base + 1, -1, FindGroup(world, "jira-software-users")}};
+}
+
+int FindGroup(const World& world, const std::string& name_or_id) {
+  for (std::size_t g = 0; g < world.groups.size(); ++g) {
+    const Group& gr = world.groups[g];
+    if (gr.id == name_or_id || jirasql::EqualsIgnoreCase(gr.name, name_or_id)) return static_cast<int>(g);
+  }
+  return -1;
 }
 
 int64_t Site::FindIssue(const std::string& id_or_key) const {

@@ -96,6 +96,26 @@ struct IssueLink {
   bool deleted = false;
 };
 
+/// A group of users (the same on every site, like the users).
+struct Group {
+  std::string id;  ///< Cloud's groupId (a UUID)
+  std::string name;
+  std::vector<int> members;  ///< user indexes, in index order
+};
+/// A project role (the same list on every project); who holds it differs by
+/// project (RoleActors).
+struct ProjectRole {
+  int64_t id;
+  std::string name, description;
+  bool admin = false;
+};
+/// Who holds a role in a project: a user or a group.
+struct RoleActor {
+  int64_t id;
+  int user = -1;   ///< user index, or -1
+  int group = -1;  ///< World::groups index, or -1
+};
+
 struct Project {
   int64_t id;
   std::string key, name;
@@ -158,6 +178,7 @@ struct Catalogs {
   std::vector<std::string> labels;
   std::vector<CustomField> custom_fields;
   std::vector<LinkType> link_types;
+  std::vector<ProjectRole> roles;
 };
 
 struct Comment {
@@ -237,6 +258,7 @@ struct GenerateOptions {
 struct World {
   Catalogs catalogs;
   std::vector<User> users;
+  std::vector<Group> groups;  ///< jira-administrators, jira-software-users, developers, then team-01… (paged)
   std::vector<Site> sites;
   uint64_t seed = 1;
 };
@@ -264,6 +286,12 @@ std::vector<History> Changelog(const World& world, const Site& site, int64_t ind
 /// write changes its status or updated time).
 void OwnHistory(const World& world, Site& site, int64_t index);
 std::string CustomText(const World& world, const Site& site, int64_t index, int field);
+
+/// The actors of role `role` (index into Catalogs::roles) in project
+/// `project` of `site`, users before groups.
+std::vector<RoleActor> RoleActors(const World& world, const Site& site, int project, int role);
+/// The group with this name (case-insensitive) or id; -1 when none.
+int FindGroup(const World& world, const std::string& name_or_id);
 
 /// A tiny deterministic generator (SplitMix64).
 struct Rng {

@@ -29,6 +29,7 @@ class TablesTest : public SimModesTest<TablesTest> {
     d.users = 6;
     d.sites = 1;
     d.seed = 23;
+    d.browse_only_users = 1;  // the last user lacks Browse users and groups and project admin
     return d;
   }
 
@@ -215,6 +216,105 @@ TEST_P(TablesTest, ProjectVersionsAndComponents) {
   EXPECT_EQ(by_id.size(), p1.components.size());
   for (const auto& r : by_id) EXPECT_EQ(r[0], p1.key);
   EXPECT_EQ(Requests("/component"), 1);
+}
+
+TEST_P(TablesTest, GroupsAndTheirMembersEqualJirasims) {
+  auto db = OpenDb(Connect());
+  const auto& world = sim().world();
+  std::multiset<std::string> groups, members;
+  for (const auto& g : world.groups) {
+    groups.insert(g.name + "|" + (dc() ? "NULL" : g.id));
+    for (int u : g.members) {
+      const auto& us = world.users[static_cast<std::size_t>(u)];
+      members.insert(g.name + "|" + (dc() ? us.name : us.account_id) + "|" + us.display_name + "|" + us.email + "|1");
+    }
+  }
+  ASSERT_GT(world.groups.size(), 50u);  // the Cloud list takes two pages
+  EXPECT_EQ(Joined(db.Query("SELECT Name, GroupId FROM Groups")), groups);
+  ResetSim(sim().base_url());
+  EXPECT_EQ(Joined(db.Query("SELECT GroupName, AccountId, DisplayName, EmailAddress, Active FROM GroupMembers")),
+            members);
+  // The group list, then one member call per group.
+  EXPECT_EQ(Requests("/group/member"), static_cast<int64_t>(world.groups.size()));
+  // Cloud: pages of 50; Data Center: its picker's 20 at a time, excluding those seen.
+  const int64_t n = static_cast<int64_t>(world.groups.size());
+  EXPECT_EQ(Requests(dc() ? "/groups/picker" : "/group/bulk"), dc() ? (n + 19) / 20 : (n + 49) / 50);
+  // One group by name: the group list, then that group's members only.
+  ResetSim(sim().base_url());
+  const auto& dev = world.groups[static_cast<std::size_t>(jirasim::FindGroup(world, "developers"))];
+  EXPECT_EQ(db.One("SELECT count(*) FROM GroupMembers WHERE GroupName = 'developers'"),
+            std::to_string(dev.members.size()));
+  EXPECT_EQ(Requests("/group/member"), 1);
+  // Joined with Users on the account id.
+  EXPECT_EQ(db.One("SELECT count(*) FROM GroupMembers m JOIN Users u ON u.AccountId = m.AccountId WHERE "
+                   "m.GroupName = 'jira-software-users'"),
+            std::to_string(world.users.size()));
+}
+
+TEST_P(TablesTest, GroupsReadByAnAccountWithoutThePermissionIsAnErrorThatNamesIt) {
+  const int restricted = static_cast<int>(sim().world().users.size()) - 1;
+  ASSERT_TRUE(sim().world().users[static_cast<std::size_t>(restricted)].browse_only);
+  auto db = OpenDb(Connect(0, restricted));
+  std::string error;
+  auto rows = db.Query("SELECT * FROM GroupMembers", &error);
+  EXPECT_TRUE(rows.empty());
+  // Cloud answers 403; Data Center's picker lists no group, which is no table either.
+  EXPECT_NE(error.find(dc() ? "listed no group" : "403"), std::string::npos) << error;
+  EXPECT_NE(error.find("Browse users and groups global permission"), std::string::npos) << error;
+  const std::string note = "takes the Browse users and groups global permission";
+  EXPECT_EQ(error.find(note, error.find(note) + 1), std::string::npos) << "said twice: " << error;
+  error.clear();
+  db.Query("SELECT * FROM ProjectRoleActors", &error);
+  EXPECT_NE(error.find("404"), std::string::npos) << error;
+  EXPECT_NE(error.find("Administer Projects"), std::string::npos) << error;
+  error.clear();
+  db.Query("SELECT * FROM Groups", &error);
+  EXPECT_NE(error.find("Browse users and groups global permission"), std::string::npos) << error;
+}
+
+TEST_P(TablesTest, ProjectRolesAndWhoHoldsThemEqualJirasims) {
+  auto db = OpenDb(Connect());
+  const auto& world = sim().world();
+  std::multiset<std::string> roles, actors;
+  for (std::size_t p = 0; p < s0().projects.size(); ++p) {
+    const auto& pr = s0().projects[p];
+    for (std::size_t r = 0; r < world.catalogs.roles.size(); ++r) {
+      const auto& role = world.catalogs.roles[r];
+      roles.insert(pr.key + "|" + std::to_string(role.id) + "|" + role.name + "|" + (dc() ? "NULL" : role.description) +
+                   "|" +
+                   (dc()         ? "NULL"
+                    : role.admin ? "1"
+                                 : "0"));
+      for (const auto& a : jirasim::RoleActors(world, s0(), static_cast<int>(p), static_cast<int>(r))) {
+        std::string row = pr.key + "|" + role.name + "|" + std::to_string(a.id) + "|";
+        if (a.user >= 0) {
+          const auto& u = world.users[static_cast<std::size_t>(a.user)];
+          row += "user|" + u.display_name + "|" + (dc() ? u.name : u.account_id) + "|NULL";
+        } else {
+          const auto& g = world.groups[static_cast<std::size_t>(a.group)];
+          row += "group|" + g.name + "|NULL|" + g.name;
+        }
+        actors.insert(row);
+      }
+    }
+  }
+  EXPECT_EQ(Joined(db.Query("SELECT ProjectKey, Id, Name, Description, IsAdmin FROM ProjectRoles")), roles);
+  EXPECT_EQ(Joined(db.Query("SELECT ProjectKey, RoleName, ActorId, ActorType, DisplayName, UserAccountId, GroupName "
+                            "FROM ProjectRoleActors")),
+            actors);
+  // One project: the project list, its role list, one call per role.
+  const auto& p1 = s0().projects[1];
+  ResetSim(sim().base_url());
+  auto one = db.Query("SELECT DISTINCT ProjectId FROM ProjectRoleActors WHERE ProjectKey = '" + p1.key + "'");
+  EXPECT_EQ(one, (Rows{{std::to_string(p1.id)}}));
+  EXPECT_EQ(Requests("/role"), 1 + static_cast<int64_t>(world.catalogs.roles.size()));
+  // Who administers each project, through the groups: a join the keys describe.
+  EXPECT_EQ(
+      db.One("SELECT count(DISTINCT m.AccountId) FROM ProjectRoleActors a JOIN GroupMembers m ON m.GroupName = "
+             "a.GroupName WHERE a.ProjectKey = '" +
+             p1.key + "' AND a.RoleName = 'Administrators'"),
+      std::to_string(
+          world.groups[static_cast<std::size_t>(jirasim::FindGroup(world, "jira-administrators"))].members.size()));
 }
 
 TEST_P(TablesTest, LinkTypesAndLabels) {

@@ -506,6 +506,190 @@ std::unique_ptr<ItemStream> JiraClient::Labels(ReadStats* stats) {
   return std::make_unique<StartAtStream>(*this, "/label", "values", 1000, stats);
 }
 
+namespace {
+
+// Each item of `in` becomes the items `map` makes of it (none, one or many);
+// an error from `map` ends the stream.
+class MappedStream final : public ItemStream {
+ public:
+  using Map = std::function<Result<void>(Item&& in, std::vector<Item>* out)>;
+  MappedStream(std::unique_ptr<ItemStream> in, Map map) : in_(std::move(in)), map_(std::move(map)) {}
+  Result<bool> Next(std::vector<Item>* out) override {
+    std::vector<Item> page;
+    auto more = in_->Next(&page);
+    if (!more || !*more) return more;
+    for (auto& i : page) {
+      if (auto r = map_(std::move(i), out); !r) return Fail(r.error());
+    }
+    return true;
+  }
+
+ private:
+  std::unique_ptr<ItemStream> in_;
+  Map map_;
+};
+
+// An error of `in` with one of `statuses` gets `note` added: what Jira asks
+// of the account for this list (a 403 that names no permission helps nobody).
+class NotedRefusal final : public ItemStream {
+ public:
+  NotedRefusal(std::unique_ptr<ItemStream> in, std::vector<int> statuses, std::string note)
+      : in_(std::move(in)), statuses_(std::move(statuses)), note_(std::move(note)) {}
+  Result<bool> Next(std::vector<Item>* out) override {
+    auto more = in_->Next(out);
+    if (!more && std::find(statuses_.begin(), statuses_.end(), more.error().http_status) != statuses_.end() &&
+        more.error().message.find(note_) == std::string::npos) {  // a nested list's note is said once
+      Error e = more.error();
+      e.message += " — " + note_;
+      return Fail(std::move(e));
+    }
+    return more;
+  }
+
+ private:
+  std::unique_ptr<ItemStream> in_;
+  std::vector<int> statuses_;
+  std::string note_;
+};
+
+constexpr const char* kBrowseUsersNote =
+    "reading groups and their members takes the Browse users and groups global permission (or Administer Jira); "
+    "ask a Jira administrator to grant it, or connect as an account that has it";
+
+// Data Center's group list is its group picker: each answer holds at most
+// jira.ajax.autocomplete.limit groups and says how many more match, so the
+// next asks again excluding those seen (`exclude=`), until none is left.
+// A picker that lists no group at all means the account may not browse
+// groups (Jira answers so rather than 403): an error, not an empty table.
+class GroupPickerStream final : public ItemStream {
+ public:
+  GroupPickerStream(JiraClient& c, ReadStats* stats) : c_(c), stats_(stats) {}
+  Result<bool> Next(std::vector<Item>* out) override {
+    if (done_) return false;
+    std::string url = "/groups/picker?maxResults=1000" + excluded_;
+    if (url.size() > kMaxUrl) {
+      return Fail(ErrorCode::kBadResponse,
+                  "GET /groups/picker: after " + std::to_string(seen_) +
+                      " groups Jira still lists more, and asking past them needs a URL longer than " +
+                      std::to_string(kMaxUrl) +
+                      " characters; raise Jira's jira.ajax.autocomplete.limit, or constrain GroupName");
+    }
+    auto j = CallJson(c_, HttpRequest{"GET", url, {}, "", std::nullopt}, stats_);
+    if (!j) return Fail(j.error());
+    if (!j->is_object() || !j->contains("groups") || !(*j)["groups"].is_array()) {
+      return Fail(ErrorCode::kBadResponse, "GET /groups/picker: expected a JSON array in \"groups\"");
+    }
+    auto& groups = (*j)["groups"];
+    if (seen_ == 0 && groups.empty()) {
+      return Fail(ErrorCode::kPermissionDenied,
+                  std::string("GET /groups/picker listed no group, which Jira does for an account without the "
+                              "permission; ") +
+                      kBrowseUsersNote);
+    }
+    const int64_t total = j->value("total", static_cast<int64_t>(groups.size()));
+    for (auto& g : groups) {
+      const std::string name = g.value("name", "");
+      excluded_ += "&exclude=" + UrlEncode(name);
+      ++seen_;
+      out->push_back({json{{"name", name}, {"groupId", nullptr}}, nullptr});
+    }
+    done_ = groups.empty() || total <= static_cast<int64_t>(groups.size());
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t kMaxUrl = 16000;
+  JiraClient& c_;
+  ReadStats* stats_;
+  std::string excluded_;
+  int64_t seen_ = 0;
+  bool done_ = false;
+};
+
+// The role's id: the last segment of its URL (Data Center's role map).
+json RoleIdOfUrl(const std::string& url) {
+  const auto slash = url.find_last_of('/');
+  auto id = ParseInt(slash == std::string::npos ? url : url.substr(slash + 1));
+  return id ? json(*id) : json(nullptr);
+}
+
+}  // namespace
+
+std::unique_ptr<ItemStream> JiraClient::Groups(ReadStats* stats) {
+  std::unique_ptr<ItemStream> list;
+  if (cloud()) {
+    list = std::make_unique<StartAtStream>(*this, "/group/bulk", "values", 50, stats);
+  } else {
+    list = std::make_unique<GroupPickerStream>(*this, stats);
+  }
+  return std::make_unique<NotedRefusal>(std::move(list), std::vector<int>{403}, kBrowseUsersNote);
+}
+
+std::unique_ptr<ItemStream> JiraClient::MembersOfGroups(std::unique_ptr<ItemStream> groups, ReadStats* stats) {
+  NestedStream::Factory members = [this, stats](const json& g) -> std::unique_ptr<ItemStream> {
+    const json id = g.value("groupId", json());
+    const std::string by = id.is_string() && !id.get<std::string>().empty()
+                               ? "groupId=" + UrlEncode(id.get<std::string>())
+                               : "groupname=" + UrlEncode(g.value("name", ""));
+    return std::make_unique<StartAtStream>(*this, "/group/member?" + by + "&includeInactiveUsers=true", "values", 50,
+                                           stats);
+  };
+  auto view = [](const json& g) {
+    return json{{"name", g.value("name", json())}, {"groupId", g.value("groupId", json())}};
+  };
+  return std::make_unique<NotedRefusal>(std::make_unique<NestedStream>(std::move(groups), std::move(members), view),
+                                        std::vector<int>{403}, kBrowseUsersNote);
+}
+
+std::unique_ptr<ItemStream> JiraClient::RolesOfProjects(std::unique_ptr<ItemStream> projects, ReadStats* stats) {
+  const bool is_cloud = cloud();
+  NestedStream::Factory roles = [this, stats, is_cloud](const json& project) -> std::unique_ptr<ItemStream> {
+    const std::string base = "/project/" + UrlEncode(IdOf(project));
+    if (is_cloud) return std::make_unique<OneCallStream>(*this, base + "/roledetails", "", stats);
+    // Data Center: {"<name>": "<url ending in the id>", …}.
+    return std::make_unique<MappedStream>(
+        std::make_unique<OneCallStream>(*this, base + "/role", "", stats),
+        [base](Item&& map, std::vector<Item>* out) -> Result<void> {
+          if (!map.value.is_object()) {
+            return Fail(ErrorCode::kBadResponse, "GET " + base + "/role: expected a JSON object of role URLs");
+          }
+          for (auto& [name, url] : map.value.items()) {
+            if (!url.is_string()) {
+              return Fail(ErrorCode::kBadResponse, "GET " + base + "/role: the role " + name + " has no URL");
+            }
+            out->push_back({json{{"id", RoleIdOfUrl(url.get<std::string>())}, {"name", name}, {"self", url}}, nullptr});
+          }
+          return Ok();
+        });
+  };
+  return std::make_unique<NestedStream>(std::move(projects), std::move(roles), KeyView);
+}
+
+std::unique_ptr<ItemStream> JiraClient::ActorsOfProjectRoles(std::unique_ptr<ItemStream> projects, ReadStats* stats) {
+  // Each role with its project inside, so that the role's call knows both.
+  auto roles = std::make_unique<MappedStream>(RolesOfProjects(std::move(projects), stats),
+                                              [](Item&& role, std::vector<Item>* out) -> Result<void> {
+                                                role.value["project"] = role.parent ? *role.parent : json();
+                                                out->push_back(std::move(role));
+                                                return Ok();
+                                              });
+  NestedStream::Factory actors = [this, stats](const json& role) -> std::unique_ptr<ItemStream> {
+    return std::make_unique<OneCallStream>(
+        *this, "/project/" + UrlEncode(IdOf(role["project"])) + "/role/" + UrlEncode(IdOf(role)), "actors", stats);
+  };
+  auto view = [](const json& role) {
+    const json& p = role["project"];
+    return json{{"id", p.value("id", json())},
+                {"key", p.value("key", json())},
+                {"roleId", role.value("id", json())},
+                {"roleName", role.value("name", json())}};
+  };
+  return std::make_unique<NotedRefusal>(
+      std::make_unique<NestedStream>(std::move(roles), std::move(actors), view), std::vector<int>{403, 404},
+      "Jira shows a role's actors only to an account with the Administer Projects project permission (or Administer "
+      "Jira), and answers 404 to others");
+}
+
 std::unique_ptr<ItemStream> FixedItems(std::vector<json> items) {
   return std::make_unique<FixedStream>(std::move(items));
 }

@@ -63,6 +63,15 @@ inline constexpr std::string_view kProjectComponents =
     "GET /rest/api/3/project/{id}/component with startAt (Cloud); GET /rest/api/2/project/{id}/components (Data "
     "Center); after the project list";
 inline constexpr std::string_view kLabels = "GET /rest/api/3/label with startAt (Cloud only)";
+inline constexpr std::string_view kGroups =
+    "GET /rest/api/3/group/bulk with startAt (Cloud); GET /rest/api/2/groups/picker (Data Center)";
+inline constexpr std::string_view kGroupMembers =
+    "GET /rest/api/3/group/member?groupId= with startAt, after the group list (Data Center: ?groupname=)";
+inline constexpr std::string_view kProjectRoles =
+    "GET /rest/api/3/project/{id}/roledetails (Cloud); GET /rest/api/2/project/{id}/role (Data Center); after the "
+    "project list";
+inline constexpr std::string_view kProjectRoleActors =
+    "GET /rest/api/3/project/{id}/role/{roleId} for each role of each project, after the project and role lists";
 inline constexpr std::string_view kSprintIssues = "GET /rest/agile/1.0/sprint/{id}/issue with startAt";
 // Writes.
 inline constexpr std::string_view kCreateIssue = "POST /rest/api/3/issue";
@@ -169,6 +178,18 @@ class JiraClient {
   /// Every label in use (Cloud); Data Center has no such list: an error that says where labels are.
   std::unique_ptr<ItemStream> Labels(ReadStats* stats);
   std::unique_ptr<ItemStream> Users(ReadStats* stats);
+  /// Every group ({"name", "groupId"}; Data Center has names only). A 403
+  /// names the permission it takes.
+  std::unique_ptr<ItemStream> Groups(ReadStats* stats);
+  /// The members (users) of each group of `groups`, each with its parent
+  /// {"name","groupId"} of its group.
+  std::unique_ptr<ItemStream> MembersOfGroups(std::unique_ptr<ItemStream> groups, ReadStats* stats);
+  /// The roles of each project of `projects` ({"id","name"}, with details on
+  /// Cloud), each with its parent {"id","key"} of its project.
+  std::unique_ptr<ItemStream> RolesOfProjects(std::unique_ptr<ItemStream> projects, ReadStats* stats);
+  /// Who holds each role of each project of `projects` (users and groups),
+  /// each with its parent {"id","key","roleId","roleName"}.
+  std::unique_ptr<ItemStream> ActorsOfProjectRoles(std::unique_ptr<ItemStream> projects, ReadStats* stats);
   std::unique_ptr<ItemStream> Myself(ReadStats* stats);
   std::unique_ptr<ItemStream> Fields(ReadStats* stats);
   std::unique_ptr<ItemStream> IssueTypes(ReadStats* stats);

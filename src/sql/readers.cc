@@ -245,6 +245,22 @@ TableReader ReadProjectLists(ProjectList list) {
       [list](TableRead& r) -> Result<std::unique_ptr<ItemStream>> { return (r.jira.*list)(ProjectsFor(r), &r.report); };
 }
 
+TableReader ReadGroupMembers() {
+  return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    auto groups = r.jira.Groups(&r.report);
+    const ScanRequest& q = r.request;  // copied below: the stream outlives the request
+    if (q.parent_keys_given) {
+      // Group names are matched without regard to case, as Jira does.
+      groups = FilterItems(std::move(groups), [keys = q.parent_keys](const json& g) {
+        const auto name = g.is_object() ? g.find("name") : g.end();
+        return name != g.end() && name->is_string() &&
+               std::binary_search(keys.begin(), keys.end(), ToLower(name->get<std::string>()));
+      });
+    }
+    return r.jira.MembersOfGroups(std::move(groups), &r.report);
+  };
+}
+
 TableReader ReadRows(std::function<std::vector<json>(Session&)> rows) {
   return [rows = std::move(rows)](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
     return FixedItems(rows(r.session));

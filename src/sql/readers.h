@@ -37,6 +37,9 @@ TableReader ReadIssueElements(std::string field);
 using ProjectList = std::unique_ptr<ItemStream> (JiraClient::*)(std::unique_ptr<ItemStream>, ReadStats*);
 TableReader ReadProjectLists(ProjectList list);
 
+/// GroupMembers: the members of the groups GroupName names, else of every group.
+TableReader ReadGroupMembers();
+
 /// Comments, Worklogs, IssueChangelogs: the issues the pushed JQL selects
 /// (ids only), then each issue's list.
 TableReader ReadIssueChildren(IssueChild what);

@@ -819,6 +819,83 @@ std::vector<TableDef> MakeBaseTables() {
                   .Reads(ReadList(&JiraClient::Labels))
                   .RowId([hashed](const RowContext& r) { return hashed(AsText(&r.item)); }));
 
+  t.push_back(
+      TableDef("Groups", "Groups of users (reading them takes the Browse users and groups permission).",
+               {Col("Name", T::kText, "", "Group name", Item({"name"}, AsText)),
+                Col("GroupId", T::kText, "", "Group id (Cloud; NULL on Data Center)", Item({"groupId"}, AsText))},
+               api::kGroups)
+          .Reads(ReadList(&JiraClient::Groups))
+          .RowId([hashed](const RowContext& r) { return hashed(AsText(At(r.item, {"name"}))); }));
+  t.push_back(
+      TableDef("GroupMembers",
+               "The members of each group. Constrain GroupName to read one group's (one call per 50 members).",
+               {Pushed(Col("GroupName", T::kText, "", "The group", IssueOf("name", AsText)), Push::kParentKey, "group"),
+                Col("GroupId", T::kText, "", "The group's id (Cloud)", IssueOf("groupId", AsText)),
+                Col("AccountId", T::kText, "", "The member's account id (Data Center: user name)",
+                    [](const RowContext& r) { return AsUserId(&r.item); }),
+                Col("DisplayName", T::kText, "", "Their display name", Item({"displayName"}, AsText)),
+                Col("EmailAddress", T::kText, "", "Their e-mail address, when their privacy settings show it",
+                    Item({"emailAddress"}, AsText)),
+                Col("Active", T::kBoolean, "", "1 for an active account", Item({"active"}, AsBool))},
+               api::kGroupMembers)
+          .Reads(ReadGroupMembers())
+          .RowId([hashed](const RowContext& r) {
+            return hashed(AsText(r.issue ? At(*r.issue, {"name"}) : nullptr)) ^ (hashed(AsUserId(&r.item)) << 1);
+          }));
+  {
+    std::vector<ColumnDef> c = project_columns();
+    for (auto& x : std::vector<ColumnDef>{
+             Col("Id", T::kInteger, "", "Role id (the same in every project)", Item({"id"}, AsInt)),
+             Col("Name", T::kText, "", "Role name, e.g. Administrators", Item({"name"}, AsText)),
+             Col("Description", T::kText, "", "Description (Cloud)", Item({"description"}, AsText)),
+             Col("IsAdmin", T::kBoolean, "", "1 for the project's admin role (Cloud)", Item({"admin"}, AsBool)),
+             Col("IsDefault", T::kBoolean, "", "1 for the default role (Cloud)", Item({"default"}, AsBool))}) {
+      c.push_back(std::move(x));
+    }
+    t.push_back(TableDef("ProjectRoles",
+                         "The roles of each project. Constrain ProjectKey or ProjectId to read one project's.",
+                         std::move(c), api::kProjectRoles)
+                    .Reads(ReadProjectLists(&JiraClient::RolesOfProjects))
+                    .RowId(by_parent_and_id));
+  }
+  {
+    auto user_actor = [](const json& a) { return a.value("type", "") == "atlassian-user-role-actor"; };
+    std::vector<ColumnDef> c = project_columns();
+    for (auto& x : std::vector<ColumnDef>{
+             Col("RoleId", T::kInteger, "", "The role", IssueOf("roleId", AsInt)),
+             Col("RoleName", T::kText, "", "Its name", IssueOf("roleName", AsText)),
+             Col("ActorId", T::kInteger, "", "The actor's id in the role", Item({"id"}, AsInt)),
+             Col("ActorType", T::kText, "", "user or group",
+                 [user_actor](const RowContext& r) -> SqlValue {
+                   if (!r.item.is_object() || !r.item.contains("type")) return {};
+                   return std::string(user_actor(r.item) ? "user" : "group");
+                 }),
+             Col("DisplayName", T::kText, "", "The user's display name, or the group's name",
+                 Item({"displayName"}, AsText)),
+             Col("UserAccountId", T::kText, "", "A user actor's account id (Data Center: user name)",
+                 [user_actor](const RowContext& r) -> SqlValue {
+                   if (!r.item.is_object() || !user_actor(r.item)) return {};
+                   if (auto* id = At(r.item, {"actorUser", "accountId"})) return AsText(id);
+                   return AsText(At(r.item, {"name"}));
+                 }),
+             Col("GroupName", T::kText, "", "A group actor's group",
+                 [user_actor](const RowContext& r) -> SqlValue {
+                   if (!r.item.is_object() || user_actor(r.item)) return {};
+                   if (auto* n = At(r.item, {"actorGroup", "name"})) return AsText(n);
+                   return AsText(At(r.item, {"name"}));
+                 }),
+             Col("GroupId", T::kText, "", "Its id (Cloud)", Item({"actorGroup", "groupId"}, AsText))}) {
+      c.push_back(std::move(x));
+    }
+    t.push_back(TableDef("ProjectRoleActors",
+                         "Who holds each role of each project: users and groups (Administer Projects needed). "
+                         "Constrain ProjectKey or ProjectId to read one project's.",
+                         std::move(c), api::kProjectRoleActors)
+                    .Reads(ReadProjectLists(&JiraClient::ActorsOfProjectRoles))
+                    .RowId(by_parent_and_id)
+                    .Cost(1e5));
+  }
+
   t.push_back(TableDef("Fields", "System and custom fields.",
                        {Col("Id", T::kText, "", "Field id, e.g. summary or customfield_10016", Item({"id"}, AsText)),
                         Col("Key", T::kText, "", "Field key", Item({"key"}, AsText)),
@@ -968,6 +1045,14 @@ std::vector<TableDef> MakeBaseTables() {
       {"ProjectVersions", {"Id"}, {{"ProjectId", "Projects", "Id"}}},
       {"ProjectComponents", {"Id"}, {{"ProjectId", "Projects", "Id"}, {"LeadAccountId", "Users", "AccountId"}}},
       {"Labels", {"Label"}, {}},
+      {"Groups", {"Name"}, {}},
+      {"GroupMembers",
+       {"GroupName", "AccountId"},
+       {{"GroupName", "Groups", "Name"}, {"AccountId", "Users", "AccountId"}}},
+      {"ProjectRoles", {"ProjectId", "Id"}, {{"ProjectId", "Projects", "Id"}}},
+      {"ProjectRoleActors",
+       {"ProjectId", "RoleId", "ActorId"},
+       {{"ProjectId", "Projects", "Id"}, {"UserAccountId", "Users", "AccountId"}, {"GroupName", "Groups", "Name"}}},
       {"Fields", {"Id"}, {}},
       {"IssueTypes", {"Id"}, {}},
       {"Statuses", {"Id"}, {}},

@@ -187,6 +187,19 @@ def main():
         expect_status("POST", v3 + "/issueLink",
                       {"type": {"name": "Relates"}, "inwardIssue": {"key": "ALPHA-1"}, "outwardIssue": {"key": "BETA-1"}},
                       status=201)
+        # Groups, members, project roles and their actors.
+        groups = check(P, v3 + "/group/bulk", "GET", v3 + "/group/bulk?startAt=0&maxResults=50")
+        check(P, v3 + "/group/bulk", "GET", v3 + "/group/bulk?startAt=50&maxResults=50")
+        for g in (groups.get("values") or [])[:3]:
+            check(P, v3 + "/group/member", "GET", v3 + f"/group/member?groupId={g['groupId']}&includeInactiveUsers=true")
+        check(P, v3 + "/group/member", "GET", v3 + "/group/member?groupname=developers&startAt=0&maxResults=2")
+        check(P, v3 + "/group/member", "GET", v3 + "/group/member?groupname=no-such-group", status=404)
+        check(P, v3 + "/groups/picker", "GET", v3 + "/groups/picker?maxResults=1000&exclude=developers&exclude=team-01")
+        check(P, v3 + "/project/{projectIdOrKey}/role", "GET", v3 + "/project/ALPHA/role")
+        roles = check(P, v3 + "/project/{projectIdOrKey}/roledetails", "GET", v3 + "/project/10000/roledetails")
+        for r in roles or []:
+            check(P, v3 + "/project/{projectIdOrKey}/role/{id}", "GET", v3 + f"/project/ALPHA/role/{r['id']}")
+        check(P, v3 + "/project/{projectIdOrKey}/role/{id}", "GET", v3 + "/project/ALPHA/role/1", status=404)
         # Status changes in bulk (IssueStatusTransitions): a page, the next, a refusal.
         keys = [f"ALPHA-{n}" for n in range(1, 400)]
         bulk = check(P, v3 + "/changelog/bulkfetch", "POST", v3 + "/changelog/bulkfetch",
