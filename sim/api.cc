@@ -160,6 +160,8 @@ const std::vector<Route>& ApiRoutes() {
       {"GET", false, {"project", "{}", "role"}, E::kBoth, false, false, &A::ProjectRoles},
       {"GET", false, {"project", "{}", "roledetails"}, E::kCloud, false, false, &A::ProjectRoles},
       {"GET", false, {"project", "{}", "role", "{}"}, E::kBoth, false, false, &A::ProjectRoleResource},
+      {"GET", false, {"filter", "search"}, E::kCloud, false, false, &A::FilterSearch},
+      {"GET", false, {"dashboard"}, E::kBoth, false, false, &A::GetDashboards},
       {"GET", true, {"board"}, E::kBoth, false, false, &A::GetBoards},
       {"GET", true, {"board", "{}", "sprint"}, E::kBoth, false, false, &A::BoardSprints},
       {"GET", true, {"sprint", "{}", "issue"}, E::kBoth, false, false, &A::SprintIssues},

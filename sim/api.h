@@ -132,6 +132,8 @@ struct ApiCall {
   void GroupMembers();         ///< GET group/member
   void ProjectRoles();         ///< GET project/{id}/role (name -> URL), project/{id}/roledetails (Cloud)
   void ProjectRoleResource();  ///< GET project/{id}/role/{id}: the role's actors
+  void FilterSearch();         ///< GET filter/search (Cloud)
+  void GetDashboards();        ///< GET dashboard
   // ---- (api_agile.cc)
   void GetBoards();
   void BoardSprints();

@@ -173,3 +173,140 @@ void ApiCall::ProjectRoleResource() {
 }
 
 }  // namespace jirasim
+
+namespace jirasim {
+
+namespace {
+
+// A user as filters and dashboards name one (Jira's UserBean: no e-mail, no zone).
+void WriteUserBean(jirasql::JsonWriter& w, const RenderContext& rc, int user) {
+  const User& u = rc.world.users[static_cast<std::size_t>(user)];
+  w.BeginObject();
+  if (rc.datacenter) {
+    w.Field("name", u.name).Field("key", u.name);
+  } else {
+    w.Field("accountId", u.account_id);
+  }
+  w.Field("displayName", u.display_name).Field("active", true).EndObject();
+}
+
+void WriteShares(jirasql::JsonWriter& w, const RenderContext& rc, const SavedFilter& f) {
+  w.Key("sharePermissions").BeginArray();
+  for (const Share& sh : f.shares) {
+    w.BeginObject().Field("id", sh.id).Field("type", sh.type);
+    if (sh.project >= 0) {
+      w.Key("project");
+      WriteProject(w, rc, sh.project, false);
+    }
+    if (sh.group >= 0) {
+      const Group& g = rc.world.groups[static_cast<std::size_t>(sh.group)];
+      w.Key("group").BeginObject().Field("name", g.name);
+      if (!rc.datacenter) w.Field("groupId", g.id);
+      w.EndObject();
+    }
+    if (sh.user >= 0) {
+      w.Key("user");
+      WriteUserBean(w, rc, sh.user);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+bool FavouriteOf(const SavedFilter& f, int user) {
+  return std::find(f.favourite_of.begin(), f.favourite_of.end(), user) != f.favourite_of.end();
+}
+
+}  // namespace
+
+// GET filter/search (Cloud): the filters the caller may see — its own and
+// those shared with it — 50 a page (at most 100); the fields beyond id, name
+// and self only when `expand` asks for them, as Jira does.
+void ApiCall::FilterSearch() {
+  std::set<std::string> expand;
+  for (const auto& e : jirasql::Split(req.get_param_value("expand"), ',')) expand.insert(std::string(jirasql::Trim(e)));
+  const auto ids = ListParam(req, "id");
+  const std::string name = jirasql::ToLower(req.get_param_value("filterName"));
+  std::vector<const SavedFilter*> found;
+  for (const auto& f : site.filters) {
+    if (!VisibleTo(world, f, caller.user)) continue;
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), std::to_string(f.id)) == ids.end()) continue;
+    if (!name.empty() && jirasql::ToLower(f.name).find(name) == std::string::npos) continue;
+    found.push_back(&f);
+  }
+  const std::string api = base + "/rest/api/" + std::to_string(version);
+  WritePage(static_cast<int64_t>(found.size()), paging(50, 100), [&](int64_t i) {
+    const SavedFilter& f = *found[static_cast<std::size_t>(i)];
+    w.BeginObject()
+        .Field("expand", "description,owner,jql,viewUrl,searchUrl,favourite,favouritedCount,sharePermissions")
+        .Field("self", api + "/filter/" + std::to_string(f.id))
+        .Field("id", std::to_string(f.id))
+        .Field("name", f.name);
+    if (expand.count("description") && !f.description.empty()) w.Field("description", f.description);
+    if (expand.count("owner")) {
+      w.Key("owner");
+      WriteUser(w, rc, f.owner);
+    }
+    if (expand.count("jql")) w.Field("jql", f.jql);
+    if (expand.count("viewUrl")) w.Field("viewUrl", base + "/issues/?filter=" + std::to_string(f.id));
+    if (expand.count("searchUrl")) {
+      w.Field("searchUrl", api + "/search?jql=" + httplib::detail::encode_query_param(f.jql));
+    }
+    if (expand.count("favourite")) w.Field("favourite", FavouriteOf(f, caller.user));
+    if (expand.count("favouritedCount")) w.Field("favouritedCount", static_cast<int64_t>(f.favourite_of.size()));
+    if (expand.count("sharePermissions")) WriteShares(w, rc, f);
+    w.EndObject();
+  });
+  return ok();
+}
+
+// GET dashboard: every dashboard the caller may see (`filter=my`,
+// `favourite`), 20 a page (at most 1000). Data Center's carry id, name,
+// self and view only.
+void ApiCall::GetDashboards() {
+  const std::string filter = req.get_param_value("filter");
+  if (!filter.empty() && filter != "my" && filter != "favourite") {
+    return JiraError(res, 400, "The filter parameter must be 'my' or 'favourite'.");
+  }
+  std::vector<const SavedFilter*> found;
+  for (const auto& d : site.dashboards) {
+    if (!VisibleTo(world, d, caller.user)) continue;
+    if (filter == "my" && d.owner != caller.user) continue;
+    if (filter == "favourite" && !FavouriteOf(d, caller.user)) continue;
+    found.push_back(&d);
+  }
+  const auto [start, max] = paging(20, 1000);
+  const int64_t total = static_cast<int64_t>(found.size()), end = std::min(total, start + max);
+  const std::string api = base + "/rest/api/" + std::to_string(version) + "/dashboard";
+  const std::string page = "&maxResults=" + std::to_string(max) + (filter.empty() ? "" : "&filter=" + filter);
+  w.BeginObject().Field("startAt", start).Field("maxResults", max).Field("total", total);
+  if (start > 0) w.Field("prev", api + "?startAt=" + std::to_string(std::max<int64_t>(0, start - max)) + page);
+  if (end < total) w.Field("next", api + "?startAt=" + std::to_string(end) + page);
+  w.Key("dashboards").BeginArray();
+  for (int64_t i = start; i < end; ++i) {
+    const SavedFilter& d = *found[static_cast<std::size_t>(i)];
+    w.BeginObject()
+        .Field("id", std::to_string(d.id))
+        .Field("name", d.name)
+        .Field("self", api + "/" + std::to_string(d.id))
+        .Field("view", base + "/secure/Dashboard.jspa?selectPageId=" + std::to_string(d.id));
+    if (!rc.datacenter) {
+      if (!d.description.empty()) w.Field("description", d.description);
+      w.Field("isFavourite", FavouriteOf(d, caller.user));
+      if (d.owner >= 0) {
+        w.Key("owner");
+        WriteUserBean(w, rc, d.owner);
+      }
+      w.Field("popularity", static_cast<int64_t>(d.favourite_of.size()))
+          .Field("systemDashboard", d.system)
+          .Field("isWritable", d.owner == caller.user);
+      WriteShares(w, rc, d);
+      w.Key("editPermissions").BeginArray().EndArray();
+    }
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  return ok();
+}
+
+}  // namespace jirasim

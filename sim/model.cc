@@ -287,6 +287,8 @@ std::string SimpleDoc(const std::string& text) {
 
 }  // namespace
 
+void GenerateFiltersAndDashboards(const World& w, Site& site);
+
 World Generate(const GenerateOptions& o) {
   World w;
   w.seed = o.seed;
@@ -344,6 +346,7 @@ World Generate(const GenerateOptions& o) {
     Site site;
     int64_t n = s == 0 ? o.issues : std::min<int64_t>(o.issues, 200);
     GenerateSite(w, site, s, n, std::max(1, o.projects), o.now_ms);
+    GenerateFiltersAndDashboards(w, site);
     w.sites.push_back(std::move(site));
   }
   return w;
@@ -365,12 +368,77 @@ std::vector<RoleActor> RoleActors(const World& world, const Site& site, int proj
   return {{base + 1, -1, FindGroup(world, "jira-software-users")}};
 }
 
+bool VisibleTo(const World& world, const SavedFilter& f, int user) {
+  if (f.owner == user) return true;
+  for (const Share& sh : f.shares) {
+    if (sh.type == "user" && sh.user != user) continue;
+    if (sh.type == "group") {
+      const auto& m = world.groups[static_cast<std::size_t>(sh.group)].members;
+      if (std::find(m.begin(), m.end(), user) == m.end()) continue;
+    }
+    return true;
+  }
+  return false;
+}
+
 int FindGroup(const World& world, const std::string& name_or_id) {
   for (std::size_t g = 0; g < world.groups.size(); ++g) {
     const Group& gr = world.groups[g];
     if (gr.id == name_or_id || jirasql::EqualsIgnoreCase(gr.name, name_or_id)) return static_cast<int>(g);
   }
   return -1;
+}
+
+// Filters and dashboards of every kind of sharing, owned by several users,
+// favourites of some: derived from the projects and users, no randomness.
+void GenerateFiltersAndDashboards(const World& w, Site& site) {
+  const int users = static_cast<int>(w.users.size());
+  const int projects = static_cast<int>(site.projects.size());
+  const int groups = static_cast<int>(w.groups.size());
+  static const char* kKinds[] = {"global", "project", "group", "loggedin", "user", "private"};
+  static const char* kJql[] = {
+      "project = {P} AND statusCategory != Done ORDER BY priority DESC", "project = {P} AND assignee = currentUser()",
+      "project = {P} AND issuetype = Bug AND created >= -30d", "labels = backend ORDER BY updated DESC"};
+  auto shares = [&](int k, int64_t id) {
+    std::vector<Share> out;
+    const std::string kind = kKinds[k % std::size(kKinds)];
+    if (kind == "private") return out;
+    Share sh{id, kind};
+    if (kind == "project") sh.project = k % projects;
+    if (kind == "group") sh.group = groups > 2 ? 2 : 0;  // developers
+    if (kind == "user") sh.user = (k + 1) % users;
+    out.push_back(sh);
+    return out;
+  };
+  for (int k = 0; k < 12; ++k) {
+    SavedFilter f;
+    f.id = 10000 + k;
+    const std::string key = site.projects[static_cast<std::size_t>(k % projects)].key;
+    f.jql = kJql[k % std::size(kJql)];
+    if (auto at = f.jql.find("{P}"); at != std::string::npos) f.jql.replace(at, 3, key);
+    f.name = (k % 4 == 3 ? std::string("Backend") : key) + " " + std::to_string(k + 1);
+    f.description = k % 3 == 0 ? "" : "Filter " + std::to_string(k + 1) + " of " + key;
+    f.owner = k % users;
+    f.shares = shares(k, 20000 + k);
+    for (int u = 0; u < users; ++u) {
+      if (u == f.owner || (u + k) % 3 == 0) f.favourite_of.push_back(u);
+    }
+    site.filters.push_back(std::move(f));
+  }
+  for (int k = 0; k < 6; ++k) {
+    SavedFilter d;
+    d.id = 10000 + k;
+    d.system = k == 0;
+    d.name = d.system ? "Default dashboard"
+                      : site.projects[static_cast<std::size_t>(k % projects)].key + " overview " + std::to_string(k);
+    d.description = d.system ? "" : "What " + site.projects[static_cast<std::size_t>(k % projects)].key + " is doing";
+    d.owner = d.system ? -1 : k % users;
+    d.shares = d.system ? std::vector<Share>{{21000, "global"}} : shares(k, 21000 + k);
+    for (int u = 0; u < users; ++u) {
+      if (u == d.owner || (u + k) % 2 == 0) d.favourite_of.push_back(u);
+    }
+    site.dashboards.push_back(std::move(d));
+  }
 }
 
 int64_t Site::FindIssue(const std::string& id_or_key) const {

@@ -116,6 +116,23 @@ struct RoleActor {
   int group = -1;  ///< World::groups index, or -1
 };
 
+/// Who a filter or dashboard is shared with.
+struct Share {
+  int64_t id;
+  std::string type;  ///< global, loggedin, project, group, user
+  int project = -1, group = -1, user = -1;
+};
+/// A saved filter, or a dashboard (no JQL): owned by a user, shared, and
+/// the favourite of some users.
+struct SavedFilter {
+  int64_t id;
+  std::string name, description, jql;
+  int owner;
+  std::vector<Share> shares;
+  std::vector<int> favourite_of;  ///< user indexes
+  bool system = false;            ///< dashboards: the system dashboard (no owner)
+};
+
 struct Project {
   int64_t id;
   std::string key, name;
@@ -219,6 +236,8 @@ struct Site {
   std::vector<Project> projects;
   std::vector<Issue> issues;
   std::vector<Board> boards;
+  std::vector<SavedFilter> filters;     ///< ids from 10000
+  std::vector<SavedFilter> dashboards;  ///< ids from 10000; the first is the system dashboard
   std::vector<Sprint> sprints;
   std::vector<IssueLink> links;                                ///< by link id - kFirstLinkId
   std::unordered_map<int64_t, std::vector<int64_t>> links_of;  ///< issue index -> indexes into links
@@ -290,6 +309,9 @@ std::string CustomText(const World& world, const Site& site, int64_t index, int 
 /// The actors of role `role` (index into Catalogs::roles) in project
 /// `project` of `site`, users before groups.
 std::vector<RoleActor> RoleActors(const World& world, const Site& site, int project, int role);
+/// Whether `user` sees the filter or dashboard: its owner, and those it is
+/// shared with (global, logged-in and project shares: everyone here).
+bool VisibleTo(const World& world, const SavedFilter& f, int user);
 /// The group with this name (case-insensitive) or id; -1 when none.
 int FindGroup(const World& world, const std::string& name_or_id);
 

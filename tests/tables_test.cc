@@ -317,6 +317,69 @@ TEST_P(TablesTest, ProjectRolesAndWhoHoldsThemEqualJirasims) {
           world.groups[static_cast<std::size_t>(jirasim::FindGroup(world, "jira-administrators"))].members.size()));
 }
 
+TEST_P(TablesTest, FiltersAndDashboardsAreWhatTheAccountMaySee) {
+  const auto& world = sim().world();
+  for (int u : {0, 2}) {  // two accounts see different filters
+    auto db = OpenDb(Connect(0, u));
+    auto fav = [&](const jirasim::SavedFilter& f) {
+      return std::find(f.favourite_of.begin(), f.favourite_of.end(), u) != f.favourite_of.end() ? "1" : "0";
+    };
+    auto shared = [&](const jirasim::SavedFilter& f) {
+      std::string out;
+      for (const auto& sh : f.shares) {
+        std::string one = sh.type;
+        if (sh.project >= 0) one += " " + s0().projects[static_cast<std::size_t>(sh.project)].key;
+        if (sh.group >= 0) one += " " + world.groups[static_cast<std::size_t>(sh.group)].name;
+        if (sh.user >= 0) {
+          const auto& us = world.users[static_cast<std::size_t>(sh.user)];
+          one += " " + (dc() ? us.name : us.account_id);
+        }
+        out += (out.empty() ? "" : ", ") + one;
+      }
+      return out;
+    };
+    std::multiset<std::string> filters, dashboards;
+    for (const auto& f : s0().filters) {
+      if (!jirasim::VisibleTo(world, f, u)) continue;
+      filters.insert(std::to_string(f.id) + "|" + f.name + "|" + (f.description.empty() ? "NULL" : f.description) +
+                     "|" + world.users[static_cast<std::size_t>(f.owner)].account_id + "|" + f.jql + "|" + fav(f) +
+                     "|" + std::to_string(f.favourite_of.size()) + "|" + shared(f));
+    }
+    for (const auto& d : s0().dashboards) {
+      if (!jirasim::VisibleTo(world, d, u)) continue;
+      std::string row = std::to_string(d.id) + "|" + d.name + "|";
+      if (dc()) {
+        row += "NULL|NULL|NULL|NULL";
+      } else {
+        row += std::string(d.owner < 0 ? "NULL" : world.users[static_cast<std::size_t>(d.owner)].account_id) + "|" +
+               fav(d) + "|" + (d.system ? "1" : "0") + "|" + shared(d);
+      }
+      dashboards.insert(row);
+    }
+    ASSERT_LT(filters.size(), s0().filters.size());  // private and personal shares are not seen
+    std::string error;
+    auto rows = db.Query(
+        "SELECT Id, Name, Description, OwnerAccountId, Jql, IsFavourite, FavouriteCount, SharedWith "
+        "FROM Filters",
+        &error);
+    if (dc()) {
+      EXPECT_NE(error.find("no filter search"), std::string::npos) << error;
+    } else {
+      EXPECT_EQ(error, "");
+      EXPECT_EQ(Joined(rows), filters) << "user " << u;
+      // A filter's JQL is the Issues table's Jql.
+      const auto& f0 = s0().filters[0];
+      EXPECT_EQ(db.One("SELECT count(*) FROM Issues WHERE Jql = (SELECT Jql FROM Filters WHERE Id = " +
+                       std::to_string(f0.id) + ")"),
+                db.One("SELECT count(*) FROM Issues WHERE Jql = '" + f0.jql + "'"));
+    }
+    EXPECT_EQ(Joined(db.Query("SELECT Id, Name, OwnerAccountId, IsFavourite, IsSystemDashboard, SharedWith FROM "
+                              "Dashboards")),
+              dashboards)
+        << "user " << u;
+  }
+}
+
 TEST_P(TablesTest, LinkTypesAndLabels) {
   auto db = OpenDb(Connect());
   std::multiset<std::string> types;

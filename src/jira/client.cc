@@ -690,6 +690,23 @@ std::unique_ptr<ItemStream> JiraClient::ActorsOfProjectRoles(std::unique_ptr<Ite
       "Jira), and answers 404 to others");
 }
 
+std::unique_ptr<ItemStream> JiraClient::Filters(ReadStats* stats) {
+  if (!cloud()) {
+    return std::make_unique<FailedStream>(
+        Error{ErrorCode::kInvalidArgument,
+              "Jira Data Center has no filter search (GET /rest/api/2/filter/search does not exist there), so "
+              "jirasql cannot list every filter the account may see; Filters is Jira Cloud's",
+              0});
+  }
+  return std::make_unique<StartAtStream>(
+      *this, "/filter/search?expand=description,owner,jql,viewUrl,favourite,favouritedCount,sharePermissions", "values",
+      100, stats);
+}
+
+std::unique_ptr<ItemStream> JiraClient::Dashboards(ReadStats* stats) {
+  return std::make_unique<StartAtStream>(*this, "/dashboard", "dashboards", 100, stats);
+}
+
 std::unique_ptr<ItemStream> FixedItems(std::vector<json> items) {
   return std::make_unique<FixedStream>(std::move(items));
 }

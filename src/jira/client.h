@@ -72,6 +72,11 @@ inline constexpr std::string_view kProjectRoles =
     "project list";
 inline constexpr std::string_view kProjectRoleActors =
     "GET /rest/api/3/project/{id}/role/{roleId} for each role of each project, after the project and role lists";
+inline constexpr std::string_view kFilters =
+    "GET /rest/api/3/filter/search?expand=description,owner,jql,viewUrl,favourite,favouritedCount,sharePermissions "
+    "with startAt (Cloud only)";
+inline constexpr std::string_view kDashboards =
+    "GET /rest/api/3/dashboard with startAt (Cloud); GET /rest/api/2/dashboard (Data Center)";
 inline constexpr std::string_view kSprintIssues = "GET /rest/agile/1.0/sprint/{id}/issue with startAt";
 // Writes.
 inline constexpr std::string_view kCreateIssue = "POST /rest/api/3/issue";
@@ -178,6 +183,10 @@ class JiraClient {
   /// Every label in use (Cloud); Data Center has no such list: an error that says where labels are.
   std::unique_ptr<ItemStream> Labels(ReadStats* stats);
   std::unique_ptr<ItemStream> Users(ReadStats* stats);
+  /// The saved filters the account may see, with JQL, owner, favourite
+  /// flag and share permissions (Cloud); Data Center has no filter search: an error that says so.
+  std::unique_ptr<ItemStream> Filters(ReadStats* stats);
+  std::unique_ptr<ItemStream> Dashboards(ReadStats* stats);
   /// Every group ({"name", "groupId"}; Data Center has names only). A 403
   /// names the permission it takes.
   std::unique_ptr<ItemStream> Groups(ReadStats* stats);

@@ -896,6 +896,68 @@ std::vector<TableDef> MakeBaseTables() {
                     .Cost(1e5));
   }
 
+  // Who a filter or dashboard is shared with, in words: "global", "project
+  // ABC", "group developers", "user <account id>", "loggedin"; ", " between.
+  auto shared_with = [](const RowContext& r) -> SqlValue {
+    const json* list = At(r.item, {"sharePermissions"});
+    if (!list) return {};
+    if (!list->is_array()) Unexpected("a JSON array of share permissions", *list);
+    std::string out;
+    for (const auto& sh : *list) {
+      if (!sh.is_object()) Unexpected("a share permission (a JSON object)", sh);
+      std::string one = sh.value("type", "");
+      if (auto* p = At(sh, {"project", "key"})) one += " " + std::get<std::string>(AsText(p));
+      if (auto* g = At(sh, {"group", "name"})) one += " " + std::get<std::string>(AsText(g));
+      if (auto* u = At(sh, {"user"})) {
+        auto id = AsUserId(u);
+        if (auto* s = std::get_if<std::string>(&id)) one += " " + *s;
+      }
+      out += (out.empty() ? "" : ", ") + one;
+    }
+    return out;
+  };
+  t.push_back(
+      TableDef(
+          "Filters", "Saved filters the account may see: its own and those shared with it (Cloud).",
+          {Col("Id", T::kInteger, "", "Filter id", Item({"id"}, AsInt)),
+           Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
+           Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
+           Col("OwnerAccountId", T::kText, "", "The owner's account id", Item({"owner"}, AsUserId)),
+           Col("OwnerDisplayName", T::kText, "", "Their display name", Item({"owner", "displayName"}, AsText)),
+           Col("Jql", T::kText, "", "The filter's JQL (usable as Issues.Jql)", Item({"jql"}, AsText)),
+           Col("IsFavourite", T::kBoolean, "", "1 when it is a favourite of the account", Item({"favourite"}, AsBool)),
+           Col("FavouriteCount", T::kInteger, "", "How many users have it as a favourite",
+               Item({"favouritedCount"}, AsInt)),
+           Col("ViewUrl", T::kText, "", "Where to open it in Jira", Item({"viewUrl"}, AsText)),
+           Col("SharedWith", T::kText, "",
+               "Who it is shared with: global, loggedin, project KEY, group NAME, user ID (comma-separated; "
+               "empty: private)",
+               shared_with),
+           Col("SharePermissions", T::kJson, "", "The share permissions as Jira sends them",
+               Item({"sharePermissions"}, AsJson))},
+          api::kFilters)
+          .Reads(ReadList(&JiraClient::Filters))
+          .RowId(by_id));
+  t.push_back(
+      TableDef(
+          "Dashboards", "Dashboards the account may see.",
+          {Col("Id", T::kInteger, "", "Dashboard id", Item({"id"}, AsInt)),
+           Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
+           Col("Description", T::kText, "", "Description (Cloud)", Item({"description"}, AsText)),
+           Col("OwnerAccountId", T::kText, "", "The owner's account id (Cloud)", Item({"owner"}, AsUserId)),
+           Col("OwnerDisplayName", T::kText, "", "Their display name (Cloud)", Item({"owner", "displayName"}, AsText)),
+           Col("IsFavourite", T::kBoolean, "", "1 when it is a favourite of the account (Cloud)",
+               Item({"isFavourite"}, AsBool)),
+           Col("Popularity", T::kInteger, "", "How many users have it as a favourite (Cloud)",
+               Item({"popularity"}, AsInt)),
+           Col("IsSystemDashboard", T::kBoolean, "", "1 for the system dashboard (Cloud)",
+               Item({"systemDashboard"}, AsBool)),
+           Col("ViewUrl", T::kText, "", "Where to open it in Jira", Item({"view"}, AsText)),
+           Col("SharedWith", T::kText, "", "Who it is shared with, as Filters.SharedWith (Cloud)", shared_with)},
+          api::kDashboards)
+          .Reads(ReadList(&JiraClient::Dashboards))
+          .RowId(by_id));
+
   t.push_back(TableDef("Fields", "System and custom fields.",
                        {Col("Id", T::kText, "", "Field id, e.g. summary or customfield_10016", Item({"id"}, AsText)),
                         Col("Key", T::kText, "", "Field key", Item({"key"}, AsText)),
@@ -1046,6 +1108,8 @@ std::vector<TableDef> MakeBaseTables() {
       {"ProjectComponents", {"Id"}, {{"ProjectId", "Projects", "Id"}, {"LeadAccountId", "Users", "AccountId"}}},
       {"Labels", {"Label"}, {}},
       {"Groups", {"Name"}, {}},
+      {"Filters", {"Id"}, {{"OwnerAccountId", "Users", "AccountId"}}},
+      {"Dashboards", {"Id"}, {{"OwnerAccountId", "Users", "AccountId"}}},
       {"GroupMembers",
        {"GroupName", "AccountId"},
        {{"GroupName", "Groups", "Name"}, {"AccountId", "Users", "AccountId"}}},

@@ -200,6 +200,14 @@ def main():
         for r in roles or []:
             check(P, v3 + "/project/{projectIdOrKey}/role/{id}", "GET", v3 + f"/project/ALPHA/role/{r['id']}")
         check(P, v3 + "/project/{projectIdOrKey}/role/{id}", "GET", v3 + "/project/ALPHA/role/1", status=404)
+        # Filters and dashboards.
+        ex = "description,owner,jql,viewUrl,searchUrl,favourite,favouritedCount,sharePermissions"
+        check(P, v3 + "/filter/search", "GET", v3 + f"/filter/search?expand={ex}&startAt=0&maxResults=5")
+        check(P, v3 + "/filter/search", "GET", v3 + f"/filter/search?expand={ex}&startAt=5&maxResults=100")
+        check(P, v3 + "/filter/search", "GET", v3 + "/filter/search?filterName=backend")
+        check(P, v3 + "/dashboard", "GET", v3 + "/dashboard?startAt=0&maxResults=2")
+        check(P, v3 + "/dashboard", "GET", v3 + "/dashboard?startAt=2&maxResults=100&filter=favourite")
+        check(P, v3 + "/dashboard", "GET", v3 + "/dashboard?filter=nope", status=400)
         # Status changes in bulk (IssueStatusTransitions): a page, the next, a refusal.
         keys = [f"ALPHA-{n}" for n in range(1, 400)]
         bulk = check(P, v3 + "/changelog/bulkfetch", "POST", v3 + "/changelog/bulkfetch",
