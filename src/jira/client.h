@@ -92,6 +92,9 @@ inline constexpr std::string_view kEditWorklog = "PUT /rest/api/3/issue/{key}/wo
 inline constexpr std::string_view kDeleteWorklog = "DELETE /rest/api/3/issue/{key}/worklog/{id}";
 inline constexpr std::string_view kAddAttachment = "POST /rest/api/3/issue/{key}/attachments (multipart)";
 inline constexpr std::string_view kDeleteAttachment = "DELETE /rest/api/3/attachment/{id}";
+inline constexpr std::string_view kAddIssueLink =
+    "POST /rest/api/3/issueLink (after GET /issueLinkType and the issue's links: GET /issue/{key}?fields=issuelinks)";
+inline constexpr std::string_view kDeleteIssueLink = "DELETE /rest/api/3/issueLink/{id}";
 inline constexpr std::string_view kAttachmentContent = "GET /rest/api/3/attachment/content/{id}";
 }  // namespace api
 
@@ -287,6 +290,17 @@ class JiraClient {
   /// that was not there before is the one sent.
   Result<Created> AddAttachment(const std::string& issue, const std::string& filename, const std::string& content);
   Result<void> DeleteAttachment(const std::string& id);
+  /// GET /issueLinkType: the link types (the array).
+  Result<nlohmann::json> LinkTypeList();
+  /// Links `inward` to `outward` with `type` ({"id"} or {"name"}): "inward
+  /// <the type's outward words> outward" (A blocks B). Never sent twice
+  /// blindly: the inward issue's links are read before, and after an
+  /// ambiguous failure, a new link of that type to `outward` is the one
+  /// made. Jira answers a create without the link: the link made is read
+  /// back the same way. An identical link already there is an error
+  /// (kInvalidArgument) naming it.
+  Result<Created> AddIssueLink(const std::string& inward, const std::string& outward, const nlohmann::json& type);
+  Result<void> DeleteIssueLink(const std::string& id);
   /// The attachment's bytes.
   Result<std::string> AttachmentContent(const std::string& id);
   /// The largest file Jira takes as an attachment (GET /attachment/meta),

@@ -440,6 +440,86 @@ Result<Created> JiraClient::AddAttachment(const std::string& issue, const std::s
               described + ": sent twice, both answers lost, and " + filename + " is not attached: try again later");
 }
 
+Result<json> JiraClient::LinkTypeList() {
+  auto j = CallJson(*this, HttpRequest{"GET", "/issueLinkType", {}, "", std::nullopt}, nullptr);
+  if (!j) return Fail(j.error());
+  if (!j->is_object() || !j->contains("issueLinkTypes") || !(*j)["issueLinkTypes"].is_array()) {
+    return Fail(ErrorCode::kBadResponse, "GET /issueLinkType: expected a JSON array in \"issueLinkTypes\"");
+  }
+  return (*j)["issueLinkTypes"];
+}
+
+Result<Created> JiraClient::AddIssueLink(const std::string& inward, const std::string& outward, const json& type) {
+  auto conn = connection();
+  if (!conn) return Fail(conn.error());
+  auto links = [&]() -> Result<json> {
+    auto j = CallJson(
+        *this, HttpRequest{"GET", "/issue/" + UrlEncode(inward) + "?fields=issuelinks", {}, "", std::nullopt}, nullptr);
+    if (!j) return Fail(j.error());
+    json list = j->value("fields", json::object()).value("issuelinks", json::array());
+    if (!list.is_array()) return Fail(ErrorCode::kBadResponse, "GET /issue/" + inward + ": issuelinks is not a list");
+    return list;
+  };
+  // A link of `type` from `inward` to `outward`, as the inward issue lists it.
+  auto same = [&](const json& l) {
+    if (!l.is_object() || !l.contains("outwardIssue") || !l.contains("type")) return false;
+    const json& o = l["outwardIssue"];
+    const json& t = l["type"];
+    const bool to = IdOf(o) == outward || (o.is_object() && o.value("key", "") == outward);
+    const bool of = type.contains("id") ? IdOf(t) == IdOf(type)
+                                        : EqualsIgnoreCase(t.value("name", ""), type.value("name", std::string()));
+    return to && of;
+  };
+  auto before = links();
+  if (!before) return Fail(before.error());
+  std::set<std::string> known;
+  for (const auto& l : *before) {
+    if (same(l)) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  inward + " is already linked to " + outward + " that way (link " + IdOf(l) + ")");
+    }
+    known.insert(IdOf(l));
+  }
+  auto made = [&]() -> Result<std::optional<json>> {
+    auto after = links();
+    if (!after) return Fail(after.error());
+    for (const auto& l : *after) {
+      if (!known.count(IdOf(l)) && same(l)) return std::optional<json>(l);
+    }
+    return std::optional<json>();
+  };
+  const json body{{"type", type}, {"inwardIssue", {{"key", inward}}}, {"outwardIssue", {{"key", outward}}}};
+  HttpRequest req{"POST", "/issueLink", {{"Content-Type", "application/json"}}, RequestBody(body), false};
+  const std::string described = (*conn)->Describe(req);
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    auto resp = (*conn)->Send(req);
+    if (!resp || !resp->ok()) {
+      if (!Ambiguous(resp)) {
+        if (!resp) return Fail(resp.error());
+        return Fail((*conn)->ErrorFor(*resp, described));
+      }
+    }
+    auto found = made();
+    if (!found) {
+      return Fail(ErrorCode::kUnavailable, described + ": " + (resp && resp->ok() ? "sent" : "no answer") +
+                                               ", and reading " + inward + "'s links failed (" + found.error().message +
+                                               "): the link may or may not have been made");
+    }
+    if (*found) return Created{std::move(**found), !(resp && resp->ok())};
+    if (resp && resp->ok()) {
+      return Fail(ErrorCode::kBadResponse, described + ": Jira answered HTTP " + std::to_string(resp->status) +
+                                               " but " + inward +
+                                               " does not list the link: read IssueLinks before trying again");
+    }
+  }
+  return Fail(ErrorCode::kUnavailable, described + ": sent twice, both answers lost, and " + inward +
+                                           " lists no such link: it was not made; try again later");
+}
+
+Result<void> JiraClient::DeleteIssueLink(const std::string& id) {
+  return CallNoAnswer(*this, HttpRequest{"DELETE", "/issueLink/" + UrlEncode(id), {}, "", std::nullopt});
+}
+
 Result<void> JiraClient::DeleteAttachment(const std::string& id) {
   return CallNoAnswer(*this, HttpRequest{"DELETE", "/attachment/" + UrlEncode(id), {}, "", std::nullopt});
 }

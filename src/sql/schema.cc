@@ -654,35 +654,41 @@ std::vector<TableDef> MakeBaseTables() {
           "Links between issues, one row per link and issue: a link between two issues read is listed under "
           "each, with Direction and Relation as that issue's page shows it (ABC-1 blocks ABC-2; ABC-2 is "
           "blocked by ABC-1). Read with the issue search, no call per issue.",
-          IssueElementColumns(
-              "link",
-              {Col("Id", T::kInteger, "issuelinks", "Link id", Item({"id"}, AsInt)),
-               Col("LinkTypeId", T::kInteger, "issuelinks", "Link type id", Item({"type", "id"}, AsInt)),
-               Col("LinkTypeName", T::kText, "issuelinks", "Link type, e.g. Blocks, Relates",
-                   Item({"type", "name"}, AsText)),
-               Col("Direction", T::kText, "issuelinks",
-                   "outward: IssueKey <Relation> LinkedIssueKey with the type's outward words (blocks); inward: "
-                   "with its inward words (is blocked by)",
-                   [](const RowContext& r) -> SqlValue {
-                     if (At(r.item, {"outwardIssue"})) return std::string("outward");
-                     if (At(r.item, {"inwardIssue"})) return std::string("inward");
-                     return {};
-                   }),
-               Col("Relation", T::kText, "issuelinks", "The link as this issue's page reads it: blocks, is blocked by",
-                   [](const RowContext& r) -> SqlValue {
-                     return AsText(At(r.item, {"type", At(r.item, {"outwardIssue"}) ? "outward" : "inward"}));
-                   }),
-               Col("LinkedIssueId", T::kInteger, "issuelinks", "The issue at the other end",
-                   LinkedIssue({"id"}, AsInt)),
-               Col("LinkedIssueKey", T::kText, "issuelinks", "Its key", LinkedIssue({"key"}, AsText)),
-               Col("LinkedIssueSummary", T::kText, "issuelinks", "Its summary",
-                   LinkedIssue({"fields", "summary"}, AsText)),
-               Col("LinkedIssueStatus", T::kText, "issuelinks", "Its status",
-                   LinkedIssue({"fields", "status", "name"}, AsText)),
-               Col("LinkedIssueTypeName", T::kText, "issuelinks", "Its issue type",
-                   LinkedIssue({"fields", "issuetype", "name"}, AsText))}),
+          Writable(
+              IssueElementColumns(
+                  "link",
+                  {Col("Id", T::kInteger, "issuelinks", "Link id", Item({"id"}, AsInt)),
+                   Col("LinkTypeId", T::kInteger, "issuelinks", "Link type id", Item({"type", "id"}, AsInt)),
+                   Col("LinkTypeName", T::kText, "issuelinks", "Link type, e.g. Blocks, Relates",
+                       Item({"type", "name"}, AsText)),
+                   Col("Direction", T::kText, "issuelinks",
+                       "outward: IssueKey <Relation> LinkedIssueKey with the type's outward words (blocks); inward: "
+                       "with its inward words (is blocked by)",
+                       [](const RowContext& r) -> SqlValue {
+                         if (At(r.item, {"outwardIssue"})) return std::string("outward");
+                         if (At(r.item, {"inwardIssue"})) return std::string("inward");
+                         return {};
+                       }),
+                   Col("Relation", T::kText, "issuelinks",
+                       "The link as this issue's page reads it: blocks, is blocked by",
+                       [](const RowContext& r) -> SqlValue {
+                         return AsText(At(r.item, {"type", At(r.item, {"outwardIssue"}) ? "outward" : "inward"}));
+                       }),
+                   Col("LinkedIssueId", T::kInteger, "issuelinks", "The issue at the other end",
+                       LinkedIssue({"id"}, AsInt)),
+                   Col("LinkedIssueKey", T::kText, "issuelinks", "Its key", LinkedIssue({"key"}, AsText)),
+                   Col("LinkedIssueSummary", T::kText, "issuelinks", "Its summary",
+                       LinkedIssue({"fields", "summary"}, AsText)),
+                   Col("LinkedIssueStatus", T::kText, "issuelinks", "Its status",
+                       LinkedIssue({"fields", "status", "name"}, AsText)),
+                   Col("LinkedIssueTypeName", T::kText, "issuelinks", "Its issue type",
+                       LinkedIssue({"fields", "issuetype", "name"}, AsText))}),
+              {"IssueId", "IssueKey", "LinkTypeId", "LinkTypeName", "Direction", "Relation", "LinkedIssueId",
+               "LinkedIssueKey"}),
           api::kIssueFieldElements)
           .Reads(ReadIssueElements("issuelinks"), ExplainIssues("issuelinks"))
+          .Writes(WriteIssueLinks(), std::string(api::kAddIssueLink) + "; " + std::string(api::kDeleteIssueLink),
+                  {"Id"})
           .RowId(by_parent_and_id)
           .IssueSearchBacked()
           .Cost(1e6));

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -106,10 +107,14 @@ class Session {
   int64_t identity_batch = 0;
   bool identity_open = false;  ///< a writing statement or transaction is under way
   /// Starts a new sys_identity batch unless one is open.
+  /// IssueLinks: the links this writing statement deleted (a link is a row
+  /// under each of its issues; its second row has nothing left to delete).
+  std::set<std::string> links_deleted;
   void BeginWriteBatch() {
     if (identity_open) return;
     identity_open = true;
     identity.clear();
+    links_deleted.clear();
     ++identity_batch;
   }
   void RecordWrite(std::string table, std::string operation, std::string id, std::string message) {

@@ -418,6 +418,11 @@ int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value
   for (std::size_t i = 0; i < def.columns.size(); ++i) {
     req.needed[i] = (cols >> std::min<std::size_t>(i, 63)) & 1;
   }
+  // The scan of an UPDATE or DELETE reads the columns the writer needs to
+  // find the row in Jira, whether the statement names them or not.
+  if (vt->writing) {
+    for (int k : vt->key_columns) req.needed[static_cast<std::size_t>(k)] = true;
+  }
   // The constraints SQLite gave values for, column by column.
   std::map<int, std::vector<SqlConstraint>> by_column;
   int64_t limit = -1, offset = 0;
@@ -694,7 +699,14 @@ int UpdateImpl(sqlite3_vtab* p, int argc, sqlite3_value** argv, sqlite3_int64* r
     // sys_identity: the row's id (the new one for an INSERT) and how it went.
     std::string id;
     if (rw.kind != RowWrite::Kind::kInsert) {
-      id = std::to_string(rw.rowid);
+      // The row's Jira id where the rowid is not it (IssueLinks: a link is a row under each issue).
+      const int idc = vt->def->ColumnIndex("Id");
+      const SqlValue* v = idc >= 0 ? &rw.values[static_cast<std::size_t>(idc)] : nullptr;
+      if (v && std::holds_alternative<int64_t>(*v)) {
+        id = std::to_string(std::get<int64_t>(*v));
+      } else {
+        id = std::to_string(rw.rowid);
+      }
     } else if (done && done->rowid != 0) {
       id = done->key.empty() ? std::to_string(done->rowid) : done->key;
     } else if (!done && !done.error().key.empty()) {

@@ -951,8 +951,97 @@ WriteResult AttachmentsWrite(TableWrite& w, const RowWrite& rw) {
   return WriteDone{*new_id, "", "attached " + name + " (" + std::to_string(*new_id) + ") to " + *issue};
 }
 
+// IssueLinks: INSERT links two issues (POST /issueLink), DELETE removes a
+// link (both of its rows go: the link is one thing in Jira), UPDATE is
+// refused (a link has nothing to change).
+WriteResult IssueLinksWrite(TableWrite& w, const RowWrite& rw) {
+  Row row(w.table, rw);
+  if (rw.kind == Kind::kDelete) {
+    const auto id = row.Text("Id");
+    if (!id) return Refused("DELETE on IssueLinks needs the link's Id");
+    if (w.explain) return WriteDone{0, "", ApiPath(w, "DELETE /rest/api/3/issueLink/" + *id)};
+    // Its other row, deleted already by this statement: nothing left to do.
+    if (!w.session.links_deleted.insert(*id).second) return WriteDone{0, "", ""};
+    if (auto r = w.jira.DeleteIssueLink(*id); !r) {
+      w.session.links_deleted.erase(*id);
+      return CallFailed(r.error(), "deleting issue link " + *id);
+    }
+    return WriteDone{0, "", "deleted issue link " + *id};
+  }
+  if (rw.kind == Kind::kUpdate) {
+    return Refused("UPDATE on IssueLinks: a link cannot change; DELETE it and INSERT the link wanted");
+  }
+  if (auto bad = Unwritable(row)) return Refused(*bad);
+  auto issue = ParentIssue(row);
+  auto linked = row.Text("LinkedIssueKey");
+  if (!linked || linked->empty()) linked = row.Text("LinkedIssueId");
+  if (!issue || !linked) {
+    return Refused(
+        "INSERT INTO IssueLinks needs both issues: IssueKey (or IssueId) and LinkedIssueKey (or "
+        "LinkedIssueId)");
+  }
+  const int given = row.Set("LinkTypeName") + row.Set("LinkTypeId") + row.Set("Relation");
+  if (given == 0) {
+    return Refused(
+        "INSERT INTO IssueLinks needs the kind of link: LinkTypeName (e.g. 'Blocks', with Direction "
+        "'outward' or 'inward'), LinkTypeId, or Relation (e.g. 'blocks', 'is blocked by')");
+  }
+  if (row.Set("Relation") && given > 1)
+    return Refused("IssueLinks: set Relation, or LinkTypeName/LinkTypeId, not both");
+  auto types = w.jira.LinkTypeList();
+  if (!types) return CallFailed(types.error(), "reading the link types");
+  std::optional<json> type;
+  std::string direction = ToLower(row.Text("Direction").value_or("outward"));
+  if (direction != "outward" && direction != "inward") {
+    return Refused(
+        "IssueLinks.Direction is 'outward' (IssueKey <outward words> LinkedIssueKey, e.g. blocks) or "
+        "'inward' (e.g. is blocked by)");
+  }
+  std::string names;
+  for (const auto& t : *types) {
+    names += (names.empty() ? "" : "; ") + t.value("name", "") + " (" + t.value("outward", "") + " / " +
+             t.value("inward", "") + ")";
+    if (row.Set("LinkTypeId") && IdOf(t) == row.Text("LinkTypeId").value_or("")) type = t;
+    if (row.Set("LinkTypeName") && EqualsIgnoreCase(t.value("name", ""), row.Text("LinkTypeName").value_or(""))) {
+      type = t;
+    }
+    if (row.Set("Relation")) {
+      const std::string rel = row.Text("Relation").value_or("");
+      if (EqualsIgnoreCase(t.value("outward", ""), rel)) {
+        type = t;
+        direction = "outward";
+      } else if (EqualsIgnoreCase(t.value("inward", ""), rel)) {
+        type = t;
+        direction = "inward";
+      }
+    }
+  }
+  if (!type) return Refused("IssueLinks: no such link type on this Jira; its types are " + names);
+  const std::string& a = direction == "outward" ? *issue : *linked;
+  const std::string& b = direction == "outward" ? *linked : *issue;
+  const json type_ref{{"id", IdOf(*type)}};
+  const std::string words = a + " " + type->value("outward", "") + " " + b;
+  if (w.explain) {
+    return WriteDone{
+        0, "",
+        ApiPath(w, "POST /rest/api/3/issueLink") + " " +
+            json{{"type", type_ref}, {"inwardIssue", {{"key", a}}}, {"outwardIssue", {{"key", b}}}}.dump() + " (" +
+            words + ")"};
+  }
+  auto made = w.jira.AddIssueLink(a, b, type_ref);
+  if (!made) return CallFailed(made.error(), "linking " + words);
+  auto id = MadeId(*made, "linked " + words);
+  if (!id) return tl::unexpected(id.error());
+  if (made->recovered) {
+    w.session.notice("the answer to linking " + words + " was lost; jirasql found link " + std::to_string(*id) +
+                     " and did not make it again");
+  }
+  return WriteDone{*id, "", "linked " + words + " (link " + std::to_string(*id) + ")"};
+}
+
 }  // namespace
 
+TableWriter WriteIssueLinks() { return IssueLinksWrite; }
 TableWriter WriteIssues() { return IssuesWrite; }
 TableFlusher FlushIssues() { return FlushIssuesNow; }
 TableWriter WriteAttachments() { return AttachmentsWrite; }

@@ -22,6 +22,8 @@ TableWriter WriteIssueTransitions();
 TableWriter WriteAttachments();
 /// Comments: POST, PUT and DELETE /issue/{key}/comment[/{id}].
 TableWriter WriteComments();
+/// IssueLinks: INSERT links two issues, DELETE removes the link; UPDATE is refused.
+TableWriter WriteIssueLinks();
 /// Worklogs: POST, PUT and DELETE /issue/{key}/worklog[/{id}], with the
 /// hidden AdjustEstimate and AdjustEstimateBy columns for the estimate.
 TableWriter WriteWorklogs();
