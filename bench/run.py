@@ -184,6 +184,43 @@ def scenario(sims, n, reps, work, latency_ms=0):
     return contenders
 
 
+def children(n, reps):
+    """count(*) of IssueLinks and IssueStatusTransitions: jirasql's bulk reads
+    against one request per issue. Rows checked equal; requests counted by jirasim."""
+    out = []
+    for mode in ("cloud", "datacenter"):
+        sim = Sim("--issues", str(n), *(["--mode", "datacenter"] if mode == "datacenter" else []))
+        try:
+            env = jirasql_env(sim, mode == "datacenter", 1)
+            auth = ("Bearer " + sim.user["pat"]) if mode == "datacenter" else "Basic " + __import__("base64").b64encode(
+                ("%s:%s" % (sim.user["email"], sim.user["apiToken"])).encode()).decode()
+            for table, what in (("IssueLinks", "links"), ("IssueStatusTransitions", "status")):
+                def requests():
+                    with urllib.request.urlopen(sim.info["adminUrl"] + "/counters") as r:
+                        return sum(json.load(r)["requests"].values())
+                walls, naive_walls, got, reqs, naive = [], [], None, 0, None
+                for _ in range(reps):
+                    sim.admin("/reset")
+                    wall, _, _, text = timed([os.path.join(BIN, "jirasql"), "query", "--format", "csv",
+                                              "SELECT count(*) FROM %s" % table], env)
+                    walls.append(wall)
+                    got = int(text.split()[-1])
+                    reqs = requests()
+                    wall, _, _, text = timed([sys.executable, os.path.join(ROOT, "bench", "contenders",
+                                                                           "per-issue-children.py"),
+                                              what, sim.site, mode, auth])
+                    naive_walls.append(wall)
+                    naive = json.loads(text)
+                if naive["rows"] != got:
+                    raise RuntimeError("%s (%s): jirasql counted %d rows, one call per issue %d" % (
+                        table, mode, got, naive["rows"]))
+                out.append((table, mode, got, reqs, statistics.median(walls), naive["requests"],
+                            statistics.median(naive_walls)))
+        finally:
+            sim.stop()
+    return out
+
+
 def rss_at(sizes, reps):
     rows = []
     for n in sizes:
@@ -314,6 +351,9 @@ def main():
                 s.stop()
     print("3. peak RSS by size", file=sys.stderr)
     rss = rss_at(sizes, 1 if a.quick else 2)
+    n_child = 2000 if a.quick else 10000
+    print("6. child tables over %d issues: bulk reads against a call per issue" % n_child, file=sys.stderr)
+    child = children(n_child, 1 if a.quick else 3)
     print("5. OAuth: 4 processes x 8 threads on one login", file=sys.stderr)
     soak = oauth_soak()
     print("micro-benchmarks", file=sys.stderr)
@@ -356,6 +396,18 @@ def main():
                      "rotated refresh token saved before use), no failed call." % (calls, secs, calls / secs, refreshes))
     else:
         lines.append("(the OAuth run did not complete)")
+    lines += ["", "## 6. Child tables over %s issues: requests, not a call per issue" % format(n_child, ","), "",
+              "`SELECT count(*) FROM IssueLinks` and `FROM IssueStatusTransitions` (MaxThreads=1), against a "
+              "script that searches the ids and then asks each issue for its links (`GET /issue/{id}?fields="
+              "issuelinks`) or its changelog (Cloud `GET /issue/{id}/changelog`, Data Center `?expand=changelog`) "
+              "over one keep-alive connection (`bench/contenders/per-issue-children.py`). Both count the same rows; "
+              "requests as jirasim counted them.", "",
+              "| table | deployment | rows | jirasql requests | jirasql wall | per-issue requests | per-issue wall | "
+              "fewer requests |", "|---|---|---|---|---|---|---|---|"]
+    for table_name, mode, rows, reqs, wall, naive_reqs, naive_wall in child:
+        lines.append("| `%s` | %s | %s | %s | %.2f s | %s | %.2f s | %.0f× |" % (
+            table_name, "Cloud" if mode == "cloud" else "Data Center", format(rows, ","), format(reqs, ","), wall,
+            format(naive_reqs, ","), naive_wall, naive_reqs / max(1, reqs)))
     lines += ["", "## Micro-benchmarks (Google Benchmark, `build/release/jirasql_micro_bench`)", "",
               "| benchmark | time | items/s |", "|---|---|---|"]
     for name, t, unit, ips in micros:
