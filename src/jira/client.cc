@@ -454,6 +454,12 @@ class FailedStream final : public ItemStream {
   Error e_;
 };
 
+// A list only Jira Cloud serves, read on Data Center: `why` as the error
+// of its first page (never an empty table).
+std::unique_ptr<ItemStream> CloudOnly(std::string why) {
+  return std::make_unique<FailedStream>(Error{ErrorCode::kInvalidArgument, std::move(why), 0});
+}
+
 json KeyView(const json& p) { return json{{"id", p.value("id", json())}, {"key", p.value("key", json())}}; }
 
 }  // namespace
@@ -497,11 +503,9 @@ std::unique_ptr<ItemStream> JiraClient::IssueLinkTypes(ReadStats* stats) {
 
 std::unique_ptr<ItemStream> JiraClient::Labels(ReadStats* stats) {
   if (!cloud()) {
-    return std::make_unique<FailedStream>(
-        Error{ErrorCode::kInvalidArgument,
-              "Jira Data Center has no list of labels (GET /rest/api/2/label does not exist); SELECT DISTINCT Label "
-              "FROM IssueLabels reads the labels of the issues",
-              0});
+    return CloudOnly(
+        "Jira Data Center has no list of labels (GET /rest/api/2/label does not exist); SELECT DISTINCT Label "
+        "FROM IssueLabels reads the labels of the issues");
   }
   return std::make_unique<StartAtStream>(*this, "/label", "values", 1000, stats);
 }
@@ -692,11 +696,9 @@ std::unique_ptr<ItemStream> JiraClient::ActorsOfProjectRoles(std::unique_ptr<Ite
 
 std::unique_ptr<ItemStream> JiraClient::Filters(ReadStats* stats) {
   if (!cloud()) {
-    return std::make_unique<FailedStream>(
-        Error{ErrorCode::kInvalidArgument,
-              "Jira Data Center has no filter search (GET /rest/api/2/filter/search does not exist there), so "
-              "jirasql cannot list every filter the account may see; Filters is Jira Cloud's",
-              0});
+    return CloudOnly(
+        "Jira Data Center has no filter search (GET /rest/api/2/filter/search does not exist there), so "
+        "jirasql cannot list every filter the account may see; Filters is Jira Cloud's");
   }
   return std::make_unique<StartAtStream>(
       *this, "/filter/search?expand=description,owner,jql,viewUrl,favourite,favouritedCount,sharePermissions", "values",
