@@ -22,7 +22,7 @@ ApiCall::ApiCall(Simulator& s, const httplib::Request& rq, httplib::Response& rs
       version(v),
       tz(cl.user >= 0 ? s.world_.users[cl.user].tz.offset_minutes : 0),
       now(s.NowMs()),
-      rc{s.world_, st, b, v, s.options_.datacenter, tz, {}},
+      rc{s.world_, st, b, v, s.options_.datacenter, tz, cl.user, {}},
       jctx{s.world_, st, cl.user, tz, now},
       c(std::move(captures)) {
   out.reserve(64 * 1024);
@@ -145,6 +145,11 @@ const std::vector<Route>& ApiRoutes() {
       {"GET", false, {"issue", "{}", "changelog"}, E::kBoth, false, false, &A::IssueChangelog},
       {"GET", false, {"issue", "{}", "transitions"}, E::kBoth, false, false, &A::IssueTransitions},
       {"POST", false, {"issue", "{}", "transitions"}, E::kBoth, true, false, &A::IssueTransitions},
+      {"GET", false, {"issue", "{}", "watchers"}, E::kBoth, false, false, &A::IssueWatchers},
+      {"POST", false, {"issue", "{}", "watchers"}, E::kBoth, true, false, &A::IssueWatchers},
+      {"DELETE", false, {"issue", "{}", "watchers"}, E::kBoth, true, false, &A::IssueWatchers},
+      {"GET", false, {"issue", "{}", "votes"}, E::kBoth, false, false, &A::IssueVotes},
+      {"GET", false, {"issue", "{}", "remotelink"}, E::kBoth, false, false, &A::IssueRemoteLinks},
       {"GET", false, {"issueLinkType"}, E::kBoth, false, false, &A::GetLinkTypes},
       {"POST", false, {"issueLink"}, E::kBoth, true, false, &A::CreateIssueLink},
       {"GET", false, {"issueLink", "{}"}, E::kBoth, false, false, &A::IssueLinkResource},

@@ -134,6 +134,10 @@ struct ApiCall {
   void ProjectRoleResource();  ///< GET project/{id}/role/{id}: the role's actors
   void FilterSearch();         ///< GET filter/search (Cloud)
   void GetDashboards();        ///< GET dashboard
+  // ---- (api_people.cc)
+  void IssueWatchers();     ///< GET, POST, DELETE issue/{id}/watchers
+  void IssueVotes();        ///< GET issue/{id}/votes
+  void IssueRemoteLinks();  ///< GET issue/{id}/remotelink
   // ---- (api_agile.cc)
   void GetBoards();
   void BoardSprints();

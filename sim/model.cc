@@ -248,6 +248,22 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
       is.affected_versions |= 1u << vr.Below(4);
       if (vr.Chance(25)) is.affected_versions |= 1u << vr.Below(4);
     }
+    // Watchers (the reporter usually), voters and remote links: their own generator.
+    {
+      Rng pr2(is.seed ^ 0x3A7C);
+      const int64_t people = std::min<int64_t>(user_count, 32);
+      if (is.reporter < 32 && pr2.Chance(70)) is.watchers |= 1u << is.reporter;
+      for (int k = 0; k < 2; ++k) {
+        if (pr2.Chance(25)) is.watchers |= 1u << pr2.Below(people);
+      }
+      if (pr2.Chance(15)) {
+        for (int k = 0, n = static_cast<int>(1 + pr2.Below(3)); k < n; ++k) {
+          const int64_t u = pr2.Below(people);
+          if (u != is.reporter) is.voters |= 1u << u;
+        }
+      }
+      if (pr2.Chance(10)) is.remote_links = static_cast<int>(1 + pr2.Below(2));
+    }
     site.issues.push_back(std::move(is));
   }
   site.next_attachment_id = 900000000 + issue_count;

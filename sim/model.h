@@ -177,6 +177,9 @@ struct Issue {
   int64_t remaining_estimate = kNone;  ///< seconds, once a worklog adjusted it (else derived)
   int64_t time_spent = kNone;          ///< seconds (sum of generated worklogs)
   int comment_count = 0, worklog_count = 0;
+  uint32_t watchers = 0;                          ///< bit i = world user i (the first 32 users)
+  uint32_t voters = 0;                            ///< bit i = world user i; never the reporter
+  int remote_links = 0;                           ///< generated remote links (ids RemoteLinkId(issue, k))
   std::array<int64_t, kCustomFieldCount> custom;  ///< encoded per CustomType; kNone = empty
   bool deleted = false;
   /// The changelog is what added_history holds: set before the first write
@@ -184,6 +187,9 @@ struct Issue {
   bool history_owned = false;
   uint64_t seed = 0;
 };
+
+/// The id of an issue's k-th generated remote link.
+inline int64_t RemoteLinkId(const Issue& issue, int k) { return issue.id * 10 + k; }
 
 /// Names and ids shared by every site (as in a fresh Jira Cloud site).
 struct Catalogs {

@@ -1,6 +1,7 @@
 #include "render.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <ctime>
 #include <functional>
@@ -45,7 +46,9 @@ const std::vector<std::string> kSystemFields = {"summary",
                                                 "worklog",
                                                 "attachment",
                                                 "versions",
-                                                "issuelinks"};
+                                                "issuelinks",
+                                                "watches",
+                                                "votes"};
 
 // Indexes into kSystemFields, in the same order.
 enum SysField {
@@ -79,7 +82,9 @@ enum SysField {
   kWorklog,
   kAttachment,
   kVersions,
-  kIssuelinks
+  kIssuelinks,
+  kWatches,
+  kVotes
 };
 
 bool Navigable(const std::string& f) { return f != "comment" && f != "worklog"; }
@@ -747,6 +752,27 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
     }
     w.EndArray();
   }
+  if (fs.HasSystem(kWatches) || fs.HasSystem(kVotes)) {
+    const std::string self = rc.base + "/rest/api/" + v + "/issue/" + rc.site.Key(is);
+    const bool mine_w = rc.caller >= 0 && rc.caller < 32 && (is.watchers >> rc.caller & 1u);
+    const bool mine_v = rc.caller >= 0 && rc.caller < 32 && (is.voters >> rc.caller & 1u);
+    if (fs.HasSystem(kWatches)) {
+      w.Key("watches")
+          .BeginObject()
+          .Field("self", self + "/watchers")
+          .Field("watchCount", static_cast<int64_t>(std::popcount(is.watchers)))
+          .Field("isWatching", mine_w)
+          .EndObject();
+    }
+    if (fs.HasSystem(kVotes)) {
+      w.Key("votes")
+          .BeginObject()
+          .Field("self", self + "/votes")
+          .Field("votes", static_cast<int64_t>(std::popcount(is.voters)))
+          .Field("hasVoted", mine_v)
+          .EndObject();
+    }
+  }
   if (fs.HasSystem(kParent) && is.parent >= 0) {
     w.Key("parent");
     WriteLinkedIssue(w, rc, is.parent);
@@ -892,6 +918,8 @@ void WriteFieldList(JsonWriter& w, const RenderContext& rc) {
       {"attachment", "Attachment", "array", "attachment", false, true, true},
       {"versions", "Affects versions", "array", "version", true, true, true},
       {"issuelinks", "Linked Issues", "array", "issuelinks", true, true, true},
+      {"watches", "Watchers", "watches", nullptr, false, true, true},
+      {"votes", "Votes", "votes", nullptr, false, true, true},
   };
   w.BeginArray();
   for (const auto& s : kSys) {

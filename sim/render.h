@@ -22,6 +22,7 @@ struct RenderContext {
   int version = 3;   ///< REST API version: 3 (ADF) or 2 (plain text)
   bool datacenter = false;
   int tz_offset_minutes = 0;  ///< timestamps are shown in the requesting user's zone
+  int caller = -1;            ///< the requesting user (isWatching, hasVoted); -1 none
 
   /// Users, statuses, types and priorities repeat on every issue of a page:
   /// each is rendered once per request and copied after that.

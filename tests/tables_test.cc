@@ -566,6 +566,134 @@ TEST_P(TablesTest, StatusTransitionsOfOneProjectSearchThatProjectAndExplainTheir
   }
 }
 
+// The people of each issue's list as jirasim holds them: "KEY|user" (Data
+// Center: user names), for the issues of `project` ("" all).
+std::multiset<std::string> WantPeople(const jirasim::World& world, const jirasim::Site& s, bool dc,
+                                      uint32_t jirasim::Issue::*list, const std::string& project = "") {
+  std::multiset<std::string> want;
+  for (const auto& is : s.issues) {
+    if (is.deleted || (!project.empty() && s.projects[static_cast<std::size_t>(is.project)].key != project)) continue;
+    for (int u = 0; u < 32; ++u) {
+      if (!((is.*list) >> u & 1u)) continue;
+      const auto& us = world.users[static_cast<std::size_t>(u)];
+      want.insert(s.Key(is) + "|" + (dc ? us.name : us.account_id));
+    }
+  }
+  return want;
+}
+
+TEST_P(TablesTest, WatchersAndVotesEqualJirasimsAndOnlyIssuesWithAnyAreAsked) {
+  const auto& world = sim().world();
+  int64_t watched = 0, voted = 0;
+  for (const auto& is : s0().issues) {
+    watched += is.watchers != 0;
+    voted += is.voters != 0;
+  }
+  ASSERT_GT(voted, 50);  // the generated data has votes, and issues without any
+  ASSERT_LT(watched, static_cast<int64_t>(s0().issues.size()));
+  ResetSim(sim().base_url());
+  auto db = OpenDb(Connect());
+  EXPECT_EQ(Joined(db.Query("SELECT IssueKey, AccountId FROM Watchers")),
+            WantPeople(world, s0(), dc(), &jirasim::Issue::watchers));
+  // The search's watches field says which issues to ask: one call each, no more.
+  EXPECT_EQ(Requests("/watchers"), watched);
+  ResetSim(sim().base_url());
+  EXPECT_EQ(Joined(db.Query("SELECT IssueKey, AccountId FROM Votes")),
+            WantPeople(world, s0(), dc(), &jirasim::Issue::voters));
+  EXPECT_EQ(Requests("/votes"), voted);
+  // A sample, field by field.
+  const jirasim::Issue* one = nullptr;
+  for (const auto& is : s0().issues) {
+    if (is.voters != 0) one = &is;
+  }
+  ASSERT_NE(one, nullptr);
+  int u = 0;
+  while (!(one->voters >> u & 1u)) ++u;
+  const auto& us = world.users[static_cast<std::size_t>(u)];
+  EXPECT_EQ(db.Query("SELECT IssueId, ProjectKey, DisplayName, EmailAddress, Active FROM Votes WHERE IssueKey = '" +
+                     s0().Key(*one) + "' AND AccountId = '" + (dc() ? us.name : us.account_id) + "'"),
+            (Rows{{std::to_string(one->id), s0().projects[static_cast<std::size_t>(one->project)].key, us.display_name,
+                   us.email, "1"}}));
+  // One project: its JQL, and calls for its watched issues only.
+  const std::string project = s0().projects[2].key;
+  int64_t watched_there = 0;
+  for (const auto& is : s0().issues) watched_there += is.watchers != 0 && is.project == 2;
+  ResetSim(sim().base_url());
+  EXPECT_EQ(Joined(db.Query("SELECT IssueKey, AccountId FROM Watchers WHERE ProjectKey = '" + project + "'")),
+            WantPeople(world, s0(), dc(), &jirasim::Issue::watchers, project));
+  EXPECT_EQ(db.LastScan().jql, "project = \"" + project + "\"");
+  EXPECT_EQ(Requests("/watchers"), watched_there);
+  // Joined with Issues on one project: the same calls, the same rows.
+  ResetSim(sim().base_url());
+  EXPECT_EQ(db.One("SELECT count(*) FROM Issues i JOIN Watchers w ON w.IssueId = i.Id WHERE i.ProjectKey = '" +
+                   project + "'"),
+            std::to_string(WantPeople(world, s0(), dc(), &jirasim::Issue::watchers, project).size()));
+  EXPECT_EQ(Requests("/watchers"), watched_there);
+  // explain names the calls.
+  std::ostringstream explained;
+  ASSERT_TRUE(db.engine->Explain("SELECT * FROM Votes WHERE ProjectKey = '" + project + "'", explained));
+  const std::string plan = explained.str();
+  EXPECT_NE(plan.find("at most one call per issue"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("votes field counts 0"), std::string::npos) << plan;
+}
+
+TEST_P(TablesTest, VotersHiddenFromTheAccountAreAnErrorThatNamesThePermission) {
+  const int restricted = static_cast<int>(sim().world().users.size()) - 1;
+  auto db = OpenDb(Connect(0, restricted));
+  std::string error;
+  auto rows = db.Query("SELECT * FROM Votes", &error);
+  EXPECT_TRUE(rows.empty());
+  EXPECT_NE(error.find("View voters and watchers"), std::string::npos) << error;
+  EXPECT_NE(error.find("/votes"), std::string::npos) << error;
+  error.clear();
+  db.Query("SELECT * FROM Watchers", &error);
+  EXPECT_NE(error.find("View voters and watchers"), std::string::npos) << error;
+}
+
+TEST_P(TablesTest, RemoteLinksAreEachIssuesReadInParallelInIssueOrder) {
+  std::multiset<std::string> want;
+  int64_t with = 0;
+  for (const auto& is : s0().issues) {
+    with += is.remote_links > 0;
+    for (int k = 0; k < is.remote_links; ++k) {
+      want.insert(s0().Key(is) + "|" + std::to_string(jirasim::RemoteLinkId(is, k)) + "|" +
+                  (k == 0 ? "Confluence" : "Example Support"));
+    }
+  }
+  ASSERT_GT(with, 20);
+  ResetSim(sim().base_url());
+  auto db = OpenDb(Connect());
+  EXPECT_EQ(Joined(db.Query("SELECT IssueKey, Id, ApplicationName FROM IssueRemoteLinks")), want);
+  // No field says which issues have remote links: each issue is asked once.
+  EXPECT_EQ(Requests("/remotelink"), static_cast<int64_t>(s0().issues.size()));
+  // In the order of the issue search (as one thread would give them).
+  auto ids = db.Query("SELECT IssueId FROM IssueRemoteLinks");
+  auto search = db.Query("SELECT Id FROM Issues WHERE Id IN (SELECT IssueId FROM IssueRemoteLinks)");
+  std::vector<std::string> got, order;
+  for (const auto& r : ids) {
+    if (got.empty() || got.back() != r[0]) got.push_back(r[0]);
+  }
+  for (const auto& r : search) order.push_back(r[0]);
+  EXPECT_EQ(got, order);
+  // A sample, field by field; one issue: one call.
+  const jirasim::Issue* one = nullptr;
+  for (const auto& is : s0().issues) {
+    if (is.remote_links == 2 && !one) one = &is;
+  }
+  ASSERT_NE(one, nullptr);
+  ResetSim(sim().base_url());
+  const std::string key = s0().Key(*one);
+  EXPECT_EQ(db.Query("SELECT Relationship, Url, Title, ApplicationType, Resolved FROM IssueRemoteLinks WHERE "
+                     "IssueKey = '" +
+                     key + "' ORDER BY Id"),
+            (Rows{{"mentioned in", "https://wiki.example.com/display/ENG/" + key, "Design notes for " + key,
+                   "com.atlassian.confluence", "0"},
+                  {"relates to", "https://support.example.com/ticket/" + std::to_string(one->id * 7 % 100000),
+                   "Support ticket " + std::to_string(one->id * 7 % 100000), "com.example.support",
+                   one->status == 3 ? "1" : "0"}}));
+  EXPECT_EQ(Requests("/remotelink"), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, TablesTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),
                          [](const auto& info) { return std::string(info.param.name); });
 

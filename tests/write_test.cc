@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <bit>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -273,6 +274,46 @@ std::multiset<std::string> LinksBetween(const jirasim::World& world, const jiras
     }
   }
   return out;
+}
+
+TEST_P(WriteTest, WatchersInsertAndDeleteAddAndRemoveJirasWatchers) {
+  auto db = Open();
+  // An issue user 1 does not watch.
+  std::size_t i = 10;
+  while (site(0).issues[i].watchers >> 1 & 1u) ++i;
+  const jirasim::Issue& is = site(0).issues[i];
+  const std::string key = site(0).Key(is);
+  const auto& user = sim().world().users[1];
+  const std::string id = dc() ? user.name : user.account_id;
+  db.Query("INSERT INTO Watchers (IssueKey, AccountId) VALUES ('" + key + "', '" + id + "')");
+  EXPECT_TRUE(is.watchers >> 1 & 1u);
+  EXPECT_EQ(db.One("SELECT DisplayName FROM Watchers WHERE IssueKey = '" + key + "' AND AccountId = '" + id + "'"),
+            user.display_name);
+  // DELETE of one watcher: that one gone, the others kept.
+  const uint32_t others = is.watchers & ~(1u << 1);
+  db.Query("DELETE FROM Watchers WHERE IssueKey = '" + key + "' AND AccountId = '" + id + "'");
+  EXPECT_EQ(is.watchers, others);
+  // What to fix: no user, an UPDATE, a user Jira does not know.
+  std::string error;
+  db.Query("INSERT INTO Watchers (IssueKey) VALUES ('" + key + "')", &error);
+  EXPECT_NE(error.find("AccountId"), std::string::npos) << error;
+  error.clear();
+  db.Query("UPDATE Watchers SET AccountId = '" + id + "' WHERE IssueKey = '" + key + "'", &error);
+  EXPECT_NE(error.find("a watcher cannot change"), std::string::npos) << error;
+  error.clear();
+  db.Query("INSERT INTO Watchers (IssueKey, AccountId) VALUES ('" + key + "', 'nobody-here')", &error);
+  EXPECT_NE(error.find("404"), std::string::npos) << error;
+  EXPECT_EQ(is.watchers, others);
+  // Every watcher of the issue: one DELETE each.
+  ASSERT_NE(others, 0u) << "pick an issue with another watcher";
+  ResetSim(sim().base_url());
+  db.Query("DELETE FROM Watchers WHERE IssueKey = '" + key + "'");
+  EXPECT_EQ(is.watchers, 0u);
+  EXPECT_EQ(CountRequests(sim().base_url(),
+                          [](const std::string& k) {
+                            return k.rfind("DELETE", 0) == 0 && k.find("/watchers") != std::string::npos;
+                          }),
+            std::popcount(others));
 }
 
 TEST_P(WriteTest, IssueLinksInsertAndDeleteAsJiraLinksAreOneThing) {

@@ -7,6 +7,7 @@
 #include "common/time.h"
 #include "http/response_error.h"
 #include "jira/pager.h"
+#include "jira/parallel_children.h"
 #include "jira/rest_call.h"
 
 namespace jirasql {
@@ -775,6 +776,71 @@ std::unique_ptr<ItemStream> JiraClient::ChildrenOfIssues(IssueChild what, std::u
   std::unique_ptr<ItemStream> stream = std::make_unique<NestedStream>(std::move(issues), std::move(child), IssueRef);
   if (dc_changelog) stream = std::make_unique<UnwrapHistories>(std::move(stream));
   return stream;
+}
+
+namespace {
+
+// The watchers or voters of each issue: `field` of the issue search counts
+// them in `count`; GET /issue/{id}/`path` lists them in `list`.
+struct PeopleList {
+  const char* field;  // watches, votes
+  const char* count;  // watchCount, votes
+  const char* path;   // watchers, votes
+  const char* list;   // watchers, voters
+};
+
+std::unique_ptr<ItemStream> PeopleOfIssues(JiraClient& c, const PeopleList& l, std::unique_ptr<ItemStream> issues,
+                                           int threads, ReadStats* stats) {
+  ChildList child = [&c, l](const json& issue, ReadStats* s) -> std::unique_ptr<ItemStream> {
+    const json* fields = issue.is_object() && issue.contains("fields") ? &issue["fields"] : nullptr;
+    const json* f = fields && fields->is_object() && fields->contains(l.field) ? &(*fields)[l.field] : nullptr;
+    if (f && f->is_object() && f->value(l.count, json()).is_number_integer() && (*f)[l.count].get<int64_t>() == 0) {
+      return nullptr;  // nobody: no call
+    }
+    const std::string path = "/issue/" + UrlEncode(IdOf(issue)) + "/" + l.path;
+    return std::make_unique<MappedStream>(
+        std::make_unique<OneCallStream>(c, path, "", s),
+        [path, l](Item&& answer, std::vector<Item>* out) -> Result<void> {
+          json& a = answer.value;
+          json* people = a.is_object() && a.contains(l.list) ? &a[l.list] : nullptr;
+          if (!people || !people->is_array()) {
+            return Fail(ErrorCode::kBadResponse,
+                        "GET " + path + ": expected a JSON array in \"" + std::string(l.list) + "\"");
+          }
+          const json n = a.value(l.count, json());
+          if (n.is_number_integer() && n.get<int64_t>() > static_cast<int64_t>(people->size())) {
+            return Fail(ErrorCode::kPermissionDenied,
+                        "GET " + path + ": Jira counts " + n.dump() + " " + l.list + " but lists " +
+                            std::to_string(people->size()) +
+                            "; it lists them only to an account with the View voters and watchers project "
+                            "permission. Ask a project administrator to grant it, or connect as an account that "
+                            "has it");
+          }
+          for (auto& p : *people) out->push_back({std::move(p), nullptr});
+          return Ok();
+        });
+  };
+  return ParallelChildren(std::move(issues), std::move(child), IssueAndProjectRef, threads, stats);
+}
+
+}  // namespace
+
+std::unique_ptr<ItemStream> JiraClient::WatchersOfIssues(std::unique_ptr<ItemStream> issues, int threads,
+                                                         ReadStats* stats) {
+  return PeopleOfIssues(*this, {"watches", "watchCount", "watchers", "watchers"}, std::move(issues), threads, stats);
+}
+
+std::unique_ptr<ItemStream> JiraClient::VotersOfIssues(std::unique_ptr<ItemStream> issues, int threads,
+                                                       ReadStats* stats) {
+  return PeopleOfIssues(*this, {"votes", "votes", "votes", "voters"}, std::move(issues), threads, stats);
+}
+
+std::unique_ptr<ItemStream> JiraClient::RemoteLinksOfIssues(std::unique_ptr<ItemStream> issues, int threads,
+                                                            ReadStats* stats) {
+  ChildList child = [this](const json& issue, ReadStats* s) -> std::unique_ptr<ItemStream> {
+    return std::make_unique<OneCallStream>(*this, "/issue/" + UrlEncode(IdOf(issue)) + "/remotelink", "", s);
+  };
+  return ParallelChildren(std::move(issues), std::move(child), IssueAndProjectRef, threads, stats);
 }
 
 std::unique_ptr<ItemStream> JiraClient::Projects(ReadStats* stats) {

@@ -77,6 +77,14 @@ inline constexpr std::string_view kFilters =
     "with startAt (Cloud only)";
 inline constexpr std::string_view kDashboards =
     "GET /rest/api/3/dashboard with startAt (Cloud); GET /rest/api/2/dashboard (Data Center)";
+inline constexpr std::string_view kWatchers =
+    "the issue search asking for the watches field, then GET /rest/api/3/issue/{key}/watchers for each issue "
+    "someone watches, MaxThreads at a time";
+inline constexpr std::string_view kVotes =
+    "the issue search asking for the votes field, then GET /rest/api/3/issue/{key}/votes for each issue with votes, "
+    "MaxThreads at a time";
+inline constexpr std::string_view kRemoteLinks =
+    "the issue search (ids), then GET /rest/api/3/issue/{key}/remotelink for each issue, MaxThreads at a time";
 inline constexpr std::string_view kSprintIssues = "GET /rest/agile/1.0/sprint/{id}/issue with startAt";
 // Writes.
 inline constexpr std::string_view kCreateIssue = "POST /rest/api/3/issue";
@@ -95,6 +103,9 @@ inline constexpr std::string_view kDeleteAttachment = "DELETE /rest/api/3/attach
 inline constexpr std::string_view kAddIssueLink =
     "POST /rest/api/3/issueLink (after GET /issueLinkType and the issue's links: GET /issue/{key}?fields=issuelinks)";
 inline constexpr std::string_view kDeleteIssueLink = "DELETE /rest/api/3/issueLink/{id}";
+inline constexpr std::string_view kAddWatcher = "POST /rest/api/3/issue/{key}/watchers";
+inline constexpr std::string_view kDeleteWatcher =
+    "DELETE /rest/api/3/issue/{key}/watchers?accountId= (Data Center: ?username=)";
 inline constexpr std::string_view kAttachmentContent = "GET /rest/api/3/attachment/content/{id}";
 }  // namespace api
 
@@ -175,6 +186,17 @@ class JiraClient {
   /// each with its parent {"id","key","projectId","projectKey"}. Cloud reads
   /// the changelogs of 1,000 issues a request (POST /changelog/bulkfetch).
   std::unique_ptr<ItemStream> StatusChangesOfIssues(std::unique_ptr<ItemStream> issues, ReadStats* stats);
+
+  /// For each issue of `issues` (read with the watches / votes field), the
+  /// users who watch it / voted for it, each with its parent {"id","key",
+  /// "projectId","projectKey"}: one GET /issue/{id}/watchers (votes) per
+  /// issue whose count is not 0, `threads` at a time. A list shorter than
+  /// its count (Jira lists them only to an account with the View voters and
+  /// watchers permission) is an error that names the permission.
+  std::unique_ptr<ItemStream> WatchersOfIssues(std::unique_ptr<ItemStream> issues, int threads, ReadStats* stats);
+  std::unique_ptr<ItemStream> VotersOfIssues(std::unique_ptr<ItemStream> issues, int threads, ReadStats* stats);
+  /// For each issue of `issues`, its remote links (GET /issue/{id}/remotelink), `threads` at a time.
+  std::unique_ptr<ItemStream> RemoteLinksOfIssues(std::unique_ptr<ItemStream> issues, int threads, ReadStats* stats);
 
   // ---- catalogues ----
   std::unique_ptr<ItemStream> Projects(ReadStats* stats);
@@ -301,6 +323,11 @@ class JiraClient {
   /// (kInvalidArgument) naming it.
   Result<Created> AddIssueLink(const std::string& inward, const std::string& outward, const nlohmann::json& type);
   Result<void> DeleteIssueLink(const std::string& id);
+  /// Adds / removes a watcher of an issue (`user`: an account id; Data
+  /// Center: a user name). Adding a watcher twice changes nothing, so the
+  /// POST is safe to send again.
+  Result<void> AddWatcher(const std::string& issue, const std::string& user);
+  Result<void> RemoveWatcher(const std::string& issue, const std::string& user);
   /// The attachment's bytes.
   Result<std::string> AttachmentContent(const std::string& id);
   /// The largest file Jira takes as an attachment (GET /attachment/meta),

@@ -520,6 +520,22 @@ Result<void> JiraClient::DeleteIssueLink(const std::string& id) {
   return CallNoAnswer(*this, HttpRequest{"DELETE", "/issueLink/" + UrlEncode(id), {}, "", std::nullopt});
 }
 
+Result<void> JiraClient::AddWatcher(const std::string& issue, const std::string& user) {
+  return CallNoAnswer(*this, HttpRequest{"POST",
+                                         "/issue/" + UrlEncode(issue) + "/watchers",
+                                         {{"Content-Type", "application/json"}},
+                                         RequestBody(json(user)),
+                                         true});  // a watcher added twice is one watcher
+}
+
+Result<void> JiraClient::RemoveWatcher(const std::string& issue, const std::string& user) {
+  const char* param = cloud() ? "accountId" : "username";
+  return CallNoAnswer(
+      *this,
+      HttpRequest{
+          "DELETE", "/issue/" + UrlEncode(issue) + "/watchers?" + param + "=" + UrlEncode(user), {}, "", std::nullopt});
+}
+
 Result<void> JiraClient::DeleteAttachment(const std::string& id) {
   return CallNoAnswer(*this, HttpRequest{"DELETE", "/attachment/" + UrlEncode(id), {}, "", std::nullopt});
 }

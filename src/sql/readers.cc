@@ -139,6 +139,38 @@ TableExplainer ExplainIssues(std::string element_field) {
   return [element_field](TableRead& r) { ExplainSearch(r, IssuesSearch(r, element_field), element_field); };
 }
 
+namespace {
+
+// The issue search under a per-issue list: its field ("id" when none) with
+// the columns' (the project), and the threads the lists are read with.
+IssueSearch PerIssueSearch(TableRead& r, const std::string& field, int* list_threads) {
+  *list_threads = r.request.limit_hint < 0 ? r.session.max_threads() : 1;
+  return IssuesSearch(r, field.empty() ? "id" : field);
+}
+
+}  // namespace
+
+TableReader ReadPerIssueLists(PerIssueList list, std::string field) {
+  return [list, field](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    int threads = 1;
+    IssueSearch search = PerIssueSearch(r, field, &threads);
+    return (r.jira.*list)(r.jira.SearchIssues(std::move(search), &r.report), threads, &r.report);
+  };
+}
+
+TableExplainer ExplainPerIssueLists(std::string field) {
+  return [field](TableRead& r) {
+    int threads = 1;
+    const int64_t issues = ExplainSearch(r, PerIssueSearch(r, field, &threads), "");
+    r.report.rows = -1;
+    if (issues >= 0 && r.report.calls >= 0) r.report.calls += issues;
+    r.report.calls_note += "; then at most one call per issue (" +
+                           (issues < 0 ? std::string("?") : std::to_string(issues)) + " issues), " +
+                           std::to_string(threads) + " at a time" +
+                           (field.empty() ? std::string() : ", skipping those the " + field + " field counts 0");
+  };
+}
+
 TableReader ReadStatusChanges() {
   return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
     return r.jira.StatusChangesOfIssues(r.jira.SearchIssues(StatusChangesSearch(r), &r.report), &r.report);

@@ -31,6 +31,14 @@ TableExplainer ExplainStatusChanges();
 /// with the issue search itself (no call per issue).
 TableReader ReadIssueElements(std::string field);
 
+/// Watchers, Votes, IssueRemoteLinks: the issues the pushed JQL selects,
+/// read with `field` (watches, votes: the counts that say which issues to
+/// ask; "" for ids only), then `list` of each issue, MaxThreads at a time
+/// when no LIMIT says few rows will do.
+using PerIssueList = std::unique_ptr<ItemStream> (JiraClient::*)(std::unique_ptr<ItemStream>, int, ReadStats*);
+TableReader ReadPerIssueLists(PerIssueList list, std::string field);
+TableExplainer ExplainPerIssueLists(std::string field);
+
 /// ProjectVersions, ProjectComponents: `list` (JiraClient::VersionsOfProjects,
 /// ::ComponentsOfProjects) of the projects ProjectId or ProjectKey name,
 /// else of every project (one list per project).

@@ -761,6 +761,68 @@ std::vector<TableDef> MakeBaseTables() {
           .RowId(by_id)
           .IssueSearchBacked()
           .Cost(1e6));
+  // Watchers, Votes: the users of each issue's list, with its issue.
+  auto people_columns = [](const char* who) {
+    return std::vector<ColumnDef>{
+        Col("AccountId", T::kText, "", std::string("The ") + who + "'s account id (Data Center: user name)",
+            [](const RowContext& r) { return AsUserId(&r.item); }),
+        Col("DisplayName", T::kText, "", "Their display name", Item({"displayName"}, AsText)),
+        Col("EmailAddress", T::kText, "", "Their e-mail address, when their privacy settings show it",
+            Item({"emailAddress"}, AsText)),
+        Col("Active", T::kBoolean, "", "1 for an active account", Item({"active"}, AsBool))};
+  };
+  auto by_parent_and_user = [hashed](const RowContext& r) {
+    const int64_t parent = r.issue ? AsIntOr0(At(*r.issue, {"id"})) : 0;
+    return static_cast<int64_t>((static_cast<uint64_t>(parent) << 24) ^
+                                static_cast<uint64_t>(hashed(AsUserId(&r.item))));
+  };
+  t.push_back(
+      TableDef(
+          "Watchers",
+          "Who watches each issue. The issue search's watches field says which issues anyone watches; only "
+          "those are asked (one call each, MaxThreads at a time). INSERT (IssueKey, AccountId) adds a watcher; "
+          "DELETE removes one.",
+          Writable(IssueElementColumns("watcher", people_columns("watcher")), {"IssueId", "IssueKey", "AccountId"}),
+          api::kWatchers)
+          .Reads(ReadPerIssueLists(&JiraClient::WatchersOfIssues, "watches"), ExplainPerIssueLists("watches"))
+          .Writes(WriteWatchers(), std::string(api::kAddWatcher) + "; " + std::string(api::kDeleteWatcher),
+                  {"IssueKey", "AccountId"})
+          .RowId(by_parent_and_user)
+          .IssueSearchBacked()
+          .Cost(1e6));
+  t.push_back(TableDef("Votes",
+                       "Who voted for each issue. The issue search's votes field says which issues have votes; only "
+                       "those are asked (one call each, MaxThreads at a time).",
+                       IssueElementColumns("voter", people_columns("voter")), api::kVotes)
+                  .Reads(ReadPerIssueLists(&JiraClient::VotersOfIssues, "votes"), ExplainPerIssueLists("votes"))
+                  .RowId(by_parent_and_user)
+                  .IssueSearchBacked()
+                  .Cost(1e6));
+  t.push_back(
+      TableDef("IssueRemoteLinks",
+               "Links from issues to pages and items outside Jira (Confluence pages, support tickets, web links): one "
+               "call per issue, MaxThreads at a time; constrain IssueKey, ProjectKey or Jql to read few.",
+               IssueElementColumns(
+                   "remote link",
+                   {Col("Id", T::kInteger, "", "Remote link id", Item({"id"}, AsInt)),
+                    Col("GlobalId", T::kText, "", "The link's global id (the item's id in its system)",
+                        Item({"globalId"}, AsText)),
+                    Col("ApplicationType", T::kText, "", "The linked application's type, e.g. com.atlassian.confluence",
+                        Item({"application", "type"}, AsText)),
+                    Col("ApplicationName", T::kText, "", "Its name", Item({"application", "name"}, AsText)),
+                    Col("Relationship", T::kText, "", "How the issue relates to the item, e.g. mentioned in",
+                        Item({"relationship"}, AsText)),
+                    Col("Url", T::kText, "", "The item's URL", Item({"object", "url"}, AsText)),
+                    Col("Title", T::kText, "", "Its title", Item({"object", "title"}, AsText)),
+                    Col("Summary", T::kText, "", "Its summary", Item({"object", "summary"}, AsText)),
+                    Col("IconUrl", T::kText, "", "Its icon", Item({"object", "icon", "url16x16"}, AsText)),
+                    Col("Resolved", T::kBoolean, "", "1 when the item is resolved in its system",
+                        Item({"object", "status", "resolved"}, AsBool))}),
+               api::kRemoteLinks)
+          .Reads(ReadPerIssueLists(&JiraClient::RemoteLinksOfIssues, ""), ExplainPerIssueLists(""))
+          .RowId(by_parent_and_id)
+          .IssueSearchBacked()
+          .Cost(1e6));
   t.push_back(
       TableDef(
           "IssueLinkTypes", "The kinds of link between issues.",
@@ -1109,6 +1171,9 @@ std::vector<TableDef> MakeBaseTables() {
         {"FromStatusId", "Statuses", "Id"},
         {"ToStatusId", "Statuses", "Id"},
         {"AuthorAccountId", "Users", "AccountId"}}},
+      {"Watchers", {"IssueId", "AccountId"}, {{"IssueId", "Issues", "Id"}, {"AccountId", "Users", "AccountId"}}},
+      {"Votes", {"IssueId", "AccountId"}, {{"IssueId", "Issues", "Id"}, {"AccountId", "Users", "AccountId"}}},
+      {"IssueRemoteLinks", {"Id"}, {{"IssueId", "Issues", "Id"}}},
       {"IssueLinkTypes", {"Id"}, {}},
       {"ProjectVersions", {"Id"}, {{"ProjectId", "Projects", "Id"}}},
       {"ProjectComponents", {"Id"}, {{"ProjectId", "Projects", "Id"}, {"LeadAccountId", "Users", "AccountId"}}},

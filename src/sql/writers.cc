@@ -1041,7 +1041,35 @@ WriteResult IssueLinksWrite(TableWrite& w, const RowWrite& rw) {
 
 }  // namespace
 
+WriteResult WatchersWrite(TableWrite& w, const RowWrite& rw) {
+  Row row(w.table, rw);
+  if (rw.kind == Kind::kUpdate) {
+    return Refused("UPDATE on Watchers: a watcher cannot change; DELETE the row and INSERT the watcher wanted");
+  }
+  if (rw.kind == Kind::kInsert) {
+    if (auto bad = Unwritable(row)) return Refused(*bad);
+  }
+  auto issue = ParentIssue(row);
+  auto user = row.Text("AccountId");
+  const char* verb = rw.kind == Kind::kInsert ? "INSERT INTO" : "DELETE on";
+  if (!issue || !user || user->empty()) {
+    return Refused(std::string(verb) + " Watchers needs the issue (IssueKey or IssueId) and the user's AccountId " +
+                   "(Data Center: user name; Users.AccountId lists them)");
+  }
+  const bool add = rw.kind == Kind::kInsert;
+  const std::string what = (add ? "adding watcher " : "removing watcher ") + *user + (add ? " to " : " from ") + *issue;
+  if (w.explain) {
+    return WriteDone{0, "",
+                     add ? ApiPath(w, "POST /rest/api/3/issue/" + *issue + "/watchers") + " " + json(*user).dump()
+                         : ApiPath(w, "DELETE /rest/api/3/issue/" + *issue + "/watchers") + " (" + *user + ")"};
+  }
+  auto r = add ? w.jira.AddWatcher(*issue, *user) : w.jira.RemoveWatcher(*issue, *user);
+  if (!r) return CallFailed(r.error(), what);
+  return WriteDone{0, "", (add ? "added watcher " : "removed watcher ") + *user + (add ? " to " : " from ") + *issue};
+}
+
 TableWriter WriteIssueLinks() { return IssueLinksWrite; }
+TableWriter WriteWatchers() { return WatchersWrite; }
 TableWriter WriteIssues() { return IssuesWrite; }
 TableFlusher FlushIssues() { return FlushIssuesNow; }
 TableWriter WriteAttachments() { return AttachmentsWrite; }

@@ -24,6 +24,8 @@ TableWriter WriteAttachments();
 TableWriter WriteComments();
 /// IssueLinks: INSERT links two issues, DELETE removes the link; UPDATE is refused.
 TableWriter WriteIssueLinks();
+/// Watchers: INSERT (IssueKey, AccountId) adds a watcher, DELETE removes one; no UPDATE.
+TableWriter WriteWatchers();
 /// Worklogs: POST, PUT and DELETE /issue/{key}/worklog[/{id}], with the
 /// hidden AdjustEstimate and AdjustEstimateBy columns for the estimate.
 TableWriter WriteWorklogs();

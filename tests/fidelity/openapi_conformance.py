@@ -12,6 +12,7 @@ import base64
 import json
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import jsonschema
@@ -112,7 +113,9 @@ def main():
             except urllib.error.HTTPError as e:
                 return e.code, json.loads(e.read() or b"null")
 
-        def check(spec, template, method, url, body=None, status=200):
+        def check(spec, template, method, url, body=None, status=200, each=False):
+            """`each`: the answer is an array of what the spec documents (its
+            schema names one item where its example, and Jira, give a list)."""
             nonlocal checked, failed
             got, payload = call(method, url, body)
             checked += 1
@@ -121,7 +124,15 @@ def main():
                 failed += 1
                 print(f"FAIL {name}: HTTP {got}, wanted {status}: {json.dumps(payload)[:300]}")
                 return payload
-            errors = spec.validate(payload, spec.schema(template, method, status))
+            schema = spec.schema(template, method, status)
+            if each and not isinstance(payload, list):
+                failed += 1
+                print(f"FAIL {name}: expected a JSON array, got {type(payload).__name__}")
+                return payload
+            if each:
+                errors = [e for item in payload for e in spec.validate(item, schema)]
+            else:
+                errors = spec.validate(payload, schema)
             if errors:
                 failed += 1
                 print(f"FAIL {name}: {len(errors)} schema error(s)")
@@ -208,6 +219,26 @@ def main():
         check(P, v3 + "/dashboard", "GET", v3 + "/dashboard?startAt=0&maxResults=2")
         check(P, v3 + "/dashboard", "GET", v3 + "/dashboard?startAt=2&maxResults=100&filter=favourite")
         check(P, v3 + "/dashboard", "GET", v3 + "/dashboard?filter=nope", status=400)
+        # Watchers, votes and remote links, and the issue fields that count them.
+        check(P, v3 + "/search/jql", "POST", v3 + "/search/jql",
+              {"jql": "project = ALPHA", "maxResults": 50, "fields": ["watches", "votes", "project"]})
+        for key in ["ALPHA-1", "ALPHA-2", "ALPHA-3", "BETA-4", "GAMMA-5", "GAMMA-6", "BETA-7"]:
+            check(P, v3 + "/issue/{issueIdOrKey}/watchers", "GET", v3 + f"/issue/{key}/watchers")
+            check(P, v3 + "/issue/{issueIdOrKey}/votes", "GET", v3 + f"/issue/{key}/votes")
+
+        with_links = 0
+        for key in [f"ALPHA-{n}" for n in range(1, 41)]:  # about one in ten has remote links
+            links = check(P, v3 + "/issue/{issueIdOrKey}/remotelink", "GET", v3 + f"/issue/{key}/remotelink", each=True)
+            for link in links[:1] if isinstance(links, list) else []:
+                with_links += 1
+                check(P, v3 + "/issue/{issueIdOrKey}/remotelink", "GET",
+                      v3 + f"/issue/{key}/remotelink?globalId=" + urllib.parse.quote(link["globalId"], safe=""))
+        if with_links == 0:
+            failed += 1
+            print("FAIL remote links: none of ALPHA-1..40 has one; the checks above validated empty lists only")
+        check(P, v3 + "/issue/{issueIdOrKey}/watchers", "GET", v3 + "/issue/NOPE-1/watchers", status=404)
+        expect_status("POST", v3 + "/issue/ALPHA-1/watchers", u["accountId"])
+        expect_status("DELETE", v3 + "/issue/ALPHA-1/watchers?accountId=" + u["accountId"])
         # Status changes in bulk (IssueStatusTransitions): a page, the next, a refusal.
         keys = [f"ALPHA-{n}" for n in range(1, 400)]
         bulk = check(P, v3 + "/changelog/bulkfetch", "POST", v3 + "/changelog/bulkfetch",
