@@ -138,6 +138,7 @@ struct ApiCall {
   void IssueWatchers();     ///< GET, POST, DELETE issue/{id}/watchers
   void IssueVotes();        ///< GET issue/{id}/votes
   void IssueRemoteLinks();  ///< GET issue/{id}/remotelink
+  void DeletedWorklogs();   ///< GET worklog/deleted
   // ---- (api_agile.cc)
   void GetBoards();
   void BoardSprints();

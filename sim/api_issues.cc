@@ -664,6 +664,8 @@ void ApiCall::IssueWorklog() {
     if (!EstimateAdjustment(req, res, "increaseBy", &mode, &value)) return;
     AdjustRemaining(x, mode, value, -it->seconds);
     x.time_spent = std::max<int64_t>(0, (x.time_spent == kNone ? 0 : x.time_spent) - it->seconds);
+    site.deleted_worklogs.push_back(
+        {it->id, std::max(now, site.deleted_worklogs.empty() ? now : site.deleted_worklogs.back().deleted_ms)});
     list.erase(it);
     ++site.version;
     res.status = 204;

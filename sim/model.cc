@@ -267,6 +267,16 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
     site.issues.push_back(std::move(is));
   }
   site.next_attachment_id = 900000000 + issue_count;
+  // Most issues once had a worklog that was deleted (ids apart from the live ones).
+  for (int64_t i = 0; i < issue_count; ++i) {
+    Rng dr(site.issues[i].seed ^ 0xDE1E);
+    if (!dr.Chance(90)) continue;
+    int64_t at = std::min(now_ms - 1000, site.issues[i].created_ms + dr.Below(30 * kDayMs));
+    site.deleted_worklogs.push_back({700000000 + i, at});
+  }
+  std::sort(site.deleted_worklogs.begin(), site.deleted_worklogs.end(), [](const auto& a, const auto& b) {
+    return a.deleted_ms != b.deleted_ms ? a.deleted_ms < b.deleted_ms : a.id < b.id;
+  });
   // Links to earlier issues of any project, of every type, some issues two.
   for (int64_t i = 1; i < issue_count; ++i) {
     Rng lr(site.issues[i].seed ^ 0x11A7);

@@ -258,6 +258,11 @@ struct Site {
   std::unordered_map<int64_t, std::vector<History>> added_history;
   std::unordered_map<int64_t, std::map<std::string, std::string>> custom_text_override;
   std::unordered_map<int64_t, std::vector<Attachment>> attachments;  ///< by issue index
+  /// Worklogs deleted (generated, then DELETE worklog), by time, then id.
+  struct DeletedWorklog {
+    int64_t id, deleted_ms;
+  };
+  std::vector<DeletedWorklog> deleted_worklogs;
   int64_t next_attachment_id = 900000000;
   /// Issue entity properties: key -> value as JSON text.
   std::unordered_map<int64_t, std::map<std::string, std::string>> issue_properties;

@@ -202,6 +202,32 @@ TEST_P(FaultTest, HostileAnswersAreClearErrors) {
   EXPECT_EQ(db.One("SELECT length(Summary) FROM Issues"), std::to_string(big.size()));
 }
 
+// GET /worklog/deleted pages that would loop forever or hide the end.
+TEST_P(FaultTest, DeletedWorklogPagesThatDoNotMoveOnOrHideTheirEndAreErrors) {
+  const std::string path = std::string("/rest/api/") + (dc() ? "2" : "3") + "/worklog/deleted";
+  const json item{{"worklogId", 1}, {"updatedTime", 5000}, {"properties", json::array()}};
+  const std::vector<std::pair<json, std::string>> cases = {
+      {json{{"values", {item}},
+            {"since", 5000},
+            {"until", 5000},
+            {"lastPage", false},
+            {"nextPage", "http://127.0.0.1/rest/api/3/worklog/deleted?since=5000"}},
+       "does not start after this one"},
+      {json{{"values", {item}}, {"since", 0}, {"until", 5000}}, "lastPage"},
+      {json{{"values", "none"}, {"lastPage", true}}, "expected a JSON array in \"values\""},
+  };
+  for (const auto& [body, expect] : cases) {
+    ClearFaults(base());
+    AddFault(base(), {{"path", path}, {"body", body.dump()}});
+    auto db = OpenDb(Connect());
+    std::string error;
+    auto rows = db.Query("SELECT * FROM WorklogsDeleted WHERE Deleted >= '1970-01-01T00:00:06'", &error);
+    EXPECT_TRUE(rows.empty());
+    EXPECT_NE(error.find(expect), std::string::npos) << error;
+  }
+  ClearFaults(base());
+}
+
 // Pages that would make a naive client loop forever or stop early.
 TEST_P(FaultTest, PagingThatNeverEndsIsAnError) {
   json issue{{"id", "10001"}, {"key", "ALPHA-1"}, {"fields", json::object()}};

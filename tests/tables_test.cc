@@ -694,6 +694,37 @@ TEST_P(TablesTest, RemoteLinksAreEachIssuesReadInParallelInIssueOrder) {
   EXPECT_EQ(Requests("/remotelink"), 1);
 }
 
+TEST_P(TablesTest, WorklogsDeletedAreJirasDeletionsPagedAndReadSinceTheDeletedBound) {
+  const auto& all = s0().deleted_worklogs;
+  ASSERT_GT(all.size(), 1000u);  // two pages
+  ResetSim(sim().base_url());
+  auto db = OpenDb(Connect());
+  auto rows = db.Query("SELECT WorklogId, Deleted FROM WorklogsDeleted");
+  ASSERT_EQ(rows.size(), all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {  // oldest first, as Jira gives them
+    ASSERT_EQ(rows[i], (std::vector<std::string>{std::to_string(all[i].id), FormatUtcTimestamp(all[i].deleted_ms)}))
+        << i;
+  }
+  EXPECT_EQ(Requests("/worklog/deleted"), 2);
+  // Deleted >= …: its lower bound is Jira's since; one page from there.
+  const auto& from = all[all.size() - 300];
+  const std::string bound = FormatUtcTimestamp(from.deleted_ms);
+  ResetSim(sim().base_url());
+  std::set<std::string> want, got;
+  for (const auto& d : all) {
+    if (d.deleted_ms >= from.deleted_ms) want.insert(std::to_string(d.id));
+  }
+  for (const auto& r : db.Query("SELECT WorklogId FROM WorklogsDeleted WHERE Deleted >= '" + bound + "'")) {
+    got.insert(r[0]);
+  }
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(Requests("/worklog/deleted"), 1);
+  std::ostringstream explained;
+  ASSERT_TRUE(db.engine->Explain("SELECT * FROM WorklogsDeleted WHERE Deleted > '" + bound + "'", explained));
+  EXPECT_NE(explained.str().find("since=" + std::to_string(from.deleted_ms / 60000 * 60000 - 1)), std::string::npos)
+      << explained.str();
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, TablesTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),
                          [](const auto& info) { return std::string(info.param.name); });
 

@@ -395,8 +395,12 @@ TEST_P(WriteTest, WorklogsInsertUpdateDeleteWithEstimates) {
   db.Query("UPDATE Worklogs SET TimeSpentSeconds = 3600 WHERE IssueKey = '" + key + "'");
   EXPECT_EQ(db.One("SELECT TimeSpentSeconds FROM Worklogs WHERE IssueKey = '" + key + "'"), "3600");
   EXPECT_EQ(db.One("SELECT TimeSpentSeconds FROM Issues WHERE Key = '" + key + "'"), "3600");
+  const std::string before = db.One("SELECT strftime('%Y-%m-%dT%H:%M', 'now', '-1 minute')");
   db.Query("DELETE FROM Worklogs WHERE IssueKey = '" + key + "'");
   EXPECT_EQ(db.One("SELECT COUNT(*) FROM Worklogs WHERE IssueKey = '" + key + "'"), "0");
+  // The deletion is in WorklogsDeleted: what a copy of Worklogs would drop.
+  EXPECT_EQ(db.One("SELECT count(*) FROM WorklogsDeleted WHERE WorklogId = " + id + " AND Deleted >= '" + before + "'"),
+            "1");
 }
 
 TEST_P(WriteTest, CustomFieldsAreWrittenByTheirTypeAndCheckedAgainstTheScreen) {

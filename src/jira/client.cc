@@ -843,6 +843,67 @@ std::unique_ptr<ItemStream> JiraClient::RemoteLinksOfIssues(std::unique_ptr<Item
   return ParallelChildren(std::move(issues), std::move(child), IssueAndProjectRef, threads, stats);
 }
 
+namespace {
+
+// GET /worklog/deleted pages: {"values", "since", "until", "lastPage",
+// "nextPage"}; the next page asks since= the one nextPage names (else
+// this page's until), which must be later than this page's.
+class DeletedWorklogStream final : public ItemStream {
+ public:
+  DeletedWorklogStream(JiraClient& c, int64_t since, ReadStats* stats) : c_(c), since_(since), stats_(stats) {}
+  Result<bool> Next(std::vector<Item>* out) override {
+    if (done_) return false;
+    const std::string url = "/worklog/deleted?since=" + std::to_string(since_);
+    auto j = CallJson(c_, HttpRequest{"GET", url, {}, "", std::nullopt}, stats_);
+    if (!j) return Fail(j.error());
+    json* values = j->is_object() && j->contains("values") ? &(*j)["values"] : nullptr;
+    if (!values || !values->is_array()) {
+      return Fail(ErrorCode::kBadResponse, "GET " + url + ": expected a JSON array in \"values\"");
+    }
+    const json last = j->value("lastPage", json());
+    if (!last.is_boolean()) {
+      return Fail(ErrorCode::kBadResponse, "GET " + url +
+                                               ": the answer does not say whether it is the last page (\"lastPage\"); "
+                                               "the list cannot be known to be whole");
+    }
+    for (auto& v : *values) out->push_back({std::move(v), nullptr});
+    if (last.get<bool>()) {
+      done_ = true;
+      return true;
+    }
+    std::optional<int64_t> next;
+    const json np = j->value("nextPage", json());
+    if (np.is_string()) {
+      const std::string& u = np.get_ref<const std::string&>();
+      if (auto at = u.find("since="); at != std::string::npos) {
+        const std::size_t end = u.find('&', at);
+        next = ParseInt(u.substr(at + 6, end == std::string::npos ? std::string::npos : end - at - 6));
+      }
+    }
+    if (!next && j->value("until", json()).is_number_integer()) next = (*j)["until"].get<int64_t>();
+    if (!next || *next <= since_) {
+      return Fail(ErrorCode::kBadResponse,
+                  "GET " + url + ": Jira says more pages follow but its next page does not start after this one (" +
+                      (next ? "since=" + std::to_string(*next) : std::string("no nextPage or until")) +
+                      "); stopping rather than reading the same page again");
+    }
+    since_ = *next;
+    return true;
+  }
+
+ private:
+  JiraClient& c_;
+  int64_t since_;
+  ReadStats* stats_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<ItemStream> JiraClient::DeletedWorklogs(int64_t since_ms, ReadStats* stats) {
+  return std::make_unique<DeletedWorklogStream>(*this, std::max<int64_t>(0, since_ms), stats);
+}
+
 std::unique_ptr<ItemStream> JiraClient::Projects(ReadStats* stats) {
   if (cloud())
     return std::make_unique<StartAtStream>(*this, "/project/search?expand=description,lead", "values", 50, stats);

@@ -85,6 +85,8 @@ inline constexpr std::string_view kVotes =
     "MaxThreads at a time";
 inline constexpr std::string_view kRemoteLinks =
     "the issue search (ids), then GET /rest/api/3/issue/{key}/remotelink for each issue, MaxThreads at a time";
+inline constexpr std::string_view kDeletedWorklogs =
+    "GET /rest/api/3/worklog/deleted?since= (1,000 a page, each page's since the last one's until)";
 inline constexpr std::string_view kSprintIssues = "GET /rest/agile/1.0/sprint/{id}/issue with startAt";
 // Writes.
 inline constexpr std::string_view kCreateIssue = "POST /rest/api/3/issue";
@@ -197,6 +199,11 @@ class JiraClient {
   std::unique_ptr<ItemStream> VotersOfIssues(std::unique_ptr<ItemStream> issues, int threads, ReadStats* stats);
   /// For each issue of `issues`, its remote links (GET /issue/{id}/remotelink), `threads` at a time.
   std::unique_ptr<ItemStream> RemoteLinksOfIssues(std::unique_ptr<ItemStream> issues, int threads, ReadStats* stats);
+
+  /// The worklogs deleted after `since_ms` (epoch ms; 0 all), oldest first:
+  /// {"worklogId","updatedTime","properties"}. Pages follow Jira's lastPage
+  /// and the next page's since; a page that does not move on is an error.
+  std::unique_ptr<ItemStream> DeletedWorklogs(int64_t since_ms, ReadStats* stats);
 
   // ---- catalogues ----
   std::unique_ptr<ItemStream> Projects(ReadStats* stats);

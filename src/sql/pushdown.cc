@@ -200,6 +200,7 @@ const PushRule& PushRuleFor(Push push) {
   static const PushRule kJql{true, false, false, false, false, " (the JQL itself)"};
   static const PushRule kParentIssue{true, true, false, false, true, " (reads only those issues)"};
   static const PushRule kParentId{true, true, false, false, true, " (reads only those)"};
+  static const PushRule kSince{true, false, true, false, false, " (the lower bound is sent as Jira's since)"};
   // clang-format on
   switch (push) {
     case Push::kNone:
@@ -222,6 +223,8 @@ const PushRule& PushRuleFor(Push push) {
     case Push::kParentId:
     case Push::kParentKey:
       return kParentId;
+    case Push::kSince:
+      return kSince;
   }
   return kNone;
 }
@@ -305,6 +308,16 @@ std::optional<JqlTerm> TranslateConstraint(const ColumnDef& col, const SqlConstr
     default:
       return std::nullopt;
   }
+}
+
+std::optional<int64_t> SinceOf(const SqlConstraint& c) {
+  if (c.op != PushOp::kGt && c.op != PushOp::kGe && c.op != PushOp::kEq) return std::nullopt;
+  if (c.values.size() != 1) return std::nullopt;
+  auto* text = std::get_if<std::string>(&c.values[0]);
+  if (!text) return std::nullopt;  // SQL orders numbers before text: not a time bound
+  auto p = CanonicalPrefix(*text);
+  if (!p) return std::nullopt;
+  return p->ms - 1;  // since is exclusive; every matching row is at p->ms or later
 }
 
 void SplitOrderBy(const std::string& jql, std::string* where, std::string* order) {

@@ -68,6 +68,11 @@ std::string UnknownZoneWidening();
 
 /// The JQL for one constraint on `column`, or nothing when it cannot be
 /// pushed as a superset. `*nothing` is set when no row can match.
+/// A kSince column's constraint as Jira's `since` (epoch ms, exclusive): a
+/// lower bound every matching row is after; nullopt for one that bounds
+/// nothing from below (SQLite checks every constraint again).
+std::optional<int64_t> SinceOf(const SqlConstraint& c);
+
 std::optional<JqlTerm> TranslateConstraint(const ColumnDef& column, const SqlConstraint& c, const PushContext& ctx,
                                            bool* nothing);
 

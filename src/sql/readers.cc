@@ -171,6 +171,24 @@ TableExplainer ExplainPerIssueLists(std::string field) {
   };
 }
 
+TableReader ReadDeletedWorklogs() {
+  return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    return r.jira.DeletedWorklogs(r.request.since_ms, &r.report);
+  };
+}
+
+TableExplainer ExplainDeletedWorklogs() {
+  return [](TableRead& r) {
+    r.report.rows = -1;
+    r.report.calls = -1;
+    r.report.calls_note = "GET /worklog/deleted?since=" + std::to_string(std::max<int64_t>(0, r.request.since_ms)) +
+                          (r.request.since_ms < 0 ? " (every deletion Jira keeps: constrain Deleted >= '…' to read "
+                                                    "the recent ones)"
+                                                  : " (from the Deleted constraint)") +
+                          ", then one call per 1,000 deletions";
+  };
+}
+
 TableReader ReadStatusChanges() {
   return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
     return r.jira.StatusChangesOfIssues(r.jira.SearchIssues(StatusChangesSearch(r), &r.report), &r.report);

@@ -39,6 +39,11 @@ using PerIssueList = std::unique_ptr<ItemStream> (JiraClient::*)(std::unique_ptr
 TableReader ReadPerIssueLists(PerIssueList list, std::string field);
 TableExplainer ExplainPerIssueLists(std::string field);
 
+/// WorklogsDeleted: the worklogs deleted after the Deleted column's lower
+/// bound (Jira's since), else all.
+TableReader ReadDeletedWorklogs();
+TableExplainer ExplainDeletedWorklogs();
+
 /// ProjectVersions, ProjectComponents: `list` (JiraClient::VersionsOfProjects,
 /// ::ComponentsOfProjects) of the projects ProjectId or ProjectKey name,
 /// else of every project (one list per project).

@@ -23,6 +23,7 @@ struct ScanRequest {
   bool parent_keys_given = false;
   std::vector<std::string> parent_keys;  ///< ProjectVersions, ProjectComponents: project keys
   int64_t limit_hint = -1;               ///< LIMIT (+ OFFSET) when SQLite gave it
+  int64_t since_ms = -1;                 ///< WorklogsDeleted: Jira's since (exclusive), -1 none
 };
 
 class Scan {

@@ -1025,6 +1025,24 @@ std::vector<TableDef> MakeBaseTables() {
           api::kDashboards)
           .Reads(ReadList(&JiraClient::Dashboards))
           .RowId(by_id));
+  t.push_back(TableDef("WorklogsDeleted",
+                       "Worklogs deleted, oldest first, as Jira keeps them: what a copy of Worklogs drops. Constrain "
+                       "Deleted >= '…' to read those since then (Jira's since); 1,000 a page.",
+                       {Col("WorklogId", T::kInteger, "", "The deleted worklog's id (Worklogs.Id while it lived)",
+                            Item({"worklogId"}, AsInt)),
+                        Pushed(Col("Deleted", T::kTimestamp, "", "When it was deleted",
+                                   [](const RowContext& r) -> SqlValue {
+                                     const json* t = At(r.item, {"updatedTime"});
+                                     if (!t) return {};
+                                     if (!t->is_number_integer()) Unexpected("a time in epoch milliseconds", *t);
+                                     return FormatUtcTimestamp(t->get<int64_t>());
+                                   }),
+                               Push::kSince, "since"),
+                        Col("Properties", T::kJson, "", "The worklog's entity properties Jira sends with it",
+                            Item({"properties"}, AsJson))},
+                       api::kDeletedWorklogs)
+                  .Reads(ReadDeletedWorklogs(), ExplainDeletedWorklogs())
+                  .RowId([int_of](const RowContext& r) { return int_of(r.item, {"worklogId"}); }));
 
   t.push_back(TableDef("Fields", "System and custom fields.",
                        {Col("Id", T::kText, "", "Field id, e.g. summary or customfield_10016", Item({"id"}, AsText)),
@@ -1181,6 +1199,7 @@ std::vector<TableDef> MakeBaseTables() {
       {"Groups", {"Name"}, {}},
       {"Filters", {"Id"}, {{"OwnerAccountId", "Users", "AccountId"}}},
       {"Dashboards", {"Id"}, {{"OwnerAccountId", "Users", "AccountId"}}},
+      {"WorklogsDeleted", {"WorklogId"}, {}},
       {"GroupMembers",
        {"GroupName", "AccountId"},
        {{"GroupName", "Groups", "Name"}, {"AccountId", "Users", "AccountId"}}},

@@ -37,6 +37,7 @@ enum class Push {
   kParentIssue,  ///< child tables (Comments, ...): the issue key or id they belong to
   kParentId,     ///< Sprints: BoardId; SprintIssues: SprintId; ProjectVersions: ProjectId
   kParentKey,    ///< ProjectVersions, ProjectComponents: ProjectKey (=, IN)
+  kSince,        ///< WorklogsDeleted.Deleted: its lower bound becomes Jira's since (>, >=, =)
 };
 
 struct RowContext {

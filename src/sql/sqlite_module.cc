@@ -490,6 +490,10 @@ int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value
         parent_sets.push_back(std::move(ids));
         continue;
       }
+      if (col.push == Push::kSince) {
+        if (auto since = SinceOf(c)) req.since_ms = std::max(req.since_ms, *since);
+        continue;
+      }
       if (col.push == Push::kParentKey) {
         std::set<std::string> keys;
         for (const auto& v : c.values) {

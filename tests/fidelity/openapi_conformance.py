@@ -239,6 +239,11 @@ def main():
         check(P, v3 + "/issue/{issueIdOrKey}/watchers", "GET", v3 + "/issue/NOPE-1/watchers", status=404)
         expect_status("POST", v3 + "/issue/ALPHA-1/watchers", u["accountId"])
         expect_status("DELETE", v3 + "/issue/ALPHA-1/watchers?accountId=" + u["accountId"])
+        # Deleted worklogs: the first page, the page its nextPage names.
+        first = check(P, v3 + "/worklog/deleted", "GET", v3 + "/worklog/deleted")
+        if isinstance(first, dict) and first.get("nextPage"):
+            check(P, v3 + "/worklog/deleted", "GET", v3 + "/worklog/deleted?since=" + str(first["until"]))
+        check(P, v3 + "/worklog/deleted", "GET", v3 + "/worklog/deleted?since=4102444800000")
         # Status changes in bulk (IssueStatusTransitions): a page, the next, a refusal.
         keys = [f"ALPHA-{n}" for n in range(1, 400)]
         bulk = check(P, v3 + "/changelog/bulkfetch", "POST", v3 + "/changelog/bulkfetch",
