@@ -159,6 +159,8 @@ const std::vector<Route>& ApiRoutes() {
       {"GET", false, {"project", "{}", "version"}, E::kBoth, false, false, &A::ProjectVersions},
       {"GET", false, {"project", "{}", "components"}, E::kBoth, false, false, &A::ProjectComponents},
       {"GET", false, {"project", "{}", "component"}, E::kCloud, false, false, &A::ProjectComponents},
+      {"GET", false, {"field", "{}", "context"}, E::kCloud, false, false, &A::FieldContexts},
+      {"GET", false, {"field", "{}", "context", "{}", "option"}, E::kCloud, false, false, &A::ContextOptions},
       {"GET", false, {"label"}, E::kCloud, false, false, &A::GetLabels},
       {"GET", false, {"group", "bulk"}, E::kCloud, false, true, &A::GroupBulk},
       {"GET", false, {"groups", "picker"}, E::kBoth, false, true, &A::GroupsPicker},

@@ -124,6 +124,8 @@ struct ApiCall {
   void ProjectVersions();    ///< project/{id}/versions (array), project/{id}/version (paged)
   void ProjectComponents();  ///< project/{id}/components (array), project/{id}/component (paged)
   void GetLabels();
+  void FieldContexts();   ///< GET field/{id}/context (Cloud)
+  void ContextOptions();  ///< GET field/{id}/context/{id}/option (Cloud)
   // ---- (api_admin.cc)
   /// The caller has Browse users and groups; else Jira's 403 (then false).
   bool may_browse_users();

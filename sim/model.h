@@ -188,6 +188,15 @@ struct Issue {
   uint64_t seed = 0;
 };
 
+/// A select field's contexts: a global one with every option, and for the
+/// first select field a second, for one project, with its first two options.
+inline int ContextCount(const CustomField& f, bool first_select) {
+  return f.options.empty() ? 0 : first_select ? 2 : 1;
+}
+inline int64_t ContextId(int field, int k) { return 10100 + field * 10 + k; }
+/// The global context's option ids (the second context's are 50 more).
+inline int64_t OptionId(int field, int option) { return 20000 + field * 100 + option; }
+
 /// The id of an issue's k-th generated remote link.
 inline int64_t RemoteLinkId(const Issue& issue, int k) { return issue.id * 10 + k; }
 

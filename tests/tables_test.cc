@@ -725,6 +725,56 @@ TEST_P(TablesTest, WorklogsDeletedAreJirasDeletionsPagedAndReadSinceTheDeletedBo
       << explained.str();
 }
 
+TEST_P(TablesTest, CustomFieldContextsAndOptionsAreEachSelectFieldsOnCloud) {
+  auto db = OpenDb(Connect());
+  const auto& fields = sim().world().catalogs.custom_fields;
+  if (dc()) {  // Data Center has no context API: an error that says so, not an empty table
+    for (const char* table : {"CustomFieldContexts", "CustomFieldOptions"}) {
+      std::string error;
+      auto rows = db.Query(std::string("SELECT * FROM ") + table, &error);
+      EXPECT_TRUE(rows.empty());
+      EXPECT_NE(error.find("no field context API"), std::string::npos) << error;
+    }
+    return;
+  }
+  std::multiset<std::string> contexts, options;
+  int selects = 0;
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    const auto& cf = fields[f];
+    if (cf.options.empty()) continue;
+    const int n = jirasim::ContextCount(cf, selects++ == 0);
+    for (int k = 0; k < n; ++k) {
+      const int64_t ctx = jirasim::ContextId(static_cast<int>(f), k);
+      contexts.insert(cf.id + "|" + cf.name + "|" + std::to_string(ctx) + "|" + (k == 0 ? "1" : "0"));
+      const std::size_t count = k == 0 ? cf.options.size() : 2;
+      for (std::size_t o = 0; o < count; ++o) {
+        options.insert(cf.id + "|" + std::to_string(ctx) + "|" +
+                       std::to_string(jirasim::OptionId(static_cast<int>(f), static_cast<int>(o)) + 50 * k) + "|" +
+                       cf.options[o]);
+      }
+    }
+  }
+  ASSERT_GE(selects, 2);
+  ResetSim(sim().base_url());
+  EXPECT_EQ(Joined(db.Query("SELECT FieldId, FieldName, Id, IsGlobalContext FROM CustomFieldContexts")), contexts);
+  // The field list, then one context call per field with options (no call for the others).
+  EXPECT_EQ(Requests("/context"), selects);
+  ResetSim(sim().base_url());
+  EXPECT_EQ(Joined(db.Query("SELECT FieldId, ContextId, Id, Value FROM CustomFieldOptions")), options);
+  EXPECT_EQ(Requests("/option"), static_cast<int64_t>(contexts.size()));
+  // One field: its contexts and options only.
+  ResetSim(sim().base_url());
+  const auto& team = fields[2];
+  ASSERT_EQ(team.name, "Team");
+  EXPECT_EQ(db.One("SELECT count(*) FROM CustomFieldOptions WHERE FieldId = '" + team.id + "'"),
+            std::to_string(team.options.size() + 2));
+  EXPECT_EQ(Requests("/context"), 3);  // the field's contexts, and the options of its two
+  // Joined to the issues' values by option text.
+  EXPECT_EQ(db.One("SELECT count(DISTINCT o.Value) FROM CustomFieldOptions o JOIN Fields f ON f.Id = o.FieldId "
+                   "WHERE f.Name = 'Severity'"),
+            std::to_string(fields[7].options.size()));
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, TablesTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),
                          [](const auto& info) { return std::string(info.param.name); });
 

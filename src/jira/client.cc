@@ -904,6 +904,61 @@ std::unique_ptr<ItemStream> JiraClient::DeletedWorklogs(int64_t since_ms, ReadSt
   return std::make_unique<DeletedWorklogStream>(*this, std::max<int64_t>(0, since_ms), stats);
 }
 
+namespace {
+
+// A custom field whose values are options (select lists, radio buttons,
+// checkboxes, cascading selects): the fields that have contexts with options.
+bool HasOptions(const json& field) {
+  if (!field.is_object() || !field.value("custom", false)) return false;
+  const json* schema = field.contains("schema") ? &field["schema"] : nullptr;
+  const json custom = schema && schema->is_object() ? schema->value("custom", json()) : json();
+  if (!custom.is_string()) return false;
+  const std::string& t = custom.get_ref<const std::string&>();
+  const std::string kind = t.substr(t.rfind(':') + 1);
+  return kind == "select" || kind == "multiselect" || kind == "radiobuttons" || kind == "multicheckboxes" ||
+         kind == "cascadingselect";
+}
+
+constexpr const char* kNoContextsOnDataCenter =
+    "Jira Data Center has no field context API (GET /rest/api/2/field/{id}/context does not exist there); "
+    "CustomFieldContexts and CustomFieldOptions are Jira Cloud's. Fields.Id names the custom fields";
+
+}  // namespace
+
+std::unique_ptr<ItemStream> JiraClient::ContextsOfFields(std::unique_ptr<ItemStream> fields, ReadStats* stats) {
+  if (!cloud()) return CloudOnly(kNoContextsOnDataCenter);
+  NestedStream::Factory contexts = [this, stats](const json& field) -> std::unique_ptr<ItemStream> {
+    if (!HasOptions(field)) return nullptr;
+    return std::make_unique<StartAtStream>(*this, "/field/" + UrlEncode(IdOf(field)) + "/context", "values", 50, stats);
+  };
+  auto view = [](const json& f) { return json{{"id", f.value("id", json())}, {"name", f.value("name", json())}}; };
+  return std::make_unique<NestedStream>(std::move(fields), std::move(contexts), view);
+}
+
+std::unique_ptr<ItemStream> JiraClient::OptionsOfFields(std::unique_ptr<ItemStream> fields, ReadStats* stats) {
+  if (!cloud()) return CloudOnly(kNoContextsOnDataCenter);
+  // Each context with its field inside, so that the option call knows both.
+  auto contexts = std::make_unique<MappedStream>(ContextsOfFields(std::move(fields), stats),
+                                                 [](Item&& ctx, std::vector<Item>* out) -> Result<void> {
+                                                   ctx.value["field"] = ctx.parent ? *ctx.parent : json();
+                                                   out->push_back(std::move(ctx));
+                                                   return Ok();
+                                                 });
+  NestedStream::Factory options = [this, stats](const json& ctx) -> std::unique_ptr<ItemStream> {
+    return std::make_unique<StartAtStream>(
+        *this, "/field/" + UrlEncode(IdOf(ctx["field"])) + "/context/" + UrlEncode(IdOf(ctx)) + "/option", "values",
+        100, stats);
+  };
+  auto view = [](const json& ctx) {
+    const json& f = ctx["field"];
+    return json{{"id", f.value("id", json())},
+                {"name", f.value("name", json())},
+                {"contextId", ctx.value("id", json())},
+                {"contextName", ctx.value("name", json())}};
+  };
+  return std::make_unique<NestedStream>(std::move(contexts), std::move(options), view);
+}
+
 std::unique_ptr<ItemStream> JiraClient::Projects(ReadStats* stats) {
   if (cloud())
     return std::make_unique<StartAtStream>(*this, "/project/search?expand=description,lead", "values", 50, stats);

@@ -87,6 +87,12 @@ inline constexpr std::string_view kRemoteLinks =
     "the issue search (ids), then GET /rest/api/3/issue/{key}/remotelink for each issue, MaxThreads at a time";
 inline constexpr std::string_view kDeletedWorklogs =
     "GET /rest/api/3/worklog/deleted?since= (1,000 a page, each page's since the last one's until)";
+inline constexpr std::string_view kFieldContexts =
+    "GET /rest/api/3/field, then GET /rest/api/3/field/{id}/context with startAt for each field with options "
+    "(Cloud only)";
+inline constexpr std::string_view kContextOptions =
+    "GET /rest/api/3/field, each field's contexts, then GET /rest/api/3/field/{id}/context/{contextId}/option with "
+    "startAt (Cloud only)";
 inline constexpr std::string_view kSprintIssues = "GET /rest/agile/1.0/sprint/{id}/issue with startAt";
 // Writes.
 inline constexpr std::string_view kCreateIssue = "POST /rest/api/3/issue";
@@ -204,6 +210,15 @@ class JiraClient {
   /// {"worklogId","updatedTime","properties"}. Pages follow Jira's lastPage
   /// and the next page's since; a page that does not move on is an error.
   std::unique_ptr<ItemStream> DeletedWorklogs(int64_t since_ms, ReadStats* stats);
+
+  /// The contexts of each custom field of `fields` (GET /field items) that
+  /// has options — select, multi-select, radio buttons, checkboxes,
+  /// cascading select — each with its parent {"id","name"} of its field.
+  /// Jira Cloud's; on Data Center an error that says so.
+  std::unique_ptr<ItemStream> ContextsOfFields(std::unique_ptr<ItemStream> fields, ReadStats* stats);
+  /// The options of each of those contexts, each with its parent
+  /// {"id","name" (the field's),"contextId","contextName"}.
+  std::unique_ptr<ItemStream> OptionsOfFields(std::unique_ptr<ItemStream> fields, ReadStats* stats);
 
   // ---- catalogues ----
   std::unique_ptr<ItemStream> Projects(ReadStats* stats);

@@ -295,6 +295,20 @@ TableReader ReadProjectLists(ProjectList list) {
       [list](TableRead& r) -> Result<std::unique_ptr<ItemStream>> { return (r.jira.*list)(ProjectsFor(r), &r.report); };
 }
 
+TableReader ReadFieldLists(FieldList list) {
+  return [list](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    auto fields = r.jira.Fields(&r.report);
+    if (r.request.parent_keys_given) {
+      fields = FilterItems(std::move(fields), [keys = r.request.parent_keys](const json& f) {
+        const auto id = f.is_object() ? f.find("id") : f.end();
+        return id != f.end() && id->is_string() &&
+               std::binary_search(keys.begin(), keys.end(), ToLower(id->get<std::string>()));
+      });
+    }
+    return (r.jira.*list)(std::move(fields), &r.report);
+  };
+}
+
 TableReader ReadGroupMembers() {
   return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
     auto groups = r.jira.Groups(&r.report);

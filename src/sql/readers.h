@@ -50,6 +50,11 @@ TableExplainer ExplainDeletedWorklogs();
 using ProjectList = std::unique_ptr<ItemStream> (JiraClient::*)(std::unique_ptr<ItemStream>, ReadStats*);
 TableReader ReadProjectLists(ProjectList list);
 
+/// CustomFieldContexts, CustomFieldOptions: `list` of the fields FieldId
+/// names, else of every field (JiraClient keeps those with options).
+using FieldList = ProjectList;
+TableReader ReadFieldLists(FieldList list);
+
 /// GroupMembers: the members of the groups GroupName names, else of every group.
 TableReader ReadGroupMembers();
 

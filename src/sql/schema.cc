@@ -1025,6 +1025,54 @@ std::vector<TableDef> MakeBaseTables() {
           api::kDashboards)
           .Reads(ReadList(&JiraClient::Dashboards))
           .RowId(by_id));
+  {
+    auto field_columns = [] {
+      return std::vector<ColumnDef>{
+          Pushed(Col("FieldId", T::kText, "", "The custom field, e.g. customfield_10030 (Fields.Id)",
+                     IssueOf("id", AsText)),
+                 Push::kParentKey, "field"),
+          Col("FieldName", T::kText, "", "Its name", IssueOf("name", AsText))};
+    };
+    std::vector<ColumnDef> c = field_columns();
+    for (auto& x :
+         std::vector<ColumnDef>{Col("Id", T::kInteger, "", "Context id", Item({"id"}, AsInt)),
+                                Col("Name", T::kText, "", "Context name", Item({"name"}, AsText)),
+                                Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
+                                Col("IsGlobalContext", T::kBoolean, "", "1 when it applies to every project",
+                                    Item({"isGlobalContext"}, AsBool)),
+                                Col("IsAnyIssueType", T::kBoolean, "", "1 when it applies to every issue type",
+                                    Item({"isAnyIssueType"}, AsBool))}) {
+      c.push_back(std::move(x));
+    }
+    t.push_back(TableDef("CustomFieldContexts",
+                         "The contexts of the custom fields with options (select lists, radio buttons, checkboxes): "
+                         "which projects and issue types each set of options serves (Cloud). Constrain FieldId to "
+                         "read one field's.",
+                         std::move(c), api::kFieldContexts)
+                    .Reads(ReadFieldLists(&JiraClient::ContextsOfFields))
+                    .RowId(by_id));
+    c = field_columns();
+    for (auto& x : std::vector<ColumnDef>{
+             Col("ContextId", T::kInteger, "", "The context the option belongs to", IssueOf("contextId", AsInt)),
+             Col("ContextName", T::kText, "", "Its name", IssueOf("contextName", AsText)),
+             Col("Id", T::kInteger, "", "Option id (the id an issue's value carries)", Item({"id"}, AsInt)),
+             Col("Value", T::kText, "", "The option's text, e.g. Payments", Item({"value"}, AsText)),
+             Col("ParentOptionId", T::kInteger, "", "Cascading selects: the option it sits under",
+                 Item({"optionId"}, AsInt)),
+             Col("Disabled", T::kBoolean, "", "1 when it can no longer be chosen", Item({"disabled"}, AsBool))}) {
+      c.push_back(std::move(x));
+    }
+    t.push_back(TableDef("CustomFieldOptions",
+                         "The options of each context of the custom fields with options (Cloud). Constrain FieldId "
+                         "to read one field's.",
+                         std::move(c), api::kContextOptions)
+                    .Reads(ReadFieldLists(&JiraClient::OptionsOfFields))
+                    .RowId([int_of](const RowContext& r) {
+                      const int64_t ctx = r.issue ? AsIntOr0(At(*r.issue, {"contextId"})) : 0;
+                      return static_cast<int64_t>((static_cast<uint64_t>(ctx) << 32) ^
+                                                  static_cast<uint64_t>(int_of(r.item, {"id"})));
+                    }));
+  }
   t.push_back(TableDef("WorklogsDeleted",
                        "Worklogs deleted, oldest first, as Jira keeps them: what a copy of Worklogs drops. Constrain "
                        "Deleted >= '…' to read those since then (Jira's since); 1,000 a page.",
@@ -1200,6 +1248,10 @@ std::vector<TableDef> MakeBaseTables() {
       {"Filters", {"Id"}, {{"OwnerAccountId", "Users", "AccountId"}}},
       {"Dashboards", {"Id"}, {{"OwnerAccountId", "Users", "AccountId"}}},
       {"WorklogsDeleted", {"WorklogId"}, {}},
+      {"CustomFieldContexts", {"Id"}, {{"FieldId", "Fields", "Id"}}},
+      {"CustomFieldOptions",
+       {"ContextId", "Id"},
+       {{"FieldId", "Fields", "Id"}, {"ContextId", "CustomFieldContexts", "Id"}}},
       {"GroupMembers",
        {"GroupName", "AccountId"},
        {{"GroupName", "Groups", "Name"}, {"AccountId", "Users", "AccountId"}}},

@@ -239,6 +239,13 @@ def main():
         check(P, v3 + "/issue/{issueIdOrKey}/watchers", "GET", v3 + "/issue/NOPE-1/watchers", status=404)
         expect_status("POST", v3 + "/issue/ALPHA-1/watchers", u["accountId"])
         expect_status("DELETE", v3 + "/issue/ALPHA-1/watchers?accountId=" + u["accountId"])
+        # Custom field contexts and their options.
+        for fid in ["customfield_10030", "customfield_10031"]:
+            ctxs = check(P, v3 + "/field/{fieldId}/context", "GET", v3 + f"/field/{fid}/context?startAt=0&maxResults=50")
+            for ctx in (ctxs.get("values") or []) if isinstance(ctxs, dict) else []:
+                check(P, v3 + "/field/{fieldId}/context/{contextId}/option", "GET",
+                      v3 + f"/field/{fid}/context/{ctx['id']}/option?startAt=0&maxResults=100")
+        check(P, v3 + "/field/{fieldId}/context", "GET", v3 + "/field/customfield_99999/context", status=404)
         # Deleted worklogs: the first page, the page its nextPage names.
         first = check(P, v3 + "/worklog/deleted", "GET", v3 + "/worklog/deleted")
         if isinstance(first, dict) and first.get("nextPage"):
