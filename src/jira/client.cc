@@ -534,6 +534,16 @@ class MappedStream final : public ItemStream {
   Map map_;
 };
 
+// Each item of `in` with its parent inside it as `key`: for a list read
+// under those items, whose calls need both (a role's project, a context's field).
+std::unique_ptr<ItemStream> ParentInside(std::unique_ptr<ItemStream> in, const char* key) {
+  return std::make_unique<MappedStream>(std::move(in), [key](Item&& item, std::vector<Item>* out) -> Result<void> {
+    item.value[key] = item.parent ? *item.parent : json();
+    out->push_back(std::move(item));
+    return Ok();
+  });
+}
+
 // An error of `in` with one of `statuses` gets `note` added: what Jira asks
 // of the account for this list (a 403 that names no permission helps nobody).
 class NotedRefusal final : public ItemStream {
@@ -672,12 +682,7 @@ std::unique_ptr<ItemStream> JiraClient::RolesOfProjects(std::unique_ptr<ItemStre
 
 std::unique_ptr<ItemStream> JiraClient::ActorsOfProjectRoles(std::unique_ptr<ItemStream> projects, ReadStats* stats) {
   // Each role with its project inside, so that the role's call knows both.
-  auto roles = std::make_unique<MappedStream>(RolesOfProjects(std::move(projects), stats),
-                                              [](Item&& role, std::vector<Item>* out) -> Result<void> {
-                                                role.value["project"] = role.parent ? *role.parent : json();
-                                                out->push_back(std::move(role));
-                                                return Ok();
-                                              });
+  auto roles = ParentInside(RolesOfProjects(std::move(projects), stats), "project");
   NestedStream::Factory actors = [this, stats](const json& role) -> std::unique_ptr<ItemStream> {
     return std::make_unique<OneCallStream>(
         *this, "/project/" + UrlEncode(IdOf(role["project"])) + "/role/" + UrlEncode(IdOf(role)), "actors", stats);
@@ -938,12 +943,7 @@ std::unique_ptr<ItemStream> JiraClient::ContextsOfFields(std::unique_ptr<ItemStr
 std::unique_ptr<ItemStream> JiraClient::OptionsOfFields(std::unique_ptr<ItemStream> fields, ReadStats* stats) {
   if (!cloud()) return CloudOnly(kNoContextsOnDataCenter);
   // Each context with its field inside, so that the option call knows both.
-  auto contexts = std::make_unique<MappedStream>(ContextsOfFields(std::move(fields), stats),
-                                                 [](Item&& ctx, std::vector<Item>* out) -> Result<void> {
-                                                   ctx.value["field"] = ctx.parent ? *ctx.parent : json();
-                                                   out->push_back(std::move(ctx));
-                                                   return Ok();
-                                                 });
+  auto contexts = ParentInside(ContextsOfFields(std::move(fields), stats), "field");
   NestedStream::Factory options = [this, stats](const json& ctx) -> std::unique_ptr<ItemStream> {
     return std::make_unique<StartAtStream>(
         *this, "/field/" + UrlEncode(IdOf(ctx["field"])) + "/context/" + UrlEncode(IdOf(ctx)) + "/option", "values",
