@@ -123,6 +123,14 @@ struct ApiCall {
   void CreateIssueLink();    ///< POST issueLink
   void ProjectVersions();    ///< project/{id}/versions (array), project/{id}/version (paged)
   void ProjectComponents();  ///< project/{id}/components (array), project/{id}/component (paged)
+  void CreateVersion();      ///< POST version
+  void VersionResource();    ///< GET, PUT, DELETE version/{id}; POST version/{id}/removeAndSwap
+  void CreateComponent();    ///< POST component
+  void ComponentResource();  ///< GET, PUT, DELETE component/{id}
+  /// A create or edit body applied to version / component `k` of project
+  /// `p`: false, with Jira's 400 sent, when a field is refused.
+  bool ApplyVersion(const nlohmann::json& b, int p, int k);
+  bool ApplyComponent(const nlohmann::json& b, int p, int k);
   void GetLabels();
   void FieldContexts();   ///< GET field/{id}/context (Cloud)
   void ContextOptions();  ///< GET field/{id}/context/{id}/option (Cloud)
@@ -142,8 +150,11 @@ struct ApiCall {
   void IssueRemoteLinks();  ///< GET issue/{id}/remotelink
   void DeletedWorklogs();   ///< GET worklog/deleted
   // ---- (api_agile.cc)
+  void WriteBoard(const Board& board);
   void GetBoards();
+  void GetBoard();  ///< GET board/{id}
   void BoardSprints();
+  void BoardConfiguration();  ///< GET board/{id}/configuration
   void SprintIssues();
 };
 

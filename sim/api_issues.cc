@@ -164,10 +164,12 @@ std::optional<BadField> ApplyFields(const World& world, Site& site, int64_t idx,
         int found = -1;
         if (k == "components") {
           for (std::size_t c = 0; c < pr.components.size(); ++c) {
+            if (pr.components[c].deleted) continue;
             if (pr.components[c].name == name || std::to_string(pr.components[c].id) == id) found = static_cast<int>(c);
           }
         } else {
           for (std::size_t c = 0; c < pr.versions.size(); ++c) {
+            if (pr.versions[c].deleted) continue;
             if (pr.versions[c].name == name || std::to_string(pr.versions[c].id) == id) found = static_cast<int>(c);
           }
         }

@@ -19,8 +19,6 @@ using jirasql::ToLower;
 
 namespace {
 
-constexpr int64_t kDayMs = 86400000;
-
 // ---- lexer -----------------------------------------------------------------
 
 enum class Tok { kWord, kString, kLParen, kRParen, kComma, kOp, kEnd };
@@ -691,6 +689,7 @@ class Parser {
             const auto& pr = site.projects[p];
             if (n.field == Field::kComponent) {
               for (std::size_t c = 0; c < pr.components.size(); ++c) {
+                if (pr.components[c].deleted) continue;
                 if (EqualsIgnoreCase(pr.components[c].name, v.text) || std::to_string(pr.components[c].id) == v.text) {
                   n.values.push_back((static_cast<int64_t>(p) << 32) | c);
                   any = true;
@@ -698,6 +697,7 @@ class Parser {
               }
             } else {
               for (std::size_t c = 0; c < pr.versions.size(); ++c) {
+                if (pr.versions[c].deleted) continue;
                 if (EqualsIgnoreCase(pr.versions[c].name, v.text) || std::to_string(pr.versions[c].id) == v.text) {
                   n.values.push_back((static_cast<int64_t>(p) << 32) | c);
                   any = true;

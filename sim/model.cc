@@ -14,7 +14,6 @@ using jirasql::JsonWriter;
 
 namespace {
 
-constexpr int64_t kDayMs = 86400000;
 constexpr int64_t kHourMs = 3600000;
 
 const char* kFirst[] = {"Mia",  "Noah",  "Aiko", "Liam", "Priya", "Mateo", "Zoë",    "Olu",
@@ -127,7 +126,8 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
     for (int c = 0; c < 4; ++c) {
       static const char* kComponents[] = {"API", "Web", "Backend", "Docs"};
       pr.components.push_back({10100 + p * 10 + c, kComponents[c], c == 3 ? -1 : (p + c + 1) % user_count,
-                               c == 3 ? "" : std::string(kComponents[c]) + " of " + pr.key});
+                               c == 3 ? "" : std::string(kComponents[c]) + " of " + pr.key,
+                               c == 3 ? "PROJECT_DEFAULT" : "COMPONENT_LEAD"});
     }
     for (int v = 0; v < 3; ++v) {
       int64_t day = now_ms / kDayMs + (v - 1) * 60;
@@ -138,7 +138,11 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
     // An old release, archived: no issue fixes in it, some bugs affect it.
     pr.versions.push_back({10200 + p * 10 + 3, "v0.9", true, FormatDay(now_ms / kDayMs - 150), true, "", "", false});
     site.projects.push_back(std::move(pr));
-    Board b{static_cast<int64_t>(p + 1), site.projects.back().key + " board", p};
+    Board b{};
+    b.id = p + 1;
+    b.name = site.projects.back().key + " board";
+    b.project = p;
+    b.columns = {{"To Do", {0}}, {"In Progress", {1, 2}, -1, 8}, {"Done", {3}}};
     site.boards.push_back(b);
     // Two closed sprints, one active, one future, each two weeks.
     for (int s = 0; s < 4; ++s) {
@@ -154,6 +158,20 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
       sp.complete_ms = s < 2 ? start + 14 * kDayMs : kNone;
       site.sprints.push_back(sp);
     }
+  }
+
+  // A kanban board on the first project: no sprints, an unmapped Backlog
+  // column, WIP limits, a sub-filter.
+  {
+    Board k{};
+    k.id = project_count + 1;
+    k.name = site.projects[0].key + " kanban";
+    k.project = 0;
+    k.type = "kanban";
+    k.columns = {
+        {"Backlog", {}}, {"Selected for Development", {0}, 2, 10}, {"In Progress", {1, 2}, -1, 5}, {"Done", {3}}};
+    k.sub_query = "fixVersion in unreleasedVersions() OR fixVersion is EMPTY";
+    site.boards.push_back(std::move(k));
   }
 
   const int64_t span = 730 * kDayMs;
@@ -449,6 +467,20 @@ void GenerateFiltersAndDashboards(const World& w, Site& site) {
     for (int u = 0; u < users; ++u) {
       if (u == f.owner || (u + k) % 3 == 0) f.favourite_of.push_back(u);
     }
+    site.filters.push_back(std::move(f));
+  }
+  // Each board's filter, owned by its project's lead and shared with the project.
+  for (auto& b : site.boards) {
+    const Project& pr = site.projects[static_cast<std::size_t>(b.project)];
+    SavedFilter f;
+    f.id = 10000 + static_cast<int64_t>(site.filters.size());
+    f.name = "Filter for " + b.name;
+    f.jql = "project = " + pr.key + " ORDER BY created ASC";
+    f.owner = pr.lead;
+    f.shares = {{20100 + f.id - 10000, "project"}};
+    f.shares[0].project = b.project;
+    f.favourite_of = {pr.lead};
+    b.filter_id = f.id;
     site.filters.push_back(std::move(f));
   }
   for (int k = 0; k < 6; ++k) {

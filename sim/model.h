@@ -16,6 +16,7 @@
 namespace jirasim {
 
 inline constexpr int64_t kNone = INT64_MIN;
+inline constexpr int64_t kDayMs = 86400000;
 
 /// A fixed-offset zone. jirasim's users live in IANA zones without daylight
 /// saving time, so one offset describes each completely.
@@ -71,6 +72,8 @@ struct Component {
   std::string name;
   int lead = -1;  ///< user index, -1 for none
   std::string description;
+  std::string assignee_type = "PROJECT_DEFAULT";  ///< PROJECT_DEFAULT, COMPONENT_LEAD, PROJECT_LEAD, UNASSIGNED
+  bool deleted = false;                           ///< DELETE component/{id}: its issues lost it (bits stay numbered)
 };
 struct Version {
   int64_t id;
@@ -81,7 +84,11 @@ struct Version {
   std::string start_date;  ///< yyyy-MM-dd, "" for none
   std::string description;
   bool overdue = false;  ///< unreleased past its release date (when generated)
+  bool deleted = false;  ///< deleted (DELETE version/{id}, removeAndSwap): its issues lost it
 };
+/// A project holds at most this many versions and components (issues keep
+/// them as bits); deleted ones still count.
+inline constexpr std::size_t kMaxProjectItems = 32;
 
 /// An issue link type: "A <outward> B" on A's page, "B <inward> A" on B's.
 struct LinkType {
@@ -142,10 +149,20 @@ struct Project {
   std::vector<int64_t> issues_by_number;  ///< number-1 -> issue index (-1 when deleted)
 };
 
+/// A board column: its name, WIP limits and the statuses mapped to it.
+struct BoardColumn {
+  std::string name;
+  std::vector<int> statuses;  ///< Catalogs::statuses indexes; none: an unmapped column
+  int min = -1, max = -1;     ///< -1: no limit
+};
 struct Board {
   int64_t id;
   std::string name;
   int project;
+  std::string type = "scrum";  ///< scrum (sprints, estimation) or kanban
+  int64_t filter_id = 0;       ///< the saved filter the board shows (Site::filters)
+  std::vector<BoardColumn> columns;
+  std::string sub_query;  ///< kanban: the sub-filter that hides released work
 };
 struct Sprint {
   int64_t id;
@@ -275,6 +292,7 @@ struct Site {
   int64_t next_attachment_id = 900000000;
   /// Issue entity properties: key -> value as JSON text.
   std::unordered_map<int64_t, std::map<std::string, std::string>> issue_properties;
+  int64_t next_version_id = 30000, next_component_id = 31000;  ///< POST version, component
   int64_t next_comment_id = 900000000, next_worklog_id = 900000000, next_history_id = 900000000;
   uint64_t version = 0;  ///< bumped on every write (search caches key on it)
 

@@ -14,7 +14,6 @@ namespace jirasim {
 using jirasql::JsonWriter;
 
 namespace {
-constexpr int64_t kDayMs = 86400000;
 
 const std::vector<std::string> kSystemFields = {"summary",
                                                 "description",
@@ -293,7 +292,7 @@ void WriteVersion(JsonWriter& w, const RenderContext& rc, int project, int versi
   if (!v.description.empty()) w.Field("description", v.description);
   w.Field("name", v.name).Field("archived", v.archived).Field("released", v.released);
   if (!v.start_date.empty()) w.Field("startDate", v.start_date);
-  w.Field("releaseDate", v.release_date);
+  if (!v.release_date.empty()) w.Field("releaseDate", v.release_date);
   if (!v.released) w.Field("overdue", v.overdue);  // as Jira: only unreleased versions say
   w.Field("projectId", pr.id).EndObject();
 }
@@ -312,8 +311,8 @@ void WriteComponent(JsonWriter& w, const RenderContext& rc, int project, int com
       w.Key("lead");
       WriteUser(w, rc, c.lead);
     }
-    w.Field("assigneeType", c.lead >= 0 ? "COMPONENT_LEAD" : "PROJECT_DEFAULT")
-        .Field("isAssigneeTypeValid", true)
+    w.Field("assigneeType", c.assignee_type)
+        .Field("isAssigneeTypeValid", c.assignee_type != "COMPONENT_LEAD" || c.lead >= 0)
         .Field("project", pr.key)
         .Field("projectId", pr.id);
     if (issue_count >= 0) w.Field("issueCount", issue_count);
@@ -420,11 +419,15 @@ void WriteProjectBody(JsonWriter& w, const RenderContext& rc, int p, bool full, 
     w.Key("lead");
     WriteUser(w, rc, pr.lead);
     w.Field("description", pr.name + " project").Key("components").BeginArray();
-    for (std::size_t c = 0; c < pr.components.size(); ++c) WriteComponent(w, rc, p, static_cast<int>(c), false);
+    for (std::size_t c = 0; c < pr.components.size(); ++c) {
+      if (!pr.components[c].deleted) WriteComponent(w, rc, p, static_cast<int>(c), false);
+    }
     w.EndArray().Key("issueTypes").BeginArray();
     for (std::size_t t = 0; t < rc.world.catalogs.types.size(); ++t) WriteIssueType(w, rc, static_cast<int>(t));
     w.EndArray().Key("versions").BeginArray();
-    for (std::size_t v = 0; v < pr.versions.size(); ++v) WriteVersion(w, rc, p, static_cast<int>(v));
+    for (std::size_t v = 0; v < pr.versions.size(); ++v) {
+      if (!pr.versions[v].deleted) WriteVersion(w, rc, p, static_cast<int>(v));
+    }
     w.EndArray();
   }
   w.EndObject();
@@ -1017,12 +1020,14 @@ void WriteFieldMetadata(JsonWriter& w, const RenderContext& rc, int project, int
   field("reporter", "Reporter", "user", nullptr, "reporter", nullptr, false, set, nullptr);
   field("components", "Components", "array", "component", "components", nullptr, false, list, [&] {
     for (const auto& c : pr.components) {
+      if (c.deleted) continue;
       w.BeginObject().Field("self", v + "/component/" + std::to_string(c.id)).Field("id", std::to_string(c.id));
       w.Field("name", c.name).EndObject();
     }
   });
   field("fixVersions", "Fix versions", "array", "version", "fixVersions", nullptr, false, list, [&] {
     for (const auto& ver : pr.versions) {
+      if (ver.deleted) continue;
       w.BeginObject().Field("self", v + "/version/" + std::to_string(ver.id)).Field("id", std::to_string(ver.id));
       w.Field("name", ver.name).Field("archived", false).Field("released", ver.released).EndObject();
     }

@@ -591,8 +591,13 @@ TEST_F(JirasimTest, AFaultAfterTheRequestLetsItActAndLosesTheAnswer) {
 
 TEST_F(JirasimTest, AgileBoardsAndSprints) {
   auto boards = client_.Json("GET", Site() + "/rest/agile/1.0/board", UserAuth());
-  ASSERT_EQ(boards["values"].size(), 3u);
+  ASSERT_EQ(boards["values"].size(), 4u);  // a scrum board per project, and a kanban board
+  EXPECT_EQ(boards["values"][3]["type"], "kanban");
   int64_t board = boards["values"][0]["id"];
+  EXPECT_EQ(client_.Json("GET", Site() + "/rest/agile/1.0/board/" + std::to_string(board), UserAuth()),
+            boards["values"][0]);
+  // Kanban boards have no sprints: Jira's 400.
+  EXPECT_EQ(client_.Send("GET", Site() + "/rest/agile/1.0/board/4/sprint", UserAuth()).status, 400);
   auto sprints = client_.Json("GET", Site() + "/rest/agile/1.0/board/" + std::to_string(board) + "/sprint?state=active",
                               UserAuth());
   ASSERT_EQ(sprints["values"].size(), 1u);

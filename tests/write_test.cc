@@ -376,6 +376,137 @@ TEST_P(WriteTest, IssueLinksInsertAndDeleteAsJiraLinksAreOneThing) {
   EXPECT_EQ(LinksBetween(sim().world(), site(0), a, c).size(), 1u);  // the others stay
 }
 
+// The version / component of project 0 with this id, null when none (or deleted).
+template <class Items>
+const typename Items::value_type* ItemWithId(const Items& items, const std::string& id) {
+  for (const auto& i : items) {
+    if (std::to_string(i.id) == id && !i.deleted) return &i;
+  }
+  return nullptr;
+}
+
+TEST_P(WriteTest, ProjectVersionsInsertUpdateDeleteAndTheIssuesLoseADeletedOne) {
+  auto db = Open();
+  const auto& pr = site(0).projects[0];
+  db.Query("INSERT INTO ProjectVersions (ProjectKey, Name, Description, StartDate, ReleaseDate) VALUES ('" + Project() +
+           "', 'v9.0', 'Nine', '2031-01-01', '2031-02-01')");
+  const std::string id = db.One("SELECT last_insert_rowid()");
+  const auto* v = ItemWithId(pr.versions, id);
+  ASSERT_NE(v, nullptr) << id;
+  EXPECT_EQ(v->name, "v9.0");
+  EXPECT_EQ(v->description, "Nine");
+  EXPECT_EQ(v->start_date, "2031-01-01");
+  EXPECT_EQ(v->release_date, "2031-02-01");
+  EXPECT_FALSE(v->released);
+  EXPECT_EQ(db.Query("SELECT Name, Description, Released, Archived, StartDate, ReleaseDate FROM ProjectVersions "
+                     "WHERE ProjectKey = '" +
+                     Project() + "' AND Id = " + id),
+            (Rows{{"v9.0", "Nine", "0", "0", "2031-01-01", "2031-02-01"}}));
+  EXPECT_EQ(db.One("SELECT Id FROM sys_identity"), id);
+  // By ProjectId, with only a name.
+  db.Query("INSERT INTO ProjectVersions (ProjectId, Name) VALUES (" + std::to_string(site(0).projects[1].id) +
+           ", 'v9.0')");
+  EXPECT_NE(ItemWithId(site(0).projects[1].versions, db.One("SELECT last_insert_rowid()")), nullptr);
+  // A second of the same name in the project (whatever its case) is a constraint error naming the first.
+  std::string error;
+  db.Query("INSERT INTO ProjectVersions (ProjectKey, Name) VALUES ('" + Project() + "', 'V9.0')", &error);
+  EXPECT_NE(error.find("already has a version named 'v9.0' (id " + id + ")"), std::string::npos) << error;
+  EXPECT_EQ(Requests("POST " + Api() + "/version"), 2);
+  // UPDATE: only the columns set; releasing it; a date cleared.
+  ResetSim(sim().base_url());
+  db.Query("UPDATE ProjectVersions SET Released = 1, StartDate = NULL WHERE Id = " + id);
+  v = ItemWithId(pr.versions, id);
+  ASSERT_NE(v, nullptr);
+  EXPECT_TRUE(v->released);
+  EXPECT_EQ(v->start_date, "");
+  EXPECT_EQ(v->description, "Nine");
+  EXPECT_EQ(Requests("PUT " + Api() + "/version/{id}"), 1);
+  // What to fix: a version does not move; dates and flags have their forms; the name is needed.
+  for (const auto& [sql, want] : std::vector<std::pair<std::string, std::string>>{
+           {"UPDATE ProjectVersions SET ProjectKey = 'X' WHERE Id = " + id, "cannot move to another project"},
+           {"UPDATE ProjectVersions SET ReleaseDate = '1 May' WHERE Id = " + id,
+            "ProjectVersions.ReleaseDate takes a date, yyyy-MM-dd"},
+           {"UPDATE ProjectVersions SET Archived = 'yes' WHERE Id = " + id, "ProjectVersions.Archived takes 1 or 0"},
+           {"UPDATE ProjectVersions SET Overdue = 1 WHERE Id = " + id, "ProjectVersions.Overdue cannot be written"},
+           {"INSERT INTO ProjectVersions (ProjectKey) VALUES ('" + Project() + "')", "needs the version's Name"},
+           {"INSERT INTO ProjectVersions (Name) VALUES ('v10')", "needs the project: ProjectKey or ProjectId"}}) {
+    error.clear();
+    db.Query(sql, &error);
+    EXPECT_NE(error.find(want), std::string::npos) << sql << ": " << error;
+  }
+  // An issue fixed in it loses it when it is deleted (Cloud: removeAndSwap).
+  const std::string key = Insert(db, "Fixed in v9.0", ", FixVersions", ", '[\"v9.0\"]'");
+  EXPECT_EQ(db.One("SELECT VersionId FROM IssueFixVersions WHERE IssueKey = '" + key + "'"), id);
+  ResetSim(sim().base_url());
+  db.Query("DELETE FROM ProjectVersions WHERE Id = " + id);
+  EXPECT_EQ(ItemWithId(pr.versions, id), nullptr);
+  EXPECT_EQ(site(0).issues[static_cast<std::size_t>(Index(key))].fix_versions, 0u);
+  EXPECT_EQ(db.One("SELECT count(*) FROM IssueFixVersions WHERE IssueKey = '" + key + "'"), "0");
+  EXPECT_EQ(db.One("SELECT count(*) FROM ProjectVersions WHERE Id = " + id), "0");
+  EXPECT_EQ(Requests(dc() ? "DELETE /rest/api/2/version/{id}" : "POST /rest/api/3/version/{id}/removeAndSwap"), 1);
+  // A lost answer: the version is found by its name, not made again.
+  AddFault({{"path", "/version$"}, {"method", "POST"}, {"after", true}, {"drop", true}, {"count", 1}});
+  db.Query("INSERT INTO ProjectVersions (ProjectKey, Name) VALUES ('" + Project() + "', 'v11.0')");
+  int made = 0;
+  for (const auto& x : pr.versions) made += !x.deleted && x.name == "v11.0";
+  EXPECT_EQ(made, 1);
+  EXPECT_NE(ItemWithId(pr.versions, db.One("SELECT last_insert_rowid()")), nullptr);
+  ASSERT_FALSE(db.notices.empty());
+  EXPECT_NE(db.notices.back().find("did not make it again"), std::string::npos) << db.notices.back();
+}
+
+TEST_P(WriteTest, ProjectComponentsInsertUpdateDelete) {
+  auto db = Open();
+  const auto& pr = site(0).projects[1];
+  const auto& lead = sim().world().users[1];
+  const std::string lead_id = dc() ? lead.name : lead.account_id;
+  db.Query("INSERT INTO ProjectComponents (ProjectId, Name, Description, LeadAccountId, AssigneeType) VALUES (" +
+           std::to_string(pr.id) + ", 'Billing', 'Money', '" + lead_id + "', 'component_lead')");
+  const std::string id = db.One("SELECT last_insert_rowid()");
+  const auto* c = ItemWithId(pr.components, id);
+  ASSERT_NE(c, nullptr) << id;
+  EXPECT_EQ(c->name, "Billing");
+  EXPECT_EQ(c->lead, 1);
+  EXPECT_EQ(c->assignee_type, "COMPONENT_LEAD");
+  EXPECT_EQ(db.Query("SELECT Name, Description, LeadAccountId, LeadDisplayName, AssigneeType FROM ProjectComponents "
+                     "WHERE Id = " +
+                     id),
+            (Rows{{"Billing", "Money", lead_id, lead.display_name, "COMPONENT_LEAD"}}));
+  std::string error;
+  db.Query("INSERT INTO ProjectComponents (ProjectKey, Name) VALUES ('" + pr.key + "', 'billing')", &error);
+  EXPECT_NE(error.find("already has a component named 'Billing'"), std::string::npos) << error;
+  error.clear();
+  db.Query("UPDATE ProjectComponents SET AssigneeType = 'someone' WHERE Id = " + id, &error);
+  EXPECT_NE(error.find("PROJECT_DEFAULT, COMPONENT_LEAD, PROJECT_LEAD or UNASSIGNED"), std::string::npos) << error;
+  // UPDATE: a new name, no lead.
+  db.Query(
+      "UPDATE ProjectComponents SET Name = 'Payments', LeadAccountId = NULL, AssigneeType = 'PROJECT_DEFAULT' "
+      "WHERE Id = " +
+      id);
+  c = ItemWithId(pr.components, id);
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->name, "Payments");
+  EXPECT_EQ(c->lead, -1);
+  EXPECT_EQ(c->description, "Money");
+  // An issue with it loses it when it is deleted.
+  db.Query("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary, Components) VALUES ('" + pr.key +
+           "', 'Task', 'Has Payments', '[\"Payments\"]')");
+  const std::string key = db.One("SELECT jirasql_last_insert_key()");
+  EXPECT_EQ(db.One("SELECT ComponentName FROM IssueComponents WHERE IssueKey = '" + key + "'"), "Payments");
+  db.Query("DELETE FROM ProjectComponents WHERE Id = " + id);
+  EXPECT_EQ(ItemWithId(pr.components, id), nullptr);
+  EXPECT_EQ(db.One("SELECT count(*) FROM IssueComponents WHERE IssueKey = '" + key + "'"), "0");
+  EXPECT_EQ(Requests("DELETE " + Api() + "/component/{id}"), 1);
+  // explain names the calls and makes none.
+  std::ostringstream out;
+  ASSERT_TRUE(
+      db.engine->Explain("INSERT INTO ProjectComponents (ProjectKey, Name) VALUES ('" + pr.key + "', 'Ops')", out));
+  EXPECT_NE(out.str().find("POST " + Api() + "/component {\"name\":\"Ops\"} (in project " + pr.key + ")"),
+            std::string::npos)
+      << out.str();
+  EXPECT_EQ(Requests("POST " + Api() + "/component"), 1);
+}
+
 TEST_P(WriteTest, WorklogsInsertUpdateDeleteWithEstimates) {
   auto db = Open();
   const std::string key = Insert(db, "Worked on");

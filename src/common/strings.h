@@ -10,6 +10,7 @@
 namespace jirasql {
 
 std::string ToLower(std::string_view s);
+std::string ToUpper(std::string_view s);  ///< ASCII letters only
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
 std::string_view Trim(std::string_view s);

@@ -21,6 +21,11 @@ TEST(StringsTest, EditDistanceIgnoresCase) {
   EXPECT_EQ(EditDistanceIgnoreCase("", "abc"), 3u);
 }
 
+TEST(StringsTest, ToUpperChangesAsciiLettersOnly) {
+  EXPECT_EQ(ToUpper("component_lead"), "COMPONENT_LEAD");
+  EXPECT_EQ(ToUpper("ünï-9z"), "üNï-9Z");
+}
+
 TEST(StringsTest, ParseIntIsStrict) {
   EXPECT_EQ(ParseInt("42"), 42);
   EXPECT_EQ(ParseInt("-1"), -1);

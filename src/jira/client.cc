@@ -997,12 +997,28 @@ std::unique_ptr<ItemStream> JiraClient::Boards(ReadStats* stats) {
 
 std::unique_ptr<ItemStream> JiraClient::SprintsOfBoards(std::unique_ptr<ItemStream> boards, ReadStats* stats) {
   NestedStream::Factory sprints_of = [this, stats](const json& board) -> std::unique_ptr<ItemStream> {
-    // Kanban boards have no sprints (Jira answers 400).
-    if (board.value("type", "scrum") == "kanban") return nullptr;
+    // Kanban boards have no sprints (Jira answers 400). A board given by id
+    // alone (BoardId = …) is read first to know which it is.
+    json type = board.value("type", json());
+    if (!type.is_string()) {
+      auto read =
+          CallJson(*this, HttpRequest{"GET", AgileUrl(*this, "/board/" + IdOf(board)), {}, "", std::nullopt}, stats);
+      if (!read) return std::make_unique<FailedStream>(read.error());
+      type = read->is_object() ? read->value("type", json()) : json();
+    }
+    if (type == "kanban") return nullptr;
     return std::make_unique<StartAtStream>(*this, AgileUrl(*this, "/board/" + board["id"].dump() + "/sprint"), "values",
                                            50, stats);
   };
   return std::make_unique<NestedStream>(std::move(boards), std::move(sprints_of), IdView);
+}
+
+std::unique_ptr<ItemStream> JiraClient::ConfigurationsOfBoards(std::unique_ptr<ItemStream> boards, ReadStats* stats) {
+  NestedStream::Factory config_of = [this, stats](const json& board) -> std::unique_ptr<ItemStream> {
+    return std::make_unique<OneCallStream>(*this, AgileUrl(*this, "/board/" + IdOf(board) + "/configuration"), "",
+                                           stats);
+  };
+  return std::make_unique<NestedStream>(std::move(boards), std::move(config_of), IdView);
 }
 
 std::unique_ptr<ItemStream> JiraClient::IssuesOfSprints(std::unique_ptr<ItemStream> sprints, ReadStats* stats) {

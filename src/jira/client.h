@@ -48,6 +48,8 @@ inline constexpr std::string_view kStatusCategories = "GET /rest/api/3/statuscat
 inline constexpr std::string_view kPriorities = "GET /rest/api/3/priority";
 inline constexpr std::string_view kResolutions = "GET /rest/api/3/resolution";
 inline constexpr std::string_view kBoards = "GET /rest/agile/1.0/board with startAt";
+inline constexpr std::string_view kBoardConfiguration =
+    "GET /rest/agile/1.0/board/{id}/configuration, after the board list (GET /rest/agile/1.0/board)";
 inline constexpr std::string_view kSprints = "GET /rest/agile/1.0/board/{id}/sprint with startAt";
 inline constexpr std::string_view kIssueFieldElements =
     "the issue search (POST /rest/api/3/search/jql; Data Center GET /rest/api/2/search) asking for the table's "
@@ -114,6 +116,15 @@ inline constexpr std::string_view kDeleteIssueLink = "DELETE /rest/api/3/issueLi
 inline constexpr std::string_view kAddWatcher = "POST /rest/api/3/issue/{key}/watchers";
 inline constexpr std::string_view kDeleteWatcher =
     "DELETE /rest/api/3/issue/{key}/watchers?accountId= (Data Center: ?username=)";
+inline constexpr std::string_view kAddVersion =
+    "POST /rest/api/3/version (after GET /project/{key} and its versions: GET /project/{id}/versions)";
+inline constexpr std::string_view kEditVersion = "PUT /rest/api/3/version/{id}";
+inline constexpr std::string_view kDeleteVersion =
+    "POST /rest/api/3/version/{id}/removeAndSwap (Cloud); DELETE /rest/api/2/version/{id} (Data Center)";
+inline constexpr std::string_view kAddComponent =
+    "POST /rest/api/3/component (after GET /project/{key} and its components: GET /project/{id}/components)";
+inline constexpr std::string_view kEditComponent = "PUT /rest/api/3/component/{id}";
+inline constexpr std::string_view kDeleteComponent = "DELETE /rest/api/3/component/{id}";
 inline constexpr std::string_view kAttachmentContent = "GET /rest/api/3/attachment/content/{id}";
 }  // namespace api
 
@@ -259,6 +270,10 @@ class JiraClient {
   /// The sprints of each board of `boards` (items with an "id"; kanban
   /// boards, which have none, are skipped); each item's parent {"id"} of its board.
   std::unique_ptr<ItemStream> SprintsOfBoards(std::unique_ptr<ItemStream> boards, ReadStats* stats);
+  /// The configuration of each board of `boards` (columns and the statuses
+  /// mapped to each, estimation field, filter, ranking): one call per
+  /// board; each item's parent {"id"} of its board.
+  std::unique_ptr<ItemStream> ConfigurationsOfBoards(std::unique_ptr<ItemStream> boards, ReadStats* stats);
   /// The issues (summary, status, assignee) of each sprint of `sprints`;
   /// each item's parent {"id"} of its sprint.
   std::unique_ptr<ItemStream> IssuesOfSprints(std::unique_ptr<ItemStream> sprints, ReadStats* stats);
@@ -345,6 +360,23 @@ class JiraClient {
   /// (kInvalidArgument) naming it.
   Result<Created> AddIssueLink(const std::string& inward, const std::string& outward, const nlohmann::json& type);
   Result<void> DeleteIssueLink(const std::string& id);
+  /// GET /project/{idOrKey}: the project as one JSON object (a 404 names it).
+  Result<nlohmann::json> ProjectObject(const std::string& id_or_key);
+  /// Makes a version (`body`: name, description, released, archived,
+  /// startDate, releaseDate) / a component (`body`: name, description,
+  /// leadAccountId or Data Center's leadUserName, assigneeType) in `project`
+  /// (an id or key). Jira keeps their names unique in a project: one of the
+  /// same name already there is an error (kInvalidArgument) naming it, and
+  /// after an ambiguous failure the new one of that name is the one made —
+  /// never sent twice blindly.
+  Result<Created> AddVersion(const std::string& project, nlohmann::json body);
+  Result<void> EditVersion(const std::string& id, const nlohmann::json& body);
+  /// Its issues lose it (Cloud: POST /version/{id}/removeAndSwap with no
+  /// replacement; Data Center: DELETE /version/{id}).
+  Result<void> DeleteVersion(const std::string& id);
+  Result<Created> AddComponent(const std::string& project, nlohmann::json body);
+  Result<void> EditComponent(const std::string& id, const nlohmann::json& body);
+  Result<void> DeleteComponent(const std::string& id);
   /// Adds / removes a watcher of an issue (`user`: an account id; Data
   /// Center: a user name). Adding a watcher twice changes nothing, so the
   /// POST is safe to send again.

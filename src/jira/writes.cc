@@ -449,10 +449,83 @@ Result<json> JiraClient::LinkTypeList() {
   return (*j)["issueLinkTypes"];
 }
 
-Result<Created> JiraClient::AddIssueLink(const std::string& inward, const std::string& outward, const json& type) {
-  auto conn = connection();
+namespace {
+
+// A create Jira takes no operation id for (a link, a version, a component):
+// the list the new item joins is read first (an item already matching is
+// refused: Jira would refuse it too, or make a second), then the POST is
+// sent; after an ambiguous answer — and after any answer when Jira's does
+// not hold the item — the list is read again, and a new item that matches
+// is the one made. Sent at most twice.
+struct ListedCreate {
+  HttpRequest request;
+  std::function<Result<json>()> list;               ///< the items the new one joins (a JSON array)
+  std::function<bool(const json&)> same;            ///< whether an item is what the request makes
+  std::function<std::string(const json&)> already;  ///< the error when one is there before
+  std::string where;                                ///< "ALPHA-1's links", for messages
+  bool answer_is_item = false;                      ///< Jira's answer is the item made
+};
+
+Result<Created> CreateListed(JiraClient& jira, ListedCreate c) {
+  auto conn = jira.connection();
   if (!conn) return Fail(conn.error());
-  auto links = [&]() -> Result<json> {
+  auto before = c.list();
+  if (!before) return Fail(before.error());
+  std::set<std::string> known;
+  for (const auto& item : *before) {
+    if (c.same(item)) return Fail(ErrorCode::kInvalidArgument, c.already(item));
+    known.insert(IdOf(item));
+  }
+  auto made = [&]() -> Result<std::optional<json>> {
+    auto after = c.list();
+    if (!after) return Fail(after.error());
+    for (const auto& item : *after) {
+      if (!known.count(IdOf(item)) && c.same(item)) return std::optional<json>(item);
+    }
+    return std::optional<json>();
+  };
+  const std::string described = (*conn)->Describe(c.request);
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    auto resp = (*conn)->Send(c.request);
+    if (!resp || !resp->ok()) {
+      if (!Ambiguous(resp)) {
+        if (!resp) return Fail(resp.error());
+        return Fail((*conn)->ErrorFor(*resp, described));
+      }
+    } else if (c.answer_is_item) {
+      auto item = json::parse(resp->body, nullptr, false);
+      if (item.is_object() && !IdOf(item).empty()) return Created{std::move(item), false};
+    }
+    auto found = made();
+    if (!found) {
+      return Fail(ErrorCode::kUnavailable, described + ": " + (resp && resp->ok() ? "sent" : "no answer") +
+                                               ", and reading " + c.where + " failed (" + found.error().message +
+                                               "): it may or may not have been made");
+    }
+    if (*found) return Created{std::move(**found), !(resp && resp->ok())};
+    if (resp && resp->ok()) {
+      return Fail(ErrorCode::kBadResponse, described + ": Jira answered HTTP " + std::to_string(resp->status) +
+                                               " but " + c.where + " do not list what it made: read them before " +
+                                               "trying again");
+    }
+  }
+  return Fail(ErrorCode::kUnavailable, described + ": sent twice, both answers lost, and " + c.where +
+                                           " list no such item: it was not made; try again later");
+}
+
+// GET `path`: a JSON array, or an error naming what was read.
+Result<json> GetArray(JiraClient& jira, const std::string& path, const char* what) {
+  auto j = CallJson(jira, HttpRequest{"GET", path, {}, "", std::nullopt}, nullptr);
+  if (!j) return Fail(j.error());
+  if (!j->is_array()) return Fail(ErrorCode::kBadResponse, "GET " + path + ": " + what + " is not a JSON array");
+  return j;
+}
+
+}  // namespace
+
+Result<Created> JiraClient::AddIssueLink(const std::string& inward, const std::string& outward, const json& type) {
+  ListedCreate c;
+  c.list = [&]() -> Result<json> {
     auto j = CallJson(
         *this, HttpRequest{"GET", "/issue/" + UrlEncode(inward) + "?fields=issuelinks", {}, "", std::nullopt}, nullptr);
     if (!j) return Fail(j.error());
@@ -461,7 +534,7 @@ Result<Created> JiraClient::AddIssueLink(const std::string& inward, const std::s
     return list;
   };
   // A link of `type` from `inward` to `outward`, as the inward issue lists it.
-  auto same = [&](const json& l) {
+  c.same = [&](const json& l) {
     if (!l.is_object() || !l.contains("outwardIssue") || !l.contains("type")) return false;
     const json& o = l["outwardIssue"];
     const json& t = l["type"];
@@ -470,50 +543,77 @@ Result<Created> JiraClient::AddIssueLink(const std::string& inward, const std::s
                                         : EqualsIgnoreCase(t.value("name", ""), type.value("name", std::string()));
     return to && of;
   };
-  auto before = links();
-  if (!before) return Fail(before.error());
-  std::set<std::string> known;
-  for (const auto& l : *before) {
-    if (same(l)) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  inward + " is already linked to " + outward + " that way (link " + IdOf(l) + ")");
-    }
-    known.insert(IdOf(l));
-  }
-  auto made = [&]() -> Result<std::optional<json>> {
-    auto after = links();
-    if (!after) return Fail(after.error());
-    for (const auto& l : *after) {
-      if (!known.count(IdOf(l)) && same(l)) return std::optional<json>(l);
-    }
-    return std::optional<json>();
+  c.already = [&](const json& l) {
+    return inward + " is already linked to " + outward + " that way (link " + IdOf(l) + ")";
   };
+  c.where = inward + "'s links";
   const json body{{"type", type}, {"inwardIssue", {{"key", inward}}}, {"outwardIssue", {{"key", outward}}}};
-  HttpRequest req{"POST", "/issueLink", {{"Content-Type", "application/json"}}, RequestBody(body), false};
-  const std::string described = (*conn)->Describe(req);
-  for (int attempt = 1; attempt <= 2; ++attempt) {
-    auto resp = (*conn)->Send(req);
-    if (!resp || !resp->ok()) {
-      if (!Ambiguous(resp)) {
-        if (!resp) return Fail(resp.error());
-        return Fail((*conn)->ErrorFor(*resp, described));
-      }
-    }
-    auto found = made();
-    if (!found) {
-      return Fail(ErrorCode::kUnavailable, described + ": " + (resp && resp->ok() ? "sent" : "no answer") +
-                                               ", and reading " + inward + "'s links failed (" + found.error().message +
-                                               "): the link may or may not have been made");
-    }
-    if (*found) return Created{std::move(**found), !(resp && resp->ok())};
-    if (resp && resp->ok()) {
-      return Fail(ErrorCode::kBadResponse, described + ": Jira answered HTTP " + std::to_string(resp->status) +
-                                               " but " + inward +
-                                               " does not list the link: read IssueLinks before trying again");
-    }
+  c.request = HttpRequest{"POST", "/issueLink", {{"Content-Type", "application/json"}}, RequestBody(body), false};
+  return CreateListed(*this, std::move(c));
+}
+
+Result<json> JiraClient::ProjectObject(const std::string& id_or_key) {
+  auto j = CallJson(*this, HttpRequest{"GET", "/project/" + UrlEncode(id_or_key), {}, "", std::nullopt}, nullptr);
+  if (!j) return Fail(j.error());
+  if (!j->is_object() || IdOf(*j).empty() || !j->contains("key")) {
+    return Fail(ErrorCode::kBadResponse, "GET /project/" + id_or_key + ": the answer is not a project");
   }
-  return Fail(ErrorCode::kUnavailable, described + ": sent twice, both answers lost, and " + inward +
-                                           " lists no such link: it was not made; try again later");
+  return j;
+}
+
+namespace {
+
+// A version or component of `project` named like `body`'s name (Jira
+// keeps names unique in a project, whatever their case).
+Result<Created> AddNamedToProject(JiraClient& jira, const std::string& project, json body, const char* singular,
+                                  const char* project_member) {
+  auto p = jira.ProjectObject(project);
+  if (!p) return Fail(p.error());
+  const std::string id = IdOf(*p), key = p->value("key", "");
+  body[project_member] = std::string(project_member) == "projectId" ? json(ParseInt(id).value_or(0)) : json(key);
+  const std::string name = body.value("name", "");
+  ListedCreate c;
+  const std::string plural = std::string(singular) + "s";
+  c.list = [&jira, id, plural]() { return GetArray(jira, "/project/" + id + "/" + plural, "the list"); };
+  c.same = [name](const json& item) { return item.is_object() && EqualsIgnoreCase(item.value("name", ""), name); };
+  c.already = [key, name, singular](const json& item) {
+    return "project " + key + " already has a " + singular + " named '" + item.value("name", name) + "' (id " +
+           IdOf(item) + "); Jira keeps " + singular + " names unique in a project";
+  };
+  c.where = "project " + key + "'s " + plural;
+  c.answer_is_item = true;
+  c.request = HttpRequest{
+      "POST", std::string("/") + singular, {{"Content-Type", "application/json"}}, RequestBody(body), false};
+  return CreateListed(jira, std::move(c));
+}
+
+}  // namespace
+
+Result<Created> JiraClient::AddVersion(const std::string& project, json body) {
+  return AddNamedToProject(*this, project, std::move(body), "version", "projectId");
+}
+
+Result<void> JiraClient::EditVersion(const std::string& id, const json& body) {
+  return CallNoAnswer(*this, JsonPut("/version/" + UrlEncode(id), body));
+}
+
+Result<void> JiraClient::DeleteVersion(const std::string& id) {
+  // Cloud deprecates DELETE /version/{id} for removeAndSwap, which with no
+  // replacement removes the version from its issues as the DELETE does.
+  if (cloud()) return CallNoAnswer(*this, JsonPost("/version/" + UrlEncode(id) + "/removeAndSwap", json::object()));
+  return CallNoAnswer(*this, HttpRequest{"DELETE", "/version/" + UrlEncode(id), {}, "", std::nullopt});
+}
+
+Result<Created> JiraClient::AddComponent(const std::string& project, json body) {
+  return AddNamedToProject(*this, project, std::move(body), "component", "project");
+}
+
+Result<void> JiraClient::EditComponent(const std::string& id, const json& body) {
+  return CallNoAnswer(*this, JsonPut("/component/" + UrlEncode(id), body));
+}
+
+Result<void> JiraClient::DeleteComponent(const std::string& id) {
+  return CallNoAnswer(*this, HttpRequest{"DELETE", "/component/" + UrlEncode(id), {}, "", std::nullopt});
 }
 
 Result<void> JiraClient::DeleteIssueLink(const std::string& id) {

@@ -268,6 +268,38 @@ TableReader ReadSprintIssues() {
   };
 }
 
+TableReader ReadBoardConfigurations() {
+  return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    auto boards = r.request.parents_given ? GivenParents(r.request) : r.jira.Boards(&r.report);
+    return r.jira.ConfigurationsOfBoards(std::move(boards), &r.report);
+  };
+}
+
+void SplitBoardColumns(const json& configuration, std::vector<json>* rows) {
+  json board = configuration.is_object() ? configuration : json::object();
+  json columns = json::array();
+  if (auto cc = board.find("columnConfig"); cc != board.end() && cc->is_object()) {
+    columns = cc->value("columns", json::array());
+    board["constraintType"] = cc->value("constraintType", json());
+    board.erase("columnConfig");
+  }
+  if (!columns.is_array()) columns = json::array();
+  const auto shared = json{{"board", board}};
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    json column = columns[i].is_object() ? columns[i] : json::object();
+    json statuses = column.value("statuses", json::array());
+    column.erase("statuses");
+    if (!statuses.is_array() || statuses.empty()) statuses = json::array({json()});
+    for (auto& s : statuses) {
+      json row = shared;
+      row["column"] = column;
+      row["position"] = static_cast<int64_t>(i + 1);
+      row["status"] = std::move(s);
+      rows->push_back(std::move(row));
+    }
+  }
+}
+
 namespace {
 
 // The projects a project's child table reads under: those ProjectId /

@@ -67,6 +67,12 @@ TableExplainer ExplainIssueChildren();
 /// SprintIssues (of the sprints given by SprintId, else of every sprint).
 TableReader ReadSprints();
 TableReader ReadSprintIssues();
+/// BoardConfiguration: the configuration of the boards BoardId names, else of every board.
+TableReader ReadBoardConfigurations();
+/// BoardConfiguration: one row per column and status mapped to it (a
+/// column with none: one row, its status NULL), each
+/// {"board": the configuration without its columns, "column", "position", "status"}.
+void SplitBoardColumns(const nlohmann::json& configuration, std::vector<nlohmann::json>* rows);
 
 /// A table this process answers itself (sys_*): the rows as JSON objects.
 TableReader ReadRows(std::function<std::vector<nlohmann::json>(Session&)> rows);

@@ -854,9 +854,17 @@ std::vector<TableDef> MakeBaseTables() {
       c.push_back(std::move(x));
     }
     t.push_back(TableDef("ProjectVersions",
-                         "Versions (releases) of projects. Constrain ProjectKey or ProjectId to read one project's.",
-                         std::move(c), api::kProjectVersions)
+                         "Versions (releases) of projects. Constrain ProjectKey or ProjectId to read one project's. "
+                         "INSERT (ProjectKey, Name, …) makes a version, UPDATE edits it (Released = 1 releases it), "
+                         "DELETE removes it from Jira and from its issues.",
+                         Writable(std::move(c), {"ProjectId", "ProjectKey", "Name", "Description", "Released",
+                                                 "Archived", "StartDate", "ReleaseDate"}),
+                         api::kProjectVersions)
                     .Reads(ReadProjectLists(&JiraClient::VersionsOfProjects))
+                    .Writes(WriteProjectVersions(),
+                            std::string(api::kAddVersion) + "; " + std::string(api::kEditVersion) + "; " +
+                                std::string(api::kDeleteVersion),
+                            {"Id"})
                     .RowId(by_id));
   }
   {
@@ -876,9 +884,17 @@ std::vector<TableDef> MakeBaseTables() {
       c.push_back(std::move(x));
     }
     t.push_back(TableDef("ProjectComponents",
-                         "Components of projects. Constrain ProjectKey or ProjectId to read one project's.",
-                         std::move(c), api::kProjectComponents)
+                         "Components of projects. Constrain ProjectKey or ProjectId to read one project's. INSERT "
+                         "(ProjectKey, Name, …) makes a component, UPDATE edits it, DELETE removes it from Jira and "
+                         "from its issues.",
+                         Writable(std::move(c),
+                                  {"ProjectId", "ProjectKey", "Name", "Description", "LeadAccountId", "AssigneeType"}),
+                         api::kProjectComponents)
                     .Reads(ReadProjectLists(&JiraClient::ComponentsOfProjects))
+                    .Writes(WriteProjectComponents(),
+                            std::string(api::kAddComponent) + "; " + std::string(api::kEditComponent) + "; " +
+                                std::string(api::kDeleteComponent),
+                            {"Id"})
                     .RowId(by_id));
   }
   t.push_back(TableDef("Labels", "Every label in use on the site (Cloud).",
@@ -1193,6 +1209,50 @@ std::vector<TableDef> MakeBaseTables() {
           .RowId(by_parent_and_id)
           .Cost(1e6));
 
+  t.push_back(
+      TableDef(
+          "BoardConfiguration",
+          "How each board is set up: one row per column and status mapped to it (a column with none: one row, its "
+          "StatusId NULL), with the board's estimation field, filter and ranking. Constrain BoardId to read one "
+          "board's.",
+          {Pushed(Col("BoardId", T::kInteger, "", "Board id", Item({"board", "id"}, AsInt)), Push::kParentId, "board"),
+           Col("BoardName", T::kText, "", "Board name", Item({"board", "name"}, AsText)),
+           Col("BoardType", T::kText, "", "scrum or kanban", Item({"board", "type"}, AsText)),
+           Col("ColumnPosition", T::kInteger, "", "The column's place on the board, 1 for the leftmost",
+               Item({"position"}, AsInt)),
+           Col("ColumnName", T::kText, "", "Column name, e.g. In Progress", Item({"column", "name"}, AsText)),
+           Col("StatusId", T::kInteger, "", "A status mapped to the column (Statuses.Id); NULL for a column with none",
+               [](const RowContext& r) {
+                 return AsInt(At(r.item, {"status", "id"}));
+               }),
+           Col("ColumnMin", T::kInteger, "", "The column's minimum (WIP constraint); NULL for none",
+               Item({"column", "min"}, AsInt)),
+           Col("ColumnMax", T::kInteger, "", "The column's maximum (WIP limit); NULL for none",
+               Item({"column", "max"}, AsInt)),
+           Col("ConstraintType", T::kText, "", "What the limits count: issueCount, issueCountExclSubs or none",
+               Item({"board", "constraintType"}, AsText)),
+           Col("EstimationType", T::kText, "", "How the board estimates: field, or NULL (kanban boards)",
+               Item({"board", "estimation", "type"}, AsText)),
+           Col("EstimationFieldId", T::kText, "", "The estimation field, e.g. customfield_10016",
+               Item({"board", "estimation", "field", "fieldId"}, AsText)),
+           Col("EstimationFieldName", T::kText, "", "Its name, e.g. Story Points",
+               Item({"board", "estimation", "field", "displayName"}, AsText)),
+           Col("FilterId", T::kInteger, "", "The saved filter the board shows (Filters.Id)",
+               Item({"board", "filter", "id"}, AsInt)),
+           Col("SubQuery", T::kText, "", "Kanban: the JQL that hides released work",
+               Item({"board", "subQuery", "query"}, AsText)),
+           Col("RankFieldId", T::kInteger, "", "The rank custom field's id number",
+               Item({"board", "ranking", "rankCustomFieldId"}, AsInt))},
+          api::kBoardConfiguration)
+          .Reads(ReadBoardConfigurations())
+          .Split(SplitBoardColumns)
+          .RowId([hashed](const RowContext& r) {
+            const json* board = At(r.item, {"board", "id"});
+            const json* status = At(r.item, {"status", "id"});
+            return hashed((board ? board->dump() : "") + "|" + r.item.value("position", json()).dump() + "|" +
+                          (status ? status->dump() : ""));
+          }));
+
   // Keys: what identifies each table's rows and which columns name another
   // table's rows (sys_primarykeys, sys_foreignkeys).
   struct Keys {
@@ -1268,6 +1328,12 @@ std::vector<TableDef> MakeBaseTables() {
       {"Boards", {"Id"}, {{"ProjectId", "Projects", "Id"}}},
       {"Sprints", {"BoardId", "Id"}, {{"BoardId", "Boards", "Id"}}},
       {"SprintIssues", {"SprintId", "IssueId"}, {{"SprintId", "Sprints", "Id"}, {"IssueId", "Issues", "Id"}}},
+      {"BoardConfiguration",
+       {"BoardId", "ColumnPosition", "StatusId"},
+       {{"BoardId", "Boards", "Id"},
+        {"StatusId", "Statuses", "Id"},
+        {"FilterId", "Filters", "Id"},
+        {"EstimationFieldId", "Fields", "Id"}}},
   };
   auto find = [&t](const std::string& name) -> TableDef& {
     for (auto& d : t) {

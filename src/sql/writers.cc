@@ -1039,6 +1039,158 @@ WriteResult IssueLinksWrite(TableWrite& w, const RowWrite& rw) {
   return WriteDone{*id, "", "linked " + words + " (link " + std::to_string(*id) + ")"};
 }
 
+// ---- ProjectVersions, ProjectComponents --------------------------------------
+
+// A 0/1 column (true/false accepted too).
+Result<bool> Flag(const Row& row, std::string_view col) {
+  const SqlValue& v = row.Value(col);
+  if (auto* i = std::get_if<int64_t>(&v); i && (*i == 0 || *i == 1)) return *i == 1;
+  if (auto t = row.Text(col)) {
+    if (EqualsIgnoreCase(*t, "true") || *t == "1") return true;
+    if (EqualsIgnoreCase(*t, "false") || *t == "0") return false;
+  }
+  return Fail(ErrorCode::kInvalidArgument, Name(row, col) + " takes 1 or 0");
+}
+
+// A date column: yyyy-MM-dd, or NULL (null: no date).
+Result<json> DateOrNull(const Row& row, std::string_view col) {
+  if (row.Null(col)) return json(nullptr);
+  auto text = row.Text(col);
+  if (!text || !(text->size() == 10 && ParseIso8601(*text + "T00:00Z"))) {
+    return Fail(ErrorCode::kInvalidArgument, Name(row, col) + " takes a date, yyyy-MM-dd");
+  }
+  return json(*text);
+}
+
+// Name and Description, which versions and components share: the name
+// must not be empty; a NULL description clears it.
+Result<void> NameAndDescription(const Row& row, json& body) {
+  if (row.Set("Name")) {
+    auto name = row.Text("Name");
+    if (!name || Trim(*name).empty()) return Fail(ErrorCode::kInvalidArgument, Name(row, "Name") + " cannot be empty");
+    body["name"] = *name;
+  }
+  if (row.Set("Description")) body["description"] = row.Text("Description").value_or("");
+  return Ok();
+}
+
+Result<json> VersionBody(const Row& row, TableWrite&, bool) {
+  json body = json::object();
+  if (auto r = NameAndDescription(row, body); !r) return Fail(r.error());
+  for (auto [col, key] : {std::pair{"Released", "released"}, std::pair{"Archived", "archived"}}) {
+    if (!row.Set(col)) continue;
+    auto f = Flag(row, col);
+    if (!f) return Fail(f.error());
+    body[key] = *f;
+  }
+  for (auto [col, key] : {std::pair{"StartDate", "startDate"}, std::pair{"ReleaseDate", "releaseDate"}}) {
+    if (!row.Set(col)) continue;
+    auto d = DateOrNull(row, col);
+    if (!d) return Fail(d.error());
+    body[key] = *d;
+  }
+  return body;
+}
+
+Result<json> ComponentBody(const Row& row, TableWrite& w, bool cloud) {
+  json body = json::object();
+  if (auto r = NameAndDescription(row, body); !r) return Fail(r.error());
+  if (row.Set("LeadAccountId")) {
+    auto lead = UserRef(row, "LeadAccountId", w, cloud);
+    if (!lead) return Fail(lead.error());
+    const char* key = cloud ? "accountId" : "name";
+    body[cloud ? "leadAccountId" : "leadUserName"] = lead->is_null() ? json(nullptr) : (*lead)[key];
+  }
+  if (row.Set("AssigneeType")) {
+    const std::string t = ToUpper(row.Text("AssigneeType").value_or(""));
+    if (t != "PROJECT_DEFAULT" && t != "COMPONENT_LEAD" && t != "PROJECT_LEAD" && t != "UNASSIGNED") {
+      return Fail(ErrorCode::kInvalidArgument,
+                  Name(row, "AssigneeType") + " is PROJECT_DEFAULT, COMPONENT_LEAD, PROJECT_LEAD or UNASSIGNED");
+    }
+    body["assigneeType"] = t;
+  }
+  return body;
+}
+
+// What a project's versions and components differ in.
+struct ProjectItem {
+  const char* singular;  // "version"
+  Result<json> (*body)(const Row&, TableWrite&, bool cloud);
+  Result<Created> (JiraClient::*add)(const std::string&, json);
+  Result<void> (JiraClient::*edit)(const std::string&, const json&);
+  Result<void> (JiraClient::*remove)(const std::string&);
+  std::string_view delete_api;  // explain's words for a DELETE
+};
+
+// INSERT makes the item in the project ProjectKey or ProjectId names,
+// UPDATE edits the columns set (it cannot move to another project),
+// DELETE removes it (its issues lose it).
+WriteResult ProjectItemWrite(const ProjectItem& k, TableWrite& w, const RowWrite& rw) {
+  Row row(w.table, rw);
+  const bool cloud = w.session.cloud();
+  const std::string path = std::string("/rest/api/3/") + k.singular;
+  if (rw.kind == Kind::kDelete) {
+    const auto id = row.Text("Id");
+    if (!id) return Refused("DELETE on " + w.table.name + " needs the " + k.singular + "'s Id");
+    if (w.explain) {
+      std::string call(k.delete_api);
+      if (auto p = call.find("{id}"); p != std::string::npos) call.replace(p, 4, *id);
+      return WriteDone{0, "", call};
+    }
+    if (auto r = (w.jira.*k.remove)(*id); !r)
+      return CallFailed(r.error(), std::string("deleting ") + k.singular + " " + *id);
+    return WriteDone{0, "", std::string("deleted ") + k.singular + " " + *id};
+  }
+  if (auto bad = Unwritable(row)) return Refused(*bad);
+  const bool insert = rw.kind == Kind::kInsert;
+  if (row.Set("ProjectKey") && row.Set("ProjectId"))
+    return Refused("set " + Name(row, "ProjectKey") + " or " + Name(row, "ProjectId") + ", not both");
+  const auto project = row.Set("ProjectKey") ? row.Text("ProjectKey") : row.Text("ProjectId");
+  if (!insert && (row.Set("ProjectKey") || row.Set("ProjectId"))) {
+    return Refused(std::string("a ") + k.singular + " cannot move to another project by UPDATE; INSERT it there");
+  }
+  if (insert && (!project || project->empty())) {
+    return Refused("INSERT INTO " + w.table.name + " needs the project: ProjectKey or ProjectId");
+  }
+  if (insert && !row.Set("Name"))
+    return Refused("INSERT INTO " + w.table.name + " needs the " + k.singular + "'s Name");
+  auto body = k.body(row, w, cloud);
+  if (!body) return Refused(body.error().message);
+  if (insert) {
+    const std::string name = (*body)["name"];
+    if (w.explain)
+      return WriteDone{0, "", ApiPath(w, "POST " + path) + " " + body->dump() + " (in project " + *project + ")"};
+    auto made = (w.jira.*k.add)(*project, *body);
+    const std::string what = std::string("making ") + k.singular + " '" + name + "' in " + *project;
+    if (!made) return CallFailed(made.error(), what);
+    const std::string done = std::string("made ") + k.singular + " '" + name + "' in " + *project;
+    auto id = MadeId(*made, done);
+    if (!id) return tl::unexpected(id.error());
+    if (made->recovered) {
+      w.session.notice("the answer to " + what + " was lost; jirasql found " + k.singular + " " + std::to_string(*id) +
+                       " and did not make it again");
+    }
+    return WriteDone{*id, "", done + " (" + std::to_string(*id) + ")"};
+  }
+  const auto id = row.Text("Id");
+  if (!id) return Refused("UPDATE on " + w.table.name + " needs the " + k.singular + "'s Id");
+  if (body->empty()) return WriteDone{0, "", ""};
+  if (w.explain) return WriteDone{0, "", ApiPath(w, "PUT " + path + "/" + *id) + " " + body->dump()};
+  if (auto r = (w.jira.*k.edit)(*id, *body); !r)
+    return CallFailed(r.error(), std::string("editing ") + k.singular + " " + *id);
+  return WriteDone{0, "", std::string("edited ") + k.singular + " " + *id};
+}
+
+const ProjectItem kVersionItem{
+    "version",          VersionBody, &JiraClient::AddVersion, &JiraClient::EditVersion, &JiraClient::DeleteVersion,
+    api::kDeleteVersion};
+const ProjectItem kComponentItem{"component",
+                                 ComponentBody,
+                                 &JiraClient::AddComponent,
+                                 &JiraClient::EditComponent,
+                                 &JiraClient::DeleteComponent,
+                                 api::kDeleteComponent};
+
 }  // namespace
 
 WriteResult WatchersWrite(TableWrite& w, const RowWrite& rw) {
@@ -1070,6 +1222,12 @@ WriteResult WatchersWrite(TableWrite& w, const RowWrite& rw) {
 
 TableWriter WriteIssueLinks() { return IssueLinksWrite; }
 TableWriter WriteWatchers() { return WatchersWrite; }
+TableWriter WriteProjectVersions() {
+  return [](TableWrite& w, const RowWrite& rw) { return ProjectItemWrite(kVersionItem, w, rw); };
+}
+TableWriter WriteProjectComponents() {
+  return [](TableWrite& w, const RowWrite& rw) { return ProjectItemWrite(kComponentItem, w, rw); };
+}
 TableWriter WriteIssues() { return IssuesWrite; }
 TableFlusher FlushIssues() { return FlushIssuesNow; }
 TableWriter WriteAttachments() { return AttachmentsWrite; }

@@ -26,6 +26,11 @@ TableWriter WriteComments();
 TableWriter WriteIssueLinks();
 /// Watchers: INSERT (IssueKey, AccountId) adds a watcher, DELETE removes one; no UPDATE.
 TableWriter WriteWatchers();
+/// ProjectVersions, ProjectComponents: INSERT makes one in the project
+/// (ProjectKey or ProjectId; never a second of the same name), UPDATE edits
+/// the columns set, DELETE removes it (its issues lose it).
+TableWriter WriteProjectVersions();
+TableWriter WriteProjectComponents();
 /// Worklogs: POST, PUT and DELETE /issue/{key}/worklog[/{id}], with the
 /// hidden AdjustEstimate and AdjustEstimateBy columns for the estimate.
 TableWriter WriteWorklogs();

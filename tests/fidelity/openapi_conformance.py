@@ -198,6 +198,21 @@ def main():
         expect_status("POST", v3 + "/issueLink",
                       {"type": {"name": "Relates"}, "inwardIssue": {"key": "ALPHA-1"}, "outwardIssue": {"key": "BETA-1"}},
                       status=201)
+        # Writes to versions and components (ProjectVersions, ProjectComponents).
+        ver = check(P, v3 + "/version", "POST", v3 + "/version",
+                    {"name": "v7.0", "projectId": 10000, "description": "seven", "startDate": "2031-01-01",
+                     "releaseDate": "2031-02-01", "released": False, "archived": False}, status=201)
+        check(P, v3 + "/version", "POST", v3 + "/version", {"name": "V7.0", "projectId": 10000}, status=400)
+        check(P, v3 + "/version/{id}", "GET", v3 + f"/version/{ver['id']}")
+        check(P, v3 + "/version/{id}", "PUT", v3 + f"/version/{ver['id']}", {"released": True, "startDate": None})
+        expect_status("POST", v3 + f"/version/{ver['id']}/removeAndSwap", {})
+        check(P, v3 + "/version/{id}", "GET", v3 + f"/version/{ver['id']}", status=404)
+        comp = check(P, v3 + "/component", "POST", v3 + "/component",
+                     {"name": "Ops", "project": "ALPHA", "description": "operations", "leadAccountId": u["accountId"],
+                      "assigneeType": "COMPONENT_LEAD"}, status=201)
+        check(P, v3 + "/component/{id}", "PUT", v3 + f"/component/{comp['id']}", {"name": "Operations", "leadAccountId": None})
+        check(P, v3 + "/component/{id}", "GET", v3 + f"/component/{comp['id']}")
+        expect_status("DELETE", v3 + f"/component/{comp['id']}")
         # Groups, members, project roles and their actors.
         groups = check(P, v3 + "/group/bulk", "GET", v3 + "/group/bulk?startAt=0&maxResults=50")
         check(P, v3 + "/group/bulk", "GET", v3 + "/group/bulk?startAt=50&maxResults=50")
@@ -351,6 +366,11 @@ def main():
         boards = check(S, ag + "/board", "GET", ag + "/board")
         board = boards["values"][0]["id"]
         sprints = check(S, ag + "/board/{boardId}/sprint", "GET", ag + f"/board/{board}/sprint")
+        check(S, ag + "/board/{boardId}", "GET", ag + f"/board/{board}")
+        for b in boards["values"]:
+            check(S, ag + "/board/{boardId}/configuration", "GET", ag + f"/board/{b['id']}/configuration")
+        kanban = next(b for b in boards["values"] if b["type"] == "kanban")
+        expect_status("GET", ag + f"/board/{kanban['id']}/sprint", status=400)  # kanban: no sprints
         # The spec's example for this one is a single issue, not a page: check
         # the page's issues against the platform's IssueBean instead.
         got, payload = call("GET", ag + f"/sprint/{sprints['values'][0]['id']}/issue?maxResults=5")

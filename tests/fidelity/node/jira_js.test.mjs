@@ -157,9 +157,17 @@ test('agile boards and sprints', async () => {
     onSchemaMismatch: 'throw',
   });
   const boards = await agile.board.getAllBoards();
-  assert.equal(boards.values.length, info.sites[0].projects.length);
+  // A scrum board per project, and one kanban board.
+  assert.equal(boards.values.length, info.sites[0].projects.length + 1);
+  assert.equal(boards.values.filter((b) => b.type === 'kanban').length, 1);
   const sprints = await agile.board.getAllSprints({ boardId: boards.values[0].id });
   assert.ok(sprints.values.some((s) => s.state === 'active'));
+  for (const b of boards.values) {
+    const config = await agile.board.getConfiguration({ boardId: b.id });
+    assert.equal(config.id, b.id);
+    assert.ok(config.columnConfig.columns.length >= 3);
+    assert.equal(config.estimation?.field?.fieldId, b.type === 'scrum' ? 'customfield_10016' : undefined);
+  }
 });
 
 test('OAuth 2.0 helpers: authorize, exchange, accessible resources, refresh, gateway', async () => {
