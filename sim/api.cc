@@ -23,7 +23,7 @@ ApiCall::ApiCall(Simulator& s, const httplib::Request& rq, httplib::Response& rs
       tz(cl.user >= 0 ? s.world_.users[cl.user].tz.offset_minutes : 0),
       now(s.NowMs()),
       rc{s.world_, st, b, v, s.options_.datacenter, tz, cl.user, {}},
-      jctx{s.world_, st, cl.user, tz, now},
+      jctx{s.world_, st, cl.user, tz, now, s.options_.datacenter},
       c(std::move(captures)) {
   out.reserve(64 * 1024);
 }

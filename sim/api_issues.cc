@@ -283,11 +283,11 @@ int64_t ApiCall::MakeIssue(const json& b, httplib::Response& refused) {
   }
   if (p < 0) errors["project"] = "Specify a valid project ID or key";
   int type = -1;
-  if (f.contains("issuetype") && f["issuetype"].is_object()) {
-    for (std::size_t t = 0; t < world.catalogs.types.size(); ++t) {
-      const auto& it = world.catalogs.types[t];
+  if (p >= 0 && f.contains("issuetype") && f["issuetype"].is_object()) {
+    for (int t : ProjectTypes(world.catalogs, site, p)) {  // the project's types only
+      const auto& it = world.catalogs.types[static_cast<std::size_t>(t)];
       if (f["issuetype"].value("name", "") == it.name || f["issuetype"].value("id", "") == std::to_string(it.id))
-        type = static_cast<int>(t);
+        type = t;
     }
   }
   if (type < 0) errors["issuetype"] = "Specify an issue type";
@@ -918,14 +918,14 @@ void ApiCall::IssueTransitions() {
 void ApiCall::CreateMetaTypes() {
   const int p = site.FindProject(c[0]);
   if (p < 0) return JiraError(res, 404, "No project could be found with key '" + c[0] + "'.");
-  const auto& types = world.catalogs.types;
+  const auto types = ProjectTypes(world.catalogs, site, p);
   const auto [start, max] = paging(50, 200);
   const int64_t total = static_cast<int64_t>(types.size()), end = std::min(total, start + max);
   // Cloud lists them under "issueTypes", Data Center under "values".
   w.BeginObject().Field("startAt", start).Field("maxResults", max).Field("total", total);
   if (options.datacenter) w.Field("isLast", end >= total);
   w.Key(options.datacenter ? "values" : "issueTypes").BeginArray();
-  for (int64_t t = start; t < end; ++t) WriteIssueType(w, rc, static_cast<int>(t));
+  for (int64_t t = start; t < end; ++t) WriteIssueType(w, rc, types[static_cast<std::size_t>(t)]);
   w.EndArray().EndObject();
   return ok();
 }
@@ -934,8 +934,8 @@ void ApiCall::CreateMetaFields() {
   const int p = site.FindProject(c[0]);
   if (p < 0) return JiraError(res, 404, "No project could be found with key '" + c[0] + "'.");
   int type = -1;
-  for (std::size_t t = 0; t < world.catalogs.types.size(); ++t) {
-    if (std::to_string(world.catalogs.types[t].id) == c[1]) type = static_cast<int>(t);
+  for (int t : ProjectTypes(world.catalogs, site, p)) {
+    if (std::to_string(world.catalogs.types[static_cast<std::size_t>(t)].id) == c[1]) type = t;
   }
   if (type < 0) return JiraError(res, 404, "Issue type with id '" + c[1] + "' does not exist in the project.");
   // Every field on one page: jirasim's screens are small.

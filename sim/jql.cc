@@ -146,6 +146,7 @@ enum class Field {
   kComponent,
   kFixVersion,
   kParent,
+  kEpicLink,  ///< Data Center's Epic Link (cf[10014])
   kSprint,
   kCreated,
   kUpdated,
@@ -216,6 +217,7 @@ std::optional<FieldInfo> LookupField(const std::string& raw, const Catalogs& cat
   for (const auto& [name, info] : kFields) {
     if (f == name) return info;
   }
+  if (f == "epic link" || f == "cf[10014]" || f == kEpicLinkField) return FieldInfo{Field::kEpicLink, "Epic Link"};
   std::string id;
   if (f.rfind("cf[", 0) == 0 && f.back() == ']') id = "customfield_" + f.substr(3, f.size() - 4);
   if (f.rfind("customfield_", 0) == 0) id = f;
@@ -494,7 +496,7 @@ class Parser {
     if (ft.type != Tok::kWord && ft.type != Tok::kString) return Unexpected(ft, "a field name");
     int custom = -1;
     auto info = LookupField(ft.text, ctx_.world.catalogs, &custom);
-    if (!info) return FieldMissing(ft.text);
+    if (!info || (info->field == Field::kEpicLink && !ctx_.datacenter)) return FieldMissing(ft.text);
     auto node = std::make_shared<JqlNode>();
     node->field = info->field;
     node->custom = custom;
@@ -628,11 +630,20 @@ class Parser {
           n.values.push_back(*num);
           continue;
         }
-        case Field::kType:
-          idx = find(
-              cat.types, [](auto& t) { return t.name; }, [](auto& t) { return t.id; });
-          if (idx < 0) return NoValue(v.text, "issuetype");
-          break;
+        case Field::kType: {
+          // A name may be several types' (a team-managed project's Epic and the site's).
+          bool any = false;
+          for (std::size_t t = 0; t < cat.types.size(); ++t) {
+            if (EqualsIgnoreCase(cat.types[t].name, v.text) || std::to_string(cat.types[t].id) == v.text) {
+              n.values.push_back(static_cast<int64_t>(t));
+              any = true;
+            }
+          }
+          if (!any) return NoValue(v.text, "issuetype");
+          if (n.op == Op::kEq) n.op = Op::kIn;
+          if (n.op == Op::kNe) n.op = Op::kNotIn;
+          continue;
+        }
         case Field::kStatus:
           idx = find(
               cat.statuses, [](auto& t) { return t.name; }, [](auto& t) { return t.id; });
@@ -711,6 +722,12 @@ class Parser {
         case Field::kParent:
           idx = site.FindIssue(v.text);
           if (idx < 0) return Fail(Err("An issue with key '" + v.text + "' does not exist for field 'parent'."));
+          break;
+        case Field::kEpicLink:
+          idx = site.FindIssue(v.text);
+          if (idx < 0 || cat.types[static_cast<std::size_t>(site.issues[idx].type)].hierarchy != 1) {
+            return Fail(Err("The value '" + v.text + "' does not exist for the field 'Epic Link'."));
+          }
           break;
         case Field::kSprint:
           for (std::size_t s = 0; s < site.sprints.size(); ++s) {
@@ -943,7 +960,12 @@ void FieldValues(const JqlNode& n, const Issue& is, const JqlContext& ctx, std::
       add_bits(is.fix_versions, true);
       break;
     case Field::kParent:
-      if (is.parent >= 0) out.push_back(is.parent);
+      // Data Center: sub-tasks only (an issue names its epic in Epic Link).
+      if (is.parent >= 0 && !(ctx.datacenter && EpicOf(ctx.world.catalogs, ctx.site, is) >= 0))
+        out.push_back(is.parent);
+      break;
+    case Field::kEpicLink:
+      if (int64_t e = EpicOf(ctx.world.catalogs, ctx.site, is); e >= 0) out.push_back(e);
       break;
     case Field::kSprint:
       if (is.custom[1] != kNone) out.push_back(is.custom[1]);

@@ -34,6 +34,7 @@ struct JqlContext {
   int user = -1;              ///< requesting user index; -1 anonymous
   int tz_offset_minutes = 0;  ///< the user's zone
   int64_t now_ms = 0;
+  bool datacenter = false;  ///< Data Center's JQL: Epic Link, and parent for sub-tasks only
 };
 
 struct JqlNode;

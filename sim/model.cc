@@ -123,6 +123,7 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
     pr.key = k < static_cast<int>(std::size(kProjectKeys)) ? kProjectKeys[k] : "P" + std::to_string(k);
     pr.name = std::string(kProjectNames[k % std::size(kProjectNames)]) + (k >= 8 ? " " + std::to_string(k) : "");
     pr.lead = p % user_count;
+    for (const auto& t : w.catalogs.types) pr.team_managed |= t.project == p;
     for (int c = 0; c < 4; ++c) {
       static const char* kComponents[] = {"API", "Web", "Backend", "Docs"};
       pr.components.push_back({10100 + p * 10 + c, kComponents[c], c == 3 ? -1 : (p + c + 1) % user_count,
@@ -192,6 +193,11 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
     is.updated_ms -= is.updated_ms % 1000;
     int t = static_cast<int>(r.Below(100));
     is.type = t < 5 ? 0 : t < 45 ? 1 : t < 70 ? 2 : t < 90 ? 3 : 4;
+    if (is.type == 0 && pr.team_managed) {  // the project's own Epic type
+      for (std::size_t k = 0; k < w.catalogs.types.size(); ++k) {
+        if (w.catalogs.types[k].project == is.project) is.type = static_cast<int>(k);
+      }
+    }
     is.status = static_cast<int>(r.Below(4));
     is.priority = static_cast<int>(r.Below(5));
     if (is.status == 3) {
@@ -212,8 +218,9 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
     if ((is.type == 4 || is.type == 1) && is.number > 1) {
       int64_t parent = pr.issues_by_number[r.Below(is.number - 1)];
       const Issue& cand = site.issues[parent];
-      if (is.type == 4 && cand.type != 4) is.parent = parent;
-      if (is.type == 1 && cand.type == 0) is.parent = parent;
+      const int level = w.catalogs.types[static_cast<std::size_t>(cand.type)].hierarchy;
+      if (is.type == 4 && level == 0) is.parent = parent;  // a sub-task sits under a standard issue
+      if (is.type == 1 && level == 1) is.parent = parent;  // a story under an epic
     }
     if (is.type == 4 && is.parent < 0) is.type = 2;  // no parent found: a plain task
     if (r.Chance(60)) is.original_estimate = (1 + r.Below(16)) * 3600;
@@ -337,6 +344,10 @@ World Generate(const GenerateOptions& o) {
   World w;
   w.seed = o.seed;
   w.catalogs = MakeCatalogs();
+  const int projects = std::max(1, o.projects);
+  if (o.team_managed_project && projects >= 2) {
+    w.catalogs.types.push_back({10010, "Epic", "A big user story, in a team-managed project.", false, 1, projects - 1});
+  }
   Rng rng(o.seed);
   const int site_count = std::max(1, o.sites);
   for (int u = 0; u < std::max(1, o.users); ++u) {
@@ -764,5 +775,21 @@ const std::vector<WorkflowTransition>& Workflow() {
 }
 
 bool NeedsResolution(const WorkflowTransition& t, int type) { return t.to == 3 && type == 3; }
+
+std::vector<int> ProjectTypes(const Catalogs& catalogs, const Site& site, int project) {
+  const bool own = site.projects[static_cast<std::size_t>(project)].team_managed;
+  std::vector<int> out;
+  for (std::size_t t = 0; t < catalogs.types.size(); ++t) {
+    const IssueType& it = catalogs.types[t];
+    if (it.project == project || (it.project < 0 && !(own && it.hierarchy == 1))) out.push_back(static_cast<int>(t));
+  }
+  return out;
+}
+
+int64_t EpicOf(const Catalogs& catalogs, const Site& site, const Issue& issue) {
+  if (issue.parent < 0) return -1;
+  const Issue& p = site.issues[static_cast<std::size_t>(issue.parent)];
+  return catalogs.types[static_cast<std::size_t>(p.type)].hierarchy == 1 ? issue.parent : -1;
+}
 
 }  // namespace jirasim

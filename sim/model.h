@@ -51,7 +51,8 @@ struct IssueType {
   int64_t id;
   std::string name, description;
   bool subtask;
-  int hierarchy;
+  int hierarchy;     ///< -1 sub-task, 0 standard, 1 epic
+  int project = -1;  ///< a team-managed project's own type: that project's index; -1: the site's types
 };
 struct NamedItem {
   int64_t id;
@@ -143,7 +144,8 @@ struct SavedFilter {
 struct Project {
   int64_t id;
   std::string key, name;
-  int lead;  ///< user index
+  int lead;                   ///< user index
+  bool team_managed = false;  ///< Cloud's team-managed ("next-gen") project: its own Epic type
   std::vector<Component> components;
   std::vector<Version> versions;
   std::vector<int64_t> issues_by_number;  ///< number-1 -> issue index (-1 when deleted)
@@ -310,6 +312,9 @@ struct GenerateOptions {
   uint64_t seed = 1;
   int64_t now_ms = 0;         ///< issues are created in the two years before this
   int browse_only_users = 0;  ///< the last this many users may read but not write
+  /// The last project of each site is team-managed, with an Epic type of its
+  /// own (Jira Cloud; Data Center has no team-managed projects).
+  bool team_managed_project = true;
 };
 
 struct World {
@@ -321,6 +326,15 @@ struct World {
 };
 
 World Generate(const GenerateOptions& options);
+
+/// The issue types a project uses: the site's, and for a team-managed
+/// project its own Epic in place of the site's.
+std::vector<int> ProjectTypes(const Catalogs& catalogs, const Site& site, int project);
+/// Data Center's Epic Link field (Jira Software's gh-epic-link): an issue
+/// under an epic names it there; `parent` is for sub-tasks only.
+inline constexpr const char* kEpicLinkField = "customfield_10014";
+/// The epic an issue sits under (its parent, when that is an epic); -1 none.
+int64_t EpicOf(const Catalogs& catalogs, const Site& site, const Issue& issue);
 
 /// The workflow every project shares: To Do -> In Progress -> In Review ->
 /// Done, and back. Moving a Bug to Done asks for a Resolution (a screen);

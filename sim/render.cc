@@ -109,6 +109,7 @@ FieldSelection FieldSelection::Parse(const std::vector<std::string>& params, con
   FieldSelection fs;
   std::vector<std::string> all = kSystemFields;
   for (const auto& cf : catalogs.custom_fields) all.push_back(cf.id);
+  all.push_back(kEpicLinkField);  // rendered on Data Center only
   bool named_only_ids = true;
   for (const auto& t : tokens) {
     if (t == "*all") {
@@ -237,9 +238,19 @@ void WriteIssueType(JsonWriter& w, const RenderContext& rc, int t) {
         .Field("description", it.description)
         .Field("iconUrl", rc.base + "/images/icons/issuetypes/" + jirasql::ToLower(it.name) + ".svg")
         .Field("name", it.name)
-        .Field("subtask", it.subtask)
-        .Field("hierarchyLevel", it.hierarchy)
-        .EndObject();
+        .Field("subtask", it.subtask);
+    if (!rc.datacenter) out.Field("hierarchyLevel", it.hierarchy);  // Data Center does not send it
+    if (it.project >= 0) {                                          // a team-managed project's own type
+      out.Key("scope")
+          .BeginObject()
+          .Field("type", "PROJECT")
+          .Key("project")
+          .BeginObject()
+          .Field("id", Id(rc.site.projects[static_cast<std::size_t>(it.project)].id))
+          .EndObject()
+          .EndObject();
+    }
+    out.EndObject();
   });
 }
 
@@ -402,7 +413,7 @@ void WriteProjectBody(JsonWriter& w, const RenderContext& rc, int p, bool full, 
       .Field("key", pr.key)
       .Field("name", pr.name)
       .Field("projectTypeKey", "software");
-  if (!rc.datacenter) w.Field("simplified", false);
+  if (!rc.datacenter) w.Field("simplified", pr.team_managed).Field("style", pr.team_managed ? "next-gen" : "classic");
   w.Key("avatarUrls").BeginObject();
   for (const char* size : {"48x48", "24x24", "16x16", "32x32"}) {
     w.Field(size, rc.base + "/secure/projectavatar?size=" + size + "&pid=" + Id(pr.id));
@@ -423,7 +434,7 @@ void WriteProjectBody(JsonWriter& w, const RenderContext& rc, int p, bool full, 
       if (!pr.components[c].deleted) WriteComponent(w, rc, p, static_cast<int>(c), false);
     }
     w.EndArray().Key("issueTypes").BeginArray();
-    for (std::size_t t = 0; t < rc.world.catalogs.types.size(); ++t) WriteIssueType(w, rc, static_cast<int>(t));
+    for (int t : ProjectTypes(rc.world.catalogs, rc.site, p)) WriteIssueType(w, rc, t);
     w.EndArray().Key("versions").BeginArray();
     for (std::size_t v = 0; v < pr.versions.size(); ++v) {
       if (!pr.versions[v].deleted) WriteVersion(w, rc, p, static_cast<int>(v));
@@ -776,9 +787,19 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
           .EndObject();
     }
   }
-  if (fs.HasSystem(kParent) && is.parent >= 0) {
+  // Data Center links an issue to its epic with the Epic Link field; its
+  // parent field is for sub-tasks only.
+  const int64_t epic = EpicOf(rc.world.catalogs, rc.site, is);
+  if (fs.HasSystem(kParent) && is.parent >= 0 && !(rc.datacenter && epic >= 0)) {
     w.Key("parent");
     WriteLinkedIssue(w, rc, is.parent);
+  }
+  if (rc.datacenter && fs.Has(kEpicLinkField)) {
+    w.Key(kEpicLinkField);
+    if (epic >= 0)
+      w.String(rc.site.Key(rc.site.issues[static_cast<std::size_t>(epic)]));
+    else
+      w.Null();
   }
   if (fs.HasSystem(kSubtasks)) {
     // Sub-tasks are found by scanning forward: they always come after their parent.
@@ -969,6 +990,27 @@ void WriteFieldList(JsonWriter& w, const RenderContext& rc) {
     if (items) w.Field("items", items);
     w.Field("custom", custom).Field("customId", static_cast<int64_t>(std::stoll(num))).EndObject();
     w.EndObject();
+  }
+  if (rc.datacenter) {  // Jira Software's Epic Link
+    w.BeginObject()
+        .Field("id", kEpicLinkField)
+        .Field("name", "Epic Link")
+        .Field("custom", true)
+        .Field("orderable", true)
+        .Field("navigable", true)
+        .Field("searchable", true)
+        .Key("clauseNames")
+        .BeginArray()
+        .String("cf[10014]")
+        .String("Epic Link")
+        .EndArray()
+        .Key("schema")
+        .BeginObject()
+        .Field("type", "any")
+        .Field("custom", "com.pyxis.greenhopper.jira:gh-epic-link")
+        .Field("customId", int64_t{10014})
+        .EndObject()
+        .EndObject();
   }
   w.EndArray();
 }

@@ -114,6 +114,7 @@ std::map<std::string, std::string> BodyParams(const httplib::Request& req, bool*
 Simulator::Simulator(SimOptions options) : options_(std::move(options)) {
   start_ms_ = RealNowMs();
   options_.data.now_ms = start_ms_;
+  if (options_.datacenter) options_.data.team_managed_project = false;  // a Cloud thing
   world_ = Generate(options_.data);
   if (options_.callbacks.empty()) options_.callbacks.push_back("http://localhost:33333");
   Rng rng(options_.data.seed ^ 0xA99);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <map>
 #include <set>
 #include <sstream>
@@ -823,6 +824,79 @@ TEST_P(TablesTest, BoardConfigurationMapsEachColumnToItsStatuses) {
   EXPECT_EQ(db.One("SELECT count(*) FROM Sprints WHERE BoardId = " + std::to_string(kanban.id)), "0");
   EXPECT_EQ(db.One("SELECT count(*) FROM Sprints"), std::to_string(s0().sprints.size()));
   EXPECT_EQ(db.One("SELECT count(*) FROM Sprints WHERE BoardId IN (1, " + std::to_string(kanban.id) + ")"), "4");
+}
+
+TEST_P(TablesTest, EpicsAreTheEpicLevelIssuesWithTheirChildrenCounted) {
+  auto db = OpenDb(Connect(), "IncludeCustomFields=true");
+  const auto& cat = sim().world().catalogs;
+  std::map<int64_t, std::array<int, 3>> children;  // epic index -> to do, in progress, done
+  for (const auto& is : s0().issues) {
+    if (is.deleted) continue;
+    const int64_t epic = jirasim::EpicOf(cat, s0(), is);
+    if (epic < 0) continue;
+    const std::string& category =
+        cat.categories[static_cast<std::size_t>(cat.statuses[static_cast<std::size_t>(is.status)].category)].key;
+    ++children[epic][category == "done" ? 2 : category == "indeterminate" ? 1 : 0];
+  }
+  std::multiset<std::string> want;
+  std::set<std::string> epic_types;
+  for (std::size_t i = 0; i < s0().issues.size(); ++i) {
+    const auto& is = s0().issues[i];
+    const auto& type = cat.types[static_cast<std::size_t>(is.type)];
+    if (is.deleted || type.hierarchy != 1) continue;
+    epic_types.insert(std::to_string(type.id));
+    const auto n = children[static_cast<int64_t>(i)];
+    want.insert(Key(static_cast<int64_t>(i)) + "|" + std::to_string(type.id) + "|" +
+                ProjectKey(static_cast<int64_t>(i)) + "|" + std::to_string(n[0] + n[1] + n[2]) + "|" +
+                std::to_string(n[0]) + "|" + std::to_string(n[1]) + "|" + std::to_string(n[2]));
+  }
+  ASSERT_GT(want.size(), 20u);
+  ASSERT_FALSE(children.empty());
+  // Cloud: the team-managed project's epics are of its own Epic type; Data Center has none.
+  EXPECT_EQ(epic_types.size(), dc() ? 1u : 2u);
+  ResetSim(sim().base_url());
+  EXPECT_EQ(Joined(db.Query("SELECT Key, IssueTypeId, ProjectKey, ChildCount, ChildToDoCount, ChildInProgressCount, "
+                            "ChildDoneCount FROM Epics")),
+            want);
+  // The epics' search, then one search for the children of each page of them (100 on Cloud, 1,000 on Data Center).
+  const int64_t pages = dc() ? 1 : static_cast<int64_t>((want.size() + 99) / 100);
+  EXPECT_EQ(Requests("/search"), 2 * pages);
+  EXPECT_EQ(Requests("/issue/{id}"), 0);
+  // Without a Child… column, no children are read.
+  ResetSim(sim().base_url());
+  EXPECT_EQ(db.One("SELECT count(*) FROM Epics"), std::to_string(want.size()));
+  EXPECT_EQ(Requests("/search"), pages);
+  // Pushdown: the epic types beside the pushed columns.
+  const std::string project = s0().projects.back().key;
+  db.Query("SELECT Key FROM Epics WHERE ProjectKey = '" + project + "'");
+  std::string types;
+  for (const auto& t : epic_types) types += (types.empty() ? "" : ", ") + ("\"" + t + "\"");
+  EXPECT_EQ(db.LastScan().jql, "project = \"" + project + "\" AND issuetype " +
+                                   (epic_types.size() == 1 ? "= " + types : "in (" + types + ")"));
+  std::ostringstream explained;
+  ASSERT_TRUE(db.engine->Explain("SELECT Key, ChildCount FROM Epics", explained));
+  EXPECT_NE(explained.str().find("GET /issuetype for the epic types; "), std::string::npos) << explained.str();
+  EXPECT_NE(explained.str().find("then a search for the children of each page of epics"), std::string::npos)
+      << explained.str();
+  // Issues.HierarchyLevel: Jira Cloud's level; Data Center's from the type (sub-task, Epic, other).
+  std::multiset<std::string> levels, got_levels;
+  for (std::size_t i = 0; i < s0().issues.size(); ++i) {
+    if (s0().issues[i].deleted) continue;
+    levels.insert(Key(static_cast<int64_t>(i)) + "|" +
+                  std::to_string(cat.types[static_cast<std::size_t>(s0().issues[i].type)].hierarchy));
+  }
+  EXPECT_EQ(Joined(db.Query("SELECT Key, HierarchyLevel FROM Issues")), levels);
+  EXPECT_EQ(
+      db.One("SELECT group_concat(HierarchyLevel) FROM (SELECT DISTINCT HierarchyLevel FROM IssueTypes ORDER BY 1)"),
+      "-1,0,1");
+  // Children name their epic: Cloud in parent, Data Center in Epic Link (its parent is for sub-tasks).
+  const std::string link = dc() ? "i.\"Epic Link\" = e.Key" : "i.ParentId = e.Id";
+  int64_t total = 0;
+  for (const auto& [e, n] : children) total += n[0] + n[1] + n[2];
+  EXPECT_EQ(db.One("SELECT count(*) FROM Epics e JOIN Issues i ON " + link), std::to_string(total));
+  if (dc()) {
+    EXPECT_EQ(db.One("SELECT count(*) FROM Issues WHERE \"Epic Link\" IS NOT NULL AND ParentKey IS NOT NULL"), "0");
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, TablesTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),

@@ -1030,6 +1030,116 @@ std::unique_ptr<ItemStream> JiraClient::IssuesOfSprints(std::unique_ptr<ItemStre
   return std::make_unique<NestedStream>(std::move(sprints), std::move(issues_of), IdView);
 }
 
+Result<std::vector<std::string>> JiraClient::EpicTypeIds() {
+  auto types = CallJson(*this, HttpRequest{"GET", "/issuetype", {}, "", std::nullopt}, nullptr);
+  if (!types) return Fail(types.error());
+  if (!types->is_array()) return Fail(ErrorCode::kBadResponse, "GET /issuetype: the answer is not a JSON array");
+  std::vector<std::string> by_level, by_name;
+  bool levels = false;
+  for (const auto& t : *types) {
+    if (!t.is_object()) continue;
+    const json level = t.value("hierarchyLevel", json());
+    levels |= level.is_number_integer();
+    if (level == 1) by_level.push_back(IdOf(t));
+    if (t.value("name", "") == "Epic" && !t.value("subtask", false)) by_name.push_back(IdOf(t));
+  }
+  return levels ? by_level : by_name;
+}
+
+namespace {
+
+// The epics of `in`, each with its children counted (JiraClient::ChildCountsOfEpics).
+class EpicChildrenStream final : public ItemStream {
+ public:
+  EpicChildrenStream(JiraClient& c, std::unique_ptr<ItemStream> in, ReadStats* stats)
+      : c_(c), in_(std::move(in)), stats_(stats) {}
+
+  Result<bool> Next(std::vector<Item>* out) override {
+    std::vector<Item> epics;
+    auto more = in_->Next(&epics);
+    if (!more || !*more) return more;
+    if (!epic_field_) {
+      auto f = EpicField();
+      if (!f) return Fail(f.error());
+      epic_field_ = *f;
+    }
+    std::map<std::string, json> counts;  // by epic key
+    std::vector<std::string> keys;
+    for (const auto& e : epics) {
+      if (!e.value.is_object() || !e.value.contains("key") || !e.value["key"].is_string()) {
+        return Fail(ErrorCode::kBadResponse, "issue " + IdOf(e.value) + " of the epic search has no key");
+      }
+      keys.push_back(e.value["key"]);
+      counts[keys.back()] = json{{"count", 0}, {"toDo", 0}, {"inProgress", 0}, {"done", 0}};
+    }
+    const bool cloud = epic_field_->empty();
+    IssueSearch children;
+    children.query.terms.push_back(JqlTerm{cloud ? "parent" : epic_field_name_, keys, ""});
+    children.fields = {cloud ? "parent" : *epic_field_, "status"};
+    children.page_size = c_.IssuesPerPage(1000, false);
+    auto stream = c_.SearchIssues(std::move(children), stats_);
+    for (;;) {
+      std::vector<Item> page;
+      auto got = stream->Next(&page);
+      if (!got) return Fail(got.error());
+      if (!*got) break;
+      for (const auto& child : page) {
+        const json fields = child.value.value("fields", json::object());
+        const json link = fields.value(cloud ? "parent" : *epic_field_, json());
+        const std::string epic = link.is_string()   ? link.get<std::string>()
+                                 : link.is_object() ? link.value("key", "")
+                                                    : "";
+        auto at = counts.find(epic);
+        if (at == counts.end()) continue;  // another epic's (a key moved meanwhile)
+        const json status = fields.value("status", json::object());
+        const std::string category =
+            status.is_object() ? status.value("statusCategory", json::object()).value("key", "") : "";
+        json& n = at->second;
+        n["count"] = n["count"].get<int64_t>() + 1;
+        const char* bucket = category == "done" ? "done" : category == "indeterminate" ? "inProgress" : "toDo";
+        n[bucket] = n[bucket].get<int64_t>() + 1;
+      }
+    }
+    for (auto& e : epics) {
+      e.value["jirasql.children"] = counts[e.value["key"].get<std::string>()];
+      out->push_back(std::move(e));
+    }
+    return true;
+  }
+
+ private:
+  // Cloud: "" (children name their epic in parent). Data Center: the Epic
+  // Link field's id (its name kept for the JQL).
+  Result<std::string> EpicField() {
+    if (c_.cloud()) return std::string();
+    auto fields = c_.FieldList();
+    if (!fields) return Fail(fields.error());
+    for (const auto& f : *fields) {
+      const json schema = f.is_object() ? f.value("schema", json::object()) : json::object();
+      const std::string custom = schema.is_object() ? schema.value("custom", "") : "";
+      if (custom.size() >= 13 && custom.compare(custom.size() - 13, 13, ":gh-epic-link") == 0) {
+        epic_field_name_ = f.value("name", "Epic Link");
+        return IdOf(f);
+      }
+    }
+    return Fail(ErrorCode::kInvalidArgument,
+                "this Jira has no Epic Link field (Jira Software's com.pyxis.greenhopper.jira:gh-epic-link is not "
+                "in GET /field), so its epics have no children to count; read Epics' other columns, or Issues");
+  }
+
+  JiraClient& c_;
+  std::unique_ptr<ItemStream> in_;
+  ReadStats* stats_;
+  std::optional<std::string> epic_field_;
+  std::string epic_field_name_;
+};
+
+}  // namespace
+
+std::unique_ptr<ItemStream> JiraClient::ChildCountsOfEpics(std::unique_ptr<ItemStream> epics, ReadStats* stats) {
+  return std::make_unique<EpicChildrenStream>(*this, std::move(epics), stats);
+}
+
 // GET `path` once: a JSON answer of the expected kind, or `shape_error`.
 static Result<json> GetWhole(JiraClient& c, const char* path, bool array, const char* shape_error) {
   auto conn = c.connection();

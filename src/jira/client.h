@@ -57,6 +57,10 @@ inline constexpr std::string_view kIssueFieldElements =
 inline constexpr std::string_view kStatusTransitions =
     "the issue search, then POST /rest/api/3/changelog/bulkfetch for 1,000 issues a request (Cloud); the issue "
     "search with expand=changelog (Data Center)";
+inline constexpr std::string_view kEpics =
+    "GET /rest/api/3/issuetype (the epic types), the issue search for issues of those types, then for each page of "
+    "epics one search for their children (Cloud: parent in (…); Data Center: \"Epic Link\" in (…), its field "
+    "found in GET /field)";
 inline constexpr std::string_view kIssueLinkTypes = "GET /rest/api/3/issueLinkType";
 inline constexpr std::string_view kProjectVersions =
     "GET /rest/api/3/project/{id}/version with startAt (Cloud); GET /rest/api/2/project/{id}/versions (Data "
@@ -205,6 +209,18 @@ class JiraClient {
   /// each with its parent {"id","key","projectId","projectKey"}. Cloud reads
   /// the changelogs of 1,000 issues a request (POST /changelog/bulkfetch).
   std::unique_ptr<ItemStream> StatusChangesOfIssues(std::unique_ptr<ItemStream> issues, ReadStats* stats);
+
+  /// The ids of the issue types of the epic level: hierarchyLevel 1 (Cloud;
+  /// a team-managed project's own Epic type among them), or where Jira
+  /// gives no levels (Data Center) the type named "Epic" — Jira Software's.
+  /// Empty: the site has no epics. One GET /issuetype.
+  Result<std::vector<std::string>> EpicTypeIds();
+  /// Each epic of `epics` (issues read with their key) with the counts of
+  /// its children by status category added as "jirasql.children":
+  /// {"count","toDo","inProgress","done"}. One search for the children of
+  /// each page of epics — `parent in (…)` on Cloud, Data Center's Epic Link
+  /// field (found in GET /field) — never a call per epic.
+  std::unique_ptr<ItemStream> ChildCountsOfEpics(std::unique_ptr<ItemStream> epics, ReadStats* stats);
 
   /// For each issue of `issues` (read with the watches / votes field), the
   /// users who watch it / voted for it, each with its parent {"id","key",

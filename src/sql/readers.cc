@@ -39,10 +39,10 @@ int64_t PagesFor(int64_t rows, int64_t per_page) {
   return rows < 0 ? int64_t{-1} : std::max<int64_t>(1, (rows + per_page - 1) / per_page);
 }
 
-// Jira's estimate of the issues the request's JQL matches; -1 with the
-// report's estimate_note set when it cannot be had.
-int64_t EstimateIssues(TableRead& r) {
-  auto n = r.jira.CountIssues(r.request.query);
+// Jira's estimate of the issues `query` (default: the request's JQL)
+// matches; -1 with the report's estimate_note set when it cannot be had.
+int64_t EstimateIssues(TableRead& r, const IssueQuery* query = nullptr) {
+  auto n = r.jira.CountIssues(query ? *query : r.request.query);
   if (n) return *n;
   r.report.estimate_note = n.error().message;
   return -1;
@@ -88,6 +88,45 @@ TableReader ReadIssues() {
   };
 }
 
+namespace {
+
+// The search of Epics: the pushed JQL and the epic types; false when the
+// site has no epic type (then no row).
+Result<bool> EpicsSearch(TableRead& r, IssueSearch* search) {
+  *search = IssuesSearch(r);
+  auto types = r.jira.EpicTypeIds();
+  if (!types) return Fail(types.error());
+  if (types->empty()) {
+    r.report.jql = "(no issue type of the epic level: no epics)";
+    return false;
+  }
+  search->query.terms.push_back(JqlTerm{"issuetype", *types, ""});
+  r.report.jql = r.jira.SearchJql(search->query);
+  return true;
+}
+
+// Whether a scan of Epics reads a column of the children's counts.
+bool ReadsChildren(const ScanRequest& req) {
+  for (std::size_t i = 0; i < req.table->columns.size(); ++i) {
+    if ((req.needed.empty() || req.needed[i]) && req.table->columns[i].name.rfind("Child", 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TableReader ReadEpics() {
+  return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    IssueSearch search;
+    auto any = EpicsSearch(r, &search);
+    if (!any) return Fail(any.error());
+    if (!*any) return FixedItems({});
+    auto epics = r.jira.SearchIssues(std::move(search), &r.report);
+    if (!ReadsChildren(r.request)) return epics;
+    return r.jira.ChildCountsOfEpics(std::move(epics), &r.report);
+  };
+}
+
 TableReader ReadIssueElements(std::string field) {
   return [field](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
     return r.jira.ElementsOfIssues(field, r.jira.SearchIssues(IssuesSearch(r, field), &r.report));
@@ -102,7 +141,7 @@ namespace {
 int64_t ExplainSearch(TableRead& r, const IssueSearch& search, const std::string& element_field) {
   const int threads = search.threads;
   const bool cloud = r.jira.cloud();
-  const int64_t issues = EstimateIssues(r);
+  const int64_t issues = EstimateIssues(r, &search.query);
   r.report.rows = issues;
   r.report.calls = PagesFor(issues, r.report.page_size);
   r.report.calls_note = "one search call per page";
@@ -186,6 +225,27 @@ TableExplainer ExplainDeletedWorklogs() {
                                                     "the recent ones)"
                                                   : " (from the Deleted constraint)") +
                           ", then one call per 1,000 deletions";
+  };
+}
+
+TableExplainer ExplainEpics() {
+  return [](TableRead& r) {
+    IssueSearch search;
+    auto any = EpicsSearch(r, &search);
+    if (!any || !*any) {
+      r.report.rows = any ? 0 : -1;
+      r.report.calls = any ? 1 : -1;
+      r.report.calls_note = any ? "GET /issuetype: no epic type" : "GET /issuetype failed: " + any.error().message;
+      return;
+    }
+    const int64_t epics = ExplainSearch(r, search, "");
+    if (r.report.calls >= 0) ++r.report.calls;
+    r.report.calls_note = "GET /issuetype for the epic types; " + r.report.calls_note;
+    if (!ReadsChildren(r.request)) return;
+    const int64_t pages = PagesFor(epics, r.report.page_size);
+    if (epics >= 0 && r.report.calls >= 0) r.report.calls += pages;
+    r.report.calls_note += "; then a search for the children of each page of epics (" +
+                           (epics < 0 ? std::string("?") : std::to_string(pages)) + ", more when they fill pages)";
   };
 }
 

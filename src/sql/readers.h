@@ -21,6 +21,12 @@ TableReader ReadIssues();
 /// `element_field`: for ReadIssueElements' tables.
 TableExplainer ExplainIssues(std::string element_field = "");
 
+/// Epics: the issues of the epic types (JiraClient::EpicTypeIds) that the
+/// pushed JQL selects, with their children counted when a Child… column
+/// is read (one search per page of epics).
+TableReader ReadEpics();
+TableExplainer ExplainEpics();
+
 /// IssueStatusTransitions: the issues the pushed JQL selects, then their
 /// status changes in bulk (never a call per issue).
 TableReader ReadStatusChanges();

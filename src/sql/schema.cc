@@ -205,6 +205,18 @@ SqlValue AsJson(const json* v) {
   return v->dump();
 }
 
+// An issue type's level: Jira Cloud's hierarchyLevel; Data Center, which
+// does not send it, -1 for sub-task types, 1 for Jira Software's Epic
+// type (by its name), 0 for the others.
+SqlValue HierarchyLevelOf(const json* type) {
+  if (!type) return {};
+  if (!type->is_object()) Unexpected("an issue type (a JSON object)", *type);
+  if (const json* level = At(*type, {"hierarchyLevel"})) return AsInt(level);
+  if (AsBool(At(*type, {"subtask"})) == SqlValue{int64_t{1}}) return int64_t{-1};
+  const json* name = At(*type, {"name"});
+  return int64_t{name && name->is_string() && name->get_ref<const std::string&>() == "Epic" ? 1 : 0};
+}
+
 // ---- building columns -------------------------------------------------------
 
 using Getter = std::function<SqlValue(const RowContext&)>;
@@ -328,6 +340,10 @@ std::vector<ColumnDef> IssueColumns() {
              Push::kName, "issuetype"),
       Col("IsSubtask", T::kBoolean, "issuetype", "1 when the issue type is a sub-task type",
           Item({"fields", "issuetype", "subtask"}, AsBool)),
+      Col("HierarchyLevel", T::kInteger, "issuetype",
+          "The issue type's level: -1 sub-task, 0 standard, 1 epic (Data Center, which does not say: 1 for the type "
+          "named Epic)",
+          Item({"fields", "issuetype"}, HierarchyLevelOf)),
       Pushed(Col("ProjectId", T::kInteger, "project", "Project id", Item({"fields", "project", "id"}, AsInt)),
              Push::kName, "project"),
       Pushed(Col("ProjectKey", T::kText, "project", "Project key", Item({"fields", "project", "key"}, AsText)),
@@ -387,6 +403,52 @@ std::vector<ColumnDef> IssueColumns() {
                         [](const RowContext&) { return SqlValue{}; }),
                     Push::kJql, "")),
   };
+}
+
+// The columns of `cols` named in `names`, in that order.
+std::vector<ColumnDef> Pick(std::vector<ColumnDef> cols, std::initializer_list<std::string_view> names) {
+  std::vector<ColumnDef> out;
+  for (auto name : names) {
+    auto it = std::find_if(cols.begin(), cols.end(), [&](const ColumnDef& c) { return c.name == name; });
+    if (it == cols.end()) throw std::logic_error("Pick: no column " + std::string(name));
+    out.push_back(std::move(*it));
+  }
+  return out;
+}
+
+std::vector<ColumnDef> EpicColumns() {
+  using T = SqlType;
+  std::vector<ColumnDef> c = Pick(IssueColumns(), {"Id",
+                                                   "Key",
+                                                   "Summary",
+                                                   "IssueTypeId",
+                                                   "IssueTypeName",
+                                                   "ProjectId",
+                                                   "ProjectKey",
+                                                   "ProjectName",
+                                                   "StatusId",
+                                                   "StatusName",
+                                                   "StatusCategory",
+                                                   "PriorityName",
+                                                   "AssigneeAccountId",
+                                                   "AssigneeDisplayName",
+                                                   "Created",
+                                                   "Updated",
+                                                   "ResolutionDate",
+                                                   "DueDate",
+                                                   "Labels",
+                                                   "Jql"});
+  const ColumnDef jql = std::move(c.back());
+  c.pop_back();
+  auto count = [](const char* name, const char* member, std::string what) {
+    return Col(name, T::kInteger, "", std::move(what), Item({"jirasql.children", member}, AsInt));
+  };
+  c.push_back(count("ChildCount", "count", "Issues in the epic (its children; their sub-tasks not counted)"));
+  c.push_back(count("ChildToDoCount", "toDo", "Children in a To Do status category"));
+  c.push_back(count("ChildInProgressCount", "inProgress", "Children in progress"));
+  c.push_back(count("ChildDoneCount", "done", "Children done"));
+  c.push_back(jql);
+  return c;
 }
 
 std::vector<TableDef> MakeBaseTables() {
@@ -735,6 +797,16 @@ std::vector<TableDef> MakeBaseTables() {
                   .RowId(by_parent_and_text)
                   .IssueSearchBacked()
                   .Cost(1e6));
+  t.push_back(TableDef("Epics",
+                       "Epics — the issues of the epic level (hierarchyLevel 1: the site's Epic type and each "
+                       "team-managed project's own) — with their children counted by status category. Its columns "
+                       "push down like Issues'; the children are read with one search per page of epics, and only "
+                       "when a Child… column is read.",
+                       EpicColumns(), api::kEpics)
+                  .Reads(ReadEpics(), ExplainEpics())
+                  .RowId(by_id)
+                  .IssueSearchBacked()
+                  .Cost(1e5));
   t.push_back(
       TableDef(
           "IssueStatusTransitions",
@@ -1129,8 +1201,13 @@ std::vector<TableDef> MakeBaseTables() {
                         Col("Name", T::kText, "", "Name", Item({"name"}, AsText)),
                         Col("Description", T::kText, "", "Description", Item({"description"}, AsText)),
                         Col("IsSubtask", T::kBoolean, "", "1 for sub-task types", Item({"subtask"}, AsBool)),
-                        Col("HierarchyLevel", T::kInteger, "", "-1 sub-task, 0 standard, 1 epic",
-                            Item({"hierarchyLevel"}, AsInt))},
+                        Col("HierarchyLevel", T::kInteger, "",
+                            "-1 sub-task, 0 standard, 1 epic (Data Center, which does not say: 1 for the type named "
+                            "Epic)",
+                            [](const RowContext& r) { return HierarchyLevelOf(&r.item); }),
+                        Col("ProjectId", T::kInteger, "",
+                            "A team-managed project's own type: that project's id; NULL for the site's types",
+                            Item({"scope", "project", "id"}, AsInt))},
                        api::kIssueTypes)
                   .Reads(ReadList(&JiraClient::IssueTypes))
                   .RowId(by_id));
@@ -1271,6 +1348,13 @@ std::vector<TableDef> MakeBaseTables() {
         {"ReporterAccountId", "Users", "AccountId"},
         {"CreatorAccountId", "Users", "AccountId"}}},
       {"Projects", {"Id"}, {{"LeadAccountId", "Users", "AccountId"}}},
+      {"Epics",
+       {"Id"},
+       {{"Id", "Issues", "Id"},
+        {"ProjectId", "Projects", "Id"},
+        {"IssueTypeId", "IssueTypes", "Id"},
+        {"StatusId", "Statuses", "Id"},
+        {"AssigneeAccountId", "Users", "AccountId"}}},
       {"Users", {"AccountId"}, {}},
       {"Myself", {"AccountId"}, {}},
       {"Comments", {"Id"}, {{"IssueId", "Issues", "Id"}, {"AuthorAccountId", "Users", "AccountId"}}},
@@ -1320,7 +1404,7 @@ std::vector<TableDef> MakeBaseTables() {
        {"ProjectId", "RoleId", "ActorId"},
        {{"ProjectId", "Projects", "Id"}, {"UserAccountId", "Users", "AccountId"}, {"GroupName", "Groups", "Name"}}},
       {"Fields", {"Id"}, {}},
-      {"IssueTypes", {"Id"}, {}},
+      {"IssueTypes", {"Id"}, {{"ProjectId", "Projects", "Id"}}},
       {"Statuses", {"Id"}, {}},
       {"StatusCategories", {"Id"}, {}},
       {"Priorities", {"Id"}, {}},
