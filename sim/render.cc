@@ -965,16 +965,13 @@ void WriteFieldList(JsonWriter& w, const RenderContext& rc) {
     if (s.items) w.Field("items", s.items);
     w.Field("system", s.id).EndObject().EndObject();
   }
-  for (const auto& cf : rc.world.catalogs.custom_fields) {
-    const CustomSchema cs = SchemaOf(cf);
-    const char* type = cs.type;
-    const char* items = cs.items;
-    const char* custom = cs.custom;
-    const std::string num = cf.id.substr(12);
+  // A custom field's entry: its id, name and schema.
+  auto custom_field = [&](const std::string& id, const std::string& name, const CustomSchema& cs) {
+    const std::string num = id.substr(12);
     w.BeginObject()
-        .Field("id", cf.id)
-        .Field("key", cf.id)
-        .Field("name", cf.name)
+        .Field("id", id)
+        .Field("key", id)
+        .Field("name", name)
         .Field("custom", true)
         .Field("orderable", true)
         .Field("navigable", true)
@@ -982,35 +979,18 @@ void WriteFieldList(JsonWriter& w, const RenderContext& rc) {
         .Key("clauseNames")
         .BeginArray()
         .String("cf[" + num + "]")
-        .String(cf.name)
+        .String(name)
         .EndArray()
         .Key("schema")
         .BeginObject()
-        .Field("type", type);
-    if (items) w.Field("items", items);
-    w.Field("custom", custom).Field("customId", static_cast<int64_t>(std::stoll(num))).EndObject();
+        .Field("type", cs.type);
+    if (cs.items) w.Field("items", cs.items);
+    w.Field("custom", cs.custom).Field("customId", static_cast<int64_t>(std::stoll(num))).EndObject();
     w.EndObject();
-  }
+  };
+  for (const auto& cf : rc.world.catalogs.custom_fields) custom_field(cf.id, cf.name, SchemaOf(cf));
   if (rc.datacenter) {  // Jira Software's Epic Link
-    w.BeginObject()
-        .Field("id", kEpicLinkField)
-        .Field("name", "Epic Link")
-        .Field("custom", true)
-        .Field("orderable", true)
-        .Field("navigable", true)
-        .Field("searchable", true)
-        .Key("clauseNames")
-        .BeginArray()
-        .String("cf[10014]")
-        .String("Epic Link")
-        .EndArray()
-        .Key("schema")
-        .BeginObject()
-        .Field("type", "any")
-        .Field("custom", "com.pyxis.greenhopper.jira:gh-epic-link")
-        .Field("customId", int64_t{10014})
-        .EndObject()
-        .EndObject();
+    custom_field(kEpicLinkField, "Epic Link", {"any", nullptr, "com.pyxis.greenhopper.jira:gh-epic-link"});
   }
   w.EndArray();
 }
