@@ -757,7 +757,8 @@ void ApiCall::BulkChangelog() {
       if (!field_ids.empty()) {
         std::vector<ChangeItem> kept;
         for (auto& it : h.items) {
-          if (std::find(field_ids.begin(), field_ids.end(), it.field) != field_ids.end()) kept.push_back(it);
+          const std::string& id = it.field_id.empty() ? it.field : it.field_id;
+          if (std::find(field_ids.begin(), field_ids.end(), id) != field_ids.end()) kept.push_back(it);
         }
         if (kept.empty()) continue;
         h.items = std::move(kept);

@@ -968,7 +968,7 @@ void FieldValues(const JqlNode& n, const Issue& is, const JqlContext& ctx, std::
       if (int64_t e = EpicOf(ctx.world.catalogs, ctx.site, is); e >= 0) out.push_back(e);
       break;
     case Field::kSprint:
-      if (is.custom[1] != kNone) out.push_back(is.custom[1]);
+      for (int s : SprintsOf(is)) out.push_back(s);
       break;
     case Field::kCreated:
       out.push_back(is.created_ms);
@@ -983,9 +983,13 @@ void FieldValues(const JqlNode& n, const Issue& is, const JqlContext& ctx, std::
       if (is.due_day != kNone) out.push_back(is.due_day * kDayMs - ctx.tz_offset_minutes * 60000LL);
       break;
     case Field::kCustom: {
+      const CustomField& cf = ctx.world.catalogs.custom_fields[n.custom];
+      if (cf.type == CustomType::kSprint) {  // every sprint it is in, closed ones it was carried from too
+        for (int s : SprintsOf(is)) out.push_back(s);
+        break;
+      }
       int64_t v = is.custom[n.custom];
       if (v == kNone) break;
-      const CustomField& cf = ctx.world.catalogs.custom_fields[n.custom];
       if (cf.type == CustomType::kMultiSelect) {
         add_bits(static_cast<uint32_t>(v), false);
       } else if (cf.type == CustomType::kDate) {

@@ -289,6 +289,17 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
       }
       if (pr2.Chance(10)) is.remote_links = static_cast<int>(1 + pr2.Below(2));
     }
+    // Its sprint history; the issue was updated by its last change.
+    {
+      const SprintPlan plan = PlanSprints(site, is);
+      is.carried_from = plan.carried_from;
+      is.removed_from = plan.removed_from;
+      int64_t last = is.updated_ms;
+      for (const auto& c : plan.sprint) last = std::max(last, c.at_ms);
+      for (const auto& e : plan.estimate) last = std::max(last, e.at_ms);
+      is.updated_ms = std::min(now_ms - 1000, last);
+      if (is.status == 3) is.resolved_ms = is.updated_ms;
+    }
     site.issues.push_back(std::move(is));
   }
   site.next_attachment_id = 900000000 + issue_count;
@@ -678,9 +689,98 @@ std::vector<History> Changelog(const World& world, const Site& site, int64_t ind
     }
     out.push_back(std::move(h));
   }
+  if (!is.history_owned) {  // the Sprint field's and Story Points' changes, among the status changes
+    const SprintPlan plan = PlanSprints(site, is);
+    auto sprints = [&](const std::vector<int>& list, bool names) {
+      std::string text;
+      for (int x : list) {
+        const Sprint& sp = site.sprints[static_cast<std::size_t>(x)];
+        text += (text.empty() ? "" : ", ") + (names ? sp.name : std::to_string(sp.id));
+      }
+      return text;
+    };
+    auto points = [](int64_t tenths) {
+      if (tenths == kNone) return std::string();
+      return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "");
+    };
+    int64_t n = 5;
+    for (const auto& c : plan.sprint) {
+      History h{is.id * 10 + n++, is.reporter, c.at_ms, {}};
+      h.items.push_back({"Sprint", "custom", sprints(c.from, false), sprints(c.from, true), sprints(c.to, false),
+                         sprints(c.to, true), world.catalogs.custom_fields[1].id});
+      out.push_back(std::move(h));
+    }
+    for (const auto& e : plan.estimate) {
+      History h{is.id * 10 + n++, is.assignee >= 0 ? is.assignee : is.reporter, e.at_ms, {}};
+      h.items.push_back(
+          {"Story Points", "custom", "", points(e.from), "", points(e.to), world.catalogs.custom_fields[0].id});
+      out.push_back(std::move(h));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const History& a, const History& b) {
+      return a.created_ms != b.created_ms ? a.created_ms < b.created_ms : a.id < b.id;
+    });
+  }
   if (auto it = site.added_history.find(index); it != site.added_history.end()) {
     out.insert(out.end(), it->second.begin(), it->second.end());
   }
+  return out;
+}
+
+SprintPlan PlanSprints(const Site& site, const Issue& is) {
+  SprintPlan plan;
+  constexpr int kSprintField = 1, kPointsField = 0;  // Catalogs::custom_fields
+  const int64_t d = 14 * kDayMs;
+  if (site.sprints.empty()) return plan;
+  Rng r(is.seed ^ 0x5B71);
+  auto start = [&](int x) { return site.sprints[static_cast<std::size_t>(x)].start_ms; };
+  std::vector<int> field;
+  auto change = [&](int64_t at, std::vector<int> to) {
+    at -= at % 1000;
+    if (at > is.created_ms) plan.sprint.push_back({at, field, to});  // else: its value when created
+    field = std::move(to);
+  };
+  const int64_t s = is.custom[kSprintField];
+  int in = -1;  // the started sprint it was in, for a re-estimate
+  if (s != kNone) {
+    const int x = static_cast<int>(s), k = x % 4;  // sprints are project * 4 + k: closed, closed, active, future
+    if (k == 3) {
+      change(start(x - 1) + 7 * kDayMs, {x});  // planned during the active sprint
+    } else if (k >= 1 && r.Chance(25)) {       // carried over when the sprint before closed
+      plan.carried_from = x - 1;
+      change(start(x - 1) - (1 + r.Below(3)) * kDayMs, {x - 1});
+      change(site.sprints[static_cast<std::size_t>(x - 1)].complete_ms, {x - 1, x});
+      in = x;
+    } else if (r.Chance(20)) {  // added after the start
+      change(start(x) + d / 10 + r.Below(d / 2), {x});
+      in = x;
+    } else {
+      change(start(x) - (1 + r.Below(3)) * kDayMs, {x});
+      in = x;
+    }
+  } else if (r.Chance(15)) {  // removed from a started sprint of its project
+    const int x = is.project * 4 + static_cast<int>(r.Below(3));
+    const int64_t leave = start(x) + d / 5 + r.Below(d * 3 / 5);
+    if (leave > is.created_ms + 1000) {
+      plan.removed_from = x;
+      change(start(x) - kDayMs, {x});
+      change(leave, {});
+      in = x;
+    }
+  }
+  const int64_t points = is.custom[kPointsField];
+  if (in >= 0 && points != kNone && r.Chance(25)) {  // re-estimated during the sprint
+    int64_t at = start(in) + d / 5 + r.Below(d / 3);
+    at -= at % 1000;
+    const int64_t from = std::max<int64_t>(0, points - 10 * (1 + r.Below(3)));
+    if (at > is.created_ms && from != points) plan.estimate.push_back({at, from, points});
+  }
+  return plan;
+}
+
+std::vector<int> SprintsOf(const Issue& is) {
+  std::vector<int> out;
+  if (is.carried_from >= 0) out.push_back(is.carried_from);
+  if (is.custom[1] != kNone) out.push_back(static_cast<int>(is.custom[1]));
   return out;
 }
 

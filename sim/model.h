@@ -196,9 +196,13 @@ struct Issue {
   int64_t remaining_estimate = kNone;  ///< seconds, once a worklog adjusted it (else derived)
   int64_t time_spent = kNone;          ///< seconds (sum of generated worklogs)
   int comment_count = 0, worklog_count = 0;
-  uint32_t watchers = 0;                          ///< bit i = world user i (the first 32 users)
-  uint32_t voters = 0;                            ///< bit i = world user i; never the reporter
-  int remote_links = 0;                           ///< generated remote links (ids RemoteLinkId(issue, k))
+  uint32_t watchers = 0;  ///< bit i = world user i (the first 32 users)
+  uint32_t voters = 0;    ///< bit i = world user i; never the reporter
+  int remote_links = 0;   ///< generated remote links (ids RemoteLinkId(issue, k))
+  /// Its sprint history (PlanSprints): the closed sprint it was carried
+  /// over from, still in its Sprint field; the sprint it was removed from
+  /// mid-sprint (Site::sprints indexes, -1 none).
+  int32_t carried_from = -1, removed_from = -1;
   std::array<int64_t, kCustomFieldCount> custom;  ///< encoded per CustomType; kNone = empty
   bool deleted = false;
   /// The changelog is what added_history holds: set before the first write
@@ -257,6 +261,7 @@ struct Attachment {
 };
 struct ChangeItem {
   std::string field, fieldtype, from, from_string, to, to_string;
+  std::string field_id = "";  ///< Cloud's fieldId when it is not `field` (a custom field's id)
 };
 struct History {
   int64_t id;
@@ -353,6 +358,27 @@ std::string DescriptionAdf(const World& world, const Site& site, const Issue& is
 std::vector<Comment> Comments(const World& world, const Site& site, int64_t index);
 std::vector<Worklog> Worklogs(const World& world, const Site& site, int64_t index);
 std::vector<History> Changelog(const World& world, const Site& site, int64_t index);
+/// How an issue's Sprint field (and its Story Points) changed, generated
+/// from its seed: committed to its sprint before the start (or added after
+/// it), carried over from the sprint before when that closed without it,
+/// or removed from a sprint mid-way; some re-estimated during the sprint.
+/// Changes at or before its creation are its initial value, not changes.
+struct SprintPlan {
+  struct Change {
+    int64_t at_ms;
+    std::vector<int> from, to;  ///< Site::sprints indexes
+  };
+  struct Estimate {
+    int64_t at_ms, from, to;  ///< Story Points in tenths
+  };
+  std::vector<Change> sprint;  ///< in time order
+  std::vector<Estimate> estimate;
+  int carried_from = -1, removed_from = -1;
+};
+SprintPlan PlanSprints(const Site& site, const Issue& issue);
+/// The issue's Sprint field: the sprint it was carried over from, then its sprint.
+std::vector<int> SprintsOf(const Issue& issue);
+
 /// Freezes the issue's generated changelog into added_history (before a
 /// write changes its status or updated time).
 void OwnHistory(const World& world, Site& site, int64_t index);

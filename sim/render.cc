@@ -481,9 +481,9 @@ void WriteCustomValue(JsonWriter& w, const RenderContext& rc, int64_t index, int
     case CustomType::kNumber:
       w.Double(static_cast<double>(v) / 10.0);
       break;
-    case CustomType::kSprint:
+    case CustomType::kSprint:  // the sprints it is in, and the closed one it was carried over from
       w.BeginArray();
-      WriteSprint(w, rc, static_cast<int>(v));
+      for (int s : SprintsOf(is)) WriteSprint(w, rc, s);
       w.EndArray();
       break;
     case CustomType::kSelect:
@@ -619,7 +619,7 @@ void WriteHistory(JsonWriter& w, const RenderContext& rc, const History& h) {
   w.Field("created", FormatTimestamp(h.created_ms, rc.tz_offset_minutes)).Key("items").BeginArray();
   for (const auto& it : h.items) {
     w.BeginObject().Field("field", it.field).Field("fieldtype", it.fieldtype);
-    if (!rc.datacenter) w.Field("fieldId", it.field);
+    if (!rc.datacenter) w.Field("fieldId", it.field_id.empty() ? it.field : it.field_id);
     // Atlassian's schema has these as strings: an empty one is left out.
     auto nullable = [&](const char* k, const std::string& v) {
       if (!v.empty()) w.Field(k, v);

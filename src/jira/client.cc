@@ -286,6 +286,63 @@ class ElementStream final : public ItemStream {
   std::unique_ptr<ItemStream> in_;
 };
 
+// The histories of the issues `ids` (at most 1,000) limited to `field_ids`,
+// added to `by_issue`: POST /changelog/bulkfetch, paged by nextPageToken.
+Result<void> BulkChangelog(JiraClient& c, const std::vector<std::string>& ids,
+                           const std::vector<std::string>& field_ids, ReadStats* stats,
+                           std::unordered_map<std::string, std::vector<json>>* by_issue) {
+  TokenPager pager("POST /changelog/bulkfetch");
+  while (!pager.done()) {
+    json body{{"issueIdsOrKeys", ids}, {"fieldIds", field_ids}, {"maxResults", 10000}};
+    if (!pager.token().empty()) body["nextPageToken"] = pager.token();
+    auto j = CallJson(c, JsonPost("/changelog/bulkfetch", body), stats);
+    if (!j) return Fail(j.error());
+    const json* logs = j->is_object() && j->contains("issueChangeLogs") ? &(*j)["issueChangeLogs"] : nullptr;
+    if (!logs || !logs->is_array()) {
+      return Fail(ErrorCode::kBadResponse, "POST /changelog/bulkfetch: expected a JSON array in \"issueChangeLogs\"");
+    }
+    std::vector<std::string> keys;
+    for (const auto& log : *logs) {
+      const json* list = log.is_object() && log.contains("changeHistories") ? &log["changeHistories"] : nullptr;
+      const std::string issue = log.is_object() && log.contains("issueId") ? IdOf(json{{"id", log["issueId"]}}) : "";
+      if (issue.empty() || !list || !list->is_array()) {
+        return Fail(ErrorCode::kBadResponse,
+                    "POST /changelog/bulkfetch: an entry of issueChangeLogs has no issueId or changeHistories");
+      }
+      for (const auto& h : *list) {
+        keys.push_back(issue + "/" + IdOf(h));
+        (*by_issue)[issue].push_back(h);
+      }
+    }
+    std::optional<std::string> next;
+    if (auto t = j->find("nextPageToken"); t != j->end() && t->is_string()) next = t->get<std::string>();
+    if (auto r = pager.Accept(next, std::nullopt, keys); !r) return Fail(r.error());
+  }
+  return Ok();
+}
+
+// Data Center: the histories inside the issue, or the issue's whole
+// changelog when the search cut it short.
+Result<std::vector<json>> EmbeddedHistories(JiraClient& c, json& issue, ReadStats* stats) {
+  json* log = issue.is_object() && issue.contains("changelog") ? &issue["changelog"] : nullptr;
+  json* list = log && log->is_object() && log->contains("histories") ? &(*log)["histories"] : nullptr;
+  if (!list || !list->is_array()) {
+    return Fail(ErrorCode::kBadResponse,
+                "issue " + IdOf(issue) + ": the search answer has no changelog.histories (expand=changelog)");
+  }
+  const int64_t total = log->value("total", static_cast<int64_t>(list->size()));
+  if (total <= static_cast<int64_t>(list->size())) return std::move(list->get_ref<json::array_t&>());
+  auto whole = CallJson(
+      c, HttpRequest{"GET", "/issue/" + UrlEncode(IdOf(issue)) + "?fields=id&expand=changelog", {}, "", std::nullopt},
+      stats);
+  if (!whole) return Fail(whole.error());
+  const json* h = whole->is_object() && whole->contains("changelog") ? &(*whole)["changelog"] : nullptr;
+  if (!h || !h->contains("histories") || !(*h)["histories"].is_array()) {
+    return Fail(ErrorCode::kBadResponse, "GET /issue/" + IdOf(issue) + "?expand=changelog: no changelog.histories");
+  }
+  return (*h)["histories"].get<std::vector<json>>();
+}
+
 /// The status changes of each issue of `in`, one item per change in time
 /// order: {"id" (the history's), "created", "author", "from", "fromString",
 /// "to", "toString", "enteredFrom" (when the issue entered the status it
@@ -314,82 +371,13 @@ class StatusChangeStream final : public ItemStream {
       for (auto& i : page) issues.push_back(std::move(i));
     }
     if (issues.empty()) return false;
-    std::unordered_map<std::string, std::vector<json>> histories;  // by issue id
-    if (cloud_) {
-      for (std::size_t at = 0; at < issues.size(); at += kBatch) {
-        std::vector<std::string> ids;
-        for (std::size_t k = at; k < std::min(issues.size(), at + kBatch); ++k) ids.push_back(IdOf(issues[k].value));
-        if (auto r = BulkChangelog(ids, &histories); !r) return Fail(r.error());
-      }
-    }
-    for (auto& i : issues) {
-      const std::string id = IdOf(i.value);
-      if (!cloud_) {
-        auto h = EmbeddedHistories(i.value);
-        if (!h) return Fail(h.error());
-        histories[id] = std::move(*h);
-      }
-      Emit(i.value, histories[id], out);
-    }
+    auto histories = c_.HistoriesOf(issues, {"status"}, stats_);
+    if (!histories) return Fail(histories.error());
+    for (auto& i : issues) Emit(i.value, (*histories)[IdOf(i.value)], out);
     return true;
   }
 
  private:
-  Result<void> BulkChangelog(const std::vector<std::string>& ids,
-                             std::unordered_map<std::string, std::vector<json>>* by_issue) {
-    TokenPager pager("POST /changelog/bulkfetch");
-    while (!pager.done()) {
-      json body{{"issueIdsOrKeys", ids}, {"fieldIds", {"status"}}, {"maxResults", 10000}};
-      if (!pager.token().empty()) body["nextPageToken"] = pager.token();
-      auto j = CallJson(c_, JsonPost("/changelog/bulkfetch", body), stats_);
-      if (!j) return Fail(j.error());
-      const json* logs = j->is_object() && j->contains("issueChangeLogs") ? &(*j)["issueChangeLogs"] : nullptr;
-      if (!logs || !logs->is_array()) {
-        return Fail(ErrorCode::kBadResponse, "POST /changelog/bulkfetch: expected a JSON array in \"issueChangeLogs\"");
-      }
-      std::vector<std::string> keys;
-      for (const auto& log : *logs) {
-        const json* list = log.is_object() && log.contains("changeHistories") ? &log["changeHistories"] : nullptr;
-        const std::string issue = log.is_object() && log.contains("issueId") ? IdOf(json{{"id", log["issueId"]}}) : "";
-        if (issue.empty() || !list || !list->is_array()) {
-          return Fail(ErrorCode::kBadResponse,
-                      "POST /changelog/bulkfetch: an entry of issueChangeLogs has no issueId or changeHistories");
-        }
-        for (const auto& h : *list) {
-          keys.push_back(issue + "/" + IdOf(h));
-          (*by_issue)[issue].push_back(h);
-        }
-      }
-      std::optional<std::string> next;
-      if (auto t = j->find("nextPageToken"); t != j->end() && t->is_string()) next = t->get<std::string>();
-      if (auto r = pager.Accept(next, std::nullopt, keys); !r) return Fail(r.error());
-    }
-    return Ok();
-  }
-
-  // Data Center: the histories inside the issue, or the issue's whole
-  // changelog when the search cut it short.
-  Result<std::vector<json>> EmbeddedHistories(json& issue) {
-    json* log = issue.is_object() && issue.contains("changelog") ? &issue["changelog"] : nullptr;
-    json* list = log && log->is_object() && log->contains("histories") ? &(*log)["histories"] : nullptr;
-    if (!list || !list->is_array()) {
-      return Fail(ErrorCode::kBadResponse,
-                  "issue " + IdOf(issue) + ": the search answer has no changelog.histories (expand=changelog)");
-    }
-    const int64_t total = log->value("total", static_cast<int64_t>(list->size()));
-    if (total <= static_cast<int64_t>(list->size())) return std::move(list->get_ref<json::array_t&>());
-    auto whole = CallJson(
-        c_,
-        HttpRequest{"GET", "/issue/" + UrlEncode(IdOf(issue)) + "?fields=id&expand=changelog", {}, "", std::nullopt},
-        stats_);
-    if (!whole) return Fail(whole.error());
-    const json* h = whole->is_object() && whole->contains("changelog") ? &(*whole)["changelog"] : nullptr;
-    if (!h || !h->contains("histories") || !(*h)["histories"].is_array()) {
-      return Fail(ErrorCode::kBadResponse, "GET /issue/" + IdOf(issue) + "?expand=changelog: no changelog.histories");
-    }
-    return (*h)["histories"].get<std::vector<json>>();
-  }
-
   // Epoch ms of a timestamp string, when it is one.
   static std::optional<int64_t> Ms(const json& v) {
     if (!v.is_string()) return std::nullopt;
@@ -467,6 +455,26 @@ json KeyView(const json& p) { return json{{"id", p.value("id", json())}, {"key",
 
 std::unique_ptr<ItemStream> JiraClient::ElementsOfIssues(const std::string& field, std::unique_ptr<ItemStream> issues) {
   return std::make_unique<ElementStream>(field, std::move(issues));
+}
+
+Result<std::unordered_map<std::string, std::vector<json>>> JiraClient::HistoriesOf(
+    std::vector<Item>& issues, const std::vector<std::string>& field_ids, ReadStats* stats) {
+  constexpr std::size_t kBatch = 1000;                           // the most issueIdsOrKeys bulkfetch takes
+  std::unordered_map<std::string, std::vector<json>> histories;  // by issue id
+  if (cloud()) {
+    for (std::size_t at = 0; at < issues.size(); at += kBatch) {
+      std::vector<std::string> ids;
+      for (std::size_t k = at; k < std::min(issues.size(), at + kBatch); ++k) ids.push_back(IdOf(issues[k].value));
+      if (auto r = BulkChangelog(*this, ids, field_ids, stats, &histories); !r) return Fail(r.error());
+    }
+    return histories;
+  }
+  for (auto& i : issues) {
+    auto h = EmbeddedHistories(*this, i.value, stats);
+    if (!h) return Fail(h.error());
+    histories[IdOf(i.value)] = std::move(*h);
+  }
+  return histories;
 }
 
 std::unique_ptr<ItemStream> JiraClient::StatusChangesOfIssues(std::unique_ptr<ItemStream> issues, ReadStats* stats) {
