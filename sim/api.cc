@@ -183,6 +183,7 @@ const std::vector<Route>& ApiRoutes() {
       {"GET", true, {"board", "{}"}, E::kBoth, false, false, &A::GetBoard},
       {"GET", true, {"board", "{}", "sprint"}, E::kBoth, false, false, &A::BoardSprints},
       {"GET", true, {"board", "{}", "configuration"}, E::kBoth, false, false, &A::BoardConfiguration},
+      {"GET", true, {"sprint", "{}"}, E::kBoth, false, false, &A::GetSprint},
       {"GET", true, {"sprint", "{}", "issue"}, E::kBoth, false, false, &A::SprintIssues},
   };
   // clang-format on

@@ -155,6 +155,7 @@ struct ApiCall {
   void GetBoard();  ///< GET board/{id}
   void BoardSprints();
   void BoardConfiguration();  ///< GET board/{id}/configuration
+  void GetSprint();           ///< GET sprint/{id}
   void SprintIssues();
 };
 

@@ -147,6 +147,17 @@ void ApiCall::BoardConfiguration() {
   return ok();
 }
 
+void ApiCall::GetSprint() {
+  auto sid = jirasql::ParseInt(c[0]);
+  for (std::size_t s = 0; s < site.sprints.size(); ++s) {
+    if (sid && site.sprints[s].id == *sid) {
+      WriteSprint(w, rc, static_cast<int>(s));
+      return ok();
+    }
+  }
+  return JiraError(res, 404, "Sprint does not exist or you do not have permission to see it.");
+}
+
 void ApiCall::SprintIssues() {
   auto sid = jirasql::ParseInt(c[0]);
   int sprint = -1;

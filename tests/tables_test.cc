@@ -5,12 +5,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
 
+#include "common/strings.h"
 #include "sim/model.h"
 #include "sql/schema.h"
 #include "sql_db.h"
@@ -897,6 +901,161 @@ TEST_P(TablesTest, EpicsAreTheEpicLevelIssuesWithTheirChildrenCounted) {
   if (dc()) {
     EXPECT_EQ(db.One("SELECT count(*) FROM Issues WHERE \"Epic Link\" IS NOT NULL AND ParentKey IS NOT NULL"), "0");
   }
+}
+
+// The sprint report jirasim's data says each started sprint has, issue by
+// issue — from the model's own events (PlanSprints, the changelog's status
+// changes), not from the REST answers: "sprint|issue|committed|added|
+// removed|completed|not completed|estimate at start|when added|when removed|at end".
+std::multiset<std::string> WantSprintReport(const jirasim::World& world, const jirasim::Site& site,
+                                            const std::set<int64_t>& only_sprints = {}) {
+  std::multiset<std::string> want;
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  auto fmt = [](bool has, int64_t tenths) {
+    if (!has || tenths == jirasim::kNone) return std::string("NULL");
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(tenths) / 10.0);
+    return std::string(buf);
+  };
+  for (std::size_t i = 0; i < site.issues.size(); ++i) {
+    const auto& is = site.issues[i];
+    if (is.deleted) continue;
+    const auto plan = jirasim::PlanSprints(site, is);
+    // The Sprint field over time: its value at creation, then each change.
+    auto sprints_at = [&](int64_t t) {
+      std::vector<int> v = plan.sprint.empty() ? jirasim::SprintsOf(is) : plan.sprint.front().from;
+      for (const auto& c : plan.sprint) {
+        if (c.at_ms <= t) v = c.to;
+      }
+      return v;
+    };
+    auto in = [&](int x, int64_t t) {
+      auto v = sprints_at(t);
+      return std::find(v.begin(), v.end(), x) != v.end();
+    };
+    auto points_at = [&](int64_t t) {
+      int64_t v = plan.estimate.empty() ? is.custom[0] : plan.estimate.front().from;
+      for (const auto& e : plan.estimate) {
+        if (e.at_ms <= t) v = e.to;
+      }
+      return v;
+    };
+    // Its status over time, from the changelog jirasim generates.
+    std::vector<std::pair<int64_t, std::string>> statuses;
+    for (const auto& h : jirasim::Changelog(world, site, static_cast<int64_t>(i))) {
+      for (const auto& it : h.items) {
+        if (it.field == "status") statuses.emplace_back(h.created_ms, it.to);
+      }
+    }
+    std::string first = std::to_string(world.catalogs.statuses[static_cast<std::size_t>(is.status)].id);
+    if (!statuses.empty()) {
+      for (const auto& h : jirasim::Changelog(world, site, static_cast<int64_t>(i))) {
+        for (const auto& it : h.items) {
+          if (it.field == "status" && h.created_ms == statuses.front().first) first = it.from;
+        }
+      }
+    }
+    auto status_at = [&](int64_t t) {
+      std::string v = first;
+      for (const auto& [at, to] : statuses) {
+        if (at <= t) v = to;
+      }
+      return v;
+    };
+    const std::string done = std::to_string(world.catalogs.statuses[3].id);  // the boards' last column
+    for (std::size_t x = 0; x < site.sprints.size(); ++x) {
+      const auto& sp = site.sprints[x];
+      if (sp.state == "future" || (!only_sprints.empty() && !only_sprints.count(sp.id))) continue;
+      const int64_t start = sp.start_ms, end = sp.state == "active" ? now : sp.complete_ms;
+      if (is.created_ms > end) continue;
+      const int s = static_cast<int>(x);
+      // Every instant the membership may change in the window.
+      std::vector<int64_t> points = {std::max(is.created_ms, start)};
+      for (const auto& c : plan.sprint) {
+        if (c.at_ms > points[0] && c.at_ms <= end) points.push_back(c.at_ms);
+      }
+      bool ever = false, committed = is.created_ms <= start && in(s, start), added = false;
+      int64_t added_at = -1, removed_at = -1;
+      bool was = false;
+      for (std::size_t k = 0; k < points.size(); ++k) {
+        const bool now_in = in(s, points[k]);
+        if (now_in) ever = true;
+        if (now_in && !was && !committed && !added) {
+          added = true;
+          added_at = points[k];
+        }
+        if (!now_in && was) removed_at = points[k];
+        was = now_in;
+      }
+      if (!ever) continue;
+      const bool at_end = in(s, end), removed = !at_end, completed = at_end && status_at(end) == done;
+      want.insert(std::to_string(sp.id) + "|" + site.Key(is) + "|" + (committed ? "1" : "0") + "|" +
+                  (added ? "1" : "0") + "|" + (removed ? "1" : "0") + "|" + (completed ? "1" : "0") + "|" +
+                  (at_end && !completed ? "1" : "0") + "|" + fmt(committed, points_at(start)) + "|" +
+                  fmt(added, points_at(added_at)) + "|" + fmt(removed, points_at(removed_at)) + "|" +
+                  fmt(at_end, points_at(end)));
+    }
+  }
+  return want;
+}
+
+TEST_P(TablesTest, SprintReportIsEachSprintsCommittedAddedRemovedAndCompletedWork) {
+  auto db = OpenDb(Connect());
+  const auto want = WantSprintReport(sim().world(), s0());
+  // The generated data has each case to check.
+  for (int col : {2, 3, 4, 5, 6}) {
+    int n = 0;
+    for (const auto& w : want) n += jirasql::Split(w, '|')[static_cast<std::size_t>(col)] == "1";
+    EXPECT_GT(n, 3) << "column " << col;
+  }
+  const std::string cols =
+      "SprintId, IssueKey, Committed, Added, Removed, Completed, NotCompleted, "
+      "iif(EstimateAtStart IS NULL, 'NULL', printf('%.1f', EstimateAtStart)), "
+      "iif(EstimateWhenAdded IS NULL, 'NULL', printf('%.1f', EstimateWhenAdded)), "
+      "iif(EstimateWhenRemoved IS NULL, 'NULL', printf('%.1f', EstimateWhenRemoved)), "
+      "iif(EstimateAtEnd IS NULL, 'NULL', printf('%.1f', EstimateAtEnd))";
+  ResetSim(sim().base_url());
+  EXPECT_EQ(Joined(db.Query("SELECT " + cols + " FROM SprintReportIssues")), want);
+  // Per board: its configuration and one search, never a call per issue.
+  EXPECT_EQ(Requests("/configuration"), 3);
+  EXPECT_EQ(Requests("/issue/{id}"), 0);
+  // The totals are the issues' sums, per sprint.
+  std::map<std::string, std::array<int, 5>> totals;
+  for (const auto& w : want) {
+    auto f = jirasql::Split(w, '|');
+    for (int k = 0; k < 5; ++k) totals[f[0]][static_cast<std::size_t>(k)] += f[static_cast<std::size_t>(k + 2)] == "1";
+  }
+  std::multiset<std::string> want_totals;
+  for (const auto& [sprint, n] : totals) {
+    want_totals.insert(sprint + "|" + std::to_string(n[0]) + "|" + std::to_string(n[1]) + "|" + std::to_string(n[2]) +
+                       "|" + std::to_string(n[3]) + "|" + std::to_string(n[4]));
+  }
+  EXPECT_EQ(Joined(db.Query("SELECT SprintId, CommittedIssues, AddedIssues, RemovedIssues, CompletedIssues, "
+                            "NotCompletedIssues FROM SprintReport")),
+            want_totals);
+  EXPECT_EQ(db.One("SELECT count(*) FROM SprintReport r JOIN (SELECT SprintId, sum(EstimateAtStart) AS e FROM "
+                   "SprintReportIssues GROUP BY SprintId) i USING (SprintId) WHERE abs(r.CommittedEstimate - i.e) > "
+                   "1e-6"),
+            "0");
+  // One sprint: read by id, no board list, its board's configuration only.
+  const auto& sprint = s0().sprints[5];
+  ResetSim(sim().base_url());
+  EXPECT_EQ(
+      Joined(db.Query("SELECT " + cols + " FROM SprintReportIssues WHERE SprintId = " + std::to_string(sprint.id))),
+      WantSprintReport(sim().world(), s0(), {sprint.id}));
+  EXPECT_EQ(Requests("/agile/1.0/board?"), 0);
+  EXPECT_EQ(Requests("/agile/1.0/sprint/{id}"), 1);
+  EXPECT_EQ(Requests("/configuration"), 1);
+  // One board: its sprints.
+  const auto& board = s0().boards[1];
+  ResetSim(sim().base_url());
+  EXPECT_EQ(db.One("SELECT count(*) FROM SprintReport WHERE BoardId = " + std::to_string(board.id)), "3");
+  EXPECT_EQ(Requests("/agile/1.0/board?"), 0);
+  std::ostringstream explained;
+  ASSERT_TRUE(db.engine->Explain("SELECT * FROM SprintReport WHERE BoardId = 2", explained));
+  EXPECT_NE(explained.str().find("GET /board/{id}/sprint for each BoardId"), std::string::npos) << explained.str();
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, TablesTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),

@@ -1029,6 +1029,18 @@ std::unique_ptr<ItemStream> JiraClient::ConfigurationsOfBoards(std::unique_ptr<I
   return std::make_unique<NestedStream>(std::move(boards), std::move(config_of), IdView);
 }
 
+std::unique_ptr<ItemStream> JiraClient::SprintsById(std::vector<int64_t> ids, ReadStats* stats) {
+  std::vector<json> items;
+  for (auto id : ids) items.push_back(json{{"id", id}});
+  NestedStream::Factory sprint = [this, stats](const json& s) -> std::unique_ptr<ItemStream> {
+    return std::make_unique<OneCallStream>(*this, AgileUrl(*this, "/sprint/" + IdOf(s)), "", stats);
+  };
+  // The board a sprint belongs to is in the sprint itself: the parent view
+  // is left empty, and SprintReports reads originBoardId.
+  return std::make_unique<NestedStream>(FixedItems(std::move(items)), std::move(sprint),
+                                        [](const json&) { return json(); });
+}
+
 std::unique_ptr<ItemStream> JiraClient::IssuesOfSprints(std::unique_ptr<ItemStream> sprints, ReadStats* stats) {
   NestedStream::Factory issues_of = [this, stats](const json& sprint) -> std::unique_ptr<ItemStream> {
     return std::make_unique<StartAtStream>(

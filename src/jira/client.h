@@ -51,6 +51,11 @@ inline constexpr std::string_view kResolutions = "GET /rest/api/3/resolution";
 inline constexpr std::string_view kBoards = "GET /rest/agile/1.0/board with startAt";
 inline constexpr std::string_view kBoardConfiguration =
     "GET /rest/agile/1.0/board/{id}/configuration, after the board list (GET /rest/agile/1.0/board)";
+inline constexpr std::string_view kSprintReport =
+    "the sprints (GET /rest/agile/1.0/board/{id}/sprint, or /sprint/{id} for SprintId), per board GET "
+    "/rest/agile/1.0/board/{id}/configuration and one issue search (sprint in (…) OR the board's project updated "
+    "since the first sprint started) with the Sprint, status and estimate changelogs (Cloud: POST "
+    "/rest/api/3/changelog/bulkfetch; Data Center: expand=changelog)";
 inline constexpr std::string_view kSprints = "GET /rest/agile/1.0/board/{id}/sprint with startAt";
 inline constexpr std::string_view kIssueFieldElements =
     "the issue search (POST /rest/api/3/search/jql; Data Center GET /rest/api/2/search) asking for the table's "
@@ -298,6 +303,25 @@ class JiraClient {
   /// mapped to each, estimation field, filter, ranking): one call per
   /// board; each item's parent {"id"} of its board.
   std::unique_ptr<ItemStream> ConfigurationsOfBoards(std::unique_ptr<ItemStream> boards, ReadStats* stats);
+  /// The sprints with these ids (GET /rest/agile/1.0/sprint/{id} each),
+  /// each item's parent {"id"} of the board it was made on (originBoardId).
+  std::unique_ptr<ItemStream> SprintsById(std::vector<int64_t> ids, ReadStats* stats);
+  /// The sprint reports of the started sprints of `sprints` (items of
+  /// SprintsOfBoards or SprintsById; consecutive ones of a board read
+  /// together) — jira/sprint_report.h. Per board: its configuration (the
+  /// estimation field, and the statuses of its last column: done), the
+  /// Sprint field (GET /field, once), then one search — the issues in the
+  /// sprints now, and the issues of the board's project updated since the
+  /// first of them started (those removed) — with their Sprint, status and
+  /// estimate histories (Cloud: /changelog/bulkfetch, 1,000 issues a
+  /// request; Data Center: expand=changelog). `per_issue`: one item per
+  /// sprint and issue that was in it ({"sprint", "boardId", "issue",
+  /// "committed", "added", "addedAt", "removed", "removedAt", "completed",
+  /// "notCompleted", "statusAtEnd", "estimateAtStart", "estimateWhenAdded",
+  /// "estimateWhenRemoved", "estimateAtEnd", "estimationField", "endedAt"},
+  /// times in epoch ms); else one per sprint with the counts and sums
+  /// ("committedIssues", "committedEstimate", … "notCompletedEstimate").
+  std::unique_ptr<ItemStream> SprintReports(std::unique_ptr<ItemStream> sprints, bool per_issue, ReadStats* stats);
   /// The issues (summary, status, assignee) of each sprint of `sprints`;
   /// each item's parent {"id"} of its sprint.
   std::unique_ptr<ItemStream> IssuesOfSprints(std::unique_ptr<ItemStream> sprints, ReadStats* stats);

@@ -328,6 +328,39 @@ TableReader ReadSprintIssues() {
   };
 }
 
+TableReader ReadSprintReports(bool per_issue) {
+  return [per_issue](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    const auto& given = r.request.parent_ids_of;
+    std::unique_ptr<ItemStream> sprints;
+    if (auto s = given.find("sprint"); s != given.end()) {
+      sprints = r.jira.SprintsById(s->second, &r.report);
+    } else if (auto b = given.find("board"); b != given.end()) {
+      std::vector<json> boards;
+      for (auto id : b->second) boards.push_back(json{{"id", id}});
+      sprints = r.jira.SprintsOfBoards(FixedItems(std::move(boards)), &r.report);
+    } else {
+      sprints = r.jira.SprintsOfBoards(r.jira.Boards(&r.report), &r.report);
+    }
+    return r.jira.SprintReports(std::move(sprints), per_issue, &r.report);
+  };
+}
+
+TableExplainer ExplainSprintReports() {
+  return [](TableRead& r) {
+    const auto& given = r.request.parent_ids_of;
+    r.report.rows = -1;
+    r.report.calls = -1;
+    r.report.calls_note =
+        std::string(given.count("sprint") ? "GET /sprint/{id} for each SprintId"
+                    : given.count("board")
+                        ? "GET /board/{id}/sprint for each BoardId"
+                        : "the board list and each board's sprints (constrain BoardId or SprintId)") +
+        "; then per board its configuration, GET /field once, and one issue search with the Sprint, status and "
+        "estimate changelogs of the issues in its started sprints and of its project's issues updated since the "
+        "first of them started";
+  };
+}
+
 TableReader ReadBoardConfigurations() {
   return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
     auto boards = r.request.parents_given ? GivenParents(r.request) : r.jira.Boards(&r.report);

@@ -73,6 +73,11 @@ TableExplainer ExplainIssueChildren();
 /// SprintIssues (of the sprints given by SprintId, else of every sprint).
 TableReader ReadSprints();
 TableReader ReadSprintIssues();
+/// SprintReport (`per_issue` false) and SprintReportIssues: the reports of
+/// the sprints SprintId names, else of the boards BoardId names, else of
+/// every board's (JiraClient::SprintReports).
+TableReader ReadSprintReports(bool per_issue);
+TableExplainer ExplainSprintReports();
 /// BoardConfiguration: the configuration of the boards BoardId names, else of every board.
 TableReader ReadBoardConfigurations();
 /// BoardConfiguration: one row per column and status mapped to it (a

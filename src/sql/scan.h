@@ -3,6 +3,7 @@
 /// memory holds one page, never the result. A page that cannot be read is an
 /// error, never the end of the table.
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,10 @@ struct ScanRequest {
   IssueQuery query;          ///< Issues: the JQL; child tables: which issues
   bool parents_given = false;
   std::vector<int64_t> parent_ids;  ///< Sprints: board ids; SprintIssues: sprint ids
+  /// The parent ids given, by the pushing column's kind (its jql_field:
+  /// "board", "sprint"), for a table with two such columns (SprintReport);
+  /// parents_given / parent_ids hold them when there is one kind.
+  std::map<std::string, std::vector<int64_t>> parent_ids_of;
   bool parent_keys_given = false;
   std::vector<std::string> parent_keys;  ///< ProjectVersions, ProjectComponents: project keys
   int64_t limit_hint = -1;               ///< LIMIT (+ OFFSET) when SQLite gave it

@@ -155,6 +155,13 @@ SqlValue AsTimestamp(const json* v) {
   return t;
 }
 
+// A time Jira (or jirasql) gives in epoch milliseconds.
+SqlValue AsEpochMs(const json* v) {
+  if (!v) return {};
+  if (!v->is_number_integer()) Unexpected("a time in epoch milliseconds", *v);
+  return FormatUtcTimestamp(v->get<int64_t>());
+}
+
 // ADF (v3) rendered to text, or plain text (v2 and Data Center) as it is.
 SqlValue AsRichText(const json* v) {
   if (!v) return {};
@@ -1161,24 +1168,19 @@ std::vector<TableDef> MakeBaseTables() {
                                                   static_cast<uint64_t>(int_of(r.item, {"id"})));
                     }));
   }
-  t.push_back(TableDef("WorklogsDeleted",
-                       "Worklogs deleted, oldest first, as Jira keeps them: what a copy of Worklogs drops. Constrain "
-                       "Deleted >= '…' to read those since then (Jira's since); 1,000 a page.",
-                       {Col("WorklogId", T::kInteger, "", "The deleted worklog's id (Worklogs.Id while it lived)",
-                            Item({"worklogId"}, AsInt)),
-                        Pushed(Col("Deleted", T::kTimestamp, "", "When it was deleted",
-                                   [](const RowContext& r) -> SqlValue {
-                                     const json* t = At(r.item, {"updatedTime"});
-                                     if (!t) return {};
-                                     if (!t->is_number_integer()) Unexpected("a time in epoch milliseconds", *t);
-                                     return FormatUtcTimestamp(t->get<int64_t>());
-                                   }),
-                               Push::kSince, "since"),
-                        Col("Properties", T::kJson, "", "The worklog's entity properties Jira sends with it",
-                            Item({"properties"}, AsJson))},
-                       api::kDeletedWorklogs)
-                  .Reads(ReadDeletedWorklogs(), ExplainDeletedWorklogs())
-                  .RowId([int_of](const RowContext& r) { return int_of(r.item, {"worklogId"}); }));
+  t.push_back(
+      TableDef("WorklogsDeleted",
+               "Worklogs deleted, oldest first, as Jira keeps them: what a copy of Worklogs drops. Constrain "
+               "Deleted >= '…' to read those since then (Jira's since); 1,000 a page.",
+               {Col("WorklogId", T::kInteger, "", "The deleted worklog's id (Worklogs.Id while it lived)",
+                    Item({"worklogId"}, AsInt)),
+                Pushed(Col("Deleted", T::kTimestamp, "", "When it was deleted", Item({"updatedTime"}, AsEpochMs)),
+                       Push::kSince, "since"),
+                Col("Properties", T::kJson, "", "The worklog's entity properties Jira sends with it",
+                    Item({"properties"}, AsJson))},
+               api::kDeletedWorklogs)
+          .Reads(ReadDeletedWorklogs(), ExplainDeletedWorklogs())
+          .RowId([int_of](const RowContext& r) { return int_of(r.item, {"worklogId"}); }));
 
   t.push_back(TableDef("Fields", "System and custom fields.",
                        {Col("Id", T::kText, "", "Field id, e.g. summary or customfield_10016", Item({"id"}, AsText)),
@@ -1330,6 +1332,96 @@ std::vector<TableDef> MakeBaseTables() {
                           (status ? status->dump() : ""));
           }));
 
+  // SprintReport, SprintReportIssues: the sprint and board columns both push down.
+  auto sprint_columns = [] {
+    return std::vector<ColumnDef>{
+        Pushed(Col("SprintId", T::kInteger, "", "Sprint id", Item({"sprint", "id"}, AsInt)), Push::kParentId, "sprint"),
+        Col("SprintName", T::kText, "", "Sprint name", Item({"sprint", "name"}, AsText)),
+        Pushed(Col("BoardId", T::kInteger, "", "The board whose report it is", Item({"boardId"}, AsInt)),
+               Push::kParentId, "board")};
+  };
+  auto estimate = [](const char* name, const char* member, std::string what) {
+    return Col(name, T::kReal, "", std::move(what) + " (the board's estimation field; NULL when it has none)",
+               Item({member}, AsReal));
+  };
+  {
+    std::vector<ColumnDef> c = sprint_columns();
+    for (auto& x : std::vector<ColumnDef>{
+             Col("State", T::kText, "", "active or closed (future sprints have no report)",
+                 Item({"sprint", "state"}, AsText)),
+             Col("StartDate", T::kTimestamp, "", "When it started", Item({"sprint", "startDate"}, AsTimestamp)),
+             Col("EndDate", T::kTimestamp, "", "Its planned end", Item({"sprint", "endDate"}, AsTimestamp)),
+             Col("CompleteDate", T::kTimestamp, "", "When it was completed",
+                 Item({"sprint", "completeDate"}, AsTimestamp)),
+             Col("ReportEnd", T::kTimestamp, "", "The end the report counts to: its completion, or now while active",
+                 Item({"endedAt"}, AsEpochMs)),
+             Col("EstimationFieldId", T::kText, "", "The board's estimation field, e.g. customfield_10016",
+                 Item({"estimationField"}, AsText)),
+             Col("CommittedIssues", T::kInteger, "", "Issues in the sprint when it started",
+                 Item({"committedIssues"}, AsInt)),
+             estimate("CommittedEstimate", "committedEstimate", "Their estimates at the start"),
+             Col("AddedIssues", T::kInteger, "", "Issues added after the start (or created into it)",
+                 Item({"addedIssues"}, AsInt)),
+             estimate("AddedEstimate", "addedEstimate", "Their estimates when added"),
+             Col("RemovedIssues", T::kInteger, "", "Issues in it after the start and no longer at its end",
+                 Item({"removedIssues"}, AsInt)),
+             estimate("RemovedEstimate", "removedEstimate", "Their estimates when removed"),
+             Col("CompletedIssues", T::kInteger, "", "Issues in it at its end in a status of the board's last column",
+                 Item({"completedIssues"}, AsInt)),
+             estimate("CompletedEstimate", "completedEstimate", "Their estimates at the end"),
+             Col("NotCompletedIssues", T::kInteger, "", "Issues in it at its end, not completed",
+                 Item({"notCompletedIssues"}, AsInt)),
+             estimate("NotCompletedEstimate", "notCompletedEstimate", "Their estimates at the end")}) {
+      c.push_back(std::move(x));
+    }
+    t.push_back(TableDef("SprintReport",
+                         "Per started sprint: the issues (and estimates) committed at its start, added after it, "
+                         "removed before its end, completed and not — worked out from each issue's Sprint field "
+                         "history, its status at the end and the board's last column. Constrain BoardId or SprintId.",
+                         std::move(c), api::kSprintReport)
+                    .Reads(ReadSprintReports(false), ExplainSprintReports())
+                    .RowId([](const RowContext& r) {
+                      return AsIntOr0(At(r.item, {"boardId"})) * 1000003 + AsIntOr0(At(r.item, {"sprint", "id"}));
+                    })
+                    .Cost(1e6));
+  }
+  {
+    std::vector<ColumnDef> c = sprint_columns();
+    for (auto& x : std::vector<ColumnDef>{
+             Col("IssueId", T::kInteger, "", "Issue id", Item({"issue", "id"}, AsInt)),
+             Col("IssueKey", T::kText, "", "Issue key", Item({"issue", "key"}, AsText)),
+             Col("Committed", T::kBoolean, "", "1 when it was in the sprint at the start", Item({"committed"}, AsBool)),
+             Col("Added", T::kBoolean, "", "1 when it joined after the start (or was created into it)",
+                 Item({"added"}, AsBool)),
+             Col("AddedAt", T::kTimestamp, "", "When it first joined after the start", Item({"addedAt"}, AsEpochMs)),
+             Col("Removed", T::kBoolean, "", "1 when it was in it after the start and not at its end",
+                 Item({"removed"}, AsBool)),
+             Col("RemovedAt", T::kTimestamp, "", "When it last left", Item({"removedAt"}, AsEpochMs)),
+             Col("Completed", T::kBoolean, "", "1 when in it at the end in a status of the board's last column",
+                 Item({"completed"}, AsBool)),
+             Col("NotCompleted", T::kBoolean, "", "1 when in it at the end, not completed",
+                 Item({"notCompleted"}, AsBool)),
+             Col("StatusIdAtEnd", T::kInteger, "", "Its status at the sprint's end, when in it then",
+                 Item({"statusAtEnd"}, AsInt)),
+             estimate("EstimateAtStart", "estimateAtStart", "Its estimate at the start, when committed"),
+             estimate("EstimateWhenAdded", "estimateWhenAdded", "Its estimate when added"),
+             estimate("EstimateWhenRemoved", "estimateWhenRemoved", "Its estimate when removed"),
+             estimate("EstimateAtEnd", "estimateAtEnd", "Its estimate at the end, when in it then"),
+             Col("ReportEnd", T::kTimestamp, "", "The end the report counts to: its completion, or now while active",
+                 Item({"endedAt"}, AsEpochMs))}) {
+      c.push_back(std::move(x));
+    }
+    t.push_back(TableDef("SprintReportIssues",
+                         "SprintReport issue by issue: one row per started sprint and issue that was in it at any time "
+                         "from its start to its end. Constrain BoardId or SprintId.",
+                         std::move(c), api::kSprintReport)
+                    .Reads(ReadSprintReports(true), ExplainSprintReports())
+                    .RowId([](const RowContext& r) {
+                      return (AsIntOr0(At(r.item, {"sprint", "id"})) << 32) ^ AsIntOr0(At(r.item, {"issue", "id"}));
+                    })
+                    .Cost(1e6));
+  }
+
   // Keys: what identifies each table's rows and which columns name another
   // table's rows (sys_primarykeys, sys_foreignkeys).
   struct Keys {
@@ -1412,6 +1504,13 @@ std::vector<TableDef> MakeBaseTables() {
       {"Boards", {"Id"}, {{"ProjectId", "Projects", "Id"}}},
       {"Sprints", {"BoardId", "Id"}, {{"BoardId", "Boards", "Id"}}},
       {"SprintIssues", {"SprintId", "IssueId"}, {{"SprintId", "Sprints", "Id"}, {"IssueId", "Issues", "Id"}}},
+      {"SprintReport", {"BoardId", "SprintId"}, {{"SprintId", "Sprints", "Id"}, {"BoardId", "Boards", "Id"}}},
+      {"SprintReportIssues",
+       {"BoardId", "SprintId", "IssueId"},
+       {{"SprintId", "Sprints", "Id"},
+        {"BoardId", "Boards", "Id"},
+        {"IssueId", "Issues", "Id"},
+        {"StatusIdAtEnd", "Statuses", "Id"}}},
       {"BoardConfiguration",
        {"BoardId", "ColumnPosition", "StatusId"},
        {{"BoardId", "Boards", "Id"},

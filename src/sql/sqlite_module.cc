@@ -473,7 +473,7 @@ int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value
   if (limit >= 0) req.limit_hint = limit + std::max<int64_t>(0, offset);
 
   bool nothing = false;
-  std::vector<std::set<int64_t>> parent_sets;
+  std::map<std::string, std::vector<std::set<int64_t>>> parent_sets;  // by the column's kind (jql_field)
   std::vector<std::set<std::string>> key_sets;  // lower case: matched ignoring case, SQLite re-checks
   for (auto& [column, constraints] : by_column) {
     const ColumnDef& col = def.columns[static_cast<std::size_t>(column)];
@@ -487,7 +487,7 @@ int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value
             if (auto n = ParseInt(*str)) ids.insert(*n);
           }
         }
-        parent_sets.push_back(std::move(ids));
+        parent_sets[col.jql_field].push_back(std::move(ids));
         continue;
       }
       if (col.push == Push::kSince) {
@@ -510,17 +510,20 @@ int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value
       if (term) req.query.terms.push_back(std::move(*term));
     }
   }
-  if (!parent_sets.empty()) {
-    req.parents_given = true;
-    std::set<int64_t> ids = parent_sets[0];
-    for (std::size_t i = 1; i < parent_sets.size(); ++i) {
+  for (const auto& [kind, sets] : parent_sets) {
+    std::set<int64_t> ids = sets[0];
+    for (std::size_t i = 1; i < sets.size(); ++i) {
       std::set<int64_t> keep;
       for (auto id : ids) {
-        if (parent_sets[i].count(id)) keep.insert(id);
+        if (sets[i].count(id)) keep.insert(id);
       }
       ids = std::move(keep);
     }
-    req.parent_ids.assign(ids.begin(), ids.end());
+    req.parent_ids_of[kind].assign(ids.begin(), ids.end());
+  }
+  if (parent_sets.size() == 1) {
+    req.parents_given = true;
+    req.parent_ids = req.parent_ids_of.begin()->second;
   }
   if (!key_sets.empty()) {
     req.parent_keys_given = true;

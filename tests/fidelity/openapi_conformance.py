@@ -277,6 +277,15 @@ def main():
             failed += 1
             print("FAIL POST /changelog/bulkfetch: no nextPageToken after a page of 50 of many histories")
         check(P, v3 + "/changelog/bulkfetch", "POST", v3 + "/changelog/bulkfetch", {"issueIdsOrKeys": []}, status=400)
+        # Sprint reports read the Sprint field's and Story Points' changes.
+        sprinted = check(P, v3 + "/changelog/bulkfetch", "POST", v3 + "/changelog/bulkfetch",
+                         {"issueIdsOrKeys": keys, "fieldIds": ["customfield_10020", "customfield_10016", "status"],
+                          "maxResults": 1000})
+        fields = {i.get("fieldId") for log in sprinted.get("issueChangeLogs", [])
+                  for h in log.get("changeHistories", []) for i in h.get("items", [])}
+        if not {"customfield_10020", "customfield_10016"} <= fields:
+            failed += 1
+            print(f"FAIL POST /changelog/bulkfetch: no Sprint or Story Points changes among {sorted(fields)}")
         check(P, v3 + "/issue/{issueIdOrKey}", "GET", v3 + "/issue/NOPE-1", status=404)
         made = check(P, v3 + "/issue", "POST", v3 + "/issue",
                      {"fields": {"project": {"key": "ALPHA"}, "issuetype": {"name": "Bug"}, "summary": "from the conformance test"}},
@@ -367,6 +376,7 @@ def main():
         board = boards["values"][0]["id"]
         sprints = check(S, ag + "/board/{boardId}/sprint", "GET", ag + f"/board/{board}/sprint")
         check(S, ag + "/board/{boardId}", "GET", ag + f"/board/{board}")
+        check(S, ag + "/sprint/{sprintId}", "GET", ag + f"/sprint/{sprints['values'][0]['id']}")
         for b in boards["values"]:
             check(S, ag + "/board/{boardId}/configuration", "GET", ag + f"/board/{b['id']}/configuration")
         kanban = next(b for b in boards["values"] if b["type"] == "kanban")

@@ -162,6 +162,8 @@ test('agile boards and sprints', async () => {
   assert.equal(boards.values.filter((b) => b.type === 'kanban').length, 1);
   const sprints = await agile.board.getAllSprints({ boardId: boards.values[0].id });
   assert.ok(sprints.values.some((s) => s.state === 'active'));
+  const one = await agile.sprint.getSprint({ sprintId: sprints.values[0].id });
+  assert.equal(one.name, sprints.values[0].name);
   for (const b of boards.values) {
     const config = await agile.board.getConfiguration({ boardId: b.id });
     assert.equal(config.id, b.id);
