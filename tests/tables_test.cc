@@ -483,6 +483,31 @@ TEST_P(TablesTest, JqlColumnOnEveryIssueChildTable) {
   EXPECT_NE(db.LastScan().jql.find("key = \"" + project + "-1\""), std::string::npos) << db.LastScan().jql;
 }
 
+// Every table read through the issues, joined with Issues on one project:
+// the same rows as the table's own filter on the project, and no search that
+// reads beyond the project (the join's per-row reads name an issue id).
+TEST_P(TablesTest, EveryIssueChildTableJoinedWithIssuesOnOneProjectReadsOnlyThatProject) {
+  auto db = OpenDb(Connect());
+  const std::string project = s0().projects[1].key;
+  int tables = 0;
+  for (const auto& t : BaseTables()) {
+    if (!t.issue_search || t.name == "Issues" || t.ColumnIndex("IssueId") < 0) continue;
+    ++tables;
+    const std::string alone = db.One("SELECT count(*) FROM " + t.name + " WHERE Jql = 'project = " + project + "'");
+    db.engine->session().reports.clear();
+    const std::string joined = db.One("SELECT count(*) FROM Issues i JOIN " + t.name +
+                                      " c ON c.IssueId = i.Id WHERE i.ProjectKey = '" + project + "'");
+    EXPECT_EQ(joined, alone) << t.name;
+    EXPECT_FALSE(db.engine->session().reports.empty()) << t.name;
+    for (const auto& r : db.engine->session().reports) {
+      EXPECT_TRUE(r->jql.find("project = \"" + project + "\"") != std::string::npos || r->jql.rfind("id = ", 0) == 0 ||
+                  r->jql.rfind("id in", 0) == 0 || r->jql.rfind("id IN", 0) == 0)
+          << t.name << " read " << r->table << " with " << r->jql;
+    }
+  }
+  EXPECT_GE(tables, 14);
+}
+
 // The rows jirasim's changelogs say IssueStatusTransitions holds:
 // "issue|from|to|seconds in from", in each issue's time order.
 std::multiset<std::string> WantStatusChanges(const jirasim::World& world, const jirasim::Site& site,
