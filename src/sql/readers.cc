@@ -334,10 +334,8 @@ TableReader ReadSprintReports(bool per_issue) {
     std::unique_ptr<ItemStream> sprints;
     if (auto s = given.find("sprint"); s != given.end()) {
       sprints = r.jira.SprintsById(s->second, &r.report);
-    } else if (auto b = given.find("board"); b != given.end()) {
-      std::vector<json> boards;
-      for (auto id : b->second) boards.push_back(json{{"id", id}});
-      sprints = r.jira.SprintsOfBoards(FixedItems(std::move(boards)), &r.report);
+    } else if (r.request.parents_given) {  // BoardId alone
+      sprints = r.jira.SprintsOfBoards(GivenParents(r.request), &r.report);
     } else {
       sprints = r.jira.SprintsOfBoards(r.jira.Boards(&r.report), &r.report);
     }
