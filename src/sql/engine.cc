@@ -463,8 +463,13 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
       if (r->rows < 0 && !r->estimate_note.empty()) {
         out << "    issues:     unknown: Jira's count could not be had (" << r->estimate_note << ")\n";
       }
-      out << "    API calls:  " << (r->calls >= 0 ? std::to_string(r->calls) : std::string("one per page"));
-      if (!r->calls_note.empty()) out << " (" << r->calls_note << ")";
+      // A count not known before the run is described by its note alone.
+      if (r->calls >= 0) {
+        out << "    API calls:  " << r->calls;
+        if (!r->calls_note.empty()) out << " (" << r->calls_note << ")";
+      } else {
+        out << "    API calls:  " << (r->calls_note.empty() ? std::string("one per page") : r->calls_note);
+      }
       out << "\n";
     }
     if (!session_->write_plans.empty()) out << "  Writes to Jira (one call per row; none made by explain):\n";
