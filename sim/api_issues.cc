@@ -63,6 +63,26 @@ std::optional<BadField> ApplyCustomField(const World& world, Site& site, int64_t
       slot = o;
       return std::nullopt;
     }
+    case CustomType::kCascading: {
+      const int o = option(v);
+      if (o < 0)
+        return invalid("Option value '" + (v.is_object() ? v.value("value", "") : v.dump()) + "' is not valid");
+      int c = -1;
+      if (v.contains("child") && !v["child"].is_null()) {
+        const json& ch = v["child"];
+        for (std::size_t k = 0; ch.is_object() && k < cf.children[static_cast<std::size_t>(o)].size(); ++k) {
+          if (ch.value("value", "") == cf.children[static_cast<std::size_t>(o)][k] ||
+              ch.value("id", "") == std::to_string(ChildOptionId(static_cast<int>(f), o, static_cast<int>(k))))
+            c = static_cast<int>(k);
+        }
+        if (c < 0) {
+          return invalid("Option value '" + (ch.is_object() ? ch.value("value", "") : ch.dump()) +
+                         "' is not a child of '" + cf.options[static_cast<std::size_t>(o)] + "'");
+        }
+      }
+      slot = CascadeValue(o, c);
+      return std::nullopt;
+    }
     case CustomType::kMultiSelect: {
       if (!v.is_array()) return invalid("Operation value must be an array of options");
       int64_t bits = 0;

@@ -455,7 +455,23 @@ void ApiCall::ContextOptions() {
   }
   if (k < 0) return JiraError(res, 404, "The context was not found.");
   const int64_t n = k == 0 ? static_cast<int64_t>(cf.options.size()) : 2;
-  WritePage(n, paging(100, 1000), [&](int64_t o) {
+  // A cascading select's children follow its parents, each naming its parent (optionId).
+  std::vector<std::pair<int, int>> children;
+  for (std::size_t o = 0; k == 0 && o < cf.children.size(); ++o) {
+    for (std::size_t c = 0; c < cf.children[o].size(); ++c)
+      children.emplace_back(static_cast<int>(o), static_cast<int>(c));
+  }
+  WritePage(n + static_cast<int64_t>(children.size()), paging(100, 1000), [&](int64_t o) {
+    if (o >= n) {
+      const auto [parent, child] = children[static_cast<std::size_t>(o - n)];
+      w.BeginObject()
+          .Field("id", std::to_string(ChildOptionId(f, parent, child)))
+          .Field("value", cf.children[static_cast<std::size_t>(parent)][static_cast<std::size_t>(child)])
+          .Field("optionId", std::to_string(OptionId(f, parent)))
+          .Field("disabled", false)
+          .EndObject();
+      return;
+    }
     w.BeginObject()
         .Field("id", std::to_string(OptionId(f, static_cast<int>(o)) + 50 * k))  // ids are per context
         .Field("value", cf.options[static_cast<std::size_t>(o)])

@@ -758,6 +758,17 @@ class Parser {
             n.values.push_back(static_cast<int64_t>(d * 10 + (d >= 0 ? 0.5 : -0.5)));
             continue;
           }
+          if (cf.type == CustomType::kCascading) {  // a parent matches it with any child; a child exactly
+            for (std::size_t o = 0; o < cf.options.size() && idx < 0; ++o) {
+              if (EqualsIgnoreCase(cf.options[o], v.text)) idx = CascadeValue(static_cast<int>(o), -1);
+              for (std::size_t c = 0; c < cf.children[o].size() && idx < 0; ++c) {
+                if (EqualsIgnoreCase(cf.children[o][c], v.text))
+                  idx = CascadeValue(static_cast<int>(o), static_cast<int>(c));
+              }
+            }
+            if (idx < 0) return NoValue(v.text, cf.name);
+            break;
+          }
           if (cf.type == CustomType::kSelect || cf.type == CustomType::kMultiSelect) {
             for (std::size_t o = 0; o < cf.options.size(); ++o) {
               if (EqualsIgnoreCase(cf.options[o], v.text)) idx = static_cast<int64_t>(o);
@@ -990,6 +1001,11 @@ void FieldValues(const JqlNode& n, const Issue& is, const JqlContext& ctx, std::
       }
       int64_t v = is.custom[n.custom];
       if (v == kNone) break;
+      if (cf.type == CustomType::kCascading) {  // its parent alone, and its parent with its child
+        out.push_back(CascadeValue(CascadeOption(v), -1));
+        if (CascadeChild(v) >= 0) out.push_back(v);
+        break;
+      }
       if (cf.type == CustomType::kMultiSelect) {
         add_bits(static_cast<uint32_t>(v), false);
       } else if (cf.type == CustomType::kDate) {

@@ -53,6 +53,22 @@ class JqlTest : public ::testing::Test {
 };
 World* JqlTest::world_ = nullptr;
 
+TEST_F(JqlTest, CascadingSelectMatchesItsParentWithAnyChildOrOneChild) {
+  constexpr int kLocation = 10;
+  ASSERT_EQ(world_->catalogs.custom_fields[kLocation].name, "Location");
+  auto emea =
+      Where([](const Issue& i) { return i.custom[kLocation] != kNone && CascadeOption(i.custom[kLocation]) == 0; });
+  ASSERT_FALSE(emea.empty());
+  EXPECT_EQ(Run("Location = EMEA"), emea);
+  EXPECT_EQ(Run("cf[10038] = Berlin"), Where([](const Issue& i) {
+              return i.custom[kLocation] != kNone && i.custom[kLocation] == CascadeValue(0, 0);
+            }));
+  EXPECT_EQ(Run("Location is EMPTY"), Where([](const Issue& i) { return i.custom[kLocation] == kNone; }));
+  EXPECT_NE(ErrorOf("Location = Mars").find("does not exist for the field"), std::string::npos);
+  // Each child among its own parent's: Sydney is APAC's.
+  EXPECT_TRUE(Run("Location = EMEA AND Location = Sydney").empty());
+}
+
 TEST_F(JqlTest, EqualityAndInOnNamedFields) {
   EXPECT_EQ(Run("project = ALPHA"), Where([](const Issue& i) { return i.project == 0; }));
   EXPECT_EQ(Run("project in (alpha, \"Gamma Mobile\")"),

@@ -106,6 +106,11 @@ Catalogs MakeCatalogs() {
       {"customfield_10035", "Severity", CustomType::kSelect, {"S1", "S2", "S3", "S4"}},
       {"customfield_10036", "Effort Hours", CustomType::kNumber, {}},
       {"customfield_10037", "Team", CustomType::kString, {}},  // same display name as 10030, on purpose
+      {"customfield_10038",
+       "Location",
+       CustomType::kCascading,
+       {"EMEA", "AMER", "APAC"},
+       {{"Berlin", "London"}, {"Austin", "Toronto"}, {"Sydney"}}},
   };
   return c;
 }
@@ -243,6 +248,12 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
         case CustomType::kMultiSelect:
           is.custom[f] = 1 + r.Below((1 << cf.options.size()) - 1);
           break;
+        case CustomType::kCascading: {
+          const int o = static_cast<int>(r.Below(static_cast<int64_t>(cf.options.size())));
+          is.custom[f] =
+              CascadeValue(o, static_cast<int>(r.Below(static_cast<int64_t>(cf.children[o].size()) + 1)) - 1);
+          break;
+        }
         case CustomType::kUser:
           is.custom[f] = r.Below(user_count);
           break;

@@ -59,14 +59,20 @@ struct NamedItem {
   std::string name, description;
 };
 
-enum class CustomType { kNumber, kSelect, kMultiSelect, kUser, kDate, kTextArea, kString, kSprint };
+enum class CustomType { kNumber, kSelect, kMultiSelect, kUser, kDate, kTextArea, kString, kSprint, kCascading };
 
 struct CustomField {
   std::string id;    ///< "customfield_10016"
   std::string name;  ///< display name; two fields share "Team" on purpose
   CustomType type;
-  std::vector<std::string> options;  ///< select / multi-select
+  std::vector<std::string> options;                     ///< select / multi-select / cascading select's parents
+  std::vector<std::vector<std::string>> children = {};  ///< cascading select: each parent option's children
 };
+/// A cascading select's value in Issue::custom: the parent option and its
+/// child (-1 none).
+inline int64_t CascadeValue(int option, int child) { return option * 16 + child + 1; }
+inline int CascadeOption(int64_t value) { return static_cast<int>(value / 16); }
+inline int CascadeChild(int64_t value) { return static_cast<int>(value % 16) - 1; }
 
 struct Component {
   int64_t id;
@@ -173,7 +179,7 @@ struct Sprint {
   int64_t start_ms, end_ms, complete_ms;  ///< kNone when not set
 };
 
-inline constexpr int kCustomFieldCount = 10;
+inline constexpr int kCustomFieldCount = 11;
 inline constexpr int64_t kFirstLinkId = 20000;
 
 struct Issue {
@@ -219,6 +225,10 @@ inline int ContextCount(const CustomField& f, bool first_select) {
 inline int64_t ContextId(int field, int k) { return 10100 + field * 10 + k; }
 /// The global context's option ids (the second context's are 50 more).
 inline int64_t OptionId(int field, int option) { return 20000 + field * 100 + option; }
+/// A cascading select's child options' ids.
+inline int64_t ChildOptionId(int field, int option, int child) {
+  return 20000 + field * 100 + 10 + option * 10 + child;
+}
 
 /// The id of an issue's k-th generated remote link.
 inline int64_t RemoteLinkId(const Issue& issue, int k) { return issue.id * 10 + k; }

@@ -489,6 +489,25 @@ void WriteCustomValue(JsonWriter& w, const RenderContext& rc, int64_t index, int
     case CustomType::kSelect:
       option(static_cast<int>(v));
       break;
+    case CustomType::kCascading: {
+      const int o = CascadeOption(v), c = CascadeChild(v);
+      const std::string api = rc.base + "/rest/api/" + std::to_string(rc.version) + "/customFieldOption/";
+      w.BeginObject()
+          .Field("self", api + Id(OptionId(f, o)))
+          .Field("value", cf.options[o])
+          .Field("id", Id(OptionId(f, o)));
+      if (c >= 0) {
+        const std::string child = Id(ChildOptionId(f, o, c));
+        w.Key("child")
+            .BeginObject()
+            .Field("self", api + child)
+            .Field("value", cf.children[o][c])
+            .Field("id", child)
+            .EndObject();
+      }
+      w.EndObject();
+      break;
+    }
     case CustomType::kMultiSelect:
       w.BeginArray();
       for (std::size_t o = 0; o < cf.options.size(); ++o) {
@@ -890,6 +909,8 @@ CustomSchema SchemaOf(const CustomField& cf) {
       return {"option", nullptr, "com.atlassian.jira.plugin.system.customfieldtypes:select"};
     case CustomType::kMultiSelect:
       return {"array", "option", "com.atlassian.jira.plugin.system.customfieldtypes:multiselect"};
+    case CustomType::kCascading:
+      return {"option-with-child", nullptr, "com.atlassian.jira.plugin.system.customfieldtypes:cascadingselect"};
     case CustomType::kUser:
       return {"user", nullptr, "com.atlassian.jira.plugin.system.customfieldtypes:userpicker"};
     case CustomType::kDate:
@@ -1061,11 +1082,21 @@ void WriteFieldMetadata(JsonWriter& w, const RenderContext& rc, int project, int
     const CustomField& cf = cat.custom_fields[f];
     const CustomSchema cs = SchemaOf(cf);
     std::function<void()> allowed;
-    if (cf.type == CustomType::kSelect || cf.type == CustomType::kMultiSelect) {
+    if (cf.type == CustomType::kSelect || cf.type == CustomType::kMultiSelect || cf.type == CustomType::kCascading) {
       allowed = [&, f] {
         for (std::size_t o = 0; o < cf.options.size(); ++o) {
           const std::string id = std::to_string(20000 + f * 100 + o);
           w.BeginObject().Field("self", v + "/customFieldOption/" + id).Field("value", cf.options[o]).Field("id", id);
+          if (cf.type == CustomType::kCascading) {  // each parent lists its children
+            w.Key("children").BeginArray();
+            for (std::size_t c = 0; c < cf.children[o].size(); ++c) {
+              const std::string cid =
+                  std::to_string(ChildOptionId(static_cast<int>(f), static_cast<int>(o), static_cast<int>(c)));
+              w.BeginObject().Field("self", v + "/customFieldOption/" + cid).Field("value", cf.children[o][c]);
+              w.Field("id", cid).EndObject();
+            }
+            w.EndArray();
+          }
           w.EndObject();
         }
       };

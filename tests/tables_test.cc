@@ -780,7 +780,15 @@ TEST_P(TablesTest, CustomFieldContextsAndOptionsAreEachSelectFieldsOnCloud) {
       for (std::size_t o = 0; o < count; ++o) {
         options.insert(cf.id + "|" + std::to_string(ctx) + "|" +
                        std::to_string(jirasim::OptionId(static_cast<int>(f), static_cast<int>(o)) + 50 * k) + "|" +
-                       cf.options[o]);
+                       cf.options[o] + "|NULL");
+        for (std::size_t c = 0; k == 0 && o < cf.children.size() && c < cf.children[o].size(); ++c) {
+          // A cascading select's child, under its parent.
+          options.insert(
+              cf.id + "|" + std::to_string(ctx) + "|" +
+              std::to_string(jirasim::ChildOptionId(static_cast<int>(f), static_cast<int>(o), static_cast<int>(c))) +
+              "|" + cf.children[o][c] + "|" +
+              std::to_string(jirasim::OptionId(static_cast<int>(f), static_cast<int>(o))));
+        }
       }
     }
   }
@@ -790,7 +798,7 @@ TEST_P(TablesTest, CustomFieldContextsAndOptionsAreEachSelectFieldsOnCloud) {
   // The field list, then one context call per field with options (no call for the others).
   EXPECT_EQ(Requests("/context"), selects);
   ResetSim(sim().base_url());
-  EXPECT_EQ(Joined(db.Query("SELECT FieldId, ContextId, Id, Value FROM CustomFieldOptions")), options);
+  EXPECT_EQ(Joined(db.Query("SELECT FieldId, ContextId, Id, Value, ParentOptionId FROM CustomFieldOptions")), options);
   EXPECT_EQ(Requests("/option"), static_cast<int64_t>(contexts.size()));
   // One field: its contexts and options only.
   ResetSim(sim().base_url());

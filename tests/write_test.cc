@@ -553,6 +553,24 @@ TEST_P(WriteTest, CustomFieldsAreWrittenByTheirTypeAndCheckedAgainstTheScreen) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"3.5", "Payments", "[\"API\",\"Search\"]", reviewer, "2031-01-02",
                                                "Line one\nline two", "free text", std::to_string(sprint)}));
+  // A cascading select as 'Parent / Child', or its parent alone; a child of another parent is refused.
+  db.Query("UPDATE Issues SET Location = 'AMER / Toronto' WHERE Key = '" + key + "'");
+  const auto& cascade = sim().world().catalogs.custom_fields[10];
+  ASSERT_EQ(cascade.name, "Location");
+  const int64_t made = site(0).issues[static_cast<std::size_t>(Index(key))].custom[10];
+  EXPECT_EQ(cascade.options[static_cast<std::size_t>(jirasim::CascadeOption(made))] + " / " +
+                cascade.children[static_cast<std::size_t>(jirasim::CascadeOption(made))]
+                                [static_cast<std::size_t>(jirasim::CascadeChild(made))],
+            "AMER / Toronto");
+  EXPECT_EQ(db.One("SELECT Location FROM Issues WHERE Key = '" + key + "'"), "AMER / Toronto");
+  db.Query("UPDATE Issues SET Location = 'APAC' WHERE Key = '" + key + "'");
+  EXPECT_EQ(db.One("SELECT Location FROM Issues WHERE Key = '" + key + "'"), "APAC");
+  {
+    std::string refused;
+    db.Query("UPDATE Issues SET Location = 'EMEA / Sydney' WHERE Key = '" + key + "'", &refused);
+    EXPECT_NE(refused.find("Sydney"), std::string::npos) << refused;
+    EXPECT_EQ(db.One("SELECT Location FROM Issues WHERE Key = '" + key + "'"), "APAC");
+  }
   // An edit of one of them sends only it; NULL clears it.
   db.Query("UPDATE Issues SET Severity = 'S2', \"Story Points\" = NULL WHERE Key = '" + key + "'");
   EXPECT_EQ(db.One("SELECT Severity || '/' || IFNULL(\"Story Points\", 'none') FROM Issues WHERE Key = '" + key + "'"),

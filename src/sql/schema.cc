@@ -1707,6 +1707,13 @@ SqlValue CustomValueStrict(const json* v, const CustomFieldInfo& f) {
   if (f.schema_type == "datetime") return AsTimestamp(v);
   if (f.schema_type == "user") return AsUserId(v);
   if (f.schema_type == "option") return v->is_object() ? AsText(At(*v, {"value"})) : AsText(v);
+  if (f.schema_type == "option-with-child" && v->is_object()) {  // 'Parent / Child', as it is written
+    SqlValue parent = AsText(At(*v, {"value"}));
+    const json* child = At(*v, {"child", "value"});
+    auto* p = std::get_if<std::string>(&parent);
+    if (!p || !child) return parent;
+    return *p + " / " + std::get<std::string>(AsText(child));
+  }
   if (f.schema_type == "array") {
     if (f.schema_items == "option") return AsList(v, "value");
     if (f.schema_items == "user") {
