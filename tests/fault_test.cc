@@ -228,6 +228,53 @@ TEST_P(FaultTest, DeletedWorklogPagesThatDoNotMoveOnOrHideTheirEndAreErrors) {
   ClearFaults(base());
 }
 
+// Answers of issue 15's tables that Jira would never give: each an error
+// naming what is wrong, never a shorter table.
+TEST_P(FaultTest, MalformedBoardSprintEpicRoleAndGroupAnswersAreErrors) {
+  const std::string api = dc() ? "/rest/api/2" : "/rest/api/3";
+  struct Case {
+    std::string path, body, sql, expect;
+  };
+  std::vector<Case> cases = {
+      // A board configuration without columns.
+      {"/rest/agile/1.0/board/1/configuration$", json{{"id", 1}, {"name", "x"}}.dump(),
+       "SELECT * FROM BoardConfiguration WHERE BoardId = 1", "expected the board's columns in columnConfig.columns"},
+      // A sprint said to be active, without its start.
+      {"/rest/agile/1.0/sprint/3$", json{{"id", 3}, {"state", "active"}, {"name", "S"}, {"originBoardId", 1}}.dump(),
+       "SELECT * FROM SprintReport WHERE SprintId = 3", "sprint 3 is active but Jira gave no startDate"},
+      // The children of the epics, without the field they were found by.
+      {api + (dc() ? "/search$" : "/search/jql$"),
+       json{{"issues", {json{{"id", "10001"}, {"key", "ALPHA-1"}, {"fields", json::object()}}}},
+            {"total", 1},
+            {"startAt", 0},
+            {"maxResults", 100},
+            {"isLast", true}}
+           .dump(),
+       "SELECT Key, ChildCount FROM Epics", "of the search for the epics' children came without its"},
+  };
+  if (dc()) {
+    // Data Center's role map: names to URLs; a role without one, or no map at all.
+    cases.push_back({"/rest/api/2/project/[^/]+/role$", json{{"Developers", 5}}.dump(),
+                     "SELECT * FROM ProjectRoles WHERE ProjectKey = 'ALPHA'", "the role Developers has no URL"});
+    cases.push_back({"/rest/api/2/project/[^/]+/role$", json::array({"a"}).dump(),
+                     "SELECT * FROM ProjectRoles WHERE ProjectKey = 'ALPHA'", "expected a JSON object of role URLs"});
+    // A group picker that ignores exclude= and always says more match: it
+    // ends, when asking past the groups seen would need too long a URL.
+    cases.push_back({"/rest/api/2/groups/picker",
+                     json{{"groups", {json{{"name", std::string(900, 'g')}}}}, {"total", 100000}}.dump(),
+                     "SELECT count(*) FROM Groups", "needs a URL longer than"});
+  }
+  for (const auto& c : cases) {
+    ClearFaults(base());
+    AddFault(base(), {{"path", c.path}, {"body", c.body}});
+    auto db = OpenDb(Connect());
+    std::string error;
+    auto rows = db.Query(c.sql, &error);
+    EXPECT_NE(error.find(c.expect), std::string::npos) << c.sql << ": " << error;
+  }
+  ClearFaults(base());
+}
+
 // Pages that would make a naive client loop forever or stop early.
 TEST_P(FaultTest, PagingThatNeverEndsIsAnError) {
   json issue{{"id", "10001"}, {"key", "ALPHA-1"}, {"fields", json::object()}};

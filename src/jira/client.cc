@@ -621,7 +621,9 @@ class GroupPickerStream final : public ItemStream {
   }
 
  private:
-  static constexpr std::size_t kMaxUrl = 16000;
+  // Jira's Tomcat takes 8 KiB of request line and headers (maxHttpHeaderSize):
+  // what is left for the URL, with room for the headers.
+  static constexpr std::size_t kMaxUrl = 6000;
   JiraClient& c_;
   ReadStats* stats_;
   std::string excluded_;
@@ -1023,8 +1025,21 @@ std::unique_ptr<ItemStream> JiraClient::SprintsOfBoards(std::unique_ptr<ItemStre
 
 std::unique_ptr<ItemStream> JiraClient::ConfigurationsOfBoards(std::unique_ptr<ItemStream> boards, ReadStats* stats) {
   NestedStream::Factory config_of = [this, stats](const json& board) -> std::unique_ptr<ItemStream> {
-    return std::make_unique<OneCallStream>(*this, AgileUrl(*this, "/board/" + IdOf(board) + "/configuration"), "",
-                                           stats);
+    const std::string path = "/board/" + IdOf(board) + "/configuration";
+    // Every board has columns: an answer without them is not a configuration (never a board of no rows).
+    return std::make_unique<MappedStream>(
+        std::make_unique<OneCallStream>(*this, AgileUrl(*this, path), "", stats),
+        [path](Item&& config, std::vector<Item>* out) -> Result<void> {
+          const json* cc = config.value.is_object() && config.value.contains("columnConfig")
+                               ? &config.value["columnConfig"]
+                               : nullptr;
+          if (!cc || !cc->is_object() || !cc->contains("columns") || !(*cc)["columns"].is_array()) {
+            return Fail(ErrorCode::kBadResponse,
+                        "GET /rest/agile/1.0" + path + ": expected the board's columns in columnConfig.columns");
+          }
+          out->push_back(std::move(config));
+          return Ok();
+        });
   };
   return std::make_unique<NestedStream>(std::move(boards), std::move(config_of), IdView);
 }
@@ -1109,6 +1124,11 @@ class EpicChildrenStream final : public ItemStream {
         const std::string epic = link.is_string()   ? link.get<std::string>()
                                  : link.is_object() ? link.value("key", "")
                                                     : "";
+        if (epic.empty()) {  // it was found by its epic: an answer without it is not Jira's
+          return Fail(ErrorCode::kBadResponse, "issue " + IdOf(child.value) +
+                                                   " of the search for the epics' children came without its " +
+                                                   (cloud ? std::string("parent") : epic_field_name_));
+        }
         auto at = counts.find(epic);
         if (at == counts.end()) continue;  // another epic's (a key moved meanwhile)
         const json status = fields.value("status", json::object());

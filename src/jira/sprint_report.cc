@@ -198,8 +198,9 @@ class SprintReportStream final : public ItemStream {
       if (any && board != board_) break;
       board_ = board;
       any = true;
-      AddSprint(std::move(pending_.front().value));
+      auto added = AddSprint(std::move(pending_.front().value));
       pending_.pop_front();
+      if (!added) return Fail(added.error());
     }
     if (!any) return false;
     if (sprints_.empty()) return true;  // only future sprints: nothing to report
@@ -207,10 +208,14 @@ class SprintReportStream final : public ItemStream {
     return true;
   }
 
-  void AddSprint(json sprint) {
-    const std::string state = sprint.value("state", "");
+  Result<void> AddSprint(json sprint) {
+    const std::string state = sprint.is_object() ? sprint.value("state", "") : "";
+    if (state == "future") return Ok();  // not started: no report yet
     const auto start = MsOf(sprint.value("startDate", json()));
-    if (!start || state == "future") return;  // not started: no report yet
+    if (!start) {
+      return Fail(ErrorCode::kBadResponse, "sprint " + IdOf(sprint) + " is " + (state.empty() ? "of no state" : state) +
+                                               " but Jira gave no startDate to report it from");
+    }
     std::optional<int64_t> end;
     if (state != "active") {
       end = MsOf(sprint.value("completeDate", json()));
@@ -230,6 +235,7 @@ class SprintReportStream final : public ItemStream {
       s.totals[k] = json();
     }
     sprints_.push_back(std::move(s));
+    return Ok();
   }
 
   // The board's configuration, the Sprint field, and the search of every
