@@ -893,7 +893,8 @@ void WriteIssue(JsonWriter& w, const RenderContext& rc, int64_t index, const Fie
         .Field("total", static_cast<int64_t>(logs.size()))
         .Key("worklogs")
         .BeginArray();
-    for (const auto& wl : logs) WriteWorklog(w, rc, index, wl);
+    // Jira embeds the first 20; the rest are read from /issue/{id}/worklog.
+    for (std::size_t k = 0; k < logs.size() && k < 20; ++k) WriteWorklog(w, rc, index, logs[k]);
     w.EndArray().EndObject();
   }
   w.EndObject().EndObject();

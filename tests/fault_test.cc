@@ -364,6 +364,19 @@ TEST_P(FaultTest, EveryStartAtListStopsWhenTheServerIgnoresPaging) {
   };
   struct Case {
     std::string name, fault_path, body, sql, noun;
+    std::string search_body = "";  ///< the issue search's answer instead of jirasim's (the lists it embeds)
+  };
+  // The issue search's answer for `key` alone, its `field` embedding one of 7 `list` items: the rest is
+  // read from the issue's own list.
+  auto embedding_one = [&](const std::string& field, const std::string& list) {
+    json page = real(api + "/issue/" + key + "/" + field);
+    json issue{
+        {"id", std::to_string(
+                   sim().world().sites[0].issues[static_cast<std::size_t>(sim().world().sites[0].FindIssue(key))].id)},
+        {"key", key},
+        {"fields", {{field, {{list, json::array({page[list][0]})}, {"startAt", 0}, {"maxResults", 1}, {"total", 7}}}}}};
+    return dc() ? json{{"issues", {issue}}, {"startAt", 0}, {"maxResults", 50}, {"total", 1}}.dump()
+                : json{{"issues", {issue}}, {"isLast", true}}.dump();
   };
   std::vector<Case> cases = {
       {"Boards", "/agile/1.0/board$", endless("/rest/agile/1.0/board", "values"), "SELECT * FROM Boards", "boards"},
@@ -378,15 +391,24 @@ TEST_P(FaultTest, EveryStartAtListStopsWhenTheServerIgnoresPaging) {
       {"SprintIssues", "/sprint/[0-9]+/issue$", endless("/rest/agile/1.0/sprint/1/issue", "issues"),
        "SELECT * FROM SprintIssues WHERE SprintId = 1", "issues"},
       {"Comments", "/comment$", endless(api + "/issue/" + key + "/comment", "comments"),
-       "SELECT * FROM Comments WHERE IssueKey = '" + key + "'", "comments"},
+       "SELECT * FROM Comments WHERE IssueKey = '" + key + "'", "comments", embedding_one("comment", "comments")},
       {"Worklogs", "/worklog$", endless(api + "/issue/" + key + "/worklog", "worklogs"),
-       "SELECT * FROM Worklogs WHERE IssueKey = '" + key + "'", "worklogs"},
+       "SELECT * FROM Worklogs WHERE IssueKey = '" + key + "'", "worklogs", embedding_one("worklog", "worklogs")},
   };
   if (!dc()) {  // Data Center serves these in one answer, unpaged
     cases.push_back({"Projects", "/project/search$", endless(api + "/project/search", "values"),
                      "SELECT * FROM Projects", "projects"});
-    cases.push_back({"IssueChangelogs", "/changelog$", endless(api + "/issue/" + key + "/changelog", "values"),
-                     "SELECT * FROM IssueChangelogs WHERE IssueKey = '" + key + "'", "changelogs"});
+    // The changelogs in bulk: the same page, with a new token each time.
+    json histories = real(api + "/issue/" + key + "/changelog")["values"];
+    const json same{
+        {"issueChangeLogs",
+         {{{"issueId",
+            std::to_string(
+                sim().world().sites[0].issues[static_cast<std::size_t>(sim().world().sites[0].FindIssue(key))].id)},
+           {"changeHistories", histories}}}},
+        {"nextPageToken", "again"}};
+    cases.push_back({"IssueChangelogs", "/changelog/bulkfetch$", same.dump(),
+                     "SELECT * FROM IssueChangelogs WHERE IssueKey = '" + key + "'", "issues"});
   }
   // Users: a bare array, which ends at a short page; a full page for ever.
   {
@@ -408,6 +430,7 @@ TEST_P(FaultTest, EveryStartAtListStopsWhenTheServerIgnoresPaging) {
         if (c.name == "Users" && (!tail.empty() || !extra.empty())) continue;
         ResetSim(base());
         AddFault(base(), {{"path", c.fault_path}, {"body", c.body}});
+        if (!c.search_body.empty()) AddFault(base(), {{"path", search()}, {"body", c.search_body}});
         auto db = OpenDb(Connect(), extra);
         std::string error;
         auto rows = db.Query(c.sql + tail, &error);

@@ -1091,6 +1091,53 @@ TEST_P(TablesTest, SprintReportIsEachSprintsCommittedAddedRemovedAndCompletedWor
   EXPECT_NE(explained.str().find("GET /board/{id}/sprint for each BoardId"), std::string::npos) << explained.str();
 }
 
+// Comments, worklogs, changelogs and attachments of many issues: read in
+// bulk with the search (or the bulk changelog), never a call per issue.
+TEST_P(TablesTest, ChildListsOfManyIssuesAreReadInBulk) {
+  auto db = OpenDb(Connect());
+  const auto& world = sim().world();
+  int64_t comments = 0, worklogs = 0, histories = 0, attachments = 0;
+  for (std::size_t i = 0; i < s0().issues.size(); ++i) {
+    if (s0().issues[i].deleted) continue;
+    comments += static_cast<int64_t>(jirasim::Comments(world, s0(), static_cast<int64_t>(i)).size());
+    worklogs += static_cast<int64_t>(jirasim::Worklogs(world, s0(), static_cast<int64_t>(i)).size());
+    for (const auto& h : jirasim::Changelog(world, s0(), static_cast<int64_t>(i)))
+      histories += static_cast<int64_t>(h.items.size());
+    if (auto it = s0().attachments.find(static_cast<int64_t>(i)); it != s0().attachments.end())
+      attachments += static_cast<int64_t>(it->second.size());
+  }
+  const int64_t issues = static_cast<int64_t>(s0().issues.size());
+  ASSERT_GT(comments, issues / 2);
+  for (const char* threads : {"1", "4"}) {
+    auto par = OpenDb(Connect(), std::string("MaxThreads=") + threads);
+    ResetSim(sim().base_url());
+    EXPECT_EQ(par.One("SELECT count(*) FROM Comments"), std::to_string(comments));
+    EXPECT_EQ(par.One("SELECT count(*) FROM Worklogs"), std::to_string(worklogs));
+    EXPECT_EQ(par.One("SELECT count(*) FROM IssueChangelogs"), std::to_string(histories));
+    EXPECT_EQ(par.One("SELECT count(*) FROM Attachments"), std::to_string(attachments));
+    // No call per issue: the lists came with the search pages (and the bulk changelog).
+    EXPECT_EQ(Requests("/comment"), 0) << threads;
+    EXPECT_EQ(Requests("/worklog"), 0) << threads;
+    EXPECT_EQ(Requests("/changelog?"), 0) << threads;
+    EXPECT_EQ(Requests("/issue/{id}"), 0) << threads;
+    const int64_t all = CountRequests(sim().base_url(), [](const std::string&) { return true; });
+    EXPECT_LE(all, 4 * (issues / 50 + 4)) << threads << ": at most one request per 50 issues, four tables";
+  }
+  // Rows in the search's order, each with its issue; the same as one issue's own list.
+  const auto& some = s0().issues[7];
+  const std::string key = s0().Key(some);
+  auto own = db.Query("SELECT Id, Body FROM Comments WHERE IssueKey = '" + key + "'");
+  auto all_rows = db.Query("SELECT IssueKey, Id, Body FROM Comments");
+  Rows of_key;
+  for (const auto& r : all_rows) {
+    if (r[0] == key) of_key.push_back({r[1], r[2]});
+  }
+  EXPECT_EQ(of_key, own);
+  std::ostringstream explained;
+  ASSERT_TRUE(db.engine->Explain("SELECT * FROM Comments", explained));
+  EXPECT_NE(explained.str().find("with the comment field"), std::string::npos) << explained.str();
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, TablesTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),
                          [](const auto& info) { return std::string(info.param.name); });
 

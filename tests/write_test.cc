@@ -534,6 +534,25 @@ TEST_P(WriteTest, WorklogsInsertUpdateDeleteWithEstimates) {
             "1");
 }
 
+// Jira embeds an issue's first 20 worklogs in the search: past that, the
+// issue's own list is read — whole, once — and no worklog is lost or doubled.
+TEST_P(WriteTest, MoreWorklogsThanTheSearchEmbedsAreReadFromTheIssuesList) {
+  auto db = Open();
+  const std::string key = Insert(db, "Many worklogs");
+  const std::string other = Insert(db, "Few worklogs");
+  for (int k = 0; k < 23; ++k) {
+    db.Query("INSERT INTO Worklogs (IssueKey, TimeSpentSeconds) VALUES ('" + key + "', " +
+             std::to_string(60 * (k + 1)) + ")");
+  }
+  db.Query("INSERT INTO Worklogs (IssueKey, TimeSpentSeconds) VALUES ('" + other + "', 60)");
+  ResetSim(sim().base_url());
+  EXPECT_EQ(db.Query("SELECT IssueKey, count(*), count(DISTINCT Id), sum(TimeSpentSeconds) FROM Worklogs WHERE Jql = "
+                     "'key in (" +
+                     key + ", " + other + ")' GROUP BY IssueKey ORDER BY IssueKey"),
+            (Rows{{key, "23", "23", std::to_string(60 * 23 * 24 / 2)}, {other, "1", "1", "60"}}));
+  EXPECT_EQ(Requests("GET " + Api() + "/issue/{id}/worklog"), 1);  // the long list only
+}
+
 TEST_P(WriteTest, CustomFieldsAreWrittenByTheirTypeAndCheckedAgainstTheScreen) {
   auto db = Open("IncludeCustomFields=true");
   const std::string reviewer = dc() ? info()["users"][1]["name"] : info()["users"][1]["accountId"];

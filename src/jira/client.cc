@@ -754,6 +754,99 @@ std::unique_ptr<ItemStream> FilterItems(std::unique_ptr<ItemStream> in, std::fun
   return std::make_unique<FilterStream>(std::move(in), std::move(keep));
 }
 
+namespace {
+
+// The change histories of each issue of `in` (JiraClient::HistoriesOf, all
+// fields), one item each, each issue's in time order.
+class BulkHistoryStream final : public ItemStream {
+ public:
+  BulkHistoryStream(JiraClient& c, std::unique_ptr<ItemStream> in, ReadStats* stats)
+      : c_(c), in_(std::move(in)), stats_(stats), cloud_(c.cloud()) {}
+
+  Result<bool> Next(std::vector<Item>* out) override {
+    constexpr std::size_t kBatch = 1000;  // bulkfetch's most issues a request
+    std::vector<Item> issues;
+    while (!in_done_ && (issues.empty() || (cloud_ && issues.size() < kBatch))) {
+      std::vector<Item> page;
+      auto more = in_->Next(&page);
+      if (!more) return Fail(more.error());
+      if (!*more) {
+        in_done_ = true;
+        break;
+      }
+      for (auto& i : page) issues.push_back(std::move(i));
+    }
+    if (issues.empty()) return false;
+    auto histories = c_.HistoriesOf(issues, {}, stats_);
+    if (!histories) return Fail(histories.error());
+    for (const auto& issue : issues) {
+      auto& list = (*histories)[IdOf(issue.value)];
+      std::vector<std::pair<std::pair<std::string, int64_t>, std::size_t>> order;  // (created, id) -> index
+      for (std::size_t k = 0; k < list.size(); ++k) {
+        const json& h = list[k];
+        order.push_back({{h.is_object() ? h.value("created", "") : "", ParseInt(IdOf(h)).value_or(0)}, k});
+      }
+      // Jira writes every time of one answer in one zone: the text orders them.
+      std::stable_sort(order.begin(), order.end());
+      auto parent = std::make_shared<const json>(IssueRef(issue.value));
+      for (const auto& [key, k] : order) out->push_back({std::move(list[k]), parent});
+    }
+    return true;
+  }
+
+ private:
+  JiraClient& c_;
+  std::unique_ptr<ItemStream> in_;
+  ReadStats* stats_;
+  bool cloud_;
+  bool in_done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<ItemStream> JiraClient::ChildrenOfSearch(IssueChild what, IssueSearch search, int threads,
+                                                         ReadStats* stats) {
+  search.keep = nullptr;  // the lists are read whole
+  if (what == IssueChild::kChangelogs) {
+    search.fields = {"id"};
+    if (!cloud()) {
+      search.expand = {"changelog"};
+      search.page_size = std::min<int64_t>(search.page_size, 100);
+    }
+    return std::make_unique<BulkHistoryStream>(*this, SearchIssues(std::move(search), stats), stats);
+  }
+  if (what == IssueChild::kAttachments) {
+    search.fields = {"attachment"};
+    return std::make_unique<MappedStream>(ElementsOfIssues("attachment", SearchIssues(std::move(search), stats)),
+                                          [](Item&& a, std::vector<Item>* out) {
+                                            if (a.parent) a.parent = std::make_shared<const json>(IssueRef(*a.parent));
+                                            out->push_back(std::move(a));
+                                            return Result<void>(Ok());
+                                          });
+  }
+  if (what == IssueChild::kTransitions) return ChildrenOfIssues(what, SearchIssues(std::move(search), stats), stats);
+  const bool comments = what == IssueChild::kComments;
+  const std::string field = comments ? "comment" : "worklog", list = comments ? "comments" : "worklogs";
+  search.fields = {field};
+  ChildList child = [this, field, list](const json& issue, ReadStats* st) -> std::unique_ptr<ItemStream> {
+    const json* fields = issue.is_object() && issue.contains("fields") ? &issue["fields"] : nullptr;
+    const json* page = fields && fields->is_object() && fields->contains(field) ? &(*fields)[field] : nullptr;
+    const json* items = page && page->is_object() && page->contains(list) ? &(*page)[list] : nullptr;
+    if (items && items->is_array()) {
+      const int64_t total = page->value("total", static_cast<int64_t>(items->size()));
+      if (total <= static_cast<int64_t>(items->size())) return FixedItems(items->get<std::vector<json>>());
+    } else if (page && !page->is_null()) {
+      return std::make_unique<FailedStream>(Error{ErrorCode::kBadResponse,
+                                                  "issue " + IdOf(issue) + ": its " + field + " field holds no " +
+                                                      list + " list (Jira sent " + page->dump().substr(0, 60) + ")",
+                                                  0});
+    }
+    // More than the embedded page (or none sent): the issue's whole list.
+    return std::make_unique<StartAtStream>(*this, "/issue/" + UrlEncode(IdOf(issue)) + "/" + field, list, 100, st);
+  };
+  return ParallelChildren(SearchIssues(std::move(search), stats), std::move(child), IssueRef, threads, stats);
+}
+
 std::unique_ptr<ItemStream> JiraClient::ChildrenOfIssues(IssueChild what, std::unique_ptr<ItemStream> issues,
                                                          ReadStats* stats) {
   const bool is_cloud = cloud();

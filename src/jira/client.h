@@ -37,10 +37,16 @@ inline constexpr std::string_view kProjects =
 inline constexpr std::string_view kUsers =
     "GET /rest/api/3/users/search with startAt (Cloud); GET /rest/api/2/user/search?username=. (Data Center)";
 inline constexpr std::string_view kMyself = "GET /rest/api/3/myself (Cloud); GET /rest/api/2/myself (Data Center)";
-inline constexpr std::string_view kComments = "GET /rest/api/3/issue/{key}/comment with startAt";
-inline constexpr std::string_view kWorklogs = "GET /rest/api/3/issue/{key}/worklog with startAt";
-inline constexpr std::string_view kChangelogs = "GET /rest/api/3/issue/{key}/changelog with startAt";
-inline constexpr std::string_view kAttachments = "GET /rest/api/3/issue/{key}?fields=attachment";
+inline constexpr std::string_view kComments =
+    "the issue search with the comment field (each issue's first page of comments); GET /rest/api/3/issue/{key}/"
+    "comment with startAt for an issue with more";
+inline constexpr std::string_view kWorklogs =
+    "the issue search with the worklog field (each issue's first 20 worklogs); GET /rest/api/3/issue/{key}/worklog "
+    "with startAt for an issue with more";
+inline constexpr std::string_view kChangelogs =
+    "the issue search (ids), then POST /rest/api/3/changelog/bulkfetch for 1,000 issues a request (Cloud); the "
+    "issue search with expand=changelog (Data Center)";
+inline constexpr std::string_view kAttachments = "the issue search with the attachment field";
 inline constexpr std::string_view kTransitions = "GET /rest/api/3/issue/{key}/transitions?expand=transitions.fields";
 inline constexpr std::string_view kFields = "GET /rest/api/3/field";
 inline constexpr std::string_view kIssueTypes = "GET /rest/api/3/issuetype";
@@ -202,6 +208,17 @@ class JiraClient {
   /// (each a startAt list; Data Center's changelog comes with the issue),
   /// each item's parent {"id","key"} of its issue.
   std::unique_ptr<ItemStream> ChildrenOfIssues(IssueChild what, std::unique_ptr<ItemStream> issues, ReadStats* stats);
+  /// The comments, worklogs, change histories or attachments of the issues
+  /// `search` selects, read in bulk: comments and worklogs with the search
+  /// itself (its comment / worklog field holds the first page of each
+  /// issue's list — Jira embeds at most 20 worklogs), an issue's whole list
+  /// read from /issue/{id}/comment (worklog) only when that page is not all
+  /// of it, `threads` issues at a time; attachments from the attachment
+  /// field; change histories through POST /changelog/bulkfetch for 1,000
+  /// issues a request (Cloud) or the search's expand=changelog (Data
+  /// Center). Each item's parent is {"id","key"} of its issue; in the
+  /// search's order.
+  std::unique_ptr<ItemStream> ChildrenOfSearch(IssueChild what, IssueSearch search, int threads, ReadStats* stats);
 
   /// For each issue of `issues` (read with `field` among its fields), the
   /// elements of that array field (issuelinks, fixVersions, versions,

@@ -271,15 +271,24 @@ TableExplainer ExplainStatusChanges() {
 
 namespace {
 
-// The issues a child table reads under (ids only), recorded in the report.
-IssueSearch ParentsSearch(TableRead& r) {
+// The search a child table reads its issues with, recorded in the report:
+// the field that carries the list (or ids, for the lists read apart).
+IssueSearch ParentsSearch(TableRead& r, IssueChild what) {
   IssueSearch search;
   search.query = r.request.query;
-  search.fields = {"id"};
+  const bool cloud = r.jira.cloud();
+  const char* field = what == IssueChild::kComments      ? "comment"
+                      : what == IssueChild::kWorklogs    ? "worklog"
+                      : what == IssueChild::kAttachments ? "attachment"
+                                                         : "id";
+  search.fields = {field};
   search.page_size = IssuePageSize(r);
+  search.threads = r.request.limit_hint < 0 ? r.session.max_threads() : 1;  // LIMIT: a few rows will do
   r.report.jql = r.jira.SearchJql(search.query);
-  r.report.fields = "id";
-  r.report.page_size = 100;  // the child lists' pages
+  r.report.fields = field;
+  r.report.page_size = what == IssueChild::kChangelogs && !cloud
+                           ? 100
+                           : r.jira.IssuesPerPage(search.page_size, search.fields == std::vector<std::string>{"id"});
   return search;
 }
 
@@ -287,18 +296,46 @@ IssueSearch ParentsSearch(TableRead& r) {
 
 TableReader ReadIssueChildren(IssueChild what) {
   return [what](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
-    return r.jira.ChildrenOfIssues(what, r.jira.SearchIssues(ParentsSearch(r), &r.report), &r.report);
+    IssueSearch search = ParentsSearch(r, what);
+    const int threads = search.threads;
+    return r.jira.ChildrenOfSearch(what, std::move(search), threads, &r.report);
   };
 }
 
-TableExplainer ExplainIssueChildren() {
-  return [](TableRead& r) {
-    ParentsSearch(r);
+TableExplainer ExplainIssueChildren(IssueChild what) {
+  return [what](TableRead& r) {
+    ParentsSearch(r, what);
     const int64_t issues = EstimateIssues(r);
+    const std::string n = issues < 0 ? std::string("?") : std::to_string(issues);
+    const int64_t pages = PagesFor(issues, r.report.page_size);
     r.report.rows = -1;
-    r.report.calls = issues < 0 ? -1 : PagesFor(issues, r.jira.IssuesPerPage(IssuePageSize(r), true)) + issues;
-    r.report.calls_note = "issue search pages + at least one call per issue (" +
-                          (issues < 0 ? std::string("?") : std::to_string(issues)) + " issues)";
+    switch (what) {
+      case IssueChild::kComments:
+      case IssueChild::kWorklogs:
+        r.report.calls = pages;
+        r.report.calls_note = "the issue search with the " + r.report.fields + " field (" + n +
+                              " issues), each issue's list with it; one call more for each issue whose list is "
+                              "longer than the page the search embeds";
+        break;
+      case IssueChild::kAttachments:
+        r.report.calls = pages;
+        r.report.calls_note = "the issue search with the attachment field (" + n + " issues): no call per issue";
+        break;
+      case IssueChild::kChangelogs:
+        if (r.jira.cloud()) {
+          r.report.calls = issues < 0 ? -1 : pages + PagesFor(issues, 1000);
+          r.report.calls_note =
+              "the issue search (ids, " + n + " issues), then POST /changelog/bulkfetch for 1,000 issues at a time";
+        } else {
+          r.report.calls = pages;
+          r.report.calls_note = "the issue search with expand=changelog (" + n + " issues), 100 a page";
+        }
+        break;
+      case IssueChild::kTransitions:
+        r.report.calls = issues < 0 ? -1 : pages + issues;
+        r.report.calls_note = "issue search pages + one call per issue (" + n + " issues)";
+        break;
+    }
   };
 }
 

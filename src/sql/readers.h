@@ -67,7 +67,7 @@ TableReader ReadGroupMembers();
 /// Comments, Worklogs, IssueChangelogs: the issues the pushed JQL selects
 /// (ids only), then each issue's list.
 TableReader ReadIssueChildren(IssueChild what);
-TableExplainer ExplainIssueChildren();
+TableExplainer ExplainIssueChildren(IssueChild what);
 
 /// Sprints (of the boards given by BoardId, else of every board) and
 /// SprintIssues (of the sprints given by SprintId, else of every sprint).

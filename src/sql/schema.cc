@@ -561,10 +561,10 @@ std::vector<TableDef> MakeBaseTables() {
     c.push_back(JqlColumn("issues"));
     c = Writable(std::move(c), {"IssueId", "IssueKey", "Body", "BodyAdf", "Visibility"});
     t.push_back(TableDef("Comments",
-                         "Comments on issues. Constrain IssueKey or IssueId to read a few issues' comments; "
-                         "otherwise every issue's comments are read, one request per issue.",
+                         "Comments on issues, read with the issue search (a call more only for an issue with more "
+                         "comments than the search embeds). Constrain IssueKey, IssueId or Jql to read a few issues'.",
                          std::move(c), api::kComments)
-                    .Reads(ReadIssueChildren(IssueChild::kComments), ExplainIssueChildren())
+                    .Reads(ReadIssueChildren(IssueChild::kComments), ExplainIssueChildren(IssueChild::kComments))
                     .Writes(WriteComments(),
                             std::string(api::kAddComment) + "; " + std::string(api::kEditComment) + "; " +
                                 std::string(api::kDeleteComment),
@@ -599,9 +599,10 @@ std::vector<TableDef> MakeBaseTables() {
     c = Writable(std::move(c), {"IssueId", "IssueKey", "Comment", "Started", "TimeSpent", "TimeSpentSeconds",
                                 "AdjustEstimate", "AdjustEstimateBy"});
     t.push_back(TableDef("Worklogs",
-                         "Work logged on issues. Constrain IssueKey or IssueId to read a few issues' worklogs.",
+                         "Work logged on issues, read with the issue search (a call more only for an issue with more "
+                         "than the 20 worklogs Jira embeds). Constrain IssueKey, IssueId or Jql to read a few issues'.",
                          std::move(c), api::kWorklogs)
-                    .Reads(ReadIssueChildren(IssueChild::kWorklogs), ExplainIssueChildren())
+                    .Reads(ReadIssueChildren(IssueChild::kWorklogs), ExplainIssueChildren(IssueChild::kWorklogs))
                     .Writes(WriteWorklogs(),
                             std::string(api::kAddWorklog) + "; " + std::string(api::kEditWorklog) + "; " +
                                 std::string(api::kDeleteWorklog),
@@ -631,7 +632,7 @@ std::vector<TableDef> MakeBaseTables() {
     c.push_back(JqlColumn("issues"));
     t.push_back(TableDef("IssueChangelogs", "Field changes of issues; one row per changed field.", std::move(c),
                          api::kChangelogs)
-                    .Reads(ReadIssueChildren(IssueChild::kChangelogs), ExplainIssueChildren())
+                    .Reads(ReadIssueChildren(IssueChild::kChangelogs), ExplainIssueChildren(IssueChild::kChangelogs))
                     .Split(SplitChangeItems)
                     .RowId(by_change)
                     .IssueSearchBacked()
@@ -657,10 +658,10 @@ std::vector<TableDef> MakeBaseTables() {
     c = Writable(std::move(c), {"IssueId", "IssueKey", "FileName", "FilePath"});
     t.push_back(
         TableDef("Attachments",
-                 "Files attached to issues (one request per issue: constrain IssueKey or IssueId). INSERT "
-                 "(IssueKey, FilePath) uploads a file; DELETE removes one.",
+                 "Files attached to issues, read with the issue search. INSERT (IssueKey, FilePath) uploads a "
+                 "file; DELETE removes one.",
                  std::move(c), api::kAttachments)
-            .Reads(ReadIssueChildren(IssueChild::kAttachments), ExplainIssueChildren())
+            .Reads(ReadIssueChildren(IssueChild::kAttachments), ExplainIssueChildren(IssueChild::kAttachments))
             .Writes(WriteAttachments(), std::string(api::kAddAttachment) + "; " + std::string(api::kDeleteAttachment))
             .RowId(by_id)
             .IssueSearchBacked()
@@ -706,7 +707,7 @@ std::vector<TableDef> MakeBaseTables() {
                          "INSERT one to move an issue: INSERT INTO IssueTransitions (IssueKey, ToStatusName) VALUES "
                          "('ABC-1', 'Done').",
                          std::move(c), api::kTransitions)
-                    .Reads(ReadIssueChildren(IssueChild::kTransitions), ExplainIssueChildren())
+                    .Reads(ReadIssueChildren(IssueChild::kTransitions), ExplainIssueChildren(IssueChild::kTransitions))
                     .Writes(WriteIssueTransitions(), api::kTransitionIssue)
                     .RowId(by_parent_and_id)
                     .IssueSearchBacked()
