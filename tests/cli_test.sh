@@ -396,15 +396,16 @@ done
 JIRASQL_CONNECT="$sql_conn" "$bin" query --format csv -o "$work/out.csv" "SELECT Key FROM Issues" 2>/dev/null
 if [[ $? -eq 0 && $(wc -l <"$work/out.csv") -eq 51 ]]; then ok; else bad "--output csv: $(wc -l <"$work/out.csv") lines"; fi
 cp "$work/out.csv" "$work/before.csv"
+# (Summary: a scan of ids alone reads its id-only pages sequentially, with no bulkfetch.)
 curl -s -X POST -d '{"path":"/bulkfetch$","status":500}' "$base/__jirasim/faults" >/dev/null
 JIRASQL_CONNECT="$sql_conn" "$bin" query --format csv --Pagesize=2 --MaxThreads=2 -o "$work/out.csv" \
-  "SELECT Key FROM Issues" 2>"$work/err"
+  "SELECT Key, Summary FROM Issues" 2>"$work/err"
 rc=$?
 if [[ $rc -eq 1 ]] && cmp -s "$work/out.csv" "$work/before.csv" && [[ -z $(ls -A "$work" | grep jirasql-) ]] &&
    grep -q 'HTTP 500' "$work/err"; then ok; else bad "failed query with --output: rc=$rc $(cat "$work/err")"; fi
 # A scan that fails part way: every format says the result is not whole.
 for f in table markdown json ndjson csv tsv; do
-  out=$(JIRASQL_CONNECT="$sql_conn" "$bin" query --format "$f" --Pagesize=2 --MaxThreads=2 "SELECT Key FROM Issues" 2>/dev/null)
+  out=$(JIRASQL_CONNECT="$sql_conn" "$bin" query --format "$f" --Pagesize=2 --MaxThreads=2 "SELECT Key, Summary FROM Issues" 2>/dev/null)
   rc=$?
   case $f in
     table|markdown) grep -q '^(incomplete: error after 2 rows)$' <<<"$out" && ! grep -q 'rows)$' <<<"${out/incomplete*/}" ;;

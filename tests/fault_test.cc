@@ -125,7 +125,7 @@ TEST_P(FaultTest, APageThatAlwaysFailsIsAnError) {
     for (const json& fault : {json{{"status", 500}}, json{{"drop", true}}, json{{"status", 503}}}) {
       auto db = OpenDb(Connect(), "MaxThreads=" + std::to_string(threads));
       sqlite3_stmt* st = nullptr;
-      ASSERT_EQ(sqlite3_prepare_v2(db.engine->db(), "SELECT Id FROM Issues", -1, &st, nullptr), SQLITE_OK);
+      ASSERT_EQ(sqlite3_prepare_v2(db.engine->db(), "SELECT Id, Summary FROM Issues", -1, &st, nullptr), SQLITE_OK);
       int rows = 0, rc;
       while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         // After the first page, every further page fails.

@@ -1138,6 +1138,107 @@ TEST_P(TablesTest, ChildListsOfManyIssuesAreReadInBulk) {
   EXPECT_NE(explained.str().find("with the comment field"), std::string::npos) << explained.str();
 }
 
+// A join from Issues to a child table is what SQLite reads once per row of
+// Issues: each lookup takes its rows from the Issues scan's own pages,
+// which carry the child's field — the requests of one search of the
+// project with that field (the bulk lower bound), not a search per row.
+// The IN (subquery) form reads the issues' ids once, then the children in
+// bulk. Sequential and parallel; the rows equal the child table's own.
+TEST_P(TablesTest, JoinsFromIssuesReadTheIssuesOnceAndTheChildrenInBulk) {
+  const std::string project = s0().projects[0].key;
+  int64_t in_project = 0;
+  for (const auto& i : s0().issues) {
+    if (!i.deleted && s0().projects[static_cast<std::size_t>(i.project)].key == project) ++in_project;
+  }
+  ASSERT_GT(in_project, 250);  // several pages
+  // One search of the project with the child's field: 100 issues a page with fields.
+  const int64_t lower_bound = (in_project + 99) / 100;
+  struct Case {
+    std::string child, join, own, per_issue_path;
+  };
+  const std::vector<Case> cases = {
+      {"Comments", "SELECT i.Key, c.Id FROM Issues i JOIN Comments c ON c.IssueId = i.Id WHERE i.ProjectKey = '%P'",
+       "SELECT IssueKey, Id FROM Comments WHERE Jql = 'project = %P'", "/comment"},
+      {"Worklogs", "SELECT i.Key, w.Id FROM Issues i JOIN Worklogs w ON w.IssueKey = i.Key WHERE i.ProjectKey = '%P'",
+       "SELECT IssueKey, Id FROM Worklogs WHERE Jql = 'project = %P'", "/worklog"},
+      {"IssueLinks",
+       "SELECT i.Key, l.Id || l.Direction FROM Issues i JOIN IssueLinks l ON l.IssueKey = i.Key "
+       "WHERE i.ProjectKey = '%P'",
+       "SELECT IssueKey, Id || Direction FROM IssueLinks WHERE Jql = 'project = %P'", "/issue/{id}"},
+      // Only the ids of Issues: its pages of ids come without the field,
+      // then the lookups read it for 100 issues a call.
+      {"Comments by id only",
+       "SELECT i.Id, c.Id FROM Issues i JOIN Comments c ON c.IssueId = i.Id WHERE i.ProjectKey = '%P'",
+       "SELECT IssueId, Id FROM Comments WHERE Jql = 'project = %P'", "/comment"},
+  };
+  auto with_project = [&](std::string sql) {
+    for (auto at = sql.find("%P"); at != std::string::npos; at = sql.find("%P")) sql.replace(at, 2, project);
+    return sql + " ORDER BY 1, 2";
+  };
+  for (const char* threads : {"1", "4"}) {
+    auto db = OpenDb(Connect(), std::string("MaxThreads=") + threads);
+    for (const auto& c : cases) {
+      SCOPED_TRACE(c.child + ", MaxThreads=" + threads);
+      const Rows want = db.Query(with_project(c.own));
+      ASSERT_GT(want.size(), 50u);
+      ResetSim(sim().base_url());
+      EXPECT_EQ(db.Query(with_project(c.join)), want);
+      EXPECT_EQ(Requests(c.per_issue_path), 0) << "no call per issue";
+      // The bulk lower bound and two requests: the scan's first page, read
+      // before the first lookup asked for the field (read again with it),
+      // and Cloud's parallel id search or the ids-only case's page of ids.
+      // (bench/run measures 10,000 issues: within 10%.)
+      EXPECT_LE(CountRequests(sim().base_url(), [](const std::string&) { return true; }), lower_bound + 2);
+    }
+  }
+  // explain says so.
+  auto db = OpenDb(Connect());
+  std::ostringstream explained;
+  ASSERT_TRUE(db.engine->Explain(with_project(cases[0].join), explained));
+  EXPECT_NE(explained.str().find("Jira reads of Comments for each row"), std::string::npos) << explained.str();
+  EXPECT_NE(explained.str().find("carry comment"), std::string::npos) << explained.str();
+}
+
+// IN (subquery): the subquery's issues once, then the children of all of
+// them in bulk. And a join that reaches issues the Issues scan did not read
+// (a link's other issue) looks those up as a scan would, with right rows.
+TEST_P(TablesTest, AnInSubqueryReadsTheIssuesOnceThenTheirChildrenInBulk) {
+  const std::string project = s0().projects[0].key;
+  int64_t in_project = 0;
+  for (const auto& i : s0().issues) {
+    if (!i.deleted && s0().projects[static_cast<std::size_t>(i.project)].key == project) ++in_project;
+  }
+  const int64_t pages = (in_project + 99) / 100;
+  auto db = OpenDb(Connect(), "MaxThreads=1");
+  const std::string want = db.One("SELECT count(*) FROM Comments WHERE Jql = 'project = " + project + "'");
+  ResetSim(sim().base_url());
+  EXPECT_EQ(db.One("SELECT count(*) FROM Comments WHERE IssueId IN (SELECT Id FROM Issues WHERE ProjectKey = '" +
+                   project + "')"),
+            want);
+  EXPECT_EQ(Requests("/comment"), 0);
+  // The subquery's issues (with their project: SQLite checks the WHERE), then the children's search.
+  EXPECT_LE(CountRequests(sim().base_url(), [](const std::string&) { return true; }), 2 * pages + 2);
+  // A link's other issue is not the scan's: looked up as a scan of its own, still right.
+  const auto& l = s0().links[3];
+  const std::string from = s0().Key(s0().issues[static_cast<std::size_t>(l.from)]);
+  const std::string to = s0().Key(s0().issues[static_cast<std::size_t>(l.to)]);
+  const std::string both_ways = db.One("SELECT count(*) FROM IssueLinks a, IssueLinks b WHERE a.IssueKey = '" + from +
+                                       "' AND a.LinkedIssueKey = '" + to + "' AND b.IssueKey = '" + to +
+                                       "' AND b.LinkedIssueKey = '" + from + "'");
+  EXPECT_NE(both_ways, "0");
+  EXPECT_EQ(db.One("SELECT count(*) FROM Issues i JOIN IssueLinks a ON a.IssueKey = i.Key "
+                   "JOIN IssueLinks b ON b.IssueKey = a.LinkedIssueKey WHERE i.Key = '" +
+                   from + "' AND a.LinkedIssueKey = '" + to + "' AND b.LinkedIssueKey = '" + from + "'"),
+            both_ways);
+  // Explained: the subquery's list is known when it runs, not "nothing".
+  std::ostringstream explained;
+  ASSERT_TRUE(db.engine->Explain(
+      "SELECT count(*) FROM Comments WHERE IssueId IN (SELECT Id FROM Issues WHERE ProjectKey = '" + project + "')",
+      explained));
+  EXPECT_NE(explained.str().find("IssueId IN (the subquery's values, known when it runs)"), std::string::npos)
+      << explained.str();
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, TablesTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),
                          [](const auto& info) { return std::string(info.param.name); });
 

@@ -815,19 +815,36 @@ std::unique_ptr<ItemStream> JiraClient::ChildrenOfSearch(IssueChild what, IssueS
     }
     return std::make_unique<BulkHistoryStream>(*this, SearchIssues(std::move(search), stats), stats);
   }
+  if (what == IssueChild::kTransitions) return ChildrenOfIssues(what, SearchIssues(std::move(search), stats), stats);
+  search.fields = {ListField(what)};
+  return ListsOfIssues(what, SearchIssues(std::move(search), stats), threads, stats);
+}
+
+std::string JiraClient::ListField(IssueChild what) {
+  switch (what) {
+    case IssueChild::kComments:
+      return "comment";
+    case IssueChild::kWorklogs:
+      return "worklog";
+    case IssueChild::kAttachments:
+      return "attachment";
+    default:
+      return "";
+  }
+}
+
+std::unique_ptr<ItemStream> JiraClient::ListsOfIssues(IssueChild what, std::unique_ptr<ItemStream> issues, int threads,
+                                                      ReadStats* stats) {
   if (what == IssueChild::kAttachments) {
-    search.fields = {"attachment"};
-    return std::make_unique<MappedStream>(ElementsOfIssues("attachment", SearchIssues(std::move(search), stats)),
+    return std::make_unique<MappedStream>(ElementsOfIssues("attachment", std::move(issues)),
                                           [](Item&& a, std::vector<Item>* out) {
                                             if (a.parent) a.parent = std::make_shared<const json>(IssueRef(*a.parent));
                                             out->push_back(std::move(a));
                                             return Result<void>(Ok());
                                           });
   }
-  if (what == IssueChild::kTransitions) return ChildrenOfIssues(what, SearchIssues(std::move(search), stats), stats);
   const bool comments = what == IssueChild::kComments;
-  const std::string field = comments ? "comment" : "worklog", list = comments ? "comments" : "worklogs";
-  search.fields = {field};
+  const std::string field = ListField(what), list = comments ? "comments" : "worklogs";
   ChildList child = [this, field, list](const json& issue, ReadStats* st) -> std::unique_ptr<ItemStream> {
     const json* fields = issue.is_object() && issue.contains("fields") ? &issue["fields"] : nullptr;
     const json* page = fields && fields->is_object() && fields->contains(field) ? &(*fields)[field] : nullptr;
@@ -844,7 +861,7 @@ std::unique_ptr<ItemStream> JiraClient::ChildrenOfSearch(IssueChild what, IssueS
     // More than the embedded page (or none sent): the issue's whole list.
     return std::make_unique<StartAtStream>(*this, "/issue/" + UrlEncode(IdOf(issue)) + "/" + field, list, 100, st);
   };
-  return ParallelChildren(SearchIssues(std::move(search), stats), std::move(child), IssueRef, threads, stats);
+  return ParallelChildren(std::move(issues), std::move(child), IssueRef, threads, stats);
 }
 
 std::unique_ptr<ItemStream> JiraClient::ChildrenOfIssues(IssueChild what, std::unique_ptr<ItemStream> issues,

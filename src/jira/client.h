@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -162,6 +163,23 @@ struct EstimateAdjustment {
   std::string value;  ///< new: newEstimate; manual: reduceBy (add: increaseBy)
 };
 
+/// Fields an issue search adds to the requests it has still to send, while
+/// it runs: a table read per issue beside it (a join) asks the search to
+/// carry the field its rows come from (sql/session.h, JoinCarry). Shared
+/// by the threads of a parallel search.
+class ExtraFields {
+ public:
+  void Add(const std::vector<std::string>& fields);
+  void Clear();
+  bool empty() const;
+  /// `base` and the extra fields not in it.
+  std::vector<std::string> With(const std::vector<std::string>& base) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> fields_;
+};
+
 /// An issue search: which issues, which of their fields, how.
 struct IssueSearch {
   IssueQuery query;
@@ -175,6 +193,9 @@ struct IssueSearch {
   int threads = 1;
   /// Set ReadStats::expected from the total Jira gives (Data Center).
   bool count_total = false;
+  /// Fields added while the search runs (null: none); with any, the
+  /// issues are kept whole (`keep` names the columns' paths only).
+  std::shared_ptr<ExtraFields> extra;
 };
 
 /// What an issue's child list is.
@@ -219,6 +240,13 @@ class JiraClient {
   /// Center). Each item's parent is {"id","key"} of its issue; in the
   /// search's order.
   std::unique_ptr<ItemStream> ChildrenOfSearch(IssueChild what, IssueSearch search, int threads, ReadStats* stats);
+  /// The issue field comments, worklogs or attachments come with ("comment",
+  /// "worklog", "attachment"); "" for the lists read apart.
+  static std::string ListField(IssueChild what);
+  /// The comments, worklogs or attachments of the issues of `issues`, read
+  /// with ListField(what) (as ChildrenOfSearch reads them).
+  std::unique_ptr<ItemStream> ListsOfIssues(IssueChild what, std::unique_ptr<ItemStream> issues, int threads,
+                                            ReadStats* stats);
 
   /// For each issue of `issues` (read with `field` among its fields), the
   /// elements of that array field (issuelinks, fixVersions, versions,

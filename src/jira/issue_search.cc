@@ -55,13 +55,23 @@ void AddExpand(json* body, const std::vector<std::string>& expand, bool cloud) {
   }
 }
 
+// The fields a request asks for now, and what of each issue to keep: the
+// columns' paths, or all of it while extra fields are carried.
+std::vector<std::string> FieldsNow(const std::vector<std::string>& fields, const std::shared_ptr<ExtraFields>& extra) {
+  return extra ? extra->With(fields) : fields;
+}
+const KeepTree* KeepNow(const std::shared_ptr<const KeepTree>& keep, const std::shared_ptr<ExtraFields>& extra) {
+  return extra && !extra->empty() ? nullptr : keep.get();
+}
+
 /// Issue search pages: Cloud's enhanced search with nextPageToken, Data
 /// Center's startAt. A value Jira says does not exist is dropped from the
 /// pushed JQL and the page asked again (see IssueQuery::DropMissingValue).
 class IssueStream final : public ItemStream {
  public:
   IssueStream(JiraClient& c, IssueQuery q, std::vector<std::string> fields, std::vector<std::string> expand,
-              int64_t page, ReadStats* stats, std::shared_ptr<const KeepTree> keep = nullptr, bool count_total = false)
+              int64_t page, ReadStats* stats, std::shared_ptr<const KeepTree> keep = nullptr, bool count_total = false,
+              std::shared_ptr<ExtraFields> extra = nullptr)
       : c_(c),
         q_(std::move(q)),
         fields_(std::move(fields)),
@@ -69,13 +79,17 @@ class IssueStream final : public ItemStream {
         page_(page),
         report_(stats),
         keep_(std::move(keep)),
-        count_total_(count_total) {}
+        count_total_(count_total),
+        extra_(std::move(extra)) {}
 
   Result<bool> Next(std::vector<Item>* out) override {
     if (done_ || q_.matches_nothing) return false;
     const bool cloud = c_.cloud();
     for (int attempt = 0;; ++attempt) {
-      json body{{"jql", q_.Jql(cloud ? kEveryIssue : "")}, {"fields", fields_}, {"maxResults", page_}};
+      // The fields, then what to keep: a field added in between is kept whole, not lost.
+      json body{
+          {"jql", q_.Jql(cloud ? kEveryIssue : "")}, {"fields", FieldsNow(fields_, extra_)}, {"maxResults", page_}};
+      const KeepTree* keep = KeepNow(keep_, extra_);
       AddExpand(&body, expand_, cloud);
       if (cloud && pagers_ && !pagers_->token.token().empty()) body["nextPageToken"] = pagers_->token.token();
       if (!cloud) body["startAt"] = position();
@@ -92,7 +106,7 @@ class IssueStream final : public ItemStream {
       }
       if (!resp->ok())
         return Fail((*conn)->ErrorFor(*resp, what).WithContext("JQL " + q_.Jql(cloud ? kEveryIssue : "")));
-      auto page = DecodeIssuePage(resp->body, what, keep_.get());
+      auto page = DecodeIssuePage(resp->body, what, keep);
       if (!page) return Fail(page.error());
       if (!pagers_) pagers_.emplace(what, page_);
       std::vector<std::string> keys;
@@ -151,6 +165,7 @@ class IssueStream final : public ItemStream {
   ReadStats* report_;
   std::shared_ptr<const KeepTree> keep_;
   bool count_total_;
+  std::shared_ptr<ExtraFields> extra_;
   struct Pagers {
     Pagers(const std::string& what, int64_t page)
         : offset(what, "issues", page, false, /*remember_all=*/false), token(what) {}
@@ -180,7 +195,7 @@ class ParallelIssueStream final : public ItemStream {
  public:
   ParallelIssueStream(JiraClient& c, IssueQuery q, std::vector<std::string> fields, std::vector<std::string> expand,
                       int64_t page, int threads, bool cloud, ReadStats* stats, std::shared_ptr<const KeepTree> keep,
-                      bool count_total)
+                      bool count_total, std::shared_ptr<ExtraFields> extra)
       : c_(c),
         q_(q),
         fields_(fields),
@@ -190,7 +205,9 @@ class ParallelIssueStream final : public ItemStream {
         cloud_(cloud),
         report_(stats),
         keep_(keep),
-        first_(c, std::move(q), std::move(fields), std::move(expand), page, stats, std::move(keep), count_total) {}
+        extra_(extra),
+        first_(c, std::move(q), std::move(fields), std::move(expand), page, stats, std::move(keep), count_total,
+               std::move(extra)) {}
 
   ~ParallelIssueStream() override {
     {
@@ -333,9 +350,10 @@ class ParallelIssueStream final : public ItemStream {
   }
 
   Result<Fetched> BulkFetch(const std::vector<std::string>& ids) {
-    json body{{"issueIdsOrKeys", ids}, {"fields", fields_}};
+    json body{{"issueIdsOrKeys", ids}, {"fields", FieldsNow(fields_, extra_)}};
+    const KeepTree* keep = KeepNow(keep_, extra_);
     if (!expand_.empty()) body["expand"] = expand_;
-    auto page = Post("/issue/bulkfetch", body);
+    auto page = Post("/issue/bulkfetch", body, keep);
     if (!page) return Fail(page.error());
     // Back into the order of the ids; an issue deleted since the id search
     // is simply gone.
@@ -351,9 +369,10 @@ class ParallelIssueStream final : public ItemStream {
   }
 
   Result<Fetched> DcPage(int64_t at, bool last) {
-    json body{{"jql", q_.Jql("")}, {"fields", fields_}, {"maxResults", page_}, {"startAt", at}};
+    json body{{"jql", q_.Jql("")}, {"fields", FieldsNow(fields_, extra_)}, {"maxResults", page_}, {"startAt", at}};
+    const KeepTree* keep = KeepNow(keep_, extra_);
     AddExpand(&body, expand_, false);
-    auto page = Post("/search", body);
+    auto page = Post("/search", body, keep);
     if (!page) return Fail(page.error());
     const int64_t want = first_.served();
     if (!last && static_cast<int64_t>(page->issues.size()) != want) {
@@ -368,13 +387,13 @@ class ParallelIssueStream final : public ItemStream {
     return Fetched{std::move(page->issues), info};
   }
 
-  Result<IssuePage> Post(const std::string& path, const json& body) {
+  Result<IssuePage> Post(const std::string& path, const json& body, const KeepTree* keep) {
     auto conn = c_.connection();
     if (!conn) return Fail(conn.error());
     const std::string what = "POST " + (*conn)->endpoint().Rest(path);
     auto resp = (*conn)->Call(JsonPost(path, body));
     if (!resp) return Fail(resp.error());
-    return DecodeIssuePage(resp->body, what, keep_.get());
+    return DecodeIssuePage(resp->body, what, keep);
   }
 
   JiraClient& c_;
@@ -385,6 +404,7 @@ class ParallelIssueStream final : public ItemStream {
   bool cloud_;
   ReadStats* report_;
   std::shared_ptr<const KeepTree> keep_;
+  std::shared_ptr<ExtraFields> extra_;
   IssueStream first_;
   int phase_ = 0;               ///< 0 first page, 1 parallel, 2 sequential, 3 done
   std::set<std::string> seen_;  ///< ids the first page gave
@@ -406,6 +426,34 @@ class ParallelIssueStream final : public ItemStream {
 
 }  // namespace
 
+void ExtraFields::Add(const std::vector<std::string>& fields) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& f : fields) {
+    if (std::find(fields_.begin(), fields_.end(), f) == fields_.end()) fields_.push_back(f);
+  }
+}
+
+void ExtraFields::Clear() {
+  std::lock_guard<std::mutex> lock(mu_);
+  fields_.clear();
+}
+
+bool ExtraFields::empty() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return fields_.empty();
+}
+
+std::vector<std::string> ExtraFields::With(const std::vector<std::string>& base) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out = base;
+  if (fields_.empty()) return out;
+  if (out == std::vector<std::string>{"id"}) out.clear();  // no longer ids only
+  for (const auto& f : fields_) {
+    if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
+  }
+  return out;
+}
+
 bool JiraClient::cloud() {
   auto c = connection();
   return c && (*c)->endpoint().api_version >= 3;
@@ -419,13 +467,16 @@ int64_t JiraClient::IssuesPerPage(int64_t asked, bool ids_only) {
 
 std::unique_ptr<ItemStream> JiraClient::SearchIssues(IssueSearch s, ReadStats* stats) {
   if (s.fields.empty()) s.fields.push_back("id");
-  if (s.threads > 1) {
+  // Cloud's id-only pages (5,000 ids) come one after another: in parallel
+  // the ids would be read twice, once more through bulkfetch.
+  const bool cloud_ids_only = cloud() && s.fields == std::vector<std::string>{"id"} && s.expand.empty();
+  if (s.threads > 1 && !cloud_ids_only) {
     return std::make_unique<ParallelIssueStream>(*this, std::move(s.query), std::move(s.fields), std::move(s.expand),
                                                  s.page_size, s.threads, cloud(), stats, std::move(s.keep),
-                                                 s.count_total);
+                                                 s.count_total, std::move(s.extra));
   }
   return std::make_unique<IssueStream>(*this, std::move(s.query), std::move(s.fields), std::move(s.expand), s.page_size,
-                                       stats, std::move(s.keep), s.count_total);
+                                       stats, std::move(s.keep), s.count_total, std::move(s.extra));
 }
 
 Result<int64_t> JiraClient::CountIssues(const IssueQuery& q) {

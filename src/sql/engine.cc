@@ -386,6 +386,32 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
   return written();
 }
 
+namespace {
+
+// The tables a statement opened but explain saw no scan of: SQLite reads
+// them once per row of the tables before them (a join, a correlated
+// subquery), with values known only then.
+void ExplainPerRowReads(const Session& s, std::ostream& out) {
+  std::map<std::string, int> scanned;
+  for (const auto& r : s.reports) ++scanned[r->table];
+  std::set<std::string> told;
+  for (const TableDef* def : s.explain_opened) {
+    if (scanned[def->name]-- > 0 || !told.insert(def->name).second) continue;
+    out << "  Jira reads of " << def->name << " for each row of the tables before it (values known only then):\n";
+    if (!def->carried.empty()) {
+      out << "    by IssueId or IssueKey of a running Issues scan: no call of their own; that scan's requests carry "
+          << Join(def->carried, ", ") << " (the issues of a page it read before the first lookup are read again "
+          << "with them, 100 a call)\n"
+          << "    on other values: a scan of " << def->name << " per row, with that row's values\n";
+    } else {
+      out << "    a scan of " << def->name << " per row, with that row's values"
+          << (def->issue_search ? " (an issue search, then the table's own calls for the issue it finds)" : "") << "\n";
+    }
+  }
+}
+
+}  // namespace
+
 Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
   auto statements = SplitStatements(sql);
   if (statements.empty()) return Fail(ErrorCode::kInvalidArgument, "no SQL statement given");
@@ -414,6 +440,7 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
     // it would ask Jira and returns no rows.
     session_->explain = true;
     session_->reports.clear();
+    session_->explain_opened.clear();
     session_->write_plans.clear();
     // Which tables the statement writes (the authorizer sees them at prepare).
     struct Writes {
@@ -494,7 +521,7 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
       }
       out << "\n";
     }
-    out << "  Tables joined on values from other rows are read once per outer row, with those values as JQL.\n";
+    ExplainPerRowReads(*session_, out);
   }
   return Ok();
 }

@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "common/version.h"
 #include "connstr/catalog.h"
+#include "jira/rest_call.h"
 #include "sql/jira_procedures.h"
 #include "sql/scan.h"
 #include "sql/session.h"
@@ -73,11 +74,115 @@ IssueSearch IssuesSearch(TableRead& r, const std::string& element_field = "") {
     }
   }
   search.threads = r.request.limit_hint < 0 ? r.session.max_threads() : 1;  // LIMIT: a few rows will do
+  // Ids alone come 5,000 a page on Cloud (1,000 on Data Center; IssuesPerPage
+  // caps it) unless Pagesize says otherwise: count(*) or an IN (SELECT Id …)
+  // of 5,000 issues is one request.
+  if (search.fields == std::vector<std::string>{"id"} && r.request.limit_hint < 0 && !r.session.page_size_set()) {
+    search.page_size = 5000;
+  }
   search.count_total = true;
+  // Issues carries what the tables joined on it ask for (Session::JoinCarry).
+  if (r.request.table->name == "Issues") search.extra = r.session.carry.fields;
   r.report.jql = r.jira.SearchJql(search.query);
   r.report.fields = Join(search.fields, ",");
   r.report.page_size = r.jira.IssuesPerPage(search.page_size, search.fields == std::vector<std::string>{"id"});
   return search;
+}
+
+}  // namespace
+
+namespace {
+
+// Issues of a carried page read at once when it came without the fields a
+// lookup wants: a search page's worth (Cloud serves 100 with fields).
+constexpr std::size_t kCarriedReadIssues = 100;
+
+// A lookup of a few issues by id or key (IssueId = …, as SQLite asks a
+// table joined on Issues once per row) while an Issues scan runs: the
+// issues as that scan carried them with `fields`, with no search of its
+// own. Asks the scan to carry the fields from its next request on; a page
+// it handed out without them is read once, with them, for all its issues.
+// Null: not such a lookup (then the table reads as usual).
+Result<std::unique_ptr<ItemStream>> CarriedIssues(TableRead& r, const std::vector<std::string>& fields) {
+  auto& carry = r.session.carry;
+  const IssueQuery& q = r.request.query;
+  if (fields.empty() || carry.live == 0 || q.terms.size() != 1 || !q.user_where.empty() || !q.user_order.empty() ||
+      q.matches_nothing) {
+    return std::unique_ptr<ItemStream>();
+  }
+  const JqlTerm& t = q.terms[0];
+  if (!t.clause.empty() || (t.field != "id" && t.field != "key") || t.values.empty()) {
+    return std::unique_ptr<ItemStream>();
+  }
+  carry.fields->Add(fields);
+  auto carried = [&](const std::string& id) {
+    auto it = carry.issues.find(id);
+    if (it == carry.issues.end()) return false;
+    const json* f = it->second.contains("fields") ? &it->second["fields"] : nullptr;
+    for (const auto& name : fields) {
+      if (!f || !f->is_object() || !f->contains(name)) return false;
+    }
+    return true;
+  };
+  std::vector<std::string> ids;
+  bool all = true;
+  for (const auto& v : t.values) {
+    std::string id = v;
+    if (t.field == "key") {
+      auto k = carry.ids.find(v);
+      if (k == carry.ids.end()) return std::unique_ptr<ItemStream>();  // not the scan's
+      id = k->second;
+    }
+    if (std::find(carry.page.begin(), carry.page.end(), id) == carry.page.end()) {
+      return std::unique_ptr<ItemStream>();  // not an issue of the scan's page
+    }
+    all = all && carried(id);
+    ids.push_back(id);
+  }
+  r.report.jql = r.jira.SearchJql(q);
+  r.report.fields = Join(fields, ",");
+  if (!all) {
+    // The page came without the fields: read them at once for the issues
+    // asked and the page's next ones, a search page's worth (SQLite asks
+    // for the rows in the page's order).
+    std::vector<std::string> missing;
+    for (const auto& id : ids) {
+      if (!carried(id) && std::find(missing.begin(), missing.end(), id) == missing.end()) missing.push_back(id);
+    }
+    auto from = std::find(carry.page.begin(), carry.page.end(), ids.front());
+    for (auto it = from; it != carry.page.end() && missing.size() < kCarriedReadIssues; ++it) {
+      if (!carried(*it) && std::find(missing.begin(), missing.end(), *it) == missing.end()) missing.push_back(*it);
+    }
+    IssueSearch search;
+    search.query.terms.push_back(JqlTerm{"id", missing, ""});
+    search.fields = fields;
+    search.page_size = kCarriedReadIssues;
+    auto stream = r.jira.SearchIssues(std::move(search), &r.report);
+    for (;;) {
+      std::vector<Item> page;
+      auto more = stream->Next(&page);
+      if (!more) return Fail(more.error());
+      if (!*more) break;
+      for (auto& i : page) {
+        const std::string id = IdOf(i.value);
+        auto it = carry.issues.find(id);
+        if (it == carry.issues.end()) {
+          carry.issues.emplace(id, std::move(i.value));
+        } else if (i.value.contains("fields")) {
+          for (const auto& name : fields) it->second["fields"][name] = std::move(i.value["fields"][name]);
+        }
+      }
+    }
+    r.report.calls_note =
+        "the fields of " + std::to_string(missing.size()) + " issues of the Issues scan's page, read at once";
+  } else {
+    r.report.calls_note = "carried by the Issues scan it is joined on: no call of its own";
+  }
+  std::vector<json> issues;
+  for (const auto& id : ids) {
+    if (carried(id)) issues.push_back(carry.issues[id]);  // else: the issue is gone since
+  }
+  return FixedItems(std::move(issues));
 }
 
 }  // namespace
@@ -127,8 +232,18 @@ TableReader ReadEpics() {
   };
 }
 
+std::vector<std::string> CarriedFields(const char* element_field) { return {element_field, "project"}; }
+
+std::vector<std::string> CarriedFields(IssueChild what) {
+  const std::string field = JiraClient::ListField(what);
+  return field.empty() ? std::vector<std::string>{} : std::vector<std::string>{field};
+}
+
 TableReader ReadIssueElements(std::string field) {
   return [field](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    auto carried = CarriedIssues(r, r.request.table->carried);
+    if (!carried) return Fail(carried.error());
+    if (*carried) return r.jira.ElementsOfIssues(field, std::move(*carried));
     return r.jira.ElementsOfIssues(field, r.jira.SearchIssues(IssuesSearch(r, field), &r.report));
   };
 }
@@ -145,7 +260,8 @@ int64_t ExplainSearch(TableRead& r, const IssueSearch& search, const std::string
   r.report.rows = issues;
   r.report.calls = PagesFor(issues, r.report.page_size);
   r.report.calls_note = "one search call per page";
-  if (threads > 1 && issues > r.report.page_size) {
+  const bool cloud_ids_only = cloud && search.fields == std::vector<std::string>{"id"} && search.expand.empty();
+  if (threads > 1 && issues > r.report.page_size && !cloud_ids_only) {  // as SearchIssues reads
     const int64_t rest = issues - r.report.page_size;
     r.report.calls = cloud ? 1 + PagesFor(issues, 5000) + PagesFor(rest, 100) : 1 + PagesFor(rest, r.report.page_size);
     r.report.calls_note =
@@ -296,6 +412,11 @@ IssueSearch ParentsSearch(TableRead& r, IssueChild what) {
 
 TableReader ReadIssueChildren(IssueChild what) {
   return [what](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    if (!r.request.table->carried.empty()) {
+      auto carried = CarriedIssues(r, r.request.table->carried);
+      if (!carried) return Fail(carried.error());
+      if (*carried) return r.jira.ListsOfIssues(what, std::move(*carried), 1, &r.report);
+    }
     IssueSearch search = ParentsSearch(r, what);
     const int threads = search.threads;
     return r.jira.ChildrenOfSearch(what, std::move(search), threads, &r.report);

@@ -36,6 +36,9 @@ TableExplainer ExplainStatusChanges();
 /// elements of an array field of the issues the pushed JQL selects, read
 /// with the issue search itself (no call per issue).
 TableReader ReadIssueElements(std::string field);
+/// What a lookup of such a table joined on a running Issues scan takes from
+/// that scan (TableDef::carried): the array field, and the project.
+std::vector<std::string> CarriedFields(const char* element_field);
 
 /// Watchers, Votes, IssueRemoteLinks: the issues the pushed JQL selects,
 /// read with `field` (watches, votes: the counts that say which issues to
@@ -67,6 +70,9 @@ TableReader ReadGroupMembers();
 /// Comments, Worklogs, IssueChangelogs: the issues the pushed JQL selects
 /// (ids only), then each issue's list.
 TableReader ReadIssueChildren(IssueChild what);
+/// The same for a child list: the issue field it comes with (comment,
+/// worklog, attachment); none for the lists read apart (change histories).
+std::vector<std::string> CarriedFields(IssueChild what);
 TableExplainer ExplainIssueChildren(IssueChild what);
 
 /// Sprints (of the boards given by BoardId, else of every board) and

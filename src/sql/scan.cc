@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "jira/rest_call.h"
 #include "sql/session.h"
 
 namespace jirasql {
@@ -15,6 +16,15 @@ class TableScan final : public Scan {
   TableScan(Session& s, ScanRequest req, std::unique_ptr<ItemStream> stream, std::shared_ptr<ScanReport> report)
       : s_(s), req_(std::move(req)), stream_(std::move(stream)), owner_(std::move(report)), report_(owner_.get()) {
     max_rows_ = req_.table->system ? -1 : s.max_rows();
+    carries_ = req_.table->name == "Issues";
+    if (carries_) ++s_.carry.live;
+  }
+  ~TableScan() override {
+    if (!carries_ || --s_.carry.live > 0) return;
+    s_.carry.fields->Clear();
+    s_.carry.issues.clear();
+    s_.carry.ids.clear();
+    s_.carry.page.clear();
   }
 
   Result<bool> Next(std::vector<SqlRow>* rows) override {
@@ -26,6 +36,7 @@ class TableScan final : public Scan {
       stream_.reset();
       return false;
     }
+    if (carries_) Carry(items);
     const int api = s_.cloud() ? 3 : 2;
     for (const auto& item : items) {
       if (req_.table->split) {
@@ -76,6 +87,23 @@ class TableScan final : public Scan {
     return Ok();
   }
 
+  // The page's ids, and while a joined table asks for fields its issues,
+  // for the lookups of that table (Session::JoinCarry).
+  void Carry(const std::vector<Item>& items) {
+    auto& c = s_.carry;
+    const bool wanted = !c.fields->empty();
+    c.issues.clear();
+    c.ids.clear();
+    c.page.clear();
+    for (const auto& i : items) {
+      const std::string id = IdOf(i.value);
+      if (id.empty()) continue;
+      c.page.push_back(id);
+      if (auto k = i.value.find("key"); k != i.value.end() && k->is_string()) c.ids[k->get<std::string>()] = id;
+      if (wanted) c.issues[id] = i.value;
+    }
+  }
+
   // The row for an error message: its key or id, or its issue's.
   static std::string RowName(const RowContext& ctx) {
     for (const json* j : {&ctx.item, ctx.issue}) {
@@ -98,6 +126,7 @@ class TableScan final : public Scan {
   ScanReport* report_;
   int64_t max_rows_ = -1;
   int64_t read_ = 0;
+  bool carries_ = false;     ///< an Issues scan: it carries fields for joined lookups
   std::vector<json> split_;  ///< the rows of one item (TableDef::split)
 };
 

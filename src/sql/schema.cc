@@ -565,6 +565,7 @@ std::vector<TableDef> MakeBaseTables() {
                          "comments than the search embeds). Constrain IssueKey, IssueId or Jql to read a few issues'.",
                          std::move(c), api::kComments)
                     .Reads(ReadIssueChildren(IssueChild::kComments), ExplainIssueChildren(IssueChild::kComments))
+                    .CarriedOnJoins(CarriedFields(IssueChild::kComments))
                     .Writes(WriteComments(),
                             std::string(api::kAddComment) + "; " + std::string(api::kEditComment) + "; " +
                                 std::string(api::kDeleteComment),
@@ -603,6 +604,7 @@ std::vector<TableDef> MakeBaseTables() {
                          "than the 20 worklogs Jira embeds). Constrain IssueKey, IssueId or Jql to read a few issues'.",
                          std::move(c), api::kWorklogs)
                     .Reads(ReadIssueChildren(IssueChild::kWorklogs), ExplainIssueChildren(IssueChild::kWorklogs))
+                    .CarriedOnJoins(CarriedFields(IssueChild::kWorklogs))
                     .Writes(WriteWorklogs(),
                             std::string(api::kAddWorklog) + "; " + std::string(api::kEditWorklog) + "; " +
                                 std::string(api::kDeleteWorklog),
@@ -633,6 +635,7 @@ std::vector<TableDef> MakeBaseTables() {
     t.push_back(TableDef("IssueChangelogs", "Field changes of issues; one row per changed field.", std::move(c),
                          api::kChangelogs)
                     .Reads(ReadIssueChildren(IssueChild::kChangelogs), ExplainIssueChildren(IssueChild::kChangelogs))
+                    .CarriedOnJoins(CarriedFields(IssueChild::kChangelogs))
                     .Split(SplitChangeItems)
                     .RowId(by_change)
                     .IssueSearchBacked()
@@ -662,6 +665,7 @@ std::vector<TableDef> MakeBaseTables() {
                  "file; DELETE removes one.",
                  std::move(c), api::kAttachments)
             .Reads(ReadIssueChildren(IssueChild::kAttachments), ExplainIssueChildren(IssueChild::kAttachments))
+            .CarriedOnJoins(CarriedFields(IssueChild::kAttachments))
             .Writes(WriteAttachments(), std::string(api::kAddAttachment) + "; " + std::string(api::kDeleteAttachment))
             .RowId(by_id)
             .IssueSearchBacked()
@@ -708,6 +712,7 @@ std::vector<TableDef> MakeBaseTables() {
                          "('ABC-1', 'Done').",
                          std::move(c), api::kTransitions)
                     .Reads(ReadIssueChildren(IssueChild::kTransitions), ExplainIssueChildren(IssueChild::kTransitions))
+                    .CarriedOnJoins(CarriedFields(IssueChild::kTransitions))
                     .Writes(WriteIssueTransitions(), api::kTransitionIssue)
                     .RowId(by_parent_and_id)
                     .IssueSearchBacked()
@@ -757,6 +762,7 @@ std::vector<TableDef> MakeBaseTables() {
                "LinkedIssueKey"}),
           api::kIssueFieldElements)
           .Reads(ReadIssueElements("issuelinks"), ExplainIssues("issuelinks"))
+          .CarriedOnJoins(CarriedFields("issuelinks"))
           .Writes(WriteIssueLinks(), std::string(api::kAddIssueLink) + "; " + std::string(api::kDeleteIssueLink),
                   {"Id"})
           .RowId(by_parent_and_id)
@@ -775,12 +781,14 @@ std::vector<TableDef> MakeBaseTables() {
                        IssueElementColumns("version", version_columns("fixVersions", "fixVersion")),
                        api::kIssueFieldElements)
                   .Reads(ReadIssueElements("fixVersions"), ExplainIssues("fixVersions"))
+                  .CarriedOnJoins(CarriedFields("fixVersions"))
                   .RowId(by_parent_and_id)
                   .IssueSearchBacked()
                   .Cost(1e6));
   t.push_back(TableDef("IssueAffectedVersions", "The versions each issue affects (the versions field), one row each.",
                        IssueElementColumns("version", version_columns("versions", "")), api::kIssueFieldElements)
                   .Reads(ReadIssueElements("versions"), ExplainIssues("versions"))
+                  .CarriedOnJoins(CarriedFields("versions"))
                   .RowId(by_parent_and_id)
                   .IssueSearchBacked()
                   .Cost(1e6));
@@ -793,6 +801,7 @@ std::vector<TableDef> MakeBaseTables() {
                            Push::kName, "component")}),
                api::kIssueFieldElements)
           .Reads(ReadIssueElements("components"), ExplainIssues("components"))
+          .CarriedOnJoins(CarriedFields("components"))
           .RowId(by_parent_and_id)
           .IssueSearchBacked()
           .Cost(1e6));
@@ -802,6 +811,7 @@ std::vector<TableDef> MakeBaseTables() {
                                                             Push::kName, "labels")}),
                        api::kIssueFieldElements)
                   .Reads(ReadIssueElements("labels"), ExplainIssues("labels"))
+                  .CarriedOnJoins(CarriedFields("labels"))
                   .RowId(by_parent_and_text)
                   .IssueSearchBacked()
                   .Cost(1e6));

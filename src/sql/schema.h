@@ -164,6 +164,11 @@ struct TableDef {
   /// through their issues): a pushed constraint that matches no issue still
   /// makes a (silent) scan, so that explain reports it.
   bool issue_search = false;
+  /// Issue fields the rows come from, when SQLite looks the table up by
+  /// IssueId or IssueKey once per row of a running Issues scan (a join):
+  /// that scan's requests carry them, and the lookups read no page of
+  /// their own (Session::JoinCarry). Empty: each lookup reads as a scan.
+  std::vector<std::string> carried;
   /// The table grows one column per custom field (IncludeCustomFields).
   bool custom_fields = false;
   /// Answered by this process (sys_*): no Jira call, no report, no MaxRows.
@@ -218,6 +223,10 @@ struct TableDef {
   }
   TableDef&& IssueSearchBacked() && {
     issue_search = true;
+    return std::move(*this);
+  }
+  TableDef&& CarriedOnJoins(std::vector<std::string> fields) && {
+    carried = std::move(fields);
     return std::move(*this);
   }
   TableDef&& CustomFields() && {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/procedures.h"
@@ -73,6 +74,8 @@ class Session {
 
   bool pushdown() const { return props_.GetBool("PushDown"); }
   int64_t page_size() const { return props_.GetInt("Pagesize").value_or(100); }
+  /// Whether the user chose Pagesize (else id-only searches take Jira's largest page).
+  bool page_size_set() const { return props_.IsSet("Pagesize"); }
   int64_t max_rows() const { return props_.GetInt("MaxRows").value_or(-1); }
   /// Requests a large issue scan may have in flight (MaxThreads).
   int max_threads() const;
@@ -80,6 +83,10 @@ class Session {
 
   /// explain mode: scans report what they would do and return no rows.
   bool explain = false;
+  /// explain mode: the Jira tables whose cursors the statement opened, in
+  /// order. A table opened but never scanned is read once per row of the
+  /// tables before it (a join), with values known only then.
+  std::vector<const TableDef*> explain_opened;
   /// The latest scans (all of them in explain mode), oldest first.
   std::deque<std::shared_ptr<ScanReport>> reports;
   void AddReport(std::shared_ptr<ScanReport> r) {
@@ -90,6 +97,21 @@ class Session {
   /// rows Jira said there are (-1 when it did not say).
   std::function<void(const std::string& table, int64_t rows, int64_t calls, int64_t expected)> progress;
   Notice notice = [](const std::string&) {};
+
+  /// A join from Issues to a table read per issue (Comments, IssueLinks, …):
+  /// SQLite looks such a table up once per row of Issues. The lookups ask
+  /// the running Issues scans to carry the fields their rows come from
+  /// (`fields`, added to every request those scans still send), and take
+  /// the issues of the page the scan handed out last from here, with no
+  /// request of their own. Cleared when the last Issues scan ends.
+  struct JoinCarry {
+    std::shared_ptr<ExtraFields> fields = std::make_shared<ExtraFields>();
+    int live = 0;                                            ///< Issues scans running
+    std::unordered_map<std::string, nlohmann::json> issues;  ///< the last page's issues, by id
+    std::unordered_map<std::string, std::string> ids;        ///< their ids, by key
+    std::vector<std::string> page;                           ///< their ids, in order
+  };
+  JoinCarry carry;
 
   /// The key of the issue the latest INSERT INTO Issues created
   /// (jirasql_last_insert_key()).

@@ -326,7 +326,10 @@ int BestIndex(sqlite3_vtab* p, sqlite3_index_info* info) {
   return SQLITE_OK;
 }
 
-int Open(sqlite3_vtab*, sqlite3_vtab_cursor** out) {
+int Open(sqlite3_vtab* p, sqlite3_vtab_cursor** out) {
+  const VTab* vt = V(p);
+  Session& s = *vt->aux->session;
+  if (s.explain && vt->def && !vt->def->system) s.explain_opened.push_back(vt->def);
   *out = &(new Cursor())->base;
   return SQLITE_OK;
 }
@@ -428,6 +431,7 @@ int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value
   int64_t limit = -1, offset = 0;
   int arg = 0;
   bool jql_given = false;
+  std::vector<std::string> lists_unknown;  ///< explain: columns whose IN list a subquery gives
   for (const auto& t : plan) {
     SqlConstraint c;
     if (t.op == "null" || t.op == "notnull") {
@@ -446,6 +450,12 @@ int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value
       sqlite3_value* e = nullptr;
       for (int rc = sqlite3_vtab_in_first(v, &e); rc == SQLITE_OK && e; rc = sqlite3_vtab_in_next(v, &e)) {
         c.values.push_back(FromSqlite(e));
+      }
+      if (s.explain && c.values.empty()) {
+        // A subquery's list: explain ran the subquery without rows. Not
+        // "matches nothing": explain says the list is known when it runs.
+        lists_unknown.push_back(def.columns[static_cast<std::size_t>(t.column)].name);
+        continue;
       }
     } else {
       c.op = t.op == "="    ? PushOp::kEq
@@ -541,8 +551,18 @@ int FilterImpl(sqlite3_vtab_cursor* pc, const char* idx, int argc, sqlite3_value
     req.query.matches_nothing = true;
     if (!def.issue_search) return SQLITE_OK;  // no row can match; nothing to read
   }
+  const std::size_t reports_before = s.reports.size();
   auto scan = OpenScan(s, std::move(req));
   if (!scan) return SetError(&vt->base, scan.error().message);
+  if (!lists_unknown.empty() && s.reports.size() > reports_before) {
+    ScanReport& r = *s.reports.back();
+    for (const auto& column : lists_unknown) {
+      r.jql += (r.jql.empty() ? "" : " AND ") + column + " IN (the subquery's values, known when it runs)";
+    }
+    r.rows = -1;
+    r.calls = -1;
+    r.calls_note = "as many as a scan of " + def.name + " with the subquery's values needs";
+  }
   cur->scan = std::move(*scan);
   cur->pos = 0;
   cur->rows.clear();
