@@ -221,6 +221,67 @@ def children(n, reps):
     return out
 
 
+def comments_and_join(n_comments, n_join, reps):
+    """count(*) of Comments over n_comments issues (default MaxThreads), against
+    a call per issue; and Issues JOIN Comments on the project of about n_join
+    issues, its requests against the bulk lower bound (one search of the
+    project with the comment field, 100 issues a page). Cloud."""
+    out = {"comments": None, "join": None}
+    sim = Sim("--issues", str(n_comments))
+    try:
+        env = jirasql_env(sim, False, 4)
+        auth = "Basic " + __import__("base64").b64encode(
+            ("%s:%s" % (sim.user["email"], sim.user["apiToken"])).encode()).decode()
+
+        def requests():
+            with urllib.request.urlopen(sim.info["adminUrl"] + "/counters") as r:
+                return sum(json.load(r)["requests"].values())
+        walls, naive_walls = [], []
+        for _ in range(reps):
+            before = requests()
+            wall, _, _, text = timed([os.path.join(BIN, "jirasql"), "query", "--format", "csv",
+                                      "SELECT count(*) FROM Comments"], env)
+            walls.append(wall)
+            got, reqs = int(text.split()[-1]), requests() - before
+            wall, _, _, text = timed([sys.executable, os.path.join(ROOT, "bench", "contenders",
+                                                                   "per-issue-children.py"),
+                                      "comments", sim.site, "cloud", auth])
+            naive_walls.append(wall)
+            naive = json.loads(text)
+        if naive["rows"] != got:
+            raise RuntimeError("Comments: jirasql counted %d rows, one call per issue %d" % (got, naive["rows"]))
+        out["comments"] = (n_comments, got, reqs, statistics.median(walls), naive["requests"],
+                           statistics.median(naive_walls))
+    finally:
+        sim.stop()
+    # The project nearest n_join issues, in a site three times that size.
+    sim = Sim("--issues", str(3 * n_join))
+    try:
+        project = min(sim.info["sites"][0]["projects"], key=lambda p: abs(p["issues"] - n_join))
+        rows = []
+        for threads in (1, 4):
+            env = jirasql_env(sim, False, threads)
+
+            def requests():
+                with urllib.request.urlopen(sim.info["adminUrl"] + "/counters") as r:
+                    return sum(json.load(r)["requests"].values())
+            for form, sql in (("join", "SELECT count(*) FROM Issues i JOIN Comments c ON c.IssueId = i.Id "
+                                       "WHERE i.ProjectKey = '%s'" % project["key"]),
+                              ("IN (subquery)", "SELECT count(*) FROM Comments WHERE IssueId IN "
+                                                "(SELECT Id FROM Issues WHERE ProjectKey = '%s')" % project["key"])):
+                walls, reqs, got = [], 0, None
+                for _ in range(reps):
+                    before = requests()
+                    wall, _, _, text = timed([os.path.join(BIN, "jirasql"), "query", "--format", "csv", sql], env)
+                    walls.append(wall)
+                    reqs, got = requests() - before, int(text.split()[-1])
+                rows.append((form, threads, got, reqs, statistics.median(walls)))
+        out["join"] = (project["key"], project["issues"], (project["issues"] + 99) // 100, rows)
+    finally:
+        sim.stop()
+    return out
+
+
 def rss_at(sizes, reps):
     rows = []
     for n in sizes:
@@ -354,6 +415,10 @@ def main():
     n_child = 2000 if a.quick else 10000
     print("6. child tables over %d issues: bulk reads against a call per issue" % n_child, file=sys.stderr)
     child = children(n_child, 1 if a.quick else 3)
+    n_comments, n_join = (2000, 1000) if a.quick else (50000, 10000)
+    print("7. Comments over %d issues; Issues JOIN Comments on a project of about %d" % (n_comments, n_join),
+          file=sys.stderr)
+    cj = comments_and_join(n_comments, n_join, 1 if a.quick else 3)
     print("5. OAuth: 4 processes x 8 threads on one login", file=sys.stderr)
     soak = oauth_soak()
     print("micro-benchmarks", file=sys.stderr)
@@ -408,6 +473,25 @@ def main():
         lines.append("| `%s` | %s | %s | %s | %.2f s | %s | %.2f s | %.0f× |" % (
             table_name, "Cloud" if mode == "cloud" else "Data Center", format(rows, ","), format(reqs, ","), wall,
             format(naive_reqs, ","), naive_wall, naive_reqs / max(1, reqs)))
+    n, rows_c, reqs_c, wall_c, naive_reqs_c, naive_wall_c = cj["comments"]
+    key, issues_j, bound, join_rows = cj["join"]
+    lines += ["", "## 7. Comments of %s issues, and Issues JOIN Comments on one project (Cloud)" % format(n, ","), "",
+              "`SELECT count(*) FROM Comments` (default `MaxThreads`) against the same per-issue script "
+              "(`GET /issue/{id}/comment`, paged) — how jirasql read them before issue 16: a call per issue.", "",
+              "| rows | jirasql requests | issues per request | jirasql wall | per-issue requests | per-issue wall | "
+              "faster |", "|---|---|---|---|---|---|---|",
+              "| %s | %s | %.0f | %.2f s | %s | %.2f s | %.1f× |" % (
+                  format(rows_c, ","), format(reqs_c, ","), n / max(1, reqs_c), wall_c, format(naive_reqs_c, ","),
+                  naive_wall_c, naive_wall_c / max(1e-9, wall_c)), "",
+              "Project %s (%s issues): the bulk lower bound is one search of the project with the comment field, "
+              "100 issues a page — %d requests." % (key, format(issues_j, ","), bound), "",
+              "| form | MaxThreads | rows | requests | vs lower bound | wall |", "|---|---|---|---|---|---|"]
+    for form, threads, got, reqs, wall in join_rows:
+        lines.append("| `%s` | %d | %s | %d | %+.0f%% | %.2f s |" % (
+            "Issues i JOIN Comments c ON c.IssueId = i.Id" if form == "join" else
+            "Comments WHERE IssueId IN (SELECT Id FROM Issues …)", threads, format(got, ","), reqs,
+            100.0 * (reqs - bound) / bound, wall))
+    join_over = max(100.0 * (r[3] - bound) / bound for r in join_rows if r[0] == "join")
     lines += ["", "## Micro-benchmarks (Google Benchmark, `build/release/jirasql_micro_bench`)", "",
               "| benchmark | time | items/s |", "|---|---|---|"]
     for name, t, unit, ips in micros:
@@ -425,6 +509,12 @@ def main():
                   ratio_lat, "met" if ratio_lat >= 5 else "not met"),
               "| within 2× of the raw curl fetch of the same pages | %.2f× | %s |" % (
                   ratio_curl, "met" if ratio_curl <= 2 else "not met"),
+              "| `count(*) FROM Comments`: at most one request per 50 issues | %.0f issues a request | %s |" % (
+                  n / max(1, reqs_c), "met" if n / max(1, reqs_c) >= 50 else "not met"),
+              "| `count(*) FROM Comments`: ≥ 10× faster than a call per issue | %.1f× | %s |" % (
+                  naive_wall_c / max(1e-9, wall_c), "met" if naive_wall_c / max(1e-9, wall_c) >= 10 else "not met"),
+              "| `Issues JOIN Comments` on one project: requests within 10%% of the bulk lower bound | %+.0f%% | %s |" % (
+                  join_over, "met" if join_over <= 10 else "not met"),
               "| peak RSS grows < 2× from %s to %s issues | %.2f× | %s |" % (
                   format(sizes[0], ","), format(sizes[-1], ","), growth, "met" if growth < 2 else "not met"),
               ""]

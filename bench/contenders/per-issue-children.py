@@ -2,7 +2,7 @@
 request per issue (what a script does without bulk endpoints). Prints how
 many rows it found and how many requests it made, as JSON.
 
-  per-issue-children.py links|status SITE (cloud|datacenter) AUTH_HEADER
+  per-issue-children.py links|status|comments SITE (cloud|datacenter) AUTH_HEADER
 """
 import http.client
 import json
@@ -50,6 +50,14 @@ rows = 0
 for i in ids:
     if what == "links":
         rows += len(get("/issue/%s?fields=issuelinks" % i)["fields"].get("issuelinks") or [])
+    elif what == "comments":
+        at = 0
+        while True:
+            page = get("/issue/%s/comment?startAt=%d&maxResults=100" % (i, at))
+            rows += len(page["comments"])
+            at += len(page["comments"])
+            if not page["comments"] or at >= page["total"]:
+                break
     elif mode == "cloud":
         at = 0
         while True:
