@@ -35,16 +35,11 @@ std::optional<SystemTime> FromUtc(int year, int mon0, int day, int h, int m, int
       m > 59 || s < 0 || s > 60) {
     return std::nullopt;
   }
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = mon0;
-  tm.tm_mday = day;
-  tm.tm_hour = h;
-  tm.tm_min = m;
-  tm.tm_sec = s;
-  time_t t = timegm(&tm);
-  if (t == static_cast<time_t>(-1)) return std::nullopt;
-  return std::chrono::system_clock::from_time_t(t);
+  // Calendar arithmetic (what timegm does, without its library call): a
+  // day past the month's end runs on into the next, as timegm's does.
+  namespace c = std::chrono;
+  const c::sys_days first{c::year_month_day{c::year{year}, c::month{static_cast<unsigned>(mon0 + 1)}, c::day{1}}};
+  return SystemTime(first + c::days{day - 1}) + c::hours{h} + c::minutes{m} + c::seconds{s};
 }
 
 // Reads exactly `n` digits at `pos`.

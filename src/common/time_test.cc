@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
+
 namespace jirasql {
 namespace {
 
@@ -35,6 +38,33 @@ TEST(TimeTest, RejectsAmbiguousOrMalformedIso8601) {
   EXPECT_EQ(ParseIso8601("1994-13-06T08:49Z"), std::nullopt);
   EXPECT_EQ(ParseIso8601("1994-11-06"), std::nullopt);
   EXPECT_EQ(ParseIso8601("1994-11-06T08:49Zjunk"), std::nullopt);
+}
+
+// The calendar arithmetic is timegm's: every day from 1970 to 2100 and
+// around 9999, days past a month's end and a leap second run on as in libc.
+TEST(TimeTest, Iso8601DatesAreTimegmsDates) {
+  auto libc = [](int y, int mon, int d, int h, int m, int sec) {
+    std::tm tm{};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mon - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = m;
+    tm.tm_sec = sec;
+    return At(timegm(&tm));
+  };
+  char text[40];
+  int checked = 0;
+  for (int y : {1970, 1971, 1999, 2000, 2023, 2024, 2100, 9998, 9999}) {
+    for (int mon = 1; mon <= 12; ++mon) {
+      for (int d = 1; d <= 31; ++d, ++checked) {
+        std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mon, d, d % 24, (d * 7) % 60,
+                      d == 31 ? 60 : d);
+        EXPECT_EQ(ParseIso8601(text), libc(y, mon, d, d % 24, (d * 7) % 60, d == 31 ? 60 : d)) << text;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 9 * 12 * 31);
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ struct Collector {
   HttpResponse* response;
   long max_bytes;
   bool too_large = false;
+  CURL* curl = nullptr;  ///< for the announced length: the body is reserved once, not regrown
 };
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
@@ -34,6 +35,12 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   if (static_cast<long>(c->response->body.size() + n) > c->max_bytes) {
     c->too_large = true;
     return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  if (c->response->body.empty() && c->curl) {
+    curl_off_t announced = -1;
+    if (curl_easy_getinfo(c->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced) == CURLE_OK && announced > 0 &&
+        announced <= c->max_bytes)
+      c->response->body.reserve(static_cast<std::size_t>(announced));
   }
   c->response->body.append(data, n);
   return n;
@@ -158,7 +165,7 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   curl_easy_reset(curl);
 
   HttpResponse response;
-  Collector collector{&response, options_.max_response_bytes};
+  Collector collector{&response, options_.max_response_bytes, false, curl};
   char errbuf[CURL_ERROR_SIZE] = {};
 
   Slist headers;

@@ -64,6 +64,13 @@ const KeepTree* KeepNow(const std::shared_ptr<const KeepTree>& keep, const std::
   return extra && !extra->empty() ? nullptr : keep.get();
 }
 
+/// The page's issue `i` as an item, with its straight values.
+Item ItemOf(IssuePage* page, std::size_t i) {
+  Item item(std::move(page->issues[i]), nullptr);
+  if (i < page->values.size()) item.straight = std::move(page->values[i]);
+  return item;
+}
+
 /// Issue search pages: Cloud's enhanced search with nextPageToken, Data
 /// Center's startAt. A value Jira says does not exist is dropped from the
 /// pushed JQL and the page asked again (see IssueQuery::DropMissingValue).
@@ -125,7 +132,7 @@ class IssueStream final : public ItemStream {
       }
       last_page_ = PageSignature(page->issues);
       for (std::size_t i = 0; i < page->issues.size(); ++i) {
-        if (fresh[i]) out->push_back({std::move(page->issues[i]), nullptr});
+        if (fresh[i]) out->push_back(ItemOf(&*page, i));
       }
       done_ = cloud ? pagers_->token.done() : pagers_->offset.done();
       return true;
@@ -250,23 +257,22 @@ class ParallelIssueStream final : public ItemStream {
     if (!cloud_) {
       // The same checks as the first page's, in the order of the pages.
       std::vector<std::string> keys;
-      keys.reserve(result->page.size());
-      for (const auto& e : result->page) keys.push_back(IdOf(e));
+      keys.reserve(result->issues.size());
+      for (const auto& e : result->issues) keys.push_back(IdOf(e));
       std::vector<bool> fresh;
       if (auto r = first_.offset_pager()->Accept(result->info, keys, &fresh); !r) return Fail(r.error());
-      for (std::size_t i = 0; i < result->page.size(); ++i) {
-        if (fresh[i]) out->push_back({std::move(result->page[i]), nullptr});
+      for (std::size_t i = 0; i < result->issues.size(); ++i) {
+        if (fresh[i]) out->push_back(ItemOf(&*result, i));
       }
       return true;
     }
-    if (auto r = CheckNotRepeated(result->page, &last_page_, "POST /issue/bulkfetch"); !r) return Fail(r.error());
-    for (auto& i : result->page) out->push_back({std::move(i), nullptr});
+    if (auto r = CheckNotRepeated(result->issues, &last_page_, "POST /issue/bulkfetch"); !r) return Fail(r.error());
+    for (std::size_t i = 0; i < result->issues.size(); ++i) out->push_back(ItemOf(&*result, i));
     return true;
   }
 
  private:
-  struct Fetched {
-    std::vector<json> page;
+  struct Fetched : IssuePage {
     OffsetPage info;  ///< Data Center: what the page said of itself
   };
   using Task = std::function<Result<Fetched>()>;
@@ -357,15 +363,17 @@ class ParallelIssueStream final : public ItemStream {
     if (!page) return Fail(page.error());
     // Back into the order of the ids; an issue deleted since the id search
     // is simply gone.
-    std::unordered_map<std::string, json> by_id;
-    for (auto& i : page->issues) by_id.emplace(IdOf(i), std::move(i));
-    std::vector<json> out;
-    out.reserve(ids.size());
+    std::unordered_map<std::string, std::size_t> by_id;
+    for (std::size_t i = 0; i < page->issues.size(); ++i) by_id.emplace(IdOf(page->issues[i]), i);
+    Fetched out;
+    out.issues.reserve(ids.size());
     for (const auto& id : ids) {
       auto it = by_id.find(id);
-      if (it != by_id.end()) out.push_back(std::move(it->second));
+      if (it == by_id.end()) continue;
+      out.issues.push_back(std::move(page->issues[it->second]));
+      if (!page->values.empty()) out.values.push_back(std::move(page->values[it->second]));
     }
-    return Fetched{std::move(out), {}};
+    return out;
   }
 
   Result<Fetched> DcPage(int64_t at, bool last) {
@@ -384,7 +392,10 @@ class ParallelIssueStream final : public ItemStream {
     }
     OffsetPage info{page->start_at, page->total >= 0 ? std::optional<int64_t>(page->total) : std::nullopt,
                     std::nullopt};
-    return Fetched{std::move(page->issues), info};
+    Fetched out;
+    static_cast<IssuePage&>(out) = std::move(*page);
+    out.info = info;
+    return out;
   }
 
   Result<IssuePage> Post(const std::string& path, const json& body, const KeepTree* keep) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/value.h"
 
 namespace jirasql {
 
@@ -18,8 +19,13 @@ namespace jirasql {
 /// ({"id","key"}) of a comment, the board ({"id"}) of a sprint. Null for a
 /// top-level list.
 struct Item {
+  Item() = default;
+  Item(nlohmann::json v, std::shared_ptr<const nlohmann::json> p) : value(std::move(v)), parent(std::move(p)) {}
   nlohmann::json value;
   std::shared_ptr<const nlohmann::json> parent;
+  /// Values read straight from the page (StraightPlan), in the plan's
+  /// order; empty when the columns read `value`.
+  std::vector<SqlValue> straight;
 };
 
 class ItemStream {

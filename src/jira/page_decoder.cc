@@ -103,7 +103,35 @@ void KeepTree::Add(const std::vector<std::string>& path) {
   node->children.clear();
 }
 
+namespace {
+
+// The values of `plan` for one issue; false when one cannot be read straight.
+bool ReadStraight(simdjson::dom::element issue, const StraightPlan& plan, std::vector<SqlValue>* out) {
+  out->resize(plan.columns.size());
+  try {
+    for (std::size_t i = 0; i < plan.columns.size(); ++i) {
+      simdjson::dom::element at = issue;
+      bool present = true;
+      for (const auto& key : plan.columns[i].path) {
+        simdjson::dom::object obj;
+        if (at.get(obj)) return false;  // a member on the way that is not an object: the reader says what is wrong
+        if (obj.at_key(key).get(at) || at.is_null()) {
+          present = false;
+          break;
+        }
+      }
+      (*out)[i] = present ? plan.columns[i].read(at) : SqlValue{};
+    }
+  } catch (...) {  // not what the column reads: the kept JSON's reader says what is wrong
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what, const KeepTree* keep) {
+  const StraightPlan* straight = keep ? keep->straight.get() : nullptr;
   simdjson::dom::element root;
   auto err = Parser().parse(body.data(), body.size(), true).get(root);
   if (err) {
@@ -124,6 +152,17 @@ Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what
     if (std::string problem = IssueProblem(issue); !problem.empty()) {
       return Fail(ErrorCode::kBadResponse, what + ": issue " + std::to_string(n) + " of the page " + problem +
                                                "; the page cannot be read, so the query stops here");
+    }
+    if (straight) {
+      std::vector<SqlValue> values;
+      if (ReadStraight(issue, *straight, &values)) {
+        page.issues.push_back(ConvertKept(issue, *keep));
+        page.values.push_back(std::move(values));
+      } else {
+        page.issues.push_back(ConvertKept(issue, straight->whole));
+        page.values.emplace_back();
+      }
+      continue;
     }
     page.issues.push_back(keep ? ConvertKept(issue, *keep) : Convert(issue));
   }

@@ -5,7 +5,9 @@
 /// only the rest is turned into the nlohmann::json objects the columns read.
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -13,6 +15,11 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/value.h"
+
+namespace simdjson::dom {
+class element;
+}
 
 namespace jirasql {
 
@@ -20,6 +27,9 @@ namespace jirasql {
 /// Center's (issues, startAt, total), or a bulk fetch (issues).
 struct IssuePage {
   std::vector<nlohmann::json> issues;
+  /// With a StraightPlan: each issue's straight values, in the plan's order
+  /// (empty for an issue read the usual way).
+  std::vector<std::vector<SqlValue>> values;
   std::optional<std::string> next_page_token;
   std::optional<bool> is_last;
   int64_t total = -1;
@@ -28,15 +38,38 @@ struct IssuePage {
 
 /// Which members of each issue to keep: a tree of member names, a node
 /// marked `whole` keeping everything below it.
+struct StraightPlan;
 struct KeepTree {
   bool whole = false;
   std::map<std::string, KeepTree, std::less<>> children;
+  /// At the root: columns read straight from the page instead (null: none).
+  std::shared_ptr<const StraightPlan> straight;
   /// Keeps `path` and everything below it.
   void Add(const std::vector<std::string>& path);
 };
 
+/// A column's value read straight from the page's parsed member (never
+/// called for a member that is missing or null: that is NULL). Throws when
+/// it cannot say the same as the column's reader of the kept JSON would
+/// (a value of an unexpected shape): the issue is then kept whole.
+using StraightRead = std::function<SqlValue(const simdjson::dom::element&)>;
+
+/// Columns read straight from the page, with no JSON object built per
+/// issue: each a path and its read.
+struct StraightPlan {
+  struct Column {
+    std::vector<std::string> path;
+    StraightRead read;
+  };
+  std::vector<Column> columns;
+  /// What to keep of an issue one of whose values cannot be read straight:
+  /// the scan's KeepTree and the columns' paths.
+  KeepTree whole;
+};
+
 /// Decodes `body`. `what` names the request for the error message. With
-/// `keep`, each issue holds only those members.
+/// `keep`, each issue holds only those members, and the values of the
+/// columns its plan reads straight come in IssuePage::values.
 Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what, const KeepTree* keep = nullptr);
 
 /// The same JSON value without the members no column reads ("self",

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "common/value.h"
 #include "sql/output.h"
 #include "sql/session.h"
-#include "sql/value.h"
 
 struct sqlite3;
 

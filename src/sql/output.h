@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "common/error.h"
-#include "sql/value.h"
+#include "common/value.h"
 
 namespace jirasql {
 

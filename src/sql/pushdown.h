@@ -27,9 +27,9 @@
 #include <vector>
 
 #include "common/tz.h"
+#include "common/value.h"
 #include "jira/jql.h"
 #include "sql/schema.h"
-#include "sql/value.h"
 
 namespace jirasql {
 

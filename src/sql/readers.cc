@@ -189,7 +189,10 @@ Result<std::unique_ptr<ItemStream>> CarriedIssues(TableRead& r, const std::vecto
 
 TableReader ReadIssues() {
   return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
-    return r.jira.SearchIssues(IssuesSearch(r), &r.report);
+    IssueSearch search = IssuesSearch(r);
+    // Its rows straight from the pages (TableScan takes the values).
+    search.keep = KeepStraight(*r.request.table, r.request.needed);
+    return r.jira.SearchIssues(std::move(search), &r.report);
   };
 }
 

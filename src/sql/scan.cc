@@ -16,6 +16,7 @@ class TableScan final : public Scan {
   TableScan(Session& s, ScanRequest req, std::unique_ptr<ItemStream> stream, std::shared_ptr<ScanReport> report)
       : s_(s), req_(std::move(req)), stream_(std::move(stream)), owner_(std::move(report)), report_(owner_.get()) {
     max_rows_ = req_.table->system ? -1 : s.max_rows();
+    slots_ = StraightSlots(*req_.table, req_.needed);
     carries_ = req_.table->name == "Issues";
     if (carries_) ++s_.carry.live;
   }
@@ -38,7 +39,7 @@ class TableScan final : public Scan {
     }
     if (carries_) Carry(items);
     const int api = s_.cloud() ? 3 : 2;
-    for (const auto& item : items) {
+    for (auto& item : items) {
       if (req_.table->split) {
         split_.clear();
         req_.table->split(item.value, &split_);
@@ -47,7 +48,8 @@ class TableScan final : public Scan {
           if (auto r = Emit(RowContext{row, item.parent.get(), api, ordinal++}, rows); !r) return Fail(r.error());
         }
       } else {
-        if (auto r = Emit(RowContext{item.value, item.parent.get(), api}, rows); !r) return Fail(r.error());
+        if (auto r = Emit(RowContext{item.value, item.parent.get(), api}, rows, &item.straight); !r)
+          return Fail(r.error());
       }
       if (max_rows_ >= 0 && read_ >= max_rows_) break;
     }
@@ -65,14 +67,21 @@ class TableScan final : public Scan {
   }
 
  private:
-  Result<void> Emit(const RowContext& ctx, std::vector<SqlRow>* rows) {
+  // The row of `ctx`; `straight`: the item's values read straight from the
+  // page (StraightSlots), taken rather than read again.
+  Result<void> Emit(const RowContext& ctx, std::vector<SqlRow>* rows, std::vector<SqlValue>* straight = nullptr) {
     if (max_rows_ >= 0 && read_ >= max_rows_) return Ok();
     const std::size_t n = req_.table->columns.size();
     SqlRow row(n + 1);
     std::size_t i = 0;
+    const bool has_straight = straight && !straight->empty();
     try {
       for (; i < n; ++i) {
-        if (req_.needed.empty() || req_.needed[i]) row[i] = req_.table->columns[i].get(ctx);
+        if (!req_.needed.empty() && !req_.needed[i]) continue;
+        if (has_straight && slots_[i] >= 0)
+          row[i] = std::move((*straight)[static_cast<std::size_t>(slots_[i])]);
+        else
+          row[i] = req_.table->columns[i].get(ctx);
       }
       // The row's rowid, last: stable across scans where the table has one,
       // because SQLite unions OR branches by rowid.
@@ -127,6 +136,7 @@ class TableScan final : public Scan {
   int64_t max_rows_ = -1;
   int64_t read_ = 0;
   bool carries_ = false;     ///< an Issues scan: it carries fields for joined lookups
+  std::vector<int> slots_;   ///< per column: its straight value's place (StraightSlots), -1 none
   std::vector<json> split_;  ///< the rows of one item (TableDef::split)
 };
 
@@ -147,6 +157,44 @@ std::shared_ptr<const KeepTree> KeepFor(const TableDef& table, const std::vector
     if (!c.reads_item) return nullptr;
     keep->Add(c.json_path);
   }
+  return keep;
+}
+
+namespace {
+
+bool ReadStraight(const ColumnDef& c, const std::vector<bool>& needed, std::size_t i) {
+  return (needed.empty() || needed[i]) && c.push != Push::kJql && c.reads_item && c.straight;
+}
+
+}  // namespace
+
+std::vector<int> StraightSlots(const TableDef& table, const std::vector<bool>& needed) {
+  std::vector<int> slots(table.columns.size(), -1);
+  int next = 0;
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    if (ReadStraight(table.columns[i], needed, i)) slots[i] = next++;
+  }
+  return slots;
+}
+
+std::shared_ptr<const KeepTree> KeepStraight(const TableDef& table, const std::vector<bool>& needed) {
+  if (!KeepFor(table, needed)) return nullptr;
+  auto plan = std::make_shared<StraightPlan>();
+  auto keep = std::make_shared<KeepTree>();
+  for (auto* k : {keep.get(), &plan->whole}) {
+    k->Add({"id"});
+    k->Add({"key"});
+  }
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    const auto& c = table.columns[i];
+    if ((!needed.empty() && !needed[i]) || c.push == Push::kJql) continue;
+    plan->whole.Add(c.json_path);
+    if (ReadStraight(c, needed, i))
+      plan->columns.push_back({c.json_path, c.straight});  // in StraightSlots' order
+    else
+      keep->Add(c.json_path);
+  }
+  if (!plan->columns.empty()) keep->straight = std::move(plan);
   return keep;
 }
 

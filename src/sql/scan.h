@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "common/value.h"
 #include "jira/page_decoder.h"
 #include "sql/pushdown.h"
 #include "sql/session.h"
-#include "sql/value.h"
 
 namespace jirasql {
 
@@ -46,5 +46,12 @@ Result<std::unique_ptr<Scan>> OpenScan(Session& session, ScanRequest request);
 /// null when a needed column does not say what it reads (then everything is
 /// kept).
 std::shared_ptr<const KeepTree> KeepFor(const TableDef& table, const std::vector<bool>& needed);
+/// The Issues scan's KeepFor: with the columns that have a straight read
+/// read straight from the page (KeepTree::straight), the others kept as
+/// JSON. Null when KeepFor is.
+std::shared_ptr<const KeepTree> KeepStraight(const TableDef& table, const std::vector<bool>& needed);
+/// For each column of `table`, its place among an item's straight values
+/// under KeepStraight's plan; -1 for a column that reads the JSON.
+std::vector<int> StraightSlots(const TableDef& table, const std::vector<bool>& needed);
 
 }  // namespace jirasql

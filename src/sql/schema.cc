@@ -1,11 +1,15 @@
 #include "sql/schema.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "common/strings.h"
@@ -60,6 +64,35 @@ int TableDef::ColumnIndex(std::string_view n) const {
 }
 
 std::string FormatUtcTimestamp(int64_t ms) {
+  // Years 1970–9999 (every Jira time), written digit by digit: this runs
+  // for every timestamp of every row.
+  if (ms >= 0 && ms < 253402300800000) {
+    using namespace std::chrono;
+    const sys_time<milliseconds> t{milliseconds{ms}};
+    const sys_days d = floor<days>(t);
+    const year_month_day ymd{d};
+    const int64_t in_day = (t - d).count();
+    std::string out(24, '0');
+    auto put = [&out](std::size_t at, int64_t v, int width) {
+      for (int i = width - 1; i >= 0; --i, v /= 10)
+        out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
+    };
+    put(0, static_cast<int>(ymd.year()), 4);
+    out[4] = '-';
+    put(5, static_cast<unsigned>(ymd.month()), 2);
+    out[7] = '-';
+    put(8, static_cast<unsigned>(ymd.day()), 2);
+    out[10] = 'T';
+    put(11, in_day / 3600000, 2);
+    out[13] = ':';
+    put(14, in_day / 60000 % 60, 2);
+    out[16] = ':';
+    put(17, in_day / 1000 % 60, 2);
+    out[19] = '.';
+    put(20, in_day % 1000, 3);
+    out[23] = 'Z';
+    return out;
+  }
   int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
   int millis = static_cast<int>(ms - secs * 1000);
   time_t t = static_cast<time_t>(secs);
@@ -71,22 +104,168 @@ std::string FormatUtcTimestamp(int64_t ms) {
   return buf;
 }
 
-SqlValue TimestampToUtc(const json& v) {
-  if (!v.is_string()) return {};
-  auto t = ParseIso8601(v.get_ref<const std::string&>());
+SqlValue TimestampToUtc(std::string_view text) {
+  auto t = ParseIso8601(text);
   if (!t) return {};
   return FormatUtcTimestamp(EpochMs(*t));
+}
+
+SqlValue TimestampToUtc(const json& v) {
+  if (!v.is_string()) return {};
+  return TimestampToUtc(std::string_view(v.get_ref<const std::string&>()));
 }
 
 namespace {
 
 // ---- reading JSON -----------------------------------------------------------
 
-// Jira sent `v` where `want` belongs.
-[[noreturn]] void Unexpected(const char* want, const json& v) {
-  std::string shown = v.dump();
+// Jira sent `shown` (a JSON text) where `want` belongs.
+[[noreturn]] void Unexpected(const char* want, std::string shown) {
   if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
   throw BadValue("Jira sent " + shown + " where " + want + " belongs");
+}
+[[noreturn]] void Unexpected(const char* want, const json& v) { Unexpected(want, v.dump()); }
+
+// The converters below read a value through a view: JView over the kept
+// nlohmann::json, or SView straight over simdjson's parsed page (the Issues
+// scan's columns, StraightPlan). One converter, two views: the same value
+// either way. SView gives up (throws StraightGiveUp) wherever its answer
+// could differ from JView's — a number it would print, an unsigned 64-bit
+// number, an error's text — and the decoder then keeps that issue as JSON
+// for JView to read.
+struct StraightGiveUp {};
+
+class JView {
+ public:
+  explicit JView(const json& j) : j_(j) {}
+  bool is_string() const { return j_.is_string(); }
+  bool is_int() const { return j_.is_number_integer(); }
+  bool is_number() const { return j_.is_number(); }
+  bool is_bool() const { return j_.is_boolean(); }
+  bool is_object() const { return j_.is_object(); }
+  bool is_array() const { return j_.is_array(); }
+  bool is_null() const { return j_.is_null(); }
+  std::string_view str() const { return j_.get_ref<const std::string&>(); }
+  int64_t i64() const { return j_.get<int64_t>(); }
+  double dbl() const { return j_.get<double>(); }
+  bool boolean() const { return j_.get<bool>(); }
+  /// The member `k` of an object; nullopt when missing or null.
+  std::optional<JView> member(const char* k) const {
+    auto it = j_.find(k);
+    if (it == j_.end() || it->is_null()) return std::nullopt;
+    return JView(*it);
+  }
+  template <class F>
+  void each(F f) const {
+    for (const auto& e : j_) f(JView(e));
+  }
+  /// The value as JSON text.
+  std::string dump() const { return j_.dump(); }
+  /// The value as nlohmann::json (a list's element kept whole).
+  const json& value() const { return j_; }
+
+ private:
+  const json& j_;
+};
+
+class SView {
+ public:
+  explicit SView(const simdjson::dom::element& e) : e_(e), type_(e.type()) {
+    if (type_ == simdjson::dom::element_type::UINT64) throw StraightGiveUp{};
+  }
+  bool is_string() const { return type_ == simdjson::dom::element_type::STRING; }
+  bool is_int() const { return type_ == simdjson::dom::element_type::INT64; }
+  bool is_number() const { return is_int() || type_ == simdjson::dom::element_type::DOUBLE; }
+  bool is_bool() const { return type_ == simdjson::dom::element_type::BOOL; }
+  bool is_object() const { return type_ == simdjson::dom::element_type::OBJECT; }
+  bool is_array() const { return type_ == simdjson::dom::element_type::ARRAY; }
+  bool is_null() const { return type_ == simdjson::dom::element_type::NULL_VALUE; }
+  std::string_view str() const { return std::string_view(e_); }
+  int64_t i64() const { return int64_t(e_); }
+  double dbl() const { return double(e_); }
+  bool boolean() const { return bool(e_); }
+  std::optional<SView> member(const char* k) const {
+    simdjson::dom::element m;
+    if (simdjson::dom::object(e_).at_key(k).get(m) || m.is_null()) return std::nullopt;
+    return SView(m);
+  }
+  template <class F>
+  void each(F f) const {
+    for (auto e : simdjson::dom::array(e_)) f(SView(e));
+  }
+  [[noreturn]] std::string dump() const { throw StraightGiveUp{}; }
+  [[noreturn]] json value() const { throw StraightGiveUp{}; }
+
+ private:
+  simdjson::dom::element e_;
+  simdjson::dom::element_type type_;
+};
+
+template <class V>
+SqlValue Text(const V& v) {
+  if (v.is_string()) return std::string(v.str());
+  if (v.is_int()) return std::to_string(v.i64());
+  if (v.is_number()) return v.dump();
+  if (v.is_bool()) return std::string(v.boolean() ? "true" : "false");
+  Unexpected("text", v.dump());
+}
+
+template <class V>
+SqlValue Int(const V& v) {
+  if (v.is_int()) return v.i64();
+  if (v.is_number()) return static_cast<int64_t>(v.dbl());
+  if (v.is_bool()) return int64_t{v.boolean() ? 1 : 0};
+  if (v.is_string()) {
+    if (auto n = ParseInt(v.str())) return static_cast<int64_t>(*n);
+  }
+  Unexpected("a whole number", v.dump());
+}
+
+template <class V>
+SqlValue Bool(const V& v) {
+  if (v.is_bool()) return int64_t{v.boolean() ? 1 : 0};
+  if (v.is_string()) {
+    const std::string_view t = v.str();
+    if (t == "true" || t == "false") return int64_t{t == "true" ? 1 : 0};
+  }
+  if (v.is_number()) return Int(v);
+  Unexpected("true or false", v.dump());
+}
+
+template <class V>
+SqlValue Timestamp(const V& v) {
+  SqlValue t = v.is_string() ? TimestampToUtc(v.str()) : SqlValue{};
+  if (IsNull(t)) Unexpected("a timestamp", v.dump());
+  return t;
+}
+
+template <class V>
+SqlValue UserId(const V& v) {
+  if (!v.is_object()) Unexpected("a user (a JSON object)", v.dump());
+  if (auto a = v.member("accountId")) return Text(*a);
+  auto n = v.member("name");
+  return n ? Text(*n) : SqlValue{};
+}
+
+// A JSON array of strings: plain strings kept, objects give `key`.
+template <class V>
+SqlValue List(const V& v, const char* key) {
+  if (!v.is_array()) Unexpected("a JSON array", v.dump());
+  json out = json::array();
+  v.each([&](const V& e) {
+    if (e.is_string()) {
+      out.push_back(std::string(e.str()));
+    } else if (e.is_object()) {
+      auto k = e.member(key);
+      if (k && k->is_string())
+        out.push_back(std::string(k->str()));
+      else
+        out.push_back(e.value());
+    } else if (!e.is_null()) {
+      out.push_back(e.value());
+    }
+  });
+  return out.dump();
 }
 
 // The value at `path` (any range of member names), nullptr when a member is
@@ -105,25 +284,9 @@ const json* Walk(const json& j, const Path& path) {
 }
 const json* At(const json& j, std::initializer_list<const char*> path) { return Walk(j, path); }
 
-SqlValue AsText(const json* v) {
-  if (!v) return {};
-  if (v->is_string()) return v->get<std::string>();
-  if (v->is_number_integer()) return std::to_string(v->get<int64_t>());
-  if (v->is_number()) return v->dump();
-  if (v->is_boolean()) return std::string(v->get<bool>() ? "true" : "false");
-  Unexpected("text", *v);
-}
+SqlValue AsText(const json* v) { return v ? Text(JView(*v)) : SqlValue{}; }
 
-SqlValue AsInt(const json* v) {
-  if (!v) return {};
-  if (v->is_number_integer()) return v->get<int64_t>();
-  if (v->is_number()) return static_cast<int64_t>(v->get<double>());
-  if (v->is_boolean()) return int64_t{v->get<bool>() ? 1 : 0};
-  if (v->is_string()) {
-    if (auto n = ParseInt(v->get_ref<const std::string&>())) return *n;
-  }
-  Unexpected("a whole number", *v);
-}
+SqlValue AsInt(const json* v) { return v ? Int(JView(*v)) : SqlValue{}; }
 
 SqlValue AsReal(const json* v) {
   if (!v) return {};
@@ -137,23 +300,9 @@ SqlValue AsReal(const json* v) {
   Unexpected("a number", *v);
 }
 
-SqlValue AsBool(const json* v) {
-  if (!v) return {};
-  if (v->is_boolean()) return int64_t{v->get<bool>() ? 1 : 0};
-  if (v->is_string()) {
-    const std::string& t = v->get_ref<const std::string&>();
-    if (t == "true" || t == "false") return int64_t{t == "true" ? 1 : 0};
-  }
-  if (v->is_number()) return AsInt(v);
-  Unexpected("true or false", *v);
-}
+SqlValue AsBool(const json* v) { return v ? Bool(JView(*v)) : SqlValue{}; }
 
-SqlValue AsTimestamp(const json* v) {
-  if (!v) return {};
-  SqlValue t = TimestampToUtc(*v);
-  if (IsNull(t)) Unexpected("a timestamp", *v);
-  return t;
-}
+SqlValue AsTimestamp(const json* v) { return v ? Timestamp(JView(*v)) : SqlValue{}; }
 
 // A time Jira (or jirasql) gives in epoch milliseconds.
 SqlValue AsEpochMs(const json* v) {
@@ -179,27 +328,19 @@ SqlValue AsRawAdf(const json* v) {
   return v->dump();
 }
 
-SqlValue AsUserId(const json* v) {
-  if (!v) return {};
-  if (!v->is_object()) Unexpected("a user (a JSON object)", *v);
-  if (auto* a = At(*v, {"accountId"})) return AsText(a);
-  return AsText(At(*v, {"name"}));
-}
+SqlValue AsUserId(const json* v) { return v ? UserId(JView(*v)) : SqlValue{}; }
 
 // A JSON array of strings: plain strings kept, objects give `key`.
-SqlValue AsList(const json* v, const char* key) {
-  if (!v) return {};
-  if (!v->is_array()) Unexpected("a JSON array", *v);
-  json out = json::array();
-  for (const auto& e : *v) {
-    if (e.is_string())
-      out.push_back(e);
-    else if (e.is_object() && e.contains(key) && e[key].is_string())
-      out.push_back(e[key]);
-    else if (!e.is_null())
-      out.push_back(e);
-  }
-  return out.dump();
+SqlValue AsList(const json* v, const char* key) { return v ? List(JView(*v), key) : SqlValue{}; }
+
+// The straight read of a converter above (StraightPlan); null for the others.
+StraightRead StraightOf(SqlValue (*as)(const json*)) {
+  if (as == AsText) return [](const simdjson::dom::element& e) { return Text(SView(e)); };
+  if (as == AsInt) return [](const simdjson::dom::element& e) { return Int(SView(e)); };
+  if (as == AsBool) return [](const simdjson::dom::element& e) { return Bool(SView(e)); };
+  if (as == AsTimestamp) return [](const simdjson::dom::element& e) { return Timestamp(SView(e)); };
+  if (as == AsUserId) return [](const simdjson::dom::element& e) { return UserId(SView(e)); };
+  return nullptr;
 }
 
 int64_t AsIntOr0(const json* v) {
@@ -228,10 +369,12 @@ SqlValue HierarchyLevelOf(const json* type) {
 
 using Getter = std::function<SqlValue(const RowContext&)>;
 
-// A getter and the JSON path it reads (the page decoder keeps what is read).
+// A getter and the JSON path it reads (the page decoder keeps what is
+// read), and the same read straight from the page where it has one.
 struct Reader {
   Getter get;
   std::vector<std::string> path;
+  StraightRead straight;
 };
 
 ColumnDef Col(std::string name, SqlType type, std::string jira_field, std::string description, Getter get) {
@@ -247,6 +390,7 @@ ColumnDef Col(std::string name, SqlType type, std::string jira_field, std::strin
   ColumnDef c = Col(std::move(name), type, std::move(jira_field), std::move(description), std::move(r.get));
   c.json_path = std::move(r.path);
   c.reads_item = true;
+  c.straight = std::move(r.straight);
   return c;
 }
 
@@ -274,12 +418,14 @@ std::vector<ColumnDef> Writable(std::vector<ColumnDef> cols, std::initializer_li
 // Getters over the row item.
 Reader Item(std::initializer_list<const char*> path, SqlValue (*as)(const json*)) {
   std::vector<const char*> p(path);
-  return {[p, as](const RowContext& r) { return as(Walk(r.item, p)); }, std::vector<std::string>(p.begin(), p.end())};
+  return {[p, as](const RowContext& r) { return as(Walk(r.item, p)); }, std::vector<std::string>(p.begin(), p.end()),
+          StraightOf(as)};
 }
 Reader ItemList(std::initializer_list<const char*> path, const char* key) {
   std::vector<const char*> p(path);
   return {[p, key](const RowContext& r) { return AsList(Walk(r.item, p), key); },
-          std::vector<std::string>(p.begin(), p.end())};
+          std::vector<std::string>(p.begin(), p.end()),
+          [key](const simdjson::dom::element& e) { return List(SView(e), key); }};
 }
 Getter IssueOf(const char* key, SqlValue (*as)(const json*)) {
   return [key, as](const RowContext& r) { return r.issue ? as(At(*r.issue, {key})) : SqlValue{}; };
@@ -694,7 +840,8 @@ std::vector<TableDef> MakeBaseTables() {
                           }
                           return out.dump();
                         },
-                        {"fields"}}),
+                        {"fields"},
+                        nullptr}),
              Hidden(Col("Fields", T::kJson, "",
                         "Reads: the fields the transition asks for (Jira's metadata, with allowed values); INSERT: "
                         "the values to set, e.g. {\"resolution\": {\"name\": \"Done\"}}",

@@ -13,7 +13,8 @@
 #include <vector>
 
 #include "common/error.h"
-#include "sql/value.h"
+#include "common/value.h"
+#include "jira/page_decoder.h"
 
 namespace jirasql {
 
@@ -60,6 +61,10 @@ struct ColumnDef {
   /// decoder), when `reads_item`; otherwise the getter says nothing of it.
   std::vector<std::string> json_path;
   bool reads_item = false;
+  /// The getter's read straight from a search page (jira/page_decoder.h),
+  /// where it has one: the Issues scan reads the column with no JSON object
+  /// per issue. Null: the getter reads the kept JSON.
+  StraightRead straight;
   /// INSERT and UPDATE may set it (the table's writer says how).
   bool writable = false;
   /// Custom fields: how a value is written, from the field's schema
@@ -280,6 +285,7 @@ std::string FormatUtcTimestamp(int64_t ms);
 /// A Jira timestamp ("2024-05-01T18:30:00.000+1000") as ISO 8601 UTC; NULL
 /// when it is not one.
 SqlValue TimestampToUtc(const nlohmann::json& v);
+SqlValue TimestampToUtc(std::string_view text);
 
 /// Which operators of a column become JQL, in words (docs, sys_tablecolumns).
 std::string PushdownText(Push p);

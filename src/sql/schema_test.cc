@@ -2,12 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "common/strings.h"
+#include "jira/page_decoder.h"
+#include "sql/scan.h"
 
 namespace jirasql {
 namespace {
@@ -165,6 +169,119 @@ TEST(Schema, DocsReferenceIsGeneratedFromTheSchema) {
   EXPECT_NE(doc.str().find(md), std::string::npos)
       << "docs/sql.md is out of date: replace its table reference with the output of `jirasql schema --markdown`";
 #endif
+}
+
+// The Issues scan reads its columns straight from the page (StraightPlan)
+// where the column's reader has a straight read: every value must be the
+// one the reader of the kept JSON gives, and where the straight read cannot
+// say the same (a number it would print, an unsigned 64-bit number, a value
+// the reader refuses) the issue is kept as JSON, so the reader decides —
+// its error included. Issues of every shape Jira sends, and some it never
+// does.
+TEST(Schema, StraightReadsOfIssuesSayWhatTheJsonReadersSay) {
+  const std::string page = R"({"issues":[
+    {"id":"10001","key":"ABC-1","fields":{"summary":"Hi \"there\"\n\u00e9","status":{"id":"3","name":"Done",
+     "statusCategory":{"name":"Done"}},"assignee":{"accountId":"a1","displayName":"Ann"},
+     "reporter":{"name":"bob","displayName":"Bob"},"created":"2024-05-01T18:30:00.000+1000",
+     "updated":"2024-05-02T00:00:00.000-0130","labels":["x","y"],"components":[{"id":"1","name":"UI"}],
+     "issuetype":{"id":"10","name":"Bug","subtask":false},"project":{"id":"100","key":"ABC","name":"A"},
+     "timespent":3600,"timeestimate":"42","timeoriginalestimate":3.7,"priority":null,"duedate":"2024-06-01"}},
+    {"id":"10002","key":"ABC-2","fields":{}},
+    {"id":"10003","key":"ABC-3","fields":{"summary":12,"issuetype":{"subtask":"true"},"timespent":true,
+     "labels":[],"resolution":{"name":null},"status":null}},
+    {"id":"10004","key":"ABC-4","fields":{"summary":1.5}},
+    {"id":"10005","key":"ABC-5","fields":{"timespent":18446744073709551615}},
+    {"id":"10006","key":"ABC-6","fields":{"created":"yesterday"}},
+    {"id":"10007","key":"ABC-7","fields":{"status":"Done"}},
+    {"id":"10008","key":"ABC-8","fields":{"summary":{"text":"x"}}},
+    {"id":"10009","key":"ABC-9","fields":{"labels":["a",{"name":"b"},{"id":3},null]}},
+    {"id":"10010","key":"ABC-10","fields":{"assignee":"ann"}},
+    {"id":"10011","key":"ABC-11","fields":{"timespent":"lots","issuetype":{"subtask":1}}}
+  ]})";
+  const TableDef* issues = FindBaseTable("Issues");
+  ASSERT_NE(issues, nullptr);
+  const std::vector<bool> all(issues->columns.size(), true);
+  auto straight = KeepStraight(*issues, all);
+  auto plain = KeepFor(*issues, all);
+  ASSERT_TRUE(straight && plain);
+  ASSERT_TRUE(straight->straight);
+  const std::vector<int> slots = StraightSlots(*issues, all);
+  const std::size_t n_straight = straight->straight->columns.size();
+  EXPECT_GE(n_straight, 20u);  // the columns of a usual SELECT are read straight
+  auto a = DecodeIssuePage(page, "x", straight.get());
+  auto b = DecodeIssuePage(page, "x", plain.get());
+  ASSERT_TRUE(a && b);
+  ASSERT_EQ(a->issues.size(), b->issues.size());
+  ASSERT_EQ(a->values.size(), a->issues.size());
+  // What a column says of an item: its value, or its error.
+  auto said = [&](std::size_t c, const json& item) -> std::string {
+    try {
+      SqlValue v = issues->columns[c].get(RowContext{item, nullptr, 3});
+      if (IsNull(v)) return "NULL";
+      if (auto* i = std::get_if<int64_t>(&v)) return "int " + std::to_string(*i);
+      if (auto* d = std::get_if<double>(&v)) return "real " + std::to_string(*d);
+      return "text " + std::get<std::string>(v);
+    } catch (const BadValue& e) {
+      return std::string("error ") + e.what();
+    }
+  };
+  auto shown = [](const SqlValue& v) -> std::string {
+    if (IsNull(v)) return "NULL";
+    if (auto* i = std::get_if<int64_t>(&v)) return "int " + std::to_string(*i);
+    if (auto* d = std::get_if<double>(&v)) return "real " + std::to_string(*d);
+    return "text " + std::get<std::string>(v);
+  };
+  int straight_issues = 0, kept_issues = 0;
+  for (std::size_t k = 0; k < a->issues.size(); ++k) {
+    const json& want_item = b->issues[k];
+    const std::string key = want_item["key"];
+    if (a->values[k].empty()) {  // kept as JSON: every column reads it as the plain decode's
+      ++kept_issues;
+      for (std::size_t c = 0; c < issues->columns.size(); ++c) {
+        EXPECT_EQ(said(c, a->issues[k]), said(c, want_item)) << key << "." << issues->columns[c].name;
+      }
+      continue;
+    }
+    ++straight_issues;
+    ASSERT_EQ(a->values[k].size(), n_straight) << key;
+    for (std::size_t c = 0; c < issues->columns.size(); ++c) {
+      const std::string want = said(c, want_item);
+      EXPECT_EQ(want.rfind("error", 0), std::string::npos)
+          << key << "." << issues->columns[c].name << ": read straight, yet the reader refuses: " << want;
+      const std::string got =
+          slots[c] >= 0 ? shown(a->values[k][static_cast<std::size_t>(slots[c])]) : said(c, a->issues[k]);
+      EXPECT_EQ(got, want) << key << "." << issues->columns[c].name;
+    }
+  }
+  EXPECT_EQ(straight_issues, 3);  // ABC-1 to 3: Jira's shapes, text and numbers read as the reader reads them
+  EXPECT_EQ(kept_issues, 8);      // ABC-4 to 11: a double or huge number printed, refused values, a list's object
+}
+
+// Timestamps are written digit by digit: the same text as gmtime_r and
+// printf, over 1970–9999, each millisecond part, and outside that range.
+TEST(Schema, UtcTimestampsAreWhatGmtimeSays) {
+  auto libc = [](int64_t ms) {
+    int64_t secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    const time_t t = static_cast<time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms - secs * 1000));
+    return std::string(buf);
+  };
+  uint64_t x = 88172645463325252ull;  // xorshift: many instants, the same each run
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    const int64_t ms = static_cast<int64_t>(x % 253402300800000ull);
+    ASSERT_EQ(FormatUtcTimestamp(ms), libc(ms)) << ms;
+  }
+  for (int64_t ms : {int64_t{0}, int64_t{999}, int64_t{951782400000}, int64_t{253402300799999},
+                     int64_t{253402300800000}, int64_t{-1}, int64_t{-86400001}}) {
+    EXPECT_EQ(FormatUtcTimestamp(ms), libc(ms)) << ms;
+  }
 }
 
 }  // namespace
