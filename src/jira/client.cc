@@ -19,6 +19,7 @@ namespace {
 class FixedStream final : public ItemStream {
  public:
   explicit FixedStream(std::vector<json> items) : items_(std::move(items)) {}
+  bool InMemory() const override { return true; }
   Result<bool> Next(std::vector<Item>* out) override {
     if (done_) return false;
     done_ = true;
@@ -438,6 +439,7 @@ class FailedStream final : public ItemStream {
  public:
   explicit FailedStream(Error e) : e_(std::move(e)) {}
   Result<bool> Next(std::vector<Item>*) override { return Fail(e_); }
+  bool InMemory() const override { return true; }
 
  private:
   Error e_;
@@ -806,7 +808,19 @@ class BulkHistoryStream final : public ItemStream {
 
 std::unique_ptr<ItemStream> JiraClient::ChildrenOfSearch(IssueChild what, IssueSearch search, int threads,
                                                          ReadStats* stats) {
-  search.keep = nullptr;  // the lists are read whole
+  // `keep` names what of each list item to keep (null: all of it); the
+  // issues keep their id and key, and their list field's paging members.
+  std::shared_ptr<const KeepTree> items = std::move(search.keep);
+  search.keep = nullptr;
+  if (items && (what == IssueChild::kComments || what == IssueChild::kWorklogs)) {
+    const std::string field = ListField(what), list = what == IssueChild::kComments ? "comments" : "worklogs";
+    auto keep = std::make_shared<KeepTree>();
+    keep->Add({"id"});
+    keep->Add({"key"});
+    for (const char* m : {"total", "maxResults", "startAt"}) keep->Add({"fields", field, m});
+    keep->Graft({"fields", field, list}, *items);
+    search.keep = std::move(keep);
+  }
   if (what == IssueChild::kChangelogs) {
     search.fields = {"id"};
     if (!cloud()) {
@@ -845,13 +859,18 @@ std::unique_ptr<ItemStream> JiraClient::ListsOfIssues(IssueChild what, std::uniq
   }
   const bool comments = what == IssueChild::kComments;
   const std::string field = ListField(what), list = comments ? "comments" : "worklogs";
-  ChildList child = [this, field, list](const json& issue, ReadStats* st) -> std::unique_ptr<ItemStream> {
-    const json* fields = issue.is_object() && issue.contains("fields") ? &issue["fields"] : nullptr;
-    const json* page = fields && fields->is_object() && fields->contains(field) ? &(*fields)[field] : nullptr;
-    const json* items = page && page->is_object() && page->contains(list) ? &(*page)[list] : nullptr;
+  ChildList child = [this, field, list](json& issue, ReadStats* st) -> std::unique_ptr<ItemStream> {
+    json* fields = issue.is_object() && issue.contains("fields") ? &issue["fields"] : nullptr;
+    json* page = fields && fields->is_object() && fields->contains(field) ? &(*fields)[field] : nullptr;
+    json* items = page && page->is_object() && page->contains(list) ? &(*page)[list] : nullptr;
     if (items && items->is_array()) {
       const int64_t total = page->value("total", static_cast<int64_t>(items->size()));
-      if (total <= static_cast<int64_t>(items->size())) return FixedItems(items->get<std::vector<json>>());
+      if (total <= static_cast<int64_t>(items->size())) {  // the whole list: moved out, not copied
+        std::vector<json> whole;
+        whole.reserve(items->size());
+        for (auto& e : *items) whole.push_back(std::move(e));
+        return FixedItems(std::move(whole));
+      }
     } else if (page && !page->is_null()) {
       return std::make_unique<FailedStream>(Error{ErrorCode::kBadResponse,
                                                   "issue " + IdOf(issue) + ": its " + field + " field holds no " +

@@ -238,7 +238,8 @@ class JiraClient {
   /// field; change histories through POST /changelog/bulkfetch for 1,000
   /// issues a request (Cloud) or the search's expand=changelog (Data
   /// Center). Each item's parent is {"id","key"} of its issue; in the
-  /// search's order.
+  /// search's order. `search.keep`: what of each comment or worklog to keep
+  /// (null: all of it).
   std::unique_ptr<ItemStream> ChildrenOfSearch(IssueChild what, IssueSearch search, int threads, ReadStats* stats);
   /// The issue field comments, worklogs or attachments come with ("comment",
   /// "worklog", "attachment"); "" for the lists read apart.

@@ -33,6 +33,9 @@ class ItemStream {
   virtual ~ItemStream() = default;
   /// Appends the next page of items; false at the end.
   virtual Result<bool> Next(std::vector<Item>* items) = 0;
+  /// Whether every item is in memory already: reading it makes no call
+  /// (a reader in parallel reads such a stream on its own thread).
+  virtual bool InMemory() const { return false; }
 };
 
 /// What a read asked of Jira, for explain and the progress line. Written by

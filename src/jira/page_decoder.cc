@@ -42,7 +42,13 @@ json Convert(simdjson::dom::element e) {
 }
 
 json ConvertKept(simdjson::dom::element e, const KeepTree& keep) {
-  if (keep.whole || e.type() != simdjson::dom::element_type::OBJECT) return Convert(e);
+  if (keep.whole) return Convert(e);
+  if (e.type() == simdjson::dom::element_type::ARRAY) {  // a path through a list: each element keeps it
+    json out = json::array();
+    for (auto value : simdjson::dom::array(e)) out.push_back(ConvertKept(value, keep));
+    return out;
+  }
+  if (e.type() != simdjson::dom::element_type::OBJECT) return Convert(e);
   json out = json::object();
   for (auto [key, value] : simdjson::dom::object(e)) {
     auto it = keep.children.find(key);
@@ -91,6 +97,21 @@ Result<json> ParseTrimmed(std::string_view body) {
   auto err = Parser().parse(body.data(), body.size(), true).get(root);
   if (err) return Fail(ErrorCode::kBadResponse, std::string("not JSON: ") + simdjson::error_message(err));
   return Convert(root);
+}
+
+void KeepTree::Graft(const std::vector<std::string>& path, const KeepTree& below) {
+  KeepTree* node = this;
+  for (const auto& k : path) {
+    if (node->whole) return;
+    node = &node->children[k];
+  }
+  if (node->whole) return;
+  if (below.whole) {
+    node->whole = true;
+    node->children.clear();
+    return;
+  }
+  for (const auto& [k, child] : below.children) node->Graft({k}, child);
 }
 
 void KeepTree::Add(const std::vector<std::string>& path) {

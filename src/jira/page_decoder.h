@@ -37,7 +37,8 @@ struct IssuePage {
 };
 
 /// Which members of each issue to keep: a tree of member names, a node
-/// marked `whole` keeping everything below it.
+/// marked `whole` keeping everything below it. A path through an array
+/// keeps its members of each element.
 struct StraightPlan;
 struct KeepTree {
   bool whole = false;
@@ -46,6 +47,8 @@ struct KeepTree {
   std::shared_ptr<const StraightPlan> straight;
   /// Keeps `path` and everything below it.
   void Add(const std::vector<std::string>& path);
+  /// Keeps what `below` keeps, under `path`.
+  void Graft(const std::vector<std::string>& path, const KeepTree& below);
 };
 
 /// A column's value read straight from the page's parsed member (never

@@ -48,6 +48,39 @@ TEST(PageDecoder, KeepsOnlyTheKeptPaths) {
   EXPECT_FALSE(i["fields"].contains("labels"));
 }
 
+// A path through a list keeps its members of each element (the comments of
+// an issue, each with only what the columns read); Graft puts a tree under
+// a path.
+TEST(PageDecoder, APathThroughAListKeepsItsMembersOfEachElement) {
+  const char* page = R"({"issues":[{"id":"1","key":"A-1","fields":{"comment":{"total":2,"maxResults":20,
+    "comments":[{"id":"7","body":{"type":"doc"},"author":{"accountId":"a","avatarUrls":{}}},
+                {"id":"8","body":"x","author":null}]},"summary":"s"}}]})";
+  KeepTree item;
+  item.Add({"id"});
+  item.Add({"author"});
+  KeepTree keep;
+  keep.Add({"id"});
+  keep.Add({"fields", "comment", "total"});
+  keep.Graft({"fields", "comment", "comments"}, item);
+  auto p = DecodeIssuePage(page, "x", &keep);
+  ASSERT_TRUE(p) << p.error().message;
+  const auto& c = p->issues[0]["fields"]["comment"];
+  EXPECT_EQ(c["total"], 2);
+  EXPECT_FALSE(c.contains("maxResults"));
+  ASSERT_EQ(c["comments"].size(), 2u);
+  EXPECT_EQ(c["comments"][0], (nlohmann::json{{"id", "7"}, {"author", {{"accountId", "a"}}}}));
+  EXPECT_EQ(c["comments"][1], (nlohmann::json{{"id", "8"}, {"author", nullptr}}));
+  EXPECT_FALSE(p->issues[0]["fields"].contains("summary"));
+  // A whole tree grafted keeps everything below.
+  KeepTree all;
+  all.Add({});
+  KeepTree whole;
+  whole.Graft({"fields", "comment"}, all);
+  auto q = DecodeIssuePage(page, "x", &whole);
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->issues[0]["fields"]["comment"]["comments"][0]["body"]["type"], "doc");
+}
+
 TEST(PageDecoder, BadAnswersAreErrors) {
   auto truncated = DecodeIssuePage(std::string(kPage).substr(0, 60), "POST /search/jql");
   ASSERT_FALSE(truncated);

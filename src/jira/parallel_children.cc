@@ -110,7 +110,10 @@ class ParallelChildStream final : public ItemStream {
       if (!t.list) continue;  // nothing to read under this parent
       t.parent = std::make_shared<const json>(view_(p));
       const int64_t n = next_task_++;
-      if (threads_ == 1) {  // on this thread, one after another
+      // On this thread, one after another: with one thread, and for a list
+      // already in memory (a list the search embedded whole) — handing it
+      // to a worker would cost more than reading it.
+      if (threads_ == 1 || t.list->InMemory()) {
         Done d = Run(t);
         std::lock_guard<std::mutex> lock(mu_);
         results_.emplace(n, std::move(d));

@@ -12,8 +12,9 @@
 namespace jirasql {
 
 /// The list under one parent (null: none to read), its requests counted in
-/// the ReadStats given.
-using ChildList = std::function<std::unique_ptr<ItemStream>(const nlohmann::json& parent, ReadStats* stats)>;
+/// the ReadStats given. It may move what it reads out of the parent (an
+/// embedded list); the parent's view is taken after it, from what is left.
+using ChildList = std::function<std::unique_ptr<ItemStream>(nlohmann::json& parent, ReadStats* stats)>;
 
 /// For each item of `parents`, the items of `child(parent)`, each with its
 /// parent as `view(parent)` shows it — in the parents' order, as the

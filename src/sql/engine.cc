@@ -39,6 +39,21 @@ SqlValue ColumnValue(sqlite3_stmt* st, int i) {
   }
 }
 
+// ColumnValue into `into`, reusing the string it holds for a text value.
+void AssignColumnValue(sqlite3_stmt* st, int i, SqlValue* into) {
+  if (sqlite3_column_type(st, i) == SQLITE_TEXT) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+    const auto len = static_cast<std::size_t>(sqlite3_column_bytes(st, i));
+    if (auto* s = std::get_if<std::string>(into)) {
+      s->assign(p ? p : "", len);
+      return;
+    }
+    *into = std::string(p ? p : "", len);
+    return;
+  }
+  *into = ColumnValue(st, i);
+}
+
 bool StartsWithWord(const std::string& s, const char* word) {
   std::size_t n = std::strlen(word);
   return s.size() >= n && EqualsIgnoreCase(std::string_view(s).substr(0, n), word) &&
@@ -341,15 +356,17 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
       begun = true;
     };
     Result<void> ok;
+    SqlRow row;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       if (options.max_rows >= 0 && rows >= options.max_rows) {
         cut = true;
         break;
       }
       begin();
-      SqlRow row;
-      row.reserve(static_cast<std::size_t>(n));
-      for (int i = 0; i < n; ++i) row.push_back(ColumnValue(st, i));
+      // One row, reused: a text value goes into the string that held the
+      // column's value of the row before (no allocation per value).
+      row.resize(static_cast<std::size_t>(n));
+      for (int i = 0; i < n; ++i) AssignColumnValue(st, i, &row[static_cast<std::size_t>(i)]);
       before_output();
       writer->Row(row);
       ++rows;

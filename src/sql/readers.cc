@@ -421,6 +421,7 @@ TableReader ReadIssueChildren(IssueChild what) {
       if (*carried) return r.jira.ListsOfIssues(what, std::move(*carried), 1, &r.report);
     }
     IssueSearch search = ParentsSearch(r, what);
+    search.keep = KeepFor(*r.request.table, r.request.needed);  // of each list item
     const int threads = search.threads;
     return r.jira.ChildrenOfSearch(what, std::move(search), threads, &r.report);
   };

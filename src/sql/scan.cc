@@ -153,7 +153,8 @@ std::shared_ptr<const KeepTree> KeepFor(const TableDef& table, const std::vector
   keep->Add({"key"});
   for (std::size_t i = 0; i < table.columns.size(); ++i) {
     const auto& c = table.columns[i];
-    if ((!needed.empty() && !needed[i]) || c.push == Push::kJql) continue;
+    // (The columns of a child's issue read its parent, not the item.)
+    if ((!needed.empty() && !needed[i]) || c.push == Push::kJql || c.push == Push::kParentIssue) continue;
     if (!c.reads_item) return nullptr;
     keep->Add(c.json_path);
   }
