@@ -396,10 +396,8 @@ IssueSearch ParentsSearch(TableRead& r, IssueChild what) {
   IssueSearch search;
   search.query = r.request.query;
   const bool cloud = r.jira.cloud();
-  const char* field = what == IssueChild::kComments      ? "comment"
-                      : what == IssueChild::kWorklogs    ? "worklog"
-                      : what == IssueChild::kAttachments ? "attachment"
-                                                         : "id";
+  const std::string list_field = JiraClient::ListField(what);  // the one mapping of lists to fields
+  const std::string field = list_field.empty() ? "id" : list_field;
   search.fields = {field};
   search.page_size = IssuePageSize(r);
   search.threads = r.request.limit_hint < 0 ? r.session.max_threads() : 1;  // LIMIT: a few rows will do
