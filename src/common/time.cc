@@ -30,7 +30,9 @@ int MonthIndex(std::string_view m) {
   return -1;
 }
 
-std::optional<SystemTime> FromUtc(int year, int mon0, int day, int h, int m, int s) {
+// Milliseconds since the epoch of a UTC calendar time; int64 milliseconds
+// hold every year to 9999 (nanoseconds would stop at 2262).
+std::optional<int64_t> FromUtc(int year, int mon0, int day, int h, int m, int s) {
   if (year < 1970 || year > 9999 || mon0 < 0 || mon0 > 11 || day < 1 || day > 31 || h < 0 || h > 23 || m < 0 ||
       m > 59 || s < 0 || s > 60) {
     return std::nullopt;
@@ -39,7 +41,16 @@ std::optional<SystemTime> FromUtc(int year, int mon0, int day, int h, int m, int
   // day past the month's end runs on into the next, as timegm's does.
   namespace c = std::chrono;
   const c::sys_days first{c::year_month_day{c::year{year}, c::month{static_cast<unsigned>(mon0 + 1)}, c::day{1}}};
-  return SystemTime(first + c::days{day - 1}) + c::hours{h} + c::minutes{m} + c::seconds{s};
+  const c::sys_seconds t = first + c::days{day - 1} + c::hours{h} + c::minutes{m} + c::seconds{s};
+  return static_cast<int64_t>(t.time_since_epoch().count()) * 1000;
+}
+
+// A time point when SystemTime holds it.
+std::optional<SystemTime> AsSystemTime(std::optional<int64_t> ms) {
+  using Ms = std::chrono::milliseconds;
+  constexpr int64_t kMax = std::chrono::duration_cast<Ms>(SystemTime::duration::max()).count();
+  if (!ms || *ms > kMax) return std::nullopt;
+  return SystemTime(std::chrono::duration_cast<SystemTime::duration>(Ms(*ms)));
 }
 
 // Reads exactly `n` digits at `pos`.
@@ -84,25 +95,27 @@ std::optional<SystemTime> ParseHttpDate(std::string_view input) {
   if (std::sscanf(s.c_str(), "%15[A-Za-z], %2d %3s %4d %2d:%2d:%2d %7s%n", wkday, &day, mon, &year, &h, &m, &sec, tz,
                   &consumed) == 8 &&
       consumed == static_cast<int>(s.size()) && std::strcmp(tz, "GMT") == 0) {
-    return FromUtc(year, MonthIndex(mon), day, h, m, sec);
+    return AsSystemTime(FromUtc(year, MonthIndex(mon), day, h, m, sec));
   }
   // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
   if (std::sscanf(s.c_str(), "%15[A-Za-z], %2d-%3s-%2d %2d:%2d:%2d %7s%n", wkday, &day, mon, &year, &h, &m, &sec, tz,
                   &consumed) == 8 &&
       consumed == static_cast<int>(s.size()) && std::strcmp(tz, "GMT") == 0) {
     year += year < 70 ? 2000 : 1900;
-    return FromUtc(year, MonthIndex(mon), day, h, m, sec);
+    return AsSystemTime(FromUtc(year, MonthIndex(mon), day, h, m, sec));
   }
   // asctime: Sun Nov  6 08:49:37 1994
   if (std::sscanf(s.c_str(), "%15[A-Za-z] %3s %2d %2d:%2d:%2d %4d%n", wkday, mon, &day, &h, &m, &sec, &year,
                   &consumed) == 7 &&
       consumed == static_cast<int>(s.size())) {
-    return FromUtc(year, MonthIndex(mon), day, h, m, sec);
+    return AsSystemTime(FromUtc(year, MonthIndex(mon), day, h, m, sec));
   }
   return std::nullopt;
 }
 
-std::optional<SystemTime> ParseIso8601(std::string_view input) {
+std::optional<SystemTime> ParseIso8601(std::string_view input) { return AsSystemTime(ParseIso8601Ms(input)); }
+
+std::optional<int64_t> ParseIso8601Ms(std::string_view input) {
   std::string_view s = Trim(input);
   std::size_t pos = 0;
   auto year = Digits(s, pos, 4);
@@ -116,7 +129,7 @@ std::optional<SystemTime> ParseIso8601(std::string_view input) {
   auto minute = Digits(s, pos, 2);
   if (!minute) return std::nullopt;
   int second = 0;
-  std::chrono::milliseconds frac{0};
+  int64_t frac_ms = 0;
   if (Expect(s, pos, ':')) {
     auto sec = Digits(s, pos, 2);
     if (!sec) return std::nullopt;
@@ -130,7 +143,7 @@ std::optional<SystemTime> ParseIso8601(std::string_view input) {
       }
       if (n == 0) return std::nullopt;
       for (; n < 3; ++n) ms *= 10;
-      frac = std::chrono::milliseconds(ms);
+      frac_ms = ms;
     }
   }
   int offset_minutes = 0;
@@ -150,7 +163,7 @@ std::optional<SystemTime> ParseIso8601(std::string_view input) {
   if (pos != s.size()) return std::nullopt;
   auto t = FromUtc(*year, *mon - 1, *day, *hour, *minute, second);
   if (!t) return std::nullopt;
-  return *t + frac - std::chrono::minutes(offset_minutes);
+  return *t + frac_ms - int64_t{offset_minutes} * 60'000;
 }
 
 }  // namespace jirasql

@@ -41,7 +41,13 @@ std::optional<SystemTime> ParseHttpDate(std::string_view s);
 
 /// Parses an ISO 8601 timestamp: `yyyy-MM-ddTHH:mm[:ss[.fff]]` followed by
 /// `Z`, `±HH:MM` or `±HHMM` (Atlassian's `X-RateLimit-Reset` is
-/// `yyyy-MM-ddTHH:mmZ`).
+/// `yyyy-MM-ddTHH:mmZ`), years 1970 to 9999, as milliseconds since the
+/// epoch. Jira's "never" dates (9999-12-31) are beyond what a
+/// `SystemTime` holds (nanoseconds, to 2262): values read from Jira go
+/// through this one.
+std::optional<int64_t> ParseIso8601Ms(std::string_view s);
+
+/// The same as a `SystemTime`; nullopt past 2262, where it cannot hold it.
 std::optional<SystemTime> ParseIso8601(std::string_view s);
 
 }  // namespace jirasql

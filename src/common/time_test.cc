@@ -51,7 +51,7 @@ TEST(TimeTest, Iso8601DatesAreTimegmsDates) {
     tm.tm_hour = h;
     tm.tm_min = m;
     tm.tm_sec = sec;
-    return At(timegm(&tm));
+    return static_cast<int64_t>(timegm(&tm)) * 1000;
   };
   char text[40];
   int checked = 0;
@@ -60,11 +60,22 @@ TEST(TimeTest, Iso8601DatesAreTimegmsDates) {
       for (int d = 1; d <= 31; ++d, ++checked) {
         std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mon, d, d % 24, (d * 7) % 60,
                       d == 31 ? 60 : d);
-        EXPECT_EQ(ParseIso8601(text), libc(y, mon, d, d % 24, (d * 7) % 60, d == 31 ? 60 : d)) << text;
+        EXPECT_EQ(ParseIso8601Ms(text), libc(y, mon, d, d % 24, (d * 7) % 60, d == 31 ? 60 : d)) << text;
       }
     }
   }
   EXPECT_EQ(checked, 9 * 12 * 31);
+}
+
+// Jira's "never" (9999-12-31) is read in milliseconds; as a SystemTime
+// (nanoseconds, to 2262) it is refused, not wrapped round.
+TEST(TimeTest, DatesPastWhatSystemTimeHoldsAreReadInMillisecondsOnly) {
+  EXPECT_EQ(ParseIso8601Ms("9999-12-31T23:59:59.999+0000"), int64_t{253402300799999});
+  EXPECT_EQ(ParseIso8601Ms("1970-01-01T00:30+01:00"), int64_t{-1800000});
+  EXPECT_EQ(ParseIso8601("9999-12-31T00:00Z"), std::nullopt);
+  EXPECT_EQ(ParseIso8601("2262-01-01T00:00Z"), At(9214646400));
+  EXPECT_EQ(ParseIso8601("2263-01-01T00:00Z"), std::nullopt);
+  EXPECT_EQ(ParseHttpDate("Fri, 31 Dec 9999 23:59:59 GMT"), std::nullopt);
 }
 
 }  // namespace

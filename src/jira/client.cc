@@ -382,8 +382,7 @@ class StatusChangeStream final : public ItemStream {
   // Epoch ms of a timestamp string, when it is one.
   static std::optional<int64_t> Ms(const json& v) {
     if (!v.is_string()) return std::nullopt;
-    auto t = ParseIso8601(v.get<std::string>());
-    return t ? std::optional<int64_t>(EpochMs(*t)) : std::nullopt;
+    return ParseIso8601Ms(v.get_ref<const std::string&>());
   }
 
   static void Emit(const json& issue, std::vector<json>& histories, std::vector<Item>* out) {

@@ -20,8 +20,7 @@ namespace {
 
 std::optional<int64_t> MsOf(const json& v) {
   if (!v.is_string()) return std::nullopt;
-  auto t = ParseIso8601(v.get_ref<const std::string&>());
-  return t ? std::optional<int64_t>(EpochMs(*t)) : std::nullopt;
+  return ParseIso8601Ms(v.get_ref<const std::string&>());
 }
 
 std::string TextOf(const json& v) {

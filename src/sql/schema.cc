@@ -105,9 +105,9 @@ std::string FormatUtcTimestamp(int64_t ms) {
 }
 
 SqlValue TimestampToUtc(std::string_view text) {
-  auto t = ParseIso8601(text);
+  auto t = ParseIso8601Ms(text);
   if (!t) return {};
-  return FormatUtcTimestamp(EpochMs(*t));
+  return FormatUtcTimestamp(*t);
 }
 
 SqlValue TimestampToUtc(const json& v) {

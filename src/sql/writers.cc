@@ -154,12 +154,12 @@ Result<std::vector<std::string>> StringList(const Row& row, std::string_view col
 // worklog's start: "2024-05-01T08:30:00.000+0000".
 Result<std::string> JiraTimestamp(const Row& row, std::string_view col) {
   auto text = row.Text(col);
-  auto t = text ? ParseIso8601(*text) : std::nullopt;
+  auto t = text ? ParseIso8601Ms(*text) : std::nullopt;
   if (!t) {
     return Fail(ErrorCode::kInvalidArgument,
                 Name(row, col) + " takes an ISO 8601 timestamp with its zone, e.g. 2024-05-01T08:30:00.000Z");
   }
-  std::string utc = FormatUtcTimestamp(EpochMs(*t));  // ...Z
+  std::string utc = FormatUtcTimestamp(*t);  // ...Z
   return utc.substr(0, utc.size() - 1) + "+0000";
 }
 
@@ -247,7 +247,7 @@ Result<json> CustomFieldValue(const Row& row, const ColumnDef& c, TableWrite& w,
     return out;
   }
   if (as == "date") {
-    if (!(text->size() == 10 && ParseIso8601(*text + "T00:00Z"))) {
+    if (!(text->size() == 10 && ParseIso8601Ms(*text + "T00:00Z"))) {
       return Fail(ErrorCode::kInvalidArgument, col + " takes a date, yyyy-MM-dd");
     }
     return json(*text);
@@ -368,7 +368,7 @@ Result<json> IssueFields(const Row& row, TableWrite& w, bool cloud) {
   }
   if (row.Set("DueDate")) {
     auto v = row.Text("DueDate");
-    if (v && !(v->size() == 10 && ParseIso8601(*v + "T00:00Z"))) {
+    if (v && !(v->size() == 10 && ParseIso8601Ms(*v + "T00:00Z"))) {
       return Fail(ErrorCode::kInvalidArgument, "Issues.DueDate takes a date, yyyy-MM-dd");
     }
     f["duedate"] = v ? json(*v) : json(nullptr);
@@ -1056,7 +1056,7 @@ Result<bool> Flag(const Row& row, std::string_view col) {
 Result<json> DateOrNull(const Row& row, std::string_view col) {
   if (row.Null(col)) return json(nullptr);
   auto text = row.Text(col);
-  if (!text || !(text->size() == 10 && ParseIso8601(*text + "T00:00Z"))) {
+  if (!text || !(text->size() == 10 && ParseIso8601Ms(*text + "T00:00Z"))) {
     return Fail(ErrorCode::kInvalidArgument, Name(row, col) + " takes a date, yyyy-MM-dd");
   }
   return json(*text);
