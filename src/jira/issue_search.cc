@@ -121,7 +121,8 @@ class IssueStream final : public ItemStream {
       for (const auto& e : page->issues) keys.push_back(IdOf(e));
       std::vector<bool> fresh(keys.size(), true);
       if (cloud) {
-        if (auto r = pagers_->token.Accept(page->next_page_token, page->is_last, keys); !r) return Fail(r.error());
+        if (auto r = pagers_->token.Accept(page->next_page_token, page->is_last, std::move(keys)); !r)
+          return Fail(r.error());
       } else {
         OffsetPage info{page->start_at, page->total >= 0 ? std::optional<int64_t>(page->total) : std::nullopt,
                         std::nullopt};
@@ -254,36 +255,55 @@ class ParallelIssueStream final : public ItemStream {
     lock.unlock();
     if (report_) report_->calls += calls_.exchange(0);
     if (!result) return Fail(result.error());
+    // Decoded here, on the reading thread, not by the worker that fetched
+    // it: every value then is allocated and freed by one thread (pages
+    // decoded by workers and freed here cost more CPU in malloc's locks
+    // and consolidation than the whole sequential scan's decoding).
+    auto page = Decode(std::move(*result));
+    if (!page) return Fail(page.error());
     if (!cloud_) {
       // The same checks as the first page's, in the order of the pages.
       std::vector<std::string> keys;
-      keys.reserve(result->issues.size());
-      for (const auto& e : result->issues) keys.push_back(IdOf(e));
+      keys.reserve(page->issues.size());
+      for (const auto& e : page->issues) keys.push_back(IdOf(e));
       std::vector<bool> fresh;
-      if (auto r = first_.offset_pager()->Accept(result->info, keys, &fresh); !r) return Fail(r.error());
-      for (std::size_t i = 0; i < result->issues.size(); ++i) {
-        if (fresh[i]) out->push_back(ItemOf(&*result, i));
+      if (auto r = first_.offset_pager()->Accept(page->info, keys, &fresh); !r) return Fail(r.error());
+      for (std::size_t i = 0; i < page->issues.size(); ++i) {
+        if (fresh[i]) out->push_back(ItemOf(&*page, i));
       }
       return true;
     }
-    if (auto r = CheckNotRepeated(result->issues, &last_page_, "POST /issue/bulkfetch"); !r) return Fail(r.error());
-    for (std::size_t i = 0; i < result->issues.size(); ++i) out->push_back(ItemOf(&*result, i));
+    if (auto r = CheckNotRepeated(page->issues, &last_page_, "POST /issue/bulkfetch"); !r) return Fail(r.error());
+    for (std::size_t i = 0; i < page->issues.size(); ++i) out->push_back(ItemOf(&*page, i));
     return true;
   }
 
  private:
-  struct Fetched : IssuePage {
+  // A page as a worker fetched it, still to be decoded.
+  struct Fetched {
+    std::string body;
+    std::string what;                ///< the request, for errors
+    const KeepTree* keep = nullptr;  ///< what to keep, as chosen with the fields asked
+    std::vector<std::string> ids;    ///< Cloud: the ids asked, in their order
+    int64_t at = 0;                  ///< Data Center: the startAt asked
+    bool last = false;               ///< Data Center: the last page of Jira's total
+  };
+  struct Decoded : IssuePage {
     OffsetPage info;  ///< Data Center: what the page said of itself
   };
   using Task = std::function<Result<Fetched>()>;
 
   void Start() {
     q_ = first_.query();  // with any value Jira said does not exist dropped
-    if (cloud_)
+    if (cloud_) {
+      // Of each issue only its id is read (and kept).
+      auto only_id = std::make_shared<KeepTree>();
+      only_id->Add({"id"});
       ids_ = std::make_unique<IssueStream>(c_, q_, std::vector<std::string>{"id"}, std::vector<std::string>{}, 5000,
-                                           report_);
-    else
+                                           report_, std::move(only_id));
+    } else {
       next_start_ = first_.position();
+    }
     for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { Work(); });
   }
 
@@ -344,7 +364,7 @@ class ParallelIssueStream final : public ItemStream {
           chunk.push_back(std::move(pending_ids_.front()));
           pending_ids_.pop_front();
         }
-        Submit([this, chunk = std::move(chunk)] { return BulkFetch(chunk); });
+        Submit([this, chunk = std::move(chunk)]() mutable { return BulkFetch(std::move(chunk)); });
       } else {
         const int64_t total = first_.total();
         if (total >= 0 && next_start_ >= total) return Ok();
@@ -355,25 +375,13 @@ class ParallelIssueStream final : public ItemStream {
     }
   }
 
-  Result<Fetched> BulkFetch(const std::vector<std::string>& ids) {
+  Result<Fetched> BulkFetch(std::vector<std::string> ids) {
     json body{{"issueIdsOrKeys", ids}, {"fields", FieldsNow(fields_, extra_)}};
     const KeepTree* keep = KeepNow(keep_, extra_);
     if (!expand_.empty()) body["expand"] = expand_;
     auto page = Post("/issue/bulkfetch", body, keep);
-    if (!page) return Fail(page.error());
-    // Back into the order of the ids; an issue deleted since the id search
-    // is simply gone.
-    std::unordered_map<std::string, std::size_t> by_id;
-    for (std::size_t i = 0; i < page->issues.size(); ++i) by_id.emplace(IdOf(page->issues[i]), i);
-    Fetched out;
-    out.issues.reserve(ids.size());
-    for (const auto& id : ids) {
-      auto it = by_id.find(id);
-      if (it == by_id.end()) continue;
-      out.issues.push_back(std::move(page->issues[it->second]));
-      if (!page->values.empty()) out.values.push_back(std::move(page->values[it->second]));
-    }
-    return out;
+    if (page) page->ids = std::move(ids);
+    return page;
   }
 
   Result<Fetched> DcPage(int64_t at, bool last) {
@@ -381,30 +389,55 @@ class ParallelIssueStream final : public ItemStream {
     const KeepTree* keep = KeepNow(keep_, extra_);
     AddExpand(&body, expand_, false);
     auto page = Post("/search", body, keep);
+    if (page) {
+      page->at = at;
+      page->last = last;
+    }
+    return page;
+  }
+
+  Result<Fetched> Post(const std::string& path, const json& body, const KeepTree* keep) {
+    auto conn = c_.connection();
+    if (!conn) return Fail(conn.error());
+    Fetched out;
+    out.what = "POST " + (*conn)->endpoint().Rest(path);
+    out.keep = keep;
+    auto resp = (*conn)->Call(JsonPost(path, body));
+    if (!resp) return Fail(resp.error());
+    out.body = std::move(resp->body);
+    return out;
+  }
+
+  Result<Decoded> Decode(Fetched f) {
+    auto page = DecodeIssuePage(f.body, f.what, f.keep);
     if (!page) return Fail(page.error());
+    Decoded out;
+    if (cloud_) {
+      // Back into the order of the ids; an issue deleted since the id
+      // search is simply gone.
+      std::unordered_map<std::string, std::size_t> by_id;
+      for (std::size_t i = 0; i < page->issues.size(); ++i) by_id.emplace(IdOf(page->issues[i]), i);
+      out.issues.reserve(f.ids.size());
+      for (const auto& id : f.ids) {
+        auto it = by_id.find(id);
+        if (it == by_id.end()) continue;
+        out.issues.push_back(std::move(page->issues[it->second]));
+        if (!page->values.empty()) out.values.push_back(std::move(page->values[it->second]));
+      }
+      return out;
+    }
     const int64_t want = first_.served();
-    if (!last && static_cast<int64_t>(page->issues.size()) != want) {
+    if (!f.last && static_cast<int64_t>(page->issues.size()) != want) {
       return Fail(ErrorCode::kBadResponse,
-                  "POST /search at startAt=" + std::to_string(at) + ": Jira sent " +
+                  "POST /search at startAt=" + std::to_string(f.at) + ": Jira sent " +
                       std::to_string(page->issues.size()) + " issues where " + std::to_string(want) +
                       " were due; the result changed while it was read in parallel. Run the query again, or set "
                       "MaxThreads=1");
     }
-    OffsetPage info{page->start_at, page->total >= 0 ? std::optional<int64_t>(page->total) : std::nullopt,
-                    std::nullopt};
-    Fetched out;
+    out.info =
+        OffsetPage{page->start_at, page->total >= 0 ? std::optional<int64_t>(page->total) : std::nullopt, std::nullopt};
     static_cast<IssuePage&>(out) = std::move(*page);
-    out.info = info;
     return out;
-  }
-
-  Result<IssuePage> Post(const std::string& path, const json& body, const KeepTree* keep) {
-    auto conn = c_.connection();
-    if (!conn) return Fail(conn.error());
-    const std::string what = "POST " + (*conn)->endpoint().Rest(path);
-    auto resp = (*conn)->Call(JsonPost(path, body));
-    if (!resp) return Fail(resp.error());
-    return DecodeIssuePage(resp->body, what, keep);
   }
 
   JiraClient& c_;

@@ -1,5 +1,7 @@
 #include "jira/pager.h"
 
+#include <algorithm>
+
 namespace jirasql {
 
 namespace {
@@ -73,19 +75,17 @@ Result<void> OffsetPager::Accept(const OffsetPage& page, const std::vector<std::
 }
 
 Result<void> TokenPager::Accept(const std::optional<std::string>& next_token, std::optional<bool> is_last,
-                                const std::vector<std::string>& keys) {
+                                std::vector<std::string> keys) {
   if (done_) return Fail(ErrorCode::kInternal, what_ + ": a page was read after the last one");
-  std::set<std::string> page_keys;
-  std::size_t repeated = 0;
-  for (const auto& k : keys) {
-    if (k.empty()) continue;
-    page_keys.insert(k);
-    if (last_page_.count(k)) ++repeated;
-  }
-  if (!keys.empty() && repeated == keys.size()) {
-    return Fail(ErrorCode::kBadResponse, Stop(what_, "Jira sent the same page of issues twice in a row"));
-  }
-  last_page_ = std::move(page_keys);
+  // A page every one of whose items the last page held: Jira is looping.
+  // (A sorted vector, not a set: one allocation per page, not per item.)
+  const bool repeated = !keys.empty() && std::all_of(keys.begin(), keys.end(), [&](const std::string& k) {
+    return !k.empty() && std::binary_search(last_page_.begin(), last_page_.end(), k);
+  });
+  if (repeated) return Fail(ErrorCode::kBadResponse, Stop(what_, "Jira sent the same page of issues twice in a row"));
+  keys.erase(std::remove(keys.begin(), keys.end(), std::string()), keys.end());
+  std::sort(keys.begin(), keys.end());
+  last_page_ = std::move(keys);
   const std::string next = next_token.value_or("");
   // Without isLast, a token means more pages (never stop early).
   if (is_last.value_or(next.empty())) {

@@ -73,16 +73,17 @@ class TokenPager {
   const std::string& token() const { return token_; }
   bool done() const { return done_; }
 
-  /// Checks one answer; `keys` are its items' identities in order.
+  /// Checks one answer; `keys` are its items' identities (taken: the
+  /// pager keeps them, sorted, to compare with the next page's).
   Result<void> Accept(const std::optional<std::string>& next_token, std::optional<bool> is_last,
-                      const std::vector<std::string>& keys);
+                      std::vector<std::string> keys);
 
  private:
   std::string what_;
   std::string token_;
   bool done_ = false;
   std::set<std::string> tokens_seen_;
-  std::set<std::string> last_page_;
+  std::vector<std::string> last_page_;  ///< sorted
 };
 
 }  // namespace jirasql

@@ -35,6 +35,8 @@ struct ExecStatement {
 };
 Result<ExecStatement> ParseExec(const std::string& text);
 
+/// One SQLite connection with jirasql's tables. Used by one thread at a
+/// time (any thread, never two at once), like the Session it reads through.
 class SqlEngine {
  public:
   static Result<std::unique_ptr<SqlEngine>> Open(std::shared_ptr<Session> session);

@@ -129,9 +129,9 @@ Result<std::unique_ptr<ItemStream>> CarriedIssues(TableRead& r, const std::vecto
   for (const auto& v : t.values) {
     std::string id = v;
     if (t.field == "key") {
-      auto k = carry.ids.find(v);
-      if (k == carry.ids.end()) return std::unique_ptr<ItemStream>();  // not the scan's
-      id = k->second;
+      const std::string* k = carry.IdOfKey(v);
+      if (!k) return std::unique_ptr<ItemStream>();  // not the scan's
+      id = *k;
     }
     if (std::find(carry.page.begin(), carry.page.end(), id) == carry.page.end()) {
       return std::unique_ptr<ItemStream>();  // not an issue of the scan's page

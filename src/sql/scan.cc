@@ -24,8 +24,8 @@ class TableScan final : public Scan {
     if (!carries_ || --s_.carry.live > 0) return;
     s_.carry.fields->Clear();
     s_.carry.issues.clear();
-    s_.carry.ids.clear();
     s_.carry.page.clear();
+    s_.carry.keys.clear();
   }
 
   Result<bool> Next(std::vector<SqlRow>* rows) override {
@@ -102,14 +102,15 @@ class TableScan final : public Scan {
     auto& c = s_.carry;
     const bool wanted = !c.fields->empty();
     c.issues.clear();
-    c.ids.clear();
     c.page.clear();
+    c.keys.clear();
     for (const auto& i : items) {
-      const std::string id = IdOf(i.value);
+      std::string id = IdOf(i.value);
       if (id.empty()) continue;
-      c.page.push_back(id);
-      if (auto k = i.value.find("key"); k != i.value.end() && k->is_string()) c.ids[k->get<std::string>()] = id;
+      auto k = i.value.find("key");
+      c.keys.push_back(k != i.value.end() && k->is_string() ? k->get<std::string>() : std::string());
       if (wanted) c.issues[id] = i.value;
+      c.page.push_back(std::move(id));
     }
   }
 

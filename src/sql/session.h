@@ -108,8 +108,16 @@ class Session {
     std::shared_ptr<ExtraFields> fields = std::make_shared<ExtraFields>();
     int live = 0;                                            ///< Issues scans running
     std::unordered_map<std::string, nlohmann::json> issues;  ///< the last page's issues, by id
-    std::unordered_map<std::string, std::string> ids;        ///< their ids, by key
     std::vector<std::string> page;                           ///< their ids, in order
+    std::vector<std::string> keys;                           ///< their keys, in the same order
+    /// The id of the page's issue with key `key`; null when none has it.
+    /// (A look along the page: no map built for every page of every scan.)
+    const std::string* IdOfKey(const std::string& key) const {
+      for (std::size_t i = 0; !key.empty() && i < keys.size() && i < page.size(); ++i) {
+        if (keys[i] == key) return &page[i];
+      }
+      return nullptr;
+    }
   };
   JoinCarry carry;
 
