@@ -40,7 +40,9 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     curl_off_t announced = -1;
     if (curl_easy_getinfo(c->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced) == CURLE_OK && announced > 0 &&
         announced <= c->max_bytes)
-      c->response->body.reserve(static_cast<std::size_t>(announced));
+      // 64 bytes more: a JSON parser's padding (simdjson reads up to 64
+      // bytes past the end; with them there, it parses the body in place).
+      c->response->body.reserve(static_cast<std::size_t>(announced) + 64);
   }
   c->response->body.append(data, n);
   return n;

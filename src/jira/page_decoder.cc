@@ -151,13 +151,15 @@ bool ReadStraight(simdjson::dom::element issue, const StraightPlan& plan, std::v
 
 }  // namespace
 
-Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what, const KeepTree* keep) {
+namespace {
+
+Result<IssuePage> DecodeParsed(simdjson::simdjson_result<simdjson::dom::element> parsed, std::size_t bytes,
+                               const std::string& what, const KeepTree* keep) {
   const StraightPlan* straight = keep ? keep->straight.get() : nullptr;
   simdjson::dom::element root;
-  auto err = Parser().parse(body.data(), body.size(), true).get(root);
-  if (err) {
+  if (auto err = std::move(parsed).get(root)) {
     return Fail(ErrorCode::kBadResponse, what + ": the answer is not JSON (" + simdjson::error_message(err) + ", " +
-                                             std::to_string(body.size()) +
+                                             std::to_string(bytes) +
                                              " bytes); the page cannot be read, so the query stops here");
   }
   simdjson::dom::object obj;
@@ -196,6 +198,18 @@ Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what
   int64_t start_at = 0;
   if (!obj["startAt"].get(start_at)) page.start_at = start_at;
   return page;
+}
+
+}  // namespace
+
+Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what, const KeepTree* keep) {
+  return DecodeParsed(Parser().parse(body.data(), body.size(), true), body.size(), what, keep);
+}
+
+Result<IssuePage> DecodeIssuePage(std::string& body, const std::string& what, const KeepTree* keep) {
+  if (body.capacity() - body.size() < simdjson::SIMDJSON_PADDING)
+    body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  return DecodeParsed(Parser().parse(body.data(), body.size(), false), body.size(), what, keep);
 }
 
 }  // namespace jirasql

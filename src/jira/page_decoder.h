@@ -74,6 +74,9 @@ struct StraightPlan {
 /// `keep`, each issue holds only those members, and the values of the
 /// columns its plan reads straight come in IssuePage::values.
 Result<IssuePage> DecodeIssuePage(std::string_view body, const std::string& what, const KeepTree* keep = nullptr);
+/// The same, parsing `body` in place (the string's spare capacity is the
+/// parser's padding; it grows only when it has too little), not a copy.
+Result<IssuePage> DecodeIssuePage(std::string& body, const std::string& what, const KeepTree* keep = nullptr);
 
 /// The same JSON value without the members no column reads ("self",
 /// "avatarUrls", "iconUrl", "expand"), as nlohmann::json; for tests and the

@@ -30,6 +30,30 @@ TEST(PageDecoder, ReadsAPageAndDropsWhatNoColumnReads) {
   EXPECT_EQ(i["fields"]["customfield_1"], 3.5);
 }
 
+// A body in a std::string is parsed in place: with room for the parser's
+// padding as it is, without it after the string grows; either way the
+// page reads as from a copy, and the text is unchanged.
+TEST(PageDecoder, ABodyIsParsedInPlaceWithOrWithoutRoomForPadding) {
+  const auto copy = DecodeIssuePage(std::string_view(kPage), "x");
+  ASSERT_TRUE(copy);
+  std::string roomy(kPage);
+  roomy.reserve(roomy.size() + 64);
+  std::string tight(kPage);
+  tight.shrink_to_fit();
+  for (std::string* body : {&roomy, &tight}) {
+    auto p = DecodeIssuePage(*body, "x");
+    ASSERT_TRUE(p) << p.error().message;
+    EXPECT_EQ(p->issues, copy->issues);
+    EXPECT_EQ(p->next_page_token, copy->next_page_token);
+    EXPECT_EQ(*body, kPage);
+    EXPECT_GE(body->capacity() - body->size(), 64u);
+  }
+  std::string bad = "{\"issues\":[";
+  auto p = DecodeIssuePage(bad, "x");
+  ASSERT_FALSE(p);
+  EXPECT_NE(p.error().message.find("not JSON"), std::string::npos);
+}
+
 TEST(PageDecoder, KeepsOnlyTheKeptPaths) {
   KeepTree keep;
   keep.Add({"id"});

@@ -31,6 +31,18 @@ SQLITE_EXTENSION_INIT1
 
 namespace jirasql {
 
+// Text to SQLite. SQLITE_TRANSIENT, deliberately: SQLite copies it. A
+// row's values live until the cursor reads its next page, but SQLite may
+// keep a value longer (max() of a column, a sorter's row) and takes a
+// SQLITE_STATIC value for one that never changes, so it would point into
+// freed memory. Length -1 when the text holds no NUL byte (nearly always):
+// SQLite then copies the terminator too, and sqlite3_column_text does not
+// grow every value by a realloc to add one.
+void ResultText(sqlite3_context* ctx, const std::string& s) {
+  const bool terminated = std::memchr(s.data(), 0, s.size()) == nullptr;
+  sqlite3_result_text(ctx, s.c_str(), terminated ? -1 : static_cast<int>(s.size()), SQLITE_TRANSIENT);
+}
+
 namespace {
 
 // ---- the plan handed from xBestIndex to xFilter -----------------------------
@@ -92,7 +104,7 @@ void ResultValue(sqlite3_context* ctx, const SqlValue& v) {
   else if (auto* d = std::get_if<double>(&v))
     sqlite3_result_double(ctx, *d);
   else if (auto* s = std::get_if<std::string>(&v))
-    sqlite3_result_text(ctx, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+    ResultText(ctx, *s);
   else
     sqlite3_result_null(ctx);
 }
@@ -623,7 +635,7 @@ int Column(sqlite3_vtab_cursor* pc, sqlite3_context* ctx, int i) {
   }
   if (vt->def && vt->def->columns[static_cast<std::size_t>(i)].push == Push::kJql) {
     if (cur->jql_given)
-      sqlite3_result_text(ctx, cur->jql.data(), static_cast<int>(cur->jql.size()), SQLITE_TRANSIENT);
+      ResultText(ctx, cur->jql);
     else
       sqlite3_result_null(ctx);  // no JQL was given to this scan
     return SQLITE_OK;

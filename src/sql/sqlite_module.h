@@ -10,11 +10,17 @@
 #include "sql/session.h"
 
 struct sqlite3;
+struct sqlite3_context;
 
 namespace jirasql {
 
 /// Registers the modules on `db`; they share `session`. Returns an SQLite
 /// result code; on failure `*error` says why.
 int RegisterJirasqlModules(sqlite3* db, std::shared_ptr<Session> session, std::string* error);
+
+/// A text result, copied by SQLite (SQLITE_TRANSIENT), whole even with
+/// NUL bytes inside, and NUL-terminated in SQLite's copy when it has none
+/// (so that reading it as text needs no second allocation).
+void ResultText(sqlite3_context* ctx, const std::string& s);
 
 }  // namespace jirasql
