@@ -53,6 +53,14 @@ JsonWriter& JsonWriter::Key(std::string_view key) {
   return *this;
 }
 
+JsonWriter& JsonWriter::QuotedKey(std::string_view quoted) {
+  Separate();
+  out_ += quoted;
+  out_ += ':';
+  after_key_ = true;
+  return *this;
+}
+
 JsonWriter& JsonWriter::String(std::string_view s) {
   Separate();
   AppendQuoted(out_, s);

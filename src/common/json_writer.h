@@ -22,6 +22,9 @@ class JsonWriter {
   JsonWriter& EndArray();
   /// An object key; the next call writes its value.
   JsonWriter& Key(std::string_view key);
+  /// An object key already quoted by AppendQuoted (keys written on every
+  /// row are quoted once).
+  JsonWriter& QuotedKey(std::string_view quoted);
 
   JsonWriter& String(std::string_view s);
   JsonWriter& Int(int64_t v);

@@ -1,5 +1,7 @@
 #include "sql/output.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -58,16 +60,32 @@ std::string Hex(const std::string& bytes) {
 }
 
 // A value as text for the text formats; BLOBs as an SQL literal X'0a1b'.
-std::string CellText(const SqlValue& v) {
-  if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+// A value as text: a view of the value's own text, or of `scratch`
+// holding a number or a blob's hex (reused: no allocation per value).
+std::string_view CellView(const SqlValue& v, std::string* scratch) {
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  if (auto* i = std::get_if<int64_t>(&v)) {
+    char buf[24];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *i);
+    scratch->assign(buf, end);
+    return *scratch;
+  }
   if (auto* d = std::get_if<double>(&v)) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.15g", *d);
-    return buf;
+    const int n = std::snprintf(buf, sizeof buf, "%.15g", *d);
+    scratch->assign(buf, static_cast<std::size_t>(std::max(n, 0)));
+    return *scratch;
   }
-  if (auto* s = std::get_if<std::string>(&v)) return *s;
-  if (auto* b = std::get_if<SqlBlob>(&v)) return Hex(b->bytes);
-  return "";
+  if (auto* b = std::get_if<SqlBlob>(&v)) {
+    *scratch = Hex(b->bytes);
+    return *scratch;
+  }
+  return {};
+}
+
+std::string CellText(const SqlValue& v) {
+  std::string scratch;
+  return std::string(CellView(v, &scratch));
 }
 
 std::string IncompleteNote(int64_t rows) {
@@ -91,19 +109,22 @@ class DelimitedWriter final : public ResultWriter {
     if (!options_.header) return;
     line_.clear();
     for (std::size_t i = 0; i < columns.size(); ++i) Field(i, columns[i]);
-    out_ << line_ << EndOfLine();
+    line_ += EndOfLine();
+    out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
   }
+  // One line built in one reused buffer, written with one call.
   void Row(const SqlRow& row) override {
     line_.clear();
-    for (std::size_t i = 0; i < row.size(); ++i) Field(i, CellText(row[i]));
-    out_ << line_ << EndOfLine();
+    for (std::size_t i = 0; i < row.size(); ++i) Field(i, CellView(row[i], &scratch_));
+    line_ += EndOfLine();
+    out_.write(line_.data(), static_cast<std::streamsize>(line_.size()));
   }
   void End() override {}
   void Incomplete(int64_t rows) override { out_ << BrokenLastLine(rows); }
 
  private:
   const char* EndOfLine() const { return tab_ ? "\n" : "\r\n"; }
-  void Field(std::size_t i, const std::string& s) {
+  void Field(std::size_t i, std::string_view s) {
     if (i) line_ += tab_ ? '\t' : ',';
     if (tab_) {
       // Tab-separated text: backslash escapes for what would break a line
@@ -128,7 +149,7 @@ class DelimitedWriter final : public ResultWriter {
       }
       return;
     }
-    if (s.find_first_of(",\"\r\n") == std::string::npos) {
+    if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
       line_ += s;
       return;
     }
@@ -143,6 +164,7 @@ class DelimitedWriter final : public ResultWriter {
   bool tab_;
   OutputOptions options_;
   std::string line_;
+  std::string scratch_;  ///< a number's text (CellView)
   int sets_ = 0;
 };
 
@@ -152,19 +174,25 @@ class JsonRowsWriter final : public ResultWriter {
  public:
   JsonRowsWriter(std::ostream& out, bool lines, OutputOptions o) : out_(out), lines_(lines), options_(o) {}
   void Begin(const std::vector<std::string>& columns) override {
-    keys_ = UniqueKeys(columns);
+    keys_.clear();
+    for (const auto& k : UniqueKeys(columns)) {  // quoted once, not on every row
+      keys_.emplace_back();
+      JsonWriter::AppendQuoted(keys_.back(), k);
+    }
     first_ = true;
     if (lines_) return;
     if (options_.several) out_ << (sets_ == 0 ? "[\n" : ",\n");
     ++sets_;
     out_ << "[";
   }
+  // One object built in one reused buffer, written with one call.
   void Row(const SqlRow& row) override {
     buf_.clear();
+    if (!lines_) buf_ += first_ ? "\n" : ",\n";
     JsonWriter w(buf_);
     w.BeginObject();
     for (std::size_t i = 0; i < row.size() && i < keys_.size(); ++i) {
-      w.Key(keys_[i]);
+      w.QuotedKey(keys_[i]);
       const auto& v = row[i];
       if (auto* n = std::get_if<int64_t>(&v))
         w.Int(*n);
@@ -178,11 +206,8 @@ class JsonRowsWriter final : public ResultWriter {
         w.Null();
     }
     w.EndObject();
-    if (lines_) {
-      out_ << buf_ << "\n";
-    } else {
-      out_ << (first_ ? "\n" : ",\n") << buf_;
-    }
+    if (lines_) buf_ += '\n';
+    out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
     first_ = false;
   }
   void End() override {
@@ -206,7 +231,7 @@ class JsonRowsWriter final : public ResultWriter {
   OutputOptions options_;
   bool first_ = true;
   int sets_ = 0;
-  std::vector<std::string> keys_;
+  std::vector<std::string> keys_;  ///< quoted
   std::string buf_;
 };
 
