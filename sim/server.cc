@@ -137,7 +137,8 @@ std::string Simulator::site_url(int site) const { return base_url() + "/site/" +
 jirasql::Result<void> Simulator::Start() {
   // No SO_REUSEPORT (cpp-httplib's default): a second jirasim on the same
   // port must fail to start, not share it.
-  server_.set_socket_options([](socket_t sock) {
+  server_.set_socket_options([this](socket_t sock) {
+    listen_fd_ = static_cast<int>(sock);
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     // Answers go out in several writes (headers, body); without this, Nagle
@@ -157,6 +158,12 @@ jirasql::Result<void> Simulator::Start() {
     return jirasql::Fail(jirasql::ErrorCode::kIo, "cannot listen on 127.0.0.1:" + std::to_string(options_.port) +
                                                       " (in use?); use --port 0 for a free port");
   }
+  // cpp-httplib listens with a backlog of 5 (fixed in Debian's compiled
+  // library): 8 workers connecting at once overflowed it, and the kernel
+  // dropped the handshake, which the client retried after a second (a
+  // 100,000-issue parallel scan then took 1.8 s instead of 0.8 s, and
+  // TcpExtListenOverflows counted it). Listening again sets a larger one.
+  if (listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);
   thread_ = std::thread([this] { server_.listen_after_bind(); });
   while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return {};

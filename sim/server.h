@@ -117,6 +117,7 @@ class Simulator {
   httplib::Server server_;
   std::thread thread_;
   int port_ = 0;
+  int listen_fd_ = -1;  ///< the listening socket (its backlog is raised after bind)
   std::atomic<int64_t> clock_offset_ms_{0};
   int64_t start_ms_ = 0;
 
