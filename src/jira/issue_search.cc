@@ -222,7 +222,7 @@ class ParallelIssueStream final : public ItemStream {
       std::lock_guard<std::mutex> lock(mu_);
       stop_ = true;
     }
-    cv_.notify_all();
+    work_cv_.notify_all();
     for (auto& t : workers_) t.join();
   }
 
@@ -249,7 +249,7 @@ class ParallelIssueStream final : public ItemStream {
       phase_ = 3;
       return false;
     }
-    cv_.wait(lock, [&] { return results_.count(next_emit_) > 0; });
+    done_cv_.wait(lock, [&] { return results_.count(next_emit_) > 0; });
     auto result = std::move(results_[next_emit_]);
     results_.erase(next_emit_++);
     lock.unlock();
@@ -258,7 +258,9 @@ class ParallelIssueStream final : public ItemStream {
     // Decoded here, on the reading thread, not by the worker that fetched
     // it: every value then is allocated and freed by one thread (pages
     // decoded by workers and freed here cost more CPU in malloc's locks
-    // and consolidation than the whole sequential scan's decoding).
+    // and consolidation than the whole sequential scan's decoding). Parsing
+    // in the worker and decoding here cost more too (2026-12-05: the parse,
+    // larger than the body, then crossed between cores).
     auto page = Decode(std::move(*result));
     if (!page) return Fail(page.error());
     if (!cloud_) {
@@ -312,7 +314,7 @@ class ParallelIssueStream final : public ItemStream {
       std::pair<int64_t, Task> job;
       {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        work_cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
         if (stop_) return;
         job = std::move(queue_.front());
         queue_.pop_front();
@@ -324,11 +326,13 @@ class ParallelIssueStream final : public ItemStream {
         r = Fail(ErrorCode::kBadResponse, std::string("reading a page in parallel: ") + e.what());
       }
       ++calls_;
+      bool awaited;
       {
         std::lock_guard<std::mutex> lock(mu_);
+        awaited = job.first == next_emit_;
         results_.emplace(job.first, std::move(r));
       }
-      cv_.notify_all();
+      if (awaited) done_cv_.notify_one();  // the reader waits for no other page
     }
   }
 
@@ -337,7 +341,7 @@ class ParallelIssueStream final : public ItemStream {
       std::lock_guard<std::mutex> lock(mu_);
       queue_.emplace_back(next_task_++, std::move(t));
     }
-    cv_.notify_all();
+    work_cv_.notify_one();
   }
 
   // Queues requests until 2 x threads are in flight or waiting to be read.
@@ -459,7 +463,8 @@ class ParallelIssueStream final : public ItemStream {
   int64_t next_start_ = 0;
 
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable work_cv_;  ///< workers wait for a task
+  std::condition_variable done_cv_;  ///< the reader waits for the page it emits next
   bool stop_ = false;
   std::deque<std::pair<int64_t, Task>> queue_;
   std::map<int64_t, Result<Fetched>> results_;

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 
+#include "common/json_writer.h"
 #include "common/strings.h"
 #include "common/time.h"
 #include "jira/adf.h"
@@ -251,21 +252,30 @@ SqlValue UserId(const V& v) {
 template <class V>
 SqlValue List(const V& v, const char* key) {
   if (!v.is_array()) Unexpected("a JSON array", v.dump());
-  json out = json::array();
+  // Written as nlohmann::json's dump() writes the array (no spaces; strings
+  // escaped as JsonWriter does, which is the same), without building it.
+  std::string out = "[";
+  auto comma = [&] {
+    if (out.size() > 1) out += ',';
+  };
   v.each([&](const V& e) {
     if (e.is_string()) {
-      out.push_back(std::string(e.str()));
+      comma();
+      JsonWriter::AppendQuoted(out, e.str());
     } else if (e.is_object()) {
       auto k = e.member(key);
+      comma();
       if (k && k->is_string())
-        out.push_back(std::string(k->str()));
+        JsonWriter::AppendQuoted(out, k->str());
       else
-        out.push_back(e.value());
+        out += e.dump();
     } else if (!e.is_null()) {
-      out.push_back(e.value());
+      comma();
+      out += e.dump();
     }
   });
-  return out.dump();
+  out += ']';
+  return out;
 }
 
 // The value at `path` (any range of member names), nullptr when a member is

@@ -257,6 +257,39 @@ TEST(Schema, StraightReadsOfIssuesSayWhatTheJsonReadersSay) {
   EXPECT_EQ(kept_issues, 8);      // ABC-4 to 11: a double or huge number printed, refused values, a list's object
 }
 
+// A list column is the JSON text nlohmann::json's dump() writes of the
+// names, whatever the names hold (quotes, backslashes, control characters,
+// non-ASCII), straight or from the kept JSON.
+TEST(Schema, ListColumnsAreTheJsonTextOfTheNames) {
+  const json names = {
+      "plain",  "q\"uote", "back\\slash", "nl\n", "tab\t", std::string("ctl\x01\x1f\x7f", 6), "caf\u00e9 \u65e5",
+      "/slash", ""};
+  json labels = names;
+  labels.push_back(nullptr);  // a null is left out
+  json components = json::array();
+  for (const auto& n : names) components.push_back({{"id", "1"}, {"name", n}});
+  const json page = {
+      {"issues", {{{"id", "1"}, {"key", "A-1"}, {"fields", {{"labels", labels}, {"components", components}}}}}}};
+  const TableDef* issues = FindBaseTable("Issues");
+  ASSERT_NE(issues, nullptr);
+  const std::vector<bool> all(issues->columns.size(), true);
+  const std::vector<int> slots = StraightSlots(*issues, all);
+  auto straight = KeepStraight(*issues, all);
+  auto decoded = DecodeIssuePage(page.dump(), "x", straight.get());
+  ASSERT_TRUE(decoded);
+  ASSERT_EQ(decoded->values.size(), 1u);
+  ASSERT_FALSE(decoded->values[0].empty());  // read straight
+  for (const char* column : {"Labels", "Components"}) {
+    std::size_t c = 0;
+    while (c < issues->columns.size() && issues->columns[c].name != column) ++c;
+    ASSERT_LT(c, issues->columns.size());
+    EXPECT_EQ(std::get<std::string>(issues->columns[c].get(RowContext{page["issues"][0], nullptr, 3})), names.dump())
+        << column;
+    ASSERT_GE(slots[c], 0) << column;
+    EXPECT_EQ(std::get<std::string>(decoded->values[0][static_cast<std::size_t>(slots[c])]), names.dump()) << column;
+  }
+}
+
 // Timestamps are written digit by digit: the same text as gmtime_r and
 // printf, over 1970–9999, each millisecond part, and outside that range.
 TEST(Schema, UtcTimestampsAreWhatGmtimeSays) {
