@@ -58,9 +58,9 @@ std::optional<int> Digits(std::string_view s, std::size_t& pos, std::size_t n) {
   if (pos + n > s.size()) return std::nullopt;
   int v = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    char c = s[pos + i];
-    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
-    v = v * 10 + (c - '0');
+    const unsigned d = static_cast<unsigned char>(s[pos + i]) - unsigned{'0'};  // not std::isdigit: no locale
+    if (d > 9) return std::nullopt;
+    v = v * 10 + static_cast<int>(d);
   }
   pos += n;
   return v;
@@ -136,7 +136,7 @@ std::optional<int64_t> ParseIso8601Ms(std::string_view input) {
     second = *sec;
     if (Expect(s, pos, '.')) {
       int ms = 0, n = 0;
-      while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
+      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
         if (n < 3) ms = ms * 10 + (s[pos] - '0');
         ++n;
         ++pos;
