@@ -550,7 +550,7 @@ def main():
         lines.append(cmd)
     lines += ["```", "", "Each ran under `/usr/bin/time -f '%e %U %S %M'`; the 50 ms latency is jirasim's fault "
               "injection (`POST /__jirasim/faults {\"path\": \"/rest/\", \"latencyMs\": 50}`).", ""]
-    lines += ["What the numbers mean, and what stands in the way of the targets not met: "
+    lines += ["What the numbers mean, how the scan reaches them and what each change bought: "
               "[performance.md](performance.md).", ""]
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w") as f:
