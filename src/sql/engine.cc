@@ -302,6 +302,21 @@ Error WriteFailed(int saved_errno) {
 
 }  // namespace
 
+Result<sqlite3_stmt*> SqlEngine::Prepare(const std::string& stmt) {
+  session_->ClearFailure();
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, stmt.c_str(), static_cast<int>(stmt.size()), &st, nullptr) != SQLITE_OK) {
+    const std::string msg = sqlite3_errmsg(db_);
+    sqlite3_finalize(st);
+    return Fail(CodeOf(ErrorCode::kInvalidArgument), msg + DidYouMean(msg, stmt) + " (in: " + Abbrev(stmt) + ")");
+  }
+  return st;
+}
+
+Error SqlEngine::StepError(const std::string& stmt) {
+  return Error{CodeOf(ErrorCode::kHttp), std::string(sqlite3_errmsg(db_)) + " (in: " + Abbrev(stmt) + ")"};
+}
+
 Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, std::ostream& out, std::ostream& notes) {
   auto statements = SplitStatements(sql);
   if (statements.empty()) return Fail(ErrorCode::kInvalidArgument, "no SQL statement given");
@@ -338,12 +353,9 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
       if (auto w = written(); !w) return w;
       continue;
     }
-    sqlite3_stmt* st = nullptr;
-    const char* tail = nullptr;
-    if (sqlite3_prepare_v2(db_, stmt.c_str(), static_cast<int>(stmt.size()), &st, &tail) != SQLITE_OK) {
-      const std::string msg = sqlite3_errmsg(db_);
-      return Fail(CodeOf(ErrorCode::kInvalidArgument), msg + DidYouMean(msg, stmt) + " (in: " + Abbrev(stmt) + ")");
-    }
+    auto prepared = Prepare(stmt);
+    if (!prepared) return Fail(prepared.error());
+    sqlite3_stmt* st = *prepared;
     const int n = sqlite3_column_count(st);
     std::vector<std::string> cols;
     for (int i = 0; i < n; ++i) cols.push_back(sqlite3_column_name(st, i));
@@ -381,7 +393,7 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
       return ok;
     }
     if (!cut && rc != SQLITE_DONE) {
-      std::string msg = sqlite3_errmsg(db_);
+      Error failed = StepError(stmt);
       sqlite3_finalize(st);
       // Rows were written: mark them as a part, never a whole.
       if (begun && n > 0) {
@@ -391,7 +403,7 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
       }
       // A connection that could not be opened for want of a property is a
       // usage error, like any other bad property.
-      return Fail(CodeOf(ErrorCode::kHttp), msg + " (in: " + Abbrev(stmt) + ")");
+      return Fail(std::move(failed));
     }
     sqlite3_finalize(st);
     begin();

@@ -16,6 +16,7 @@
 #include "sql/session.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace jirasql {
 
@@ -48,6 +49,14 @@ class SqlEngine {
   /// Prints, for each statement, SQLite's plan and each Jira scan's JQL,
   /// fields, page size and expected API calls — reading no issues.
   Result<void> Explain(const std::string& sql, std::ostream& out);
+
+  /// For front ends that step statements themselves (the ODBC driver): one
+  /// statement prepared on db(), its error worded as Run words it (with
+  /// "did you mean"). The caller finalizes it.
+  Result<sqlite3_stmt*> Prepare(const std::string& stmt);
+  /// Why stepping `stmt` failed, as Run says it (the connection's failure
+  /// kind when the connection or a table could not be had).
+  Error StepError(const std::string& stmt);
 
   sqlite3* db() { return db_; }
   Session& session() { return *session_; }

@@ -385,6 +385,7 @@ struct Reader {
   Getter get;
   std::vector<std::string> path;
   StraightRead straight;
+  bool long_text = false;  ///< see ColumnDef::long_text
 };
 
 ColumnDef Col(std::string name, SqlType type, std::string jira_field, std::string description, Getter get) {
@@ -394,6 +395,7 @@ ColumnDef Col(std::string name, SqlType type, std::string jira_field, std::strin
   c.jira_field = std::move(jira_field);
   c.description = std::move(description);
   c.get = std::move(get);
+  c.long_text = type == SqlType::kJson;
   return c;
 }
 ColumnDef Col(std::string name, SqlType type, std::string jira_field, std::string description, Reader r) {
@@ -401,6 +403,7 @@ ColumnDef Col(std::string name, SqlType type, std::string jira_field, std::strin
   c.json_path = std::move(r.path);
   c.reads_item = true;
   c.straight = std::move(r.straight);
+  c.long_text = c.long_text || r.long_text;
   return c;
 }
 
@@ -429,7 +432,7 @@ std::vector<ColumnDef> Writable(std::vector<ColumnDef> cols, std::initializer_li
 Reader Item(std::initializer_list<const char*> path, SqlValue (*as)(const json*)) {
   std::vector<const char*> p(path);
   return {[p, as](const RowContext& r) { return as(Walk(r.item, p)); }, std::vector<std::string>(p.begin(), p.end()),
-          StraightOf(as)};
+          StraightOf(as), as == AsRichText || as == AsRawAdf || as == AsJson};
 }
 Reader ItemList(std::initializer_list<const char*> path, const char* key) {
   std::vector<const char*> p(path);

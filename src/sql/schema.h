@@ -67,6 +67,9 @@ struct ColumnDef {
   StraightRead straight;
   /// INSERT and UPDATE may set it (the table's writer says how).
   bool writable = false;
+  /// Text that may run long (rich text rendered, raw ADF, JSON): the ODBC
+  /// driver reports it as SQL_WLONGVARCHAR, other text as SQL_WVARCHAR.
+  bool long_text = false;
   /// Custom fields: how a value is written, from the field's schema
   /// (number, string, textarea, option, options, cascading, user, users,
   /// date, datetime, labels, versions, components, sprint); "" = not writable.
