@@ -1,12 +1,18 @@
 // The connection-string parser: any text parses or fails with an error;
 // every value it reads survives QuoteValue and a second parse unchanged; and
-// applying it as properties never crashes.
+// applying it as properties never crashes. The same text as an ODBC
+// connection string: its pairs survive braces and a second parse, and the
+// jirasql string the driver makes of it parses; and as SQL with ODBC escapes:
+// rewritten or refused with an error, and left alone when it has none.
 
+#include <cctype>
 #include <cstdint>
 
 #include "connstr/parser.h"
 #include "connstr/properties.h"
 #include "fuzz_input.h"
+#include "odbc/escapes.h"
+#include "odbc/odbc_connstr.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   using namespace jirasql;
@@ -22,6 +28,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     }
   } else if (pairs.error().message.empty()) {
     fuzz::Violated("an error says what to fix", std::string(text));
+  }
+  // ODBC: key={value}, '}' doubled, reads back the same.
+  if (auto odbc = ParseOdbcConnectionString(text)) {
+    for (const auto& p : *odbc) {
+      std::string again = p.key + "={";
+      for (char c : p.value) again += c == '}' ? std::string("}}") : std::string(1, c);
+      again += "}";
+      auto back = ParseOdbcConnectionString(again);
+      if (!back || back->size() != 1 || (*back)[0].key != p.key || (*back)[0].value != p.value) {
+        fuzz::Violated("ODBC brace round trip", again);
+      }
+    }
+    if (auto mapped = JirasqlConnectionString(text, nullptr); mapped && !ParseConnectionString(*mapped)) {
+      fuzz::Violated("the driver's jirasql string parses", *mapped);
+    }
+  } else if (odbc.error().message.empty()) {
+    fuzz::Violated("an ODBC error says what to fix", std::string(text));
+  }
+  auto rewritten = odbc::RewriteEscapes(text);
+  if (!rewritten && rewritten.error().message.empty()) fuzz::Violated("an escape error says what", std::string(text));
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (rewritten && lower.find('{') == std::string::npos && lower.find("top") == std::string::npos &&
+      *rewritten != text) {
+    fuzz::Violated("SQL without escapes is left alone", std::string(text));
   }
   ConnectionProperties props;
   auto applied = props.Apply(text, PropSource::kConnectString);

@@ -467,6 +467,36 @@ TEST_P(OdbcTest, TheCatalogueListsTablesColumnsKeysAndTypes) {
   EXPECT_EQ(FetchText().size(), 1u);
 }
 
+TEST_P(OdbcTest, OdbcEscapesAndTopRunAsSqlite) {
+  ConnectOrFail();
+  const std::string odbc =
+      "SELECT TOP 3 {fn UCASE(Key)}, {fn YEAR(Created)} FROM Issues WHERE Created >= {ts '2000-01-01 00:00:00'} "
+      "AND DueDate >= {d '1970-01-01'} ORDER BY Id";
+  ASSERT_TRUE(SQL_SUCCEEDED(Exec(odbc))) << Diag(SQL_HANDLE_STMT, stmt_);
+  Rows got = FetchText();
+  Db db = OpenDb(Connect());
+  EXPECT_EQ(got, db.Query("SELECT upper(Key), CAST(strftime('%Y', Created) AS INTEGER) FROM Issues WHERE Created >= "
+                          "'2000-01-01T00:00:00.000Z' AND DueDate >= '1970-01-01' ORDER BY Id LIMIT 3"));
+  EXPECT_EQ(got.size(), 3u);
+  SQLCloseCursor(stmt_);
+  // SQLNativeSql shows the rewrite; SQL_ATTR_NOSCAN sends the text as written.
+  SQLCHAR native[1024];
+  SQLINTEGER native_len = 0;
+  const char* in = "SELECT {fn LCASE('A')}";
+  ASSERT_EQ(SQLNativeSql(dbc_, reinterpret_cast<SQLCHAR*>(const_cast<char*>(in)), SQL_NTS, native, sizeof native,
+                         &native_len),
+            SQL_SUCCESS);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(native)), "SELECT lower('A')");
+  SQLSetStmtAttr(stmt_, SQL_ATTR_NOSCAN, reinterpret_cast<SQLPOINTER>(SQL_NOSCAN_ON), 0);
+  EXPECT_EQ(Exec(in), SQL_ERROR);
+  SQLSetStmtAttr(stmt_, SQL_ATTR_NOSCAN, reinterpret_cast<SQLPOINTER>(SQL_NOSCAN_OFF), 0);
+  // A malformed escape: 42000, saying what to write.
+  EXPECT_EQ(Exec("SELECT {ts 'soon'}"), SQL_ERROR);
+  const std::string d = Diag(SQL_HANDLE_STMT, stmt_);
+  EXPECT_NE(d.find("42000"), std::string::npos) << d;
+  EXPECT_NE(d.find("yyyy-mm-dd hh:mm:ss"), std::string::npos) << d;
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, OdbcTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),
                          [](const auto& info) { return std::string(info.param.name); });
 

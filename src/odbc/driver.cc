@@ -22,6 +22,7 @@
 #include "common/version.h"
 #include "connstr/sources.h"
 #include "odbc/convert.h"
+#include "odbc/escapes.h"
 #include "odbc/odbc_connstr.h"
 #include "sql/engine.h"
 #include "sql/session.h"
@@ -101,6 +102,7 @@ struct Stmt : Handle {
   int getdata_column = -1;
   std::size_t getdata_offset = 0;
   SQLULEN max_rows = 0, fetched = 0, query_timeout = 0;
+  bool noscan = false;  ///< SQL_ATTR_NOSCAN: ODBC escapes left as written
   SQLULEN row_array_size = 1, bind_type = SQL_BIND_BY_COLUMN;
   SQLULEN* rows_fetched = nullptr;
   SQLUSMALLINT* row_status = nullptr;
@@ -430,11 +432,13 @@ SQLRETURN BindParams(Stmt* s) {
   return SQL_SUCCESS;
 }
 
-SQLRETURN PrepareStmt(Stmt* s, const std::string& sql) {
+SQLRETURN PrepareStmt(Stmt* s, const std::string& odbc_sql) {
   if (!s->dbc->engine) return s->Error("08003", "jirasql: the connection is not open");
   s->Reset();
-  s->sql = sql;
-  auto st = s->dbc->engine->Prepare(sql);
+  auto sql = s->noscan ? Result<std::string>(odbc_sql) : RewriteEscapes(odbc_sql);
+  if (!sql) return s->Error("42000", "jirasql: " + sql.error().message);
+  s->sql = *sql;
+  auto st = s->dbc->engine->Prepare(*sql);
   if (!st) return Fail(s, st.error());
   s->st = *st;
   s->prepared = true;
@@ -778,10 +782,7 @@ std::optional<Info> InfoOf(Dbc* c, SQLUSMALLINT type) {
     case SQL_BOOKMARK_PERSISTENCE:
     case SQL_LOCK_TYPES:
     case SQL_STATIC_SENSITIVITY:
-    case SQL_TIMEDATE_ADD_INTERVALS:
-    case SQL_TIMEDATE_DIFF_INTERVALS:
     case SQL_DATETIME_LITERALS:
-    case SQL_SYSTEM_FUNCTIONS:
     case SQL_ASYNC_MODE:
     case SQL_MAX_ASYNC_CONCURRENT_STATEMENTS:
     case SQL_PARAM_ARRAY_SELECTS:
@@ -799,7 +800,6 @@ std::optional<Info> InfoOf(Dbc* c, SQLUSMALLINT type) {
     case SQL_SQL92_NUMERIC_VALUE_FUNCTIONS:
     case SQL_SQL92_DATETIME_FUNCTIONS:
     case SQL_SQL92_VALUE_EXPRESSIONS:
-    case SQL_CONVERT_FUNCTIONS:
     case SQL_SCROLL_CONCURRENCY:
       return u32(0);
     case SQL_FORWARD_ONLY_CURSOR_ATTRIBUTES1:
@@ -818,13 +818,31 @@ std::optional<Info> InfoOf(Dbc* c, SQLUSMALLINT type) {
       return u32(SQL_OJ_LEFT | SQL_OJ_NESTED | SQL_OJ_NOT_ORDERED | SQL_OJ_INNER | SQL_OJ_ALL_COMPARISON_OPS);
     case SQL_CURSOR_SENSITIVITY:
       return u32(SQL_INSENSITIVE);
+    // The scalar functions odbc/escapes.cc rewrites.
     case SQL_STRING_FUNCTIONS:
       return u32(SQL_FN_STR_CONCAT | SQL_FN_STR_LTRIM | SQL_FN_STR_LENGTH | SQL_FN_STR_LCASE | SQL_FN_STR_REPLACE |
-                 SQL_FN_STR_RTRIM | SQL_FN_STR_SUBSTRING | SQL_FN_STR_UCASE | SQL_FN_STR_CHAR_LENGTH);
+                 SQL_FN_STR_RTRIM | SQL_FN_STR_SUBSTRING | SQL_FN_STR_UCASE | SQL_FN_STR_CHAR_LENGTH |
+                 SQL_FN_STR_CHARACTER_LENGTH | SQL_FN_STR_LOCATE | SQL_FN_STR_LOCATE_2 | SQL_FN_STR_LEFT |
+                 SQL_FN_STR_RIGHT | SQL_FN_STR_SPACE | SQL_FN_STR_ASCII | SQL_FN_STR_CHAR);
     case SQL_NUMERIC_FUNCTIONS:
-      return u32(SQL_FN_NUM_ABS | SQL_FN_NUM_ROUND);
+      return u32(SQL_FN_NUM_ABS | SQL_FN_NUM_ROUND | SQL_FN_NUM_CEILING | SQL_FN_NUM_FLOOR | SQL_FN_NUM_MOD |
+                 SQL_FN_NUM_POWER | SQL_FN_NUM_SQRT | SQL_FN_NUM_EXP | SQL_FN_NUM_LOG | SQL_FN_NUM_LOG10 |
+                 SQL_FN_NUM_SIGN | SQL_FN_NUM_PI | SQL_FN_NUM_SIN | SQL_FN_NUM_COS | SQL_FN_NUM_TAN |
+                 SQL_FN_NUM_DEGREES | SQL_FN_NUM_RADIANS);
     case SQL_TIMEDATE_FUNCTIONS:
-      return u32(0);
+      return u32(SQL_FN_TD_NOW | SQL_FN_TD_CURDATE | SQL_FN_TD_CURTIME | SQL_FN_TD_CURRENT_DATE |
+                 SQL_FN_TD_CURRENT_TIME | SQL_FN_TD_CURRENT_TIMESTAMP | SQL_FN_TD_YEAR | SQL_FN_TD_MONTH |
+                 SQL_FN_TD_DAYOFMONTH | SQL_FN_TD_HOUR | SQL_FN_TD_MINUTE | SQL_FN_TD_SECOND | SQL_FN_TD_DAYOFYEAR |
+                 SQL_FN_TD_DAYOFWEEK | SQL_FN_TD_WEEK | SQL_FN_TD_QUARTER | SQL_FN_TD_TIMESTAMPADD |
+                 SQL_FN_TD_TIMESTAMPDIFF);
+    case SQL_TIMEDATE_ADD_INTERVALS:
+    case SQL_TIMEDATE_DIFF_INTERVALS:
+      return u32(SQL_FN_TSI_SECOND | SQL_FN_TSI_MINUTE | SQL_FN_TSI_HOUR | SQL_FN_TSI_DAY | SQL_FN_TSI_WEEK |
+                 SQL_FN_TSI_MONTH | SQL_FN_TSI_QUARTER | SQL_FN_TSI_YEAR);
+    case SQL_CONVERT_FUNCTIONS:
+      return u32(SQL_FN_CVT_CONVERT | SQL_FN_CVT_CAST);
+    case SQL_SYSTEM_FUNCTIONS:
+      return u32(SQL_FN_SYS_DBNAME | SQL_FN_SYS_IFNULL);
     case SQL_AGGREGATE_FUNCTIONS:
       return u32(SQL_AF_ALL | SQL_AF_AVG | SQL_AF_COUNT | SQL_AF_DISTINCT | SQL_AF_MAX | SQL_AF_MIN | SQL_AF_SUM);
     case SQL_SUBQUERIES:
@@ -1730,8 +1748,10 @@ SQLRETURN SetStmtAttr(Stmt* s, SQLINTEGER attr, SQLPOINTER value) {
         return SQL_SUCCESS_WITH_INFO;
       }
       return SQL_SUCCESS;
-    case SQL_ATTR_CONCURRENCY:
     case SQL_ATTR_NOSCAN:
+      s->noscan = n == SQL_NOSCAN_ON;
+      return SQL_SUCCESS;
+    case SQL_ATTR_CONCURRENCY:
     case SQL_ATTR_MAX_LENGTH:
     case SQL_ATTR_RETRIEVE_DATA:
     case SQL_ATTR_USE_BOOKMARKS:
@@ -1973,4 +1993,27 @@ JIRASQL_ODBC_API SQLRETURN SQL_API SQLForeignKeysW(SQLHSTMT h, SQLWCHAR*, SQLSMA
                                                    SQLWCHAR*, SQLSMALLINT, SQLWCHAR* fk_table, SQLSMALLINT fk_len) {
   STMT_ENTRY(h)
   return Guard(s, [&] { return ForeignKeys(s, Arg(pk_table, pk_len), Arg(fk_table, fk_len)); });
+}
+
+// ---- SQLNativeSql ------------------------------------------------------------------
+
+JIRASQL_ODBC_API SQLRETURN SQL_API SQLNativeSql(SQLHDBC h, SQLCHAR* in, SQLINTEGER in_len, SQLCHAR* out, SQLINTEGER cap,
+                                                SQLINTEGER* out_len) {
+  Dbc* c = As<Dbc>(h, SQL_HANDLE_DBC);
+  return Guard(c, [&]() -> SQLRETURN {
+    c->diags.clear();
+    auto sql = RewriteEscapes(In(in, in_len));
+    if (!sql) return c->Error("42000", "jirasql: " + sql.error().message);
+    return Out(c, *sql, out, cap, out_len);
+  });
+}
+JIRASQL_ODBC_API SQLRETURN SQL_API SQLNativeSqlW(SQLHDBC h, SQLWCHAR* in, SQLINTEGER in_len, SQLWCHAR* out,
+                                                 SQLINTEGER cap, SQLINTEGER* out_len) {
+  Dbc* c = As<Dbc>(h, SQL_HANDLE_DBC);
+  return Guard(c, [&]() -> SQLRETURN {
+    c->diags.clear();
+    auto sql = RewriteEscapes(In(in, in_len));
+    if (!sql) return c->Error("42000", "jirasql: " + sql.error().message);
+    return OutW(c, *sql, out, cap, out_len, false);
+  });
 }

@@ -1,6 +1,7 @@
 #include "odbc/odbc_connstr.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "common/strings.h"
 #include "connstr/parser.h"
@@ -10,6 +11,12 @@ namespace jirasql {
 namespace {
 
 bool Same(std::string_view a, std::string_view b) { return ToLower(std::string(a)) == ToLower(std::string(b)); }
+
+// A key jirasql's parser reads as one name: no white space, no quote.
+bool OneWord(std::string_view key) {
+  return std::none_of(key.begin(), key.end(),
+                      [](char c) { return c == '"' || c == '\'' || std::isspace(static_cast<unsigned char>(c)); });
+}
 
 }  // namespace
 
@@ -119,7 +126,20 @@ Result<std::string> JirasqlConnectionString(std::string_view odbc, const DsnRead
     // An empty UID or PWD is ODBC's "not given" (isql sends both), not a
     // property cleared.
     const bool empty_login = (Same(p.key, "UID") || Same(p.key, "PWD")) && p.value.empty();
-    if (!name->empty() && !empty_login) mapped_given.emplace_back(*name, p.value);
+    if (name->empty() || empty_login) continue;
+    if (!OneWord(*name)) {
+      return Fail(ErrorCode::kInvalidArgument, "the ODBC connection string has the key '" + p.key +
+                                                   "', which holds a space or a quote; keys are single words "
+                                                   "such as Url or AuthScheme");
+    }
+    for (const auto& [earlier, unused] : mapped_given) {
+      if (Same(earlier, *name)) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "the ODBC connection string gives " + *name + " twice (as " + p.key + " and as " +
+                        (Same(*name, "User") ? "User or UID" : "its own name or PWD") + "); give it once");
+      }
+    }
+    mapped_given.emplace_back(*name, p.value);
   }
   std::string out;
   auto add = [&](const std::string& key, const std::string& value) { out += key + "=" + QuoteValue(value) + ";"; };
@@ -127,7 +147,7 @@ Result<std::string> JirasqlConnectionString(std::string_view odbc, const DsnRead
   for (const auto& p : from_dsn) {
     auto name = name_of(p);
     if (!name) return Fail(name.error());
-    if (name->empty()) continue;
+    if (name->empty() || !OneWord(*name)) continue;
     const bool replaced =
         std::any_of(mapped_given.begin(), mapped_given.end(), [&](const auto& g) { return Same(g.first, *name); });
     if (!replaced) add(*name, p.value);

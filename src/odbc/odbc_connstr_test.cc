@@ -35,6 +35,16 @@ TEST(OdbcConnectionString, OdbcKeysBecomeJirasqlProperties) {
   EXPECT_EQ(*s, "AuthScheme=PAT;PersonalAccessToken=t;");
   s = JirasqlConnectionString("AuthScheme=Basic;UID=u;PWD=t", none);
   EXPECT_EQ(*s, "AuthScheme=Basic;User=u;Password=t;");
+  // Keys jirasql could not read, and two keys for one property.
+  s = JirasqlConnectionString("Url POWER=https://x", none);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("single words"), std::string::npos);
+  s = JirasqlConnectionString("AuthScheme=APIToken;UID=a;User=b", none);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("gives User twice"), std::string::npos);
+  s = JirasqlConnectionString("AuthScheme=PAT;PWD=a;PersonalAccessToken=b", none);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message.find("=a"), std::string::npos);
   // PWD where no scheme says whose secret it is.
   s = JirasqlConnectionString("Url=https://x;PWD=t", none);
   ASSERT_FALSE(s);
