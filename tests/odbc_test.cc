@@ -465,6 +465,40 @@ TEST_P(OdbcTest, TheCatalogueListsTablesColumnsKeysAndTypes) {
   SQLCloseCursor(stmt_);
   ASSERT_TRUE(SQL_SUCCEEDED(SQLGetTypeInfo(stmt_, SQL_TYPE_DATE)));
   EXPECT_EQ(FetchText().size(), 1u);
+  SQLCloseCursor(stmt_);
+  // SQLStatistics: the key as a unique index, then the columns Jira filters on.
+  ASSERT_TRUE(
+      SQL_SUCCEEDED(SQLStatistics(stmt_, nullptr, 0, nullptr, 0, text("Issues"), SQL_NTS, SQL_INDEX_ALL, SQL_QUICK)))
+      << Diag(SQL_HANDLE_STMT, stmt_);
+  Rows stats = FetchText();
+  ASSERT_FALSE(stats.empty());
+  EXPECT_EQ(stats[0][3] + " " + stats[0][5] + " " + stats[0][8], "0 PK_Issues Id");
+  EXPECT_EQ(stats.size(), std::stoul(db.One("SELECT count(*) FROM sys_indexes WHERE TableName = 'Issues'")));
+  SQLCloseCursor(stmt_);
+  ASSERT_TRUE(SQL_SUCCEEDED(
+      SQLStatistics(stmt_, nullptr, 0, nullptr, 0, text("Issues"), SQL_NTS, SQL_INDEX_UNIQUE, SQL_QUICK)));
+  EXPECT_EQ(FetchText().size(), 1u);
+  SQLCloseCursor(stmt_);
+  // SQLSpecialColumns: the best row id is the primary key.
+  ASSERT_TRUE(SQL_SUCCEEDED(SQLSpecialColumns(stmt_, SQL_BEST_ROWID, nullptr, 0, nullptr, 0, text("Comments"), SQL_NTS,
+                                              SQL_SCOPE_SESSION, SQL_NULLABLE)));
+  Rows special = FetchText();
+  ASSERT_EQ(special.size(), 1u);
+  EXPECT_EQ(special[0][1] + " " + special[0][2], "Id " + std::to_string(SQL_BIGINT));
+  SQLCloseCursor(stmt_);
+  // SQLProcedures and SQLProcedureColumns, from sys_procedures.
+  ASSERT_TRUE(SQL_SUCCEEDED(SQLProcedures(stmt_, nullptr, 0, nullptr, 0, text("%OAuth%"), SQL_NTS)));
+  Rows procs = FetchText();
+  EXPECT_EQ(procs.size(), std::stoul(db.One("SELECT count(*) FROM sys_procedures WHERE ProcedureName LIKE '%OAuth%'")));
+  SQLCloseCursor(stmt_);
+  ASSERT_TRUE(SQL_SUCCEEDED(
+      SQLProcedureColumns(stmt_, nullptr, 0, nullptr, 0, text("GetOAuthAuthorizationURL"), SQL_NTS, nullptr, 0)));
+  Rows params = FetchText();
+  EXPECT_EQ(params.size(), std::stoul(db.One("SELECT count(*) FROM sys_procedureparameters WHERE ProcedureName = "
+                                             "'GetOAuthAuthorizationURL'")));
+  ASSERT_FALSE(params.empty());
+  EXPECT_EQ(params[0][3], db.One("SELECT ParameterName FROM sys_procedureparameters WHERE ProcedureName = "
+                                 "'GetOAuthAuthorizationURL' AND Direction = 'IN' ORDER BY Ordinal LIMIT 1"));
 }
 
 TEST_P(OdbcTest, OdbcEscapesAndTopRunAsSqlite) {

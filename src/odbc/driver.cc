@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -710,6 +711,7 @@ std::optional<Info> InfoOf(Dbc* c, SQLUSMALLINT type) {
       return text("N");
     case SQL_ACCESSIBLE_TABLES:
     case SQL_ACCESSIBLE_PROCEDURES:
+    case SQL_PROCEDURES:
     case SQL_COLUMN_ALIAS:
     case SQL_DESCRIBE_PARAMETER:
     case SQL_EXPRESSIONS_IN_ORDERBY:
@@ -719,7 +721,6 @@ std::optional<Info> InfoOf(Dbc* c, SQLUSMALLINT type) {
     case SQL_MULTIPLE_ACTIVE_TXN:
     case SQL_NEED_LONG_DATA_LEN:
     case SQL_ORDER_BY_COLUMNS_IN_SELECT:
-    case SQL_PROCEDURES:
     case SQL_ROW_UPDATES:
     case SQL_INTEGRITY:
     case SQL_MAX_ROW_SIZE_INCLUDES_LONG:
@@ -1039,6 +1040,7 @@ std::string Lit(const std::string& v) {
   for (char c : v) out += c == '\'' ? std::string("''") : std::string(1, c);
   return out + "'";
 }
+std::string Lit(const char* v) { return Lit(std::string(v)); }
 std::string Lit(int64_t v) { return std::to_string(v); }
 const std::string kNull = "NULL";
 
@@ -1230,6 +1232,108 @@ SQLRETURN ForeignKeys(Stmt* s, const std::string& pk_table, const std::string& f
           " AS DELETE_RULE, KeyName AS FK_NAME, 'PK_' || PrimaryKeyTable AS PK_NAME, " +
           std::to_string(SQL_NOT_DEFERRABLE) + " AS DEFERRABILITY FROM sys_foreignkeys WHERE 1" + where +
           " ORDER BY FKTABLE_NAME, FK_NAME");
+}
+
+// Every row of a query on the engine, as text (nullopt for NULL): the sys_*
+// tables the catalogue functions below read.
+std::vector<std::vector<std::optional<std::string>>> QueryAll(Stmt* s, const std::string& sql) {
+  std::vector<std::vector<std::optional<std::string>>> out;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(s->dbc->engine->db(), sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return out;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    std::vector<std::optional<std::string>> row;
+    for (int i = 0; i < sqlite3_column_count(st); ++i) {
+      const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+      row.push_back(t ? std::optional<std::string>(t) : std::nullopt);
+    }
+    out.push_back(std::move(row));
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
+std::string Lit(const std::optional<std::string>& v) { return v ? Lit(*v) : kNull; }
+
+SQLRETURN Statistics(Stmt* s, const std::string& table, SQLUSMALLINT unique) {
+  // The primary key as a unique index, each column Jira filters on
+  // (pushdown) as an index of its own: what a tool should filter by.
+  return PrepareAndRun(
+      s,
+      "SELECT NULL AS TABLE_CAT, NULL AS TABLE_SCHEM, TableName AS TABLE_NAME, 1 - IsUnique AS NON_UNIQUE, NULL "
+      "AS INDEX_QUALIFIER, IndexName AS INDEX_NAME, " +
+          std::to_string(SQL_INDEX_OTHER) +
+          " AS TYPE, OrdinalPosition AS ORDINAL_POSITION, ColumnName AS COLUMN_NAME, SortOrder AS ASC_OR_DESC, "
+          "NULL AS CARDINALITY, NULL AS PAGES, NULL AS FILTER_CONDITION FROM sys_indexes WHERE TableName = " +
+          Lit(table) + " COLLATE NOCASE" + (unique == SQL_INDEX_UNIQUE ? " AND IsUnique = 1" : "") +
+          " ORDER BY NON_UNIQUE, INDEX_NAME, ORDINAL_POSITION");
+}
+
+SQLRETURN SpecialColumns(Stmt* s, SQLUSMALLINT type, const std::string& table) {
+  const std::vector<std::string> names = {"SCOPE",       "COLUMN_NAME",   "DATA_TYPE",      "TYPE_NAME",
+                                          "COLUMN_SIZE", "BUFFER_LENGTH", "DECIMAL_DIGITS", "PSEUDO_COLUMN"};
+  std::vector<std::vector<std::string>> rows;
+  if (type == SQL_BEST_ROWID) {  // the primary key (SQL_ROWVER: none — Jira has no row version a client sets)
+    auto def = s->dbc->engine->session().Table(table);
+    if (def && *def) {
+      for (const auto& key : QueryAll(s, "SELECT ColumnName FROM sys_primarykeys WHERE TableName = " +
+                                             Lit((*def)->name) + " ORDER BY KeySeq")) {
+        for (const auto& c : (*def)->columns) {
+          if (!key[0] || c.name != *key[0]) continue;
+          const ColumnType ct = TypeOfColumn(c.type, c.long_text);
+          rows.push_back({Lit(int64_t{SQL_SCOPE_SESSION}), Lit(c.name), Lit(ct.sql_type), Lit(ct.type_name),
+                          Lit(static_cast<int64_t>(ct.size)), Lit(static_cast<int64_t>(ct.octets)),
+                          Lit(int64_t{ct.decimals}), Lit(int64_t{SQL_PC_NOT_PSEUDO})});
+        }
+      }
+    }
+  }
+  return CatalogResult(s, names, rows);
+}
+
+SQLRETURN Procedures(Stmt* s, const std::string& pattern) {
+  const std::vector<std::string> names = {"PROCEDURE_CAT",     "PROCEDURE_SCHEM", "PROCEDURE_NAME", "NUM_INPUT_PARAMS",
+                                          "NUM_OUTPUT_PARAMS", "NUM_RESULT_SETS", "REMARKS",        "PROCEDURE_TYPE"};
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p :
+       QueryAll(s,
+                "SELECT p.ProcedureName, p.Description, (SELECT count(*) FROM sys_procedureparameters q WHERE "
+                "q.ProcedureName = p.ProcedureName AND q.Direction = 'IN'), (SELECT count(*) FROM "
+                "sys_procedureparameters q WHERE q.ProcedureName = p.ProcedureName AND q.Direction = 'OUT') FROM "
+                "sys_procedures p ORDER BY p.ProcedureName")) {
+    if (!p[0] || !Matches(*p[0], pattern.empty() ? "%" : pattern)) continue;
+    rows.push_back({kNull, kNull, Lit(p[0]), p[2].value_or("0"), p[3].value_or("0"), "1", Lit(p[1]),
+                    Lit(int64_t{SQL_PT_PROCEDURE})});
+  }
+  return CatalogResult(s, names, rows);
+}
+
+SQLRETURN ProcedureColumns(Stmt* s, const std::string& proc, const std::string& column) {
+  const std::vector<std::string> names = {"PROCEDURE_CAT",     "PROCEDURE_SCHEM",  "PROCEDURE_NAME", "COLUMN_NAME",
+                                          "COLUMN_TYPE",       "DATA_TYPE",        "TYPE_NAME",      "COLUMN_SIZE",
+                                          "BUFFER_LENGTH",     "DECIMAL_DIGITS",   "NUM_PREC_RADIX", "NULLABLE",
+                                          "REMARKS",           "COLUMN_DEF",       "SQL_DATA_TYPE",  "SQL_DATETIME_SUB",
+                                          "CHAR_OCTET_LENGTH", "ORDINAL_POSITION", "IS_NULLABLE"};
+  std::vector<std::vector<std::string>> rows;
+  const ColumnType text = TypeOfColumn(SqlType::kText, false);
+  int64_t ordinal = 0;
+  std::string last;
+  for (const auto& p : QueryAll(s,
+                                "SELECT ProcedureName, ParameterName, Direction, Required, Description FROM "
+                                "sys_procedureparameters ORDER BY ProcedureName, Direction, Ordinal")) {
+    if (!p[0] || !p[1] || !Matches(*p[0], proc.empty() ? "%" : proc)) continue;
+    if (*p[0] != last) ordinal = 0;
+    last = *p[0];
+    ++ordinal;
+    if (!Matches(*p[1], column.empty() ? "%" : column)) continue;
+    const bool in = p[2] && *p[2] == "IN";
+    const bool required = p[3] && *p[3] == "1";
+    rows.push_back({kNull, kNull, Lit(p[0]), Lit(p[1]), Lit(int64_t{in ? SQL_PARAM_INPUT : SQL_RESULT_COL}),
+                    Lit(text.sql_type), Lit(text.type_name), Lit(static_cast<int64_t>(text.size)),
+                    Lit(static_cast<int64_t>(text.octets)), kNull, kNull,
+                    Lit(int64_t{required ? SQL_NO_NULLS : SQL_NULLABLE}), Lit(p[4]), kNull, Lit(text.sql_type), kNull,
+                    Lit(static_cast<int64_t>(text.octets)), Lit(in ? ordinal : 0), Lit(required ? "NO" : "YES")});
+  }
+  return CatalogResult(s, names, rows);
 }
 
 }  // namespace
@@ -2016,4 +2120,54 @@ JIRASQL_ODBC_API SQLRETURN SQL_API SQLNativeSqlW(SQLHDBC h, SQLWCHAR* in, SQLINT
     if (!sql) return c->Error("42000", "jirasql: " + sql.error().message);
     return OutW(c, *sql, out, cap, out_len, false);
   });
+}
+
+JIRASQL_ODBC_API SQLRETURN SQL_API SQLStatistics(SQLHSTMT h, SQLCHAR*, SQLSMALLINT, SQLCHAR*, SQLSMALLINT,
+                                                 SQLCHAR* table, SQLSMALLINT table_len, SQLUSMALLINT unique,
+                                                 SQLUSMALLINT) {
+  STMT_ENTRY(h)
+  return Guard(s, [&] { return Statistics(s, Arg(table, table_len), unique); });
+}
+JIRASQL_ODBC_API SQLRETURN SQL_API SQLStatisticsW(SQLHSTMT h, SQLWCHAR*, SQLSMALLINT, SQLWCHAR*, SQLSMALLINT,
+                                                  SQLWCHAR* table, SQLSMALLINT table_len, SQLUSMALLINT unique,
+                                                  SQLUSMALLINT) {
+  STMT_ENTRY(h)
+  return Guard(s, [&] { return Statistics(s, Arg(table, table_len), unique); });
+}
+
+JIRASQL_ODBC_API SQLRETURN SQL_API SQLSpecialColumns(SQLHSTMT h, SQLUSMALLINT type, SQLCHAR*, SQLSMALLINT, SQLCHAR*,
+                                                     SQLSMALLINT, SQLCHAR* table, SQLSMALLINT table_len, SQLUSMALLINT,
+                                                     SQLUSMALLINT) {
+  STMT_ENTRY(h)
+  return Guard(s, [&] { return SpecialColumns(s, type, Arg(table, table_len)); });
+}
+JIRASQL_ODBC_API SQLRETURN SQL_API SQLSpecialColumnsW(SQLHSTMT h, SQLUSMALLINT type, SQLWCHAR*, SQLSMALLINT, SQLWCHAR*,
+                                                      SQLSMALLINT, SQLWCHAR* table, SQLSMALLINT table_len, SQLUSMALLINT,
+                                                      SQLUSMALLINT) {
+  STMT_ENTRY(h)
+  return Guard(s, [&] { return SpecialColumns(s, type, Arg(table, table_len)); });
+}
+
+JIRASQL_ODBC_API SQLRETURN SQL_API SQLProcedures(SQLHSTMT h, SQLCHAR*, SQLSMALLINT, SQLCHAR*, SQLSMALLINT,
+                                                 SQLCHAR* proc, SQLSMALLINT proc_len) {
+  STMT_ENTRY(h)
+  return Guard(s, [&] { return Procedures(s, Arg(proc, proc_len)); });
+}
+JIRASQL_ODBC_API SQLRETURN SQL_API SQLProceduresW(SQLHSTMT h, SQLWCHAR*, SQLSMALLINT, SQLWCHAR*, SQLSMALLINT,
+                                                  SQLWCHAR* proc, SQLSMALLINT proc_len) {
+  STMT_ENTRY(h)
+  return Guard(s, [&] { return Procedures(s, Arg(proc, proc_len)); });
+}
+
+JIRASQL_ODBC_API SQLRETURN SQL_API SQLProcedureColumns(SQLHSTMT h, SQLCHAR*, SQLSMALLINT, SQLCHAR*, SQLSMALLINT,
+                                                       SQLCHAR* proc, SQLSMALLINT proc_len, SQLCHAR* column,
+                                                       SQLSMALLINT column_len) {
+  STMT_ENTRY(h)
+  return Guard(s, [&] { return ProcedureColumns(s, Arg(proc, proc_len), Arg(column, column_len)); });
+}
+JIRASQL_ODBC_API SQLRETURN SQL_API SQLProcedureColumnsW(SQLHSTMT h, SQLWCHAR*, SQLSMALLINT, SQLWCHAR*, SQLSMALLINT,
+                                                        SQLWCHAR* proc, SQLSMALLINT proc_len, SQLWCHAR* column,
+                                                        SQLSMALLINT column_len) {
+  STMT_ENTRY(h)
+  return Guard(s, [&] { return ProcedureColumns(s, Arg(proc, proc_len), Arg(column, column_len)); });
 }

@@ -107,6 +107,8 @@ class PyodbcTest(unittest.TestCase):
             self.assertEqual((cols["Id"], cols["Created"], cols["DueDate"], cols["Description"]),
                              ("BIGINT", "TIMESTAMP", "DATE", "WLONGVARCHAR"))
             self.assertEqual([r.column_name for r in cur.primaryKeys("Issues")], ["Id"])
+            self.assertEqual([r.column_name for r in cur.statistics("Issues", unique=True)], ["Id"])
+            self.assertIn("GetOAuthAuthorizationURL", [r.procedure_name for r in cur.procedures()])
             self.assertIn(("Issues", "Id", "IssueId"),
                           [(r.pktable_name, r.pkcolumn_name, r.fkcolumn_name) for r in cur.foreignKeys(foreignTable="Comments")])
             conn.close()
