@@ -531,6 +531,36 @@ TEST_P(OdbcTest, OdbcEscapesAndTopRunAsSqlite) {
   EXPECT_NE(d.find("yyyy-mm-dd hh:mm:ss"), std::string::npos) << d;
 }
 
+TEST_P(OdbcTest, AQueryTimeoutOrACancelStopsAScanBetweenPagesAndSaysSo) {
+  // Small pages, each 150 ms late: a scan of every issue takes seconds.
+  SQLRETURN rc = DriverConnect(OdbcString() + "Pagesize=10;MaxThreads=1;");
+  ASSERT_TRUE(SQL_SUCCEEDED(rc)) << Diag(SQL_HANDLE_DBC, dbc_);
+  ASSERT_TRUE(SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, dbc_, &stmt_)));
+  const std::string base = sim().base_url();
+  AddFault(base, json{{"path", "/rest/"}, {"latencyMs", 150}});
+  SQLSetStmtAttr(stmt_, SQL_ATTR_QUERY_TIMEOUT, reinterpret_cast<SQLPOINTER>(1), 0);
+  rc = Exec("SELECT count(*) FROM Issues WHERE Summary IS NOT NULL");
+  EXPECT_EQ(rc, SQL_ERROR);
+  std::string d = Diag(SQL_HANDLE_STMT, stmt_);
+  EXPECT_NE(d.find("HYT00"), std::string::npos) << d;
+  EXPECT_NE(d.find("not whole"), std::string::npos) << d;
+  // SQLCancel from another thread while SQLFetch reads.
+  SQLSetStmtAttr(stmt_, SQL_ATTR_QUERY_TIMEOUT, reinterpret_cast<SQLPOINTER>(0), 0);
+  ASSERT_TRUE(SQL_SUCCEEDED(Exec("SELECT Key FROM Issues"))) << Diag(SQL_HANDLE_STMT, stmt_);
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    SQLCancel(stmt_);
+  });
+  int rows = 0;
+  while ((rc = SQLFetch(stmt_)) == SQL_SUCCESS) ++rows;
+  canceller.join();
+  ClearFaults(base);
+  EXPECT_EQ(rc, SQL_ERROR);
+  d = Diag(SQL_HANDLE_STMT, stmt_);
+  EXPECT_NE(d.find("HY008"), std::string::npos) << d;
+  EXPECT_LT(rows, static_cast<int>(site(0).issues.size()));
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, OdbcTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),
                          [](const auto& info) { return std::string(info.param.name); });
 

@@ -10,6 +10,7 @@
 #include <sqlucode.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -109,6 +110,9 @@ struct Stmt : Handle {
   SQLUSMALLINT* row_status = nullptr;
   SQLLEN* bind_offset = nullptr;
   std::atomic<bool> cancelled{false};
+  /// SQL_ATTR_QUERY_TIMEOUT: each execute or fetch call ends by then.
+  std::chrono::steady_clock::time_point deadline{};
+  bool timed_out = false;
 
   void Close() {
     if (st) sqlite3_reset(st);
@@ -320,7 +324,38 @@ void Describe(Stmt* s) {
 SQLRETURN StepError(Stmt* s) {
   Error e = s->dbc->engine->StepError(s->sql);
   if (s->cancelled.exchange(false)) return s->Error("HY008", "jirasql: the statement was cancelled (SQLCancel)");
+  if (s->timed_out) {
+    return s->Error("HYT00", "jirasql: the statement ran longer than SQL_ATTR_QUERY_TIMEOUT (" +
+                                 std::to_string(s->query_timeout) + " s) and was stopped; the result is not whole");
+  }
   return Fail(s, e);
+}
+
+// SQLite asks every few hundred instructions whether to go on: not after a
+// SQLCancel, nor past the query timeout. (A page request under way is not
+// cut short: the statement stops once it has come back, which the Timeout
+// property bounds.)
+int KeepGoing(void* p) {
+  auto* s = static_cast<Stmt*>(p);
+  if (s->cancelled) return 1;
+  if (s->deadline != std::chrono::steady_clock::time_point{} && std::chrono::steady_clock::now() > s->deadline) {
+    s->timed_out = true;
+    return 1;
+  }
+  return 0;
+}
+
+// One sqlite3_step under the statement's timeout and cancel.
+int StepOnce(Stmt* s) {
+  sqlite3* db = s->dbc->engine->db();
+  s->timed_out = false;
+  s->deadline = s->query_timeout
+                    ? std::chrono::steady_clock::now() + std::chrono::seconds(static_cast<int64_t>(s->query_timeout))
+                    : std::chrono::steady_clock::time_point{};
+  sqlite3_progress_handler(db, 200, KeepGoing, s);
+  const int rc = sqlite3_step(s->st);
+  sqlite3_progress_handler(db, 0, nullptr, nullptr);
+  return rc;
 }
 
 SQLRETURN Notices(Stmt* s, SQLRETURN rc) {
@@ -457,7 +492,7 @@ SQLRETURN Execute(Stmt* s) {
   sqlite3* db = s->dbc->engine->db();
   const int64_t changes_before = sqlite3_total_changes64(db);
   s->fetched = 0;
-  const int rc = sqlite3_step(s->st);
+  const int rc = StepOnce(s);
   if (rc == SQLITE_ROW) {
     s->row_ready = true;
   } else if (rc != SQLITE_DONE) {
@@ -487,7 +522,7 @@ SQLRETURN Step(Stmt* s) {
     s->row_ready = false;
   } else {
     if (s->done) return SQL_NO_DATA;
-    const int rc = sqlite3_step(s->st);
+    const int rc = StepOnce(s);
     if (rc == SQLITE_DONE) {
       s->done = true;
       return Notices(s, SQL_NO_DATA);
