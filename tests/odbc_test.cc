@@ -259,6 +259,37 @@ TEST_P(OdbcTest, ParametersBindTextNumbersTimestampsAndNull) {
   EXPECT_EQ(FetchText(), Rows{{"0"}});
 }
 
+// SQL_C_DEFAULT parameters are read as the C type ODBC pairs with their
+// SQL type (a BIGINT as an int64_t, not as text).
+TEST_P(OdbcTest, DefaultCTypeParametersFollowTheirSqlType) {
+  ConnectOrFail();
+  const auto& is = site(0).issues[5];
+  const std::string key = site(0).Key(is);
+  const char* sql = "SELECT Key FROM Issues WHERE Id = ? AND Key = ? AND Created >= ?";
+  ASSERT_EQ(SQLPrepare(stmt_, reinterpret_cast<SQLCHAR*>(const_cast<char*>(sql)), SQL_NTS), SQL_SUCCESS);
+  int64_t id = is.id;
+  SQL_TIMESTAMP_STRUCT since{2000, 1, 1, 0, 0, 0, 0};
+  SQLLEN nts = SQL_NTS, fixed = 0;
+  SQLBindParameter(stmt_, 1, SQL_PARAM_INPUT, SQL_C_DEFAULT, SQL_BIGINT, 0, 0, &id, 0, &fixed);
+  SQLBindParameter(stmt_, 2, SQL_PARAM_INPUT, SQL_C_DEFAULT, SQL_VARCHAR, 32, 0, const_cast<char*>(key.c_str()), 0,
+                   &nts);
+  SQLBindParameter(stmt_, 3, SQL_PARAM_INPUT, SQL_C_DEFAULT, SQL_TYPE_TIMESTAMP, 23, 3, &since, 0, &fixed);
+  ASSERT_TRUE(SQL_SUCCEEDED(SQLExecute(stmt_))) << Diag(SQL_HANDLE_STMT, stmt_);
+  EXPECT_EQ(FetchText(), Rows{{key}});
+}
+
+// Several statements in one call are refused, never run in part.
+TEST_P(OdbcTest, SeveralStatementsInOneCallAreRefused) {
+  ConnectOrFail();
+  EXPECT_EQ(Exec("SELECT 1; SELECT 2"), SQL_ERROR);
+  const std::string d = Diag(SQL_HANDLE_STMT, stmt_);
+  EXPECT_NE(d.find("2 statements in one call"), std::string::npos) << d;
+  EXPECT_EQ(Exec("  ;  "), SQL_ERROR);
+  EXPECT_NE(Diag(SQL_HANDLE_STMT, stmt_).find("no SQL statement"), std::string::npos);
+  ASSERT_TRUE(SQL_SUCCEEDED(Exec("SELECT 7;"))) << Diag(SQL_HANDLE_STMT, stmt_);
+  EXPECT_EQ(FetchText(), Rows{{"7"}});
+}
+
 TEST_P(OdbcTest, ErrorsHaveSqlStatesAndSayWhatToFix) {
   ConnectOrFail();
   EXPECT_EQ(Exec("SELECT * FROM Isues"), SQL_ERROR);

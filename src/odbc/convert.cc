@@ -239,6 +239,8 @@ SQLSMALLINT DefaultCType(SQLSMALLINT sql_type) {
     case SQL_CHAR:
     case SQL_VARCHAR:
     case SQL_LONGVARCHAR:
+    case SQL_DECIMAL:
+    case SQL_NUMERIC:
       return SQL_C_CHAR;
     default:
       return SQL_C_WCHAR;

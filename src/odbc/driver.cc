@@ -375,6 +375,8 @@ SQLRETURN BindParams(Stmt* s) {
     }
     const Param& p = it->second;
     const SQLLEN ind = p.indicator ? *p.indicator : SQL_NTS;
+    // SQL_C_DEFAULT: the C type ODBC pairs with the parameter's SQL type.
+    const SQLSMALLINT ctype = p.ctype == SQL_C_DEFAULT ? DefaultCType(p.sql_type) : p.ctype;
     int rc = SQLITE_OK;
     if (ind == SQL_NULL_DATA || !p.value) {
       rc = sqlite3_bind_null(s->st, i);
@@ -383,9 +385,8 @@ SQLRETURN BindParams(Stmt* s) {
                       "jirasql: parameters sent at execution (SQL_DATA_AT_EXEC) are not supported; bind "
                       "the value itself");
     } else {
-      switch (p.ctype) {
-        case SQL_C_CHAR:
-        case SQL_C_DEFAULT: {
+      switch (ctype) {
+        case SQL_C_CHAR: {
           const char* v = static_cast<const char*>(p.value);
           const std::size_t len = ind == SQL_NTS ? std::strlen(v) : static_cast<std::size_t>(ind);
           rc = sqlite3_bind_text(s->st, i, v, static_cast<int>(len), SQLITE_TRANSIENT);
@@ -457,7 +458,7 @@ SQLRETURN BindParams(Stmt* s) {
         }
         default:
           return s->Error("HYC00", "jirasql: parameter " + std::to_string(i) + " has a C type (" +
-                                       std::to_string(p.ctype) + ") this driver cannot send");
+                                       std::to_string(ctype) + ") this driver cannot send");
       }
     }
     if (rc != SQLITE_OK) {
@@ -473,6 +474,15 @@ SQLRETURN PrepareStmt(Stmt* s, const std::string& odbc_sql) {
   s->Reset();
   auto sql = s->noscan ? Result<std::string>(odbc_sql) : RewriteEscapes(odbc_sql);
   if (!sql) return s->Error("42000", "jirasql: " + sql.error().message);
+  // One statement a call: SQLite would prepare the first and leave the rest
+  // unrun, and nothing would say so.
+  const std::size_t statements = SplitStatements(*sql).size();
+  if (statements != 1) {
+    return s->Error("42000", statements == 0 ? std::string("jirasql: no SQL statement given")
+                                             : "jirasql: " + std::to_string(statements) +
+                                                   " statements in one call; the driver runs one statement a "
+                                                   "call: send each with its own SQLExecDirect");
+  }
   s->sql = *sql;
   auto st = s->dbc->engine->Prepare(*sql);
   if (!st) return Fail(s, st.error());
