@@ -302,6 +302,7 @@ void Describe(Stmt* s) {
             col.table = table;
             col.base_column = origin;
             col.from_table = true;
+            break;
           }
         }
       }
@@ -578,6 +579,7 @@ SQLRETURN Deliver(Stmt* s, int col, SQLSMALLINT ctype, SQLPOINTER target, SQLLEN
                   std::size_t* offset) {
   const Column& c = s->columns[static_cast<std::size_t>(col)];
   const Outcome o = Convert(CellOf(s->st, col), c.type.sql_type, ctype, target, capacity, ind, offset);
+  if (o == Outcome::kOk || o == Outcome::kNull) return SQL_SUCCESS;  // every value of a fetch: nothing more
   const std::string where = " (column " + std::to_string(col + 1) + ", " + c.name + ")";
   switch (o) {
     case Outcome::kOk:

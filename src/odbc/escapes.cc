@@ -276,7 +276,9 @@ Result<std::string> Escape(std::string_view s, std::size_t& i) {
   if (keyword == "oj") return std::string(Trim(*body));
   if (keyword == "escape") return "ESCAPE " + std::string(Trim(*body));
   if (keyword == "call") {
-    return Unsupported("{call …} (procedures through ODBC escapes; run EXEC Name Param='value' for now)");
+    return Fail(ErrorCode::kInvalidArgument,
+                "{call …} is not supported by jirasql's ODBC driver yet; run procedures with the jirasql command: "
+                "jirasql query \"EXEC Name Param='value'\"");
   }
   return Fail(ErrorCode::kInvalidArgument, "'" + std::string(s.substr(start, std::min<std::size_t>(20, i - start))) +
                                                "…' is not an ODBC escape: {d …}, {t …}, {ts …}, {fn …}, {oj …} or "
