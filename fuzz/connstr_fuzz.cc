@@ -3,7 +3,8 @@
 // applying it as properties never crashes. The same text as an ODBC
 // connection string: its pairs survive braces and a second parse, and the
 // jirasql string the driver makes of it parses; and as SQL with ODBC escapes:
-// rewritten or refused with an error, and left alone when it has none.
+// rewritten or refused with an error, and left alone when it has none; and
+// a procedure call in it parsed or refused with an error.
 
 #include <cctype>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "fuzz_input.h"
 #include "odbc/escapes.h"
 #include "odbc/odbc_connstr.h"
+#include "sql/jira_procedures.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   using namespace jirasql;
@@ -53,6 +55,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   if (rewritten && lower.find('{') == std::string::npos && lower.find("top") == std::string::npos &&
       *rewritten != text) {
     fuzz::Violated("SQL without escapes is left alone", std::string(text));
+  }
+  if (rewritten) {
+    // A call the driver runs: each argument names one of the procedure's inputs.
+    auto call = odbc::ParseProcedureCall(*rewritten);
+    if (!call && call.error().message.empty()) fuzz::Violated("a call's error says what", std::string(text));
+    if (call && *call && (*call)->inputs.size() > FindProcedure((*call)->procedure)->inputs.size()) {
+      fuzz::Violated("no call gives more inputs than its procedure has", std::string(text));
+    }
   }
   ConnectionProperties props;
   auto applied = props.Apply(text, PropSource::kConnectString);

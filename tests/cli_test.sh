@@ -313,6 +313,8 @@ JIRASQL_CONNECT="$sql_conn" check 2 'unknown output format|not in' query-bad-for
 JIRASQL_CONNECT="$sql_conn" check 2 'no SQL given|not both' query-two-sources -- query "SELECT 1" -f "$work/q.sql"
 JIRASQL_CONNECT="$oauth" check 0 '^http://127\.0\.0\.1:[0-9]+/authorize\?.*state=st-sql' query-exec -- \
   query "EXEC GetOAuthAuthorizationURL CallbackUrl='http://localhost:33333', State='st-sql'"
+JIRASQL_CONNECT="$oauth" check 2 "CallbackUrl=\\? is a parameter marker, which jirasql query has no value for" query-exec-marker -- \
+  query "EXEC GetOAuthAuthorizationURL CallbackUrl=?"
 JIRASQL_CONNECT="$oauth" check 0 'state=st-tvf' query-tvf -- \
   query --format csv "SELECT URL FROM GetOAuthAuthorizationURL('http://localhost:33333', NULL, 'st-tvf')"
 JIRASQL_CONNECT="$sql_conn" check 0 "JQL: +project = \"$alpha\" AND created >= \"2025-01-01 10:00\"" explain-jql -- \

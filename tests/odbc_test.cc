@@ -12,9 +12,12 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sql_db.h"
+#include "testing/loopback_server.h"
+#include "testing/temp_dir.h"
 
 namespace jirasql {
 namespace {
@@ -592,8 +595,239 @@ TEST_P(OdbcTest, AQueryTimeoutOrACancelStopsAScanBetweenPagesAndSaysSo) {
   EXPECT_LT(rows, static_cast<int>(site(0).issues.size()));
 }
 
+TEST_P(OdbcTest, ProceduresRunOnceThroughCallOrExecWithParameters) {
+  ConnectOrFail();
+  ASSERT_TRUE(SQL_SUCCEEDED(Exec("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary) VALUES ('" +
+                                 site(0).projects[0].key + "', 'Task', 'Moved through ODBC')")))
+      << Diag(SQL_HANDLE_STMT, stmt_);
+  ASSERT_TRUE(SQL_SUCCEEDED(Exec("SELECT jirasql_last_insert_key()")));
+  const std::string key = FetchText().at(0).at(0);
+  SQLFreeStmt(stmt_, SQL_CLOSE);
+  // {call …}: arguments in the order of the procedure's inputs (IssueKey,
+  // IssueId, Status), described before it runs.
+  const char* call = "{call ChangeIssueStatus(?, NULL, ?)}";
+  ASSERT_EQ(SQLPrepare(stmt_, reinterpret_cast<SQLCHAR*>(const_cast<char*>(call)), SQL_NTS), SQL_SUCCESS)
+      << Diag(SQL_HANDLE_STMT, stmt_);
+  SQLSMALLINT params = -1, columns = -1;
+  SQLNumParams(stmt_, &params);
+  SQLNumResultCols(stmt_, &columns);
+  EXPECT_EQ(params, 2);
+  EXPECT_EQ(columns, 2);
+  SQLCHAR name[64];
+  SQLSMALLINT name_len = 0, type = 0, decimals = 0, nullable = 0;
+  SQLULEN size = 0;
+  SQLDescribeCol(stmt_, 2, name, sizeof name, &name_len, &type, &size, &decimals, &nullable);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(name)), "Result");
+  std::string status = "In Progress";
+  SQLLEN nts = SQL_NTS;
+  SQLBindParameter(stmt_, 1, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 32, 0, const_cast<char*>(key.c_str()), 0, &nts);
+  SQLBindParameter(stmt_, 2, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 32, 0, status.data(), 0, &nts);
+  const std::string base = sim().base_url();
+  auto transitions = [&] {
+    return CountRequests(base, [](const std::string& k) {
+      return k.rfind("POST ", 0) == 0 && k.find("/transitions") != std::string::npos;
+    });
+  };
+  const int64_t before = transitions();
+  ASSERT_TRUE(SQL_SUCCEEDED(SQLExecute(stmt_))) << Diag(SQL_HANDLE_STMT, stmt_);
+  Rows rows = FetchText();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], key);
+  EXPECT_NE(rows[0][1].find("In Progress"), std::string::npos) << rows[0][1];
+  EXPECT_EQ(transitions(), before + 1);  // run once, however the row is read
+  Db db = OpenDb(Connect());
+  EXPECT_EQ(db.One("SELECT StatusName FROM Issues WHERE Key = '" + key + "'"), "In Progress");
+  // EXEC with a parameter marker by name, through SQLExecDirect.
+  SQLFreeStmt(stmt_, SQL_CLOSE);
+  SQLFreeStmt(stmt_, SQL_RESET_PARAMS);
+  SQLBindParameter(stmt_, 1, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 32, 0, const_cast<char*>(key.c_str()), 0, &nts);
+  ASSERT_TRUE(SQL_SUCCEEDED(Exec("EXEC ChangeIssueStatus IssueKey=?, Status='To Do'"))) << Diag(SQL_HANDLE_STMT, stmt_);
+  EXPECT_EQ(FetchText().size(), 1u);
+  EXPECT_EQ(transitions(), before + 2);
+  EXPECT_EQ(db.One("SELECT StatusName FROM Issues WHERE Key = '" + key + "'"), "To Do");
+  // Mistakes say what to write, and run nothing.
+  SQLFreeStmt(stmt_, SQL_CLOSE);
+  for (const auto& [sql, says] : std::vector<std::pair<std::string, std::string>>{
+           {"{call ChangeIssueStatu(?)}", "did you mean 'ChangeIssueStatus'?"},
+           {"{call GetOAuthAuthorizationURL(1, 2, 3, 4, 5, 6)}", "takes 5 arguments at most"},
+           {"EXEC ChangeIssueStatus IssueKy='X-1'", "did you mean 'IssueKey'?"},
+           {"{? = call ChangeIssueStatus(?)}", "return a row, not a value"}}) {
+    EXPECT_EQ(Exec(sql), SQL_ERROR) << sql;
+    const std::string d = Diag(SQL_HANDLE_STMT, stmt_);
+    EXPECT_NE(d.find("42000"), std::string::npos) << d;
+    EXPECT_NE(d.find(says), std::string::npos) << d;
+  }
+  EXPECT_EQ(transitions(), before + 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, OdbcTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// OAuth 2.0 (3LO) through the driver, on a Cloud jirasim of its own whose
+// app accepts a callback on a free port.
+class OdbcOAuthTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    IniFolder();
+    callback_ = "http://localhost:" + std::to_string(testing::UnusedLoopbackPort()) + "/cb";
+    jirasim::SimOptions o;
+    o.data.issues = 30;
+    o.data.sites = 1;
+    o.callbacks = {callback_};
+    sim_ = std::make_unique<jirasim::Simulator>(o);
+    ASSERT_TRUE(sim_->Start());
+    info_ = sim_->Describe();
+    // The desktop flow's browser: jirasim's stand-in, counted.
+    browser_ = dir_.path() + "/browser";
+    std::ofstream(browser_) << "#!/bin/sh\necho opened >> '" << dir_.path() << "/opened'\nexec '" << BROWSER_SCRIPT
+                            << "' \"$@\"\n";
+    std::filesystem::permissions(browser_, std::filesystem::perms::owner_all);
+    setenv("JIRASIM", JIRASIM_PATH, 1);
+    setenv("SIM_USER", User()["email"].get<std::string>().c_str(), 1);
+    setenv("SIM_PASSWORD", User()["password"].get<std::string>().c_str(), 1);
+    setenv("SIM_SITE", info_["sites"][0]["name"].get<std::string>().c_str(), 1);
+    ASSERT_TRUE(SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env_)));
+    SQLSetEnvAttr(env_, SQL_ATTR_ODBC_VERSION, reinterpret_cast<SQLPOINTER>(SQL_OV_ODBC3), 0);
+  }
+  void TearDown() override {
+    for (SQLHDBC d : dbcs_) {
+      SQLDisconnect(d);
+      SQLFreeHandle(SQL_HANDLE_DBC, d);
+    }
+    SQLFreeHandle(SQL_HANDLE_ENV, env_);
+  }
+  const json& User() const { return info_["users"][0]; }
+  std::string Base() const { return info_["baseUrl"]; }
+  std::string OAuthString(const std::string& extra) const {
+    return "DRIVER=" + std::string(JIRASQL_ODBC_DRIVER) +
+           ";AuthScheme=OAuth;OAuthClientId=" + info_["app"]["clientId"].get<std::string>() +
+           ";OAuthClientSecret=" + info_["app"]["clientSecret"].get<std::string>() + ";CallbackURL=" + callback_ +
+           ";OAuthAuthorizationURL=" + Base() + "/authorize;OAuthAccessTokenURL=" + Base() +
+           "/oauth/token;OAuthRefreshTokenURL=" + Base() + "/oauth/token;OAuthAccessibleResourcesURL=" + Base() +
+           "/oauth/token/accessible-resources;OAuthApiGatewayURL=" + Base() +
+           "/ex/jira;OAuthSettingsLocation=" + dir_.path() + "/login.json;BrowserCommand=" + browser_ +
+           ";OAuthListenerTimeout=30;" + extra;
+  }
+  // A new connection handle connected with `text`; its return code in *rc.
+  SQLHDBC Connect(const std::string& text, SQLRETURN* rc) {
+    SQLHDBC d = SQL_NULL_HDBC;
+    SQLAllocHandle(SQL_HANDLE_DBC, env_, &d);
+    dbcs_.push_back(d);
+    SQLCHAR out[4096];
+    SQLSMALLINT out_len = 0;
+    *rc = SQLDriverConnect(d, nullptr, reinterpret_cast<SQLCHAR*>(const_cast<char*>(text.c_str())), SQL_NTS, out,
+                           sizeof out, &out_len, SQL_DRIVER_NOPROMPT);
+    return d;
+  }
+  int BrowsersOpened() const {
+    std::ifstream in(dir_.path() + "/opened");
+    int n = 0;
+    for (std::string line; std::getline(in, line);) ++n;
+    return n;
+  }
+  // Every row of `sql` on `dbc` as text, parameters bound as text.
+  Rows Query(SQLHDBC dbc, const std::string& sql, const std::vector<std::string>& params, std::string* error) {
+    SQLHSTMT st = SQL_NULL_HSTMT;
+    SQLAllocHandle(SQL_HANDLE_STMT, dbc, &st);
+    std::vector<SQLLEN> nts(params.size(), SQL_NTS);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      SQLBindParameter(st, static_cast<SQLUSMALLINT>(i + 1), SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 0, 0,
+                       const_cast<char*>(params[i].c_str()), 0, &nts[i]);
+    }
+    Rows out;
+    if (!SQL_SUCCEEDED(SQLExecDirect(st, reinterpret_cast<SQLCHAR*>(const_cast<char*>(sql.c_str())), SQL_NTS))) {
+      *error = Diag(SQL_HANDLE_STMT, st);
+    } else {
+      SQLSMALLINT n = 0;
+      SQLNumResultCols(st, &n);
+      while (SQLFetch(st) == SQL_SUCCESS) {
+        std::vector<std::string> row;
+        for (SQLUSMALLINT c = 1; c <= n; ++c) {
+          char buf[4096];
+          SQLLEN ind = 0;
+          SQLGetData(st, c, SQL_C_CHAR, buf, sizeof buf, &ind);
+          row.push_back(ind == SQL_NULL_DATA ? "NULL" : std::string(buf));
+        }
+        out.push_back(std::move(row));
+      }
+    }
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+    return out;
+  }
+
+  testing::TempDir dir_;
+  std::string callback_, browser_;
+  std::unique_ptr<jirasim::Simulator> sim_;
+  json info_;
+  SQLHENV env_ = SQL_NULL_HENV;
+  std::vector<SQLHDBC> dbcs_;
+};
+
+// A web application's flow: connect with no token, get the URL, let the
+// user consent, exchange the code — all through {call …} — then connect
+// with the token it returned.
+TEST_F(OdbcOAuthTest, TheWebFlowRunsThroughCallAndItsTokenConnects) {
+  SQLRETURN rc = SQL_ERROR;
+  SQLHDBC app = Connect(OAuthString("InitiateOAuth=OFF"), &rc);
+  ASSERT_EQ(rc, SQL_SUCCESS_WITH_INFO) << Diag(SQL_HANDLE_DBC, app);
+  EXPECT_NE(Diag(SQL_HANDLE_DBC, app).find("only the OAuth procedures run"), std::string::npos);
+  std::string error;
+  EXPECT_TRUE(Query(app, "SELECT count(*) FROM Issues", {}, &error).empty());
+  EXPECT_NE(error.find("needs OAuthAccessToken"), std::string::npos) << error;
+  Rows url = Query(app, "{call GetOAuthAuthorizationURL(?)}", {callback_}, &error);
+  ASSERT_EQ(url.size(), 1u) << error;
+  EXPECT_NE(url[0][0].find("code_challenge="), std::string::npos) << url[0][0];
+  // The user consents in a browser; the callback receives the code.
+  const std::string approve = std::string(JIRASIM_PATH) + " approve '" + url[0][0] + "' --user " +
+                              User()["email"].get<std::string>() + " --password " +
+                              User()["password"].get<std::string>();
+  FILE* p = ::popen(approve.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[4096] = {0};
+  const std::size_t got = std::fread(buf, 1, sizeof buf - 1, p);
+  ::pclose(p);
+  const std::string redirect(buf, got);
+  const auto at = redirect.find("code=");
+  ASSERT_NE(at, std::string::npos) << redirect;
+  const std::string code = redirect.substr(at + 5, redirect.find('&', at) - at - 5);
+  EXPECT_NE(redirect.find("state=" + url[0][1]), std::string::npos) << redirect;
+  Rows tokens = Query(app, "EXEC GetOAuthAccessToken AuthMode='WEB', Verifier=?, CallbackUrl=?, CodeVerifier=?",
+                      {code, callback_, url[0][2]}, &error);
+  ASSERT_EQ(tokens.size(), 1u) << error;
+  const std::string access = tokens[0][0], cloud_id = tokens[0][3];
+  EXPECT_FALSE(tokens[0][1].empty());  // the refresh token (offline_access)
+  EXPECT_EQ(cloud_id, info_["sites"][0]["cloudId"].get<std::string>());
+  SQLHDBC user = Connect(OAuthString("InitiateOAuth=OFF;OAuthAccessToken=" + access + ";CloudId=" + cloud_id), &rc);
+  ASSERT_EQ(rc, SQL_SUCCESS) << Diag(SQL_HANDLE_DBC, user);
+  Rows count = Query(user, "SELECT count(*) FROM Issues", {}, &error);
+  ASSERT_EQ(count.size(), 1u) << error;
+  EXPECT_EQ(count[0][0], "30");
+  EXPECT_EQ(BrowsersOpened(), 0);
+  EXPECT_EQ(Diag(SQL_HANDLE_DBC, user).find(access), std::string::npos);
+}
+
+// InitiateOAuth as in the CLI: GETANDREFRESH logs in with the browser once
+// and saves the login; later connections and REFRESH reuse it; REFRESH
+// never opens a browser.
+TEST_F(OdbcOAuthTest, GetAndRefreshOpensTheBrowserOnceAndRefreshNever) {
+  SQLRETURN rc = SQL_SUCCESS;
+  SQLHDBC d = Connect(OAuthString("InitiateOAuth=REFRESH"), &rc);
+  EXPECT_EQ(rc, SQL_ERROR);
+  EXPECT_NE(Diag(SQL_HANDLE_DBC, d).find("InitiateOAuth=GETANDREFRESH"), std::string::npos) << Diag(SQL_HANDLE_DBC, d);
+  EXPECT_EQ(BrowsersOpened(), 0);
+  d = Connect(OAuthString("InitiateOAuth=GETANDREFRESH"), &rc);
+  ASSERT_TRUE(SQL_SUCCEEDED(rc)) << Diag(SQL_HANDLE_DBC, d);
+  EXPECT_EQ(BrowsersOpened(), 1);
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() + "/login.json"));
+  std::string error;
+  EXPECT_EQ(Query(d, "SELECT count(*) FROM Issues", {}, &error).at(0).at(0), "30") << error;
+  for (const char* mode : {"GETANDREFRESH", "REFRESH"}) {
+    d = Connect(OAuthString(std::string("InitiateOAuth=") + mode), &rc);
+    ASSERT_TRUE(SQL_SUCCEEDED(rc)) << mode << ": " << Diag(SQL_HANDLE_DBC, d);
+    EXPECT_EQ(Query(d, "SELECT count(*) FROM Projects", {}, &error).size(), 1u) << error;
+  }
+  EXPECT_EQ(BrowsersOpened(), 1);
+}
 
 }  // namespace
 }  // namespace jirasql

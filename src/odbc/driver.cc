@@ -113,15 +113,24 @@ struct Stmt : Handle {
   /// SQL_ATTR_QUERY_TIMEOUT: each execute or fetch call ends by then.
   std::chrono::steady_clock::time_point deadline{};
   bool timed_out = false;
+  /// A procedure call ({call …}, EXEC): st is its one output row, bound from
+  /// the procedure's answer at each execute; the application's parameters
+  /// go to call_args, the call's arguments as one SQLite row.
+  std::optional<ProcedureCall> call;
+  sqlite3_stmt* call_args = nullptr;
 
   void Close() {
     if (st) sqlite3_reset(st);
+    if (call_args) sqlite3_reset(call_args);
     open = row_ready = on_row = done = false;
     getdata_column = -1;
   }
   void Reset() {
     if (st) sqlite3_finalize(st);
     st = nullptr;
+    if (call_args) sqlite3_finalize(call_args);
+    call_args = nullptr;
+    call.reset();
     prepared = false;
     Close();
     columns.clear();
@@ -270,6 +279,19 @@ SQLRETURN Connect(Dbc* c, const std::string& odbc, std::string* completed) {
   session->notice = [self](const std::string& text) { self->notices.push_back(text); };
   auto engine = SqlEngine::Open(session);
   if (!engine) return Fail(c, engine.error());
+  // A web application runs the OAuth flow itself: with InitiateOAuth=OFF and
+  // no token yet, the connection opens for the OAuth procedures alone.
+  const auto& p = prepared->props;
+  if (p.Get("AuthScheme") == "OAuth" && p.Get("InitiateOAuth") == "OFF" && p.Get("OAuthAccessToken").empty()) {
+    c->engine = std::move(*engine);
+    if (completed) *completed = odbc;
+    c->Warn("01000",
+            "jirasql: connected without an OAuth login (InitiateOAuth=OFF and no OAuthAccessToken): only the "
+            "OAuth procedures run — {call GetOAuthAuthorizationURL(…)}, then {call GetOAuthAccessToken('WEB', "
+            "code, …)} — until you connect with the OAuthAccessToken and CloudId they return, or with "
+            "InitiateOAuth=GETANDREFRESH");
+    return SQL_SUCCESS_WITH_INFO;
+  }
   // Connecting is a real connection: Jira's answer to /myself says whether
   // the URL and the credentials work, rather than the first query.
   auto conn = session->Conn();
@@ -366,8 +388,13 @@ SQLRETURN Notices(Stmt* s, SQLRETURN rc) {
   return rc;
 }
 
+// The statement the application's parameters go to: the statement itself,
+// or a procedure call's arguments.
+sqlite3_stmt* ParamStmt(Stmt* s) { return s->call ? s->call_args : s->st; }
+
 SQLRETURN BindParams(Stmt* s) {
-  const int n = sqlite3_bind_parameter_count(s->st);
+  sqlite3_stmt* const target = ParamStmt(s);
+  const int n = target ? sqlite3_bind_parameter_count(target) : 0;
   for (int i = 1; i <= n; ++i) {
     auto it = s->params.find(static_cast<SQLUSMALLINT>(i));
     if (it == s->params.end()) {
@@ -380,7 +407,7 @@ SQLRETURN BindParams(Stmt* s) {
     const SQLSMALLINT ctype = p.ctype == SQL_C_DEFAULT ? DefaultCType(p.sql_type) : p.ctype;
     int rc = SQLITE_OK;
     if (ind == SQL_NULL_DATA || !p.value) {
-      rc = sqlite3_bind_null(s->st, i);
+      rc = sqlite3_bind_null(target, i);
     } else if (ind == SQL_DATA_AT_EXEC || ind <= SQL_LEN_DATA_AT_EXEC_OFFSET) {
       return s->Error("HYC00",
                       "jirasql: parameters sent at execution (SQL_DATA_AT_EXEC) are not supported; bind "
@@ -390,55 +417,55 @@ SQLRETURN BindParams(Stmt* s) {
         case SQL_C_CHAR: {
           const char* v = static_cast<const char*>(p.value);
           const std::size_t len = ind == SQL_NTS ? std::strlen(v) : static_cast<std::size_t>(ind);
-          rc = sqlite3_bind_text(s->st, i, v, static_cast<int>(len), SQLITE_TRANSIENT);
+          rc = sqlite3_bind_text(target, i, v, static_cast<int>(len), SQLITE_TRANSIENT);
           break;
         }
         case SQL_C_WCHAR: {
           const auto* v = static_cast<const SQLWCHAR*>(p.value);
           const std::string u = In(v, ind == SQL_NTS ? SQL_NTS : static_cast<SQLINTEGER>(ind / 2));
-          rc = sqlite3_bind_text(s->st, i, u.data(), static_cast<int>(u.size()), SQLITE_TRANSIENT);
+          rc = sqlite3_bind_text(target, i, u.data(), static_cast<int>(u.size()), SQLITE_TRANSIENT);
           break;
         }
         case SQL_C_SBIGINT:
-          rc = sqlite3_bind_int64(s->st, i, *static_cast<const int64_t*>(p.value));
+          rc = sqlite3_bind_int64(target, i, *static_cast<const int64_t*>(p.value));
           break;
         case SQL_C_UBIGINT:
-          rc = sqlite3_bind_int64(s->st, i, static_cast<int64_t>(*static_cast<const uint64_t*>(p.value)));
+          rc = sqlite3_bind_int64(target, i, static_cast<int64_t>(*static_cast<const uint64_t*>(p.value)));
           break;
         case SQL_C_SLONG:
         case SQL_C_LONG:
-          rc = sqlite3_bind_int64(s->st, i, *static_cast<const int32_t*>(p.value));
+          rc = sqlite3_bind_int64(target, i, *static_cast<const int32_t*>(p.value));
           break;
         case SQL_C_ULONG:
-          rc = sqlite3_bind_int64(s->st, i, *static_cast<const uint32_t*>(p.value));
+          rc = sqlite3_bind_int64(target, i, *static_cast<const uint32_t*>(p.value));
           break;
         case SQL_C_SSHORT:
         case SQL_C_SHORT:
-          rc = sqlite3_bind_int64(s->st, i, *static_cast<const int16_t*>(p.value));
+          rc = sqlite3_bind_int64(target, i, *static_cast<const int16_t*>(p.value));
           break;
         case SQL_C_USHORT:
-          rc = sqlite3_bind_int64(s->st, i, *static_cast<const uint16_t*>(p.value));
+          rc = sqlite3_bind_int64(target, i, *static_cast<const uint16_t*>(p.value));
           break;
         case SQL_C_STINYINT:
         case SQL_C_TINYINT:
-          rc = sqlite3_bind_int64(s->st, i, *static_cast<const int8_t*>(p.value));
+          rc = sqlite3_bind_int64(target, i, *static_cast<const int8_t*>(p.value));
           break;
         case SQL_C_UTINYINT:
         case SQL_C_BIT:
-          rc = sqlite3_bind_int64(s->st, i, *static_cast<const uint8_t*>(p.value));
+          rc = sqlite3_bind_int64(target, i, *static_cast<const uint8_t*>(p.value));
           break;
         case SQL_C_DOUBLE:
-          rc = sqlite3_bind_double(s->st, i, *static_cast<const double*>(p.value));
+          rc = sqlite3_bind_double(target, i, *static_cast<const double*>(p.value));
           break;
         case SQL_C_FLOAT:
-          rc = sqlite3_bind_double(s->st, i, *static_cast<const float*>(p.value));
+          rc = sqlite3_bind_double(target, i, *static_cast<const float*>(p.value));
           break;
         case SQL_C_TYPE_DATE:
         case SQL_C_DATE: {
           const auto* d = static_cast<const SQL_DATE_STRUCT*>(p.value);
           char buf[64];
           std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", d->year, d->month, d->day);
-          rc = sqlite3_bind_text(s->st, i, buf, -1, SQLITE_TRANSIENT);
+          rc = sqlite3_bind_text(target, i, buf, -1, SQLITE_TRANSIENT);
           break;
         }
         case SQL_C_TYPE_TIMESTAMP:
@@ -449,12 +476,12 @@ SQLRETURN BindParams(Stmt* s) {
           char buf[96];
           std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02u.%03uZ", t->year, t->month, t->day, t->hour,
                         t->minute, t->second, static_cast<unsigned>(t->fraction / 1000000));
-          rc = sqlite3_bind_text(s->st, i, buf, -1, SQLITE_TRANSIENT);
+          rc = sqlite3_bind_text(target, i, buf, -1, SQLITE_TRANSIENT);
           break;
         }
         case SQL_C_BINARY: {
           const std::size_t len = ind == SQL_NTS ? 0 : static_cast<std::size_t>(ind);
-          rc = sqlite3_bind_blob(s->st, i, p.value, static_cast<int>(len), SQLITE_TRANSIENT);
+          rc = sqlite3_bind_blob(target, i, p.value, static_cast<int>(len), SQLITE_TRANSIENT);
           break;
         }
         default:
@@ -485,7 +512,23 @@ SQLRETURN PrepareStmt(Stmt* s, const std::string& odbc_sql) {
                                                    "call: send each with its own SQLExecDirect");
   }
   s->sql = *sql;
-  auto st = s->dbc->engine->Prepare(*sql);
+  auto call = ParseProcedureCall(*sql);
+  if (!call) return s->Error("42000", "jirasql: " + call.error().message);
+  std::string text = *sql;
+  if (*call) {
+    if (!(*call)->arguments.empty()) {
+      auto args = s->dbc->engine->Prepare((*call)->arguments);
+      if (!args) return Fail(s, args.error());
+      s->call_args = *args;
+    }
+    // The row the call answers: one parameter per output, bound at execute.
+    text = "SELECT ";
+    for (std::size_t i = 0; i < (*call)->outputs.size(); ++i) {
+      text += (i ? ", ? AS \"" : "? AS \"") + (*call)->outputs[i] + "\"";
+    }
+    s->call = std::move(**call);
+  }
+  auto st = s->dbc->engine->Prepare(text);
   if (!st) return Fail(s, st.error());
   s->st = *st;
   s->prepared = true;
@@ -493,13 +536,48 @@ SQLRETURN PrepareStmt(Stmt* s, const std::string& odbc_sql) {
   return SQL_SUCCESS;
 }
 
+// Runs a prepared procedure call once: its arguments evaluated with the
+// application's parameters bound, the procedure run, its answer bound to
+// the output row.
+SQLRETURN RunCall(Stmt* s) {
+  std::map<std::string, std::string> inputs;
+  if (s->call_args) {
+    const int rc = sqlite3_step(s->call_args);
+    if (rc != SQLITE_ROW) {
+      Error e = s->dbc->engine->StepError(s->call->arguments);
+      sqlite3_reset(s->call_args);
+      return Fail(s, e);
+    }
+    for (int i = 0; i < sqlite3_column_count(s->call_args); ++i) {
+      if (sqlite3_column_type(s->call_args, i) == SQLITE_NULL) continue;  // NULL: not given
+      const auto* v = reinterpret_cast<const char*>(sqlite3_column_text(s->call_args, i));
+      inputs[s->call->inputs[static_cast<std::size_t>(i)]] =
+          std::string(v ? v : "", static_cast<std::size_t>(sqlite3_column_bytes(s->call_args, i)));
+    }
+    sqlite3_reset(s->call_args);
+  }
+  auto row = s->dbc->engine->session().Procedure(s->call->procedure, inputs);
+  if (!row) return Fail(s, row.error());
+  for (std::size_t i = 0; i < s->call->outputs.size(); ++i) {
+    for (const auto& [name, value] : *row) {
+      if (name != s->call->outputs[i]) continue;
+      sqlite3_bind_text(s->st, static_cast<int>(i + 1), value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    }
+  }
+  return SQL_SUCCESS;
+}
+
 SQLRETURN Execute(Stmt* s) {
   if (!s->prepared || !s->st) return s->Error("HY010", "jirasql: no statement prepared; call SQLPrepare first");
   s->Close();
   sqlite3_clear_bindings(s->st);
+  if (s->call_args) sqlite3_clear_bindings(s->call_args);
   if (SQLRETURN rc = BindParams(s); rc != SQL_SUCCESS) return rc;
   s->cancelled = false;
   s->dbc->notices.clear();
+  if (s->call) {
+    if (SQLRETURN rc = RunCall(s); rc != SQL_SUCCESS) return Notices(s, rc);
+  }
   sqlite3* db = s->dbc->engine->db();
   const int64_t changes_before = sqlite3_total_changes64(db);
   s->fetched = 0;
@@ -1840,7 +1918,8 @@ JIRASQL_ODBC_API SQLRETURN SQL_API SQLCancel(SQLHSTMT h) {
 JIRASQL_ODBC_API SQLRETURN SQL_API SQLNumParams(SQLHSTMT h, SQLSMALLINT* n) {
   STMT_ENTRY(h)
   if (!s->st) return s->Error("HY010", "jirasql: no statement prepared");
-  if (n) *n = static_cast<SQLSMALLINT>(sqlite3_bind_parameter_count(s->st));
+  sqlite3_stmt* p = ParamStmt(s);
+  if (n) *n = static_cast<SQLSMALLINT>(p ? sqlite3_bind_parameter_count(p) : 0);
   return SQL_SUCCESS;
 }
 

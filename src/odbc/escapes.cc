@@ -1,10 +1,13 @@
 #include "odbc/escapes.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <vector>
 
 #include "common/strings.h"
+#include "sql/engine.h"
+#include "sql/jira_procedures.h"
 
 namespace jirasql::odbc {
 
@@ -257,7 +260,11 @@ Result<std::string> Scan(std::string_view s, std::size_t& i, bool in_escape);
 Result<std::string> Escape(std::string_view s, std::size_t& i) {
   const std::size_t start = i++;
   while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  if (i < s.size() && s[i] == '?') return Unsupported("{? = call …}");
+  if (i < s.size() && s[i] == '?') {
+    return Fail(ErrorCode::kInvalidArgument,
+                "{? = call …} is not supported: jirasql's procedures return a row, not a value; write {call "
+                "Name(…)} and fetch its row");
+  }
   std::size_t n = i;
   while (n < s.size() && std::isalpha(static_cast<unsigned char>(s[n]))) ++n;
   const std::string keyword = ToLower(std::string(s.substr(i, n - i)));
@@ -276,9 +283,9 @@ Result<std::string> Escape(std::string_view s, std::size_t& i) {
   if (keyword == "oj") return std::string(Trim(*body));
   if (keyword == "escape") return "ESCAPE " + std::string(Trim(*body));
   if (keyword == "call") {
-    return Fail(ErrorCode::kInvalidArgument,
-                "{call …} is not supported by jirasql's ODBC driver yet; run procedures with the jirasql command: "
-                "jirasql query \"EXEC Name Param='value'\"");
+    const std::string_view call = Trim(*body);
+    if (call.empty()) return Fail(ErrorCode::kInvalidArgument, "{call} needs a procedure: {call Name(arguments)}");
+    return "CALL " + std::string(call);
   }
   return Fail(ErrorCode::kInvalidArgument, "'" + std::string(s.substr(start, std::min<std::size_t>(20, i - start))) +
                                                "…' is not an ODBC escape: {d …}, {t …}, {ts …}, {fn …}, {oj …} or "
@@ -363,6 +370,79 @@ std::string TopToLimit(const std::string& sql) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string QuoteLiteral(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+Result<std::optional<ProcedureCall>> ParseProcedureCall(std::string_view text) {
+  std::string sql(Trim(text));
+  while (!sql.empty() && sql.back() == ';') sql = std::string(Trim(sql.substr(0, sql.size() - 1)));
+  std::size_t w = 0;
+  while (w < sql.size() && IsWord(sql[w])) ++w;
+  const std::string verb = Upper(sql.substr(0, w));
+  if (verb != "CALL" && verb != "EXEC" && verb != "EXECUTE") return std::optional<ProcedureCall>();
+  ProcedureCall call;
+  std::vector<std::string> args;   // SQL expressions
+  std::vector<std::string> names;  // EXEC's input names, as written
+  if (verb == "CALL") {
+    std::size_t i = w;
+    while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+    const std::size_t start = i;
+    while (i < sql.size() && IsWord(sql[i])) ++i;
+    call.procedure = sql.substr(start, i - start);
+    const std::string_view rest = Trim(std::string_view(sql).substr(i));
+    if (call.procedure.empty() || !(rest.empty() || (rest.front() == '(' && rest.back() == ')'))) {
+      return Fail(ErrorCode::kInvalidArgument, "write a procedure call as {call Name(argument, …)}");
+    }
+    if (!rest.empty()) args = Arguments(rest.substr(1, rest.size() - 2));
+  } else {
+    auto e = ParseExec(sql);
+    if (!e) return Fail(e.error());
+    call.procedure = e->procedure;
+    for (std::size_t k = 0; k < e->params.size(); ++k) {
+      const bool marker = std::find(e->markers.begin(), e->markers.end(), k) != e->markers.end();
+      names.push_back(e->params[k].first);
+      args.push_back(marker ? "?" : QuoteLiteral(e->params[k].second));
+    }
+  }
+  const ProcedureSpec* spec = FindProcedure(call.procedure);
+  if (!spec) return Fail(UnknownProcedure(call.procedure));
+  call.procedure = spec->name;
+  call.outputs = spec->outputs;
+  std::vector<std::string> known;
+  for (const auto& in : spec->inputs) known.push_back(in.name);
+  if (names.empty()) {
+    if (args.size() > known.size()) {
+      return Fail(ErrorCode::kInvalidArgument, spec->name + " takes " + std::to_string(known.size()) +
+                                                   " arguments at most (" + Join(known, ", ") + "); the call gives " +
+                                                   std::to_string(args.size()));
+    }
+    call.inputs.assign(known.begin(), known.begin() + static_cast<std::ptrdiff_t>(args.size()));
+  } else {
+    for (const auto& n : names) {
+      auto it = std::find_if(known.begin(), known.end(), [&](const std::string& k) { return EqualsIgnoreCase(k, n); });
+      if (it == known.end()) {
+        std::string msg = spec->name + " has no input '" + n + "'";
+        if (auto best = ClosestMatch(n, known)) msg += "; did you mean '" + *best + "'?";
+        return Fail(ErrorCode::kInvalidArgument, msg + " (inputs: " + Join(known, ", ") + ")");
+      }
+      call.inputs.push_back(*it);
+    }
+  }
+  for (const auto& a : args) {
+    if (a.empty())
+      return Fail(ErrorCode::kInvalidArgument, spec->name + ": an argument is empty (write NULL to skip one)");
+    call.arguments += (call.arguments.empty() ? "SELECT " : ", ") + a;
+  }
+  return std::optional<ProcedureCall>(std::move(call));
+}
 
 Result<std::string> RewriteEscapes(std::string_view sql) {
   std::size_t i = 0;

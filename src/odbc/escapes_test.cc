@@ -91,9 +91,40 @@ TEST(OdbcEscapes, OuterJoinsEscapeClausesAndTop) {
   EXPECT_EQ(R("SELECT Top FROM t"), "SELECT Top FROM t");  // a column named Top
 }
 
+TEST(OdbcEscapes, CallsBecomeTheDriversCallStatement) {
+  EXPECT_EQ(R("{call GetOAuthAuthorizationURL(?, {fn UCASE('x')})}"), "CALL GetOAuthAuthorizationURL(?, upper('x'))");
+  EXPECT_EQ(R("{ CALL RefreshOAuthAccessToken }"), "CALL RefreshOAuthAccessToken");
+}
+
+TEST(OdbcEscapes, ACallNamesEachArgumentsInputAndKeepsItsMarkers) {
+  auto call = ParseProcedureCall("CALL changeissuestatus(?, NULL, 'In ' || 'Progress');");
+  ASSERT_TRUE(call && *call);
+  EXPECT_EQ((*call)->procedure, "ChangeIssueStatus");
+  EXPECT_EQ((*call)->inputs, (std::vector<std::string>{"IssueKey", "IssueId", "Status"}));
+  EXPECT_EQ((*call)->outputs, (std::vector<std::string>{"IssueKey", "Result"}));
+  EXPECT_EQ((*call)->arguments, "SELECT ?, NULL, 'In ' || 'Progress'");
+  // EXEC's values are text; an unquoted ? is a marker; quotes doubled.
+  call = ParseProcedureCall("exec GetOAuthAuthorizationURL state='it''s', callbackurl=?");
+  ASSERT_TRUE(call && *call);
+  EXPECT_EQ((*call)->inputs, (std::vector<std::string>{"State", "CallbackUrl"}));
+  EXPECT_EQ((*call)->arguments, "SELECT 'it''s', ?");
+  call = ParseProcedureCall("CALL RefreshOAuthAccessToken");
+  ASSERT_TRUE(call && *call);
+  EXPECT_TRUE((*call)->arguments.empty());
+  for (const char* other : {"SELECT 1", "EXECUTED", "callx()", ""}) {
+    call = ParseProcedureCall(other);
+    ASSERT_TRUE(call) << other;
+    EXPECT_FALSE(*call) << other;
+  }
+  EXPECT_FALSE(ParseProcedureCall("CALL ChangeIssueStatus(?,,?)"));
+  EXPECT_FALSE(ParseProcedureCall("CALL ChangeIssueStatus ?"));
+  EXPECT_FALSE(ParseProcedureCall("CALL"));
+}
+
 TEST(OdbcEscapes, MistakesSayWhatToWrite) {
   EXPECT_NE(R("SELECT {fn UCASE(x)").find("never closed"), std::string::npos);
-  EXPECT_NE(R("{call GetOAuthAuthorizationURL(?, ?)}").find("EXEC"), std::string::npos);
+  EXPECT_NE(R("{? = call GetOAuthAuthorizationURL(?)}").find("{call Name(…)}"), std::string::npos);
+  EXPECT_NE(R("{call }").find("needs a procedure"), std::string::npos);
   EXPECT_NE(R("{xyz 1}").find("is not an ODBC escape"), std::string::npos);
 }
 

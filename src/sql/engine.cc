@@ -173,6 +173,7 @@ Result<ExecStatement> ParseExec(const std::string& text) {
       std::size_t start = i;
       while (i < s.size() && s[i] != ',' && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
       value = s.substr(start, i - start);
+      if (value == "?") e.markers.push_back(e.params.size());
     }
     e.params.emplace_back(name, value);
     skip();
@@ -338,6 +339,12 @@ Result<void> SqlEngine::Run(const std::string& sql, const RunOptions& options, s
     if (IsExec(stmt)) {
       auto e = ParseExec(stmt);
       if (!e) return Fail(e.error());
+      if (!e->markers.empty()) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "EXEC " + e->procedure + ": " + e->params[e->markers[0]].first +
+                        "=? is a parameter marker, which jirasql query has no value for; write the value, as " +
+                        e->params[e->markers[0]].first + "='value'");
+      }
       auto row = session_->Procedure(e->procedure, {e->params.begin(), e->params.end()});
       if (!row) return Fail(row.error());
       std::vector<std::string> cols;

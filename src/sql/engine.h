@@ -33,6 +33,9 @@ struct RunOptions {
 struct ExecStatement {
   std::string procedure;
   std::vector<std::pair<std::string, std::string>> params;
+  /// Which params are an unquoted ?: a parameter marker, for front ends that
+  /// bind values (the ODBC driver); jirasql query refuses them.
+  std::vector<std::size_t> markers;
 };
 Result<ExecStatement> ParseExec(const std::string& text);
 

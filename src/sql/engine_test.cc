@@ -30,9 +30,11 @@ TEST(Engine, ExecStatements) {
   EXPECT_EQ(e->params[0], (std::pair<std::string, std::string>{"CallbackUrl", "http://localhost:1"}));
   EXPECT_EQ(e->params[1].second, "read:jira-work");
   EXPECT_EQ(e->params[2], (std::pair<std::string, std::string>{"State", "x"}));
-  auto quoted = ParseExec("execute P A='it''s'");
+  EXPECT_TRUE(e->markers.empty());
+  auto quoted = ParseExec("execute P A='it''s', B=?, C='?'");
   ASSERT_TRUE(quoted);
   EXPECT_EQ(quoted->params[0].second, "it's");
+  EXPECT_EQ(quoted->markers, std::vector<std::size_t>{1});  // an unquoted ? only
   auto bad = ParseExec("EXEC P A='open");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("closing quote"), std::string::npos);

@@ -175,6 +175,23 @@ const std::vector<ProcedureSpec>& JiraProcedures() {
 
 bool IsJiraProcedure(const std::string& name) { return Find(name) != nullptr; }
 
+const ProcedureSpec* FindProcedure(const std::string& name) {
+  for (const auto& p : OAuthProcedures()) {
+    if (EqualsIgnoreCase(p.name, name)) return &p;
+  }
+  const JiraProcedure* p = Find(name);
+  return p ? &p->spec : nullptr;
+}
+
+Error UnknownProcedure(const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& p : OAuthProcedures()) names.push_back(p.name);
+  for (const auto& p : JiraProcedures()) names.push_back(p.name);
+  std::string msg = "Unknown procedure '" + name + "'";
+  if (auto best = ClosestMatch(name, names)) msg += "; did you mean '" + *best + "'?";
+  return Error{ErrorCode::kInvalidArgument, msg + " (procedures: " + Join(names, ", ") + ")"};
+}
+
 Result<ProcedureRow> RunJiraProcedure(Session& session, const std::string& name, const Inputs& inputs) {
   const JiraProcedure* p = Find(name);
   if (!p) return Fail(ErrorCode::kInvalidArgument, "no procedure " + name);

@@ -1819,7 +1819,9 @@ std::vector<TableDef> MakeBaseTables() {
                "")
           .Reads(ReadRows(SysIdentityRows))
           .System());
-  t.push_back(TableDef("sys_procedures", "Procedures: EXEC Name Param='value' or SELECT * FROM Name('value', ...).",
+  t.push_back(TableDef("sys_procedures",
+                       "Procedures: EXEC Name Param='value' (through ODBC also {call Name('value', ...)}; the OAuth "
+                       "ones also SELECT * FROM Name('value', ...)).",
                        {Col("ProcedureName", T::kText, "", "Name", key("ProcedureName")),
                         Col("Description", T::kText, "", "What it does", key("Description"))},
                        "")

@@ -98,6 +98,7 @@ std::vector<std::string> Session::TableNames() const {
 
 Result<ProcedureRow> Session::Procedure(const std::string& name, const std::map<std::string, std::string>& inputs) {
   if (IsJiraProcedure(name)) return RunJiraProcedure(*this, name, inputs);
+  if (!FindProcedure(name)) return Fail(UnknownProcedure(name));
   auto http = MakeHttpTransport(props_, logger_);
   if (!http) return Fail(http.error());
   return RunProcedure(name, inputs, props_, ProcedureContext{*http, logger_, notice});
