@@ -150,17 +150,22 @@ Rows AsOdbcText(Rows rows) {
 TEST_P(OdbcTest, ADriverConnectionReadsWhatTheEngineReadsWithHonestTypes) {
   ConnectOrFail();
   const std::string sql =
-      "SELECT Id, Key, Summary, Created, DueDate, TimeSpentSeconds, Labels, Description FROM Issues ORDER BY Id";
+      "SELECT Id, Key, Summary, Created, DueDate, TimeSpentSeconds, Labels, Description, StatusCategory FROM Issues "
+      "ORDER BY Id";
   ASSERT_TRUE(SQL_SUCCEEDED(Exec(sql))) << Diag(SQL_HANDLE_STMT, stmt_);
-  // Each column's ODBC type from the table's schema.
-  const std::vector<SQLSMALLINT> want_types = {SQL_BIGINT,    SQL_WVARCHAR, SQL_WVARCHAR,     SQL_TYPE_TIMESTAMP,
-                                               SQL_TYPE_DATE, SQL_BIGINT,   SQL_WLONGVARCHAR, SQL_WLONGVARCHAR};
+  // Each column's ODBC type from the table's schema; keys and names sized
+  // as Jira limits them, other short text longer, long text as long text.
+  const std::vector<SQLSMALLINT> want_types = {SQL_BIGINT,         SQL_WVARCHAR,     SQL_WVARCHAR,
+                                               SQL_TYPE_TIMESTAMP, SQL_TYPE_DATE,    SQL_BIGINT,
+                                               SQL_WLONGVARCHAR,   SQL_WLONGVARCHAR, SQL_WVARCHAR};
+  const std::vector<SQLULEN> want_sizes = {19, 255, 255, 23, 10, 19, 1073741823, 1073741823, 4000};
   for (SQLUSMALLINT c = 1; c <= want_types.size(); ++c) {
     SQLCHAR name[128];
     SQLSMALLINT name_len = 0, type = 0, decimals = 0, nullable = 0;
     SQLULEN size = 0;
     ASSERT_EQ(SQLDescribeCol(stmt_, c, name, sizeof name, &name_len, &type, &size, &decimals, &nullable), SQL_SUCCESS);
     EXPECT_EQ(type, want_types[c - 1]) << name;
+    EXPECT_EQ(size, want_sizes[c - 1]) << name;
   }
   Rows got = FetchText();
   Db db = OpenDb(Connect());

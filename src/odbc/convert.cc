@@ -172,7 +172,22 @@ Outcome PutPieces(std::string_view full, std::size_t unit, bool binary, void* ta
 
 }  // namespace
 
-ColumnType TypeOfColumn(SqlType t, bool long_text) {
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view tail) {
+  return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
+}
+
+bool IsNameColumn(std::string_view name) {
+  for (std::string_view tail : {"Key", "Id", "Name", "Summary", "Label", "EmailAddress"}) {
+    if (EndsWith(name, tail)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+ColumnType TypeOfColumn(SqlType t, bool long_text, std::string_view name) {
   switch (t) {
     case SqlType::kInteger:
       return Make(SQL_BIGINT, 19, 0, 8, 20, "BIGINT");
@@ -194,7 +209,8 @@ ColumnType TypeOfColumn(SqlType t, bool long_text) {
     return Make(SQL_WLONGVARCHAR, kLongTextLength, 0, static_cast<SQLLEN>(kLongTextLength), kLongTextLength,
                 "WLONGVARCHAR");
   }
-  return Make(SQL_WVARCHAR, kTextLength, 0, static_cast<SQLLEN>(2 * kTextLength), kTextLength, "WVARCHAR");
+  const SQLULEN length = IsNameColumn(name) ? kNameLength : kTextLength;
+  return Make(SQL_WVARCHAR, length, 0, static_cast<SQLLEN>(2 * length), static_cast<SQLLEN>(length), "WVARCHAR");
 }
 
 ColumnType TypeOfValue(int sqlite_type) {

@@ -28,11 +28,18 @@ struct ColumnType {
 
 /// Text columns that are not long: the length ODBC is told (characters).
 inline constexpr SQLULEN kTextLength = 4000;
+/// Keys, ids and names: Jira keeps each to 255 characters (a summary, an
+/// issue or project key, a version, component, label or option, an e-mail
+/// address; account ids are 128). A BI tool sizes such a column as a name,
+/// not as a memo.
+inline constexpr SQLULEN kNameLength = 255;
 /// Long text (SQL_WLONGVARCHAR): the length ODBC is told.
 inline constexpr SQLULEN kLongTextLength = 1073741823;
 
-/// The ODBC type of a jirasql column.
-ColumnType TypeOfColumn(SqlType t, bool long_text);
+/// The ODBC type of a jirasql column named `name` (short text: kNameLength
+/// for a key, id or name — a name ending in Key, Id or Name, Summary,
+/// Label, EmailAddress — kTextLength for the rest).
+ColumnType TypeOfColumn(SqlType t, bool long_text, std::string_view name = {});
 /// The ODBC type of an expression, from SQLite's type of its first value
 /// (SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB, SQLITE_NULL).
 ColumnType TypeOfValue(int sqlite_type);

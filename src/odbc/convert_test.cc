@@ -28,6 +28,14 @@ TEST(OdbcConvert, ColumnsGetHonestTypes) {
   EXPECT_EQ(TypeOfColumn(SqlType::kDate, false).sql_type, SQL_TYPE_DATE);
   EXPECT_EQ(TypeOfColumn(SqlType::kReal, false).sql_type, SQL_DOUBLE);
   EXPECT_EQ(TypeOfColumn(SqlType::kText, false).sql_type, SQL_WVARCHAR);
+  // Keys, ids and names as names; other short text longer; long text long.
+  for (const char* name : {"Key", "IssueKey", "Id", "AssigneeAccountId", "DisplayName", "Summary", "EmailAddress"}) {
+    EXPECT_EQ(TypeOfColumn(SqlType::kText, false, name).size, kNameLength) << name;
+  }
+  for (const char* name : {"Environment", "Url", "TimeSpent", "Keys"}) {
+    EXPECT_EQ(TypeOfColumn(SqlType::kText, false, name).size, kTextLength) << name;
+  }
+  EXPECT_EQ(TypeOfColumn(SqlType::kText, true, "Name").sql_type, SQL_WLONGVARCHAR);
   EXPECT_EQ(TypeOfColumn(SqlType::kText, true).sql_type, SQL_WLONGVARCHAR);
   EXPECT_EQ(TypeOfColumn(SqlType::kJson, false).sql_type, SQL_WLONGVARCHAR);
   EXPECT_EQ(DefaultCType(SQL_TYPE_TIMESTAMP), SQL_C_TYPE_TIMESTAMP);

@@ -320,7 +320,7 @@ void Describe(Stmt* s) {
       if (def && *def) {
         for (const auto& c : (*def)->columns) {
           if (c.name == origin) {
-            col.type = TypeOfColumn(c.type, c.long_text);
+            col.type = TypeOfColumn(c.type, c.long_text, c.name);
             col.table = table;
             col.base_column = origin;
             col.from_table = true;
@@ -1282,7 +1282,7 @@ SQLRETURN Columns(Stmt* s, const std::string& table, const std::string& column) 
       if (c.hidden) continue;  // not in SELECT * (the Jql column): as SQLite lists them
       ++ordinal;
       if (!Matches(c.name, column.empty() ? "%" : column)) continue;
-      const ColumnType ct = TypeOfColumn(c.type, c.long_text);
+      const ColumnType ct = TypeOfColumn(c.type, c.long_text, c.name);
       const bool datetime = ct.sql_type == SQL_TYPE_TIMESTAMP || ct.sql_type == SQL_TYPE_DATE;
       const bool text = ct.sql_type == SQL_WVARCHAR || ct.sql_type == SQL_WLONGVARCHAR;
       const int64_t radix = ct.sql_type == SQL_BIGINT ? 10 : ct.sql_type == SQL_DOUBLE ? 2 : -1;
@@ -1404,7 +1404,7 @@ SQLRETURN SpecialColumns(Stmt* s, SQLUSMALLINT type, const std::string& table) {
                                              Lit((*def)->name) + " ORDER BY KeySeq")) {
         for (const auto& c : (*def)->columns) {
           if (!key[0] || c.name != *key[0]) continue;
-          const ColumnType ct = TypeOfColumn(c.type, c.long_text);
+          const ColumnType ct = TypeOfColumn(c.type, c.long_text, c.name);
           rows.push_back({Lit(int64_t{SQL_SCOPE_SESSION}), Lit(c.name), Lit(ct.sql_type), Lit(ct.type_name),
                           Lit(static_cast<int64_t>(ct.size)), Lit(static_cast<int64_t>(ct.octets)),
                           Lit(int64_t{ct.decimals}), Lit(int64_t{SQL_PC_NOT_PSEUDO})});
