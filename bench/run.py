@@ -289,6 +289,42 @@ def comments_and_join(n_comments, n_join, reps):
     return out
 
 
+def odbc_overhead(n, reps):
+    """The ODBC driver's own cost per row: the same rows read by jirasql's
+    command (NDJSON to a pipe), by Python's sqlite3 with jirasql's extension
+    and by pyodbc through libjirasqlodbc.so (both fetching every row into
+    Python objects) — over Issues from jirasim (default settings, Cloud), and
+    over rows SQLite generates, which read nothing from Jira."""
+    sim = Sim("--issues", str(n))
+    scan = os.path.join(ROOT, "bench", "contenders", "odbc-scan.py")
+    generated = ("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < %d) "
+                 "SELECT i AS Id, 'KEY-' || i AS Key, 'A summary of a typical length, number ' || i AS Summary, "
+                 "i * 0.25 AS Points, '2025-01-31T08:30:00.000Z' AS Created FROM r" % n)
+    out = []
+    try:
+        env = jirasql_env(sim, False, None)
+        last = lambda text: int(text.split()[-1])
+        for label, sql in (("Issues, the 12 columns of §1 (read from jirasim)", SQL),
+                           ("%s rows SQLite generates, 5 columns (nothing read from Jira)" % format(n, ","),
+                            generated)):
+            cs = [Contender("jirasql query --format ndjson", [os.path.join(BIN, "jirasql"), "query", "--format",
+                                                               "ndjson", sql], env),
+                  Contender("Python sqlite3 + libjirasql_sqlite.so",
+                            ["/usr/bin/python3", scan, "sqlite3", os.path.join(BIN, "libjirasql_sqlite.so"), sql],
+                            env, count=last),
+                  Contender("pyodbc + libjirasqlodbc.so",
+                            ["/usr/bin/python3", scan, "pyodbc", os.path.join(BIN, "libjirasqlodbc.so"), sql],
+                            env, count=last)]
+            for _ in range(reps):
+                for c in cs:
+                    c.run(n)
+                    print("  %-40s %7.2f s" % (c.name, c.walls[-1]), file=sys.stderr)
+            out.append((label, cs))
+    finally:
+        sim.stop()
+    return out
+
+
 def rss_at(sizes, reps):
     rows = []
     for n in sizes:
@@ -426,6 +462,9 @@ def main():
     print("7. Comments over %d issues; Issues JOIN Comments on a project of about %d" % (n_comments, n_join),
           file=sys.stderr)
     cj = comments_and_join(n_comments, n_join, 1 if a.quick else 3)
+    n_odbc = 2000 if a.quick else 100000
+    print("8. ODBC: %d rows through pyodbc, Python's sqlite3 and the command" % n_odbc, file=sys.stderr)
+    odbc = odbc_overhead(n_odbc, 1 if a.quick else 5)
     print("5. OAuth: 4 processes x 8 threads on one login", file=sys.stderr)
     soak = oauth_soak()
     print("micro-benchmarks", file=sys.stderr)
@@ -499,6 +538,25 @@ def main():
             "Comments WHERE IssueId IN (SELECT Id FROM Issues …)", threads, format(got, ","), reqs,
             100.0 * (reqs - bound) / bound, wall))
     join_over = max(100.0 * (r[3] - bound) / bound for r in join_rows if r[0] == "join")
+    lines += ["", "## 8. ODBC: the driver's own cost per row (%s rows)" % format(n_odbc, ","), "",
+              "The same statement read three ways, every row fetched into Python objects by the two Python "
+              "clients (`bench/contenders/odbc-scan.py`, `fetchmany(1000)`): by pyodbc through "
+              "`libjirasqlodbc.so`, by Python's `sqlite3` with jirasql's loadable extension (the same engine with "
+              "no ODBC layer), and by the command printing NDJSON to a pipe. CPU is the process's own, the "
+              "driver's or extension's work included; *ODBC over sqlite3* is the difference per row — the "
+              "driver's cost, pyodbc's and that of its richer Python values (`datetime` for TIMESTAMP columns "
+              "where `sqlite3` hands out `str`). Default settings, Cloud; %d repetitions, medians." % (
+                  1 if a.quick else 5), "",
+              "| rows | reader | median wall | CPU s | CPU µs / row | ODBC over sqlite3, CPU µs / row |",
+              "|---|---|---|---|---|---|"]
+    for label, cs in odbc:
+        by = {c.name: statistics.median(c.cpus) for c in cs}
+        over = (by["pyodbc + libjirasqlodbc.so"] - by["Python sqlite3 + libjirasql_sqlite.so"]) / n_odbc * 1e6
+        for c in cs:
+            cpu = statistics.median(c.cpus)
+            lines.append("| %s | %s | %.2f s | %.2f | %.2f | %s |" % (
+                label, c.name, c.median(), cpu, cpu / n_odbc * 1e6,
+                "%+.2f" % over if c.name.startswith("pyodbc") else ""))
     lines += ["", "## Micro-benchmarks (Google Benchmark, `build/release/jirasql_micro_bench`)", "",
               "| benchmark | time | items/s |", "|---|---|---|"]
     for name, t, unit, ips in micros:

@@ -169,7 +169,17 @@ jirasql::Result<void> Simulator::Start() {
   return {};
 }
 
+void Simulator::WakeLatencies(bool stopping) {
+  {
+    std::lock_guard<std::mutex> lock(stop_mu_);
+    stopping_ = stopping_ || stopping;
+    ++faults_cleared_;
+  }
+  stop_cv_.notify_all();
+}
+
 void Simulator::Stop() {
+  WakeLatencies(true);
   server_.stop();
   if (thread_.joinable()) thread_.join();
 }
@@ -321,7 +331,12 @@ void Simulator::ApplyFaultAfter(httplib::Response& res) {
 }
 
 bool Simulator::FailAnswer(const Fault& hit, httplib::Response& res) {
-  if (hit.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(hit.latency_ms));
+  if (hit.latency_ms > 0) {
+    std::unique_lock<std::mutex> lock(stop_mu_);
+    const uint64_t cleared = faults_cleared_;
+    stop_cv_.wait_for(lock, std::chrono::milliseconds(hit.latency_ms),
+                      [&] { return stopping_ || faults_cleared_ != cleared; });
+  }
   if (hit.drop) {
     // Promise a body, then fail to produce it: the client sees the
     // connection close mid-answer.
@@ -749,14 +764,18 @@ void Simulator::HandleAdmin(const httplib::Request& req, httplib::Response& res)
     faults_.push_back(f);
     out = {{"faults", faults_.size()}};
   } else if (what == "faults" && req.method == "DELETE") {
-    std::lock_guard<std::mutex> lock(faults_mu_);
-    faults_.clear();
+    {
+      std::lock_guard<std::mutex> lock(faults_mu_);
+      faults_.clear();
+    }
+    WakeLatencies(false);
     out = {{"faults", 0}};
   } else if (what == "reset" && req.method == "POST") {
     {
       std::lock_guard<std::mutex> lock(faults_mu_);
       faults_.clear();
     }
+    WakeLatencies(false);
     {
       std::lock_guard<std::mutex> lock(counters_mu_);
       requests_.clear();

@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -116,6 +117,13 @@ class Simulator {
 
   httplib::Server server_;
   std::thread thread_;
+  // A fault's latency ends early when the simulator stops or the faults are
+  // removed (a test may hold an answer back for longer than it runs).
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  uint64_t faults_cleared_ = 0;
+  void WakeLatencies(bool stopping);
   int port_ = 0;
   int listen_fd_ = -1;  ///< the listening socket (its backlog is raised after bind)
   std::atomic<int64_t> clock_offset_ms_{0};

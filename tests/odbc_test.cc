@@ -600,6 +600,74 @@ TEST_P(OdbcTest, AQueryTimeoutOrACancelStopsAScanBetweenPagesAndSaysSo) {
   EXPECT_LT(rows, static_cast<int>(site(0).issues.size()));
 }
 
+// Rows stream from Jira as they are fetched: after SQLExecDirect and one
+// SQLFetch only the first pages have been asked for, not the whole table —
+// a result of any size is read in bounded memory.
+TEST_P(OdbcTest, RowsStreamPageByPageAsTheyAreFetched) {
+  SQLRETURN rc = DriverConnect(OdbcString() + "Pagesize=10;MaxThreads=1;");
+  ASSERT_TRUE(SQL_SUCCEEDED(rc)) << Diag(SQL_HANDLE_DBC, dbc_);
+  ASSERT_TRUE(SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, dbc_, &stmt_)));
+  const std::string base = sim().base_url();
+  auto searches = [&] {
+    return CountRequests(base, [](const std::string& k) {
+      return k.find("/search") != std::string::npos && k.find("approximate") == std::string::npos;
+    });
+  };
+  const int64_t before = searches();
+  ASSERT_TRUE(SQL_SUCCEEDED(Exec("SELECT Key FROM Issues"))) << Diag(SQL_HANDLE_STMT, stmt_);
+  ASSERT_EQ(SQLFetch(stmt_), SQL_SUCCESS);
+  const int64_t pages = static_cast<int64_t>(site(0).issues.size() + 9) / 10;
+  EXPECT_LE(searches() - before, 3) << "of " << pages << " pages";
+  std::size_t rows = 1;
+  while (SQLFetch(stmt_) == SQL_SUCCESS) ++rows;
+  EXPECT_EQ(rows, site(0).issues.size());
+  EXPECT_GE(searches() - before, pages);
+}
+
+// SQLGetFunctions (answered by the driver manager from the entry points the
+// driver exports) lists what applications look for.
+TEST_P(OdbcTest, SqlGetFunctionsListsTheEntryPoints) {
+  ConnectOrFail();
+  SQLUSMALLINT f[SQL_API_ODBC3_ALL_FUNCTIONS_SIZE] = {0};
+  ASSERT_TRUE(SQL_SUCCEEDED(SQLGetFunctions(dbc_, SQL_API_ODBC3_ALL_FUNCTIONS, f))) << Diag(SQL_HANDLE_DBC, dbc_);
+  for (SQLUSMALLINT fn :
+       {SQL_API_SQLEXECDIRECT, SQL_API_SQLPREPARE, SQL_API_SQLBINDPARAMETER, SQL_API_SQLFETCHSCROLL, SQL_API_SQLGETDATA,
+        SQL_API_SQLCANCEL, SQL_API_SQLTABLES, SQL_API_SQLCOLUMNS, SQL_API_SQLPRIMARYKEYS, SQL_API_SQLFOREIGNKEYS,
+        SQL_API_SQLSTATISTICS, SQL_API_SQLPROCEDURES, SQL_API_SQLPROCEDURECOLUMNS, SQL_API_SQLGETINFO,
+        SQL_API_SQLGETTYPEINFO, SQL_API_SQLDESCRIBEPARAM, SQL_API_SQLMORERESULTS, SQL_API_SQLNATIVESQL}) {
+    EXPECT_TRUE(SQL_FUNC_EXISTS(f, fn)) << fn;
+  }
+}
+
+// A page request Jira holds back for ten minutes — longer than the test may
+// run, and within the connection's Timeout — is ended by the query timeout
+// and by SQLCancel from another thread; the connection works afterwards.
+TEST_P(OdbcTest, ATimeoutOrACancelEndsAPageRequestUnderWay) {
+  SQLRETURN rc = DriverConnect(OdbcString() + "Timeout=900;");
+  ASSERT_TRUE(SQL_SUCCEEDED(rc)) << Diag(SQL_HANDLE_DBC, dbc_);
+  ASSERT_TRUE(SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, dbc_, &stmt_)));
+  const std::string base = sim().base_url();
+  AddFault(base, json{{"path", "/search"}, {"latencyMs", 600000}});
+  SQLSetStmtAttr(stmt_, SQL_ATTR_QUERY_TIMEOUT, reinterpret_cast<SQLPOINTER>(1), 0);
+  EXPECT_EQ(Exec("SELECT count(*) FROM Issues WHERE Summary IS NOT NULL"), SQL_ERROR);
+  std::string d = Diag(SQL_HANDLE_STMT, stmt_);
+  EXPECT_NE(d.find("HYT00"), std::string::npos) << d;
+  SQLSetStmtAttr(stmt_, SQL_ATTR_QUERY_TIMEOUT, reinterpret_cast<SQLPOINTER>(0), 0);
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    SQLCancel(stmt_);
+  });
+  rc = Exec("SELECT Key FROM Issues");  // its first page never comes
+  canceller.join();
+  EXPECT_EQ(rc, SQL_ERROR);
+  d = Diag(SQL_HANDLE_STMT, stmt_);
+  EXPECT_NE(d.find("HY008"), std::string::npos) << d;
+  ClearFaults(base);
+  SQLFreeStmt(stmt_, SQL_CLOSE);
+  ASSERT_TRUE(SQL_SUCCEEDED(Exec("SELECT count(*) FROM Issues"))) << Diag(SQL_HANDLE_STMT, stmt_);
+  EXPECT_EQ(FetchText().at(0).at(0), std::to_string(site(0).issues.size()));
+}
+
 TEST_P(OdbcTest, ProceduresRunOnceThroughCallOrExecWithParameters) {
   ConnectOrFail();
   ASSERT_TRUE(SQL_SUCCEEDED(Exec("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary) VALUES ('" +

@@ -60,6 +60,8 @@ struct CredentialOptions {
   bool interactive = true;
   Notice notice = [](const std::string&) {};
   Clock* clock = nullptr;  ///< default: the system clock
+  /// Set: the connection's requests stop when it fires (ODBC's SQLCancel).
+  std::shared_ptr<const AbortSignal> abort = nullptr;
 };
 
 /// The credentials `props` describe, ready for a first request: with OAuth,

@@ -24,6 +24,7 @@ enum class ErrorCode {
   kBadResponse,       ///< an answer we cannot understand
   kIo,                ///< local files and sockets
   kInternal,          ///< a bug in jirasql
+  kCancelled,         ///< stopped by the caller (ODBC's SQLCancel or query timeout); never retried
 };
 
 /// A short stable name for an error code ("invalid-argument", ...).

@@ -48,6 +48,16 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+// libcurl asks about once a second, and at each chunk: a fired abort signal ends the transfer.
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const AbortSignal*>(user)->Fired() ? 1 : 0;
+}
+
+Error Cancelled(const HttpRequest& request) {
+  return {ErrorCode::kCancelled, request.method + " " + UrlForMessage(request.url) +
+                                     ": stopped by the application (cancelled, or past its query timeout)"};
+}
+
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto* c = static_cast<Collector*>(user);
   size_t n = size * count;
@@ -236,6 +246,16 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
   }
 
+  // Reads only: a write stopped in flight might or might not have been made.
+  if (options_.abort && IsIdempotent(request)) {
+    if (options_.abort->Fired()) {
+      Release(curl);
+      return Fail(Cancelled(request));
+    }
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, options_.abort.get());
+  }
   CURLcode rc = curl_easy_perform(curl);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -248,7 +268,8 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
                   ? Error{ErrorCode::kBadResponse, request.method + " " + UrlForMessage(request.url) +
                                                        ": the answer is larger than " +
                                                        std::to_string(options_.max_response_bytes) + " bytes"}
-                  : CurlError(rc, errbuf, request);
+              : rc == CURLE_ABORTED_BY_CALLBACK ? Cancelled(request)
+                                                : CurlError(rc, errbuf, request);
     // A handle that failed mid-transfer may hold a broken connection; drop it.
     curl_easy_cleanup(curl);
     return Fail(std::move(e));

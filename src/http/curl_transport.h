@@ -30,6 +30,8 @@ struct CurlOptions {
   std::string user_agent;       ///< default "jirasql/<version>"
   long max_response_bytes = 512L * 1024 * 1024;
   bool follow_redirects = true;  ///< false: a 3xx is returned as it is
+  /// Set: requests stop when it fires (kCancelled).
+  std::shared_ptr<const AbortSignal> abort = nullptr;
 };
 
 /// Reads the transport options from connection properties.

@@ -154,6 +154,52 @@ TEST(CurlTransportTest, TimeoutIsATimeoutError) {
   EXPECT_EQ(r.error().message.find("should-not-appear"), std::string::npos) << "query leaked into the error";
 }
 
+// An abort signal ends a read under way (and fails new reads before they
+// are sent) with kCancelled; a write is never cut off mid-flight.
+TEST(CurlTransportTest, AFiredAbortSignalEndsReadsNotWrites) {
+  LoopbackServer s;
+  std::atomic<int> reached{0};
+  auto slow = [&](const httplib::Request&, httplib::Response& res) {
+    ++reached;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    res.set_content("late", "text/plain");
+  };
+  s.server().Get("/slow", slow);
+  s.server().Post("/slow", slow);
+  s.Start();
+  auto signal = std::make_shared<AbortSignal>();
+  CurlOptions o;
+  o.abort = signal;
+  auto t = MakeTransport(o);
+  std::thread firer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    signal->cancelled = true;
+  });
+  auto r = t->Send(Get(s.url() + "/slow?secret=should-not-appear"));
+  firer.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kCancelled);
+  EXPECT_NE(r.error().message.find("stopped by the application"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().message.find("should-not-appear"), std::string::npos);
+  EXPECT_EQ(reached, 1);
+  // Fired already: a read fails before anything is sent.
+  r = t->Send(Get(s.url() + "/slow"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kCancelled);
+  EXPECT_EQ(reached, 1);
+  // A POST is carried through (it might otherwise be half done).
+  r = t->Send(HttpRequest{"POST", s.url() + "/slow", {}, "{}", std::nullopt});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->body, "late");
+  // Armed afresh, with a deadline already past: stopped as well.
+  signal->Arm(AbortSignal::NowMs() - 1);
+  r = t->Send(Get(s.url() + "/slow"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kCancelled);
+  signal->Arm(0);
+  EXPECT_FALSE(signal->Fired());
+}
+
 TEST(CurlTransportTest, RefusedConnectionIsConnectFailed) {
   auto r = MakeTransport()->Send(Get("http://127.0.0.1:" + std::to_string(testing::UnusedLoopbackPort()) + "/x"));
   ASSERT_FALSE(r);

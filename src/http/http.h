@@ -5,6 +5,9 @@
 /// answer at all is an `Error`. `ErrorFromResponse` (response_error.h) turns a
 /// status into an error where the caller decides it is one.
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +41,30 @@ struct HttpResponse {
 
   std::optional<std::string> Header(std::string_view name) const { return FindHeader(headers, name); }
   bool ok() const { return status >= 200 && status < 300; }
+};
+
+/// A front end's way to stop a connection's requests under way (ODBC's
+/// SQLCancel and query timeout): once fired, a transfer in progress ends
+/// within about a second (libcurl's progress calls) and new ones fail at
+/// once, with ErrorCode::kCancelled. Any thread may fire it.
+struct AbortSignal {
+  std::atomic<bool> cancelled{false};
+  /// A deadline on the steady clock, in milliseconds since its epoch; 0: none.
+  std::atomic<int64_t> deadline_ms{0};
+
+  static int64_t NowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+  bool Fired() const {
+    const int64_t d = deadline_ms.load();
+    return cancelled.load() || (d != 0 && NowMs() > d);
+  }
+  /// Armed afresh for one call: not cancelled, ending at `deadline_ms` (0: never).
+  void Arm(int64_t deadline) {
+    cancelled = false;
+    deadline_ms = deadline;
+  }
 };
 
 /// Sends one request and returns the answer, whatever its status. Must be

@@ -59,9 +59,12 @@ Result<std::shared_ptr<Logger>> OpenLogger(const ConnectionProperties& props) {
 }
 
 Result<std::shared_ptr<HttpTransport>> MakeHttpTransport(const ConnectionProperties& props,
-                                                         std::shared_ptr<Logger> logger) {
+                                                         std::shared_ptr<Logger> logger,
+                                                         std::shared_ptr<const AbortSignal> abort) {
   for (const auto& s : props.SecretValues()) logger->redactor().AddSecret(s);
-  auto curl = CurlTransport::Create(CurlOptionsFrom(props), logger);
+  CurlOptions options = CurlOptionsFrom(props);
+  options.abort = std::move(abort);
+  auto curl = CurlTransport::Create(std::move(options), logger);
   if (!curl) return Fail(curl.error());
   auto logged = std::make_shared<LoggingTransport>(std::shared_ptr<HttpTransport>(std::move(*curl)), logger);
   // One governor for the connection: a 429 to one worker slows them all.

@@ -25,8 +25,10 @@ class LoggingTransport final : public HttpTransport {
 Result<std::shared_ptr<Logger>> OpenLogger(const class ConnectionProperties& props);
 
 /// The transport stack for a connection: curl, then logging, then the rate
-/// governor shared by the connection's workers, then retries.
+/// governor shared by the connection's workers, then retries. `abort`, when
+/// given, stops its requests (see AbortSignal).
 Result<std::shared_ptr<HttpTransport>> MakeHttpTransport(const class ConnectionProperties& props,
-                                                         std::shared_ptr<Logger> logger);
+                                                         std::shared_ptr<Logger> logger,
+                                                         std::shared_ptr<const AbortSignal> abort = nullptr);
 
 }  // namespace jirasql

@@ -159,6 +159,11 @@ TEST_F(RetryTest, NonRetryableTransportErrorsReturnAtOnce) {
   EXPECT_EQ(Make()->Send(Get()).error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST_F(RetryTest, ACancelledRequestIsNotTriedAgain) {
+  EXPECT_CALL(*mock_, Send(_)).WillOnce(Return(Err(ErrorCode::kCancelled)));
+  EXPECT_EQ(Make()->Send(Get()).error().code, ErrorCode::kCancelled);
+}
+
 TEST(BackoffTest, GrowsExponentiallyWithJitterAndIsCapped) {
   ExponentialBackoff b(Duration(100), Duration(1000), 2.0, 7);
   const long long caps[] = {100, 200, 400, 800, 1000, 1000, 1000};

@@ -63,6 +63,10 @@ struct Dbc : Handle {
   SQLUINTEGER autocommit = SQL_AUTOCOMMIT_ON;
   SQLUINTEGER login_timeout = 0;
   std::vector<std::string> notices;  ///< the session's warnings, for the running statement
+  /// Stops the connection's page requests under way: fired by SQLCancel of
+  /// the running statement, or by its query timeout.
+  std::shared_ptr<AbortSignal> abort = std::make_shared<AbortSignal>();
+  std::atomic<const void*> running{nullptr};  ///< the statement in sqlite3_step, if any
 };
 
 struct Bound {
@@ -233,6 +237,8 @@ std::string StateOf(const Error& e) {
       return "42000";
     case ErrorCode::kTimeout:
       return "HYT00";
+    case ErrorCode::kCancelled:
+      return "HY008";
     case ErrorCode::kTransport:
       return "08S01";
     default:
@@ -274,6 +280,7 @@ SQLRETURN Connect(Dbc* c, const std::string& odbc, std::string* completed) {
   if (!prepared) return Fail(c, prepared.error());
   ConnectOptions options;
   options.interactive = true;  // only an explicit InitiateOAuth=GETANDREFRESH opens a browser
+  options.abort = c->abort;
   auto session = std::make_shared<Session>(prepared->props, prepared->logger, options);
   Dbc* self = c;
   session->notice = [self](const std::string& text) { self->notices.push_back(text); };
@@ -346,6 +353,9 @@ void Describe(Stmt* s) {
 
 SQLRETURN StepError(Stmt* s) {
   Error e = s->dbc->engine->StepError(s->sql);
+  // The scan ends here, its page requests stopped if the signal fired.
+  sqlite3_reset(s->st);
+  s->dbc->abort->Arm(0);
   if (s->cancelled.exchange(false)) return s->Error("HY008", "jirasql: the statement was cancelled (SQLCancel)");
   if (s->timed_out) {
     return s->Error("HYT00", "jirasql: the statement ran longer than SQL_ATTR_QUERY_TIMEOUT (" +
@@ -355,9 +365,8 @@ SQLRETURN StepError(Stmt* s) {
 }
 
 // SQLite asks every few hundred instructions whether to go on: not after a
-// SQLCancel, nor past the query timeout. (A page request under way is not
-// cut short: the statement stops once it has come back, which the Timeout
-// property bounds.)
+// SQLCancel, nor past the query timeout. (A page request under way is cut
+// short by the connection's AbortSignal, which StepOnce arms.)
 int KeepGoing(void* p) {
   auto* s = static_cast<Stmt*>(p);
   if (s->cancelled) return 1;
@@ -375,9 +384,20 @@ int StepOnce(Stmt* s) {
   s->deadline = s->query_timeout
                     ? std::chrono::steady_clock::now() + std::chrono::seconds(static_cast<int64_t>(s->query_timeout))
                     : std::chrono::steady_clock::time_point{};
+  // The page requests under way stop too (reads only), at the same deadline.
+  const int64_t deadline_ms =
+      s->query_timeout ? AbortSignal::NowMs() + static_cast<int64_t>(s->query_timeout) * 1000 : 0;
+  s->dbc->abort->Arm(deadline_ms);
+  s->dbc->running = s;
+  if (s->cancelled) s->dbc->abort->cancelled = true;  // a SQLCancel that came before `running` was set
   sqlite3_progress_handler(db, 200, KeepGoing, s);
   const int rc = sqlite3_step(s->st);
   sqlite3_progress_handler(db, 0, nullptr, nullptr);
+  s->dbc->running = nullptr;
+  if (deadline_ms && AbortSignal::NowMs() > deadline_ms) s->timed_out = true;
+  // Pages read ahead between two fetch calls are no one's to stop; after a
+  // failure the signal stays fired until StepError has closed the scan.
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE) s->dbc->abort->Arm(0);
   return rc;
 }
 
@@ -1911,6 +1931,8 @@ JIRASQL_ODBC_API SQLRETURN SQL_API SQLCancel(SQLHSTMT h) {
   Stmt* s = As<Stmt>(h, SQL_HANDLE_STMT);
   if (!s) return SQL_INVALID_HANDLE;
   s->cancelled = true;
+  // Its page requests under way stop too (not another statement's).
+  if (s->dbc->running.load() == s) s->dbc->abort->cancelled = true;
   if (s->dbc->engine) sqlite3_interrupt(s->dbc->engine->db());
   return SQL_SUCCESS;
 }

@@ -111,6 +111,21 @@ class PyodbcTest(unittest.TestCase):
             self.assertIn("GetOAuthAuthorizationURL", [r.procedure_name for r in cur.procedures()])
             self.assertIn(("Issues", "Id", "IssueId"),
                           [(r.pktable_name, r.pkcolumn_name, r.fkcolumn_name) for r in cur.foreignKeys(foreignTable="Comments")])
+            # executemany: one INSERT a row, each made once and read back;
+            # then a procedure through {call}, its row described.
+            key = got[0].Key
+            bodies = ["From pyodbc %d \u2713" % i for i in range(3)]
+            cur.executemany("INSERT INTO Comments (IssueKey, Body) VALUES (?, ?)", [(key, b) for b in bodies])
+            cur.execute("SELECT Body FROM Comments WHERE IssueKey = ? AND Body LIKE 'From pyodbc %' ORDER BY Body", key)
+            self.assertEqual([r.Body for r in cur.fetchall()], bodies)
+            cur.execute("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary) VALUES (?, 'Task', ?)", project,
+                        "Moved from pyodbc")
+            new_key = cur.execute("SELECT jirasql_last_insert_key()").fetchone()[0]
+            cur.execute("{call ChangeIssueStatus(?, NULL, 'In Progress')}", new_key)
+            self.assertEqual([d[0] for d in cur.description], ["IssueKey", "Result"])
+            self.assertEqual([tuple(r) for r in cur.fetchall()][0][0], new_key)
+            cur.execute("SELECT StatusName FROM Issues WHERE Key = ?", new_key)
+            self.assertEqual(cur.fetchone()[0], "In Progress")
             conn.close()
             # A wrong secret fails the connection, and is not in the message.
             bad = conn_str.replace(sim.odbc["PWD"], "wrong-secret-value")
