@@ -6,18 +6,9 @@
 #   isql_test.sh JIRASIM JIRASQL LIBJIRASQLODBC
 set -euo pipefail
 jirasim=$1 jirasql=$2 driver=$3
-work=$(mktemp -d)
-trap 'kill "$sim" 2>/dev/null || true; wait "$sim" 2>/dev/null || true; rm -rf "$work"' EXIT
-"$jirasim" --issues 120 --port 0 >"$work/sim.json" 2>/dev/null &
-sim=$!
-for _ in $(seq 300); do
-  /usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$work/sim.json" 2>/dev/null && break
-  sleep 0.1
-done
-field() { /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$work/sim.json" "$1"; }
-url=$(field 'd["sites"][0]["url"]')
-email=$(field 'd["users"][0]["email"]')
-token=$(field 'd["users"][0]["apiToken"]')
+# shellcheck source=tests/odbc/jirasim.sh
+source "$(dirname "$0")/jirasim.sh"
+start_jirasim "$jirasim" 120
 export ODBCSYSINI=$work ODBCINI=$work/odbc.ini
 export JIRASQL_CONNECT="AuthScheme=APIToken;Url=$url;User=$email;APIToken=$token" XDG_CONFIG_HOME=$work/config
 install=$(dirname "$0")/../../scripts/install-odbc
