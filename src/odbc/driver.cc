@@ -110,7 +110,10 @@ struct Stmt : Handle {
   SQLULEN max_rows = 0, fetched = 0, query_timeout = 0;
   bool noscan = false;  ///< SQL_ATTR_NOSCAN: ODBC escapes left as written
   SQLULEN row_array_size = 1, bind_type = SQL_BIND_BY_COLUMN;
-  SQLULEN* rows_fetched = nullptr;
+  /// SQL_ATTR_ROWS_FETCHED_PTR: an SQLULEN the application may not have
+  /// aligned (R's RODBC hands the address of a 32-bit field), so written by
+  /// memcpy.
+  void* rows_fetched = nullptr;
   SQLUSMALLINT* row_status = nullptr;
   SQLLEN* bind_offset = nullptr;
   std::atomic<bool> cancelled{false};
@@ -741,7 +744,8 @@ SQLLEN ElementSize(SQLSMALLINT ctype, SQLLEN capacity) {
 SQLRETURN Fetch(Stmt* s) {
   SQLRETURN result = SQL_SUCCESS;
   SQLULEN got = 0;
-  const SQLLEN shift = s->bind_offset ? *s->bind_offset : 0;
+  SQLLEN shift = 0;
+  if (s->bind_offset) std::memcpy(&shift, s->bind_offset, sizeof shift);
   for (SQLULEN r = 0; r < s->row_array_size; ++r) {
     SQLRETURN rc = Step(s);
     if (rc == SQL_NO_DATA) break;
@@ -775,7 +779,7 @@ SQLRETURN Fetch(Stmt* s) {
     ++got;
     if (row_rc == SQL_ERROR && s->row_array_size == 1) return SQL_ERROR;
   }
-  if (s->rows_fetched) *s->rows_fetched = got;
+  if (s->rows_fetched) std::memcpy(s->rows_fetched, &got, sizeof got);
   if (s->row_status) {
     for (SQLULEN r = got; r < s->row_array_size; ++r) s->row_status[r] = SQL_ROW_NOROW;
   }
@@ -1986,7 +1990,7 @@ SQLRETURN SetStmtAttr(Stmt* s, SQLINTEGER attr, SQLPOINTER value) {
       s->bind_type = n;
       return SQL_SUCCESS;
     case SQL_ATTR_ROWS_FETCHED_PTR:
-      s->rows_fetched = static_cast<SQLULEN*>(value);
+      s->rows_fetched = value;
       return SQL_SUCCESS;
     case SQL_ATTR_ROW_STATUS_PTR:
       s->row_status = static_cast<SQLUSMALLINT*>(value);
