@@ -294,6 +294,28 @@ TEST_P(SqlTest, ParallelScanThroughRateLimits) {
   EXPECT_EQ(got, want);
 }
 
+// sys_rate_limit: nothing before the connection has talked to Jira (reading
+// it sends nothing), then the site, and the times Jira asked it to wait and why.
+TEST_P(SqlTest, SysRateLimitSaysWhatJiraSaidOfTheLimits) {
+  auto db = Open(Connect(), "MaxThreads=1");
+  EXPECT_EQ(db.One("SELECT count(*) FROM sys_rate_limit"), "0");
+  AddFault({{"path", "/search"}, {"status", 429}, {"retryAfter", 1}, {"count", 1}, {"reason", "jira-burst-based"}});
+  const auto issues = Issues(0);
+  const std::string project = site(0).projects[0].key;
+  EXPECT_EQ(db.One("SELECT count(*) FROM Issues WHERE ProjectKey = '" + project + "'"),
+            std::to_string(std::count_if(issues.begin(), issues.end(), [&](const jirasim::Issue* is) {
+              return site(0).Key(*is).rfind(project + "-", 0) == 0;
+            })));
+  ClearFaults();
+  auto rows = db.Query("SELECT SiteUrl, Pauses, Reason, Quota, Remaining FROM sys_rate_limit");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_NE(rows[0][0].find(info()["sites"][0]["url"].get<std::string>()), std::string::npos) << rows[0][0];
+  EXPECT_EQ(rows[0][1], "1");
+  EXPECT_EQ(rows[0][2], "jira-burst-based");
+  EXPECT_EQ(rows[0][3], "NULL");  // API tokens and PATs are not metered by points
+  EXPECT_EQ(rows[0][4], "NULL");
+}
+
 TEST_P(SqlTest, MaxRowsStopsAScanAndSaysSo) {
   auto db = Open(Connect(), "MaxRows=7");
   EXPECT_EQ(db.Query("SELECT Key FROM Issues").size(), 7u);
@@ -354,13 +376,21 @@ TEST_P(SqlTest, EveryColumnOfEveryTableHasAValueSomewhere) {
   const std::set<std::string> not_generated = {};
   // Filled by writes only (write_tests): this connection has written nothing.
   const std::set<std::string> written_only = {"sys_identity"};
+  // Filled only when Jira reports its limits: the points quota is an OAuth
+  // app's (this connection is an API token's or a PAT's, which Atlassian
+  // does not meter by points), Reason after a 429 (SysRateLimitSaysWhat…).
+  const std::set<std::string> limits_only = {"sys_rate_limit.Policy",         "sys_rate_limit.Quota",
+                                             "sys_rate_limit.WindowSeconds",  "sys_rate_limit.Remaining",
+                                             "sys_rate_limit.ResetSeconds",   "sys_rate_limit.ResetAt",
+                                             "sys_rate_limit.Reason",         "sys_rate_limit.BurstLimit",
+                                             "sys_rate_limit.BurstRemaining", "sys_rate_limit.SeenAt"};
   // One scan per table counts every column's values (count(col) skips NULL).
   std::map<std::string, std::vector<std::string>> columns_of;
   for (const auto& row : db.Query("SELECT TableName, ColumnName FROM sys_tablecolumns WHERE IsHidden = 0 "
                                   "ORDER BY TableName, Ordinal")) {
     const std::string id = row[0] + "." + row[1];
     if ((dc() && (cloud_only.count(id) || cloud_only_tables.count(row[0]))) || (!dc() && dc_only.count(id)) ||
-        always_null.count(id) || not_generated.count(id) || written_only.count(row[0]))
+        always_null.count(id) || not_generated.count(id) || written_only.count(row[0]) || limits_only.count(id))
       continue;
     columns_of[row[0]].push_back(row[1]);
   }

@@ -60,7 +60,8 @@ Result<std::shared_ptr<Logger>> OpenLogger(const ConnectionProperties& props) {
 
 Result<std::shared_ptr<HttpTransport>> MakeHttpTransport(const ConnectionProperties& props,
                                                          std::shared_ptr<Logger> logger,
-                                                         std::shared_ptr<const AbortSignal> abort) {
+                                                         std::shared_ptr<const AbortSignal> abort,
+                                                         std::shared_ptr<RateGovernor>* governor_out) {
   for (const auto& s : props.SecretValues()) logger->redactor().AddSecret(s);
   CurlOptions options = CurlOptionsFrom(props);
   options.abort = std::move(abort);
@@ -68,8 +69,9 @@ Result<std::shared_ptr<HttpTransport>> MakeHttpTransport(const ConnectionPropert
   if (!curl) return Fail(curl.error());
   auto logged = std::make_shared<LoggingTransport>(std::shared_ptr<HttpTransport>(std::move(*curl)), logger);
   // One governor for the connection: a 429 to one worker slows them all.
-  auto governed =
-      std::make_shared<GovernedTransport>(logged, std::make_shared<RateGovernor>(SystemClock(), RealSleeper()), logger);
+  auto governor = std::make_shared<RateGovernor>(SystemClock(), RealSleeper());
+  if (governor_out) *governor_out = governor;
+  auto governed = std::make_shared<GovernedTransport>(logged, governor, logger);
   return std::shared_ptr<HttpTransport>(RetryingTransport::WithDefaults(governed, logger));
 }
 

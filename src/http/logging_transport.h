@@ -26,9 +26,11 @@ Result<std::shared_ptr<Logger>> OpenLogger(const class ConnectionProperties& pro
 
 /// The transport stack for a connection: curl, then logging, then the rate
 /// governor shared by the connection's workers, then retries. `abort`, when
-/// given, stops its requests (see AbortSignal).
+/// given, stops its requests (see AbortSignal); `governor`, when given,
+/// receives the stack's rate governor (what Jira said of its limits).
 Result<std::shared_ptr<HttpTransport>> MakeHttpTransport(const class ConnectionProperties& props,
                                                          std::shared_ptr<Logger> logger,
-                                                         std::shared_ptr<const AbortSignal> abort = nullptr);
+                                                         std::shared_ptr<const AbortSignal> abort = nullptr,
+                                                         std::shared_ptr<class RateGovernor>* governor = nullptr);
 
 }  // namespace jirasql

@@ -32,11 +32,16 @@ void RateGovernor::BeforeSend() {
 
 void RateGovernor::AfterResponse(const HttpResponse& r) {
   const SystemTime now = clock_.Now();
-  const bool near = EqualsIgnoreCase(r.Header("X-RateLimit-NearLimit").value_or(""), "true");
+  QuotaReading quota = ReadQuotaHeaders(r);
+  const bool near = EqualsIgnoreCase(r.Header("X-RateLimit-NearLimit").value_or(""), "true") || quota.near_limit;
   auto delay = ServerRequestedDelay(r, now);
   const bool pause = r.status == 429 || (r.status == 503 && delay);
-  if (!pause && !near) return;
+  if (!pause && !near && !quota.any()) return;
   std::lock_guard<std::mutex> lock(mu_);
+  if (quota.any()) {
+    quota_ = std::move(quota);
+    quota_at_ = now;
+  }
   if (pause) {
     Duration d = std::min(delay.value_or(kDefaultPause), kLongestPause);
     if (now + d > resume_at_) resume_at_ = now + d;
@@ -44,6 +49,16 @@ void RateGovernor::AfterResponse(const HttpResponse& r) {
     ++pauses_;
   }
   if (near || pause) spaced_until_ = std::max(spaced_until_, now + kNearLimitWindow);
+}
+
+QuotaReading RateGovernor::last_quota() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return quota_;
+}
+
+SystemTime RateGovernor::last_quota_at() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return quota_at_;
 }
 
 std::string RateGovernor::last_reason() const {

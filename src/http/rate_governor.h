@@ -4,8 +4,11 @@
 /// refused (which the retry loop already makes wait).
 ///  - 429, or 503 with a wait: nobody sends until the time Jira named
 ///    (`Retry-After`, else `X-RateLimit-Reset`, else one second);
-///  - `X-RateLimit-NearLimit: true`: requests are spaced by 200 ms for the
-///    next 10 seconds, so that the budget is not spent all at once;
+///  - `X-RateLimit-NearLimit: true` (burst) or `X-Beta-RateLimit-NearLimit:
+///    true` (the points quota): requests are spaced by 200 ms for the next
+///    10 seconds, so that the budget is not spent all at once;
+///  - the points quota Jira reports (quota_headers.h) is kept: the latest
+///    reading, for sys_rate_limit and the log;
 ///  - `RateLimit-Reason` is kept for the log and the error.
 /// Sits below the retry loop (curl -> log -> governor -> retries), so that
 /// every attempt of every worker passes through it.
@@ -18,6 +21,7 @@
 #include "common/time.h"
 #include "http/http.h"
 #include "http/logger.h"
+#include "http/quota_headers.h"
 
 namespace jirasql {
 
@@ -33,6 +37,10 @@ class RateGovernor {
   int64_t pauses() const { return pauses_; }  ///< times Jira asked everyone to wait
   int64_t waits() const { return waits_; }    ///< requests that waited
   std::string last_reason() const;            ///< RateLimit-Reason of the last pause
+  /// The latest answer that said anything of the points quota (any() false
+  /// when none has), and when it came.
+  QuotaReading last_quota() const;
+  SystemTime last_quota_at() const;
 
  private:
   Clock& clock_;
@@ -42,6 +50,8 @@ class RateGovernor {
   SystemTime spaced_until_{};  ///< spacing applies until this
   SystemTime next_slot_{};     ///< with spacing: the next send time
   std::string reason_;
+  QuotaReading quota_;
+  SystemTime quota_at_{};
   std::atomic<int64_t> pauses_{0}, waits_{0};
 };
 

@@ -72,6 +72,35 @@ TEST(RateGovernor, NearLimitSpacesRequests) {
   EXPECT_EQ(sleeper.sleeps.size(), 2u);
 }
 
+// The points quota's near-limit signal spaces requests as the burst one
+// does, and the latest quota reading is kept.
+TEST(RateGovernor, ThePointsQuotaIsReadAndItsNearLimitSpacesRequests) {
+  FakeClock clock;
+  FakeSleeper sleeper(clock);
+  RateGovernor g(clock, sleeper);
+  EXPECT_FALSE(g.last_quota().any());
+  g.AfterResponse(Response(200, "",
+                           {{"Beta-RateLimit-Policy", "\"global-app-quota\";q=65000;w=3600"},
+                            {"Beta-RateLimit", "\"global-app-quota\";r=64000;t=3000"}}));
+  EXPECT_EQ(g.last_quota().remaining, 64000);
+  g.BeforeSend();
+  g.BeforeSend();
+  EXPECT_TRUE(sleeper.sleeps.empty());  // plenty left: no spacing
+  clock.Advance(Duration(1000));
+  g.AfterResponse(Response(
+      200, "", {{"Beta-RateLimit", "\"global-app-quota\";r=9000;t=2000"}, {"X-Beta-RateLimit-NearLimit", "true"}}));
+  EXPECT_EQ(g.last_quota().remaining, 9000);
+  EXPECT_EQ(g.last_quota_at(), clock.Now());
+  g.BeforeSend();
+  g.BeforeSend();
+  ASSERT_EQ(sleeper.sleeps.size(), 1u);
+  EXPECT_EQ(sleeper.sleeps[0], Duration(200));
+  // An answer that says nothing of the quota keeps the last reading.
+  g.AfterResponse(Response(200));
+  EXPECT_EQ(g.last_quota().remaining, 9000);
+  EXPECT_EQ(g.pauses(), 0);
+}
+
 TEST(RateGovernor, TransportConsultsTheGovernorEveryTime) {
   FakeClock clock;
   FakeSleeper sleeper(clock);

@@ -34,7 +34,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionProperties&
   if (auto r = CheckComplete(props); !r) return Fail(r.error());
   std::unique_ptr<Connection> c(new Connection());
   c->logger_ = logger ? logger : std::make_shared<Logger>();
-  auto http = MakeHttpTransport(props, c->logger_, options.abort);
+  auto http = MakeHttpTransport(props, c->logger_, options.abort, &c->governor_);
   if (!http) return Fail(http.error());
   c->http_ = *http;
   auto creds = MakeCredentials(props, c->http_, c->logger_, std::move(options));

@@ -13,6 +13,7 @@
 #include "connstr/properties.h"
 #include "http/http.h"
 #include "http/logger.h"
+#include "http/rate_governor.h"
 #include "jira/endpoint.h"
 
 namespace jirasql {
@@ -44,6 +45,8 @@ class Connection {
   /// The OAuth token keeper, or null for the other schemes.
   TokenManager* tokens() { return creds_->tokens(); }
   HttpTransport& http() { return *http_; }
+  /// What Jira said of this connection's rate limits and points quota.
+  const RateGovernor& governor() const { return *governor_; }
   /// Writes to the connection's log (-v) at `level`.
   void Log(int level, std::string_view text) { logger_->Log(level, text); }
 
@@ -52,6 +55,7 @@ class Connection {
 
   std::shared_ptr<Logger> logger_;
   std::shared_ptr<HttpTransport> http_;
+  std::shared_ptr<RateGovernor> governor_;
   std::unique_ptr<Credentials> creds_;
   ApiEndpoint endpoint_;
 };

@@ -1,6 +1,8 @@
 #include "sql/readers.h"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 
 #include "auth/procedures.h"
 #include "common/strings.h"
@@ -841,6 +843,39 @@ std::vector<json> SysIdentityRows(Session& s) {
                     {"Message", w.message}});
   }
   return rows;
+}
+
+// What the connection's answers said of its limits: one row once it has
+// talked to Jira, none before (reading it sends nothing).
+std::vector<json> SysRateLimitRows(Session& s) {
+  const Connection* c = s.open_connection();
+  if (!c) return {};
+  const RateGovernor& g = c->governor();
+  const QuotaReading q = g.last_quota();
+  auto known = [](int64_t v) { return v >= 0 ? json(v) : json(nullptr); };
+  auto text = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
+  json seen = nullptr;
+  if (q.any()) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(g.last_quota_at());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    seen = buf;
+  }
+  return {json{{"SiteUrl", c->endpoint().base_url},
+               {"Policy", text(q.policy)},
+               {"Quota", known(q.quota)},
+               {"WindowSeconds", known(q.window_s)},
+               {"Remaining", known(q.remaining)},
+               {"ResetSeconds", known(q.reset_s)},
+               {"ResetAt", text(q.reset_at)},
+               {"Reason", text(q.reason.empty() ? g.last_reason() : q.reason)},
+               {"NearLimit", q.near_limit ? 1 : 0},
+               {"BurstLimit", known(q.burst_limit)},
+               {"BurstRemaining", known(q.burst_remaining)},
+               {"SeenAt", seen},
+               {"Pauses", g.pauses()}}};
 }
 
 // Every procedure: the OAuth ones, then those that act on Jira.

@@ -108,6 +108,7 @@ std::vector<nlohmann::json> SysKeyColumnsRows(Session& s);
 std::vector<nlohmann::json> SysIndexesRows(Session& s);
 std::vector<nlohmann::json> SysSqlInfoRows(Session& s);
 std::vector<nlohmann::json> SysIdentityRows(Session& s);
+std::vector<nlohmann::json> SysRateLimitRows(Session& s);
 std::vector<nlohmann::json> SysProcedureParametersRows(Session& s);
 std::vector<nlohmann::json> SysConnectionPropsRows(Session& s);
 

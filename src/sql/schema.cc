@@ -1819,6 +1819,32 @@ std::vector<TableDef> MakeBaseTables() {
                "")
           .Reads(ReadRows(SysIdentityRows))
           .System());
+  t.push_back(
+      TableDef(
+          "sys_rate_limit",
+          "What Jira's answers on this connection said of its limits: the points quota of an OAuth app "
+          "(Jira Cloud meters 3LO apps by points; API tokens are not), the burst limit, and how often "
+          "Jira asked the connection to wait. No row before the connection has talked to Jira; NULL "
+          "where Jira did not say.",
+          {Col("SiteUrl", T::kText, "", "The site's REST base", key("SiteUrl")),
+           Col("Policy", T::kText, "",
+               "The quota that binds (Beta-RateLimit: global-app-quota, "
+               "tenant-app-quota, …)",
+               key("Policy")),
+           Col("Quota", T::kInteger, "", "Points per window (Beta-RateLimit-Policy q)", ikey("Quota")),
+           Col("WindowSeconds", T::kInteger, "", "The quota's window (w)", ikey("WindowSeconds")),
+           Col("Remaining", T::kInteger, "", "Points left in the window (Beta-RateLimit r)", ikey("Remaining")),
+           Col("ResetSeconds", T::kInteger, "", "Seconds until the window resets (t), when read", ikey("ResetSeconds")),
+           Col("ResetAt", T::kText, "", "When a spent quota resets (X-Beta-RateLimit-Reset)", key("ResetAt")),
+           Col("Reason", T::kText, "", "Which limit (jira-quota-global-based, jira-burst-based, …)", key("Reason")),
+           Col("NearLimit", T::kBoolean, "", "1 when Jira said the quota is nearly spent", ikey("NearLimit")),
+           Col("BurstLimit", T::kInteger, "", "X-RateLimit-Limit", ikey("BurstLimit")),
+           Col("BurstRemaining", T::kInteger, "", "X-RateLimit-Remaining", ikey("BurstRemaining")),
+           Col("SeenAt", T::kTimestamp, "", "When the quota was last reported", Item({"SeenAt"}, AsTimestamp)),
+           Col("Pauses", T::kInteger, "", "Times Jira asked this connection to wait (429, 503)", ikey("Pauses"))},
+          "")
+          .Reads(ReadRows(SysRateLimitRows))
+          .System());
   t.push_back(TableDef("sys_procedures",
                        "Procedures: EXEC Name Param='value' (through ODBC also {call Name('value', ...)}; the OAuth "
                        "ones also SELECT * FROM Name('value', ...)).",

@@ -48,6 +48,8 @@ class Session {
   /// before the connection was opened.
   Result<void> Reconfigure(ConnectionProperties props, std::shared_ptr<Logger> logger);
   bool connected() const { return conn_ != nullptr; }
+  /// The connection when one is open, without opening one (nullptr).
+  const Connection* open_connection() const { return conn_.get(); }
   /// The tables were declared in the temp schema with this session's
   /// definitions: Reconfigure may then not change them.
   void MarkDeclared() { declared_ = true; }
