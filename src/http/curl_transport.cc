@@ -171,6 +171,9 @@ void CurlTransport::Release(void* handle) {
 }
 
 Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
+  // Reads only: a write stopped in flight might or might not have been made.
+  const bool abortable = options_.abort && IsIdempotent(request);
+  if (abortable && options_.abort->Fired()) return Fail(Cancelled(request));
   CURL* curl = static_cast<CURL*>(Acquire());
   if (!curl) return Fail(ErrorCode::kInternal, "curl_easy_init failed (out of memory?)");
   // Live connections survive a reset; per-request options do not.
@@ -246,12 +249,7 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
   }
 
-  // Reads only: a write stopped in flight might or might not have been made.
-  if (options_.abort && IsIdempotent(request)) {
-    if (options_.abort->Fired()) {
-      Release(curl);
-      return Fail(Cancelled(request));
-    }
+  if (abortable) {
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, options_.abort.get());
