@@ -4,6 +4,7 @@
 //   jirasim [--port 0] [--issues N] [--projects M] [--users U] [--sites S]
 //           [--seed X] [--mode cloud|datacenter] [--access-token-ttl S]
 //           [--allow-implicit] [--register-callback URL]...
+//           [--points-quota N --points-window S] [--burst-per-second N] [--issue-writes-per-second N]
 //   jirasim approve URL --user EMAIL --password PW [--site NAME] [--deny]
 
 #include <signal.h>
@@ -33,6 +34,20 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 86400 * 30));
   app.add_flag("--allow-implicit", o.allow_implicit, "Allow response_type=token");
   app.add_option("--register-callback", o.callbacks, "A redirect URI the app accepts (repeatable)");
+  app.add_option("--points-quota", o.limits.points_quota, "The OAuth app's points per window (0 = no quota)")
+      ->default_val(0)
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
+  app.add_option("--points-window", o.limits.points_window_s, "The points quota's window, seconds")
+      ->default_val(3600)
+      ->check(CLI::Range(1, 86400));
+  app.add_option("--burst-per-second", o.limits.burst_per_second,
+                 "Requests a second per site, endpoint and method (0 = no limit)")
+      ->default_val(0)
+      ->check(CLI::Range(0, 1000000));
+  app.add_option("--issue-writes-per-second", o.limits.issue_writes_per_second,
+                 "Writes a second to one issue (0 = no limit)")
+      ->default_val(0)
+      ->check(CLI::Range(0, 1000000));
 
   std::string url, user, password, site;
   bool deny = false;

@@ -111,7 +111,7 @@ std::map<std::string, std::string> BodyParams(const httplib::Request& req, bool*
 
 }  // namespace
 
-Simulator::Simulator(SimOptions options) : options_(std::move(options)) {
+Simulator::Simulator(SimOptions options) : options_(std::move(options)), limits_(options_.limits) {
   start_ms_ = RealNowMs();
   options_.data.now_ms = start_ms_;
   if (options_.datacenter) options_.data.team_managed_project = false;  // a Cloud thing
@@ -233,6 +233,7 @@ json Simulator::Describe() const {
             {"callbacks", auth_->callbacks()},
             {"allowImplicit", options_.allow_implicit}}},
           {"accessTokenTtl", options_.access_token_ttl_s},
+          {"limits", limits_.ToJson(NowMs())},
           {"users", users},
           {"sites", sites}};
 }
@@ -630,7 +631,24 @@ void Simulator::HandleGateway(const httplib::Request& req, httplib::Response& re
   caller.user = info->user;
   caller.oauth = true;
   caller.scopes = info->scopes;
+  // The app's points quota: refused once spent; else charged after the
+  // answer, 1 point plus (for a read) 1 per object returned.
+  if (auto refusal = limits_.AdmitPoints(NowMs())) {
+    Headers headers;
+    limits_.ChargePoints(0, NowMs(), &headers);
+    for (auto& [k, v] : headers) res.set_header(k, v);
+    res.set_header("Retry-After", std::to_string(refusal->retry_after_s));
+    res.set_header("RateLimit-Reason", refusal->reason);
+    return JiraError(res, 429, "Rate limit exceeded.");
+  }
   HandleApi(req, res, site, caller, base_url() + "/ex/jira/" + cloud_id, path);
+  if (limits_.options().points_quota > 0) {
+    const bool ok = res.status >= 200 && res.status < 300;
+    const int64_t objects = ok && !caller.write_route ? CountObjects(res.body) : 0;
+    Headers headers;
+    limits_.ChargePoints(1 + objects, NowMs(), &headers);
+    for (auto& [k, v] : headers) res.set_header(k, v);
+  }
 }
 
 // ---- Jira REST: endpoints --------------------------------------------------
@@ -686,6 +704,22 @@ void Simulator::HandleApiRoutes(const httplib::Request& req, httplib::Response& 
   std::vector<std::string> captures;
   const Route* route = FindRoute(req.method, agile, options_.datacenter, segs, &captures);
   if (!route) return JiraError(res, 404, "No REST resource at " + req.method + " " + path);
+  caller.write_route = route->writes;
+
+  // Burst limits (every credential): per site, method and endpoint; writes per issue.
+  {
+    Headers headers;
+    const std::string issue = segs.size() > 4 && segs[3] == "issue" ? segs[4] : "";
+    auto refusal = limits_.AdmitBurst(std::to_string(site_index) + " " + req.method + " " + NormalisePath(path),
+                                      std::to_string(site_index) + " " + issue, route->writes && !issue.empty(),
+                                      NowMs(), &headers);
+    for (auto& [k, v] : headers) res.set_header(k, v);
+    if (refusal) {
+      res.set_header("Retry-After", std::to_string(refusal->retry_after_s));
+      res.set_header("RateLimit-Reason", refusal->reason);
+      return JiraError(res, 429, "Rate limit exceeded.");
+    }
+  }
 
   // OAuth scope checks (API tokens and PATs carry the user's full rights).
   if (caller.oauth) {
@@ -733,7 +767,10 @@ void Simulator::HandleAdmin(const httplib::Request& req, httplib::Response& res)
     out = {{"now", NowMs()}, {"offsetMs", clock_offset_ms_.load()}};
   } else if (what == "counters" && req.method == "GET") {
     std::lock_guard<std::mutex> lock(counters_mu_);
-    out = {{"requests", requests_}, {"oauth", auth_->counters().ToJson()}, {"faults", json::array()}};
+    out = {{"requests", requests_},
+           {"oauth", auth_->counters().ToJson()},
+           {"limits", limits_.ToJson(NowMs())},
+           {"faults", json::array()}};
     std::lock_guard<std::mutex> flock(faults_mu_);
     for (const auto& f : faults_) out["faults"].push_back({{"path", f.path}, {"hits", f.hits}});
   } else if (what == "faults" && req.method == "POST") {
@@ -781,7 +818,11 @@ void Simulator::HandleAdmin(const httplib::Request& req, httplib::Response& res)
       requests_.clear();
     }
     auth_->ResetCounters();
+    limits_.Reset();
     out = {{"reset", true}};
+  } else if (what == "limits" && (req.method == "GET" || req.method == "POST")) {
+    out = HandleLimits(req, res);
+    if (out.is_null()) return;
   } else if (what == "revoke" && req.method == "POST") {
     auth_->RevokeAll();
     out = {{"revoked", true}};
@@ -789,6 +830,31 @@ void Simulator::HandleAdmin(const httplib::Request& req, httplib::Response& res)
     return JiraError(res, 404, "Unknown admin call: " + req.method + " /__jirasim/" + what);
   }
   SendJson(res, 200, out.dump());
+}
+
+json Simulator::HandleLimits(const httplib::Request& req, httplib::Response& res) {
+  if (req.method == "POST") {
+    auto b = json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
+    LimitOptions o = limits_.options();
+    try {
+      if (b.is_discarded() || !b.is_object()) throw json::type_error::create(302, "not an object", nullptr);
+      o.points_quota = b.value("pointsQuota", o.points_quota);
+      o.points_window_s = b.value("pointsWindow", o.points_window_s);
+      o.burst_per_second = b.value("burstPerSecond", o.burst_per_second);
+      o.issue_writes_per_second = b.value("issueWritesPerSecond", o.issue_writes_per_second);
+    } catch (const json::exception&) {
+      JiraError(res, 400,
+                "Send {\"pointsQuota\": N, \"pointsWindow\": S, \"burstPerSecond\": N, "
+                "\"issueWritesPerSecond\": N} (numbers; 0 turns a limit off).");
+      return nullptr;
+    }
+    if (o.points_quota < 0 || o.points_window_s < 1 || o.burst_per_second < 0 || o.issue_writes_per_second < 0) {
+      JiraError(res, 400, "Limits are 0 (off) or more, and pointsWindow at least 1 second.");
+      return nullptr;
+    }
+    limits_.Configure(o, NowMs());
+  }
+  return limits_.ToJson(NowMs());
 }
 
 }  // namespace jirasim

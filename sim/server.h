@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "limits.h"
 #include "model.h"
 #include "oauth.h"
 
@@ -35,6 +36,7 @@ struct SimOptions {
   bool allow_implicit = false;
   std::vector<std::string> callbacks;  ///< registered redirect URIs (default: http://localhost:33333)
   int64_t attachment_limit = 1 << 20;  ///< bytes per uploaded file (Jira's default is 10 MiB; small for tests)
+  LimitOptions limits;                 ///< points quota, burst and per-issue write limits (limits.h)
 };
 
 /// A fault applied to requests whose path matches `path` (a regex), to
@@ -75,6 +77,7 @@ class Simulator {
   int64_t NowMs() const;
   void AdvanceClock(int64_t ms) { clock_offset_ms_ += ms; }
   AuthState& auth() { return *auth_; }
+  Limits& limits() { return limits_; }
   const World& world() const { return world_; }
 
  private:
@@ -82,6 +85,7 @@ class Simulator {
     int user = -1;
     bool oauth = false;
     std::set<std::string> scopes;
+    mutable bool write_route = false;  ///< set by the router: the request was a write (points: base cost only)
   };
 
   void Routes();
@@ -109,10 +113,13 @@ class Simulator {
                        const std::string& base, const std::string& path);
 
   void HandleAdmin(const httplib::Request& req, httplib::Response& res);
+  /// The limits admin call: GET shows them, POST sets them.
+  nlohmann::json HandleLimits(const httplib::Request& req, httplib::Response& res);
 
   SimOptions options_;
   World world_;
   std::unique_ptr<AuthState> auth_;
+  Limits limits_;
   std::shared_mutex data_mu_;  // world_ (readers share, writers exclusive)
 
   httplib::Server server_;

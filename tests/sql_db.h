@@ -110,6 +110,31 @@ class SimModesTest : public ::testing::TestWithParam<Mode> {
     return "AuthScheme=APIToken;Url=" + url + ";User=" + email + ";APIToken=" + token;
   }
 
+  // A connection through the API gateway with an OAuth 2.0 (3LO) access
+  // token for user `u` on site `s` (Cloud only), minted by jirasim's
+  // authorization server as the consent and code exchange would.
+  std::string OAuthConnect(int s = 0, int u = 0) {
+    auto& auth = sim().auth();
+    jirasim::AuthorizeRequest a;
+    a.client_id = auth.client_id();
+    a.redirect_uri = auth.callbacks().front();
+    a.scope = "read:jira-work read:jira-user write:jira-work offline_access";
+    a.response_type = "code";
+    a.audience = "api.atlassian.com";
+    int64_t expires_in = 0;
+    const std::string code = auth.Approve(auth.BeginTransaction(a, sim().NowMs()), u, s, sim().NowMs(), &expires_in);
+    auto t = auth.Token({{"grant_type", "authorization_code"},
+                         {"client_id", auth.client_id()},
+                         {"client_secret", auth.client_secret()},
+                         {"code", code},
+                         {"redirect_uri", a.redirect_uri}},
+                        sim().NowMs());
+    EXPECT_EQ(t.status, 200) << t.body.dump();
+    return "AuthScheme=OAuth;InitiateOAuth=OFF;OAuthAccessToken=" + t.body.value("access_token", "") +
+           ";CloudId=" + info()["sites"][s]["cloudId"].template get<std::string>() +
+           ";OAuthApiGatewayURL=" + info()["apiGatewayUrl"].template get<std::string>();
+  }
+
   static inline jirasim::Simulator* sims_[2] = {nullptr, nullptr};
   static inline json info_[2];
 };
@@ -140,6 +165,21 @@ inline void AddFault(const std::string& base_url, const json& fault) {
   auto r = (*http)->Send(HttpRequest{
       "POST", base_url + "/__jirasim/faults", {{"Content-Type", "application/json"}}, fault.dump(), std::nullopt});
   ASSERT_TRUE(r && r->ok()) << (r ? r->body : r.error().message);
+}
+// Sets jirasim's rate limits ({"pointsQuota": N, "pointsWindow": S,
+// "burstPerSecond": N, "issueWritesPerSecond": N}; 0 turns one off) and
+// answers them with the points spent.
+inline json SetLimits(const std::string& base_url, const json& limits) {
+  auto http = CurlTransport::Create(CurlOptions{}, nullptr);
+  auto r = (*http)->Send(HttpRequest{
+      "POST", base_url + "/__jirasim/limits", {{"Content-Type", "application/json"}}, limits.dump(), std::nullopt});
+  EXPECT_TRUE(r && r->ok()) << (r ? r->body : r.error().message);
+  return r && r->ok() ? json::parse(r->body, nullptr, false) : json::object();
+}
+inline json Limits(const std::string& base_url) {
+  auto http = CurlTransport::Create(CurlOptions{}, nullptr);
+  auto r = (*http)->Send(HttpRequest{"GET", base_url + "/__jirasim/limits", {}, "", std::nullopt});
+  return r && r->ok() ? json::parse(r->body, nullptr, false) : json::object();
 }
 inline void ClearFaults(const std::string& base_url) {
   auto http = CurlTransport::Create(CurlOptions{}, nullptr);

@@ -316,6 +316,48 @@ TEST_P(SqlTest, SysRateLimitSaysWhatJiraSaidOfTheLimits) {
   EXPECT_EQ(rows[0][4], "NULL");
 }
 
+// Through an OAuth app, Jira meters points: sys_rate_limit shows the quota
+// as the last answer stated it, and the burst limiter's counts.
+TEST_P(SqlTest, SysRateLimitShowsTheOAuthAppsPointsQuota) {
+  if (dc()) GTEST_SKIP() << "Data Center has no points quota";
+  const std::string query = "SELECT count(*) FROM Issues WHERE ProjectKey = '" + site(0).projects[0].key + "'";
+  // What the query costs, on a quota it cannot exhaust.
+  SetLimits(sim().base_url(), {{"pointsQuota", 1000000}, {"pointsWindow", 3600}, {"burstPerSecond", 10000}});
+  {
+    auto db = Open(OAuthConnect());
+    db.Query(query);
+  }
+  const int64_t cost = Limits(sim().base_url())["pointsSpent"];
+  ASSERT_GT(cost, 10);
+  // Then a quota that the same query leaves under 20% of.
+  const int64_t quota = cost + cost / 10;
+  SetLimits(sim().base_url(), {{"pointsQuota", quota}, {"pointsWindow", 3600}});
+  auto db = Open(OAuthConnect());
+  EXPECT_EQ(db.One("SELECT count(*) FROM sys_rate_limit"), "0");  // nothing said yet
+  db.Query(query);
+  const int64_t spent = Limits(sim().base_url())["pointsSpent"];
+  EXPECT_EQ(spent, cost);
+  auto rows = db.Query(
+      "SELECT Policy, Quota, WindowSeconds, Remaining, ResetSeconds, ResetAt, Reason, NearLimit, BurstLimit, "
+      "BurstRemaining, SeenAt, Pauses FROM sys_rate_limit");
+  SetLimits(sim().base_url(), {{"pointsQuota", 0}, {"burstPerSecond", 0}});
+  ASSERT_EQ(rows.size(), 1u);
+  const auto& r = rows[0];
+  EXPECT_EQ(r[0], "global-app-quota");
+  EXPECT_EQ(r[1], std::to_string(quota));
+  EXPECT_EQ(r[2], "3600");
+  EXPECT_EQ(r[3], std::to_string(quota - spent));  // the last answer's
+  EXPECT_GT(std::stoll(r[4]), 3500);
+  EXPECT_LE(std::stoll(r[4]), 3600);
+  EXPECT_NE(r[5], "NULL");
+  EXPECT_EQ(r[6], "jira-quota-global-based");
+  EXPECT_EQ(r[7], "1");
+  EXPECT_EQ(r[8], "10000");
+  EXPECT_NE(r[9], "NULL");
+  EXPECT_NE(r[10], "NULL");
+  EXPECT_EQ(r[11], "0");  // paced, never refused
+}
+
 TEST_P(SqlTest, MaxRowsStopsAScanAndSaysSo) {
   auto db = Open(Connect(), "MaxRows=7");
   EXPECT_EQ(db.Query("SELECT Key FROM Issues").size(), 7u);
@@ -378,7 +420,8 @@ TEST_P(SqlTest, EveryColumnOfEveryTableHasAValueSomewhere) {
   const std::set<std::string> written_only = {"sys_identity"};
   // Filled only when Jira reports its limits: the points quota is an OAuth
   // app's (this connection is an API token's or a PAT's, which Atlassian
-  // does not meter by points), Reason after a 429 (SysRateLimitSaysWhat…).
+  // does not meter by points). Every one of them is checked filled through
+  // an OAuth app in SysRateLimitShowsTheOAuthAppsPointsQuota.
   const std::set<std::string> limits_only = {"sys_rate_limit.Policy",         "sys_rate_limit.Quota",
                                              "sys_rate_limit.WindowSeconds",  "sys_rate_limit.Remaining",
                                              "sys_rate_limit.ResetSeconds",   "sys_rate_limit.ResetAt",
