@@ -339,7 +339,7 @@ TEST_P(SqlTest, SysRateLimitShowsTheOAuthAppsPointsQuota) {
   EXPECT_EQ(spent, cost);
   auto rows = db.Query(
       "SELECT Policy, Quota, WindowSeconds, Remaining, ResetSeconds, ResetAt, Reason, NearLimit, BurstLimit, "
-      "BurstRemaining, SeenAt, Pauses FROM sys_rate_limit");
+      "BurstRemaining, SeenAt, Pauses, PointsPerRequest FROM sys_rate_limit");
   SetLimits(sim().base_url(), {{"pointsQuota", 0}, {"burstPerSecond", 0}});
   ASSERT_EQ(rows.size(), 1u);
   const auto& r = rows[0];
@@ -356,6 +356,32 @@ TEST_P(SqlTest, SysRateLimitShowsTheOAuthAppsPointsQuota) {
   EXPECT_NE(r[9], "NULL");
   EXPECT_NE(r[10], "NULL");
   EXPECT_EQ(r[11], "0");  // paced, never refused
+  EXPECT_GT(std::stod(r[12]), 1.0);
+}
+
+// A read that needs more points than a window holds slows down to the
+// quota instead of hitting its hard limit: held until each window turns,
+// never refused, every row there.
+TEST_P(SqlTest, AReadBiggerThanTheQuotaWaitsForTheWindowInsteadOfA429) {
+  if (dc()) GTEST_SKIP() << "Data Center has no points quota";
+  const std::string project = site(0).projects[0].key;
+  const auto issues = Issues(0);
+  const auto want = std::count_if(issues.begin(), issues.end(), [&](const jirasim::Issue* is) {
+    return site(0).Key(*is).rfind(project + "-", 0) == 0;
+  });
+  ASSERT_GT(want, 60);
+  // Pages of 20 issues cost 21 points: a 1-second window of 50 points pays
+  // for two of them.
+  SetLimits(sim().base_url(), {{"pointsQuota", 50}, {"pointsWindow", 1}});
+  auto db = Open(OAuthConnect(), "Pagesize=20");
+  EXPECT_EQ(db.One("SELECT count(Summary) FROM Issues WHERE ProjectKey = '" + project + "'"), std::to_string(want));
+  const json limits = Limits(sim().base_url());
+  SetLimits(sim().base_url(), {{"pointsQuota", 0}});
+  EXPECT_FALSE(limits["refused"].contains("jira-quota-global-based")) << limits.dump();
+  auto rows = db.Query("SELECT Pauses, QuotaWaits FROM sys_rate_limit");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], "0");
+  EXPECT_GE(std::stoi(rows[0][1]), 1);
 }
 
 TEST_P(SqlTest, MaxRowsStopsAScanAndSaysSo) {
@@ -422,11 +448,11 @@ TEST_P(SqlTest, EveryColumnOfEveryTableHasAValueSomewhere) {
   // app's (this connection is an API token's or a PAT's, which Atlassian
   // does not meter by points). Every one of them is checked filled through
   // an OAuth app in SysRateLimitShowsTheOAuthAppsPointsQuota.
-  const std::set<std::string> limits_only = {"sys_rate_limit.Policy",         "sys_rate_limit.Quota",
-                                             "sys_rate_limit.WindowSeconds",  "sys_rate_limit.Remaining",
-                                             "sys_rate_limit.ResetSeconds",   "sys_rate_limit.ResetAt",
-                                             "sys_rate_limit.Reason",         "sys_rate_limit.BurstLimit",
-                                             "sys_rate_limit.BurstRemaining", "sys_rate_limit.SeenAt"};
+  const std::set<std::string> limits_only = {
+      "sys_rate_limit.Policy",    "sys_rate_limit.Quota",           "sys_rate_limit.WindowSeconds",
+      "sys_rate_limit.Remaining", "sys_rate_limit.ResetSeconds",    "sys_rate_limit.ResetAt",
+      "sys_rate_limit.Reason",    "sys_rate_limit.BurstLimit",      "sys_rate_limit.BurstRemaining",
+      "sys_rate_limit.SeenAt",    "sys_rate_limit.PointsPerRequest"};
   // One scan per table counts every column's values (count(col) skips NULL).
   std::map<std::string, std::vector<std::string>> columns_of;
   for (const auto& row : db.Query("SELECT TableName, ColumnName FROM sys_tablecolumns WHERE IsHidden = 0 "

@@ -4,11 +4,18 @@
 /// refused (which the retry loop already makes wait).
 ///  - 429, or 503 with a wait: nobody sends until the time Jira named
 ///    (`Retry-After`, else `X-RateLimit-Reset`, else one second);
-///  - `X-RateLimit-NearLimit: true` (burst) or `X-Beta-RateLimit-NearLimit:
-///    true` (the points quota): requests are spaced by 200 ms for the next
-///    10 seconds, so that the budget is not spent all at once;
-///  - the points quota Jira reports (quota_headers.h) is kept: the latest
-///    reading, for sys_rate_limit and the log;
+///  - `X-RateLimit-NearLimit: true` (the burst limiter): requests are
+///    spaced by 200 ms for the next 10 seconds;
+///  - the points quota (an OAuth app's, quota_headers.h): the latest reading
+///    is kept (sys_rate_limit), and what an answer costs is learnt from how
+///    much the remaining points fall. Requests go as fast as they come
+///    until the points left, less what the requests in flight will cost,
+///    are gone (Jira refuses only then: an answer may overdraw); then
+///    nobody sends until the window turns. So a long read through an OAuth app waits for the next window
+///    instead of hitting Jira's hard limit, and a small one is never slowed.
+///    With a pace file (SharePacing), processes of one app on one machine
+///    keep one ledger of the last fifth of a window's points in it: each
+///    request reserves its cost there, so that together they stop in time;
 ///  - `RateLimit-Reason` is kept for the log and the error.
 /// Sits below the retry loop (curl -> log -> governor -> retries), so that
 /// every attempt of every worker passes through it.
@@ -33,10 +40,18 @@ class RateGovernor {
   void BeforeSend();
   /// Learns from an answer.
   void AfterResponse(const HttpResponse& response);
+  /// A request sent that got no answer (the connection failed).
+  void NoResponse();
+  /// Near the end of a window, points are reserved in this file too
+  /// (created 0600 if missing, flock'd while read and written), shared by
+  /// the processes of one app.
+  void SharePacing(std::string path);
 
-  int64_t pauses() const { return pauses_; }  ///< times Jira asked everyone to wait
-  int64_t waits() const { return waits_; }    ///< requests that waited
-  std::string last_reason() const;            ///< RateLimit-Reason of the last pause
+  int64_t pauses() const { return pauses_; }            ///< times Jira asked everyone to wait
+  int64_t waits() const { return waits_; }              ///< requests that waited
+  int64_t quota_holds() const { return quota_holds_; }  ///< requests held until the quota's window turned
+  double points_per_request() const;                    ///< learnt from the quota's readings (0: not yet)
+  std::string last_reason() const;                      ///< RateLimit-Reason of the last pause
   /// The latest answer that said anything of the points quota (any() false
   /// when none has), and when it came.
   QuotaReading last_quota() const;
@@ -52,7 +67,16 @@ class RateGovernor {
   std::string reason_;
   QuotaReading quota_;
   SystemTime quota_at_{};
-  std::atomic<int64_t> pauses_{0}, waits_{0};
+  // Pacing to the points quota.
+  SystemTime window_end_{};   ///< when the reading's window turns
+  int64_t points_left_ = -1;  ///< the lowest reading in this window
+  double cost_ = 0;           ///< points an answer costs (moving average)
+  int64_t in_flight_ = 0;     ///< sent, not yet answered
+  std::string pace_file_;
+  /// Reserves `cost` of the shared ledger, which starts from `left` in a
+  /// new window; false when it has not that much. Under mu_.
+  bool ReserveShared(double left, double cost);
+  std::atomic<int64_t> pauses_{0}, waits_{0}, quota_holds_{0};
 };
 
 class GovernedTransport final : public HttpTransport {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "testing/fakes.h"
+#include "testing/temp_dir.h"
 
 namespace jirasql {
 namespace {
@@ -72,9 +73,8 @@ TEST(RateGovernor, NearLimitSpacesRequests) {
   EXPECT_EQ(sleeper.sleeps.size(), 2u);
 }
 
-// The points quota's near-limit signal spaces requests as the burst one
-// does, and the latest quota reading is kept.
-TEST(RateGovernor, ThePointsQuotaIsReadAndItsNearLimitSpacesRequests) {
+// The latest quota reading is kept; plenty left, nothing waits.
+TEST(RateGovernor, ThePointsQuotaIsReadAndPlentyLeftCostsNoWait) {
   FakeClock clock;
   FakeSleeper sleeper(clock);
   RateGovernor g(clock, sleeper);
@@ -83,22 +83,101 @@ TEST(RateGovernor, ThePointsQuotaIsReadAndItsNearLimitSpacesRequests) {
                            {{"Beta-RateLimit-Policy", "\"global-app-quota\";q=65000;w=3600"},
                             {"Beta-RateLimit", "\"global-app-quota\";r=64000;t=3000"}}));
   EXPECT_EQ(g.last_quota().remaining, 64000);
-  g.BeforeSend();
-  g.BeforeSend();
-  EXPECT_TRUE(sleeper.sleeps.empty());  // plenty left: no spacing
+  for (int i = 0; i < 50; ++i) g.BeforeSend();
+  EXPECT_TRUE(sleeper.sleeps.empty());
   clock.Advance(Duration(1000));
-  g.AfterResponse(Response(
-      200, "", {{"Beta-RateLimit", "\"global-app-quota\";r=9000;t=2000"}, {"X-Beta-RateLimit-NearLimit", "true"}}));
-  EXPECT_EQ(g.last_quota().remaining, 9000);
+  g.AfterResponse(Response(200, "", {{"Beta-RateLimit", "\"global-app-quota\";r=63000;t=2999"}}));
+  EXPECT_EQ(g.last_quota().remaining, 63000);
   EXPECT_EQ(g.last_quota_at(), clock.Now());
-  g.BeforeSend();
-  g.BeforeSend();
-  ASSERT_EQ(sleeper.sleeps.size(), 1u);
-  EXPECT_EQ(sleeper.sleeps[0], Duration(200));
   // An answer that says nothing of the quota keeps the last reading.
   g.AfterResponse(Response(200));
-  EXPECT_EQ(g.last_quota().remaining, 9000);
+  EXPECT_EQ(g.last_quota().remaining, 63000);
   EXPECT_EQ(g.pauses(), 0);
+}
+
+HttpResponse Quota(int64_t left, int64_t reset_s, int64_t quota = 1000) {
+  return Response(
+      200, "",
+      {{"Beta-RateLimit-Policy", "\"global-app-quota\";q=" + std::to_string(quota) + ";w=60"},
+       {"Beta-RateLimit", "\"global-app-quota\";r=" + std::to_string(left) + ";t=" + std::to_string(reset_s)}});
+}
+
+// A read that fits in what is left is never slowed, however little is left.
+TEST(RateGovernor, WhatIsLeftIsSpentAtFullSpeed) {
+  FakeClock clock;
+  FakeSleeper sleeper(clock);
+  RateGovernor g(clock, sleeper);
+  g.AfterResponse(Quota(110, 3000));
+  g.BeforeSend();
+  g.AfterResponse(Quota(100, 3000));  // cost 10: ten more fit
+  EXPECT_DOUBLE_EQ(g.points_per_request(), 10);
+  for (int i = 0; i < 9; ++i) g.BeforeSend();
+  EXPECT_TRUE(sleeper.sleeps.empty());
+  EXPECT_EQ(g.quota_holds(), 0);
+}
+
+// When what is left would not pay for another request, nobody sends until
+// the window turns (and a new window's reading frees them again).
+TEST(RateGovernor, ASpentQuotaHoldsRequestsUntilTheWindowTurns) {
+  FakeClock clock;
+  FakeSleeper sleeper(clock);
+  RateGovernor g(clock, sleeper);
+  g.AfterResponse(Quota(250, 8));
+  g.BeforeSend();
+  g.AfterResponse(Quota(150, 8));  // cost 100
+  g.BeforeSend();                  // 150 left
+  g.BeforeSend();                  // 50 once that one is paid: Jira still admits it (it may overdraw)
+  EXPECT_TRUE(sleeper.sleeps.empty());
+  g.BeforeSend();  // nothing once those two are paid: held
+  ASSERT_FALSE(sleeper.sleeps.empty());
+  EXPECT_EQ(sleeper.sleeps.back(), Duration(8250));
+  EXPECT_EQ(g.quota_holds(), 1);
+  EXPECT_EQ(g.pauses(), 0);  // no 429 was needed
+  // The next window: its first answer says so, and requests flow.
+  g.AfterResponse(Quota(1000, 60));
+  g.AfterResponse(Quota(900, 60));
+  const auto before = sleeper.sleeps.size();
+  g.BeforeSend();
+  EXPECT_EQ(sleeper.sleeps.size(), before);
+}
+
+// Requests that failed without an answer are not counted in flight forever.
+TEST(RateGovernor, ARequestWithoutAnAnswerIsNoLongerInFlight) {
+  FakeClock clock;
+  FakeSleeper sleeper(clock);
+  RateGovernor g(clock, sleeper);
+  g.AfterResponse(Quota(250, 8, 700));
+  g.BeforeSend();
+  g.AfterResponse(Quota(150, 8, 700));  // cost 100; over a fifth left: not paced
+  g.BeforeSend();
+  g.NoResponse();
+  g.BeforeSend();  // 150 left and nothing in flight: it goes
+  EXPECT_TRUE(sleeper.sleeps.empty());
+}
+
+// Processes of one app keep one ledger of a window's last points: what one
+// has reserved, the other cannot spend.
+TEST(RateGovernor, TheLastPointsOfAWindowAreSharedThroughThePaceFile) {
+  testing::TempDir dir;
+  const std::string file = dir.path() + "/app.pace";
+  FakeClock clock;
+  FakeSleeper sa(clock), sb(clock);
+  RateGovernor a(clock, sa), b(clock, sb);
+  a.SharePacing(file);
+  b.SharePacing(file);
+  for (RateGovernor* g : {&a, &b}) {
+    g->AfterResponse(Quota(250, 8));
+    g->BeforeSend();
+    g->AfterResponse(Quota(150, 8));  // cost 100; under a fifth left
+  }
+  a.BeforeSend();  // reserves 100 of the 150
+  b.BeforeSend();  // b's own reading says 150, the ledger 50: it goes, and the ledger is spent
+  EXPECT_TRUE(sa.sleeps.empty());
+  EXPECT_TRUE(sb.sleeps.empty());
+  b.BeforeSend();  // b alone would think 50 left: held
+  ASSERT_EQ(sb.sleeps.size(), 1u);
+  EXPECT_EQ(sb.sleeps[0], Duration(8250));
+  EXPECT_EQ(b.quota_holds(), 1);
 }
 
 TEST(RateGovernor, TransportConsultsTheGovernorEveryTime) {

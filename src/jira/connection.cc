@@ -1,8 +1,11 @@
 #include "jira/connection.h"
 
+#include "auth/oauth_config.h"
+#include "auth/pkce.h"
 #include "common/secure.h"
 #include "common/strings.h"
 #include "http/logging_transport.h"
+#include "http/rate_governor.h"
 #include "http/response_error.h"
 
 namespace jirasql {
@@ -18,6 +21,20 @@ std::string ScopeFor(const HttpRequest& r) {
   if (r.method != "GET" && !read_post) return "write:jira-work";
   if (path.find("/myself") != std::string::npos || path.find("/user") != std::string::npos) return "read:jira-user";
   return "read:jira-work";
+}
+
+// An OAuth app's points quota is shared by all who use the app: processes
+// of one app whose logins live in one folder take their paced turns from one
+// file there (rate_governor.h). Nothing for other schemes (not metered by
+// points) or a login kept in memory.
+std::string PaceFileFor(const ConnectionProperties& props) {
+  if (props.Get("AuthScheme") != "OAuth") return "";
+  auto config = OAuthConfigFrom(props);
+  if (!config || config->client_id.empty() || config->settings_location.rfind("memory://", 0) == 0) return "";
+  const std::string& location = config->settings_location;
+  const auto slash = location.rfind('/');
+  const std::string folder = slash == std::string::npos ? "." : location.substr(0, slash == 0 ? 1 : slash);
+  return folder + "/.jirasql-points-" + PkceS256(config->client_id).substr(0, 16) + ".pace";
 }
 
 void WipeAuthorization(Headers& headers) {
@@ -37,6 +54,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionProperties&
   auto http = MakeHttpTransport(props, c->logger_, options.abort, &c->governor_);
   if (!http) return Fail(http.error());
   c->http_ = *http;
+  if (const std::string pace = PaceFileFor(props); !pace.empty() && c->governor_) c->governor_->SharePacing(pace);
   auto creds = MakeCredentials(props, c->http_, c->logger_, std::move(options));
   if (!creds) return Fail(creds.error());
   c->creds_ = std::move(*creds);

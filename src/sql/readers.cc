@@ -875,7 +875,9 @@ std::vector<json> SysRateLimitRows(Session& s) {
                {"BurstLimit", known(q.burst_limit)},
                {"BurstRemaining", known(q.burst_remaining)},
                {"SeenAt", seen},
-               {"Pauses", g.pauses()}}};
+               {"Pauses", g.pauses()},
+               {"QuotaWaits", g.quota_holds()},
+               {"PointsPerRequest", g.points_per_request() > 0 ? json(g.points_per_request()) : json(nullptr)}}};
 }
 
 // Every procedure: the OAuth ones, then those that act on Jira.

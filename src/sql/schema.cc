@@ -1841,7 +1841,12 @@ std::vector<TableDef> MakeBaseTables() {
            Col("BurstLimit", T::kInteger, "", "X-RateLimit-Limit", ikey("BurstLimit")),
            Col("BurstRemaining", T::kInteger, "", "X-RateLimit-Remaining", ikey("BurstRemaining")),
            Col("SeenAt", T::kTimestamp, "", "When the quota was last reported", Item({"SeenAt"}, AsTimestamp)),
-           Col("Pauses", T::kInteger, "", "Times Jira asked this connection to wait (429, 503)", ikey("Pauses"))},
+           Col("Pauses", T::kInteger, "", "Times Jira asked this connection to wait (429, 503)", ikey("Pauses")),
+           Col("QuotaWaits", T::kInteger, "",
+               "Requests held until the quota's window turned, the points left being spent by those in flight",
+               ikey("QuotaWaits")),
+           Col("PointsPerRequest", T::kReal, "", "What an answer has cost on average, as the quota readings fell",
+               Item({"PointsPerRequest"}, AsReal))},
           "")
           .Reads(ReadRows(SysRateLimitRows))
           .System());
