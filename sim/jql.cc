@@ -246,6 +246,12 @@ int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
 bool ParseJqlDate(std::string_view text, int tz, int64_t now_ms, int64_t* out) {
   std::string s(jirasql::Trim(text));
   if (s.empty()) return false;
+  // A bare number: milliseconds since the epoch (Jira takes a long operand
+  // of a date clause as such; no time zone enters).
+  if (s.size() <= 15 && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    *out = std::stoll(s);
+    return true;
+  }
   // Periods: "-7d", "-1w 2d", "4h", "-30m".
   if (s[0] == '-' || s[0] == '+' || std::isdigit(static_cast<unsigned char>(s[0]))) {
     int64_t total = 0;

@@ -134,6 +134,15 @@ TEST_F(JqlTest, RelativeDatesAndFunctions) {
   EXPECT_FALSE(ParseJqlDate("7x", 0, kNow, &ms));
 }
 
+// A bare number is milliseconds since the epoch, whatever the user's zone.
+TEST_F(JqlTest, EpochMillisecondsInADateClause) {
+  const int64_t t = kNow - 3 * 86400000LL + 12345;
+  const auto want = Where([&](const Issue& i) { return i.updated_ms >= t; });
+  EXPECT_FALSE(want.empty());
+  EXPECT_EQ(Run("updated >= " + std::to_string(t), 1), want);  // UTC+10
+  EXPECT_EQ(Run("updated >= " + std::to_string(t), 2), want);  // UTC-8
+}
+
 TEST_F(JqlTest, TextSearch) {
   auto hits = Run("summary ~ \"release notes\"");
   EXPECT_EQ(hits, Where([](const Issue& i) { return i.summary.find("release notes") != std::string::npos; }));

@@ -33,6 +33,7 @@
 #include "sql/engine.h"
 #include "sql/schema.h"
 #include "sql/session.h"
+#include "sql/sync.h"
 
 namespace jirasql {
 
@@ -547,6 +548,42 @@ int RunQuery(const GlobalOptions& g, const std::string& arg, const std::string& 
   return kExitOk;
 }
 
+struct SyncCliOptions {
+  SyncOptions sync;
+  std::string tables;  ///< comma-separated
+  std::string format = "text";
+  int64_t overlap_s = 120;
+};
+
+int RunSyncCommand(const GlobalOptions& g, SyncCliOptions o) {
+  if (o.format != "text" && o.format != "json") {
+    return Report(Error{ErrorCode::kInvalidArgument, "sync --format is text or json, not '" + o.format + "'"});
+  }
+  if (o.overlap_s < 0) return Report(Error{ErrorCode::kInvalidArgument, "--overlap-seconds is 0 or more"});
+  o.sync.overlap_ms = o.overlap_s * 1000;
+  for (const auto& t : Split(o.tables, ',')) {
+    if (!Trim(t).empty()) o.sync.tables.push_back(std::string(Trim(t)));
+  }
+  auto engine = OpenEngine(g);
+  if (!engine) return Report(engine.error());
+  ProgressLine progress;
+  g_progress = &progress;
+  std::string project;
+  (*engine)->session().progress = [&](const std::string& table, int64_t rows, int64_t calls, int64_t expected) {
+    progress.Update(project + " " + table, rows, calls, expected);
+  };
+  auto report = RunSync(**engine, o.sync, [&](const std::string& p, const std::string&) { project = p; });
+  progress.Clear();
+  g_progress = nullptr;
+  if (!report) return Report(report.error());
+  if (o.format == "json") {
+    std::cout << report->ToJson() << "\n";
+  } else {
+    std::cout << report->ToText();
+  }
+  return report->ok() ? kExitOk : kExitError;
+}
+
 int RunExplain(const GlobalOptions& g, const std::string& arg, const std::string& file) {
   auto sql = SqlText(arg, file);
   if (!sql) return Report(sql.error());
@@ -740,6 +777,26 @@ int RunCli(int argc, char** argv) {
       "  jirasql query -f report.sql --format json\n"
       "  jirasql query \"EXEC GetOAuthAuthorizationURL CallbackUrl='http://localhost:33333'\"\n"
       "A result cut short by an error is marked incomplete in every format (docs/sql.md, Output).");
+  SyncCliOptions sync_options;
+  auto* sync = app.add_subcommand("sync", "Mirror Jira into a SQLite file, reading only what changed since last time");
+  sync->add_option("--to", sync_options.sync.to, "The mirror: a SQLite file, made on the first run")->required();
+  sync->add_option("--tables", sync_options.tables,
+                   "Issues and issue child tables, comma-separated (default: Issues,Comments,Worklogs,"
+                   "IssueChangelogs)");
+  sync->add_option("--jql", sync_options.sync.jql, "Mirror only the issues this JQL matches");
+  sync->add_flag("--accept-mass-delete", sync_options.sync.accept_mass_delete,
+                 "Apply deletions even when a project loses half its issues at once");
+  sync->add_option("--overlap-seconds", sync_options.overlap_s,
+                   "Re-read what changed this long before the last sync (default 120)");
+  sync->add_option("--format", sync_options.format, "The summary: text or json (default: text)");
+  sync->footer(
+      "\nThe first run reads everything; later runs read the issues updated since, and what they hold,\n"
+      "and notice deleted and moved issues. Exit status 1 when a project could not be read or a mass\n"
+      "deletion was held back (the summary says which). Examples:\n"
+      "  jirasql sync --to jira.db\n"
+      "  jirasql sync --to jira.db --tables Issues,Comments --jql \"project in (ABC, XYZ)\" --format json\n"
+      "  jirasql query --mirror jira.db \"SELECT Status, count(*) FROM Issues GROUP BY 1\"\n"
+      "See docs/sync.md.");
   auto* explain = app.add_subcommand("explain", "Show the JQL, fields, page size and API calls of a query");
   explain->add_option("sql", sql, "The SQL statements (default: -f, or stdin)");
   explain->add_option("-f,--file", sql_file, "Read the SQL from a file ('-' for stdin)");
@@ -807,6 +864,8 @@ int RunCli(int argc, char** argv) {
     rc = RunQuery(g, sql, sql_file, query_options);
   else if (*explain)
     rc = RunExplain(g, sql, sql_file);
+  else if (*sync)
+    rc = RunSyncCommand(g, sync_options);
   else if (*schema)
     rc = RunSchema(schema_markdown, schema_table);
   else if (*exec)

@@ -1,0 +1,520 @@
+#include "sql/sync.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "common/json_writer.h"
+#include "common/strings.h"
+#include "common/time.h"
+#include "jira/connection.h"
+#include "jira/jql.h"
+#include "sql/engine.h"
+#include "sql/schema.h"
+
+namespace jirasql {
+
+namespace {
+
+constexpr int kMirrorFormat = 1;
+const std::vector<std::string> kDefaultTables = {"Issues", "Comments", "Worklogs", "IssueChangelogs"};
+
+std::string Quote(const std::string& name) { return "\"" + name + "\""; }
+
+std::string JqlString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// The columns a mirror keeps of a table: the visible ones.
+std::vector<const ColumnDef*> MirroredColumns(const TableDef& t) {
+  std::vector<const ColumnDef*> out;
+  for (const auto& c : t.columns) {
+    if (!c.hidden) out.push_back(&c);
+  }
+  return out;
+}
+
+std::string ColumnList(const TableDef& t, const std::string& prefix = "") {
+  std::string out;
+  for (const auto* c : MirroredColumns(t)) out += (out.empty() ? "" : ", ") + prefix + Quote(c->name);
+  return out;
+}
+
+bool HasColumn(const TableDef& t, const std::string& name) {
+  return std::any_of(t.columns.begin(), t.columns.end(), [&](const ColumnDef& c) { return c.name == name; });
+}
+
+bool IsIssueChild(const TableDef& t) {
+  return t.name != "Issues" && HasColumn(t, "IssueId") && HasColumn(t, "Jql") && !t.primary_key.empty();
+}
+
+// One run's statements on the engine's connection, with the Jira requests
+// they made counted.
+class Runner {
+ public:
+  Runner(SqlEngine& engine, SyncReport& report) : engine_(engine), db_(engine.db()), report_(report) {}
+
+  // Runs `sql` with text parameters; rows (as text) to `row` if given.
+  Result<void> Exec(const std::string& sql, const std::vector<std::string>& params = {},
+                    const std::function<void(sqlite3_stmt*)>& row = nullptr) {
+    engine_.session().reports.clear();
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+      return Fail(ErrorCode::kInternal, std::string(sqlite3_errmsg(db_)) + " in: " + sql);
+    }
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      sqlite3_bind_text(st, static_cast<int>(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      if (row) row(st);
+    }
+    Harvest();
+    if (rc != SQLITE_DONE) {
+      Error e = engine_.StepError(sql);
+      sqlite3_finalize(st);
+      return Fail(e);
+    }
+    sqlite3_finalize(st);
+    return {};
+  }
+
+  Result<int64_t> Int(const std::string& sql, const std::vector<std::string>& params = {}) {
+    int64_t v = 0;
+    auto r = Exec(sql, params, [&](sqlite3_stmt* st) { v = sqlite3_column_int64(st, 0); });
+    if (!r) return Fail(r.error());
+    return v;
+  }
+
+  Result<std::vector<std::string>> Column(const std::string& sql, const std::vector<std::string>& params = {}) {
+    std::vector<std::string> out;
+    auto r = Exec(sql, params, [&](sqlite3_stmt* st) {
+      const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+      out.push_back(t ? t : "");
+    });
+    if (!r) return Fail(r.error());
+    return out;
+  }
+
+  void Count(int64_t requests, int64_t objects) {
+    report_.requests += requests;
+    report_.points += requests + objects;
+  }
+
+ private:
+  void Harvest() {
+    for (const auto& r : engine_.session().reports) {
+      if (r->calls > 0) Count(r->calls, std::max<int64_t>(0, r->rows));
+    }
+    engine_.session().reports.clear();
+  }
+
+  SqlEngine& engine_;
+  sqlite3* db_;
+  SyncReport& report_;
+};
+
+Result<void> CreateTable(Runner& run, const TableDef& t) {
+  std::string cols;
+  for (const auto* c : MirroredColumns(t)) {
+    cols += (cols.empty() ? "" : ", ") + Quote(c->name) + " " + std::string(SqlDeclaredType(c->type));
+  }
+  std::string pk;
+  for (const auto& k : t.primary_key) pk += (pk.empty() ? "" : ", ") + Quote(k);
+  if (auto r =
+          run.Exec("CREATE TABLE IF NOT EXISTS mirror." + Quote(t.name) + " (" + cols + ", PRIMARY KEY (" + pk + "))");
+      !r)
+    return r;
+  // A mirror made by an older jirasql gains the columns added since.
+  std::set<std::string> have;
+  auto info = run.Column("SELECT name FROM pragma_table_info(?, 'mirror')", {t.name});
+  if (!info) return Fail(info.error());
+  have.insert(info->begin(), info->end());
+  for (const auto* c : MirroredColumns(t)) {
+    if (have.count(c->name)) continue;
+    if (auto r = run.Exec("ALTER TABLE mirror." + Quote(t.name) + " ADD COLUMN " + Quote(c->name) + " " +
+                          std::string(SqlDeclaredType(c->type)));
+        !r)
+      return r;
+  }
+  std::vector<std::string> index_on;
+  if (t.name == "Issues") {
+    index_on = {"ProjectKey", "Key"};
+  } else if (HasColumn(t, "IssueId")) {
+    index_on = {"IssueId"};
+  }
+  for (const auto& col : index_on) {
+    if (auto r = run.Exec("CREATE INDEX IF NOT EXISTS mirror." + Quote(t.name + "_" + col) + " ON " + Quote(t.name) +
+                          " (" + Quote(col) + ")");
+        !r)
+      return r;
+  }
+  return {};
+}
+
+// The latest Updated of the batch, in epoch milliseconds (-1: none).
+int64_t LatestUpdate(Runner& run) {
+  int64_t latest = -1;
+  (void)run.Exec("SELECT Updated FROM temp.sync_issues", {}, [&](sqlite3_stmt* st) {
+    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    if (!t) return;
+    if (auto ms = ParseIso8601Ms(t)) latest = std::max(latest, *ms);
+  });
+  return latest;
+}
+
+class Sync {
+ public:
+  Sync(SqlEngine& engine, const SyncOptions& o, const SyncProgress& progress)
+      : engine_(engine), o_(o), progress_(progress), run_(engine, report_) {}
+
+  Result<SyncReport> Run() {
+    const auto started = std::chrono::steady_clock::now();
+    if (auto r = Prepare(); !r) return Fail(r.error());
+    auto visible = run_.Column("SELECT Key FROM main.Projects ORDER BY Key");
+    if (!visible) return Fail(visible.error());
+    auto mirrored = run_.Column("SELECT DISTINCT ProjectKey FROM mirror.Issues WHERE ProjectKey IS NOT NULL");
+    if (!mirrored) return Fail(mirrored.error());
+    const std::set<std::string> seen(visible->begin(), visible->end());
+    for (const auto& p : *mirrored) {
+      if (!seen.count(p)) report_.hidden_projects.push_back(p);
+    }
+    for (const auto& project : *visible) {
+      ++report_.projects;
+      if (auto r = SyncProject(project); !r) {
+        (void)run_.Exec("ROLLBACK");
+        report_.problems.push_back(project + ": " + r.error().message);
+      }
+    }
+    report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    (void)run_.Exec("INSERT INTO mirror.jirasql_sync_runs (FinishedAt, Ok, Report) VALUES (?, ?, ?)",
+                    {FormatUtcTimestamp(EpochMs(SystemClock().Now())), report_.ok() ? "1" : "0", report_.ToJson()});
+    (void)run_.Exec("DETACH DATABASE mirror");
+    return report_;
+  }
+
+ private:
+  void Step(const std::string& project, const std::string& step) {
+    if (progress_) progress_(project, step);
+  }
+
+  Result<void> Prepare() {
+    // The tables: Issues always (the others hang off it), then children.
+    std::vector<std::string> names = o_.tables.empty() ? kDefaultTables : o_.tables;
+    if (std::find(names.begin(), names.end(), "Issues") == names.end()) names.insert(names.begin(), "Issues");
+    const auto allowed = MirrorableTables();
+    for (const auto& n : names) {
+      const TableDef* t = FindBaseTable(n);
+      if (!t || std::find(allowed.begin(), allowed.end(), t->name) == allowed.end()) {
+        std::string msg = "sync: '" + n + "' cannot be mirrored; the tables that can: " + Join(allowed, ", ");
+        if (auto best = ClosestMatch(n, allowed)) msg = "sync: no table '" + n + "'; did you mean '" + *best + "'?";
+        return Fail(ErrorCode::kInvalidArgument, msg);
+      }
+      if (std::find(tables_.begin(), tables_.end(), t) == tables_.end()) tables_.push_back(t);
+    }
+    // The site: a mirror holds one.
+    auto conn = engine_.session().Conn();
+    if (!conn) return Fail(conn.error());
+    site_ = (*conn)->endpoint().base_url;
+
+    if (auto r = run_.Exec("ATTACH DATABASE ? AS mirror", {o_.to}); !r) {
+      return Fail(ErrorCode::kIo, "cannot open the mirror " + o_.to + ": " + r.error().message);
+    }
+    // WAL: readers of the mirror (a dashboard) go on while a sync writes.
+    (void)run_.Exec("PRAGMA mirror.journal_mode = WAL");
+    if (auto r = run_.Exec("CREATE TABLE IF NOT EXISTS mirror.jirasql_sync_meta (Key TEXT PRIMARY KEY, Value TEXT)");
+        !r)
+      return Fail(ErrorCode::kIo, "cannot write the mirror " + o_.to + ": " + r.error().message);
+    auto format = run_.Column("SELECT Value FROM mirror.jirasql_sync_meta WHERE Key = 'format'");
+    auto site = run_.Column("SELECT Value FROM mirror.jirasql_sync_meta WHERE Key = 'site'");
+    if (!format || !site) return Fail(ErrorCode::kIo, "cannot read the mirror " + o_.to);
+    if (!format->empty() && ParseInt((*format)[0]).value_or(0) > kMirrorFormat) {
+      return Fail(ErrorCode::kInvalidArgument, o_.to + " was written by a newer jirasql (mirror format " +
+                                                   (*format)[0] + "); update jirasql or sync into a new file");
+    }
+    if (!site->empty() && (*site)[0] != site_) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  o_.to + " mirrors " + (*site)[0] + ", not " + site_ + ": sync each site into a file of its own");
+    }
+    const std::vector<std::string> setup = {
+        "BEGIN",
+        "INSERT OR REPLACE INTO mirror.jirasql_sync_meta VALUES ('format', '" + std::to_string(kMirrorFormat) + "')",
+        "CREATE TABLE IF NOT EXISTS mirror.jirasql_sync_state (ProjectKey TEXT PRIMARY KEY, WatermarkMs INTEGER, "
+        "SyncedAt TEXT, Issues INTEGER)",
+        "CREATE TABLE IF NOT EXISTS mirror.jirasql_sync_runs (Run INTEGER PRIMARY KEY, FinishedAt TEXT, Ok INTEGER, "
+        "Report TEXT)"};
+    for (const auto& s : setup) {
+      if (auto r = run_.Exec(s); !r) return Fail(r.error());
+    }
+    if (auto r = run_.Exec("INSERT OR REPLACE INTO mirror.jirasql_sync_meta VALUES ('site', ?)", {site_}); !r)
+      return Fail(r.error());
+    for (const TableDef* t : tables_) {
+      if (auto r = CreateTable(run_, *t); !r) return Fail(r.error());
+      report_.tables[t->name];
+    }
+    if (auto r = run_.Exec("COMMIT"); !r) return Fail(r.error());
+    // The batch tables, in the engine's temporary schema.
+    for (const TableDef* t : tables_) {
+      const std::string batch = "temp." + Quote("sync_" + ToLower(t->name));
+      if (auto r = run_.Exec("DROP TABLE IF EXISTS " + batch); !r) return Fail(r.error());
+      if (auto r = run_.Exec("CREATE TABLE " + batch + " AS SELECT " + ColumnList(*t) + " FROM mirror." +
+                             Quote(t->name) + " WHERE 0");
+          !r)
+        return Fail(r.error());
+    }
+    return {};
+  }
+
+  std::string ProjectJql(const std::string& project) const {
+    std::string jql = "project = " + JqlString(project);
+    if (!o_.jql.empty()) jql += " AND (" + o_.jql + ")";
+    return jql;
+  }
+
+  // Reads what `jql` matches into the batch tables, then replaces the
+  // mirror's rows of those issues. Within the caller's transaction.
+  Result<void> Apply(const std::string& jql, const std::string& project) {
+    for (const TableDef* t : tables_) {
+      const std::string batch = "temp." + Quote("sync_" + ToLower(t->name));
+      if (auto r = run_.Exec("DELETE FROM " + batch); !r) return r;
+      Step(project, t->name);
+      if (auto r = run_.Exec(
+              "INSERT INTO " + batch + " SELECT " + ColumnList(*t) + " FROM main." + Quote(t->name) + " WHERE Jql = ?",
+              {jql});
+          !r)
+        return r;
+    }
+    // Issues: added, changed (a newer Updated), then written.
+    SyncCounts& issues = report_.tables["Issues"];
+    auto added = run_.Int(
+        "SELECT count(*) FROM temp.sync_issues b WHERE NOT EXISTS (SELECT 1 FROM mirror.Issues m "
+        "WHERE m.Id = b.Id)");
+    auto changed = run_.Int(
+        "SELECT count(*) FROM temp.sync_issues b JOIN mirror.Issues m ON m.Id = b.Id WHERE "
+        "m.Updated IS NOT b.Updated");
+    // Moved: the same id under another key (numeric ids are what a mirror
+    // keys on; a key changes when an issue moves to another project).
+    auto moved = run_.Int(
+        "SELECT count(*) FROM temp.sync_issues b JOIN mirror.Issues m ON m.Id = b.Id WHERE "
+        "m.Key IS NOT b.Key");
+    if (!added || !changed || !moved) return Fail(!added ? added.error() : !changed ? changed.error() : moved.error());
+    issues.added += *added;
+    issues.changed += *changed - *moved;
+    report_.moved += *moved;
+    if (auto r = run_.Exec("INSERT OR REPLACE INTO mirror.Issues (" + ColumnList(*tables_[0]) + ") SELECT " +
+                           ColumnList(*tables_[0]) + " FROM temp.sync_issues");
+        !r)
+      return r;
+    for (const TableDef* t : tables_) {
+      if (t->name == "Issues") continue;
+      const std::string batch = "temp." + Quote("sync_" + ToLower(t->name));
+      const std::string mirror = "mirror." + Quote(t->name);
+      // The issues whose children were read: those of the issue batch, and
+      // any the child search saw besides (updated between the two reads).
+      const std::string of = "(SELECT Id FROM temp.sync_issues UNION SELECT IssueId FROM " + batch + ")";
+      std::string key_match;
+      for (const auto& k : t->primary_key) {
+        key_match += (key_match.empty() ? "" : " AND ") + ("m." + Quote(k) + " IS b." + Quote(k));
+      }
+      SyncCounts& counts = report_.tables[t->name];
+      auto gone = run_.Int("SELECT count(*) FROM " + mirror + " m WHERE m.IssueId IN " + of +
+                           " AND NOT EXISTS (SELECT 1 FROM " + batch + " b WHERE " + key_match + ")");
+      auto fresh = run_.Int("SELECT count(*) FROM " + batch + " b WHERE NOT EXISTS (SELECT 1 FROM " + mirror +
+                            " m WHERE " + key_match + ")");
+      if (!gone || !fresh) return Fail(!gone ? gone.error() : fresh.error());
+      counts.deleted += *gone;
+      counts.added += *fresh;
+      if (HasColumn(*t, "Updated")) {
+        auto edited = run_.Int("SELECT count(*) FROM " + batch + " b JOIN " + mirror + " m ON " + key_match +
+                               " WHERE m.Updated IS NOT b.Updated");
+        if (!edited) return Fail(edited.error());
+        counts.changed += *edited;
+      }
+      if (auto r = run_.Exec("DELETE FROM " + mirror + " WHERE IssueId IN " + of); !r) return r;
+      if (auto r = run_.Exec("INSERT OR REPLACE INTO " + mirror + " (" + ColumnList(*t) + ") SELECT " + ColumnList(*t) +
+                             " FROM " + batch);
+          !r)
+        return r;
+    }
+    return {};
+  }
+
+  // Removes issues (and their children) from the mirror.
+  Result<void> Forget(const std::string& ids_sql) {
+    for (const TableDef* t : tables_) {
+      const std::string col = t->name == "Issues" ? "Id" : "IssueId";
+      auto n = run_.Int("SELECT count(*) FROM mirror." + Quote(t->name) + " WHERE " + col + " IN (" + ids_sql + ")");
+      if (!n) return Fail(n.error());
+      report_.tables[t->name].deleted += *n;
+      if (auto r = run_.Exec("DELETE FROM mirror." + Quote(t->name) + " WHERE " + col + " IN (" + ids_sql + ")"); !r)
+        return r;
+    }
+    return {};
+  }
+
+  // Deletions and moves: when Jira counts otherwise than the mirror, an
+  // id-only census says which mirrored issues Jira no longer lists.
+  Result<void> Census(const std::string& project) {
+    Step(project, "count");
+    IssueQuery q;
+    q.user_where = ProjectJql(project);
+    auto at_jira = engine_.session().jira().CountIssues(q);
+    if (!at_jira) return Fail(at_jira.error());
+    run_.Count(1, 0);
+    auto mirrored = run_.Int("SELECT count(*) FROM mirror.Issues WHERE ProjectKey = ?", {project});
+    if (!mirrored) return Fail(mirrored.error());
+    if (*at_jira == *mirrored) return {};
+    Step(project, "census");
+    if (auto r = run_.Exec("DROP TABLE IF EXISTS temp.sync_census"); !r) return r;
+    if (auto r = run_.Exec("CREATE TABLE temp.sync_census (Id INTEGER PRIMARY KEY)"); !r) return r;
+    if (auto r = run_.Exec("INSERT OR IGNORE INTO temp.sync_census SELECT Id FROM main.Issues WHERE Jql = ?",
+                           {ProjectJql(project)});
+        !r)
+      return r;
+    auto missing = run_.Column(
+        "SELECT Id FROM mirror.Issues WHERE ProjectKey = ? AND Id NOT IN (SELECT Id FROM temp.sync_census)", {project});
+    if (!missing) return Fail(missing.error());
+    if (missing->empty()) return {};
+    // Where did they go? Looked up by id: found, they moved.
+    std::vector<std::string> moved;
+    for (std::size_t i = 0; i < missing->size(); i += 500) {
+      const std::vector<std::string> chunk(missing->begin() + static_cast<long>(i),
+                                           missing->begin() + static_cast<long>(std::min(i + 500, missing->size())));
+      auto found = run_.Column("SELECT Id FROM main.Issues WHERE Jql = ?", {"id in (" + Join(chunk, ", ") + ")"});
+      if (!found) return Fail(found.error());
+      moved.insert(moved.end(), found->begin(), found->end());
+    }
+    const std::set<std::string> moved_set(moved.begin(), moved.end());
+    std::vector<std::string> deleted;
+    for (const auto& id : *missing) {
+      if (!moved_set.count(id)) deleted.push_back(id);
+    }
+    if (!deleted.empty() && deleted.size() * 2 >= static_cast<std::size_t>(*mirrored) && *mirrored >= 10 &&
+        !o_.accept_mass_delete) {
+      report_.held_back.push_back(project + ": " + std::to_string(deleted.size()) + " of its " +
+                                  std::to_string(*mirrored) +
+                                  " mirrored issues are gone at Jira; not applied (run with --accept-mass-delete if "
+                                  "they were deleted)");
+      deleted.clear();
+    }
+    if (!moved.empty()) {
+      for (std::size_t i = 0; i < moved.size(); i += 500) {
+        const std::vector<std::string> chunk(moved.begin() + static_cast<long>(i),
+                                             moved.begin() + static_cast<long>(std::min(i + 500, moved.size())));
+        if (auto r = Apply("id in (" + Join(chunk, ", ") + ")", project); !r) return r;
+      }
+    }
+    if (!deleted.empty()) {
+      if (auto r = Forget(Join(deleted, ", ")); !r) return r;
+    }
+    return {};
+  }
+
+  Result<void> SyncProject(const std::string& project) {
+    auto wm = run_.Column("SELECT WatermarkMs FROM mirror.jirasql_sync_state WHERE ProjectKey = ?", {project});
+    if (!wm) return Fail(wm.error());
+    const bool full = wm->empty() || (*wm)[0].empty();
+    report_.full = report_.full || full;
+    std::string jql = ProjectJql(project);
+    int64_t watermark = -1;
+    if (!full) {
+      watermark = ParseInt((*wm)[0]).value_or(0);
+      jql += " AND updated >= " + std::to_string(std::max<int64_t>(0, watermark - o_.overlap_ms));
+    }
+    if (auto r = run_.Exec("BEGIN IMMEDIATE"); !r) return r;
+    if (auto r = Apply(jql, project); !r) return r;
+    watermark = std::max(watermark, LatestUpdate(run_));
+    if (!full) {
+      if (auto r = Census(project); !r) return r;
+    }
+    auto n = run_.Int("SELECT count(*) FROM mirror.Issues WHERE ProjectKey = ?", {project});
+    if (!n) return Fail(n.error());
+    if (auto r = run_.Exec("INSERT OR REPLACE INTO mirror.jirasql_sync_state VALUES (?, ?, ?, ?)",
+                           {project, watermark >= 0 ? std::to_string(watermark) : std::string(),
+                            FormatUtcTimestamp(EpochMs(SystemClock().Now())), std::to_string(*n)});
+        !r)
+      return r;
+    // An empty project has no watermark yet: NULL, read from the start.
+    (void)run_.Exec("UPDATE mirror.jirasql_sync_state SET WatermarkMs = NULL WHERE WatermarkMs = ''");
+    return run_.Exec("COMMIT");
+  }
+
+  SqlEngine& engine_;
+  const SyncOptions& o_;
+  SyncProgress progress_;
+  SyncReport report_;
+  Runner run_;
+  std::vector<const TableDef*> tables_;
+  std::string site_;
+};
+
+}  // namespace
+
+std::vector<std::string> MirrorableTables() {
+  std::vector<std::string> out = {"Issues"};
+  for (const auto& t : BaseTables()) {
+    if (IsIssueChild(t)) out.push_back(t.name);
+  }
+  return out;
+}
+
+Result<SyncReport> RunSync(SqlEngine& engine, const SyncOptions& options, const SyncProgress& progress) {
+  if (options.to.empty()) return Fail(ErrorCode::kInvalidArgument, "sync needs --to FILE.db: where the mirror is");
+  Sync sync(engine, options, progress);
+  return sync.Run();
+}
+
+std::string SyncReport::ToText() const {
+  std::string out;
+  for (const auto& [table, c] : tables) {
+    out += table + ": " + std::to_string(c.added) + " added, " + std::to_string(c.changed) + " changed, " +
+           std::to_string(c.deleted) + " deleted\n";
+  }
+  if (moved) out += "Issues moved (new key or project): " + std::to_string(moved) + "\n";
+  char tail[160];
+  std::snprintf(tail, sizeof tail, "%s sync of %lld projects: %lld requests, about %lld points, %.1f s\n",
+                full ? "Full" : "Incremental", static_cast<long long>(projects), static_cast<long long>(requests),
+                static_cast<long long>(points), seconds);
+  out += tail;
+  for (const auto& p : hidden_projects) {
+    out += "Project " + p + " is no longer visible (archived, deleted or no permission): its issues are kept\n";
+  }
+  for (const auto& h : held_back) out += "Held back: " + h + "\n";
+  for (const auto& p : problems) out += "Stale: " + p + "\n";
+  return out;
+}
+
+std::string SyncReport::ToJson() const {
+  std::string out;
+  JsonWriter w(out);
+  w.BeginObject().Field("ok", ok()).Field("full", full).Key("tables").BeginObject();
+  for (const auto& [table, c] : tables) {
+    w.Key(table)
+        .BeginObject()
+        .Field("added", c.added)
+        .Field("changed", c.changed)
+        .Field("deleted", c.deleted)
+        .EndObject();
+  }
+  w.EndObject().Field("moved", moved).Field("projects", projects).Field("requests", requests);
+  w.Field("points", points).Key("seconds").Double(seconds);
+  auto list = [&](const char* name, const std::vector<std::string>& v) {
+    w.Key(name).BeginArray();
+    for (const auto& s : v) w.String(s);
+    w.EndArray();
+  };
+  list("hiddenProjects", hidden_projects);
+  list("heldBack", held_back);
+  list("stale", problems);
+  w.EndObject();
+  return out;
+}
+
+}  // namespace jirasql
