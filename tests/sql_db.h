@@ -139,8 +139,10 @@ class SimModesTest : public ::testing::TestWithParam<Mode> {
   static inline json info_[2];
 };
 
-// An engine over `connect`, with `extra` applied as if given as flags.
-inline Db OpenDb(const std::string& connect, const std::string& extra = "") {
+// An engine over `connect`, with `extra` applied as if given as flags. When
+// the engine cannot be opened: its error in `error` if given (the engine
+// null), else a test failure.
+inline Db OpenDb(const std::string& connect, const std::string& extra = "", std::string* error = nullptr) {
   ConnectionProperties props;
   auto r = props.Apply(connect, PropSource::kConnectString);
   EXPECT_TRUE(r) << r.error().message;
@@ -154,7 +156,13 @@ inline Db OpenDb(const std::string& connect, const std::string& extra = "") {
   auto* notices = &db.notices;
   session->notice = [notices](const std::string& n) { notices->push_back(n); };
   auto e = SqlEngine::Open(session);
-  EXPECT_TRUE(e);
+  if (!e) {
+    if (error)
+      *error = e.error().message;
+    else
+      ADD_FAILURE() << e.error().message;
+    return db;
+  }
   db.engine = std::move(*e);
   return db;
 }

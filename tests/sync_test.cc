@@ -186,6 +186,43 @@ TEST_P(SyncTest, AMirrorHoldsOneSite) {
   EXPECT_NE(r.error().message.find("did you mean 'Comments'"), std::string::npos) << r.error().message;
 }
 
+// Mirror=FILE reads the tables it holds from it under the same names (the
+// others from Jira); MirrorMaxAge syncs it first when it is older.
+TEST_P(SyncTest, QueriesReadTheMirrorUnderTheSameNames) {
+  {
+    std::string error;
+    auto missing = OpenDb(Connect(), "Mirror=" + File(), &error);  // no mirror yet: the engine says so
+    EXPECT_EQ(missing.engine, nullptr);
+    EXPECT_NE(error.find("jirasql sync --to"), std::string::npos) << error;
+  }
+  auto live = OpenDb(Connect());
+  SyncOptions o;
+  o.tables = {"Issues", "Comments"};
+  ASSERT_TRUE(Sync(live, o).ok());
+  const std::string by_status = "SELECT StatusName, count(*) FROM Issues GROUP BY 1 ORDER BY 1";
+  const Rows want = live.Query(by_status);
+  const std::string comments = live.One("SELECT count(*) FROM Comments");
+  auto mirrored = OpenDb(Connect(), "Mirror=" + File());
+  ASSERT_NE(mirrored.engine, nullptr);
+  const int64_t before = CountRequests(sim().base_url(), [](const std::string&) { return true; });
+  EXPECT_EQ(mirrored.Query(by_status), want);
+  EXPECT_EQ(mirrored.One("SELECT count(*) FROM Comments"), comments);
+  EXPECT_EQ(CountRequests(sim().base_url(), [](const std::string&) { return true; }), before);  // no Jira
+  // A table the mirror does not hold is read from Jira.
+  EXPECT_EQ(mirrored.One("SELECT count(*) FROM Projects"), std::to_string(site(0).projects.size()));
+  std::string error;
+  mirrored.Query("UPDATE Issues SET Summary = 'x' WHERE Id = 1", &error);
+  EXPECT_NE(error.find("view"), std::string::npos) << error;
+
+  // An edit at Jira; MirrorMaxAge=0 syncs before the query reads.
+  const std::string key = live.One("SELECT Key FROM Issues ORDER BY Id LIMIT 1");
+  live.Query("UPDATE Issues SET Summary = 'Seen through the mirror' WHERE Key = '" + key + "'");
+  auto stale = OpenDb(Connect(), "Mirror=" + File());
+  EXPECT_NE(stale.One("SELECT Summary FROM Issues WHERE Key = '" + key + "'"), "Seen through the mirror");
+  auto fresh = OpenDb(Connect(), "Mirror=" + File() + ";MirrorMaxAge=0");
+  EXPECT_EQ(fresh.One("SELECT Summary FROM Issues WHERE Key = '" + key + "'"), "Seen through the mirror");
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, SyncTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),
                          [](const ::testing::TestParamInfo<Mode>& i) { return std::string(i.param.name); });
 

@@ -495,9 +495,15 @@ Result<std::string> SqlText(const std::string& arg, const std::string& file) {
   return buf.str();
 }
 
-Result<std::unique_ptr<SqlEngine>> OpenEngine(const GlobalOptions& g) {
+// `mirror`: nullopt keeps the Mirror property as the sources set it; a
+// value replaces it ("" for none: jirasql sync writes the mirror itself).
+Result<std::unique_ptr<SqlEngine>> OpenEngine(const GlobalOptions& g,
+                                              const std::optional<std::string>& mirror = std::nullopt) {
   auto o = Prepare(g, false, /*lazy=*/true);
   if (!o) return Fail(o.error());
+  if (mirror) {
+    if (auto r = o->props.Set("Mirror", *mirror, PropSource::kFlag); !r) return Fail(r.error());
+  }
   ConnectOptions co;
   co.interactive = true;  // only an explicit InitiateOAuth=GETANDREFRESH opens a browser
   co.notice = Notify;
@@ -511,6 +517,7 @@ struct QueryOptions {
   int64_t max_rows = -1;
   bool no_header = false;
   std::string output;  ///< --output FILE ("" for standard output)
+  std::string mirror;  ///< --mirror FILE: the Mirror property
 };
 
 int RunQuery(const GlobalOptions& g, const std::string& arg, const std::string& file, const QueryOptions& q) {
@@ -521,7 +528,7 @@ int RunQuery(const GlobalOptions& g, const std::string& arg, const std::string& 
   // The output file is checked before Jira is asked anything.
   auto target = OutputTarget::Open(q.output);
   if (!target) return Report(target.error());
-  auto engine = OpenEngine(g);
+  auto engine = q.mirror.empty() ? OpenEngine(g) : OpenEngine(g, q.mirror);
   if (!engine) return Report(engine.error());
   ProgressLine progress;
   g_progress = &progress;
@@ -564,7 +571,7 @@ int RunSyncCommand(const GlobalOptions& g, SyncCliOptions o) {
   for (const auto& t : Split(o.tables, ',')) {
     if (!Trim(t).empty()) o.sync.tables.push_back(std::string(Trim(t)));
   }
-  auto engine = OpenEngine(g);
+  auto engine = OpenEngine(g, std::string());
   if (!engine) return Report(engine.error());
   ProgressLine progress;
   g_progress = &progress;
@@ -770,6 +777,8 @@ int RunCli(int argc, char** argv) {
                     "Write the result to FILE, replaced only when the whole result was written");
   query->add_flag("--no-header", query_options.no_header, "No column names (csv, tsv, table)");
   query->add_option("--max-rows", query_options.max_rows, "Print at most this many rows per statement");
+  query->add_option("--mirror", query_options.mirror,
+                    "Read the tables a mirror made by jirasql sync holds from it (the Mirror property)");
   query->footer(
       "\nThe default format is table. Examples:\n"
       "  jirasql query \"SELECT ProjectKey, COUNT(*) FROM Issues GROUP BY 1\"\n"

@@ -151,6 +151,10 @@ std::vector<PropertySpec> BuildCatalog() {
            "DELETE FROM Issues also deletes the issues' sub-tasks (otherwise Jira refuses to delete an issue that has "
            "them)"),
       Bool("PushDown", kData, "true", "Send WHERE filters to Jira as JQL (SQLite re-checks every row)"),
+      Str("Mirror", kData, "",
+          "A SQLite file made by jirasql sync: the tables it holds are read from it, not from Jira (read-only)"),
+      Int("MirrorMaxAge", kData, "-1", -1, kMaxLong,
+          "Seconds: with Mirror, sync it first when its last complete sync is older (or it is missing); -1 never"),
   };
 }
 

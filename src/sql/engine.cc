@@ -1,6 +1,7 @@
 #include "sql/engine.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,8 +14,10 @@
 
 #include "common/json_writer.h"
 #include "common/strings.h"
+#include "common/time.h"
 #include "sql/schema.h"
 #include "sql/sqlite_module.h"
+#include "sql/sync.h"
 
 namespace jirasql {
 
@@ -189,18 +192,106 @@ Result<ExecStatement> ParseExec(const std::string& text) {
   return e;
 }
 
+namespace {
+
+// Mirror=FILE: the tables the mirror holds are read from it, through
+// temporary views of the same names (SQLite looks in temp first), the
+// others from Jira. MirrorMaxAge: sync it first when its last complete sync
+// is older, or it is missing.
+Result<void> OpenMirror(SqlEngine& e) {
+  const ConnectionProperties& props = e.session().props();
+  const std::string file = props.Get("Mirror");
+  if (file.empty()) return {};
+  const int64_t max_age_s = props.GetInt("MirrorMaxAge").value_or(-1);
+  auto last_sync_ms = [&]() -> std::optional<int64_t> {
+    sqlite3* m = nullptr;
+    std::optional<int64_t> out;
+    if (sqlite3_open_v2(file.c_str(), &m, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_stmt* st = nullptr;
+      if (sqlite3_prepare_v2(m, "SELECT max(FinishedAt) FROM jirasql_sync_runs WHERE Ok = 1", -1, &st, nullptr) ==
+              SQLITE_OK &&
+          sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT) {
+        out = ParseIso8601Ms(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+      }
+      sqlite3_finalize(st);
+    }
+    sqlite3_close(m);
+    return out;
+  };
+  auto last = last_sync_ms();
+  if (max_age_s >= 0 && (!last || EpochMs(SystemClock().Now()) - *last > max_age_s * 1000)) {
+    SyncOptions o;
+    o.to = file;
+    auto report = RunSync(e, o);
+    if (!report) return Fail(report.error());
+    if (!report->ok())
+      e.session().notice("Mirror " + file + ": the sync before this query was not complete:\n" + report->ToText());
+    last = last_sync_ms();
+  }
+  if (!last && access(file.c_str(), R_OK) != 0) {
+    return Fail(ErrorCode::kInvalidArgument, "Mirror=" + file + ": no such mirror; make it with jirasql sync --to " +
+                                                 file + " (or set MirrorMaxAge to sync when it is older than that)");
+  }
+  sqlite3_stmt* st = nullptr;
+  // Read-only, by URI: characters a URI gives meaning to are escaped.
+  std::string uri = "file:";
+  for (char c : file) {
+    if (c == '%' || c == '?' || c == '#') {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+      uri += hex;
+    } else {
+      uri += c;
+    }
+  }
+  uri += "?mode=ro";
+  std::string error;
+  if (sqlite3_prepare_v2(e.db(), "ATTACH DATABASE ? AS mirror", -1, &st, nullptr) == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, uri.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_DONE) error = sqlite3_errmsg(e.db());
+  } else {
+    error = sqlite3_errmsg(e.db());
+  }
+  sqlite3_finalize(st);
+  if (!error.empty()) return Fail(ErrorCode::kIo, "Mirror=" + file + ": cannot open it: " + error);
+  std::vector<std::string> tables;
+  if (sqlite3_prepare_v2(e.db(), "SELECT name FROM mirror.sqlite_schema WHERE type = 'table'", -1, &st, nullptr) ==
+      SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) tables.push_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+  }
+  sqlite3_finalize(st);
+  if (std::find(tables.begin(), tables.end(), "jirasql_sync_meta") == tables.end()) {
+    return Fail(ErrorCode::kInvalidArgument, "Mirror=" + file + " is not a mirror made by jirasql sync");
+  }
+  for (const auto& t : tables) {
+    if (!FindBaseTable(t)) continue;
+    const std::string sql = "CREATE TEMP VIEW \"" + t + "\" AS SELECT * FROM mirror.\"" + t + "\"";
+    char* msg = nullptr;
+    if (sqlite3_exec(e.db(), sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
+      const std::string why = msg ? msg : "?";
+      sqlite3_free(msg);
+      return Fail(ErrorCode::kInternal, "Mirror=" + file + ": " + why);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<SqlEngine>> SqlEngine::Open(std::shared_ptr<Session> session) {
   std::unique_ptr<SqlEngine> e(new SqlEngine());
   e->session_ = std::move(session);
   // NOMUTEX: one engine is used by one thread at a time (SqlEngine's
   // contract), so SQLite need not lock its mutex in every call — a lock
   // and an unlock in each sqlite3_column_* call of every value written.
-  if (sqlite3_open_v2(":memory:", &e->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_open_v2(":memory:", &e->db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+                      nullptr) != SQLITE_OK) {
     return Fail(ErrorCode::kInternal, "cannot open an in-memory SQLite database");
   }
   std::string error;
   if (RegisterJirasqlModules(e->db_, e->session_, &error) != SQLITE_OK) return Fail(ErrorCode::kInternal, error);
+  if (auto r = OpenMirror(*e); !r) return Fail(r.error());
   return e;
 }
 
