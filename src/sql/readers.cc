@@ -34,6 +34,12 @@ std::vector<std::string> IssueFields(const ScanRequest& req) {
 // maxResults for an issue search: Pagesize, or LIMIT when smaller.
 int64_t IssuePageSize(TableRead& r) {
   int64_t p = r.session.page_size();
+  // Ids alone (a count, a census, a semi-join's keys): Jira Cloud pages
+  // them 5,000 at a time; Pagesize, when set, still rules.
+  if (!r.session.page_size_set() && r.request.table->name == "Issues" &&
+      IssueFields(r.request) == std::vector<std::string>{"id"}) {
+    p = 5000;
+  }
   if (r.request.limit_hint > 0) p = std::min(p, r.request.limit_hint);
   return std::max<int64_t>(1, p);
 }

@@ -213,8 +213,10 @@ class Sync {
     for (const auto& n : names) {
       const TableDef* t = FindBaseTable(n);
       if (!t || std::find(allowed.begin(), allowed.end(), t->name) == allowed.end()) {
-        std::string msg = "sync: '" + n + "' cannot be mirrored; the tables that can: " + Join(allowed, ", ");
-        if (auto best = ClosestMatch(n, allowed)) msg = "sync: no table '" + n + "'; did you mean '" + *best + "'?";
+        std::string msg = "sync: '" + n + "' cannot be mirrored";
+        if (auto best = ClosestMatch(n, allowed); best && !t)
+          msg = "sync: no table '" + n + "'; did you mean '" + *best + "'?";
+        msg += " (the tables a mirror can hold: " + Join(allowed, ", ") + ")";
         return Fail(ErrorCode::kInvalidArgument, msg);
       }
       if (std::find(tables_.begin(), tables_.end(), t) == tables_.end()) tables_.push_back(t);
