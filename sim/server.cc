@@ -820,6 +820,9 @@ void Simulator::HandleAdmin(const httplib::Request& req, httplib::Response& res)
     auth_->ResetCounters();
     limits_.Reset();
     out = {{"reset", true}};
+  } else if (what == "move" && req.method == "POST") {
+    out = HandleMove(req, res);
+    if (out.is_null()) return;
   } else if (what == "limits" && (req.method == "GET" || req.method == "POST")) {
     out = HandleLimits(req, res);
     if (out.is_null()) return;
@@ -830,6 +833,51 @@ void Simulator::HandleAdmin(const httplib::Request& req, httplib::Response& res)
     return JiraError(res, 404, "Unknown admin call: " + req.method + " /__jirasim/" + what);
   }
   SendJson(res, 200, out.dump());
+}
+
+json Simulator::HandleMove(const httplib::Request& req, httplib::Response& res) {
+  auto b = json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
+  if (b.is_discarded() || !b.is_object() || !b.contains("issue") || !b.contains("project") || !b["issue"].is_string() ||
+      !b["project"].is_string()) {
+    JiraError(res, 400, "Send {\"issue\": \"KEY-1\", \"project\": \"KEY\"} (and \"site\": name, default the first).");
+    return nullptr;
+  }
+  std::unique_lock<std::shared_mutex> lock(data_mu_);
+  int s = 0;
+  for (std::size_t i = 0; i < world_.sites.size(); ++i) {
+    if (world_.sites[i].name == b.value("site", world_.sites[0].name)) s = static_cast<int>(i);
+  }
+  Site& site = world_.sites[static_cast<std::size_t>(s)];
+  const int64_t idx = site.FindIssue(b["issue"].get<std::string>());
+  const int to = site.FindProject(b["project"].get<std::string>());
+  if (idx < 0 || to < 0) {
+    JiraError(res, 404, "No such issue or project on " + site.name);
+    return nullptr;
+  }
+  Issue& is = site.issues[static_cast<std::size_t>(idx)];
+  Project& from = site.projects[static_cast<std::size_t>(is.project)];
+  Project& dest = site.projects[static_cast<std::size_t>(to)];
+  if (is.project == to || from.team_managed || dest.team_managed || world_.catalogs.types[is.type].subtask) {
+    JiraError(res, 400, "jirasim moves a standard issue between two company-managed projects");
+    return nullptr;
+  }
+  for (const auto& other : site.issues) {
+    if (!other.deleted && other.parent == idx) {
+      JiraError(res, 400, "jirasim does not move an issue that has sub-tasks");
+      return nullptr;
+    }
+  }
+  // As Jira's move: a new key in the new project (the id stays), the
+  // project's components and versions dropped, the issue updated.
+  from.issues_by_number[static_cast<std::size_t>(is.number - 1)] = -1;
+  dest.issues_by_number.push_back(idx);
+  is.project = to;
+  is.number = static_cast<int>(dest.issues_by_number.size());
+  is.components = is.fix_versions = is.affected_versions = 0;
+  const int64_t now = NowMs();
+  is.updated_ms = now - now % 1000;
+  ++site.version;
+  return {{"id", std::to_string(is.id)}, {"key", site.Key(is)}};
 }
 
 json Simulator::HandleLimits(const httplib::Request& req, httplib::Response& res) {

@@ -113,6 +113,8 @@ class Simulator {
                        const std::string& base, const std::string& path);
 
   void HandleAdmin(const httplib::Request& req, httplib::Response& res);
+  /// Moves an issue to another project (a new key, the same id).
+  nlohmann::json HandleMove(const httplib::Request& req, httplib::Response& res);
   /// The limits admin call: GET shows them, POST sets them.
   nlohmann::json HandleLimits(const httplib::Request& req, httplib::Response& res);
 

@@ -184,6 +184,13 @@ inline json SetLimits(const std::string& base_url, const json& limits) {
   EXPECT_TRUE(r && r->ok()) << (r ? r->body : r.error().message);
   return r && r->ok() ? json::parse(r->body, nullptr, false) : json::object();
 }
+// POST /__jirasim/<call> with a JSON body: the answer (null unless 200).
+inline json AdminPost(const std::string& base_url, const std::string& call, const json& body) {
+  auto http = CurlTransport::Create(CurlOptions{}, nullptr);
+  auto r = (*http)->Send(HttpRequest{
+      "POST", base_url + "/__jirasim/" + call, {{"Content-Type", "application/json"}}, body.dump(), std::nullopt});
+  return r && r->ok() ? json::parse(r->body, nullptr, false) : json();
+}
 inline json Limits(const std::string& base_url) {
   auto http = CurlTransport::Create(CurlOptions{}, nullptr);
   auto r = (*http)->Send(HttpRequest{"GET", base_url + "/__jirasim/limits", {}, "", std::nullopt});

@@ -186,6 +186,47 @@ TEST_P(SyncTest, AMirrorHoldsOneSite) {
   EXPECT_NE(r.error().message.find("did you mean 'Comments'"), std::string::npos) << r.error().message;
 }
 
+// An issue moved to another project keeps its id and gets a new key: the
+// mirror rewrites it there (whichever project is synced first), and counts
+// a move, not a deletion and an addition.
+TEST_P(SyncTest, AMovedIssueIsRewrittenUnderItsNewKey) {
+  auto db = OpenDb(Connect());
+  ASSERT_TRUE(Sync(db).ok());
+  // One move each way: projects are synced in key order, so one issue is
+  // first seen in its new project's changes, the other is missed by its old
+  // project's census and found by id.
+  auto move = [&](const std::string& from, const std::string& to) {
+    for (const auto& row : db.Query("SELECT Key FROM Issues i WHERE ProjectKey = '" + from +
+                                    "' AND NOT EXISTS (SELECT 1 FROM Issues s WHERE s.ParentKey = i.Key) "
+                                    "ORDER BY Id DESC LIMIT 20")) {
+      json moved = AdminPost(sim().base_url(), "move", {{"issue", row[0]}, {"project", to}});
+      if (!moved.is_null()) return moved;
+    }
+    ADD_FAILURE() << "no issue of " << from << " jirasim could move";
+    return json();
+  };
+  const std::string a = site(0).projects[0].key, b = site(0).projects[1].key;
+  const json moves[] = {move(a, b), move(b, a)};
+  ASSERT_FALSE(moves[0].is_null() || moves[1].is_null());
+  SyncReport r = Sync(db);
+  EXPECT_TRUE(r.ok()) << r.ToText();
+  EXPECT_EQ(r.moved, 2) << r.ToText();
+  EXPECT_EQ(r.tables["Issues"].deleted, 0);
+  EXPECT_EQ(r.tables["Issues"].added, 0);
+  sqlite3* m = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(File().c_str(), &m, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  for (const auto& moved : moves) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(m, ("SELECT Key FROM Issues WHERE Id = " + moved["id"].get<std::string>()).c_str(), -1, &st,
+                       nullptr);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))), moved["key"].get<std::string>());
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(m);
+  ExpectAllEqual(db);
+}
+
 // Mirror=FILE reads the tables it holds from it under the same names (the
 // others from Jira); MirrorMaxAge syncs it first when it is older.
 TEST_P(SyncTest, QueriesReadTheMirrorUnderTheSameNames) {
