@@ -251,9 +251,10 @@ TEST_P(SyncTest, QueriesReadTheMirrorUnderTheSameNames) {
   EXPECT_EQ(CountRequests(sim().base_url(), [](const std::string&) { return true; }), before);  // no Jira
   // A table the mirror does not hold is read from Jira.
   EXPECT_EQ(mirrored.One("SELECT count(*) FROM Projects"), std::to_string(site(0).projects.size()));
-  std::string error;
-  mirrored.Query("UPDATE Issues SET Summary = 'x' WHERE Id = 1", &error);
-  EXPECT_NE(error.find("view"), std::string::npos) << error;
+  auto write = mirrored.engine->Prepare("UPDATE Issues SET Summary = 'x' WHERE Id = 1");
+  ASSERT_FALSE(write);
+  EXPECT_NE(write.error().message.find("write through a connection without Mirror"), std::string::npos)
+      << write.error().message;
 
   // An edit at Jira; MirrorMaxAge=0 syncs before the query reads.
   const std::string key = live.One("SELECT Key FROM Issues ORDER BY Id LIMIT 1");

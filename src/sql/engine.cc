@@ -312,6 +312,9 @@ namespace {
 // SQLite's "no such table: X" / "no such column: X", from jirasql's tables
 // (and, for columns, those of the tables the statement names).
 std::string DidYouMean(const std::string& message, const std::string& stmt) {
+  if (message.find("because it is a view") != std::string::npos) {
+    return "; a table read from a mirror (Mirror=, --mirror) is read-only: write through a connection without Mirror";
+  }
   auto after = [&](const char* prefix) -> std::optional<std::string> {
     auto p = message.find(prefix);
     if (p == std::string::npos) return std::nullopt;
