@@ -323,6 +323,16 @@ JIRASQL_CONNECT="$sql_conn" check 0 'fields: +summary,project,created' explain-f
   explain "SELECT Key, Summary FROM Issues WHERE ProjectKey = '$alpha' AND Created >= '2025-01-01'"
 JIRASQL_CONNECT="$sql_conn" check 0 'API calls: +[0-9]+ \(one search call per page\)' explain-calls -- \
   explain "SELECT Key FROM Issues WHERE ProjectKey = '$alpha'"
+# The points estimate: a point a request plus one per issue (one thread: no id pages).
+plan=$(JIRASQL_CONNECT="$sql_conn;MaxThreads=1" "$bin" explain "SELECT Key FROM Issues WHERE ProjectKey = '$alpha'")
+est_issues=$(sed -n 's/^ *issues: *about \([0-9]*\).*/\1/p' <<<"$plan")
+est_calls=$(sed -n 's/^ *API calls: *\([0-9]*\).*/\1/p' <<<"$plan")
+est_points=$(sed -n 's/^ *points: *about \([0-9]*\) for an OAuth app.*/\1/p' <<<"$plan")
+if [[ -n $est_points && $est_points -eq $((est_issues + est_calls)) ]]; then
+  pass=$((pass + 1))
+else
+  echo "FAIL explain-points: issues $est_issues, calls $est_calls, points '$est_points'"; fail=$((fail + 1))
+fi
 JIRASQL_CONNECT="$sql_conn" check 0 '^### Issues$' schema-markdown -- schema --markdown
 JIRASQL_CONNECT="$sql_conn" refute sql-no-secret "$token" -- query "SELECT * FROM sys_connection_props"
 

@@ -632,6 +632,17 @@ Result<void> SqlEngine::Explain(const std::string& sql, std::ostream& out) {
         out << "    API calls:  " << (r->calls_note.empty() ? std::string("one per page") : r->calls_note);
       }
       out << "\n";
+      // What an OAuth app's points quota would be charged (a point a
+      // request, one per object returned: docs/sql.md, Rate limits).
+      if (r->calls >= 0 && r->rows >= 0) {
+        // A parallel scan reads the ids after its first page, then the
+        // issues: those objects come twice.
+        const bool ids_then_issues = r->calls_note.find("id-only") != std::string::npos;
+        const int64_t objects = r->rows + (ids_then_issues ? std::max<int64_t>(0, r->rows - r->page_size) : 0);
+        out << "    points:     " << (r->table == "Issues" ? "about " : "at least ") << r->calls + objects
+            << (r->table == "Issues" ? "" : " (and one per " + r->table + " row)")
+            << " for an OAuth app (API tokens are not metered by points)\n";
+      }
     }
     if (!session_->write_plans.empty()) out << "  Writes to Jira (one call per row; none made by explain):\n";
     for (const auto& w : session_->write_plans) out << "    " << w << "\n";
