@@ -12,86 +12,11 @@ namespace {
 
 constexpr const char* kQuotaName = "global-app-quota";
 
-// Counts, without building the document, the elements of a top-level array
-// or of the longest array member of a top-level object.
-class ObjectCounter : public json::json_sax_t {
- public:
-  int64_t result() const {
-    if (!ok_ || !started_) return 0;
-    if (top_array_) return top_count_;
-    return saw_array_member_ ? longest_ : 1;
-  }
-
-  bool null() override { return Value(); }
-  bool boolean(bool) override { return Value(); }
-  bool number_integer(json::number_integer_t) override { return Value(); }
-  bool number_unsigned(json::number_unsigned_t) override { return Value(); }
-  bool number_float(json::number_float_t, const json::string_t&) override { return Value(); }
-  bool string(json::string_t&) override { return Value(); }
-  bool binary(json::binary_t&) override { return Value(); }
-  bool start_object(std::size_t) override {
-    Value();
-    ++depth_;
-    return true;
-  }
-  bool end_object() override {
-    --depth_;
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    if (depth_ == 0) {
-      started_ = true;
-      top_array_ = true;
-    } else if (depth_ == 1 && !top_array_) {
-      saw_array_member_ = true;
-      member_count_ = 0;
-      in_member_array_ = true;
-    } else {
-      Value();
-    }
-    ++depth_;
-    return true;
-  }
-  bool end_array() override {
-    --depth_;
-    if (depth_ == 1 && in_member_array_) {
-      longest_ = std::max(longest_, member_count_);
-      in_member_array_ = false;
-    }
-    return true;
-  }
-  bool key(json::string_t&) override { return true; }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    ok_ = false;
-    return false;
-  }
-
- private:
-  // A value starts at the current depth.
-  bool Value() {
-    if (depth_ == 0) started_ = true;
-    if (top_array_ && depth_ == 1) ++top_count_;
-    if (in_member_array_ && depth_ == 2) ++member_count_;
-    return true;
-  }
-
-  int depth_ = 0;
-  bool ok_ = true, started_ = false, top_array_ = false, saw_array_member_ = false, in_member_array_ = false;
-  int64_t top_count_ = 0, member_count_ = 0, longest_ = 0;
-};
-
 void Add(Headers* out, std::string name, std::string value) {
   if (out) out->emplace_back(std::move(name), std::move(value));
 }
 
 }  // namespace
-
-int64_t CountObjects(std::string_view body) {
-  if (body.empty()) return 0;
-  ObjectCounter counter;
-  json::sax_parse(body.begin(), body.end(), &counter, json::input_format_t::json, false);
-  return counter.result();
-}
 
 LimitOptions Limits::options() const {
   std::lock_guard<std::mutex> lock(mu_);

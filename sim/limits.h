@@ -85,9 +85,4 @@ class Limits {
   std::map<std::string, Second> burst_, issue_writes_;
 };
 
-/// The objects a JSON answer returns, as the points quota counts them: the
-/// elements of a top-level array; else of the object's list member (issues,
-/// values, comments, worklogs, histories, …); else 1. Malformed or empty: 0.
-int64_t CountObjects(std::string_view body);
-
 }  // namespace jirasim

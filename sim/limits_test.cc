@@ -18,20 +18,6 @@ std::map<std::string, std::string> AsMap(const Headers& h) {
   return m;
 }
 
-TEST(SimLimits, ObjectsAreTheItemsOfTheListAnAnswerReturns) {
-  EXPECT_EQ(CountObjects(R"([{"id":"1"},{"id":"2"},3])"), 3);
-  EXPECT_EQ(CountObjects(R"({"issues":[{"id":"1","fields":{"labels":["a","b","c","d"]}},{"id":"2"}],"isLast":true})"),
-            2);
-  // The longest list member of an object; nested lists do not count.
-  EXPECT_EQ(CountObjects(R"({"warningMessages":["x"],"values":[1,2,3,4],"names":{"a":[1,2,3,4,5,6]}})"), 4);
-  EXPECT_EQ(CountObjects(R"({"issues":[],"isLast":true})"), 0);
-  EXPECT_EQ(CountObjects(R"({"id":"10001","key":"A-1","fields":{"labels":["x","y"]}})"), 1);
-  EXPECT_EQ(CountObjects(R"({"count":12345})"), 1);
-  EXPECT_EQ(CountObjects(""), 0);
-  EXPECT_EQ(CountObjects("{\"issues\":[1,2"), 0);  // malformed: nothing counted
-  EXPECT_EQ(CountObjects("[]"), 0);
-}
-
 TEST(SimLimits, TheQuotaIsSpentInFixedWindowsAndSaysSoInAtlassiansHeaders) {
   Limits limits({.points_quota = 100, .points_window_s = 10});
   const int64_t t0 = 1'700'000'000'123;

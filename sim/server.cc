@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "common/base64.h"
+#include "common/json_objects.h"
 #include "common/json_writer.h"
 #include "common/strings.h"
 #include "jql.h"
@@ -644,7 +645,7 @@ void Simulator::HandleGateway(const httplib::Request& req, httplib::Response& re
   HandleApi(req, res, site, caller, base_url() + "/ex/jira/" + cloud_id, path);
   if (limits_.options().points_quota > 0) {
     const bool ok = res.status >= 200 && res.status < 300;
-    const int64_t objects = ok && !caller.write_route ? CountObjects(res.body) : 0;
+    const int64_t objects = ok && !caller.write_route ? jirasql::CountJsonObjects(res.body) : 0;
     Headers headers;
     limits_.ChargePoints(1 + objects, NowMs(), &headers);
     for (auto& [k, v] : headers) res.set_header(k, v);

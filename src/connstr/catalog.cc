@@ -140,6 +140,9 @@ std::vector<PropertySpec> BuildCatalog() {
       // Data
       Int("MaxRows", kData, "-1", -1, kMaxLong, "Most rows a query returns; -1 for all"),
       Int("Pagesize", kData, "100", 1, 5000, "Issues asked for per page"),
+      Int("MaxPoints", kData, "0", 0, kMaxLong,
+          "Most points of Atlassian's quota (1 a request, 1 an object read) this connection spends; a request "
+          "that would pass it is not sent and the statement fails; 0 for no limit"),
       Bool("IncludeCustomFields", kData, "false", "Expose every custom field as a column of Issues"),
       Bool("UseDisplayNames", kData, "true", "Name custom-field columns by display name, not field id"),
       Str("Timezone", kData, "", "IANA time zone for dates sent to Jira; default: the Jira user's"),

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/json_objects.h"
 #include "common/strings.h"
 #include "http/retry.h"
 
@@ -151,11 +152,50 @@ std::string RateGovernor::last_reason() const {
   return reason_;
 }
 
+bool RateGovernor::BudgetSpent() const {
+  const int64_t budget = budget_;
+  if (budget <= 0) return false;
+  // The average answer so far (1 before any), for the next request and each
+  // one still in flight.
+  const int64_t answers = answers_, spent = points_;
+  const double average = answers > 0 ? static_cast<double>(spent) / static_cast<double>(answers) : 1.0;
+  return static_cast<double>(spent) + average * static_cast<double>(pending_ + 1) > static_cast<double>(budget);
+}
+
+Result<void> RateGovernor::Admit() {
+  const int64_t budget = budget_;
+  if (budget > 0) {
+    const int64_t spent = points_;
+    if (BudgetSpent()) {
+      return Fail(ErrorCode::kCancelled,
+                  "stopped at the points budget (MaxPoints=" + std::to_string(budget) + ", --max-points): about " +
+                      std::to_string(spent) + " points spent in " + std::to_string(static_cast<int64_t>(requests_)) +
+                      " requests, and the next would pass it; raise the budget, or narrow the query (explain "
+                      "estimates what it costs)");
+    }
+  }
+  ++requests_;
+  ++pending_;
+  return {};
+}
+
+void RateGovernor::Meter(const HttpRequest& request, const HttpResponse& response) {
+  const bool read = response.ok() && (request.method == "GET" || (request.method == "POST" && response.status == 200));
+  points_ += 1 + (read ? CountJsonObjects(response.body) : 0);
+  ++answers_;
+  --pending_;
+}
+
 Result<HttpResponse> GovernedTransport::Send(const HttpRequest& request) {
+  if (auto admitted = governor_->Admit(); !admitted) return Fail(admitted.error());
   governor_->BeforeSend();
   auto r = inner_->Send(request);
-  if (!r) governor_->NoResponse();
+  if (!r) {
+    governor_->NoResponse();
+    governor_->Meter(request, HttpResponse{});  // a request sent, perhaps charged: its base point
+  }
   if (r) {
+    governor_->Meter(request, *r);
     const int64_t before = governor_->pauses();
     governor_->AfterResponse(*r);
     if (governor_->pauses() != before && logger_) {

@@ -25,6 +25,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/error.h"
 #include "common/time.h"
 #include "http/http.h"
 #include "http/logger.h"
@@ -46,6 +47,28 @@ class RateGovernor {
   /// (created 0600 if missing, flock'd while read and written), shared by
   /// the processes of one app.
   void SharePacing(std::string path);
+
+  /// What the connection spent: requests sent, and the points Atlassian's
+  /// rule charges an OAuth app for them — 1 a request, plus for a read (a
+  /// GET, or a POST answered 200: a search, a bulk fetch) each object it
+  /// returned (common/json_objects.h). Counted from the answers, whatever
+  /// the credentials (an API token's requests are not charged, but this
+  /// says what they would cost).
+  int64_t requests() const { return requests_; }
+  int64_t points() const { return points_; }
+  /// Stops spending at `max` points (0: no budget, MaxPoints): a request
+  /// that would take the points past it — by the average answer so far, for
+  /// it and each request in flight — is not sent; Send fails with
+  /// kCancelled and a message that says so.
+  void SetPointsBudget(int64_t max) { budget_ = max; }
+  int64_t points_budget() const { return budget_; }
+  /// Counts a request (before it goes) against the budget: an error when
+  /// it may not go.
+  Result<void> Admit();
+  /// Whether the budget refuses the next request.
+  bool BudgetSpent() const;
+  /// Counts an answer's points.
+  void Meter(const HttpRequest& request, const HttpResponse& response);
 
   int64_t pauses() const { return pauses_; }            ///< times Jira asked everyone to wait
   int64_t waits() const { return waits_; }              ///< requests that waited
@@ -77,6 +100,8 @@ class RateGovernor {
   /// new window; false when it has not that much. Under mu_.
   bool ReserveShared(double left, double cost);
   std::atomic<int64_t> pauses_{0}, waits_{0}, quota_holds_{0};
+  std::atomic<int64_t> requests_{0}, points_{0}, answers_{0}, pending_{0};
+  std::atomic<int64_t> budget_{0};
 };
 
 class GovernedTransport final : public HttpTransport {

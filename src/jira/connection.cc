@@ -55,6 +55,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionProperties&
   if (!http) return Fail(http.error());
   c->http_ = *http;
   if (const std::string pace = PaceFileFor(props); !pace.empty() && c->governor_) c->governor_->SharePacing(pace);
+  if (c->governor_) c->governor_->SetPointsBudget(props.GetInt("MaxPoints").value_or(0));
   auto creds = MakeCredentials(props, c->http_, c->logger_, std::move(options));
   if (!creds) return Fail(creds.error());
   c->creds_ = std::move(*creds);
