@@ -151,6 +151,7 @@ const std::vector<Route>& ApiRoutes() {
       {"GET", false, {"issue", "{}", "votes"}, E::kBoth, false, false, &A::IssueVotes},
       {"GET", false, {"issue", "{}", "remotelink"}, E::kBoth, false, false, &A::IssueRemoteLinks},
       {"GET", false, {"worklog", "deleted"}, E::kBoth, false, false, &A::DeletedWorklogs},
+      {"GET", false, {"worklog", "updated"}, E::kBoth, false, false, &A::UpdatedWorklogs},
       {"GET", false, {"issueLinkType"}, E::kBoth, false, false, &A::GetLinkTypes},
       {"POST", false, {"issueLink"}, E::kBoth, true, false, &A::CreateIssueLink},
       {"GET", false, {"issueLink", "{}"}, E::kBoth, false, false, &A::IssueLinkResource},

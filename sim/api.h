@@ -149,6 +149,8 @@ struct ApiCall {
   void IssueVotes();        ///< GET issue/{id}/votes
   void IssueRemoteLinks();  ///< GET issue/{id}/remotelink
   void DeletedWorklogs();   ///< GET worklog/deleted
+  void UpdatedWorklogs();   ///< GET worklog/updated
+  void WorklogChanges(const std::vector<Site::WorklogChange>& all, const std::string& which);
   // ---- (api_agile.cc)
   void WriteBoard(const Board& board);
   void GetBoards();

@@ -643,6 +643,7 @@ void ApiCall::IssueWorklogs() {
     wl.comment_adf = b->contains("comment") ? StoredRichText((*b)["comment"]) : std::string("null");
     wl.properties = properties->dump();
     site.added_worklogs[idx].push_back(wl);
+    Site::NoteWorklogChange(site.updated_worklogs, wl.id, wl.created_ms);
     OwnHistory(world, site, idx);
     Issue& x = site.issues[idx];
     AdjustRemaining(x, mode, value, seconds);
@@ -686,8 +687,10 @@ void ApiCall::IssueWorklog() {
     if (!EstimateAdjustment(req, res, "increaseBy", &mode, &value)) return;
     AdjustRemaining(x, mode, value, -it->seconds);
     x.time_spent = std::max<int64_t>(0, (x.time_spent == kNone ? 0 : x.time_spent) - it->seconds);
-    site.deleted_worklogs.push_back(
-        {it->id, std::max(now, site.deleted_worklogs.empty() ? now : site.deleted_worklogs.back().deleted_ms)});
+    Site::NoteWorklogChange(site.deleted_worklogs, it->id, now);
+    site.updated_worklogs.erase(std::remove_if(site.updated_worklogs.begin(), site.updated_worklogs.end(),
+                                               [&](const Site::WorklogChange& c) { return c.id == it->id; }),
+                                site.updated_worklogs.end());
     list.erase(it);
     ++site.version;
     res.status = 204;
@@ -722,6 +725,7 @@ void ApiCall::IssueWorklog() {
   x.time_spent = std::max<int64_t>(0, (x.time_spent == kNone ? 0 : x.time_spent) + seconds - it->seconds);
   it->seconds = seconds;
   it->updated_ms = now - now % 1000;
+  Site::NoteWorklogChange(site.updated_worklogs, it->id, it->updated_ms);
   ++site.version;
   WriteWorklog(w, rc, idx, *it);
   return ok();

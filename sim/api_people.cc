@@ -91,36 +91,38 @@ void ApiCall::IssueVotes() {
   return ok();
 }
 
-// Jira serves the deletions 1,000 a page,
+void ApiCall::DeletedWorklogs() { WorklogChanges(site.deleted_worklogs, "deleted"); }
+void ApiCall::UpdatedWorklogs() { WorklogChanges(site.updated_worklogs, "updated"); }
+
+// Jira serves the deletions (and the updates) 1,000 a page,
 // oldest first, each page's nextPage asking since= its last one's time.
-void ApiCall::DeletedWorklogs() {
+void ApiCall::WorklogChanges(const std::vector<Site::WorklogChange>& all, const std::string& which) {
   const auto since = jirasql::ParseInt(req.get_param_value("since"));
   const int64_t from = req.has_param("since") ? (since ? *since : -1) : 0;
   if (from < 0) return JiraError(res, 400, "since must be a time in epoch milliseconds.");
-  const auto& all = site.deleted_worklogs;
   auto it = std::upper_bound(all.begin(), all.end(), from,
-                             [](int64_t t, const Site::DeletedWorklog& d) { return t < d.deleted_ms; });
-  const std::string self = base + "/rest/api/" + std::to_string(version) + "/worklog/deleted";
+                             [](int64_t t, const Site::WorklogChange& d) { return t < d.at_ms; });
+  const std::string self = base + "/rest/api/" + std::to_string(version) + "/worklog/" + which;
   // 1,000 a page, but a page never splits one instant: the next starts after it.
   auto end = all.end() - it > 1000 ? it + 1000 : all.end();
-  if (end != all.end() && end->deleted_ms == std::prev(end)->deleted_ms) {
-    auto first = std::lower_bound(it, end, end->deleted_ms,
-                                  [](const Site::DeletedWorklog& d, int64_t t) { return d.deleted_ms < t; });
+  if (end != all.end() && end->at_ms == std::prev(end)->at_ms) {
+    auto first =
+        std::lower_bound(it, end, end->at_ms, [](const Site::WorklogChange& d, int64_t t) { return d.at_ms < t; });
     end = first != it ? first
-                      : std::upper_bound(end, all.end(), end->deleted_ms,
-                                         [](int64_t t, const Site::DeletedWorklog& d) { return t < d.deleted_ms; });
+                      : std::upper_bound(end, all.end(), end->at_ms,
+                                         [](int64_t t, const Site::WorklogChange& d) { return t < d.at_ms; });
   }
   w.BeginObject().Key("values").BeginArray();
   int64_t until = from;
   for (; it != end; ++it) {
     w.BeginObject()
         .Field("worklogId", it->id)
-        .Field("updatedTime", it->deleted_ms)
+        .Field("updatedTime", it->at_ms)
         .Key("properties")
         .BeginArray()
         .EndArray()
         .EndObject();
-    until = it->deleted_ms;
+    until = it->at_ms;
   }
   const bool last = it == all.end();
   w.EndArray().Field("since", from).Field("until", until).Field("self", self + "?since=" + std::to_string(from));

@@ -321,9 +321,8 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
     int64_t at = std::min(now_ms - 1000, site.issues[i].created_ms + dr.Below(30 * kDayMs));
     site.deleted_worklogs.push_back({700000000 + i, at});
   }
-  std::sort(site.deleted_worklogs.begin(), site.deleted_worklogs.end(), [](const auto& a, const auto& b) {
-    return a.deleted_ms != b.deleted_ms ? a.deleted_ms < b.deleted_ms : a.id < b.id;
-  });
+  std::sort(site.deleted_worklogs.begin(), site.deleted_worklogs.end(),
+            [](const auto& a, const auto& b) { return a.at_ms != b.at_ms ? a.at_ms < b.at_ms : a.id < b.id; });
   // Links to earlier issues of any project, of every type, some issues two.
   for (int64_t i = 1; i < issue_count; ++i) {
     Rng lr(site.issues[i].seed ^ 0x11A7);
@@ -901,6 +900,11 @@ int64_t EpicOf(const Catalogs& catalogs, const Site& site, const Issue& issue) {
   if (issue.parent < 0) return -1;
   const Issue& p = site.issues[static_cast<std::size_t>(issue.parent)];
   return catalogs.types[static_cast<std::size_t>(p.type)].hierarchy == 1 ? issue.parent : -1;
+}
+
+void Site::NoteWorklogChange(std::vector<WorklogChange>& list, int64_t id, int64_t now) {
+  list.erase(std::remove_if(list.begin(), list.end(), [id](const WorklogChange& c) { return c.id == id; }), list.end());
+  list.push_back({id, std::max(now, list.empty() ? now : list.back().at_ms)});
 }
 
 }  // namespace jirasim

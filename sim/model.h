@@ -301,11 +301,18 @@ struct Site {
   std::unordered_map<int64_t, std::vector<History>> added_history;
   std::unordered_map<int64_t, std::map<std::string, std::string>> custom_text_override;
   std::unordered_map<int64_t, std::vector<Attachment>> attachments;  ///< by issue index
-  /// Worklogs deleted (generated, then DELETE worklog), by time, then id.
-  struct DeletedWorklog {
-    int64_t id, deleted_ms;
+  /// Worklogs deleted (generated, then DELETE worklog), and worklogs added
+  /// or edited through the API (each once, at its latest change), by time,
+  /// then id: GET /worklog/deleted and /worklog/updated. (The generated
+  /// worklogs are older than any since a client asks after its first read,
+  /// and are not listed as updated.)
+  struct WorklogChange {
+    int64_t id, at_ms;
   };
-  std::vector<DeletedWorklog> deleted_worklogs;
+  std::vector<WorklogChange> deleted_worklogs, updated_worklogs;
+  /// Appends a change of worklog `id` at `now` to `list` (never before the
+  /// list's last: the list stays in time order), dropping an earlier one.
+  static void NoteWorklogChange(std::vector<WorklogChange>& list, int64_t id, int64_t now);
   int64_t next_attachment_id = 900000000;
   /// Issue entity properties: key -> value as JSON text.
   std::unordered_map<int64_t, std::map<std::string, std::string>> issue_properties;

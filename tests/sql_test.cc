@@ -442,8 +442,11 @@ TEST_P(SqlTest, EveryColumnOfEveryTableHasAValueSomewhere) {
                                              "sys_keycolumns.CatalogName", "sys_keycolumns.ReferencedCatalogName",
                                              "sys_indexes.CatalogName"};
   const std::set<std::string> not_generated = {};
-  // Filled by writes only (write_tests): this connection has written nothing.
-  const std::set<std::string> written_only = {"sys_identity"};
+  // Filled by writes only: this connection has written nothing (sys_identity:
+  // write_tests; WorklogsUpdated: jirasim lists the worklogs written through
+  // its API, not the generated ones — tables_tests writes some and reads
+  // every column).
+  const std::set<std::string> written_only = {"sys_identity", "WorklogsUpdated"};
   // Filled only when Jira reports its limits: the points quota is an OAuth
   // app's (this connection is an API token's or a PAT's, which Atlassian
   // does not meter by points). Every one of them is checked filled through

@@ -732,17 +732,16 @@ TEST_P(TablesTest, WorklogsDeletedAreJirasDeletionsPagedAndReadSinceTheDeletedBo
   auto rows = db.Query("SELECT WorklogId, Deleted FROM WorklogsDeleted");
   ASSERT_EQ(rows.size(), all.size());
   for (std::size_t i = 0; i < all.size(); ++i) {  // oldest first, as Jira gives them
-    ASSERT_EQ(rows[i], (std::vector<std::string>{std::to_string(all[i].id), FormatUtcTimestamp(all[i].deleted_ms)}))
-        << i;
+    ASSERT_EQ(rows[i], (std::vector<std::string>{std::to_string(all[i].id), FormatUtcTimestamp(all[i].at_ms)})) << i;
   }
   EXPECT_EQ(Requests("/worklog/deleted"), 2);
   // Deleted >= …: its lower bound is Jira's since; one page from there.
   const auto& from = all[all.size() - 300];
-  const std::string bound = FormatUtcTimestamp(from.deleted_ms);
+  const std::string bound = FormatUtcTimestamp(from.at_ms);
   ResetSim(sim().base_url());
   std::set<std::string> want, got;
   for (const auto& d : all) {
-    if (d.deleted_ms >= from.deleted_ms) want.insert(std::to_string(d.id));
+    if (d.at_ms >= from.at_ms) want.insert(std::to_string(d.id));
   }
   for (const auto& r : db.Query("SELECT WorklogId FROM WorklogsDeleted WHERE Deleted >= '" + bound + "'")) {
     got.insert(r[0]);
@@ -751,8 +750,36 @@ TEST_P(TablesTest, WorklogsDeletedAreJirasDeletionsPagedAndReadSinceTheDeletedBo
   EXPECT_EQ(Requests("/worklog/deleted"), 1);
   std::ostringstream explained;
   ASSERT_TRUE(db.engine->Explain("SELECT * FROM WorklogsDeleted WHERE Deleted > '" + bound + "'", explained));
-  EXPECT_NE(explained.str().find("since=" + std::to_string(from.deleted_ms / 60000 * 60000 - 1)), std::string::npos)
+  EXPECT_NE(explained.str().find("since=" + std::to_string(from.at_ms / 60000 * 60000 - 1)), std::string::npos)
       << explained.str();
+}
+
+TEST_P(TablesTest, WorklogsUpdatedListsEachAddedOrEditedWorklogOnceAtItsLatestChange) {
+  ResetSim(sim().base_url());
+  auto db = OpenDb(Connect());
+  const std::string key = db.One("SELECT Key FROM Issues ORDER BY Id LIMIT 1");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    db.Query("INSERT INTO Worklogs (IssueKey, TimeSpent) VALUES ('" + key + "', '1h')");
+    ids.push_back(db.One("SELECT last_insert_rowid()"));
+  }
+  db.Query("UPDATE Worklogs SET TimeSpentSeconds = 600 WHERE Id = " + ids[0] + " AND IssueKey = '" + key + "'");
+  db.Query("DELETE FROM Worklogs WHERE Id = " + ids[1] + " AND IssueKey = '" + key + "'");
+  // Oldest change first; the edited one last; the deleted one gone.
+  auto rows = db.Query("SELECT WorklogId FROM WorklogsUpdated");
+  EXPECT_EQ(rows, (Rows{{ids[2]}, {ids[0]}}));
+  EXPECT_EQ(db.One("SELECT count(Properties) FROM WorklogsUpdated"), "2");  // every column filled
+  const std::string edited =
+      db.One("SELECT Updated FROM Worklogs WHERE Id = " + ids[0] + " AND IssueKey = '" + key + "'");
+  EXPECT_EQ(db.One("SELECT Updated FROM WorklogsUpdated WHERE WorklogId = " + ids[0]), edited);
+  // Updated >= …: Jira's since, one request, the same rows as the whole
+  // list filtered.
+  int64_t want = 0;
+  for (const auto& r : db.Query("SELECT Updated FROM WorklogsUpdated")) want += r[0] >= edited;
+  const int64_t before = Requests("/worklog/updated");
+  EXPECT_EQ(db.One("SELECT count(*) FROM WorklogsUpdated WHERE Updated >= '" + edited + "'"), std::to_string(want));
+  EXPECT_EQ(Requests("/worklog/updated") - before, 1);
+  ResetSim(sim().base_url());
 }
 
 TEST_P(TablesTest, CustomFieldContextsAndOptionsAreEachSelectFieldsOnCloud) {

@@ -558,6 +558,8 @@ int RunQuery(const GlobalOptions& g, const std::string& arg, const std::string& 
 struct SyncCliOptions {
   SyncOptions sync;
   std::string tables;  ///< comma-separated
+  std::string jql;
+  bool jql_given = false;
   std::string format = "text";
   int64_t overlap_s = 120;
 };
@@ -568,6 +570,7 @@ int RunSyncCommand(const GlobalOptions& g, SyncCliOptions o) {
   }
   if (o.overlap_s < 0) return Report(Error{ErrorCode::kInvalidArgument, "--overlap-seconds is 0 or more"});
   o.sync.overlap_ms = o.overlap_s * 1000;
+  if (o.jql_given) o.sync.jql = o.jql;
   for (const auto& t : Split(o.tables, ',')) {
     if (!Trim(t).empty()) o.sync.tables.push_back(std::string(Trim(t)));
   }
@@ -575,11 +578,25 @@ int RunSyncCommand(const GlobalOptions& g, SyncCliOptions o) {
   if (!engine) return Report(engine.error());
   ProgressLine progress;
   g_progress = &progress;
-  std::string project;
-  (*engine)->session().progress = [&](const std::string& table, int64_t rows, int64_t calls, int64_t expected) {
-    progress.Update(project + " " + table, rows, calls, expected);
+  // The line: the run's step, the rows of its scan, what the connection
+  // has spent so far, the time left.
+  SyncStatus status;
+  const auto started = std::chrono::steady_clock::now();
+  auto draw = [&](int64_t rows, int64_t expected) {
+    const Connection* conn = (*engine)->session().open_connection();
+    const int64_t requests = conn ? conn->governor().requests() : 0, points = conn ? conn->governor().points() : 0;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    progress.Show(ProgressLine::SyncText(status.project + " " + status.step, status.done, status.projects, rows,
+                                         expected, requests, points, seconds));
   };
-  auto report = RunSync(**engine, o.sync, [&](const std::string& p, const std::string&) { project = p; });
+  (*engine)->session().progress = [&](const std::string& table, int64_t rows, int64_t, int64_t expected) {
+    // The step's own scan (not the lookups of the tables its issues carry).
+    if (table == status.step || (status.step == "census" && table == "Issues")) draw(rows, expected);
+  };
+  auto report = RunSync(**engine, o.sync, [&](const SyncStatus& s) {
+    status = s;
+    draw(-1, -1);
+  });
   progress.Clear();
   g_progress = nullptr;
   if (!report) return Report(report.error());
@@ -777,6 +794,14 @@ int RunCli(int argc, char** argv) {
                     "Write the result to FILE, replaced only when the whole result was written");
   query->add_flag("--no-header", query_options.no_header, "No column names (csv, tsv, table)");
   query->add_option("--max-rows", query_options.max_rows, "Print at most this many rows per statement");
+  // --max-points N: the MaxPoints property (also --MaxPoints=N), for a query and a sync.
+  auto max_points = [&g](CLI::App* cmd) {
+    cmd->add_option_function<std::string>(
+        "--max-points", [&g](const std::string& v) { g.flag_values["MaxPoints"] = v; },
+        "Stop before spending more than N points of Atlassian's quota (1 a request, 1 an object read); "
+        "explain estimates a statement's");
+  };
+  max_points(query);
   query->add_option("--mirror", query_options.mirror,
                     "Read the tables a mirror made by jirasql sync holds from it (the Mirror property)");
   query->footer(
@@ -790,14 +815,17 @@ int RunCli(int argc, char** argv) {
   auto* sync = app.add_subcommand("sync", "Mirror Jira into a SQLite file, reading only what changed since last time");
   sync->add_option("--to", sync_options.sync.to, "The mirror: a SQLite file, made on the first run")->required();
   sync->add_option("--tables", sync_options.tables,
-                   "Issues and issue child tables, comma-separated (default: Issues,Comments,Worklogs,"
-                   "IssueChangelogs)");
-  sync->add_option("--jql", sync_options.sync.jql, "Mirror only the issues this JQL matches");
+                   "Issues and issue child tables, comma-separated (default: the mirror's, else Issues,Comments,"
+                   "Worklogs,IssueChangelogs); one added is read from the start, one left out dropped");
+  auto* jql_option = sync->add_option("--jql", sync_options.jql,
+                                      "Mirror only the issues this JQL matches (default: the mirror's); another JQL "
+                                      "starts the mirror over");
   sync->add_flag("--accept-mass-delete", sync_options.sync.accept_mass_delete,
                  "Apply deletions even when a project loses half its issues at once");
   sync->add_option("--overlap-seconds", sync_options.overlap_s,
                    "Re-read what changed this long before the last sync (default 120)");
   sync->add_option("--format", sync_options.format, "The summary: text or json (default: text)");
+  max_points(sync);
   sync->footer(
       "\nThe first run reads everything; later runs read the issues updated since, and what they hold,\n"
       "and notice deleted and moved issues. Exit status 1 when a project could not be read or a mass\n"
@@ -873,9 +901,10 @@ int RunCli(int argc, char** argv) {
     rc = RunQuery(g, sql, sql_file, query_options);
   else if (*explain)
     rc = RunExplain(g, sql, sql_file);
-  else if (*sync)
+  else if (*sync) {
+    sync_options.jql_given = jql_option->count() > 0;
     rc = RunSyncCommand(g, sync_options);
-  else if (*schema)
+  } else if (*schema)
     rc = RunSchema(schema_markdown, schema_table);
   else if (*exec)
     rc = RunExec(g, proc, proc_args, exec_format);

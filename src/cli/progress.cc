@@ -1,6 +1,7 @@
 #include "cli/progress.h"
 
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -64,12 +65,44 @@ std::string ProgressLine::Text(const std::string& table, int64_t rows, int64_t c
   return t + ", " + Thousands(calls) + (calls == 1 ? " API call" : " API calls");
 }
 
+std::string ProgressLine::SyncText(const std::string& step, int64_t done, int64_t projects, int64_t rows,
+                                   int64_t expected, int64_t requests, int64_t points, double seconds) {
+  std::string t = "[" + std::to_string(std::min(done + 1, projects)) + "/" + std::to_string(projects) + "] " + step;
+  double part = 0;  // of the current project
+  if (rows >= 0) {
+    t += ": " + Thousands(rows) + (rows == 1 ? " row" : " rows");
+    if (expected > 0) {
+      part = std::min(1.0, static_cast<double>(rows) / static_cast<double>(expected));
+      t += " of about " + Thousands(expected) + " (" + std::to_string(static_cast<int>(part * 100)) + "%)";
+    }
+  }
+  t += "; " + Thousands(requests) + (requests == 1 ? " request" : " requests") + ", about " + Thousands(points) +
+       " points";
+  const double finished = projects > 0 ? (static_cast<double>(done) + part) / static_cast<double>(projects) : 0;
+  if (finished >= 0.01 && seconds >= 1) {
+    const auto left = static_cast<int64_t>(seconds * (1 - finished) / finished + 0.5);
+    t += "; about " + (left >= 120 ? std::to_string(left / 60) + " min" : std::to_string(left) + " s") + " left";
+  }
+  return t;
+}
+
 void ProgressLine::Update(const std::string& table, int64_t rows, int64_t calls, int64_t expected) {
+  Show(Text(table, rows, calls, expected));
+}
+
+void ProgressLine::Show(const std::string& text) {
   if (!enabled_ || output_started_) return;
   const auto now = std::chrono::steady_clock::now();
   if (g_line_shown && now - last_ < std::chrono::milliseconds(250)) return;
   last_ = now;
-  const std::string line = std::string(kClear) + Text(table, rows, calls, expected);
+  // One line: cut to the terminal's width (a wrapped line would not be
+  // cleared whole).
+  std::string fitted = text;
+  struct winsize ws {};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10 && fitted.size() >= ws.ws_col) {
+    fitted.resize(ws.ws_col - 1);
+  }
+  const std::string line = std::string(kClear) + fitted;
   (void)!::write(STDERR_FILENO, line.data(), line.size());
   g_line_shown = true;
 }

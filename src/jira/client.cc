@@ -988,15 +988,17 @@ std::unique_ptr<ItemStream> JiraClient::RemoteLinksOfIssues(std::unique_ptr<Item
 
 namespace {
 
-// GET /worklog/deleted pages: {"values", "since", "until", "lastPage",
-// "nextPage"}; the next page asks since= the one nextPage names (else
-// this page's until), which must be later than this page's.
-class DeletedWorklogStream final : public ItemStream {
+// GET /worklog/deleted and /worklog/updated pages: {"values", "since",
+// "until", "lastPage", "nextPage"}; the next page asks since= the one
+// nextPage names (else this page's until), which must be later than this
+// page's.
+class WorklogChangeStream final : public ItemStream {
  public:
-  DeletedWorklogStream(JiraClient& c, int64_t since, ReadStats* stats) : c_(c), since_(since), stats_(stats) {}
+  WorklogChangeStream(JiraClient& c, std::string which, int64_t since, ReadStats* stats)
+      : c_(c), which_(std::move(which)), since_(since), stats_(stats) {}
   Result<bool> Next(std::vector<Item>* out) override {
     if (done_) return false;
-    const std::string url = "/worklog/deleted?since=" + std::to_string(since_);
+    const std::string url = "/worklog/" + which_ + "?since=" + std::to_string(since_);
     auto j = CallJson(c_, HttpRequest{"GET", url, {}, "", std::nullopt}, stats_);
     if (!j) return Fail(j.error());
     json* values = j->is_object() && j->contains("values") ? &(*j)["values"] : nullptr;
@@ -1036,6 +1038,7 @@ class DeletedWorklogStream final : public ItemStream {
 
  private:
   JiraClient& c_;
+  std::string which_;
   int64_t since_;
   ReadStats* stats_;
   bool done_ = false;
@@ -1044,7 +1047,11 @@ class DeletedWorklogStream final : public ItemStream {
 }  // namespace
 
 std::unique_ptr<ItemStream> JiraClient::DeletedWorklogs(int64_t since_ms, ReadStats* stats) {
-  return std::make_unique<DeletedWorklogStream>(*this, std::max<int64_t>(0, since_ms), stats);
+  return std::make_unique<WorklogChangeStream>(*this, "deleted", std::max<int64_t>(0, since_ms), stats);
+}
+
+std::unique_ptr<ItemStream> JiraClient::UpdatedWorklogs(int64_t since_ms, ReadStats* stats) {
+  return std::make_unique<WorklogChangeStream>(*this, "updated", std::max<int64_t>(0, since_ms), stats);
 }
 
 namespace {

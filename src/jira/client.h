@@ -106,6 +106,8 @@ inline constexpr std::string_view kRemoteLinks =
     "the issue search (ids), then GET /rest/api/3/issue/{key}/remotelink for each issue, MaxThreads at a time";
 inline constexpr std::string_view kDeletedWorklogs =
     "GET /rest/api/3/worklog/deleted?since= (1,000 a page, each page's since the last one's until)";
+inline constexpr std::string_view kUpdatedWorklogs =
+    "GET /rest/api/3/worklog/updated?since= (1,000 a page, each page's since the last one's until)";
 inline constexpr std::string_view kFieldContexts =
     "GET /rest/api/3/field, then GET /rest/api/3/field/{id}/context with startAt for each field with options "
     "(Cloud only)";
@@ -296,6 +298,9 @@ class JiraClient {
   /// {"worklogId","updatedTime","properties"}. Pages follow Jira's lastPage
   /// and the next page's since; a page that does not move on is an error.
   std::unique_ptr<ItemStream> DeletedWorklogs(int64_t since_ms, ReadStats* stats);
+  /// The worklogs added or edited after `since_ms`, the same way
+  /// (GET /worklog/updated).
+  std::unique_ptr<ItemStream> UpdatedWorklogs(int64_t since_ms, ReadStats* stats);
 
   /// The contexts of each custom field of `fields` (GET /field items) that
   /// has options — select, multi-select, radio buttons, checkboxes,

@@ -337,21 +337,24 @@ TableExplainer ExplainPerIssueLists(std::string field) {
   };
 }
 
-TableReader ReadDeletedWorklogs() {
-  return [](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
-    return r.jira.DeletedWorklogs(r.request.since_ms, &r.report);
+TableReader ReadWorklogChanges(bool deleted) {
+  return [deleted](TableRead& r) -> Result<std::unique_ptr<ItemStream>> {
+    return deleted ? r.jira.DeletedWorklogs(r.request.since_ms, &r.report)
+                   : r.jira.UpdatedWorklogs(r.request.since_ms, &r.report);
   };
 }
 
-TableExplainer ExplainDeletedWorklogs() {
-  return [](TableRead& r) {
+TableExplainer ExplainWorklogChanges(bool deleted) {
+  return [deleted](TableRead& r) {
+    const std::string column = deleted ? "Deleted" : "Updated", what = deleted ? "deletion" : "change";
     r.report.rows = -1;
     r.report.calls = -1;
-    r.report.calls_note = "GET /worklog/deleted?since=" + std::to_string(std::max<int64_t>(0, r.request.since_ms)) +
-                          (r.request.since_ms < 0 ? " (every deletion Jira keeps: constrain Deleted >= '…' to read "
-                                                    "the recent ones)"
-                                                  : " (from the Deleted constraint)") +
-                          ", then one call per 1,000 deletions";
+    r.report.calls_note = "GET /worklog/" + std::string(deleted ? "deleted" : "updated") +
+                          "?since=" + std::to_string(std::max<int64_t>(0, r.request.since_ms)) +
+                          (r.request.since_ms < 0 ? " (every " + what + " Jira keeps: constrain " + column +
+                                                        " >= '…' to read the recent ones)"
+                                                  : " (from the " + column + " constraint)") +
+                          ", then one call per 1,000 " + what + "s";
   };
 }
 
@@ -409,6 +412,11 @@ IssueSearch ParentsSearch(TableRead& r, IssueChild what) {
   search.fields = {field};
   search.page_size = IssuePageSize(r);
   search.threads = r.request.limit_hint < 0 ? r.session.max_threads() : 1;  // LIMIT: a few rows will do
+  // Cloud's changelogs come by bulkfetch for the ids of an id-only search:
+  // 5,000 ids a page, as for Issues, unless Pagesize says otherwise.
+  if (what == IssueChild::kChangelogs && cloud && r.request.limit_hint < 0 && !r.session.page_size_set()) {
+    search.page_size = 5000;
+  }
   r.report.jql = r.jira.SearchJql(search.query);
   r.report.fields = field;
   r.report.page_size = what == IssueChild::kChangelogs && !cloud

@@ -48,10 +48,11 @@ using PerIssueList = std::unique_ptr<ItemStream> (JiraClient::*)(std::unique_ptr
 TableReader ReadPerIssueLists(PerIssueList list, std::string field);
 TableExplainer ExplainPerIssueLists(std::string field);
 
-/// WorklogsDeleted: the worklogs deleted after the Deleted column's lower
-/// bound (Jira's since), else all.
-TableReader ReadDeletedWorklogs();
-TableExplainer ExplainDeletedWorklogs();
+/// WorklogsDeleted (deleted) and WorklogsUpdated: the worklogs deleted, or
+/// added or edited, after the Deleted (Updated) column's lower bound
+/// (Jira's since), else all.
+TableReader ReadWorklogChanges(bool deleted);
+TableExplainer ExplainWorklogChanges(bool deleted);
 
 /// ProjectVersions, ProjectComponents: `list` (JiraClient::VersionsOfProjects,
 /// ::ComponentsOfProjects) of the projects ProjectId or ProjectKey name,

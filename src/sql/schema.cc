@@ -1350,7 +1350,21 @@ std::vector<TableDef> MakeBaseTables() {
                 Col("Properties", T::kJson, "", "The worklog's entity properties Jira sends with it",
                     Item({"properties"}, AsJson))},
                api::kDeletedWorklogs)
-          .Reads(ReadDeletedWorklogs(), ExplainDeletedWorklogs())
+          .Reads(ReadWorklogChanges(true), ExplainWorklogChanges(true))
+          .RowId([int_of](const RowContext& r) { return int_of(r.item, {"worklogId"}); }));
+  t.push_back(
+      TableDef("WorklogsUpdated",
+               "Worklogs added or edited, oldest change first, as Jira lists them: what a copy of Worklogs reads "
+               "again (jirasql sync does, for issues that did not change otherwise). Constrain Updated >= '…' to "
+               "read those since then (Jira's since); 1,000 a page.",
+               {Col("WorklogId", T::kInteger, "", "The worklog's id (Worklogs.Id)", Item({"worklogId"}, AsInt)),
+                Pushed(Col("Updated", T::kTimestamp, "", "When it was added or last edited",
+                           Item({"updatedTime"}, AsEpochMs)),
+                       Push::kSince, "since"),
+                Col("Properties", T::kJson, "", "The worklog's entity properties Jira sends with it",
+                    Item({"properties"}, AsJson))},
+               api::kUpdatedWorklogs)
+          .Reads(ReadWorklogChanges(false), ExplainWorklogChanges(false))
           .RowId([int_of](const RowContext& r) { return int_of(r.item, {"worklogId"}); }));
 
   t.push_back(TableDef("Fields", "System and custom fields.",
@@ -1655,6 +1669,7 @@ std::vector<TableDef> MakeBaseTables() {
       {"Filters", {"Id"}, {{"OwnerAccountId", "Users", "AccountId"}}},
       {"Dashboards", {"Id"}, {{"OwnerAccountId", "Users", "AccountId"}}},
       {"WorklogsDeleted", {"WorklogId"}, {}},
+      {"WorklogsUpdated", {"WorklogId"}, {}},
       {"CustomFieldContexts", {"Id"}, {{"FieldId", "Fields", "Id"}}},
       {"CustomFieldOptions",
        {"ContextId", "Id"},

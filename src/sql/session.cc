@@ -73,7 +73,8 @@ int Session::max_threads() const {
   // Get() gives the catalog's default when the property is not set.
   const auto n = props_.GetInt("MaxThreads");
   const auto fallback = ParseInt(FindProperty("MaxThreads")->default_value);
-  return static_cast<int>(std::clamp<long long>(n.value_or(fallback.value_or(1)), 1, 64));
+  const int threads = static_cast<int>(std::clamp<long long>(n.value_or(fallback.value_or(1)), 1, 64));
+  return threads_cap_ > 0 ? std::min(threads, threads_cap_) : threads;
 }
 
 Result<const TableDef*> Session::Table(std::string_view name) {

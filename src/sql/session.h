@@ -79,8 +79,13 @@ class Session {
   /// Whether the user chose Pagesize (else id-only searches take Jira's largest page).
   bool page_size_set() const { return props_.IsSet("Pagesize"); }
   int64_t max_rows() const { return props_.GetInt("MaxRows").value_or(-1); }
-  /// Requests a large issue scan may have in flight (MaxThreads).
+  /// Requests a large issue scan may have in flight (MaxThreads, at most
+  /// the cap when one is set).
   int max_threads() const;
+  /// Caps max_threads() (0: no cap). A sync through an OAuth app reads with
+  /// one thread: a parallel issue scan reads each issue's id twice (the ids,
+  /// then the issues), and under a points quota what counts is points.
+  void CapThreads(int n) { threads_cap_ = n; }
   bool cloud();  ///< REST v3 (Cloud) or v2 (Data Center)
 
   /// explain mode: scans report what they would do and return no rows.
@@ -176,6 +181,7 @@ class Session {
   Result<ProcedureRow> Procedure(const std::string& name, const std::map<std::string, std::string>& inputs);
 
  private:
+  int threads_cap_ = 0;
   ConnectionProperties props_;
   std::shared_ptr<Logger> logger_;
   ConnectOptions options_;

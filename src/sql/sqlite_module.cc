@@ -861,6 +861,21 @@ const sqlite3_module kModule = MakeModule();
 
 void FreeAux(void* p) { delete static_cast<ModuleAux*>(p); }
 
+// The extension reads Jira's tables only: a mirror is a plain SQLite file
+// the host attaches itself (the CLI and the ODBC driver take Mirror=).
+Result<void> RefuseMirror(const ConnectionProperties& props) {
+  for (const char* name : {"Mirror", "MirrorMaxAge"}) {
+    if (props.IsSet(name)) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  std::string(name) +
+                      " is not taken by the SQLite extension: a mirror is a plain SQLite file — ATTACH it "
+                      "(ATTACH 'jira.db' AS mirror; SELECT … FROM mirror.Issues), or query it with jirasql query "
+                      "--mirror; see docs/sync.md");
+    }
+  }
+  return {};
+}
+
 // jirasql_connect('Name=Value;…'): the connection string for this database's
 // tables, before the first of them is used.
 void ConnectFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
@@ -880,6 +895,10 @@ void ConnectFunction(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   auto prepared = PrepareConnection(*props, /*for_login=*/false, /*check_complete=*/true);
   if (!prepared) {
     sqlite3_result_error(ctx, ("jirasql_connect: " + prepared.error().message).c_str(), -1);
+    return;
+  }
+  if (auto r = RefuseMirror(prepared->props); !r) {
+    sqlite3_result_error(ctx, ("jirasql_connect: " + r.error().message).c_str(), -1);
     return;
   }
   if (auto r = (*session)->Reconfigure(prepared->props, prepared->logger); !r) {
@@ -950,6 +969,10 @@ extern "C" __attribute__((visibility("default"))) int sqlite3_jirasqlsqlite_init
   auto prepared = PrepareConnection(*props);
   if (!prepared) {
     *err = sqlite3_mprintf("jirasql: %s", prepared.error().message.c_str());
+    return SQLITE_ERROR;
+  }
+  if (auto r = RefuseMirror(prepared->props); !r) {
+    *err = sqlite3_mprintf("jirasql: %s", r.error().message.c_str());
     return SQLITE_ERROR;
   }
   ConnectOptions options;

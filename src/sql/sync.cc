@@ -23,6 +23,9 @@ const std::vector<std::string> kDefaultTables = {"Issues", "Comments", "Worklogs
 
 std::string Quote(const std::string& name) { return "\"" + name + "\""; }
 
+// A table's batch: what one read brought, in the engine's temp schema.
+std::string Batch(const TableDef& t) { return "temp." + Quote("sync_" + ToLower(t.name)); }
+
 std::string JqlString(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -55,35 +58,42 @@ bool IsIssueChild(const TableDef& t) {
   return t.name != "Issues" && HasColumn(t, "IssueId") && HasColumn(t, "Jql") && !t.primary_key.empty();
 }
 
-// One run's statements on the engine's connection, with the Jira requests
-// they made counted.
+// One run's statements on the engine's connection.
 class Runner {
  public:
-  Runner(SqlEngine& engine, SyncReport& report) : engine_(engine), db_(engine.db()), report_(report) {}
+  explicit Runner(SqlEngine& engine) : engine_(engine), db_(engine.db()) {}
 
-  // Runs `sql` with text parameters; rows (as text) to `row` if given.
-  Result<void> Exec(const std::string& sql, const std::vector<std::string>& params = {},
-                    const std::function<void(sqlite3_stmt*)>& row = nullptr) {
-    engine_.session().reports.clear();
+  Result<sqlite3_stmt*> Prepare(const std::string& sql) {
     sqlite3_stmt* st = nullptr;
     if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
       return Fail(ErrorCode::kInternal, std::string(sqlite3_errmsg(db_)) + " in: " + sql);
     }
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      sqlite3_bind_text(st, static_cast<int>(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
-    }
+    return st;
+  }
+
+  // Steps `st` to its end (rows to `row` if given); the statement's error
+  // as the engine words it (a Jira failure, not "SQL logic error").
+  Result<void> Step(sqlite3_stmt* st, const std::string& sql, const std::function<void(sqlite3_stmt*)>& row = nullptr) {
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       if (row) row(st);
     }
-    Harvest();
-    if (rc != SQLITE_DONE) {
-      Error e = engine_.StepError(sql);
-      sqlite3_finalize(st);
-      return Fail(e);
-    }
-    sqlite3_finalize(st);
+    engine_.session().reports.clear();  // (a sync's scans are many; what they cost the governor counts)
+    if (rc != SQLITE_DONE) return Fail(engine_.StepError(sql));
     return {};
+  }
+
+  // Runs `sql` with text parameters; rows (as text) to `row` if given.
+  Result<void> Exec(const std::string& sql, const std::vector<std::string>& params = {},
+                    const std::function<void(sqlite3_stmt*)>& row = nullptr) {
+    auto st = Prepare(sql);
+    if (!st) return Fail(st.error());
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      sqlite3_bind_text(*st, static_cast<int>(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
+    }
+    auto r = Step(*st, sql, row);
+    sqlite3_finalize(*st);
+    return r;
   }
 
   Result<int64_t> Int(const std::string& sql, const std::vector<std::string>& params = {}) {
@@ -103,22 +113,24 @@ class Runner {
     return out;
   }
 
-  void Count(int64_t requests, int64_t objects) {
-    report_.requests += requests;
-    report_.points += requests + objects;
+ private:
+  SqlEngine& engine_;
+  sqlite3* db_;
+};
+
+// Statements prepared once and finalized with the holder.
+class Statements {
+ public:
+  ~Statements() {
+    for (auto* st : list_) sqlite3_finalize(st);
+  }
+  sqlite3_stmt* Keep(sqlite3_stmt* st) {
+    list_.push_back(st);
+    return st;
   }
 
  private:
-  void Harvest() {
-    for (const auto& r : engine_.session().reports) {
-      if (r->calls > 0) Count(r->calls, std::max<int64_t>(0, r->rows));
-    }
-    engine_.session().reports.clear();
-  }
-
-  SqlEngine& engine_;
-  sqlite3* db_;
-  SyncReport& report_;
+  std::vector<sqlite3_stmt*> list_;
 };
 
 Result<void> CreateTable(Runner& run, const TableDef& t) {
@@ -173,11 +185,28 @@ int64_t LatestUpdate(Runner& run) {
 class Sync {
  public:
   Sync(SqlEngine& engine, const SyncOptions& o, const SyncProgress& progress)
-      : engine_(engine), o_(o), progress_(progress), run_(engine, report_) {}
+      : engine_(engine), o_(o), progress_(progress), run_(engine) {}
 
   Result<SyncReport> Run() {
-    const auto started = std::chrono::steady_clock::now();
-    if (auto r = Prepare(); !r) return Fail(r.error());
+    started_ = std::chrono::steady_clock::now();
+    // Through an OAuth app, whose points are metered, one thread: a
+    // parallel issue scan reads each id twice (the ids, then the issues).
+    struct Uncap {
+      Session& s;
+      ~Uncap() { s.CapThreads(0); }
+    } uncap{engine_.session()};
+    auto conn = engine_.session().Conn();
+    if (!conn) return Fail(conn.error());
+    if ((*conn)->tokens()) engine_.session().CapThreads(1);
+    // What the run spent: what the connection's requests cost, counted as
+    // they are answered (RateGovernor), whatever read them.
+    const RateGovernor& spent = (*conn)->governor();
+    const int64_t requests_before = spent.requests(), points_before = spent.points();
+    if (auto r = Prepare(); !r) {
+      (void)run_.Exec("ROLLBACK");
+      if (attached_) (void)run_.Exec("DETACH DATABASE mirror");
+      return Fail(r.error());
+    }
     auto visible = run_.Column("SELECT Key FROM main.Projects ORDER BY Key");
     if (!visible) return Fail(visible.error());
     auto mirrored = run_.Column("SELECT DISTINCT ProjectKey FROM mirror.Issues WHERE ProjectKey IS NOT NULL");
@@ -186,14 +215,36 @@ class Sync {
     for (const auto& p : *mirrored) {
       if (!seen.count(p)) report_.hidden_projects.push_back(p);
     }
+    std::vector<std::string> unread;  // after the points budget stopped the run
+    projects_ = static_cast<int64_t>(visible->size());
     for (const auto& project : *visible) {
+      if (!unread.empty()) {
+        unread.push_back(project);
+        continue;
+      }
       ++report_.projects;
+      done_ = report_.projects - 1;
       if (auto r = SyncProject(project); !r) {
         (void)run_.Exec("ROLLBACK");
         report_.problems.push_back(project + ": " + r.error().message);
+        // The budget (MaxPoints, --max-points) is spent: the rest wait for
+        // the next run, which starts where the last commit left off.
+        if (spent.BudgetSpent()) unread.push_back(project);
       }
     }
-    report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (unread.size() > 1) {
+      report_.problems.push_back("not read this run (the points budget was spent): " +
+                                 Join(std::vector<std::string>(unread.begin() + 1, unread.end()), ", "));
+    }
+    if (unread.empty() && HasTable("Worklogs")) {
+      if (auto r = WorklogChanges(); !r) {
+        (void)run_.Exec("ROLLBACK");
+        report_.problems.push_back("worklogs edited or deleted on unchanged issues: " + r.error().message);
+      }
+    }
+    report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    report_.requests = spent.requests() - requests_before;
+    report_.points = spent.points() - points_before;
     (void)run_.Exec("INSERT INTO mirror.jirasql_sync_runs (FinishedAt, Ok, Report) VALUES (?, ?, ?)",
                     {FormatUtcTimestamp(EpochMs(SystemClock().Now())), report_.ok() ? "1" : "0", report_.ToJson()});
     (void)run_.Exec("DETACH DATABASE mirror");
@@ -202,12 +253,132 @@ class Sync {
 
  private:
   void Step(const std::string& project, const std::string& step) {
-    if (progress_) progress_(project, step);
+    if (!progress_) return;
+    SyncStatus status;
+    status.project = project;
+    status.step = step;
+    status.done = done_;
+    status.projects = projects_;
+    status.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    progress_(status);
+  }
+
+  bool HasTable(const std::string& name) const {
+    return std::any_of(tables_.begin(), tables_.end(), [&](const TableDef* t) { return t->name == name; });
+  }
+
+  // Worklogs edited or deleted on issues that did not change otherwise
+  // (Jira need not move an issue's `updated` for them): Jira lists them
+  // site-wide since a time (GET /worklog/deleted, /worklog/updated). A
+  // deleted one leaves the mirror; an edited one the mirror holds older
+  // has its issue read again. The time (Jira's clock) is kept in
+  // jirasql_sync_meta; the first run only notes where to start.
+  Result<void> WorklogChanges() {
+    Step("site", "worklog changes");
+    auto stored = run_.Column("SELECT Value FROM mirror.jirasql_sync_meta WHERE Key = 'worklogs_since'");
+    if (!stored) return Fail(stored.error());
+    auto latest_issue = run_.Int("SELECT coalesce(max(WatermarkMs), -1) FROM mirror.jirasql_sync_state");
+    if (!latest_issue) return Fail(latest_issue.error());
+    int64_t next = *latest_issue;  // what the next run asks since: the latest change seen
+    if (auto r = run_.Exec("BEGIN IMMEDIATE"); !r) return r;
+    if (!stored->empty()) {
+      const int64_t since_ms = std::max<int64_t>(0, ParseInt((*stored)[0]).value_or(0) - o_.overlap_ms);
+      next = std::max(next, static_cast<int64_t>(ParseInt((*stored)[0]).value_or(0)));
+      const std::string since = FormatUtcTimestamp(since_ms);
+      // Deleted: their issues are read again (the issue's time spent
+      // changed too), which drops them.
+      std::set<std::string> issues;
+      std::vector<std::string> deleted;
+      if (auto r = run_.Exec("SELECT WorklogId, Deleted FROM main.WorklogsDeleted WHERE Deleted >= ?", {since},
+                             [&](sqlite3_stmt* st) {
+                               deleted.push_back(std::to_string(sqlite3_column_int64(st, 0)));
+                               const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+                               if (auto ms = t ? ParseIso8601Ms(t) : std::nullopt) next = std::max(next, *ms);
+                             });
+          !r)
+        return r;
+      for (std::size_t i = 0; i < deleted.size(); i += 500) {
+        const std::vector<std::string> chunk(deleted.begin() + static_cast<long>(i),
+                                             deleted.begin() + static_cast<long>(std::min(i + 500, deleted.size())));
+        auto of = run_.Column("SELECT DISTINCT IssueId FROM mirror.Worklogs WHERE Id IN (" + Join(chunk, ", ") + ")");
+        if (!of) return Fail(of.error());
+        issues.insert(of->begin(), of->end());
+      }
+      // Added or edited: the issues of those the mirror holds older.
+      if (auto r = run_.Exec(
+              "SELECT u.Updated, m.Updated, m.IssueId FROM main.WorklogsUpdated u JOIN mirror.Worklogs m ON m.Id = "
+              "u.WorklogId WHERE u.Updated >= ?",
+              {since},
+              [&](sqlite3_stmt* st) {
+                const auto* at_jira = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+                const auto* mirrored = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+                const auto jira_ms = at_jira ? ParseIso8601Ms(at_jira) : std::nullopt;
+                const auto mirror_ms = mirrored ? ParseIso8601Ms(mirrored) : std::nullopt;
+                if (jira_ms) next = std::max(next, *jira_ms);
+                if (!jira_ms || !mirror_ms || *mirror_ms < *jira_ms) {
+                  issues.insert(std::to_string(sqlite3_column_int64(st, 2)));
+                }
+              });
+          !r)
+        return r;
+      const std::vector<std::string> ids(issues.begin(), issues.end());
+      for (std::size_t i = 0; i < ids.size(); i += 500) {
+        const std::vector<std::string> chunk(ids.begin() + static_cast<long>(i),
+                                             ids.begin() + static_cast<long>(std::min(i + 500, ids.size())));
+        std::string jql = "id in (" + Join(chunk, ", ") + ")";
+        if (!jql_.empty()) jql += " AND (" + jql_ + ")";
+        if (auto r = Apply(jql, "site"); !r) return r;
+      }
+    }
+    if (next >= 0) {
+      if (auto r = run_.Exec("INSERT OR REPLACE INTO mirror.jirasql_sync_meta VALUES ('worklogs_since', ?)",
+                             {std::to_string(next)});
+          !r)
+        return r;
+    }
+    return run_.Exec("COMMIT");
   }
 
   Result<void> Prepare() {
-    // The tables: Issues always (the others hang off it), then children.
-    std::vector<std::string> names = o_.tables.empty() ? kDefaultTables : o_.tables;
+    // The site: a mirror holds one.
+    auto conn = engine_.session().Conn();
+    if (!conn) return Fail(conn.error());
+    site_ = (*conn)->endpoint().base_url;
+
+    if (auto r = run_.Exec("ATTACH DATABASE ? AS mirror", {o_.to}); !r) {
+      return Fail(ErrorCode::kIo, "cannot open the mirror " + o_.to + ": " + r.error().message);
+    }
+    attached_ = true;
+    // WAL: readers of the mirror (a dashboard) go on while a sync writes.
+    (void)run_.Exec("PRAGMA mirror.journal_mode = WAL");
+    if (auto r = run_.Exec("CREATE TABLE IF NOT EXISTS mirror.jirasql_sync_meta (Key TEXT PRIMARY KEY, Value TEXT)");
+        !r)
+      return Fail(ErrorCode::kIo, "cannot write the mirror " + o_.to + ": " + r.error().message);
+    std::map<std::string, std::string> meta;
+    if (auto r = run_.Exec("SELECT Key, Value FROM mirror.jirasql_sync_meta", {},
+                           [&](sqlite3_stmt* st) {
+                             const auto* k = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+                             const auto* v = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+                             if (k) meta[k] = v ? v : "";
+                           });
+        !r)
+      return Fail(ErrorCode::kIo, "cannot read the mirror " + o_.to + ": " + r.error().message);
+    if (meta.count("format") && ParseInt(meta["format"]).value_or(0) > kMirrorFormat) {
+      return Fail(ErrorCode::kInvalidArgument, o_.to + " was written by a newer jirasql (mirror format " +
+                                                   meta["format"] + "); update jirasql or sync into a new file");
+    }
+    if (meta.count("site") && meta["site"] != site_) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  o_.to + " mirrors " + meta["site"] + ", not " + site_ + ": sync each site into a file of its own");
+    }
+
+    // The tables and the JQL: as asked, else as the mirror was made.
+    std::vector<std::string> names = o_.tables;
+    std::vector<std::string> stored;
+    if (meta.count("tables")) {
+      for (const auto& n : Split(meta["tables"], ',')) stored.push_back(std::string(n));
+    }
+    if (names.empty()) names = stored.empty() ? kDefaultTables : stored;
     if (std::find(names.begin(), names.end(), "Issues") == names.end()) names.insert(names.begin(), "Issues");
     const auto allowed = MirrorableTables();
     for (const auto& n : names) {
@@ -221,32 +392,52 @@ class Sync {
       }
       if (std::find(tables_.begin(), tables_.end(), t) == tables_.end()) tables_.push_back(t);
     }
-    // The site: a mirror holds one.
-    auto conn = engine_.session().Conn();
-    if (!conn) return Fail(conn.error());
-    site_ = (*conn)->endpoint().base_url;
+    std::vector<std::string> table_names;
+    for (const TableDef* t : tables_) table_names.push_back(t->name);
+    jql_ = o_.jql ? *o_.jql : meta.count("jql") ? meta["jql"] : std::string();
 
-    if (auto r = run_.Exec("ATTACH DATABASE ? AS mirror", {o_.to}); !r) {
-      return Fail(ErrorCode::kIo, "cannot open the mirror " + o_.to + ": " + r.error().message);
+    // What changed since the mirror was made: a table added is read from
+    // the start (so is everything, the issues carrying it); a table left
+    // out is dropped (it would go stale unseen); another JQL starts over.
+    std::vector<std::string> added, removed;
+    if (!stored.empty()) {
+      for (const auto& n : table_names) {
+        if (std::find(stored.begin(), stored.end(), n) == stored.end()) added.push_back(n);
+      }
+      for (const auto& n : stored) {
+        if (std::find(table_names.begin(), table_names.end(), n) == table_names.end()) removed.push_back(n);
+      }
     }
-    // WAL: readers of the mirror (a dashboard) go on while a sync writes.
-    (void)run_.Exec("PRAGMA mirror.journal_mode = WAL");
-    if (auto r = run_.Exec("CREATE TABLE IF NOT EXISTS mirror.jirasql_sync_meta (Key TEXT PRIMARY KEY, Value TEXT)");
+    const bool jql_changed = meta.count("jql") && meta["jql"] != jql_;
+
+    if (auto r = run_.Exec("BEGIN"); !r) return Fail(r.error());
+    auto state =
+        run_.Int("SELECT count(*) FROM mirror.sqlite_master WHERE type = 'table' AND name = 'jirasql_sync_state'");
+    if (!state) return Fail(state.error());
+    if (jql_changed) {
+      for (const auto& n : stored) {
+        if (auto r = run_.Exec("DROP TABLE IF EXISTS mirror." + Quote(n)); !r) return Fail(r.error());
+      }
+      if (*state) {
+        if (auto r = run_.Exec("DELETE FROM mirror.jirasql_sync_state"); !r) return Fail(r.error());
+      }
+      report_.notes.push_back("The JQL changed (was: " + (meta["jql"].empty() ? "none" : meta["jql"]) +
+                              "): the mirror is read again from the start");
+    } else {
+      for (const auto& n : removed) {
+        if (auto r = run_.Exec("DROP TABLE IF EXISTS mirror." + Quote(n)); !r) return Fail(r.error());
+        report_.notes.push_back(n + " is no longer mirrored (not in --tables): dropped from the mirror");
+      }
+      if (!added.empty() && *state) {
+        if (auto r = run_.Exec("DELETE FROM mirror.jirasql_sync_state"); !r) return Fail(r.error());
+        report_.notes.push_back(Join(added, ", ") + " added to the mirror: every project is read again from the start");
+      }
+    }
+    if (auto r = run_.Exec("INSERT OR REPLACE INTO mirror.jirasql_sync_meta VALUES ('tables', ?), ('jql', ?)",
+                           {Join(table_names, ","), jql_});
         !r)
-      return Fail(ErrorCode::kIo, "cannot write the mirror " + o_.to + ": " + r.error().message);
-    auto format = run_.Column("SELECT Value FROM mirror.jirasql_sync_meta WHERE Key = 'format'");
-    auto site = run_.Column("SELECT Value FROM mirror.jirasql_sync_meta WHERE Key = 'site'");
-    if (!format || !site) return Fail(ErrorCode::kIo, "cannot read the mirror " + o_.to);
-    if (!format->empty() && ParseInt((*format)[0]).value_or(0) > kMirrorFormat) {
-      return Fail(ErrorCode::kInvalidArgument, o_.to + " was written by a newer jirasql (mirror format " +
-                                                   (*format)[0] + "); update jirasql or sync into a new file");
-    }
-    if (!site->empty() && (*site)[0] != site_) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  o_.to + " mirrors " + (*site)[0] + ", not " + site_ + ": sync each site into a file of its own");
-    }
+      return Fail(r.error());
     const std::vector<std::string> setup = {
-        "BEGIN",
         "INSERT OR REPLACE INTO mirror.jirasql_sync_meta VALUES ('format', '" + std::to_string(kMirrorFormat) + "')",
         "CREATE TABLE IF NOT EXISTS mirror.jirasql_sync_state (ProjectKey TEXT PRIMARY KEY, WatermarkMs INTEGER, "
         "SyncedAt TEXT, Issues INTEGER)",
@@ -264,7 +455,7 @@ class Sync {
     if (auto r = run_.Exec("COMMIT"); !r) return Fail(r.error());
     // The batch tables, in the engine's temporary schema.
     for (const TableDef* t : tables_) {
-      const std::string batch = "temp." + Quote("sync_" + ToLower(t->name));
+      const std::string batch = Batch(*t);
       if (auto r = run_.Exec("DROP TABLE IF EXISTS " + batch); !r) return Fail(r.error());
       if (auto r = run_.Exec("CREATE TABLE " + batch + " AS SELECT " + ColumnList(*t) + " FROM mirror." +
                              Quote(t->name) + " WHERE 0");
@@ -276,20 +467,82 @@ class Sync {
 
   std::string ProjectJql(const std::string& project) const {
     std::string jql = "project = " + JqlString(project);
-    if (!o_.jql.empty()) jql += " AND (" + o_.jql + ")";
+    if (!jql_.empty()) jql += " AND (" + jql_ + ")";
     return jql;
   }
 
   // Reads what `jql` matches into the batch tables, then replaces the
   // mirror's rows of those issues. Within the caller's transaction.
+  //
+  // One issue search serves every table whose rows are fields of the issue
+  // (comments, worklogs, links, …): as each issue of the scan is written to
+  // the batch, its children are looked up by IssueId while the scan is
+  // open, and such a lookup takes them from the issues the scan carries
+  // (Session::JoinCarry: the scan's requests ask for those fields too),
+  // with no request of its own. The tables read otherwise (changelogs,
+  // transitions) follow with their own search.
   Result<void> Apply(const std::string& jql, const std::string& project) {
     for (const TableDef* t : tables_) {
-      const std::string batch = "temp." + Quote("sync_" + ToLower(t->name));
-      if (auto r = run_.Exec("DELETE FROM " + batch); !r) return r;
+      if (auto r = run_.Exec("DELETE FROM " + Batch(*t)); !r) return r;
+    }
+    const TableDef& issues_def = *tables_[0];
+    const std::size_t ncols = MirroredColumns(issues_def).size();
+    std::size_t id_col = 0;
+    for (std::size_t i = 0; i < ncols; ++i) {
+      if (MirroredColumns(issues_def)[i]->name == "Id") id_col = i;
+    }
+    Statements keep;
+    const std::string scan_sql = "SELECT " + ColumnList(issues_def) + " FROM main.Issues WHERE Jql = ?";
+    std::string marks;
+    for (std::size_t i = 0; i < ncols; ++i) marks += i ? ", ?" : "?";
+    auto scan = run_.Prepare(scan_sql);
+    if (!scan) return Fail(scan.error());
+    keep.Keep(*scan);
+    auto put = run_.Prepare("INSERT INTO temp.sync_issues (" + ColumnList(issues_def) + ") VALUES (" + marks + ")");
+    if (!put) return Fail(put.error());
+    keep.Keep(*put);
+    std::vector<std::pair<sqlite3_stmt*, std::string>> children;  // carried: looked up per issue
+    auto& carry = engine_.session().carry;
+    for (const TableDef* t : tables_) {
+      if (t->name == "Issues" || t->carried.empty()) continue;
+      const std::string sql = "INSERT INTO " + Batch(*t) + " SELECT " + ColumnList(*t) + " FROM main." +
+                              Quote(t->name) + " WHERE IssueId = ?";
+      auto st = run_.Prepare(sql);
+      if (!st) return Fail(st.error());
+      children.emplace_back(keep.Keep(*st), sql);
+      carry.fields->Add(t->carried);  // from the scan's first request on
+    }
+    Step(project, "Issues");
+    sqlite3_bind_text(*scan, 1, jql.c_str(), -1, SQLITE_TRANSIENT);
+    Result<void> inner;
+    int rc;
+    while (inner && (rc = sqlite3_step(*scan)) == SQLITE_ROW) {
+      for (std::size_t i = 0; i < ncols; ++i) {
+        sqlite3_bind_value(*put, static_cast<int>(i + 1), sqlite3_column_value(*scan, static_cast<int>(i)));
+      }
+      const int put_rc = sqlite3_step(*put);
+      sqlite3_reset(*put);
+      if (put_rc != SQLITE_DONE) {
+        inner = Fail(ErrorCode::kInternal, std::string("writing the batch: ") + sqlite3_errmsg(engine_.db()));
+        break;
+      }
+      const int64_t id = sqlite3_column_int64(*scan, static_cast<int>(id_col));
+      for (auto& [st, sql] : children) {
+        sqlite3_bind_int64(st, 1, id);
+        inner = run_.Step(st, sql);
+        sqlite3_reset(st);
+        if (!inner) break;
+      }
+    }
+    engine_.session().reports.clear();
+    if (!inner) return inner;
+    if (rc != SQLITE_DONE) return Fail(engine_.StepError(scan_sql));
+    for (const TableDef* t : tables_) {
+      if (t->name == "Issues" || !t->carried.empty()) continue;
       Step(project, t->name);
-      if (auto r = run_.Exec(
-              "INSERT INTO " + batch + " SELECT " + ColumnList(*t) + " FROM main." + Quote(t->name) + " WHERE Jql = ?",
-              {jql});
+      if (auto r = run_.Exec("INSERT INTO " + Batch(*t) + " SELECT " + ColumnList(*t) + " FROM main." + Quote(t->name) +
+                                 " WHERE Jql = ?",
+                             {jql});
           !r)
         return r;
     }
@@ -316,7 +569,7 @@ class Sync {
       return r;
     for (const TableDef* t : tables_) {
       if (t->name == "Issues") continue;
-      const std::string batch = "temp." + Quote("sync_" + ToLower(t->name));
+      const std::string batch = Batch(*t);
       const std::string mirror = "mirror." + Quote(t->name);
       // The issues whose children were read: those of the issue batch, and
       // any the child search saw besides (updated between the two reads).
@@ -369,7 +622,6 @@ class Sync {
     q.user_where = ProjectJql(project);
     auto at_jira = engine_.session().jira().CountIssues(q);
     if (!at_jira) return Fail(at_jira.error());
-    run_.Count(1, 0);
     auto mirrored = run_.Int("SELECT count(*) FROM mirror.Issues WHERE ProjectKey = ?", {project});
     if (!mirrored) return Fail(mirrored.error());
     if (*at_jira == *mirrored) return {};
@@ -454,7 +706,11 @@ class Sync {
   SyncReport report_;
   Runner run_;
   std::vector<const TableDef*> tables_;
+  std::string jql_;  ///< the mirror's: as asked, else as it was made
   std::string site_;
+  bool attached_ = false;
+  std::chrono::steady_clock::time_point started_;
+  int64_t done_ = 0, projects_ = 0;  // for the progress line
 };
 
 }  // namespace
@@ -488,6 +744,7 @@ std::string SyncReport::ToText() const {
   for (const auto& p : hidden_projects) {
     out += "Project " + p + " is no longer visible (archived, deleted or no permission): its issues are kept\n";
   }
+  for (const auto& n : notes) out += n + "\n";
   for (const auto& h : held_back) out += "Held back: " + h + "\n";
   for (const auto& p : problems) out += "Stale: " + p + "\n";
   return out;
@@ -513,6 +770,7 @@ std::string SyncReport::ToJson() const {
     w.EndArray();
   };
   list("hiddenProjects", hidden_projects);
+  list("notes", notes);
   list("heldBack", held_back);
   list("stale", problems);
   w.EndObject();

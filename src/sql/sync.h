@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,13 @@ class SqlEngine;
 
 struct SyncOptions {
   std::string to;  ///< the mirror's file
-  std::vector<std::string>
-      tables;       ///< Issues and issue child tables; empty: Issues, Comments, Worklogs, IssueChangelogs
-  std::string jql;  ///< only issues this JQL matches too
+  /// Issues and issue child tables; empty: the mirror's (as its first run
+  /// was asked), else Issues, Comments, Worklogs, IssueChangelogs. A table
+  /// added later is read from the start; one left out is dropped.
+  std::vector<std::string> tables;
+  /// Only issues this JQL matches too; unset: the mirror's. Another JQL
+  /// than the mirror's starts it over.
+  std::optional<std::string> jql;
   bool accept_mass_delete = false;
   int64_t overlap_ms = 120000;  ///< re-read what changed this long before the watermark (search index lag)
 };
@@ -58,6 +63,7 @@ struct SyncReport {
   std::vector<std::string> problems;         ///< what could not be read (those projects are stale)
   std::vector<std::string> held_back;        ///< mass deletions not applied
   std::vector<std::string> hidden_projects;  ///< in the mirror, no longer seen at Jira
+  std::vector<std::string> notes;            ///< what changed in the mirror's setup (tables, JQL)
   int64_t projects = 0;
   int64_t requests = 0;  ///< Jira requests the run made
   int64_t points = 0;    ///< what they cost in Atlassian's points (1 a request + 1 an object returned), estimated
@@ -68,8 +74,15 @@ struct SyncReport {
   std::string ToJson() const;
 };
 
-/// What a run is doing, for a progress line: the project, the step.
-using SyncProgress = std::function<void(const std::string& project, const std::string& step)>;
+/// What a run is doing, for a progress line.
+struct SyncStatus {
+  std::string project;   ///< the project being read
+  std::string step;      ///< a table, "count" or "census"
+  int64_t done = 0;      ///< projects finished before this one
+  int64_t projects = 0;  ///< projects this run reads
+  double seconds = 0;    ///< since the run began
+};
+using SyncProgress = std::function<void(const SyncStatus&)>;
 
 /// Runs one sync through `engine`'s session. An error is returned only when
 /// the mirror cannot be used at all (file, format, another site); a project

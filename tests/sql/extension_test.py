@@ -88,6 +88,15 @@ class ExtensionTest(unittest.TestCase):
         self.assertIn("in jirasql_connect():", str(e.exception))  # the source it came from
         self.assertNotIn("--connect", str(e.exception))
 
+    def test_a_mirror_is_refused_with_how_to_attach_it(self):
+        db = self.loaded()
+        with self.assertRaises(sqlite3.OperationalError) as e:
+            db.execute("SELECT jirasql_connect(?)", (self.connect + ";Mirror=/tmp/jira.db",)).fetchone()
+        self.assertIn("Mirror is not taken by the SQLite extension", str(e.exception))
+        self.assertIn("ATTACH", str(e.exception))
+        # The database is as before: a connection without it works.
+        self.assertTrue(db.execute("SELECT jirasql_connect(?)", (self.connect,)).fetchone()[0])
+
     def test_nothing_configured_says_how(self):
         db = self.loaded()
         with self.assertRaises(sqlite3.OperationalError) as e:
