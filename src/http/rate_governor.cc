@@ -180,8 +180,11 @@ Result<void> RateGovernor::Admit() {
 }
 
 void RateGovernor::Meter(const HttpRequest& request, const HttpResponse& response) {
-  const bool read = response.ok() && (request.method == "GET" || (request.method == "POST" && response.status == 200));
-  points_ += 1 + (read ? CountJsonObjects(response.body) : 0);
+  if (metered_ || budget_ > 0) {
+    const bool read =
+        response.ok() && (request.method == "GET" || (request.method == "POST" && response.status == 200));
+    points_ += 1 + (read ? CountJsonObjects(response.body) : 0);
+  }
   ++answers_;
   --pending_;
 }

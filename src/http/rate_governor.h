@@ -48,14 +48,18 @@ class RateGovernor {
   /// the processes of one app.
   void SharePacing(std::string path);
 
-  /// What the connection spent: requests sent, and the points Atlassian's
-  /// rule charges an OAuth app for them — 1 a request, plus for a read (a
+  /// What the connection spent: requests sent, and — while points are
+  /// metered (a budget is set, or MeterPoints) — the points Atlassian's
+  /// rule charges an OAuth app for them: 1 a request, plus for a read (a
   /// GET, or a POST answered 200: a search, a bulk fetch) each object it
   /// returned (common/json_objects.h). Counted from the answers, whatever
   /// the credentials (an API token's requests are not charged, but this
-  /// says what they would cost).
+  /// says what they would cost). Metering reads every answer once more:
+  /// off unless asked, so that a plain scan pays nothing for it.
   int64_t requests() const { return requests_; }
   int64_t points() const { return points_; }
+  void MeterPoints(bool on) { metered_ = on; }
+  bool points_metered() const { return metered_ || budget_ > 0; }
   /// Stops spending at `max` points (0: no budget, MaxPoints): a request
   /// that would take the points past it — by the average answer so far, for
   /// it and each request in flight — is not sent; Send fails with
@@ -102,6 +106,7 @@ class RateGovernor {
   std::atomic<int64_t> pauses_{0}, waits_{0}, quota_holds_{0};
   std::atomic<int64_t> requests_{0}, points_{0}, answers_{0}, pending_{0};
   std::atomic<int64_t> budget_{0};
+  std::atomic<bool> metered_{false};
 };
 
 class GovernedTransport final : public HttpTransport {

@@ -47,6 +47,7 @@ class Connection {
   HttpTransport& http() { return *http_; }
   /// What Jira said of this connection's rate limits and points quota.
   const RateGovernor& governor() const { return *governor_; }
+  RateGovernor& governor() { return *governor_; }
   /// Writes to the connection's log (-v) at `level`.
   void Log(int level, std::string_view text) { logger_->Log(level, text); }
 

@@ -191,16 +191,22 @@ class Sync {
     started_ = std::chrono::steady_clock::now();
     // Through an OAuth app, whose points are metered, one thread: a
     // parallel issue scan reads each id twice (the ids, then the issues).
-    struct Uncap {
-      Session& s;
-      ~Uncap() { s.CapThreads(0); }
-    } uncap{engine_.session()};
     auto conn = engine_.session().Conn();
     if (!conn) return Fail(conn.error());
-    if ((*conn)->tokens()) engine_.session().CapThreads(1);
     // What the run spent: what the connection's requests cost, counted as
     // they are answered (RateGovernor), whatever read them.
-    const RateGovernor& spent = (*conn)->governor();
+    RateGovernor& spent = (*conn)->governor();
+    struct Restore {
+      Session& s;
+      RateGovernor& g;
+      bool metered;
+      ~Restore() {
+        s.CapThreads(0);
+        g.MeterPoints(metered);
+      }
+    } restore{engine_.session(), spent, spent.points_metered()};
+    spent.MeterPoints(true);
+    if ((*conn)->tokens()) engine_.session().CapThreads(1);
     const int64_t requests_before = spent.requests(), points_before = spent.points();
     if (auto r = Prepare(); !r) {
       (void)run_.Exec("ROLLBACK");
