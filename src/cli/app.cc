@@ -796,8 +796,8 @@ int RunCli(int argc, char** argv) {
   query->add_option("--max-rows", query_options.max_rows, "Print at most this many rows per statement");
   // --max-points N: the MaxPoints property (also --MaxPoints=N), for a query and a sync.
   auto max_points = [&g](CLI::App* cmd) {
-    cmd->add_option_function<std::string>(
-        "--max-points", [&g](const std::string& v) { g.flag_values["MaxPoints"] = v; },
+    cmd->add_option_function<int64_t>(
+        "--max-points", [&g](int64_t v) { g.flag_values["MaxPoints"] = std::to_string(v); },
         "Stop before spending more than N points of Atlassian's quota (1 a request, 1 an object read); "
         "explain estimates a statement's");
   };
@@ -828,8 +828,8 @@ int RunCli(int argc, char** argv) {
   max_points(sync);
   sync->footer(
       "\nThe first run reads everything; later runs read the issues updated since, and what they hold,\n"
-      "and notice deleted and moved issues. Exit status 1 when a project could not be read or a mass\n"
-      "deletion was held back (the summary says which). Examples:\n"
+      "and notice deleted and moved issues. Exit status 1 when a project could not be read, a mass\n"
+      "deletion was held back or --max-points was reached (the summary says which). Examples:\n"
       "  jirasql sync --to jira.db\n"
       "  jirasql sync --to jira.db --tables Issues,Comments --jql \"project in (ABC, XYZ)\" --format json\n"
       "  jirasql query --mirror jira.db \"SELECT Status, count(*) FROM Issues GROUP BY 1\"\n"
