@@ -12,6 +12,48 @@ using testing::FakeClock;
 using testing::FakeSleeper;
 using testing::Response;
 
+TEST(RateGovernor, PointsAreMeteredOnlyWhenAskedByAtlassiansRule) {
+  FakeClock clock;
+  FakeSleeper sleeper(clock);
+  RateGovernor g(clock, sleeper);
+  const HttpRequest get{"GET", "/project/search", {}, "", std::nullopt};
+  const HttpRequest search{"POST", "/search/jql", {}, "{}", std::nullopt};
+  const HttpRequest create{"POST", "/issue", {}, "{}", std::nullopt};
+  ASSERT_TRUE(g.Admit());
+  g.Meter(get, Response(200, R"({"values":[1,2,3],"isLast":true})"));
+  EXPECT_EQ(g.requests(), 1);
+  EXPECT_EQ(g.points(), 0);  // not metered: a plain scan pays nothing for counting
+  g.MeterPoints(true);
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(g.Admit());
+  g.Meter(get, Response(200, R"({"values":[1,2,3],"isLast":true})"));       // 1 + 3
+  g.Meter(search, Response(200, R"({"issues":[{"id":"1"},{"id":"2"}]})"));  // 1 + 2
+  g.Meter(create, Response(201, R"({"id":"10001","key":"A-1"})"));          // a write: 1
+  g.Meter(get, Response(404, R"({"errorMessages":["x"]})"));                // refused: 1
+  EXPECT_EQ(g.requests(), 5);
+  EXPECT_EQ(g.points(), 4 + 3 + 1 + 1);
+}
+
+TEST(RateGovernor, ABudgetRefusesTheRequestThatWouldPassIt) {
+  FakeClock clock;
+  FakeSleeper sleeper(clock);
+  RateGovernor g(clock, sleeper);
+  g.SetPointsBudget(25);
+  const HttpRequest get{"GET", "/x", {}, "", std::nullopt};
+  // Answers of 10 points each: two fit (20), a third would make 30.
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(g.Admit());
+    g.Meter(get, Response(200, "[1,2,3,4,5,6,7,8,9]"));
+  }
+  EXPECT_EQ(g.points(), 20);
+  EXPECT_TRUE(g.BudgetSpent());
+  auto refused = g.Admit();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kCancelled);
+  EXPECT_NE(refused.error().message.find("stopped at the points budget (MaxPoints=25"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(g.requests(), 2);  // the refused one was not sent
+}
+
 TEST(RateGovernor, QuietAnswersCostNothing) {
   FakeClock clock;
   FakeSleeper sleeper(clock);
