@@ -346,6 +346,15 @@ TEST_P(SyncTest, TheMirrorRemembersItsTablesAndItsJql) {
   ExpectMirrorEqualsJira(db, "Issues", "project = " + b);  // A's issues are gone
   ExpectMirrorEqualsJira(db, "Worklogs", "project = " + b);
 
+  // A JQL Jira refuses leaves the mirror as it was (nothing started over).
+  SyncOptions typo;
+  typo.to = File();
+  typo.jql = "project = = " + b;
+  auto refused = RunSync(*db.engine, typo);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("the mirror is left as it was"), std::string::npos) << refused.error().message;
+  ExpectMirrorEqualsJira(db, "Issues", "project = " + b);
+
   SyncOptions none;
   none.jql = "";
   ASSERT_TRUE(Sync(db, none).ok());

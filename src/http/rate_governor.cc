@@ -170,7 +170,8 @@ Result<void> RateGovernor::Admit() {
       return Fail(ErrorCode::kCancelled,
                   "stopped at the points budget (MaxPoints=" + std::to_string(budget) + ", --max-points): about " +
                       std::to_string(spent) + " points spent in " + std::to_string(static_cast<int64_t>(requests_)) +
-                      " requests, and the next would pass it; raise the budget, or narrow the query (explain "
+                      (requests_ == 1 ? " request" : " requests") +
+                      ", and the next would pass it; raise the budget, or narrow the query (explain "
                       "estimates what it costs)");
     }
   }

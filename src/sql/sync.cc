@@ -23,6 +23,17 @@ const std::vector<std::string> kDefaultTables = {"Issues", "Comments", "Worklogs
 
 std::string Quote(const std::string& name) { return "\"" + name + "\""; }
 
+// `ids` in lists of at most 500, as "1, 2, 3": what one `id in (…)` takes.
+std::vector<std::string> IdLists(const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < ids.size(); i += 500) {
+    out.push_back(Join(std::vector<std::string>(ids.begin() + static_cast<long>(i),
+                                                ids.begin() + static_cast<long>(std::min(i + 500, ids.size()))),
+                       ", "));
+  }
+  return out;
+}
+
 // A table's batch: what one read brought, in the engine's temp schema.
 std::string Batch(const TableDef& t) { return "temp." + Quote("sync_" + ToLower(t.name)); }
 
@@ -303,10 +314,8 @@ class Sync {
                              });
           !r)
         return r;
-      for (std::size_t i = 0; i < deleted.size(); i += 500) {
-        const std::vector<std::string> chunk(deleted.begin() + static_cast<long>(i),
-                                             deleted.begin() + static_cast<long>(std::min(i + 500, deleted.size())));
-        auto of = run_.Column("SELECT DISTINCT IssueId FROM mirror.Worklogs WHERE Id IN (" + Join(chunk, ", ") + ")");
+      for (const auto& list : IdLists(deleted)) {
+        auto of = run_.Column("SELECT DISTINCT IssueId FROM mirror.Worklogs WHERE Id IN (" + list + ")");
         if (!of) return Fail(of.error());
         issues.insert(of->begin(), of->end());
       }
@@ -327,11 +336,8 @@ class Sync {
               });
           !r)
         return r;
-      const std::vector<std::string> ids(issues.begin(), issues.end());
-      for (std::size_t i = 0; i < ids.size(); i += 500) {
-        const std::vector<std::string> chunk(ids.begin() + static_cast<long>(i),
-                                             ids.begin() + static_cast<long>(std::min(i + 500, ids.size())));
-        std::string jql = "id in (" + Join(chunk, ", ") + ")";
+      for (const auto& list : IdLists(std::vector<std::string>(issues.begin(), issues.end()))) {
+        std::string jql = "id in (" + list + ")";
         if (!jql_.empty()) jql += " AND (" + jql_ + ")";
         if (auto r = Apply(jql, "site"); !r) return r;
       }
@@ -415,6 +421,16 @@ class Sync {
       }
     }
     const bool jql_changed = meta.count("jql") && meta["jql"] != jql_;
+    // A new JQL is asked of Jira first (one count): a typo must not empty
+    // the mirror that another JQL would start over.
+    if (!jql_.empty() && (jql_changed || !meta.count("jql"))) {
+      IssueQuery q;
+      q.user_where = jql_;
+      if (auto n = engine_.session().jira().CountIssues(q); !n) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "--jql " + jql_ + ": " + n.error().message + " (the mirror is left as it was)");
+      }
+    }
 
     if (auto r = run_.Exec("BEGIN"); !r) return Fail(r.error());
     auto state =
@@ -492,10 +508,11 @@ class Sync {
       if (auto r = run_.Exec("DELETE FROM " + Batch(*t)); !r) return r;
     }
     const TableDef& issues_def = *tables_[0];
-    const std::size_t ncols = MirroredColumns(issues_def).size();
+    const auto issue_columns = MirroredColumns(issues_def);
+    const std::size_t ncols = issue_columns.size();
     std::size_t id_col = 0;
     for (std::size_t i = 0; i < ncols; ++i) {
-      if (MirroredColumns(issues_def)[i]->name == "Id") id_col = i;
+      if (issue_columns[i]->name == "Id") id_col = i;
     }
     Statements keep;
     const std::string scan_sql = "SELECT " + ColumnList(issues_def) + " FROM main.Issues WHERE Jql = ?";
@@ -644,10 +661,8 @@ class Sync {
     if (missing->empty()) return {};
     // Where did they go? Looked up by id: found, they moved.
     std::vector<std::string> moved;
-    for (std::size_t i = 0; i < missing->size(); i += 500) {
-      const std::vector<std::string> chunk(missing->begin() + static_cast<long>(i),
-                                           missing->begin() + static_cast<long>(std::min(i + 500, missing->size())));
-      auto found = run_.Column("SELECT Id FROM main.Issues WHERE Jql = ?", {"id in (" + Join(chunk, ", ") + ")"});
+    for (const auto& list : IdLists(*missing)) {
+      auto found = run_.Column("SELECT Id FROM main.Issues WHERE Jql = ?", {"id in (" + list + ")"});
       if (!found) return Fail(found.error());
       moved.insert(moved.end(), found->begin(), found->end());
     }
@@ -664,12 +679,8 @@ class Sync {
                                   "they were deleted)");
       deleted.clear();
     }
-    if (!moved.empty()) {
-      for (std::size_t i = 0; i < moved.size(); i += 500) {
-        const std::vector<std::string> chunk(moved.begin() + static_cast<long>(i),
-                                             moved.begin() + static_cast<long>(std::min(i + 500, moved.size())));
-        if (auto r = Apply("id in (" + Join(chunk, ", ") + ")", project); !r) return r;
-      }
+    for (const auto& list : IdLists(moved)) {
+      if (auto r = Apply("id in (" + list + ")", project); !r) return r;
     }
     if (!deleted.empty()) {
       if (auto r = Forget(Join(deleted, ", ")); !r) return r;
