@@ -31,7 +31,9 @@ class LoopbackServer {
   std::thread thread_;
 };
 
-/// A loopback port that nothing listens on right now (bound, read, closed).
+/// A loopback port that nothing uses right now, below the kernel's
+/// ephemeral range (so no outgoing connection takes it before the caller
+/// listens), chosen at random.
 int UnusedLoopbackPort();
 
 /// A throw-away self-signed certificate for 127.0.0.1, made with the openssl
