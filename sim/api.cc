@@ -117,6 +117,7 @@ const std::vector<Route>& ApiRoutes() {
       {"GET", false, {"search", "jql"}, E::kCloud, false, false, &A::SearchJql},
       {"POST", false, {"search", "jql"}, E::kCloud, false, false, &A::SearchJql},
       {"POST", false, {"search", "approximate-count"}, E::kCloud, false, false, &A::ApproximateCount},
+      {"POST", false, {"jql", "match"}, E::kCloud, false, false, &A::MatchIssues},
       {"POST", false, {"issue", "bulkfetch"}, E::kCloud, false, false, &A::BulkFetch},
       {"POST", false, {"changelog", "bulkfetch"}, E::kCloud, false, false, &A::BulkChangelog},
       {"POST", false, {"issue"}, E::kBoth, true, false, &A::CreateIssue},

@@ -47,6 +47,8 @@ struct ApiCall {
   const std::string& path;
   const std::vector<std::string>& segs;
   static constexpr std::size_t from = 3;  ///< segments after rest/api/N or rest/agile/1.0
+  /// POST /jql/match: at most this many issue ids, and JQL queries, a call.
+  static constexpr std::size_t kMatchMaxIds = 1000, kMatchMaxJqls = 1000;
   int version;
   int tz;
   int64_t now;
@@ -95,6 +97,7 @@ struct ApiCall {
   void SearchDataCenter();
   void SearchJql();
   void ApproximateCount();
+  void MatchIssues();
   void BulkFetch();
   // ---- (api_issues.cc)
   void CreateIssue();

@@ -2,6 +2,7 @@
 // search (nextPageToken), approximate count, bulk fetch. All read-only.
 
 #include <algorithm>
+#include <set>
 
 #include "api.h"
 #include "common/base64.h"
@@ -136,6 +137,49 @@ void ApiCall::ApproximateCount() {
   auto ids = run_query(jql, &key);
   if (!ids) return;
   w.BeginObject().Field("count", static_cast<int64_t>(ids->size())).EndObject();
+  return ok();
+}
+
+void ApiCall::MatchIssues() {
+  // POST /jql/match: which of the issueIds each JQL returns. A JQL that does
+  // not parse is answered with its errors, not a 400, as Jira does.
+  auto b = body();
+  if (!b) return;
+  const json* ids = b->contains("issueIds") ? &(*b)["issueIds"] : nullptr;
+  const json* jqls = b->contains("jqls") ? &(*b)["jqls"] : nullptr;
+  if (!ids || !ids->is_array() || !jqls || !jqls->is_array()) {
+    return JiraError(res, 400, "issueIds and jqls are required, each a list.");
+  }
+  if (ids->size() > kMatchMaxIds) {
+    return JiraError(res, 400, "You can check at most " + std::to_string(kMatchMaxIds) + " issue IDs at a time.");
+  }
+  if (jqls->size() > kMatchMaxJqls) {
+    return JiraError(res, 400, "You can check at most " + std::to_string(kMatchMaxJqls) + " JQL queries at a time.");
+  }
+  std::vector<int64_t> asked;
+  for (const auto& id : *ids) {
+    if (!id.is_number_integer()) return JiraError(res, 400, "issueIds must be numbers.");
+    asked.push_back(id.get<int64_t>());
+  }
+  w.BeginObject().Key("matches").BeginArray();
+  for (const auto& j : *jqls) {
+    w.BeginObject().Key("matchedIssues").BeginArray();
+    jirasql::Result<JqlQuery> q =
+        j.is_string() ? ParseJql(j.get<std::string>(), jctx)
+                      : jirasql::Fail(jirasql::ErrorCode::kInvalidArgument, "A JQL query must be a string.");
+    if (q) {
+      const std::vector<int64_t> hits = Execute(*q, jctx);
+      const std::set<int64_t> hit(hits.begin(), hits.end());
+      for (int64_t id : asked) {
+        const int64_t idx = site.FindIssue(std::to_string(id));
+        if (idx >= 0 && hit.count(idx)) w.Int(id);
+      }
+    }
+    w.EndArray().Key("errors").BeginArray();
+    if (!q) w.String(q.error().message);
+    w.EndArray().EndObject();
+  }
+  w.EndArray().EndObject();
   return ok();
 }
 

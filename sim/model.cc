@@ -194,7 +194,11 @@ void GenerateSite(World& w, Site& site, int site_index, int64_t issue_count, int
     pr.issues_by_number.push_back(i);
     is.created_ms = start + span * i / std::max<int64_t>(issue_count, 1) + r.Below(kHourMs);
     is.created_ms -= is.created_ms % 1000;
-    is.updated_ms = std::min(now_ms - 1000, is.created_ms + r.Below(30 * kDayMs));
+    // Last changed within 30 days of its creation, and before now: spread
+    // over what time there was (clamping to now piled 2% of a site on one
+    // second, which no real site has).
+    is.updated_ms =
+        is.created_ms + r.Below(std::max<int64_t>(1, std::min<int64_t>(30 * kDayMs, now_ms - 1000 - is.created_ms)));
     is.updated_ms -= is.updated_ms % 1000;
     int t = static_cast<int>(r.Below(100));
     is.type = t < 5 ? 0 : t < 45 ? 1 : t < 70 ? 2 : t < 90 ? 3 : 4;

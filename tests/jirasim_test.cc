@@ -547,6 +547,38 @@ TEST_F(JirasimTest, FaultsAndTheRetryLoop) {
 
 // A fault `after` the request: Jira acted, the client never hears it. What
 // jirasql's writes must survive without creating a duplicate.
+// POST /jql/match: which of the given ids each JQL returns — an id of
+// another project or of no issue is not matched; a JQL that does not parse
+// comes back in its errors; more than 1,000 ids is a 400.
+TEST_F(JirasimTest, JqlMatchSaysWhichIssuesEachQueryReturns) {
+  const std::string url = Site() + "/rest/api/3/jql/match";
+  auto page = client_.Json("POST", Site() + "/rest/api/3/search/jql", UserAuth(),
+                           R"({"jql":"project = ALPHA ORDER BY id","maxResults":5000,"fields":["id"]})");
+  std::vector<int64_t> alpha;
+  for (const auto& is : page["issues"]) alpha.push_back(std::stoll(is["id"].get<std::string>()));
+  ASSERT_GT(alpha.size(), 3u);
+  auto other = client_.Json("POST", Site() + "/rest/api/3/search/jql", UserAuth(),
+                            R"({"jql":"project != ALPHA","maxResults":1,"fields":["id"]})");
+  const int64_t not_alpha = std::stoll(other["issues"][0]["id"].get<std::string>());
+  json body = {{"issueIds", {alpha[0], alpha[1], not_alpha, 999999999}},
+               {"jqls", {"project = ALPHA", "id = " + std::to_string(alpha[1]), "nosuchfield = 1"}}};
+  auto m = client_.Json("POST", url, UserAuth(), body.dump());
+  ASSERT_EQ(m["matches"].size(), 3u) << m.dump();
+  EXPECT_EQ(m["matches"][0]["matchedIssues"], json({alpha[0], alpha[1]}));
+  EXPECT_TRUE(m["matches"][0]["errors"].empty());
+  EXPECT_EQ(m["matches"][1]["matchedIssues"], json({alpha[1]}));
+  EXPECT_TRUE(m["matches"][2]["matchedIssues"].empty());
+  ASSERT_EQ(m["matches"][2]["errors"].size(), 1u);
+  EXPECT_NE(m["matches"][2]["errors"][0].get<std::string>().find("nosuchfield"), std::string::npos);
+
+  json many = {{"issueIds", json::array()}, {"jqls", {"project = ALPHA"}}};
+  for (int i = 0; i < 1001; ++i) many["issueIds"].push_back(10000 + i);
+  auto refused = client_.Send("POST", url, UserAuth(), many.dump());
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_NE(refused.body.find("at most 1000 issue IDs"), std::string::npos) << refused.body;
+  EXPECT_EQ(client_.Send("POST", url, UserAuth(), R"({"jqls":["project = ALPHA"]})").status, 400);
+}
+
 TEST_F(JirasimTest, AFaultAfterTheRequestLetsItActAndLosesTheAnswer) {
   const std::string api = Site() + "/rest/api/3";
   const std::string faults = sim_->base_url() + "/__jirasim/faults";

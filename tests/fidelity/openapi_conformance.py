@@ -174,6 +174,10 @@ def main():
               {"jql": "project = BETA ORDER BY created DESC", "maxResults": 5, "nextPageToken": page.get("nextPageToken")})
         check(P, v3 + "/search/jql", "GET", v3 + "/search/jql?jql=order%20by%20key", status=400)
         check(P, v3 + "/search/approximate-count", "POST", v3 + "/search/approximate-count", {"jql": "project = ALPHA"})
+        check(P, v3 + "/jql/match", "POST", v3 + "/jql/match",
+              {"issueIds": [10000, 10001, 10002, 99999], "jqls": ["project = ALPHA", "id >= 10001", "broken = = x"]})
+        check(P, v3 + "/jql/match", "POST", v3 + "/jql/match",
+              {"issueIds": list(range(10000, 11001)), "jqls": ["project = ALPHA"]}, status=400)
         check(P, v3 + "/issue/bulkfetch", "POST", v3 + "/issue/bulkfetch",
               {"issueIdsOrKeys": ["ALPHA-1", "ALPHA-2", "BETA-1"], "fields": ["*all"]})
         for key in ["ALPHA-1", "ALPHA-2", "ALPHA-3", "BETA-4", "GAMMA-5"]:
