@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "common/strings.h"
 #include "sql/schema.h"
 #include "sql_db.h"
 #include "testing/temp_dir.h"
@@ -20,20 +21,12 @@ namespace {
 
 using namespace testing_sql;
 
-class SyncTest : public SimModesTest<SyncTest> {
- public:
-  static jirasim::GenerateOptions Data() {
-    jirasim::GenerateOptions d;
-    d.issues = 400;
-    d.projects = 3;
-    d.users = 5;
-    d.sites = 2;
-    d.seed = 23;
-    return d;
-  }
-
+// What the sync suites share: a mirror file, a sync, the comparison of the
+// mirror with Jira.
+template <class Fixture>
+class SyncBase : public SimModesTest<Fixture> {
  protected:
-  void SetUp() override { ResetSim(sim().base_url()); }
+  void SetUp() override { ResetSim(this->sim().base_url()); }
 
   std::string File() const { return dir_.path() + "/mirror.db"; }
 
@@ -99,7 +92,25 @@ class SyncTest : public SimModesTest<SyncTest> {
     return out;
   }
 
+  int64_t Requests(const std::string& path) {
+    return CountRequests(this->sim().base_url(),
+                         [&](const std::string& k) { return k.find(path) != std::string::npos; });
+  }
+
   testing::TempDir dir_;
+};
+
+class SyncTest : public SyncBase<SyncTest> {
+ public:
+  static jirasim::GenerateOptions Data() {
+    jirasim::GenerateOptions d;
+    d.issues = 400;
+    d.projects = 3;
+    d.users = 5;
+    d.sites = 2;
+    d.seed = 23;
+    return d;
+  }
 };
 
 TEST_P(SyncTest, TheMirrorEqualsJiraAfterAFullAndAnIncrementalSync) {
@@ -450,7 +461,118 @@ TEST_P(SyncTest, WorklogsEditedOrDeletedOnUnchangedIssuesReachTheMirror) {
   ExpectAllEqual(db);
 }
 
+// An issue listed again unchanged (here every issue: an overlap of years)
+// costs its place in the search, not its change history again: the tables
+// read apart are read for the issues whose Updated or key changed.
+TEST_P(SyncTest, AnIssueListedAgainUnchangedIsNotReadAgainApart) {
+  auto db = OpenDb(Connect());
+  ASSERT_TRUE(Sync(db).ok());
+  SyncOptions everything;
+  everything.overlap_ms = int64_t{20} * 365 * 24 * 3600 * 1000;
+  const int64_t histories_before = Requests("changelog");
+  SyncReport quiet = Sync(db, everything);
+  EXPECT_TRUE(quiet.ok()) << quiet.ToText();
+  EXPECT_EQ(quiet.tables["Issues"].changed, 0) << quiet.ToText();
+  EXPECT_EQ(quiet.tables["IssueChangelogs"].added + quiet.tables["IssueChangelogs"].deleted, 0) << quiet.ToText();
+  EXPECT_EQ(Requests("changelog"), histories_before);  // Cloud's bulkfetch: not asked
+
+  // One edited: its history alone is read (Cloud: its id, then the
+  // bulkfetch; Data Center: a search of it with expand=changelog).
+  const auto leaves = LeafKeys(db, site(0).projects[0].key, 1);
+  ASSERT_EQ(leaves.size(), 1u);
+  db.Query("UPDATE Issues SET Summary = 'Once more' WHERE Key = '" + leaves[0] + "'");
+  SyncReport one = Sync(db, everything);
+  EXPECT_TRUE(one.ok()) << one.ToText();
+  EXPECT_EQ(one.tables["Issues"].changed, 1) << one.ToText();
+  EXPECT_EQ(one.tables["IssueChangelogs"].added, 1) << one.ToText();  // the summary's change
+  EXPECT_EQ(one.tables["IssueChangelogs"].deleted, 0) << one.ToText();
+  EXPECT_EQ(one.requests, quiet.requests + (dc() ? 1 : 2)) << one.ToText() << quiet.ToText();
+  ExpectAllEqual(db);
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, SyncTest, ::testing::Values(Mode{"Cloud", false}, Mode{"DataCenter", true}),
+                         [](const ::testing::TestParamInfo<Mode>& i) { return std::string(i.param.name); });
+
+// One project big enough for several census blocks (1,000 ids each through
+// an OAuth app), in Cloud mode: Data Center has no /jql/match and no points.
+class SyncCensusTest : public SyncBase<SyncCensusTest> {
+ public:
+  static jirasim::GenerateOptions Data() {
+    jirasim::GenerateOptions d;
+    d.issues = 3500;
+    d.projects = 1;
+    d.users = 3;
+    d.sites = 1;
+    d.seed = 29;
+    return d;
+  }
+};
+
+// Through an OAuth app, whose points Atlassian meters, the census does not
+// list the project's ids (a point each): one count of the mirrored range
+// says how many are gone, a count of one half says where, and the blocks
+// that hold them are checked by POST /jql/match, 1,000 ids a call, charged
+// as one object. Through an API token, id pages (fewer requests).
+TEST_P(SyncCensusTest, AnOAuthCensusCountsItsWayToTheGoneIssues) {
+  auto live = OpenDb(Connect());
+  auto db = OpenDb(OAuthConnect());
+  SyncReport full = Sync(db);
+  ASSERT_TRUE(full.ok()) << full.ToText();
+  const std::string project = site(0).projects[0].key;
+  const int64_t mirrored = std::stoll(live.One("SELECT count(*) FROM Issues"));
+  ASSERT_GT(mirrored, 3000);
+  const int64_t blocks = (mirrored + 999) / 1000;
+
+  // One gone: halved down to its block, one /jql/match.
+  const auto leaves = LeafKeys(live, project, static_cast<int>(mirrored));
+  ASSERT_GT(leaves.size(), 2000u);
+  live.Query("DELETE FROM Issues WHERE Key = '" + leaves[leaves.size() / 2] + "'");
+  int64_t matches = Requests("/jql/match"), counts = Requests("approximate-count"), ids = Requests("/search/jql");
+  SyncReport one = Sync(db);
+  EXPECT_TRUE(one.ok()) << one.ToText();
+  EXPECT_EQ(one.tables["Issues"].deleted, 1) << one.ToText();
+  EXPECT_EQ(Requests("/jql/match") - matches, 1);
+  const int64_t halvings = Requests("approximate-count") - counts - 1;
+  EXPECT_GE(halvings, 1);
+  EXPECT_LE(halvings, 3);  // 4 blocks: halved twice at most
+  EXPECT_EQ(Requests("/search/jql") - ids, 2) << "the changes' search and the gone issue's lookup: no id pages";
+  EXPECT_LT(one.points, mirrored / 10) << "an id census costs a point per mirrored issue";
+  ExpectAllEqual(live);
+
+  // About one gone per block: every block checked, no halving.
+  std::vector<std::string> gone;
+  for (std::size_t i = 7; i < leaves.size(); i += leaves.size() / static_cast<std::size_t>(blocks) + 1) {
+    if (i != leaves.size() / 2) gone.push_back("'" + leaves[i] + "'");
+  }
+  live.Query("DELETE FROM Issues WHERE Key IN (" + Join(gone, ", ") + ")");
+  matches = Requests("/jql/match");
+  counts = Requests("approximate-count");
+  SyncReport many = Sync(db);
+  EXPECT_TRUE(many.ok()) << many.ToText();
+  EXPECT_EQ(many.tables["Issues"].deleted, static_cast<int64_t>(gone.size())) << many.ToText();
+  EXPECT_EQ(Requests("/jql/match") - matches, blocks);
+  EXPECT_EQ(Requests("approximate-count") - counts, 1);
+  ExpectAllEqual(live);
+
+  // Through an API token (a mirror of its own: the site's address differs
+  // from the OAuth gateway's): the gone issue's block in an id page, no
+  // /jql/match.
+  SyncOptions own;
+  own.to = dir_.path() + "/token.db";
+  ASSERT_TRUE(Sync(live, own).ok());
+  const auto rest = LeafKeys(live, project, 1);
+  ASSERT_EQ(rest.size(), 1u);
+  live.Query("DELETE FROM Issues WHERE Key = '" + rest[0] + "'");
+  matches = Requests("/jql/match");
+  ids = Requests("/search/jql");
+  SyncReport token = Sync(live, own);
+  EXPECT_TRUE(token.ok()) << token.ToText();
+  EXPECT_EQ(token.tables["Issues"].deleted, 1) << token.ToText();
+  EXPECT_EQ(Requests("/jql/match") - matches, 0);
+  EXPECT_EQ(Requests("/search/jql") - ids, 3);  // the changes, an id page, the gone issue's lookup
+}
+
+INSTANTIATE_TEST_SUITE_P(Cloud, SyncCensusTest, ::testing::Values(Mode{"Cloud", false}),
                          [](const ::testing::TestParamInfo<Mode>& i) { return std::string(i.param.name); });
 
 }  // namespace

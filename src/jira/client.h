@@ -223,6 +223,11 @@ class JiraClient {
   /// How many issues `q` matches, as Jira estimates it (Cloud's
   /// approximate count; Data Center's total). One call.
   Result<int64_t> CountIssues(const IssueQuery& q);
+  /// Which of `ids` `jql` returns (Cloud's POST /jql/match; at most
+  /// kMatchIdsPerCall ids a call). One call, charged as one object: an
+  /// id census that costs points by the call, not by the issue.
+  Result<std::vector<int64_t>> MatchIssues(const std::vector<int64_t>& ids, const std::string& jql);
+  static constexpr std::size_t kMatchIdsPerCall = 1000;
   /// How many issues Jira serves per page when `asked` are asked for: Cloud
   /// at most 100 with fields (5,000 ids only), Data Center 1,000.
   int64_t IssuesPerPage(int64_t asked, bool ids_only);

@@ -545,4 +545,34 @@ Result<int64_t> JiraClient::CountIssues(const IssueQuery& q) {
   return it->get<int64_t>();
 }
 
+Result<std::vector<int64_t>> JiraClient::MatchIssues(const std::vector<int64_t>& ids, const std::string& jql) {
+  if (ids.size() > kMatchIdsPerCall) {
+    return Fail(ErrorCode::kInvalidArgument, "POST /jql/match checks at most " + std::to_string(kMatchIdsPerCall) +
+                                                 " issue ids a call, not " + std::to_string(ids.size()));
+  }
+  if (ids.empty()) return std::vector<int64_t>{};
+  auto j = CallJson(*this, JsonPost("/jql/match", json{{"issueIds", ids}, {"jqls", json::array({jql})}}), nullptr);
+  if (!j) return Fail(j.error());
+  auto bad = [] { return Fail(ErrorCode::kBadResponse, "POST /jql/match answered without a usable \"matches\" list"); };
+  if (!j->is_object() || !j->contains("matches") || !(*j)["matches"].is_array() || (*j)["matches"].size() != 1) {
+    return bad();
+  }
+  const json& m = (*j)["matches"][0];
+  if (!m.is_object()) return bad();
+  if (auto e = m.find("errors"); e != m.end() && e->is_array() && !e->empty()) {
+    std::string text;
+    for (const auto& x : *e) text += (text.empty() ? "" : "; ") + (x.is_string() ? x.get<std::string>() : x.dump());
+    return Fail(ErrorCode::kInvalidArgument, "Jira refused the JQL \"" + jql + "\": " + text);
+  }
+  auto list = m.find("matchedIssues");
+  if (list == m.end() || !list->is_array()) return bad();
+  std::vector<int64_t> out;
+  out.reserve(list->size());
+  for (const auto& id : *list) {
+    if (!id.is_number_integer()) return bad();
+    out.push_back(id.get<int64_t>());
+  }
+  return out;
+}
+
 }  // namespace jirasql

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <set>
 
 #include "common/json_writer.h"
@@ -217,7 +218,8 @@ class Sync {
       }
     } restore{engine_.session(), spent, spent.points_metered()};
     spent.MeterPoints(true);
-    if ((*conn)->tokens()) engine_.session().CapThreads(1);
+    metered_ = (*conn)->tokens() != nullptr;
+    if (metered_) engine_.session().CapThreads(1);
     const int64_t requests_before = spent.requests(), points_before = spent.points();
     if (auto r = Prepare(); !r) {
       (void)run_.Exec("ROLLBACK");
@@ -484,6 +486,9 @@ class Sync {
           !r)
         return Fail(r.error());
     }
+    // The issues of a batch new to the mirror or changed since it read them.
+    if (auto r = run_.Exec("DROP TABLE IF EXISTS temp.sync_fresh"); !r) return Fail(r.error());
+    if (auto r = run_.Exec("CREATE TABLE temp.sync_fresh (Id INTEGER PRIMARY KEY)"); !r) return Fail(r.error());
     return {};
   }
 
@@ -503,7 +508,9 @@ class Sync {
   // (Session::JoinCarry: the scan's requests ask for those fields too),
   // with no request of its own. The tables read otherwise (changelogs,
   // transitions) follow with their own search.
-  Result<void> Apply(const std::string& jql, const std::string& project) {
+  // `whole`: read every table of every issue (a first read, or a table new
+  // to the mirror), else the tables read apart only for what changed.
+  Result<void> Apply(const std::string& jql, const std::string& project, bool whole = false) {
     for (const TableDef* t : tables_) {
       if (auto r = run_.Exec("DELETE FROM " + Batch(*t)); !r) return r;
     }
@@ -560,14 +567,34 @@ class Sync {
     engine_.session().reports.clear();
     if (!inner) return inner;
     if (rc != SQLITE_DONE) return Fail(engine_.StepError(scan_sql));
+    // The tables read apart (change histories, …): for the issues new to the
+    // mirror or changed since it read them (another Updated or key). An issue
+    // listed again unchanged (the overlap re-reads the watermark's last
+    // minutes) has the same history: not read again (one object a point).
+    if (auto r = run_.Exec("DELETE FROM temp.sync_fresh"); !r) return r;
+    if (auto r = run_.Exec(
+            "INSERT INTO temp.sync_fresh SELECT b.Id FROM temp.sync_issues b WHERE ? OR NOT EXISTS (SELECT 1 FROM "
+            "mirror.Issues m WHERE m.Id = b.Id AND m.Updated IS b.Updated AND m.Key IS b.Key)",
+            {whole ? "1" : "0"});
+        !r)
+      return r;
+    std::vector<std::string> fresh_jqls = {jql};
+    if (!whole) {
+      auto fresh = run_.Column("SELECT Id FROM temp.sync_fresh ORDER BY Id");
+      if (!fresh) return Fail(fresh.error());
+      fresh_jqls.clear();
+      for (const auto& list : IdLists(*fresh)) fresh_jqls.push_back("id in (" + list + ")");
+    }
     for (const TableDef* t : tables_) {
       if (t->name == "Issues" || !t->carried.empty()) continue;
       Step(project, t->name);
-      if (auto r = run_.Exec("INSERT INTO " + Batch(*t) + " SELECT " + ColumnList(*t) + " FROM main." + Quote(t->name) +
-                                 " WHERE Jql = ?",
-                             {jql});
-          !r)
-        return r;
+      for (const auto& q : fresh_jqls) {
+        if (auto r = run_.Exec("INSERT INTO " + Batch(*t) + " SELECT " + ColumnList(*t) + " FROM main." +
+                                   Quote(t->name) + " WHERE Jql = ?",
+                               {q});
+            !r)
+          return r;
+      }
     }
     // Issues: added, changed (a newer Updated), then written.
     SyncCounts& issues = report_.tables["Issues"];
@@ -596,7 +623,9 @@ class Sync {
       const std::string mirror = "mirror." + Quote(t->name);
       // The issues whose children were read: those of the issue batch, and
       // any the child search saw besides (updated between the two reads).
-      const std::string of = "(SELECT Id FROM temp.sync_issues UNION SELECT IssueId FROM " + batch + ")";
+      const std::string of = std::string("(SELECT Id FROM ") +
+                             (t->carried.empty() ? "temp.sync_fresh" : "temp.sync_issues") +
+                             " UNION SELECT IssueId FROM " + batch + ")";
       std::string key_match;
       for (const auto& k : t->primary_key) {
         key_match += (key_match.empty() ? "" : " AND ") + ("m." + Quote(k) + " IS b." + Quote(k));
@@ -637,44 +666,103 @@ class Sync {
     return {};
   }
 
-  // Deletions and moves: when Jira counts otherwise than the mirror, an
-  // id-only census says which mirrored issues Jira no longer lists.
+  // Deletions and moves. One count of the project's mirrored id range at
+  // Jira says how many mirrored issues Jira no longer lists; when some are
+  // gone, the range is halved and one count of the first half says how many
+  // of them are there (the rest are in the second), down to blocks that one
+  // call checks — or straight to the blocks when most would hold one. A
+  // block is checked through an OAuth app, whose points are metered, by
+  // POST /jql/match (1,000 ids a call, charged as one object); else by an
+  // id-only search of its id range (5,000 ids a page), fewer requests.
   Result<void> Census(const std::string& project) {
     Step(project, "count");
-    IssueQuery q;
-    q.user_where = ProjectJql(project);
-    auto at_jira = engine_.session().jira().CountIssues(q);
-    if (!at_jira) return Fail(at_jira.error());
-    auto mirrored = run_.Int("SELECT count(*) FROM mirror.Issues WHERE ProjectKey = ?", {project});
-    if (!mirrored) return Fail(mirrored.error());
-    if (*at_jira == *mirrored) return {};
-    Step(project, "census");
-    if (auto r = run_.Exec("DROP TABLE IF EXISTS temp.sync_census"); !r) return r;
-    if (auto r = run_.Exec("CREATE TABLE temp.sync_census (Id INTEGER PRIMARY KEY)"); !r) return r;
-    if (auto r = run_.Exec("INSERT OR IGNORE INTO temp.sync_census SELECT Id FROM main.Issues WHERE Jql = ?",
-                           {ProjectJql(project)});
-        !r)
-      return r;
-    auto missing = run_.Column(
-        "SELECT Id FROM mirror.Issues WHERE ProjectKey = ? AND Id NOT IN (SELECT Id FROM temp.sync_census)", {project});
-    if (!missing) return Fail(missing.error());
-    if (missing->empty()) return {};
+    auto mirrored_ids = run_.Column("SELECT Id FROM mirror.Issues WHERE ProjectKey = ? ORDER BY Id", {project});
+    if (!mirrored_ids) return Fail(mirrored_ids.error());
+    std::vector<int64_t> ids;
+    for (const auto& id : *mirrored_ids) {
+      if (auto v = ParseInt(id)) ids.push_back(*v);
+    }
+    if (ids.empty()) return {};
+    // Data Center has no /jql/match, and meters no points.
+    const bool metered = metered_ && engine_.session().jira().cloud();
+    const std::size_t block = metered ? JiraClient::kMatchIdsPerCall
+                                      : static_cast<std::size_t>(engine_.session().jira().IssuesPerPage(5000, true));
+    std::vector<std::string> missing;
+    auto range_jql = [&](std::size_t lo, std::size_t hi) {
+      return ProjectJql(project) + " AND id >= " + std::to_string(ids[lo]) +
+             " AND id <= " + std::to_string(ids[hi - 1]);
+    };
+    // Jira's count of [lo, hi): how many of its mirrored issues are gone (-1: Jira lists more there than the mirror
+    // holds, so the count says nothing).
+    auto gone_in = [&](std::size_t lo, std::size_t hi) -> Result<int64_t> {
+      IssueQuery q;
+      q.user_where = range_jql(lo, hi);
+      auto at_jira = engine_.session().jira().CountIssues(q);
+      if (!at_jira) return Fail(at_jira.error());
+      const int64_t gone = static_cast<int64_t>(hi - lo) - *at_jira;
+      return gone >= 0 ? gone : -1;
+    };
+    auto check = [&](std::size_t lo, std::size_t hi) -> Result<void> {
+      Step(project, "census");
+      std::vector<int64_t> asked(ids.begin() + static_cast<long>(lo), ids.begin() + static_cast<long>(hi));
+      std::set<int64_t> present;
+      if (metered) {
+        auto matched = engine_.session().jira().MatchIssues(asked, ProjectJql(project));
+        if (!matched) return Fail(matched.error());
+        present.insert(matched->begin(), matched->end());
+      } else {
+        auto listed = run_.Column("SELECT Id FROM main.Issues WHERE Jql = ?", {range_jql(lo, hi)});
+        if (!listed) return Fail(listed.error());
+        for (const auto& id : *listed) {
+          if (auto v = ParseInt(id)) present.insert(*v);
+        }
+      }
+      for (int64_t id : asked) {
+        if (!present.count(id)) missing.push_back(std::to_string(id));
+      }
+      return {};
+    };
+    std::function<Result<void>(std::size_t, std::size_t, int64_t)> find = [&](std::size_t lo, std::size_t hi,
+                                                                              int64_t gone) -> Result<void> {
+      const std::size_t blocks = (hi - lo + block - 1) / block;
+      if (blocks <= 1 || gone < 0 || static_cast<std::size_t>(gone) * 2 > blocks) {
+        for (std::size_t b = lo; b < hi; b += block) {
+          if (auto r = check(b, std::min(hi, b + block)); !r) return r;
+        }
+        return {};
+      }
+      const std::size_t mid = lo + (blocks + 1) / 2 * block;
+      auto left = gone_in(lo, mid);
+      if (!left) return Fail(left.error());
+      const int64_t right = *left < 0 || *left > gone ? -1 : gone - *left;
+      if (*left != 0) {
+        if (auto r = find(lo, mid, *left > gone ? -1 : *left); !r) return r;
+      }
+      if (right != 0) return find(mid, hi, right);
+      return {};
+    };
+    auto gone = gone_in(0, ids.size());
+    if (!gone) return Fail(gone.error());
+    if (*gone == 0) return {};
+    if (auto r = find(0, ids.size(), *gone); !r) return r;
+    if (missing.empty()) return {};
+    const int64_t mirrored = static_cast<int64_t>(ids.size());
     // Where did they go? Looked up by id: found, they moved.
     std::vector<std::string> moved;
-    for (const auto& list : IdLists(*missing)) {
+    for (const auto& list : IdLists(missing)) {
       auto found = run_.Column("SELECT Id FROM main.Issues WHERE Jql = ?", {"id in (" + list + ")"});
       if (!found) return Fail(found.error());
       moved.insert(moved.end(), found->begin(), found->end());
     }
     const std::set<std::string> moved_set(moved.begin(), moved.end());
     std::vector<std::string> deleted;
-    for (const auto& id : *missing) {
+    for (const auto& id : missing) {
       if (!moved_set.count(id)) deleted.push_back(id);
     }
-    if (!deleted.empty() && deleted.size() * 2 >= static_cast<std::size_t>(*mirrored) && *mirrored >= 10 &&
+    if (!deleted.empty() && deleted.size() * 2 >= static_cast<std::size_t>(mirrored) && mirrored >= 10 &&
         !o_.accept_mass_delete) {
       report_.held_back.push_back(project + ": " + std::to_string(deleted.size()) + " of its " +
-                                  std::to_string(*mirrored) +
+                                  std::to_string(mirrored) +
                                   " mirrored issues are gone at Jira; not applied (run with --accept-mass-delete if "
                                   "they were deleted)");
       deleted.clear();
@@ -700,7 +788,7 @@ class Sync {
       jql += " AND updated >= " + std::to_string(std::max<int64_t>(0, watermark - o_.overlap_ms));
     }
     if (auto r = run_.Exec("BEGIN IMMEDIATE"); !r) return r;
-    if (auto r = Apply(jql, project); !r) return r;
+    if (auto r = Apply(jql, project, full); !r) return r;
     watermark = std::max(watermark, LatestUpdate(run_));
     if (!full) {
       if (auto r = Census(project); !r) return r;
@@ -726,6 +814,7 @@ class Sync {
   std::string jql_;  ///< the mirror's: as asked, else as it was made
   std::string site_;
   bool attached_ = false;
+  bool metered_ = false;  ///< through an OAuth app: Atlassian meters its points
   std::chrono::steady_clock::time_point started_;
   int64_t done_ = 0, projects_ = 0;  // for the progress line
 };
