@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "common/json_writer.h"
@@ -234,21 +235,43 @@ class Sync {
     for (const auto& p : *mirrored) {
       if (!seen.count(p)) report_.hidden_projects.push_back(p);
     }
-    std::vector<std::string> unread;  // after the points budget stopped the run
-    projects_ = static_cast<int64_t>(visible->size());
+    // Projects read for the first time (no watermark yet), each in a
+    // transaction of its own; then the changes of all the others at once:
+    // one search, one census, one transaction — a site of fifty projects
+    // costs what one costs, not fifty times the pages and counts.
+    std::vector<std::string> first, again;
     for (const auto& project : *visible) {
+      auto wm = run_.Column("SELECT WatermarkMs FROM mirror.jirasql_sync_state WHERE ProjectKey = ?", {project});
+      if (!wm) return Fail(wm.error());
+      (wm->empty() || (*wm)[0].empty() ? first : again).push_back(project);
+    }
+    std::vector<std::string> unread;  // after the points budget stopped the run
+    projects_ = static_cast<int64_t>(first.size()) + (again.empty() ? 0 : 1);
+    for (const auto& project : first) {
       if (!unread.empty()) {
         unread.push_back(project);
         continue;
       }
       ++report_.projects;
-      done_ = report_.projects - 1;
       if (auto r = SyncProject(project); !r) {
         (void)run_.Exec("ROLLBACK");
         report_.problems.push_back(project + ": " + r.error().message);
         // The budget (MaxPoints, --max-points) is spent: the rest wait for
         // the next run, which starts where the last commit left off.
         if (spent.BudgetSpent()) unread.push_back(project);
+      }
+      ++done_;
+    }
+    if (!again.empty()) {
+      if (!unread.empty()) {
+        unread.insert(unread.end(), again.begin(), again.end());
+      } else {
+        report_.projects += static_cast<int64_t>(again.size());
+        if (auto r = SyncChanges(again); !r) {
+          (void)run_.Exec("ROLLBACK");
+          report_.problems.push_back("the changes of " + Join(again, ", ") + ": " + r.error().message);
+          if (spent.BudgetSpent()) unread = {"", Join(again, ", ")};
+        }
       }
     }
     if (unread.size() > 1) {
@@ -492,8 +515,11 @@ class Sync {
     return {};
   }
 
-  std::string ProjectJql(const std::string& project) const {
-    std::string jql = "project = " + JqlString(project);
+  // The mirror's issues in `projects`, as JQL.
+  std::string ScopeJql(const std::vector<std::string>& projects) const {
+    std::string jql;
+    for (const auto& p : projects) jql += (jql.empty() ? "" : ", ") + JqlString(p);
+    jql = projects.size() == 1 ? "project = " + jql : "project in (" + jql + ")";
     if (!jql_.empty()) jql += " AND (" + jql_ + ")";
     return jql;
   }
@@ -666,17 +692,21 @@ class Sync {
     return {};
   }
 
-  // Deletions and moves. One count of the project's mirrored id range at
-  // Jira says how many mirrored issues Jira no longer lists; when some are
+  // Deletions and moves, in `projects`. One count of their mirrored id range
+  // at Jira says how many mirrored issues Jira no longer lists; when some are
   // gone, the range is halved and one count of the first half says how many
   // of them are there (the rest are in the second), down to blocks that one
   // call checks — or straight to the blocks when most would hold one. A
   // block is checked through an OAuth app, whose points are metered, by
   // POST /jql/match (1,000 ids a call, charged as one object); else by an
   // id-only search of its id range (5,000 ids a page), fewer requests.
-  Result<void> Census(const std::string& project) {
-    Step(project, "count");
-    auto mirrored_ids = run_.Column("SELECT Id FROM mirror.Issues WHERE ProjectKey = ? ORDER BY Id", {project});
+  Result<void> Census(const std::vector<std::string>& projects, const std::string& label) {
+    Step(label, "count");
+    const std::string scope = ScopeJql(projects);
+    std::string in;
+    for (std::size_t i = 0; i < projects.size(); ++i) in += i ? ", ?" : "?";
+    auto mirrored_ids =
+        run_.Column("SELECT Id FROM mirror.Issues WHERE ProjectKey IN (" + in + ") ORDER BY Id", projects);
     if (!mirrored_ids) return Fail(mirrored_ids.error());
     std::vector<int64_t> ids;
     for (const auto& id : *mirrored_ids) {
@@ -689,8 +719,7 @@ class Sync {
                                       : static_cast<std::size_t>(engine_.session().jira().IssuesPerPage(5000, true));
     std::vector<std::string> missing;
     auto range_jql = [&](std::size_t lo, std::size_t hi) {
-      return ProjectJql(project) + " AND id >= " + std::to_string(ids[lo]) +
-             " AND id <= " + std::to_string(ids[hi - 1]);
+      return scope + " AND id >= " + std::to_string(ids[lo]) + " AND id <= " + std::to_string(ids[hi - 1]);
     };
     // Jira's count of [lo, hi): how many of its mirrored issues are gone (-1: Jira lists more there than the mirror
     // holds, so the count says nothing).
@@ -703,11 +732,11 @@ class Sync {
       return gone >= 0 ? gone : -1;
     };
     auto check = [&](std::size_t lo, std::size_t hi) -> Result<void> {
-      Step(project, "census");
+      Step(label, "census");
       std::vector<int64_t> asked(ids.begin() + static_cast<long>(lo), ids.begin() + static_cast<long>(hi));
       std::set<int64_t> present;
       if (metered) {
-        auto matched = engine_.session().jira().MatchIssues(asked, ProjectJql(project));
+        auto matched = engine_.session().jira().MatchIssues(asked, scope);
         if (!matched) return Fail(matched.error());
         present.insert(matched->begin(), matched->end());
       } else {
@@ -746,7 +775,6 @@ class Sync {
     if (*gone == 0) return {};
     if (auto r = find(0, ids.size(), *gone); !r) return r;
     if (missing.empty()) return {};
-    const int64_t mirrored = static_cast<int64_t>(ids.size());
     // Where did they go? Looked up by id: found, they moved.
     std::vector<std::string> moved;
     for (const auto& list : IdLists(missing)) {
@@ -759,16 +787,41 @@ class Sync {
     for (const auto& id : missing) {
       if (!moved_set.count(id)) deleted.push_back(id);
     }
-    if (!deleted.empty() && deleted.size() * 2 >= static_cast<std::size_t>(mirrored) && mirrored >= 10 &&
-        !o_.accept_mass_delete) {
-      report_.held_back.push_back(project + ": " + std::to_string(deleted.size()) + " of its " +
-                                  std::to_string(mirrored) +
-                                  " mirrored issues are gone at Jira; not applied (run with --accept-mass-delete if "
-                                  "they were deleted)");
-      deleted.clear();
+    // A project losing half its mirrored issues (10 or more) at once: held
+    // back, its issues kept (a permission change or a wrong --jql looks the
+    // same as a mass deletion).
+    if (!deleted.empty() && !o_.accept_mass_delete) {
+      std::set<std::string> held;
+      for (const auto& list : IdLists(deleted)) {
+        if (auto r = run_.Exec(
+                "SELECT g.ProjectKey, g.n, (SELECT count(*) FROM mirror.Issues a WHERE a.ProjectKey = g.ProjectKey) "
+                "FROM (SELECT ProjectKey, count(*) AS n FROM mirror.Issues WHERE Id IN (" +
+                    list + ") GROUP BY ProjectKey) g",
+                {},
+                [&](sqlite3_stmt* st) {
+                  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+                  const int64_t n = sqlite3_column_int64(st, 1), of = sqlite3_column_int64(st, 2);
+                  if (p && n * 2 >= of && of >= 10) {
+                    held.insert(p);
+                    report_.held_back.push_back(std::string(p) + ": " + std::to_string(n) + " of its " +
+                                                std::to_string(of) +
+                                                " mirrored issues are gone at Jira; not applied (run with "
+                                                "--accept-mass-delete if they were deleted)");
+                  }
+                });
+            !r)
+          return r;
+      }
+      if (!held.empty()) {
+        auto keep = run_.Column("SELECT Id FROM mirror.Issues WHERE ProjectKey IN (" + in + ")",
+                                std::vector<std::string>(held.begin(), held.end()));
+        if (!keep) return Fail(keep.error());
+        const std::set<std::string> kept(keep->begin(), keep->end());
+        std::erase_if(deleted, [&](const std::string& id) { return kept.count(id) > 0; });
+      }
     }
     for (const auto& list : IdLists(moved)) {
-      if (auto r = Apply("id in (" + list + ")", project); !r) return r;
+      if (auto r = Apply("id in (" + list + ")", label); !r) return r;
     }
     if (!deleted.empty()) {
       if (auto r = Forget(Join(deleted, ", ")); !r) return r;
@@ -776,23 +829,9 @@ class Sync {
     return {};
   }
 
-  Result<void> SyncProject(const std::string& project) {
-    auto wm = run_.Column("SELECT WatermarkMs FROM mirror.jirasql_sync_state WHERE ProjectKey = ?", {project});
-    if (!wm) return Fail(wm.error());
-    const bool full = wm->empty() || (*wm)[0].empty();
-    report_.full = report_.full || full;
-    std::string jql = ProjectJql(project);
-    int64_t watermark = -1;
-    if (!full) {
-      watermark = ParseInt((*wm)[0]).value_or(0);
-      jql += " AND updated >= " + std::to_string(std::max<int64_t>(0, watermark - o_.overlap_ms));
-    }
-    if (auto r = run_.Exec("BEGIN IMMEDIATE"); !r) return r;
-    if (auto r = Apply(jql, project, full); !r) return r;
-    watermark = std::max(watermark, LatestUpdate(run_));
-    if (!full) {
-      if (auto r = Census(project); !r) return r;
-    }
+  // A project's watermark and issue count, after its rows (in the caller's
+  // transaction).
+  Result<void> WriteState(const std::string& project, int64_t watermark) {
     auto n = run_.Int("SELECT count(*) FROM mirror.Issues WHERE ProjectKey = ?", {project});
     if (!n) return Fail(n.error());
     if (auto r = run_.Exec("INSERT OR REPLACE INTO mirror.jirasql_sync_state VALUES (?, ?, ?, ?)",
@@ -801,7 +840,45 @@ class Sync {
         !r)
       return r;
     // An empty project has no watermark yet: NULL, read from the start.
-    (void)run_.Exec("UPDATE mirror.jirasql_sync_state SET WatermarkMs = NULL WHERE WatermarkMs = ''");
+    return run_.Exec("UPDATE mirror.jirasql_sync_state SET WatermarkMs = NULL WHERE WatermarkMs = ''");
+  }
+
+  // A project read whole (its first run, or after a reset), in one
+  // transaction.
+  Result<void> SyncProject(const std::string& project) {
+    report_.full = true;
+    if (auto r = run_.Exec("BEGIN IMMEDIATE"); !r) return r;
+    if (auto r = Apply(ScopeJql({project}), project, true); !r) return r;
+    if (auto r = WriteState(project, LatestUpdate(run_)); !r) return r;
+    return run_.Exec("COMMIT");
+  }
+
+  // The changes of `projects` since their watermarks, in one transaction:
+  // the issues updated since the oldest watermark less the overlap (one
+  // search over them all: the search covers every project up to the same
+  // instant, so each project's watermark moves to the latest update read),
+  // then the census of their mirrored ids.
+  Result<void> SyncChanges(const std::vector<std::string>& projects) {
+    std::map<std::string, int64_t> watermarks;
+    int64_t oldest = -1;
+    for (const auto& p : projects) {
+      auto wm = run_.Column("SELECT WatermarkMs FROM mirror.jirasql_sync_state WHERE ProjectKey = ?", {p});
+      if (!wm) return Fail(wm.error());
+      const int64_t w = wm->empty() ? 0 : ParseInt((*wm)[0]).value_or(0);
+      watermarks[p] = w;
+      oldest = oldest < 0 ? w : std::min(oldest, w);
+    }
+    const std::string label =
+        projects.size() == 1 ? projects[0] : std::to_string(projects.size()) + " projects' changes";
+    const std::string jql =
+        ScopeJql(projects) + " AND updated >= " + std::to_string(std::max<int64_t>(0, oldest - o_.overlap_ms));
+    if (auto r = run_.Exec("BEGIN IMMEDIATE"); !r) return r;
+    if (auto r = Apply(jql, label); !r) return r;
+    const int64_t latest = LatestUpdate(run_);
+    if (auto r = Census(projects, label); !r) return r;
+    for (const auto& [p, w] : watermarks) {
+      if (auto r = WriteState(p, std::max(w, latest)); !r) return r;
+    }
     return run_.Exec("COMMIT");
   }
 

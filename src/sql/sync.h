@@ -8,20 +8,24 @@
 /// mirror's format), jirasql_sync_state (per project: the watermark, in
 /// epoch milliseconds, and when it was synced) and jirasql_sync_runs.
 ///
-/// A run, per project the login sees:
-///  - reads the issues updated since the watermark less an overlap (all of
-///    them the first time) — `updated >= <epoch ms>`, no time zone enters —
-///    and, for each issue child table asked for, the children of those
-///    issues, replacing what the mirror held for them;
-///  - counts the project's issues at Jira (one approximate-count request)
-///    and, when the count differs from the mirror's, takes an id-only
-///    census: a mirrored issue Jira no longer lists is looked up by id —
+/// A run reads each project seen for the first time whole, in a transaction
+/// of its own; then, for all the projects read before at once, in one
+/// transaction:
+///  - reads the issues updated since their oldest watermark less an overlap
+///    — `updated >= <epoch ms>`, no time zone enters — and, for each issue
+///    child table asked for, the children of those issues, replacing what
+///    the mirror held for them (the tables read apart, such as change
+///    histories, only for issues whose updated or key changed);
+///  - counts their mirrored id range at Jira (one approximate-count) and,
+///    when some are gone, halves the range by counts down to blocks checked
+///    by POST /jql/match (an OAuth app: points metered) or id-only pages (a
+///    token): a mirrored issue Jira no longer lists is looked up by id —
 ///    found elsewhere, it moved (rewritten under its new key and project);
 ///    not found, it was deleted. A project that would lose half its issues
 ///    at once is reported and left alone unless accept_mass_delete;
-///  - commits the project's changes in one transaction: a run killed at any
-///    instant leaves the mirror as the last commit left it, and the next run
-///    catches up from the watermark that commit wrote.
+///  - commits: a run killed at any instant leaves the mirror as the last
+///    commit left it, and the next run catches up from the watermarks that
+///    commit wrote.
 /// Projects the login no longer sees (archived, deleted, permission lost)
 /// are reported and their issues kept. What could not be read is reported
 /// per project; the run is then not ok().
