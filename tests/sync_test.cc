@@ -139,7 +139,9 @@ TEST_P(SyncTest, TheMirrorEqualsJiraAfterAFullAndAnIncrementalSync) {
   db.Query("INSERT INTO Comments (IssueKey, Body) VALUES ('" + leaves[1] + "', 'A mirrored comment')");
   db.Query("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary) VALUES ('" + project + "', 'Task', 'Brand new')");
   db.Query("DELETE FROM Issues WHERE Key = '" + leaves[2] + "'");
+  const int64_t matches = Requests("/jql/match");
   SyncReport inc = Sync(db);
+  EXPECT_EQ(Requests("/jql/match"), matches);  // a token's census: id pages (fewer requests; no points to save)
   EXPECT_TRUE(inc.ok()) << inc.ToText();
   EXPECT_EQ(inc.tables["Issues"].added, 1);
   EXPECT_EQ(inc.tables["Issues"].changed, 2);
@@ -535,7 +537,7 @@ class SyncCensusTest : public SyncBase<SyncCensusTest> {
  public:
   static jirasim::GenerateOptions Data() {
     jirasim::GenerateOptions d;
-    d.issues = 3500;
+    d.issues = 2100;
     d.projects = 1;
     d.users = 3;
     d.sites = 1;
@@ -548,7 +550,7 @@ class SyncCensusTest : public SyncBase<SyncCensusTest> {
 // list the project's ids (a point each): one count of the mirrored range
 // says how many are gone, a count of one half says where, and the blocks
 // that hold them are checked by POST /jql/match, 1,000 ids a call, charged
-// as one object. Through an API token, id pages (fewer requests).
+// as one object. (Through an API token, id pages: SyncTest.)
 TEST_P(SyncCensusTest, AnOAuthCensusCountsItsWayToTheGoneIssues) {
   auto live = OpenDb(Connect());
   auto db = OpenDb(OAuthConnect());
@@ -556,12 +558,12 @@ TEST_P(SyncCensusTest, AnOAuthCensusCountsItsWayToTheGoneIssues) {
   ASSERT_TRUE(full.ok()) << full.ToText();
   const std::string project = site(0).projects[0].key;
   const int64_t mirrored = std::stoll(live.One("SELECT count(*) FROM Issues"));
-  ASSERT_GT(mirrored, 3000);
+  ASSERT_GT(mirrored, 2000);
   const int64_t blocks = (mirrored + 999) / 1000;
 
   // One gone: halved down to its block, one /jql/match.
   const auto leaves = LeafKeys(live, project, static_cast<int>(mirrored));
-  ASSERT_GT(leaves.size(), 2000u);
+  ASSERT_GT(leaves.size(), 1500u);
   live.Query("DELETE FROM Issues WHERE Key = '" + leaves[leaves.size() / 2] + "'");
   int64_t matches = Requests("/jql/match"), counts = Requests("approximate-count"), ids = Requests("/search/jql");
   SyncReport one = Sync(db);
@@ -570,7 +572,7 @@ TEST_P(SyncCensusTest, AnOAuthCensusCountsItsWayToTheGoneIssues) {
   EXPECT_EQ(Requests("/jql/match") - matches, 1);
   const int64_t halvings = Requests("approximate-count") - counts - 1;
   EXPECT_GE(halvings, 1);
-  EXPECT_LE(halvings, 3);  // 4 blocks: halved twice at most
+  EXPECT_LE(halvings, 2);  // 3 blocks: halved twice at most
   EXPECT_EQ(Requests("/search/jql") - ids, 2) << "the changes' search and the gone issue's lookup: no id pages";
   EXPECT_LT(one.points, mirrored / 10) << "an id census costs a point per mirrored issue";
   ExpectAllEqual(live);
@@ -589,23 +591,6 @@ TEST_P(SyncCensusTest, AnOAuthCensusCountsItsWayToTheGoneIssues) {
   EXPECT_EQ(Requests("/jql/match") - matches, blocks);
   EXPECT_EQ(Requests("approximate-count") - counts, 1);
   ExpectAllEqual(live);
-
-  // Through an API token (a mirror of its own: the site's address differs
-  // from the OAuth gateway's): the gone issue's block in an id page, no
-  // /jql/match.
-  SyncOptions own;
-  own.to = dir_.path() + "/token.db";
-  ASSERT_TRUE(Sync(live, own).ok());
-  const auto rest = LeafKeys(live, project, 1);
-  ASSERT_EQ(rest.size(), 1u);
-  live.Query("DELETE FROM Issues WHERE Key = '" + rest[0] + "'");
-  matches = Requests("/jql/match");
-  ids = Requests("/search/jql");
-  SyncReport token = Sync(live, own);
-  EXPECT_TRUE(token.ok()) << token.ToText();
-  EXPECT_EQ(token.tables["Issues"].deleted, 1) << token.ToText();
-  EXPECT_EQ(Requests("/jql/match") - matches, 0);
-  EXPECT_EQ(Requests("/search/jql") - ids, 3);  // the changes, an id page, the gone issue's lookup
 }
 
 INSTANTIATE_TEST_SUITE_P(Cloud, SyncCensusTest, ::testing::Values(Mode{"Cloud", false}),
