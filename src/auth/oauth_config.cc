@@ -7,7 +7,7 @@
 namespace jirasql {
 
 std::string ExpandSettingsLocation(const std::string& location) {
-  if (location.rfind("memory://", 0) == 0) return location;
+  if (location.rfind("memory://", 0) == 0 || location.find("://") != std::string::npos) return location;
   std::string out = location;
   const std::string xdg = "$XDG_CONFIG_HOME";
   if (auto pos = out.find(xdg); pos != std::string::npos) out.replace(pos, xdg.size(), ConfigHome());
@@ -38,6 +38,8 @@ Result<OAuthConfig> OAuthConfigFrom(const ConnectionProperties& props) {
   c.cloud_id = props.Get("CloudId");
   c.browser_command = props.Get("BrowserCommand");
   c.listener_timeout_s = static_cast<int>(props.GetInt("OAuthListenerTimeout").value_or(300));
+  c.timeout_s = static_cast<int>(props.GetInt("Timeout").value_or(60));
+  if (c.timeout_s <= 0) c.timeout_s = 3600;  // 0 waits forever; a lock is not held that long
   if (c.client_id.empty()) {
     return Fail(ErrorCode::kInvalidArgument,
                 "OAuth needs OAuthClientId: the client id of your OAuth 2.0 app (developer.atlassian.com > your app > "

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "auth/settings_store.h"
 #include "common/error.h"
 #include "connstr/properties.h"
 
@@ -23,6 +24,10 @@ struct OAuthConfig {
   std::string cloud_id;           ///< CloudId: the same, by id
   std::string browser_command;
   int listener_timeout_s = 300;
+  int timeout_s = 60;  ///< Timeout: what a token call may take
+
+  /// What a shared settings store keys this login by.
+  StoreScope Scope() const { return {client_id, !cloud_id.empty() ? cloud_id : site_url, timeout_s}; }
 };
 
 /// Reads the OAuth properties; expands `$XDG_CONFIG_HOME` and `~` in

@@ -87,7 +87,7 @@ Result<std::unique_ptr<TokenManager>> MakeTokenManager(const ConnectionPropertie
   if (!config) return Fail(config.error());
   if (supplied) config->settings_location = "";  // the connection's own store, below
   auto store = supplied ? Result<std::unique_ptr<SettingsStore>>(PrivateMemoryStore())
-                        : OpenSettingsStore(config->settings_location);
+                        : OpenSettingsStore(config->settings_location, config->Scope());
   if (!store) return Fail(store.error());
   auto tm = std::make_unique<TokenManager>(std::move(http), *config, std::move(*store), clock, std::move(logger));
   if (supplied) {

@@ -15,7 +15,9 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "auth/pg_settings_store.h"
 #include "common/secure.h"
+#include "pg/pg.h"
 
 namespace jirasql {
 
@@ -326,7 +328,8 @@ class FileStore final : public SettingsStore {
 
 std::unique_ptr<SettingsStore> PrivateMemoryStore() { return std::make_unique<MemoryStore>(); }
 
-Result<std::unique_ptr<SettingsStore>> OpenSettingsStore(const std::string& location) {
+Result<std::unique_ptr<SettingsStore>> OpenSettingsStore(const std::string& location, const StoreScope& scope) {
+  if (pg::IsLocation(location)) return OpenPgSettingsStore(location, scope);
   if (location.rfind("memory://", 0) == 0) {
     std::string name = location.substr(9);
     if (name.empty())
@@ -344,13 +347,13 @@ Result<std::unique_ptr<SettingsStore>> OpenSettingsStore(const std::string& loca
         scheme.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") ==
             std::string::npos;
     if (is_scheme && scheme == "file" && location.size() > 7 && location[7] == '/') {
-      return OpenSettingsStore(location.substr(7));  // file:///abs/path
+      return OpenSettingsStore(location.substr(7), scope);  // file:///abs/path
     }
     if (is_scheme) {
       return Fail(ErrorCode::kInvalidArgument,
                   "OAuthSettingsLocation " + scheme +
                       "://… is not a place this jirasql can keep a login (it keeps "
-                      "one in a file path, file:///path or memory://NAME); give one of those");
+                      "one in a file path, file:///path, memory://NAME or postgresql://…); give one of those");
     }
   }
   if (location.back() == '/') {

@@ -9,7 +9,8 @@
 /// warning; one owned by another user is refused. A lock file beside it
 /// (`<file>.lock`, flock) serialises refreshes across processes.
 ///
-/// `memory://NAME` keeps the login in this process only.
+/// `memory://NAME` keeps the login in this process only; `postgresql://…`
+/// in a PostgreSQL table shared by a fleet of hosts (pg_settings_store.h).
 
 #include <cstdint>
 #include <memory>
@@ -67,8 +68,18 @@ class SettingsStore {
   virtual std::string TakeWarning() { return ""; }
 };
 
-/// A file path or memory://NAME.
-Result<std::unique_ptr<SettingsStore>> OpenSettingsStore(const std::string& location);
+/// What a shared store keys a login by, and how long a token call may take
+/// (a store's lock is not held much longer). A file holds one login
+/// whatever its app; PostgreSQL keeps one row per app, site and name.
+struct StoreScope {
+  std::string app;     ///< OAuthClientId
+  std::string site;    ///< CloudId, else Url, else "" (the site picked at login)
+  int timeout_s = 60;  ///< Timeout
+};
+
+/// A file path, file:///path, memory://NAME or postgresql://… (a fleet's
+/// shared login, auth/pg_settings_store.h).
+Result<std::unique_ptr<SettingsStore>> OpenSettingsStore(const std::string& location, const StoreScope& scope = {});
 
 /// A store in memory that belongs to one connection (a supplied access
 /// token): freed with it, never shared, so nothing piles up.

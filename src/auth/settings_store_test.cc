@@ -157,7 +157,7 @@ TEST(SettingsStoreTest, TemporariesOfADeadSaveDoNotPileUp) {
 }
 
 TEST(SettingsStoreTest, UrlsOfOtherKindsAreRefusedNotTakenForFileNames) {
-  for (const char* where : {"postgresql://user@db/jira", "https://example.com/login.json", "s3://bucket/x"}) {
+  for (const char* where : {"mysql://user@db/jira", "https://example.com/login.json", "s3://bucket/x"}) {
     auto r = OpenSettingsStore(where);
     ASSERT_FALSE(r) << where;
     EXPECT_NE(r.error().message.find("is not a place this jirasql can keep a login"), std::string::npos)
@@ -169,6 +169,12 @@ TEST(SettingsStoreTest, UrlsOfOtherKindsAreRefusedNotTakenForFileNames) {
   ASSERT_TRUE(f);
   EXPECT_EQ((*f)->Describe(), dir.path() + "/login.json");
   EXPECT_TRUE(OpenSettingsStore("memory://x"));
+  // PostgreSQL is one (opened lazily: tests/pg_store_test.cc); a password in
+  // its location is not.
+  EXPECT_TRUE(OpenSettingsStore("postgresql://user@db/jira"));
+  auto secret = OpenSettingsStore("postgresql://user:hunter2@db/jira");
+  ASSERT_FALSE(secret);
+  EXPECT_EQ(secret.error().message.find("hunter2"), std::string::npos) << secret.error().message;
 }
 
 TEST(SettingsStoreTest, NothingIsLeftBehindByALogout) {

@@ -155,6 +155,15 @@ Result<SavedLogin> TokenManager::RefreshUnderLock(Why why, const std::string& re
   // Persist the rotated refresh token before anyone uses the new access
   // token: losing it would end the login once the old one is retired.
   if (auto saved = store_->Save(next); !saved) {
+    // A shared store whose lock was lost mid-refresh (its connection ended)
+    // may hold a login another worker rotated meanwhile, from the same
+    // refresh token (Atlassian accepts it again within 10 minutes): that one
+    // is the saved login now, and it serves.
+    if (auto now = store_->Load(); now && *now && (*now)->refresh_token != current->refresh_token &&
+                                   (*now)->client_id == config_.client_id && Fresh(**now)) {
+      logger_->Log(2, "another worker saved a refreshed login first; using it (" + saved.error().message + ")");
+      return **now;
+    }
     return Fail(saved.error().WithContext(
         "could not save the rotated refresh token (the previous one stays usable for 10 minutes; fix the problem "
         "and try again)"));

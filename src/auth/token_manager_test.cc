@@ -174,6 +174,51 @@ TEST_F(TokenManagerTest, AnotherProcessesRotationIsUsedNotRepeated) {
   EXPECT_EQ(refreshes_, 1);
 }
 
+// A shared store (PostgreSQL) whose lock was lost mid-refresh: another
+// worker rotated and saved first, so this worker's save is refused. The
+// login the other saved is the one in force, and it serves the call.
+TEST_F(TokenManagerTest, ALoginSavedFirstByAnotherWorkerIsUsedWhenOursIsRefused) {
+  struct Raced : SettingsStore {
+    std::unique_ptr<SettingsStore> inner;
+    SavedLogin theirs;
+    bool raced = false;
+    Result<std::optional<SavedLogin>> Load() override { return inner->Load(); }
+    Result<void> Save(const SavedLogin& l) override {
+      if (raced || l.refresh_token == "rt-0") return inner->Save(l);
+      raced = true;
+      (void)inner->Save(theirs);
+      return Fail(ErrorCode::kIo, "saved by another worker meanwhile");
+    }
+    Result<void> Remove() override { return inner->Remove(); }
+    Result<std::unique_ptr<Lock>> Acquire() override { return inner->Acquire(); }
+    std::string Describe() const override { return "raced"; }
+  };
+  auto store = std::make_unique<Raced>();
+  store->inner = std::move(*OpenSettingsStore("memory://raced"));
+  store->theirs = Login();
+  store->theirs.access_token = "at-theirs";
+  store->theirs.refresh_token = "rt-theirs";
+  store->theirs.expires_at_ms = Ms(clock_.Now()) + 3600 * 1000 + 60 * 60 * 1000;
+  Raced* raced = store.get();
+  TokenManager tm(mock_, Config("memory://raced"), std::move(store), clock_, nullptr);
+  ASSERT_TRUE(tm.Save(Login()));
+  AnswerRefreshes();
+  clock_.Advance(std::chrono::minutes(56));
+  auto l = tm.Current();
+  ASSERT_TRUE(l) << l.error().message;
+  EXPECT_TRUE(raced->raced);
+  EXPECT_EQ(l->access_token, "at-theirs");
+  EXPECT_EQ(refreshes_, 1);
+  // Refused and nothing newer saved: the error, as before.
+  raced->raced = false;
+  raced->theirs = *raced->inner->Load().value();  // the same login: no one rotated
+  clock_.Advance(std::chrono::minutes(120));
+  auto failed = tm.Current();
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find("could not save the rotated refresh token"), std::string::npos)
+      << failed.error().message;
+}
+
 TEST_F(TokenManagerTest, RejectionRefreshesOnceUnlessAlreadyReplaced) {
   auto tm = Make("memory://rejected");
   ASSERT_TRUE(tm->Save(Login()));

@@ -386,7 +386,7 @@ int RunAuthLogout(const GlobalOptions& g) {
   if (!o) return Report(o.error());
   auto c = OAuthConfigFrom(o->props);
   if (!c) return Report(c.error());
-  auto store = OpenSettingsStore(c->settings_location);
+  auto store = OpenSettingsStore(c->settings_location, c->Scope());
   if (!store) return Report(store.error());
   auto held = (*store)->Acquire();
   if (!held) return Report(held.error());

@@ -26,11 +26,14 @@ std::string ScopeFor(const HttpRequest& r) {
 // An OAuth app's points quota is shared by all who use the app: processes
 // of one app whose logins live in one folder take their paced turns from one
 // file there (rate_governor.h). Nothing for other schemes (not metered by
-// points) or a login kept in memory.
+// points) or a login kept in memory or in PostgreSQL (a fleet's hosts share
+// no folder; each paces by Jira's quota headers).
 std::string PaceFileFor(const ConnectionProperties& props) {
   if (props.Get("AuthScheme") != "OAuth") return "";
   auto config = OAuthConfigFrom(props);
-  if (!config || config->client_id.empty() || config->settings_location.rfind("memory://", 0) == 0) return "";
+  if (!config || config->client_id.empty() || config->settings_location.find("://") != std::string::npos) {
+    return "";
+  }
   const std::string& location = config->settings_location;
   const auto slash = location.rfind('/');
   const std::string folder = slash == std::string::npos ? "." : location.substr(0, slash == 0 ? 1 : slash);
