@@ -30,6 +30,7 @@
 #include "sim/server.h"
 #include "testing/fakes.h"
 #include "testing/loopback_server.h"
+#include "testing/postgres_server.h"
 #include "testing/temp_dir.h"
 
 extern char** environ;
@@ -557,6 +558,109 @@ TEST_F(OAuthFlowsTest, FourProcessesEightThreadsOneLogin) {
               elapsed, static_cast<long long>(refreshes), reads.load());
   EXPECT_GE(refreshes, 1);
   EXPECT_LE(refreshes, static_cast<int64_t>(elapsed / 3.75) + 2) << "elapsed " << elapsed << " s";
+}
+
+// A fleet: 4 hosts (processes with no shared file and caches of their own)
+// x 8 threads on one login kept in PostgreSQL, whose access token lives 5
+// seconds, for 30 seconds. Meanwhile the token endpoint answers slowly (a
+// refresh holds the lock a while), the backend holding the lock is
+// terminated now and then — mid-refresh — and a fifth worker is SIGKILLed
+// while it holds the lock. Every call succeeds; jirasim sees no refresh
+// token reused past Atlassian's 10-minute leeway; refreshes stay about one
+// per token lifetime (and one more at most per lost lock).
+TEST_F(OAuthFlowsTest, FourHostsEightThreadsOneLoginInPostgreSQL) {
+  auto pg = testing::PostgresServer::Start();
+  ASSERT_TRUE(pg) << pg.error().message;
+  setenv("PGPASSFILE", (*pg)->passfile().c_str(), 1);
+  StartSim(/*ttl=*/5);
+  ASSERT_TRUE(Open("InitiateOAuth=GETANDREFRESH"));
+  // The login, made in the file by the browser flow, moved to PostgreSQL.
+  const std::string location = (*pg)->Uri() + "?jirasql_login=fleet";
+  const StoreScope scope{info_["app"]["clientId"].get<std::string>(), "", 60};
+  {
+    auto file = (*OpenSettingsStore(dir_.path() + "/login.json"))->Load();
+    ASSERT_TRUE(file && *file);
+    auto shared = OpenSettingsStore(location, scope);
+    ASSERT_TRUE(shared) << shared.error().message;
+    auto held = (*shared)->Acquire();
+    ASSERT_TRUE(held) << held.error().message;
+    ASSERT_TRUE((*shared)->Load());
+    ASSERT_TRUE((*shared)->Save(**file));
+  }
+  std::string connect = Props() + ";InitiateOAuth=REFRESH";
+  const std::string file_location = "OAuthSettingsLocation=" + dir_.path() + "/login.json";
+  ASSERT_NE(connect.find(file_location), std::string::npos);
+  connect.replace(connect.find(file_location), file_location.size(), "OAuthSettingsLocation=" + location);
+  setenv("JIRASQL_CONNECT", connect.c_str(), 1);
+  AddFault({{"path", "/oauth/token$"}, {"latencyMs", 300}});
+
+  const int kSeconds = 30;
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<FILE*> workers;
+  for (int p = 0; p < 4; ++p) {
+    workers.push_back(::popen((std::string(SOAK_WORKER) + " 8 " + std::to_string(kSeconds)).c_str(), "r"));
+    ASSERT_NE(workers.back(), nullptr);
+  }
+  std::atomic<bool> done{false}, calm{false};
+  std::atomic<int> terminated{0};
+  std::thread chaos;
+  struct Stop {  // the chaos ends however the test does
+    std::atomic<bool>& done;
+    std::thread& t;
+    ~Stop() {
+      done = true;
+      if (t.joinable()) t.join();
+    }
+  } stop{done, chaos};
+  chaos = std::thread([&] {
+    // Now and then, whichever backend holds a login's lock is ended.
+    while (!done) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (calm) continue;  // while the fifth worker holds the lock: it is SIGKILLed, not terminated
+      auto r = (*pg)->Sql(
+          "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+          "random() < 0.2");
+      if (r) {
+        for (const auto& row : r->rows) terminated += row[0] == "t";
+      }
+    }
+  });
+  // A worker killed while it holds the lock.
+  std::this_thread::sleep_for(std::chrono::seconds(8));
+  calm = true;
+  FILE* holder = ::popen((std::string(SOAK_WORKER) + " hold 60").c_str(), "r");
+  ASSERT_NE(holder, nullptr);
+  int holder_pid = 0;
+  ASSERT_EQ(std::fscanf(holder, "held %d", &holder_pid), 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_EQ(::kill(holder_pid, SIGKILL), 0);
+  ::pclose(holder);
+  calm = false;
+
+  long calls = 0;
+  for (FILE* f : workers) {
+    long c = 0, failed = -1;
+    EXPECT_EQ(std::fscanf(f, "%ld %ld", &c, &failed), 2);
+    EXPECT_EQ(::pclose(f), 0) << "a worker had failed calls";
+    EXPECT_EQ(failed, 0);
+    calls += c;
+  }
+  done = true;
+  chaos.join();
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  unsetenv("JIRASQL_CONNECT");
+  ClearFaults();
+
+  auto oauth = Counters()["oauth"];
+  EXPECT_GT(calls, 100);
+  EXPECT_EQ(oauth["reuse_detections"], 0);
+  EXPECT_EQ(oauth["token_errors"], 0);
+  const int64_t refreshes = oauth["refreshes"];
+  std::printf("fleet soak: %ld calls in %.1f s by 4x8 threads, %lld refreshes, %d lock holders terminated\n", calls,
+              elapsed, static_cast<long long>(refreshes), terminated.load());
+  EXPECT_GE(terminated.load(), 1) << "no backend was terminated holding the lock";
+  EXPECT_GE(refreshes, 1);
+  EXPECT_LE(refreshes, static_cast<int64_t>(elapsed / 3.75) + 2 + terminated.load()) << "elapsed " << elapsed << " s";
 }
 
 // The token endpoint fails while a refresh is due: the early refresh's

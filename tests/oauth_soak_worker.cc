@@ -3,14 +3,22 @@
 // in OAuthSettingsLocation with the other processes. Prints "calls failures"
 // and exits 0 only when no call failed.
 //   JIRASQL_CONNECT=... oauth_soak_worker THREADS SECONDS
+// Or it takes the saved login's lock as a refresh would, prints "held PID"
+// and waits (for a test to kill it while it holds the lock):
+//   JIRASQL_CONNECT=... oauth_soak_worker hold SECONDS
+
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "auth/oauth_config.h"
+#include "auth/settings_store.h"
 #include "connstr/sources.h"
 #include "jira/connection.h"
 
@@ -27,6 +35,21 @@ int main(int argc, char** argv) {
   if (!props) {
     std::fprintf(stderr, "%s\n", props.error().message.c_str());
     return 2;
+  }
+  if (std::string(argv[1]) == "hold") {
+    auto config = jirasql::OAuthConfigFrom(*props);
+    auto store = config ? jirasql::OpenSettingsStore(config->settings_location, config->Scope())
+                        : jirasql::Result<std::unique_ptr<jirasql::SettingsStore>>(jirasql::Fail(config.error()));
+    auto held = store ? (*store)->Acquire()
+                      : jirasql::Result<std::unique_ptr<jirasql::SettingsStore::Lock>>(jirasql::Fail(store.error()));
+    if (!held) {
+      std::fprintf(stderr, "hold: %s\n", held.error().message.c_str());
+      return 1;
+    }
+    std::printf("held %d\n", static_cast<int>(::getpid()));
+    std::fflush(stdout);
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    return 0;
   }
   jirasql::ConnectOptions o;
   o.interactive = false;
