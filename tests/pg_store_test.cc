@@ -12,9 +12,12 @@
 #include <thread>
 
 #include "auth/settings_store.h"
+#include "auth/token_manager.h"
+#include "common/time.h"
 #include "pg/pg.h"
 #include "testing/loopback_server.h"
 #include "testing/postgres_server.h"
+#include "testing/temp_dir.h"
 
 namespace jirasql {
 namespace {
@@ -35,7 +38,11 @@ class PgStoreTest : public ::testing::Test {
   }
   void SetUp() override {
     ASSERT_NE(server_, nullptr);
-    (void)server_->Sql("DROP TABLE IF EXISTS jirasql_oauth_logins CASCADE; DROP TABLE IF EXISTS jirasql_schema");
+    for (const char* sql : {"DROP TABLE IF EXISTS jirasql_oauth_logins CASCADE", "DROP TABLE IF EXISTS jirasql_schema",
+                            "DROP ROLE IF EXISTS jira_reader"}) {
+      auto r = server_->Sql(sql);
+      ASSERT_TRUE(r) << r.error().message;
+    }
   }
 
   static std::unique_ptr<SettingsStore> Open(const std::string& app = "app-1", const std::string& site = "",
@@ -177,6 +184,102 @@ TEST_F(PgStoreTest, TheLockExcludesOtherHostsAndIsFreedWithTheHoldersConnection)
   EXPECT_EQ(One("SELECT pg_terminate_backend(" + holder + ")"), "t");
   auto taken = c->Acquire();
   EXPECT_TRUE(taken) << taken.error().message;
+}
+
+// A host that must not hold the refresh token reads the access token
+// through the view, as a role granted nothing else: it never sees the
+// refresh token, cannot save or lock, and when the token has expired says
+// who should have renewed it; once another host has, it goes on.
+TEST_F(PgStoreTest, AHostThatReadsOnlyTheAccessTokenNeverSeesTheRefreshToken) {
+  auto writer = Open();
+  auto save = [&](const std::string& refresh, int64_t expires_at_ms) {
+    auto held = writer->Acquire();
+    ASSERT_TRUE(held);
+    ASSERT_TRUE(writer->Load());
+    SavedLogin l = Login(refresh);
+    l.expires_at_ms = expires_at_ms;
+    l.expires_in_s = 3600;
+    ASSERT_TRUE(writer->Save(l));
+  };
+  const int64_t now = EpochMs(SystemClock().Now());
+  save("r1", now + 3600 * 1000);
+  // The least-privilege role of docs/oauth.md.
+  for (const char* sql : {"CREATE ROLE jira_reader LOGIN PASSWORD 'reader-pw'",
+                          "GRANT SELECT ON jirasql_schema, jirasql_oauth_access_tokens TO jira_reader"}) {
+    auto r = server_->Sql(sql);
+    ASSERT_TRUE(r) << r.error().message;
+  }
+  testing::TempDir dir;
+  const std::string passfile = dir.path() + "/pgpass";
+  testing::WriteFile(passfile, testing::ReadFile(server_->passfile()) + "127.0.0.1:" + std::to_string(server_->port()) +
+                                   ":*:jira_reader:reader-pw\n");
+  ::setenv("PGPASSFILE", passfile.c_str(), 1);
+  const std::string base = "postgresql://jira_reader@127.0.0.1:" + std::to_string(server_->port()) + "/postgres";
+  StoreScope scope{"app-1", "", 10};
+  auto reader = OpenSettingsStore(base + "?jirasql_read=access-token", scope);
+  ASSERT_TRUE(reader) << reader.error().message;
+  EXPECT_TRUE((*reader)->ReadsAccessTokenOnly());
+  auto seen = (*reader)->Load();
+  ASSERT_TRUE(seen && *seen) << (seen ? "no login" : seen.error().message);
+  EXPECT_EQ((*seen)->access_token, "access-r1");
+  EXPECT_EQ((*seen)->refresh_token, "");
+  EXPECT_EQ((*seen)->cloud_id, "cloud-1");
+  EXPECT_EQ((*seen)->client_id, "app-1");
+  for (auto r : {(*reader)->Save(Login("x")), (*reader)->CheckWritable()}) {
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kPermissionDenied);
+    EXPECT_NE(r.error().message.find("reads only the access token"), std::string::npos) << r.error().message;
+  }
+  EXPECT_FALSE((*reader)->Acquire());
+  // The role itself cannot read the table (the refresh token): the view is all it has.
+  auto whole = OpenSettingsStore(base, scope);
+  ASSERT_TRUE(whole);
+  auto denied = (*whole)->Load();
+  ASSERT_FALSE(denied);
+  EXPECT_NE(denied.error().message.find("permission denied"), std::string::npos) << denied.error().message;
+
+  // Its connection's token manager: the token while it is good; expired
+  // and not renewed, an error that says who renews it; renewed, the new one.
+  OAuthConfig config;
+  config.client_id = "app-1";
+  TokenManager tm(nullptr, config, std::move(*reader), SystemClock(), nullptr);
+  auto current = tm.Current();
+  ASSERT_TRUE(current) << current.error().message;
+  EXPECT_EQ(current->access_token, "access-r1");
+  ::setenv("PGPASSFILE", server_->passfile().c_str(), 1);
+  save("r2", now - 1000);
+  ::setenv("PGPASSFILE", passfile.c_str(), 1);
+  TokenManager later(nullptr, config, std::move(*OpenSettingsStore(base + "?jirasql_read=access-token", scope)),
+                     SystemClock(), nullptr);
+  auto expired = later.Current();
+  ASSERT_FALSE(expired);
+  EXPECT_NE(expired.error().message.find("this host reads only the access token"), std::string::npos)
+      << expired.error().message;
+  ::setenv("PGPASSFILE", server_->passfile().c_str(), 1);
+  save("r3", now + 3600 * 1000);
+  ::setenv("PGPASSFILE", passfile.c_str(), 1);
+  auto renewed = later.Current();
+  ASSERT_TRUE(renewed) << renewed.error().message;
+  EXPECT_EQ(renewed->access_token, "access-r3");
+  ::setenv("PGPASSFILE", server_->passfile().c_str(), 1);
+}
+
+// The data connection ends between a worker's read and its save (a
+// backend terminated, a server restarted): the save goes through on a new
+// connection, once, on the generation it read.
+TEST_F(PgStoreTest, ASaveOutlivesItsConnection) {
+  auto a = Open();
+  auto held = a->Acquire();
+  ASSERT_TRUE(held);
+  ASSERT_TRUE(a->Load());
+  ASSERT_TRUE(a->Save(Login("r1")));
+  ASSERT_TRUE(a->Load());
+  EXPECT_EQ(One("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'jirasql' "
+                "AND pid <> pg_backend_pid() AND pid NOT IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory')"),
+            "1");
+  auto saved = a->Save(Login("r2"));
+  ASSERT_TRUE(saved) << saved.error().message;
+  EXPECT_EQ(One("SELECT generation || ' ' || (login->>'refreshToken') FROM jirasql_oauth_logins"), "2 r2");
 }
 
 TEST_F(PgStoreTest, ATableFromANewerJirasqlIsRefused) {

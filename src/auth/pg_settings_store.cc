@@ -28,11 +28,36 @@ constexpr const char* kTable = "jirasql_oauth_logins";
 
 class PgStore final : public SettingsStore {
  public:
-  PgStore(pg::Location where, StoreScope scope, std::string name)
-      : where_(std::move(where)), scope_(std::move(scope)), name_(std::move(name)) {}
+  PgStore(pg::Location where, StoreScope scope, std::string name, bool access_only)
+      : where_(std::move(where)), scope_(std::move(scope)), name_(std::move(name)), access_only_(access_only) {}
+
+  bool ReadsAccessTokenOnly() const override { return access_only_; }
 
   Result<std::optional<SavedLogin>> Load() override {
     std::lock_guard<std::mutex> g(data_mu_);
+    if (access_only_) {
+      // The view: the access token and where it serves, never the refresh
+      // token (a role with SELECT on the view alone can run this).
+      auto r =
+          Run("SELECT generation, app, access_token, (extract(epoch FROM expires_at) * 1000)::bigint, "
+              "expires_in_s, cloud_id, site_url, server_url, scope FROM jirasql_oauth_access_tokens WHERE "
+              "app = $1 AND site = $2 AND name = $3",
+              Key());
+      if (!r) return Fail(r.error());
+      if (r->rows.empty()) return std::optional<SavedLogin>();
+      const auto& row = r->rows[0];
+      generation_ = ParseInt(row[0].value_or("0")).value_or(0);
+      SavedLogin l;
+      l.client_id = row[1].value_or("");
+      l.access_token = row[2].value_or("");
+      l.expires_at_ms = ParseInt(row[3].value_or("0")).value_or(0);
+      l.expires_in_s = ParseInt(row[4].value_or("0")).value_or(0);
+      l.cloud_id = row[5].value_or("");
+      l.site_url = row[6].value_or("");
+      l.server_url = row[7].value_or("");
+      l.scope = row[8].value_or("");
+      return std::optional<SavedLogin>(std::move(l));
+    }
     auto r = Run(
         std::string("SELECT generation, login::text FROM ") + kTable + " WHERE app = $1 AND site = $2 AND name = $3",
         Key());
@@ -48,6 +73,7 @@ class PgStore final : public SettingsStore {
   }
 
   Result<void> Save(const SavedLogin& login) override {
+    if (access_only_) return ReadOnly("save a login");
     std::lock_guard<std::mutex> g(data_mu_);
     std::vector<std::optional<std::string>> p = Key();
     p.push_back(login.ToJson());
@@ -68,7 +94,7 @@ class PgStore final : public SettingsStore {
       // The connection went with the statement: committed or not? The row
       // says — ours (this very login) or not yet written.
       data_conn_.reset();
-      auto now = Run(std::string("SELECT generation, login->>'refresh_token', login->>'access_token' FROM ") + kTable +
+      auto now = Run(std::string("SELECT generation, login->>'refreshToken', access_token FROM ") + kTable +
                          " WHERE app = $1 AND site = $2 AND name = $3",
                      Key());
       if (!now) return Fail(now.error());
@@ -89,6 +115,7 @@ class PgStore final : public SettingsStore {
   }
 
   Result<void> Remove() override {
+    if (access_only_) return ReadOnly("delete the login");
     std::lock_guard<std::mutex> g(data_mu_);
     auto r = Run(std::string("DELETE FROM ") + kTable + " WHERE app = $1 AND site = $2 AND name = $3", Key());
     if (!r) return Fail(r.error());
@@ -97,6 +124,7 @@ class PgStore final : public SettingsStore {
   }
 
   Result<std::unique_ptr<Lock>> Acquire() override {
+    if (access_only_) return Fail(ReadOnly("refresh the login").error());
     // The threads of this process that share the store take turns first:
     // an advisory lock is re-entrant within its session.
     std::unique_lock<std::mutex> turn(lock_mu_);
@@ -145,6 +173,7 @@ class PgStore final : public SettingsStore {
   std::string Describe() const override { return where_.shown + " (login " + name_ + ")"; }
 
   Result<void> CheckWritable() override {
+    if (access_only_) return ReadOnly("keep a new login");
     std::lock_guard<std::mutex> g(data_mu_);
     // Can this role write the table? A statement that writes nothing says.
     auto r = Run(std::string("UPDATE ") + kTable + " SET name = name WHERE false");
@@ -154,6 +183,13 @@ class PgStore final : public SettingsStore {
 
  private:
   static constexpr int kWaitSeconds = 120;
+
+  Result<void> ReadOnly(const std::string& what) const {
+    return Fail(ErrorCode::kPermissionDenied,
+                "this host reads only the access token of the login in " + Describe() +
+                    " (jirasql_read=access-token) and may not " + what +
+                    "; a host that may read the refresh token refreshes it (a worker, or `jirasql auth refresh`)");
+  }
 
   std::vector<std::optional<std::string>> Key() const { return {scope_.app, scope_.site, name_}; }
   std::string LockName() const {
@@ -208,7 +244,9 @@ class PgStore final : public SettingsStore {
           "updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (app, site, name))",
           // What a worker that only calls Jira needs: the access token, never the refresh token.
           "CREATE OR REPLACE VIEW jirasql_oauth_access_tokens AS SELECT app, site, name, generation, access_token, "
-          "expires_at, updated_at FROM jirasql_oauth_logins",
+          "expires_at, (login->>'expiresIn')::bigint AS expires_in_s, login->>'cloudId' AS cloud_id, "
+          "login->>'siteUrl' AS site_url, login->>'serverUrl' AS server_url, login->>'scope' AS scope, updated_at "
+          "FROM jirasql_oauth_logins",
           "INSERT INTO jirasql_schema VALUES ('oauth_logins', 1) ON CONFLICT (component) DO NOTHING", "COMMIT"};
       for (const char* s : steps) {
         if (auto r = c.Exec(s); !r) {
@@ -233,6 +271,7 @@ class PgStore final : public SettingsStore {
   const pg::Location where_;
   const StoreScope scope_;
   const std::string name_;
+  const bool access_only_;
   std::mutex data_mu_;  ///< the data connection and generation_
   std::unique_ptr<pg::Connection> data_conn_;
   int64_t generation_ = 0;  ///< of the row as last read
@@ -244,11 +283,20 @@ class PgStore final : public SettingsStore {
 }  // namespace
 
 Result<std::unique_ptr<SettingsStore>> OpenPgSettingsStore(const std::string& location, const StoreScope& scope) {
-  auto where = pg::ParseLocation(location, {"login"});
+  auto where = pg::ParseLocation(location, {"login", "read"});
   if (!where) return Fail(where.error().WithContext("OAuthSettingsLocation"));
   std::string name = where->jirasql.count("login") ? where->jirasql["login"] : "default";
   if (name.empty()) return Fail(ErrorCode::kInvalidArgument, "OAuthSettingsLocation: jirasql_login= needs a name");
-  return std::unique_ptr<SettingsStore>(new PgStore(std::move(*where), scope, std::move(name)));
+  bool access_only = false;
+  if (auto r = where->jirasql.find("read"); r != where->jirasql.end()) {
+    if (r->second != "access-token") {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "OAuthSettingsLocation: jirasql_read=" + r->second +
+                      " is not known; jirasql_read=access-token reads only the access token (no refresh)");
+    }
+    access_only = true;
+  }
+  return std::unique_ptr<SettingsStore>(new PgStore(std::move(*where), scope, std::move(name), access_only));
 }
 
 }  // namespace jirasql

@@ -64,6 +64,10 @@ class SettingsStore {
   /// made, the lock taken, a file written — before a login is asked for,
   /// so that no consent is thrown away for want of a place to keep it.
   virtual Result<void> CheckWritable() { return Ok(); }
+  /// A store that hands out the access token alone (a fleet's host that
+  /// must not hold the refresh token): it cannot be saved to or locked, and
+  /// a login in it is refreshed elsewhere.
+  virtual bool ReadsAccessTokenOnly() const { return false; }
   /// A warning to show the user once (a repaired file mode), or "".
   virtual std::string TakeWarning() { return ""; }
 };

@@ -123,6 +123,21 @@ Result<SavedLogin> TokenManager::Refresh(Why why, const std::string& rejected) {
 }
 
 Result<SavedLogin> TokenManager::RefreshUnderLock(Why why, const std::string& rejected) {
+  if (store_->ReadsAccessTokenOnly()) {
+    // Refreshed by another host: read what it saved last.
+    auto loaded = store_->Load();
+    if (!loaded) return Fail(loaded.error());
+    auto current = Check(std::move(*loaded));
+    if (!current) return current;
+    if (current->access_token != rejected && (Fresh(*current) || (why != Why::kForced && StillUsable(*current)))) {
+      return current;
+    }
+    return Fail(ErrorCode::kUnauthenticated,
+                "the access token in " + store_->Describe() +
+                    " has expired (or was refused) and this host reads only the access token: the host that "
+                    "refreshes the login (a worker that may read the refresh token, or `jirasql auth refresh` on a "
+                    "timer) has not renewed it");
+  }
   auto held = store_->Acquire();
   if (!held) return Fail(held.error());
   // Read again under the lock: another process may have rotated already.
