@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end checks of the jirasql command line: exit codes and messages.
-# Usage: cli_test.sh path/to/jirasql path/to/jirasim
+# Usage: cli_test.sh path/to/jirasql path/to/jirasim path/to/pg_test_server
 set -u
 bin=$1
 sim=$2
+pg_server=${3:-}
 pass=0 fail=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -187,6 +188,38 @@ JIRASQL_CONNECT="$oauth" check 1 'authorization code was refused \(invalid_grant
   exchange-twice -- auth exchange --code "$redirect"
 JIRASQL_CONNECT="$oauth" refute exchange-twice-not-expiry 'no longer valid|90 days' -- auth exchange --code "$redirect"
 JIRASQL_CONNECT="$oauth" check 1 'authorization code was refused' exchange-garbage -- auth exchange --code not-a-code
+# The same commands against a login kept in PostgreSQL (a fleet's), on a
+# throwaway server; the password comes from PGPASSFILE, never the location.
+if [[ -n "$pg_server" ]]; then
+  coproc PG { "$pg_server"; }
+  read -r pg_uri pg_pass <&"${PG[0]}"
+  if [[ -z "${pg_uri:-}" ]]; then
+    bad "pg_test_server did not start"
+  else
+    export PGPASSFILE=$pg_pass
+    pgloc="$pg_uri?jirasql_login=team"
+    pgoauth="${oauth/OAuthSettingsLocation=$work\/login.json/OAuthSettingsLocation=$pgloc}"
+    JIRASQL_CONNECT="$pgoauth" check 1 'no saved login in postgresql://' pg-status-before -- auth status
+    pg_url=$(JIRASQL_CONNECT="$pgoauth" "$bin" auth url --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["URL"])')
+    pg_redirect=$("$sim" approve "$pg_url" --user "$email" --password "$(val 'd["users"][0]["password"]')")
+    JIRASQL_CONNECT="$pgoauth" check 0 'OAuth login saved in postgresql://.*\(login team\)' pg-exchange -- \
+      auth exchange --code "$pg_redirect"
+    JIRASQL_CONNECT="$pgoauth" check 0 "^Connected to $base/ex/jira/" pg-status -- auth status
+    JIRASQL_CONNECT="$pgoauth" check 0 'access token:  expires in' pg-refresh -- auth refresh
+    JIRASQL_CONNECT="$pgoauth" check 0 '^[0-9]+' pg-query -- query --format csv --no-header "SELECT count(*) FROM Projects"
+    JIRASQL_CONNECT="$pgoauth" check 0 '^[0-9]+' pg-query-access-token-only -- \
+      query --format csv --no-header --OAuthSettingsLocation="$pgloc&jirasql_read=access-token" "SELECT count(*) FROM Projects"
+    JIRASQL_CONNECT="$pgoauth" check 2 'has a password in it.*PGPASSFILE' pg-password-refused -- \
+      auth status --OAuthSettingsLocation="${pg_uri/jirasql@/jirasql:hunter2@}"
+    JIRASQL_CONNECT="$pgoauth" refute pg-password-not-echoed 'hunter2' -- \
+      auth status --OAuthSettingsLocation="${pg_uri/jirasql@/jirasql:hunter2@}"
+    JIRASQL_CONNECT="$pgoauth" check 0 'Deleted the saved login in postgresql://' pg-logout -- auth logout
+    JIRASQL_CONNECT="$pgoauth" check 1 'no saved login in postgresql://' pg-status-after -- auth status
+    unset PGPASSFILE
+  fi
+  exec {PG[1]}>&-
+  wait "$PG_PID" 2>/dev/null
+fi
 # Headless mistakes, each told apart (on a fresh location: no login saved).
 hl="--OAuthSettingsLocation=$work/headless.json"
 old_url=$(JIRASQL_CONNECT="$oauth" "$bin" auth url "$hl" 2>/dev/null)
