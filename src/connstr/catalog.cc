@@ -92,7 +92,8 @@ std::vector<PropertySpec> BuildCatalog() {
            "OFF: you supply OAuthAccessToken; GETANDREFRESH: log in with the browser when needed, refresh "
            "otherwise; REFRESH: only refresh (and exchange OAuthVerifier)"),
       Str("OAuthSettingsLocation", kOAuth, "$XDG_CONFIG_HOME/jirasql/OAuthSettings.json",
-          "Where tokens persist between connections: a file path, or memory://NAME for this process only"),
+          "Where tokens persist between connections: a file path, memory://NAME for this process only, or "
+          "postgresql://… for a fleet of hosts (docs/oauth.md)"),
       Secret("OAuthAccessToken", kOAuth, "An access token you supply (InitiateOAuth=OFF)"),
       Secret("OAuthRefreshToken", kOAuth, "A refresh token you supply"),
       Int("OAuthExpiresIn", kOAuth, "", 0, kMaxInt,
