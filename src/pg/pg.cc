@@ -48,9 +48,13 @@ Result<Location> ParseLocation(const std::string& text, const std::vector<std::s
       const std::size_t eq = kv.find('=');
       const std::string key = ToLower(UrlDecode(kv.substr(0, eq)));
       const std::string value = eq == std::string::npos ? "" : UrlDecode(kv.substr(eq + 1));
-      if (key == "password") {
+      if (key == "password" || key == "sslpassword") {
         return Fail(ErrorCode::kInvalidArgument,
-                    "the PostgreSQL location has a password in it (password=…)" + std::string(kPasswordHelp));
+                    "the PostgreSQL location has a password in it (" + key + "=…)" + std::string(kPasswordHelp) +
+                        (key == "sslpassword" ? " (for a client key's passphrase, keep the "
+                                                "key unencrypted and readable by this "
+                                                "user alone)"
+                                              : ""));
       }
       if (key.rfind("jirasql_", 0) == 0) {
         const std::string name = key.substr(8);
