@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include "auth/authorization.h"
 #include "auth/desktop_flow.h"
@@ -112,6 +113,30 @@ class OAuthFlowsTest : public ::testing::Test {
     if (!r) return "error: " + r.error().message;
     if (r->status != 200) return "HTTP " + std::to_string(r->status) + ": " + r->body;
     return json::parse(r->body)["accountId"];
+  }
+
+  // `n` soak workers of 8 threads each, calling for `seconds` (their
+  // connection from JIRASQL_CONNECT).
+  static std::vector<FILE*> StartSoakWorkers(int n, int seconds) {
+    std::vector<FILE*> workers;
+    for (int p = 0; p < n; ++p) {
+      workers.push_back(::popen((std::string(SOAK_WORKER) + " 8 " + std::to_string(seconds)).c_str(), "r"));
+      EXPECT_NE(workers.back(), nullptr);
+    }
+    return workers;
+  }
+  // Their calls, once they end; each must have had no failed call.
+  static long SoakCalls(const std::vector<FILE*>& workers) {
+    long calls = 0;
+    for (FILE* f : workers) {
+      if (!f) continue;
+      long c = 0, failed = -1;
+      EXPECT_EQ(std::fscanf(f, "%ld %ld", &c, &failed), 2);
+      EXPECT_EQ(::pclose(f), 0) << "a worker had failed calls";
+      EXPECT_EQ(failed, 0);
+      calls += c;
+    }
+    return calls;
   }
 
   testing::TempDir dir_;
@@ -526,19 +551,8 @@ TEST_F(OAuthFlowsTest, FourProcessesEightThreadsOneLogin) {
   });
   const int kSeconds = 24;
   const auto start = std::chrono::steady_clock::now();
-  std::vector<FILE*> workers;
-  for (int p = 0; p < 4; ++p) {
-    workers.push_back(::popen((std::string(SOAK_WORKER) + " 8 " + std::to_string(kSeconds)).c_str(), "r"));
-    ASSERT_NE(workers.back(), nullptr);
-  }
-  long calls = 0;
-  for (FILE* f : workers) {
-    long c = 0, failed = -1;
-    EXPECT_EQ(std::fscanf(f, "%ld %ld", &c, &failed), 2);
-    EXPECT_EQ(::pclose(f), 0) << "a worker had failed calls";
-    EXPECT_EQ(failed, 0);
-    calls += c;
-  }
+  const std::vector<FILE*> workers = StartSoakWorkers(4, kSeconds);
+  const long calls = SoakCalls(workers);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   done = true;
   reader.join();
@@ -596,11 +610,7 @@ TEST_F(OAuthFlowsTest, FourHostsEightThreadsOneLoginInPostgreSQL) {
 
   const int kSeconds = 30;
   const auto start = std::chrono::steady_clock::now();
-  std::vector<FILE*> workers;
-  for (int p = 0; p < 4; ++p) {
-    workers.push_back(::popen((std::string(SOAK_WORKER) + " 8 " + std::to_string(kSeconds)).c_str(), "r"));
-    ASSERT_NE(workers.back(), nullptr);
-  }
+  const std::vector<FILE*> workers = StartSoakWorkers(4, kSeconds);
   std::atomic<bool> done{false}, calm{false};
   std::atomic<int> terminated{0};
   std::thread chaos;
@@ -637,14 +647,7 @@ TEST_F(OAuthFlowsTest, FourHostsEightThreadsOneLoginInPostgreSQL) {
   ::pclose(holder);
   calm = false;
 
-  long calls = 0;
-  for (FILE* f : workers) {
-    long c = 0, failed = -1;
-    EXPECT_EQ(std::fscanf(f, "%ld %ld", &c, &failed), 2);
-    EXPECT_EQ(::pclose(f), 0) << "a worker had failed calls";
-    EXPECT_EQ(failed, 0);
-    calls += c;
-  }
+  const long calls = SoakCalls(workers);
   done = true;
   chaos.join();
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -97,8 +97,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const Location& where, int 
                                                " — is the server up and the address right? A password comes from "
                                                "PGPASSFILE, ~/.pgpass or PGPASSWORD");
   }
-  // Error texts in English whatever the server's locale, so that messages
-  // read the same everywhere; notices are not wanted on standard error.
+  // The server's notices ("relation exists, skipping") are not wanted on
+  // standard error.
   PQsetNoticeProcessor(
       c, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<Connection>(new Connection(c, where.shown, what));
@@ -153,15 +153,6 @@ std::string SqlState(const Error& e) {
   const std::size_t at = e.message.rfind(tag);
   if (at == std::string::npos || e.message.size() < at + tag.size() + 6) return "";
   return e.message.substr(at + tag.size(), 5);
-}
-
-std::string Identifier(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace jirasql::pg

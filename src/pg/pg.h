@@ -71,7 +71,4 @@ class Connection {
 /// " [SQLSTATE xxxxx]" (as Exec writes it); "" otherwise.
 std::string SqlState(const Error& e);
 
-/// Quotes an identifier for SQL ("name" with inner quotes doubled).
-std::string Identifier(const std::string& name);
-
 }  // namespace jirasql::pg
