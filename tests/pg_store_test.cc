@@ -184,6 +184,18 @@ TEST_F(PgStoreTest, TheLockExcludesOtherHostsAndIsFreedWithTheHoldersConnection)
   EXPECT_EQ(One("SELECT pg_terminate_backend(" + holder + ")"), "t");
   auto taken = c->Acquire();
   EXPECT_TRUE(taken) << taken.error().message;
+  taken->reset();
+
+  // A lock connection that ended while it held nothing (the server idles it
+  // out between refreshes an hour apart; a backend terminated just after its
+  // unlock) is replaced: the next refresh takes the lock, no error.
+  again->reset();
+  EXPECT_EQ(One("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'jirasql' "
+                "AND pid <> pg_backend_pid()"),
+            "2");  // b's and c's lock connections (a's went above)
+  auto after = c->Acquire();
+  EXPECT_TRUE(after) << after.error().message;
+  EXPECT_EQ(One("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"), "1");
 }
 
 // A host that must not hold the refresh token reads the access token

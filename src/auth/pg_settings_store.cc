@@ -128,25 +128,15 @@ class PgStore final : public SettingsStore {
     // The threads of this process that share the store take turns first:
     // an advisory lock is re-entrant within its session.
     std::unique_lock<std::mutex> turn(lock_mu_);
-    if (!lock_conn_ || !lock_conn_->Ok()) {
-      auto c = pg::Connection::Open(where_, scope_.timeout_s, "the saved login's lock");
-      if (!c) return Fail(c.error());
-      lock_conn_ = std::move(*c);
-      // A holder that hangs is ended by the server once its session has
-      // been idle longer than a token call may take: the lock is freed.
-      const int idle_ms = (scope_.timeout_s + 30) * 1000;
-      if (auto r = lock_conn_->Exec("SELECT set_config('idle_session_timeout', $1, false), "
-                                    "set_config('lock_timeout', $2, false)",
-                                    {std::to_string(idle_ms), std::to_string(kWaitSeconds * 1000)});
-          !r) {
-        lock_conn_.reset();
-        return Fail(r.error());
-      }
-    }
-    if (auto s = Schema(*lock_conn_); !s) return Fail(s.error());
-    auto r = lock_conn_->Exec("SELECT pg_advisory_lock(hashtextextended($1, 0))", {LockName()});
-    if (!r) {
+    // The lock's connection may have ended while no lock was held: the
+    // server idled it out (LockOnce sets idle_session_timeout; refreshes are an
+    // hour apart) or its backend was terminated just after an unlock. Nothing
+    // was held on it, so a new one is opened and the lock asked for again.
+    for (int attempt = 0;; ++attempt) {
+      auto r = LockOnce();
+      if (r) break;
       lock_conn_.reset();
+      if (r.error().code == ErrorCode::kTransport && attempt == 0) continue;
       if (pg::SqlState(r.error()) == "55P03") {
         return Fail(ErrorCode::kTimeout, "another worker has held the lock of the login in " + Describe() +
                                              " for more than " + std::to_string(kWaitSeconds) +
@@ -194,6 +184,29 @@ class PgStore final : public SettingsStore {
   std::vector<std::optional<std::string>> Key() const { return {scope_.app, scope_.site, name_}; }
   std::string LockName() const {
     return std::string("jirasql login\x1f") + scope_.app + "\x1f" + scope_.site + "\x1f" + name_;
+  }
+
+  // Opens the lock's connection if there is none and takes the lock on it.
+  // Called holding lock_mu_.
+  Result<void> LockOnce() {
+    if (!lock_conn_ || !lock_conn_->Ok()) {
+      auto c = pg::Connection::Open(where_, scope_.timeout_s, "the saved login's lock");
+      if (!c) return Fail(c.error());
+      lock_conn_ = std::move(*c);
+      // A holder that hangs is ended by the server once its session has
+      // been idle longer than a token call may take: the lock is freed.
+      const int idle_ms = (scope_.timeout_s + 30) * 1000;
+      if (auto r = lock_conn_->Exec("SELECT set_config('idle_session_timeout', $1, false), "
+                                    "set_config('lock_timeout', $2, false)",
+                                    {std::to_string(idle_ms), std::to_string(kWaitSeconds * 1000)});
+          !r) {
+        return Fail(r.error());
+      }
+    }
+    if (auto s = Schema(*lock_conn_); !s) return s;
+    auto r = lock_conn_->Exec("SELECT pg_advisory_lock(hashtextextended($1, 0))", {LockName()});
+    if (!r) return Fail(r.error());
+    return {};
   }
 
   // The data connection, opened (and the schema checked) on first use;
