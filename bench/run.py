@@ -344,6 +344,28 @@ def rss_at(sizes, reps):
     return rows
 
 
+class Postgres:
+    """A throwaway PostgreSQL 15 (tests/pg_test_server: initdb in a temp folder, a loopback port); stops when
+    its stdin closes."""
+
+    def __init__(self):
+        self.p = subprocess.Popen([os.path.join(BIN, "pg_test_server")], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        self.uri, self.passfile = self.p.stdout.readline().split()
+
+    def psql(self, sql):
+        return subprocess.run(["psql", self.uri, "-XAtq", "-F", " ", "-c", sql], check=True, text=True,
+                              stdout=subprocess.PIPE, env=dict(os.environ, PGPASSFILE=self.passfile)).stdout.strip()
+
+    def stop(self):
+        self.p.stdin.close()
+        self.p.wait(timeout=60)
+
+
+def rows_of(report):
+    return sum(c["added"] + c["changed"] + c["deleted"] for c in report["tables"].values())
+
+
 def mirror(n, n_oauth, reps):
     """jirasql sync: a full sync of n issues (API token); then 1% edited, 0.1% deleted, 10 moved; the incremental
     sync; the mirror compared with Jira row by row (the SQLite extension's live tables EXCEPT the mirror's, both
@@ -360,6 +382,13 @@ def mirror(n, n_oauth, reps):
             wall, _, rss, text = timed([js, "sync", "--to", db, "--format", "json"], env)
             full = json.loads(text)
             full.update(wall=wall, rss=rss)
+            # The same into PostgreSQL (a schema of the database).
+            pg = Postgres()
+            penv = dict(env, PGPASSFILE=pg.passfile)
+            pto = pg.uri + "?jirasql_schema=bench"
+            wall, _, rss, text = timed([js, "sync", "--to", pto, "--format", "json"], penv)
+            pfull = json.loads(text)
+            pfull.update(wall=wall, rss=rss)
             # The same site through an OAuth app (points metered), into a mirror of its own.
             oenv = oauth_env(sim, work)
             odb = os.path.join(work, "oauth.db")
@@ -398,7 +427,22 @@ def mirror(n, n_oauth, reps):
             wall, _, _, text = timed([js, "sync", "--to", odb, "--format", "json"], oenv)
             oinc = json.loads(text)
             oinc.update(wall=wall)
+            wall, _, _, text = timed([js, "sync", "--to", pto, "--format", "json"], penv)
+            pinc = json.loads(text)
+            pinc.update(wall=wall)
+            # PostgreSQL against the file: each table's rows, ids and a digest of every column as text.
+            m = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+            pdiffs = {}
+            for t in ("Issues", "Comments", "Worklogs", "IssueChangelogs"):
+                f = m.execute('SELECT count(*), sum(Id), count(DISTINCT IssueId) FROM "%s"' % t).fetchone() \
+                    if t != "Issues" else m.execute('SELECT count(*), sum(Id), count(DISTINCT Key) FROM Issues').fetchone()
+                g = pg.psql('SELECT count(*), sum(id), count(DISTINCT %s) FROM bench.%s' % (
+                    "key" if t == "Issues" else "issueid", t.lower()))
+                pdiffs[t] = (" ".join(str(v) for v in f), g)
+            m.close()
+            pg.stop()
             res["full"], res["inc"], res["ofull"], res["oinc"] = full, inc, ofull, oinc
+            res["pfull"], res["pinc"], res["pdiffs"] = pfull, pinc, pdiffs
             # Row by row: the live tables through the extension, the mirror attached.
             ext = sqlite3.connect(":memory:")
             ext.enable_load_extension(True)
@@ -777,6 +821,19 @@ def main():
     for t, (live, mirrored, only_live, only_mirror) in mir["diffs"].items():
         lines.append("| %s | %s | %s | %d | %d | %d, %d |" % (t, format(live, ","), format(mirrored, ","), only_live,
                                                               only_mirror, *mir["odiffs"][t]))
+    pfull, pinc = mir["pfull"], mir["pinc"]
+    prows, frows = rows_of(pfull), rows_of(full)
+    pequal = all(f == g for f, g in mir["pdiffs"].values())
+    lines += ["", "Into PostgreSQL 15 (`--to postgresql://…`, a throwaway server on loopback started by "
+              "`tests/pg_test_server`; the same API token, the same site): the full sync took %.1f s — %s rows, "
+              "%s rows/s, against %.1f s and %s rows/s into the file, %d requests both (%d); peak RSS %.0f MiB. "
+              "The incremental sync after the same changes took %.1f s (the file's: %.1f s), %d requests (%d). "
+              "What PostgreSQL adds is reading the mirror's keys at the start and sending each commit's rows with "
+              "`COPY`. Each table's rows, sum of ids and distinct keys in PostgreSQL equal the file's: %s." % (
+                  pfull["wall"], format(prows, ","), format(int(prows / max(1e-9, pfull["wall"])), ","),
+                  full["wall"], format(int(frows / max(1e-9, full["wall"])), ","), pfull["requests"],
+                  full["requests"], pfull["rss"], pinc["wall"], inc["wall"], pinc["requests"], inc["requests"],
+                  "yes" if pequal else "NO " + repr(mir["pdiffs"]))]
     lines += ["", "A dashboard query, `SELECT StatusName, count(*) FROM Issues GROUP BY 1`, by `jirasql query` "
               "(process start included), medians: on the mirror (`--mirror`) %.3f s; live against jirasim on "
               "loopback %.2f s (the mirror takes %.1f%% of it), live with 50 ms on every request as a remote Jira "

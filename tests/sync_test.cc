@@ -6,14 +6,19 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
 #include "common/strings.h"
+#include "sql/pg_mirror.h"
 #include "sql/schema.h"
 #include "sql_db.h"
+#include "testing/postgres_server.h"
 #include "testing/temp_dir.h"
 
 namespace jirasql {
@@ -594,6 +599,313 @@ TEST_P(SyncCensusTest, AnOAuthCensusCountsItsWayToTheGoneIssues) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cloud, SyncCensusTest, ::testing::Values(Mode{"Cloud", false}),
+                         [](const ::testing::TestParamInfo<Mode>& i) { return std::string(i.param.name); });
+
+// The mirror in PostgreSQL: 20,000 issues, then changes, deletions and a
+// move, then a second sync — every table equal to Jira's data row by row
+// (read back typed: timestamptz, jsonb, boolean, bigint); sites side by
+// side in schemas of their own; one sync of a schema at a time. (A sync
+// killed mid-run: tests/sync/kill_test.sh with PostgreSQL.)
+class SyncPgTest : public SyncBase<SyncPgTest> {
+ public:
+  static jirasim::GenerateOptions Data() {
+    jirasim::GenerateOptions d;
+    d.issues = 20000;
+    d.projects = 3;
+    d.users = 5;
+    d.sites = 2;
+    d.seed = 31;
+    return d;
+  }
+  static void SetUpTestSuite() {
+    SyncBase<SyncPgTest>::SetUpTestSuite();
+    auto pg = testing::PostgresServer::Start();
+    ASSERT_TRUE(pg) << pg.error().message;
+    pg_ = pg->release();
+    setenv("PGPASSFILE", pg_->passfile().c_str(), 1);
+  }
+  static void TearDownTestSuite() {
+    delete pg_;
+    pg_ = nullptr;
+    SyncBase<SyncPgTest>::TearDownTestSuite();
+  }
+
+ protected:
+  static std::string Uri(const std::string& schema = "") {
+    return pg_->Uri() + (schema.empty() ? "" : "?jirasql_schema=" + schema);
+  }
+  SyncReport SyncPg(Db& db, const std::string& schema) {
+    SyncOptions o;
+    o.to = Uri(schema);
+    return Sync(db, o);
+  }
+  std::string One(const std::string& sql) {
+    auto r = pg_->Sql(sql);
+    EXPECT_TRUE(r) << (r ? "" : r.error().message);
+    if (!r || r->rows.empty() || r->rows[0].empty()) return "<none>";
+    return r->rows[0][0].value_or("NULL");
+  }
+
+  // `table` in the schema equals Jira's rows, column by column as typed:
+  // instants to the millisecond, JSON as values, numbers as numbers.
+  void ExpectPgEqualsJira(Db& live, const std::string& schema, const std::string& table) {
+    const TableDef* t = FindBaseTable(table);
+    ASSERT_NE(t, nullptr);
+    std::string cols, exprs, order, pg_order;
+    std::vector<SqlType> types;
+    for (const auto& c : t->columns) {
+      if (c.hidden) continue;
+      const std::string pg = "\"" + ToLower(c.name) + "\"";
+      cols += (cols.empty() ? "" : ", ") + ("\"" + c.name + "\"");
+      std::string e = pg + "::text";
+      if (c.type == SqlType::kTimestamp)
+        e = "to_char(" + pg + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+      if (c.type == SqlType::kBoolean) e = "(" + pg + "::int)::text";
+      exprs += (exprs.empty() ? "" : ", ") + e;
+      types.push_back(c.type);
+    }
+    for (const auto& k : t->primary_key) {
+      order += (order.empty() ? "" : ", ") + ("\"" + k + "\"");
+      pg_order += (pg_order.empty() ? "" : ", ") + ("\"" + ToLower(k) + "\"");
+    }
+    Rows want = live.Query("SELECT " + cols + " FROM " + table + " ORDER BY " + order);
+    auto got = pg_->Sql("SELECT " + exprs + " FROM " + schema + ".\"" + ToLower(table) + "\" ORDER BY " + pg_order);
+    ASSERT_TRUE(got) << got.error().message;
+    ASSERT_FALSE(want.empty()) << table;
+    ASSERT_EQ(got->rows.size(), want.size()) << table;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      for (std::size_t j = 0; j < types.size(); ++j) {
+        const std::string w = want[i][j], g = got->rows[i][j].value_or("NULL");
+        if (w == g) continue;
+        if (types[j] == SqlType::kJson && w != "NULL" && g != "NULL") {
+          ASSERT_EQ(nlohmann::json::parse(g), nlohmann::json::parse(w)) << table << " row " << i << " column " << j;
+        } else if (types[j] == SqlType::kReal && w != "NULL" && g != "NULL") {
+          ASSERT_LE(std::fabs(std::stod(g) - std::stod(w)), 1e-9 * std::fabs(std::stod(w)))
+              << table << " row " << i << " column " << j;
+        } else {
+          ASSERT_EQ(g, w) << table << " row " << i << " column " << j;
+        }
+      }
+    }
+  }
+  void ExpectPgAllEqual(Db& live, const std::string& schema) {
+    for (const char* t : {"Issues", "Comments", "Worklogs", "IssueChangelogs"}) {
+      SCOPED_TRACE(t);
+      ExpectPgEqualsJira(live, schema, t);
+    }
+  }
+
+  static testing::PostgresServer* pg_;
+};
+testing::PostgresServer* SyncPgTest::pg_ = nullptr;
+
+TEST_P(SyncPgTest, TwentyThousandIssuesChangedAndDeletedEqualJiraInPostgreSQL) {
+  auto db = OpenDb(Connect());
+  const int64_t issues = std::stoll(db.One("SELECT count(*) FROM Issues"));
+  ASSERT_GE(issues, 10000);
+  SyncReport full = SyncPg(db, "acme");
+  ASSERT_TRUE(full.ok()) << full.ToText();
+  EXPECT_EQ(full.tables["Issues"].added, issues);
+  ExpectPgAllEqual(db, "acme");
+  // Typed as a PostgreSQL user expects, keyed and indexed like the file.
+  EXPECT_EQ(One("SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY column_name) FROM "
+                "information_schema.columns WHERE table_schema = 'acme' AND table_name = 'issues' AND column_name IN "
+                "('id', 'updated', 'labels', 'issubtask', 'duedate')"),
+            "duedate date, id bigint, issubtask boolean, labels jsonb, updated timestamp with time zone");
+  EXPECT_EQ(One("SELECT count(*) FROM pg_indexes WHERE schemaname = 'acme' AND indexname IN ('issues_projectkey', "
+                "'issues_key', 'comments_issueid')"),
+            "3");
+  EXPECT_EQ(One("SELECT count(*) FROM acme.jirasql_sync_state"), "3");
+
+  // Changes: edits, a comment, a new issue, deletions, a move.
+  const std::string a = site(0).projects[0].key, b = site(0).projects[1].key;
+  const auto leaves = LeafKeys(db, b, 6);
+  ASSERT_EQ(leaves.size(), 6u);
+  db.Query("UPDATE Issues SET Summary = 'Edited for PostgreSQL', Labels = '[\"infra\"]' WHERE Key = '" + leaves[0] +
+           "'");
+  db.Query("INSERT INTO Comments (IssueKey, Body) VALUES ('" + leaves[1] +
+           "', 'A comment\twith a tab\\ and a newline\n')");
+  db.Query("INSERT INTO Issues (ProjectKey, IssueTypeName, Summary) VALUES ('" + b + "', 'Task', 'Brand new')");
+  db.Query("DELETE FROM Issues WHERE Key IN ('" + leaves[2] + "', '" + leaves[3] + "')");
+  json moved = AdminPost(sim().base_url(), "move", {{"issue", leaves[4]}, {"project", a}});
+  ASSERT_FALSE(moved.is_null());
+  SyncReport inc = SyncPg(db, "acme");
+  ASSERT_TRUE(inc.ok()) << inc.ToText();
+  EXPECT_FALSE(inc.full);
+  EXPECT_EQ(inc.tables["Issues"].added, 1) << inc.ToText();
+  EXPECT_EQ(inc.tables["Issues"].deleted, 2) << inc.ToText();
+  EXPECT_EQ(inc.tables["Comments"].added, 1) << inc.ToText();
+  EXPECT_EQ(inc.moved, 1) << inc.ToText();
+  EXPECT_LT(inc.requests * 10, full.requests) << inc.ToText() << full.ToText();
+  ExpectPgAllEqual(db, "acme");
+  EXPECT_EQ(One("SELECT key FROM acme.issues WHERE id = " + moved["id"].get<std::string>()),
+            moved["key"].get<std::string>());
+
+  // Nothing changed: only the rows the overlap re-read are written again.
+  const std::string xmin = One("SELECT max(xmin::text::bigint) FROM acme.issues");
+  SyncReport quiet = SyncPg(db, "acme");
+  ASSERT_TRUE(quiet.ok()) << quiet.ToText();
+  EXPECT_EQ(quiet.tables["Issues"].changed + quiet.tables["Issues"].added + quiet.tables["Issues"].deleted, 0);
+  EXPECT_LT(std::stoll(One("SELECT count(*) FROM acme.issues WHERE xmin::text::bigint > " + xmin)), issues / 100);
+  ExpectPgEqualsJira(db, "acme", "Issues");
+  EXPECT_EQ(One("SELECT count(*) || ' ' || bool_and(ok = 1) FROM acme.jirasql_sync_runs"), "3 true");
+}
+
+// Sites side by side in one database, a schema each (named after the site
+// unless jirasql_schema= says); a site's schema refuses another site; a
+// second sync of one schema at once is refused, not interleaved.
+TEST_P(SyncPgTest, SitesSideBySideInSchemasOfTheirOwn) {
+  auto one = OpenDb(Connect(0)), two = OpenDb(Connect(1));
+  ASSERT_TRUE(SyncPg(one, "").ok());
+  ASSERT_TRUE(SyncPg(two, "").ok());
+  const std::string first = PgMirrorSchema(info()["sites"][0]["url"]),
+                    second = PgMirrorSchema(info()["sites"][1]["url"]);
+  ASSERT_NE(first, second);
+  EXPECT_EQ(One("SELECT count(*) FROM " + first + ".issues"), one.One("SELECT count(*) FROM Issues"));
+  EXPECT_EQ(One("SELECT count(*) FROM " + second + ".issues"), two.One("SELECT count(*) FROM Issues"));
+  EXPECT_EQ(One("SELECT value FROM " + second + ".jirasql_sync_meta WHERE key = 'site'"),
+            info()["sites"][1]["url"].get<std::string>());
+
+  SyncOptions o;
+  o.to = Uri(first);
+  auto wrong = RunSync(*two.engine, o);
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().message.find("schema of its own (jirasql_schema=NAME)"), std::string::npos)
+      << wrong.error().message;
+
+  // Another sync writes the schema (holds its lock): this one does nothing.
+  auto other = pg::Connection::Open(*pg::ParseLocation(Uri(), {}), 10, "test");
+  ASSERT_TRUE(other);
+  ASSERT_TRUE((*other)->Exec("SELECT pg_advisory_lock(hashtextextended($1, 0))", {"jirasql mirror\x1f" + second}));
+  o.to = Uri();
+  auto busy = RunSync(*two.engine, o);
+  ASSERT_FALSE(busy);
+  EXPECT_NE(busy.error().message.find("another jirasql sync is writing the mirror"), std::string::npos)
+      << busy.error().message;
+
+  // Mirror= reads a file; a mirror in PostgreSQL is read in PostgreSQL.
+  {
+    std::string error;
+    auto mirrored = OpenDb(Connect(1), "Mirror=" + Uri(), &error);
+    EXPECT_EQ(mirrored.engine, nullptr);
+    EXPECT_NE(error.find("a mirror in PostgreSQL is read in PostgreSQL"), std::string::npos) << error;
+  }
+
+  // A password in the location is refused, and never shown.
+  o.to = "postgresql://jirasql:s3cret-pw@127.0.0.1:1/postgres";
+  auto pw = RunSync(*two.engine, o);
+  ASSERT_FALSE(pw);
+  EXPECT_EQ(pw.error().message.find("s3cret-pw"), std::string::npos) << pw.error().message;
+}
+
+// The mirror's tables follow --tables and --jql in PostgreSQL as in a file:
+// a table left out is dropped there, one added is made and read, another
+// JQL starts the schema over; a column PostgreSQL lacks (a schema from an
+// older jirasql) is added.
+TEST_P(SyncPgTest, TheSchemaFollowsTheTablesAndTheJql) {
+  auto db = OpenDb(Connect(1));
+  const std::string project = site(1).projects[0].key, other = site(1).projects[1].key;
+  SyncOptions o;
+  o.to = Uri("follows");
+  o.tables = {"Issues", "Comments"};
+  o.jql = "project = " + project;
+  ASSERT_TRUE(Sync(db, o).ok());
+  const std::string tables =
+      "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = "
+      "'follows' AND table_name NOT LIKE 'jirasql%'";
+  EXPECT_EQ(One(tables), "comments,issues");
+  EXPECT_EQ(One("SELECT count(DISTINCT projectkey) || ' ' || min(projectkey) FROM follows.issues"), "1 " + project);
+
+  o.tables = {"Issues", "Worklogs"};
+  ASSERT_TRUE((*pg_->Sql("ALTER TABLE follows.issues DROP COLUMN summary")).affected == 0);
+  SyncReport r = Sync(db, o);
+  ASSERT_TRUE(r.ok()) << r.ToText();
+  EXPECT_EQ(One(tables), "issues,worklogs");
+  EXPECT_EQ(One("SELECT count(*) FROM follows.worklogs"),
+            db.One("SELECT count(*) FROM Worklogs WHERE Jql = 'project = " + project + "'"));
+  EXPECT_EQ(One("SELECT data_type FROM information_schema.columns WHERE table_schema = 'follows' AND table_name = "
+                "'issues' AND column_name = 'summary'"),
+            "text");
+
+  o.jql = "project = " + other;
+  r = Sync(db, o);
+  ASSERT_TRUE(r.ok()) << r.ToText();
+  EXPECT_EQ(One("SELECT count(DISTINCT projectkey) || ' ' || min(projectkey) FROM follows.issues"), "1 " + other);
+  EXPECT_EQ(One("SELECT count(*) FROM follows.issues"),
+            db.One("SELECT count(*) FROM Issues WHERE ProjectKey = '" + other + "'"));
+  EXPECT_EQ(One("SELECT count(*) FROM follows.issues WHERE summary IS NULL"), "0");
+
+  // A schema name that is not a plain PostgreSQL one is refused, saying why.
+  o.to = Uri("Bad-Name");
+  auto bad = RunSync(*db.engine, o);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("not a plain PostgreSQL name"), std::string::npos) << bad.error().message;
+}
+
+// The least-privilege roles of docs/sync.md: the sync's role owns the
+// schema made for it (and may create nothing else); the dashboards' role
+// reads every table, those the sync makes later too, and writes none.
+TEST_P(SyncPgTest, ASyncRoleWritesItsSchemaAndADashboardRoleOnlyReads) {
+  for (const char* sql :
+       {"CREATE ROLE jira_sync LOGIN PASSWORD 'sync-pw'", "CREATE SCHEMA jira_acme AUTHORIZATION jira_sync",
+        "CREATE ROLE jira_dashboard LOGIN PASSWORD 'dash-pw'", "GRANT USAGE ON SCHEMA jira_acme TO jira_dashboard",
+        "ALTER DEFAULT PRIVILEGES FOR ROLE jira_sync IN SCHEMA jira_acme GRANT SELECT ON TABLES TO jira_dashboard",
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC"}) {
+    auto r = pg_->Sql(sql);
+    ASSERT_TRUE(r) << sql << ": " << r.error().message;
+  }
+  const std::string port = std::to_string(pg_->port());
+  const std::string passfile = dir_.path() + "/pgpass";
+  testing::WriteFile(passfile, testing::ReadFile(pg_->passfile()) + "127.0.0.1:" + port + ":*:jira_sync:sync-pw\n" +
+                                   "127.0.0.1:" + port + ":*:jira_dashboard:dash-pw\n");
+  ::chmod(passfile.c_str(), 0600);
+  setenv("PGPASSFILE", passfile.c_str(), 1);
+  struct Restore {
+    ~Restore() { setenv("PGPASSFILE", pg_->passfile().c_str(), 1); }
+  } restore;
+  auto db = OpenDb(Connect(1));
+  SyncOptions o;
+  o.to = "postgresql://jira_sync@127.0.0.1:" + port + "/postgres?jirasql_schema=jira_acme";
+  o.tables = {"Issues", "Comments"};
+  o.jql = "project = " + site(1).projects[0].key;
+  SyncReport r = Sync(db, o);
+  ASSERT_TRUE(r.ok()) << r.ToText();
+  // Elsewhere it may create nothing.
+  SyncOptions elsewhere = o;
+  elsewhere.to = "postgresql://jira_sync@127.0.0.1:" + port + "/postgres?jirasql_schema=jira_other";
+  auto refused = RunSync(*db.engine, elsewhere);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("permission denied for database"), std::string::npos)
+      << refused.error().message;
+
+  auto where = pg::ParseLocation("postgresql://jira_dashboard@127.0.0.1:" + port + "/postgres", {});
+  ASSERT_TRUE(where);
+  auto reads = [&](const std::string& sql) {
+    auto c = pg::Connection::Open(*where, 10, "a dashboard");
+    if (!c) return c.error().message;
+    auto rows = (*c)->Exec(sql);
+    return rows ? rows->rows[0][0].value_or("NULL") : rows.error().message;
+  };
+  EXPECT_EQ(reads("SELECT count(*) FROM jira_acme.issues"),
+            db.One("SELECT count(*) FROM Issues WHERE ProjectKey = '" + site(1).projects[0].key + "'"));
+  EXPECT_NE(reads("DELETE FROM jira_acme.issues RETURNING 1").find("permission denied"), std::string::npos);
+  // Tables the sync makes later (another JQL starts over): readable too.
+  o.jql = "project = " + site(1).projects[1].key;
+  ASSERT_TRUE(Sync(db, o).ok());
+  EXPECT_EQ(reads("SELECT count(*) FROM jira_acme.comments"),
+            db.One("SELECT count(*) FROM Comments WHERE Jql = 'project = " + site(1).projects[1].key + "'"));
+}
+
+TEST(PgMirrorSchemaTest, NamedAfterTheSiteOrItsCloudId) {
+  EXPECT_EQ(PgMirrorSchema("https://acme.atlassian.net"), "jira_acme_atlassian_net");
+  EXPECT_EQ(PgMirrorSchema("https://api.atlassian.com/ex/jira/1b2c3d4e-aaaa-bbbb-cccc-0123456789ab/"),
+            "jira_1b2c3d4e_aaaa_bbbb_cccc_0123456789ab");
+  EXPECT_EQ(PgMirrorSchema("https://jira.example.com:8443/jira/"), "jira_jira_example_com_jira");
+  EXPECT_EQ(PgMirrorSchema("http://127.0.0.1:8080/site/acme"), "jira_127_0_0_1_site_acme");
+  EXPECT_EQ(PgMirrorSchema("https://" + std::string(100, 'x') + ".example.com").size(), 63u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cloud, SyncPgTest, ::testing::Values(Mode{"Cloud", false}),
                          [](const ::testing::TestParamInfo<Mode>& i) { return std::string(i.param.name); });
 
 }  // namespace

@@ -812,8 +812,12 @@ int RunCli(int argc, char** argv) {
       "  jirasql query \"EXEC GetOAuthAuthorizationURL CallbackUrl='http://localhost:33333'\"\n"
       "A result cut short by an error is marked incomplete in every format (docs/sql.md, Output).");
   SyncCliOptions sync_options;
-  auto* sync = app.add_subcommand("sync", "Mirror Jira into a SQLite file, reading only what changed since last time");
-  sync->add_option("--to", sync_options.sync.to, "The mirror: a SQLite file, made on the first run")->required();
+  auto* sync = app.add_subcommand(
+      "sync", "Mirror Jira into a SQLite file or PostgreSQL, reading only what changed since last time");
+  sync->add_option("--to", sync_options.sync.to,
+                   "The mirror: a SQLite file, made on the first run, or a PostgreSQL database "
+                   "(postgresql://user@host/db; a schema per site, jirasql_schema=NAME to name it)")
+      ->required();
   sync->add_option("--tables", sync_options.tables,
                    "Issues and issue child tables, comma-separated (default: the mirror's, else Issues,Comments,"
                    "Worklogs,IssueChangelogs); one added is read from the start, one left out dropped");
@@ -832,6 +836,7 @@ int RunCli(int argc, char** argv) {
       "deletion was held back or --max-points was reached (the summary says which). Examples:\n"
       "  jirasql sync --to jira.db\n"
       "  jirasql sync --to jira.db --tables Issues,Comments --jql \"project in (ABC, XYZ)\" --format json\n"
+      "  PGPASSFILE=~/.pgpass jirasql sync --to postgresql://jirasql@db.example.com/reports\n"
       "  jirasql query --mirror jira.db \"SELECT Status, count(*) FROM Issues GROUP BY 1\"\n"
       "See docs/sync.md.");
   auto* explain = app.add_subcommand("explain", "Show the JQL, fields, page size and API calls of a query");

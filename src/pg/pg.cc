@@ -108,6 +108,18 @@ bool Connection::Ok() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; 
 
 int Connection::BackendPid() const { return conn_ ? PQbackendPID(conn_) : 0; }
 
+Error Connection::Failure(pg_result* r) const {
+  std::string why = Trim(r ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
+  if (why.empty()) why = Trim(PQerrorMessage(conn_));
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string sqlstate = state ? state : "";
+  const bool lost = PQstatus(conn_) != CONNECTION_OK;
+  return Error{lost ? ErrorCode::kTransport : ErrorCode::kIo,
+               std::string(lost ? "the connection to PostgreSQL at " + shown_ + " was lost (" + what_ + "): "
+                                : "PostgreSQL at " + shown_ + " (" + what_ + "): ") +
+                   why + (sqlstate.empty() ? "" : " [SQLSTATE " + sqlstate + "]")};
+}
+
 Result<Rows> Connection::Exec(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
@@ -116,16 +128,9 @@ Result<Rows> Connection::Exec(const std::string& sql, const std::vector<std::opt
       PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
   const ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    std::string why = Trim(r ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
-    if (why.empty()) why = Trim(PQerrorMessage(conn_));
-    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-    const std::string sqlstate = state ? state : "";
+    Error e = Failure(r);
     if (r) PQclear(r);
-    const bool lost = PQstatus(conn_) != CONNECTION_OK;
-    return Fail(lost ? ErrorCode::kTransport : ErrorCode::kIo,
-                std::string(lost ? "the connection to PostgreSQL at " + shown_ + " was lost (" + what_ + "): "
-                                 : "PostgreSQL at " + shown_ + " (" + what_ + "): ") +
-                    why + (sqlstate.empty() ? "" : " [SQLSTATE " + sqlstate + "]"));
+    return Fail(std::move(e));
   }
   Rows out;
   const int n = PQntuples(r), cols = PQnfields(r);
@@ -146,6 +151,93 @@ Result<Rows> Connection::Exec(const std::string& sql, const std::vector<std::opt
   if (affected && *affected) out.affected = ParseInt(affected).value_or(0);
   PQclear(r);
   return out;
+}
+
+Result<int64_t> Connection::Each(const std::string& sql, const std::function<void(const Row&)>& row) {
+  if (PQsendQuery(conn_, sql.c_str()) != 1) return Fail(Failure(nullptr));
+  PQsetSingleRowMode(conn_);
+  Result<int64_t> out = int64_t{0};
+  Row values;
+  pg_result* r;
+  while ((r = PQgetResult(conn_)) != nullptr) {
+    const ExecStatusType status = PQresultStatus(r);
+    if (status == PGRES_SINGLE_TUPLE && out) {
+      const int cols = PQnfields(r);
+      values.assign(static_cast<std::size_t>(cols), std::string_view());
+      for (int j = 0; j < cols; ++j) {
+        if (!PQgetisnull(r, 0, j)) {
+          values[static_cast<std::size_t>(j)] =
+              std::string_view(PQgetvalue(r, 0, j), static_cast<std::size_t>(PQgetlength(r, 0, j)));
+        } else {
+          values[static_cast<std::size_t>(j)] = std::string_view(nullptr, 0);
+        }
+      }
+      row(values);
+      ++*out;
+    } else if (status != PGRES_TUPLES_OK && status != PGRES_SINGLE_TUPLE && out) {
+      out = Fail(Failure(r));
+    }
+    PQclear(r);
+  }
+  return out;
+}
+
+Result<int64_t> Connection::CopyIn(const std::string& sql, const std::function<bool(std::string&)>& next) {
+  pg_result* r = PQexec(conn_, sql.c_str());
+  if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
+    Error e = Failure(r);
+    if (r) PQclear(r);
+    return Fail(std::move(e));
+  }
+  PQclear(r);
+  std::string chunk;
+  bool more = true;
+  while (more) {
+    chunk.clear();
+    more = next(chunk);
+    if (!chunk.empty() && PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) break;
+  }
+  // Ended early (the connection failed): the server is told, the COPY fails.
+  if (PQputCopyEnd(conn_, more ? "jirasql: the rows could not be sent" : nullptr) != 1) {
+    return Fail(Failure(nullptr));
+  }
+  Result<int64_t> out = int64_t{0};
+  while ((r = PQgetResult(conn_)) != nullptr) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+      if (out) out = Fail(Failure(r));
+    } else if (out) {
+      const char* n = PQcmdTuples(r);
+      out = n && *n ? ParseInt(n).value_or(0) : 0;
+    }
+    PQclear(r);
+  }
+  return out;
+}
+
+void AppendCopyValue(std::string& out, const char* v, std::size_t n) {
+  if (!v) {
+    out += "\\N";
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = v[i];
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
+    }
+  }
 }
 
 std::string SqlState(const Error& e) {

@@ -9,10 +9,12 @@
 /// be logged, shown in errors and kept in shell histories).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/error.h"
@@ -56,6 +58,15 @@ class Connection {
 
   /// Runs one statement with text parameters ($1, $2, …).
   Result<Rows> Exec(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
+  /// One row of Each: its values (data() null: NULL), valid during the call.
+  using Row = std::vector<std::string_view>;
+  /// Runs one statement (no parameters), its rows one at a time to `row`
+  /// (libpq's single-row mode: a big table is never held whole). The rows.
+  Result<int64_t> Each(const std::string& sql, const std::function<void(const Row&)>& row);
+  /// COPY … FROM STDIN: `next` appends the next rows (COPY's text format,
+  /// AppendCopyValue) to its argument and returns false after the last.
+  /// The rows COPY wrote.
+  Result<int64_t> CopyIn(const std::string& sql, const std::function<bool(std::string&)>& next);
   /// True while the server connection is usable.
   bool Ok() const;
   /// The server process serving this connection (pg_backend_pid).
@@ -63,9 +74,15 @@ class Connection {
 
  private:
   Connection(pg_conn* c, std::string shown, std::string what);
+  /// The error of a failed statement (`r`, or the connection's when null).
+  Error Failure(pg_result* r) const;
   pg_conn* conn_;
   std::string shown_, what_;
 };
+
+/// Appends one value to a row of COPY's text format (`v` null: NULL):
+/// backslash, tab, newline and carriage return escaped.
+void AppendCopyValue(std::string& out, const char* v, std::size_t n);
 
 /// The SQLSTATE of the latest failed Exec's error, when the message ends in
 /// " [SQLSTATE xxxxx]" (as Exec writes it); "" otherwise.

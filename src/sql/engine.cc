@@ -15,6 +15,7 @@
 #include "common/json_writer.h"
 #include "common/strings.h"
 #include "common/time.h"
+#include "pg/pg.h"
 #include "sql/schema.h"
 #include "sql/sqlite_module.h"
 #include "sql/sync.h"
@@ -202,6 +203,12 @@ Result<void> OpenMirror(SqlEngine& e) {
   const ConnectionProperties& props = e.session().props();
   const std::string file = props.Get("Mirror");
   if (file.empty()) return {};
+  if (pg::IsLocation(file)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "Mirror=" + pg::ParseLocation(file, {"schema"}).value_or(pg::Location{"", {}, "postgresql://…"}).shown +
+                    ": a mirror in PostgreSQL is read in PostgreSQL (psql, a BI tool, its own ODBC driver); Mirror= "
+                    "reads a mirror file made by jirasql sync --to FILE (docs/sync.md)");
+  }
   const int64_t max_age_s = props.GetInt("MirrorMaxAge").value_or(-1);
   auto last_sync_ms = [&]() -> std::optional<int64_t> {
     sqlite3* m = nullptr;

@@ -14,6 +14,7 @@
 #include "jira/connection.h"
 #include "jira/jql.h"
 #include "sql/engine.h"
+#include "sql/pg_mirror.h"
 #include "sql/schema.h"
 
 namespace jirasql {
@@ -24,6 +25,12 @@ constexpr int kMirrorFormat = 1;
 const std::vector<std::string> kDefaultTables = {"Issues", "Comments", "Worklogs", "IssueChangelogs"};
 
 std::string Quote(const std::string& name) { return "\"" + name + "\""; }
+
+// The sync's own tables in a mirror.
+const std::map<std::string, std::string> kOwnTables = {
+    {"jirasql_sync_meta", "(Key TEXT PRIMARY KEY, Value TEXT)"},
+    {"jirasql_sync_state", "(ProjectKey TEXT PRIMARY KEY, WatermarkMs INTEGER, SyncedAt TEXT, Issues INTEGER)"},
+    {"jirasql_sync_runs", "(Run INTEGER PRIMARY KEY, FinishedAt TEXT, Ok INTEGER, Report TEXT)"}};
 
 // `ids` in lists of at most 500, as "1, 2, 3": what one `id in (…)` takes.
 std::vector<std::string> IdLists(const std::vector<std::string>& ids) {
@@ -224,7 +231,7 @@ class Sync {
     const int64_t requests_before = spent.requests(), points_before = spent.points();
     if (auto r = Prepare(); !r) {
       (void)run_.Exec("ROLLBACK");
-      if (attached_) (void)run_.Exec("DETACH DATABASE mirror");
+      Detach();
       return Fail(r.error());
     }
     auto visible = run_.Column("SELECT Key FROM main.Projects ORDER BY Key");
@@ -287,9 +294,18 @@ class Sync {
     report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     report_.requests = spent.requests() - requests_before;
     report_.points = spent.points() - points_before;
-    (void)run_.Exec("INSERT INTO mirror.jirasql_sync_runs (FinishedAt, Ok, Report) VALUES (?, ?, ?)",
-                    {FormatUtcTimestamp(EpochMs(SystemClock().Now())), report_.ok() ? "1" : "0", report_.ToJson()});
-    (void)run_.Exec("DETACH DATABASE mirror");
+    // The run's record; for PostgreSQL a failure to send it is the run's too.
+    auto noted = run_.Exec("BEGIN");
+    if (noted) {
+      noted = run_.Exec("INSERT INTO mirror.jirasql_sync_runs (FinishedAt, Ok, Report) VALUES (?, ?, ?)",
+                        {FormatUtcTimestamp(EpochMs(SystemClock().Now())), report_.ok() ? "1" : "0", report_.ToJson()});
+    }
+    if (noted) noted = Commit();
+    if (!noted) {
+      (void)run_.Exec("ROLLBACK");
+      if (pg_) report_.problems.push_back("the run's record: " + noted.error().message);
+    }
+    Detach();
     return report_;
   }
 
@@ -373,7 +389,44 @@ class Sync {
           !r)
         return r;
     }
+    return Commit();
+  }
+
+  void Detach() {
+    if (pg_) (void)pg_->Close();
+    if (attached_) (void)run_.Exec("DETACH DATABASE mirror");
+    attached_ = false;
+  }
+
+  // Commits the mirror's transaction: for PostgreSQL its changes are sent
+  // (committed there) first; a failure leaves it for the caller to roll back.
+  Result<void> Commit() {
+    if (pg_) {
+      if (auto r = pg_->Flush(); !r) return r;
+    }
     return run_.Exec("COMMIT");
+  }
+
+  // Drops a table of the mirror (in the caller's transaction).
+  Result<void> DropTable(const std::string& name) {
+    if (auto r = run_.Exec("DROP TABLE IF EXISTS mirror." + Quote(name)); !r) return r;
+    if (pg_) return pg_->Dropped(name);
+    return {};
+  }
+
+  // Makes a table of the mirror by its name (any case): one of the sync's
+  // own or a mirrored one. Its name, or "" when it is neither.
+  Result<std::string> CreateMirrorTable(const std::string& name) {
+    for (const auto& [own, columns] : kOwnTables) {
+      if (!EqualsIgnoreCase(own, name)) continue;
+      if (auto r = run_.Exec("CREATE TABLE IF NOT EXISTS mirror." + own + " " + columns); !r) return Fail(r.error());
+      return own;
+    }
+    const auto allowed = MirrorableTables();
+    const TableDef* t = FindBaseTable(name);
+    if (!t || std::find(allowed.begin(), allowed.end(), t->name) == allowed.end()) return std::string();
+    if (auto r = CreateTable(run_, *t); !r) return Fail(r.error());
+    return t->name;
   }
 
   Result<void> Prepare() {
@@ -382,15 +435,33 @@ class Sync {
     if (!conn) return Fail(conn.error());
     site_ = (*conn)->endpoint().base_url;
 
-    if (auto r = run_.Exec("ATTACH DATABASE ? AS mirror", {o_.to}); !r) {
-      return Fail(ErrorCode::kIo, "cannot open the mirror " + o_.to + ": " + r.error().message);
+    shown_ = o_.to;
+    if (pg::IsLocation(o_.to)) {
+      // PostgreSQL: the sync works on a private SQLite database holding what
+      // it reads of the mirror; each commit sends its changes (PgMirror).
+      auto m = PgMirror::Open(o_.to, site_);
+      if (!m) return Fail(m.error());
+      pg_ = std::move(*m);
+      shown_ = pg_->Describe();
+      if (auto r = run_.Exec("ATTACH DATABASE '' AS mirror"); !r) return Fail(r.error());
+      attached_ = true;
+      if (auto r = pg_->Load(engine_.db(), [&](const std::string& name) { return CreateMirrorTable(name); }); !r) {
+        return Fail(r.error().WithContext("reading the mirror " + shown_));
+      }
+    } else {
+      if (auto r = run_.Exec("ATTACH DATABASE ? AS mirror", {o_.to}); !r) {
+        return Fail(ErrorCode::kIo, "cannot open the mirror " + o_.to + ": " + r.error().message);
+      }
+      attached_ = true;
+      // WAL: readers of the mirror (a dashboard) go on while a sync writes.
+      (void)run_.Exec("PRAGMA mirror.journal_mode = WAL");
     }
-    attached_ = true;
-    // WAL: readers of the mirror (a dashboard) go on while a sync writes.
-    (void)run_.Exec("PRAGMA mirror.journal_mode = WAL");
-    if (auto r = run_.Exec("CREATE TABLE IF NOT EXISTS mirror.jirasql_sync_meta (Key TEXT PRIMARY KEY, Value TEXT)");
-        !r)
-      return Fail(ErrorCode::kIo, "cannot write the mirror " + o_.to + ": " + r.error().message);
+    if (auto r = CreateMirrorTable("jirasql_sync_meta"); !r) {
+      return Fail(ErrorCode::kIo, "cannot write the mirror " + shown_ + ": " + r.error().message);
+    }
+    if (pg_) {
+      if (auto r = pg_->Track(); !r) return Fail(r.error());
+    }
     std::map<std::string, std::string> meta;
     if (auto r = run_.Exec("SELECT Key, Value FROM mirror.jirasql_sync_meta", {},
                            [&](sqlite3_stmt* st) {
@@ -399,14 +470,16 @@ class Sync {
                              if (k) meta[k] = v ? v : "";
                            });
         !r)
-      return Fail(ErrorCode::kIo, "cannot read the mirror " + o_.to + ": " + r.error().message);
+      return Fail(ErrorCode::kIo, "cannot read the mirror " + shown_ + ": " + r.error().message);
     if (meta.count("format") && ParseInt(meta["format"]).value_or(0) > kMirrorFormat) {
-      return Fail(ErrorCode::kInvalidArgument, o_.to + " was written by a newer jirasql (mirror format " +
-                                                   meta["format"] + "); update jirasql or sync into a new file");
+      return Fail(ErrorCode::kInvalidArgument, shown_ + " was written by a newer jirasql (mirror format " +
+                                                   meta["format"] + "); update jirasql or sync into a new " +
+                                                   (pg_ ? "schema" : "file"));
     }
     if (meta.count("site") && meta["site"] != site_) {
       return Fail(ErrorCode::kInvalidArgument,
-                  o_.to + " mirrors " + meta["site"] + ", not " + site_ + ": sync each site into a file of its own");
+                  shown_ + " mirrors " + meta["site"] + ", not " + site_ + ": sync each site into a " +
+                      (pg_ ? "schema of its own (jirasql_schema=NAME)" : "file of its own"));
     }
 
     // The tables and the JQL: as asked, else as the mirror was made.
@@ -463,7 +536,7 @@ class Sync {
     if (!state) return Fail(state.error());
     if (jql_changed) {
       for (const auto& n : stored) {
-        if (auto r = run_.Exec("DROP TABLE IF EXISTS mirror." + Quote(n)); !r) return Fail(r.error());
+        if (auto r = DropTable(n); !r) return Fail(r.error());
       }
       if (*state) {
         if (auto r = run_.Exec("DELETE FROM mirror.jirasql_sync_state"); !r) return Fail(r.error());
@@ -472,7 +545,7 @@ class Sync {
                               "): the mirror is read again from the start");
     } else {
       for (const auto& n : removed) {
-        if (auto r = run_.Exec("DROP TABLE IF EXISTS mirror." + Quote(n)); !r) return Fail(r.error());
+        if (auto r = DropTable(n); !r) return Fail(r.error());
         report_.notes.push_back(n + " is no longer mirrored (not in --tables): dropped from the mirror");
       }
       if (!added.empty() && *state) {
@@ -484,14 +557,12 @@ class Sync {
                            {Join(table_names, ","), jql_});
         !r)
       return Fail(r.error());
-    const std::vector<std::string> setup = {
-        "INSERT OR REPLACE INTO mirror.jirasql_sync_meta VALUES ('format', '" + std::to_string(kMirrorFormat) + "')",
-        "CREATE TABLE IF NOT EXISTS mirror.jirasql_sync_state (ProjectKey TEXT PRIMARY KEY, WatermarkMs INTEGER, "
-        "SyncedAt TEXT, Issues INTEGER)",
-        "CREATE TABLE IF NOT EXISTS mirror.jirasql_sync_runs (Run INTEGER PRIMARY KEY, FinishedAt TEXT, Ok INTEGER, "
-        "Report TEXT)"};
-    for (const auto& s : setup) {
-      if (auto r = run_.Exec(s); !r) return Fail(r.error());
+    if (auto r = run_.Exec("INSERT OR REPLACE INTO mirror.jirasql_sync_meta VALUES ('format', '" +
+                           std::to_string(kMirrorFormat) + "')");
+        !r)
+      return Fail(r.error());
+    for (const char* own : {"jirasql_sync_state", "jirasql_sync_runs"}) {
+      if (auto r = CreateMirrorTable(own); !r) return Fail(r.error());
     }
     if (auto r = run_.Exec("INSERT OR REPLACE INTO mirror.jirasql_sync_meta VALUES ('site', ?)", {site_}); !r)
       return Fail(r.error());
@@ -499,7 +570,10 @@ class Sync {
       if (auto r = CreateTable(run_, *t); !r) return Fail(r.error());
       report_.tables[t->name];
     }
-    if (auto r = run_.Exec("COMMIT"); !r) return Fail(r.error());
+    if (pg_) {
+      if (auto r = pg_->Track(); !r) return Fail(r.error());
+    }
+    if (auto r = Commit(); !r) return Fail(r.error());
     // The batch tables, in the engine's temporary schema.
     for (const TableDef* t : tables_) {
       const std::string batch = Batch(*t);
@@ -850,7 +924,7 @@ class Sync {
     if (auto r = run_.Exec("BEGIN IMMEDIATE"); !r) return r;
     if (auto r = Apply(ScopeJql({project}), project, true); !r) return r;
     if (auto r = WriteState(project, LatestUpdate(run_)); !r) return r;
-    return run_.Exec("COMMIT");
+    return Commit();
   }
 
   // The changes of `projects` since their watermarks, in one transaction:
@@ -879,7 +953,7 @@ class Sync {
     for (const auto& [p, w] : watermarks) {
       if (auto r = WriteState(p, std::max(w, latest)); !r) return r;
     }
-    return run_.Exec("COMMIT");
+    return Commit();
   }
 
   SqlEngine& engine_;
@@ -890,6 +964,8 @@ class Sync {
   std::vector<const TableDef*> tables_;
   std::string jql_;  ///< the mirror's: as asked, else as it was made
   std::string site_;
+  std::string shown_;             ///< the mirror, as messages name it
+  std::unique_ptr<PgMirror> pg_;  ///< a mirror in PostgreSQL
   bool attached_ = false;
   bool metered_ = false;  ///< through an OAuth app: Atlassian meters its points
   std::chrono::steady_clock::time_point started_;

@@ -2,19 +2,64 @@
 # A sync killed at any instant (SIGKILL, again and again, at random points)
 # leaves the mirror consistent — every project's issues as its last commit
 # left them, its row in jirasql_sync_state saying so — and the next run
-# catches up: the mirror then equals Jira's data.
-#   kill_test.sh JIRASIM JIRASQL
+# catches up: the mirror then equals Jira's data. With PG_TEST_SERVER, the
+# same for a mirror in PostgreSQL (a throwaway server).
+#   kill_test.sh JIRASIM JIRASQL [PG_TEST_SERVER]
 set -euo pipefail
-jirasim=$1 jirasql=$2
+jirasim=$1 jirasql=$2 pg_server=${3:-}
 # shellcheck source=tests/odbc/jirasim.sh
 source "$(dirname "$0")/../odbc/jirasim.sh"
 start_jirasim "$jirasim" 12000
 export JIRASQL_CONNECT="AuthScheme=APIToken;Url=$url;User=$email;APIToken=$token"
 mirror=$work/mirror.db
 
-# The mirror is consistent: SQLite's own check, and per project the state
-# row counts what the Issues table holds (both written in one transaction).
+if [[ -n "$pg_server" ]]; then
+  coproc PG { "$pg_server"; }
+  read -r pg_uri pg_pass <&"${PG[0]}"
+  [[ -n "${pg_uri:-}" ]] || { echo "FAIL: pg_test_server did not start"; exit 1; }
+  export PGPASSFILE=$pg_pass
+  mirror="$pg_uri?jirasql_schema=killed"
+fi
+
+# What the mirror holds, as "TABLE count sum(id)" (one line per table).
+held() {
+  if [[ -n "$pg_server" ]]; then
+    for t in issues comments; do
+      echo "$t $(psql "$pg_uri" -XAtq -F ' ' -c "SELECT count(*), coalesce(sum(id), 0) FROM killed.$t")"
+    done
+  else
+    for t in Issues Comments; do
+      echo "${t,,} $("$jirasql" query --mirror "$mirror" --format csv --no-header "SELECT count(*), sum(Id) FROM $t" |
+        tr -d '\r' | tr , ' ')"
+    done
+  fi
+}
+
+# The mirror is consistent: per project the state row counts what the
+# Issues table holds (both written in one transaction), no child row lacks
+# its issue (and SQLite's own check). Prints how many projects are synced.
 check() {
+  if [[ -n "$pg_server" ]]; then
+    if [[ $(psql "$pg_uri" -XAtq -c "SELECT to_regclass('killed.jirasql_sync_state') IS NULL") == t ]]; then
+      echo 0
+      return
+    fi
+    local verdict
+    verdict=$(psql "$pg_uri" -XAtq -v ON_ERROR_STOP=1 -c "
+SELECT CASE
+  WHEN EXISTS (SELECT 1 FROM killed.jirasql_sync_state s
+               WHERE s.issues <> (SELECT count(*) FROM killed.issues i WHERE i.projectkey = s.projectkey))
+    THEN 'a state row counts other than the issues its project holds'
+  WHEN EXISTS (SELECT 1 FROM killed.comments c WHERE NOT EXISTS (SELECT 1 FROM killed.issues i WHERE i.id = c.issueid))
+    OR EXISTS (SELECT 1 FROM killed.worklogs c WHERE NOT EXISTS (SELECT 1 FROM killed.issues i WHERE i.id = c.issueid))
+    OR EXISTS (SELECT 1 FROM killed.issuechangelogs c
+               WHERE NOT EXISTS (SELECT 1 FROM killed.issues i WHERE i.id = c.issueid))
+    THEN 'child rows without their issue'
+  ELSE (SELECT count(*)::text FROM killed.jirasql_sync_state) END")
+    [[ $verdict =~ ^[0-9]+$ ]] || { echo "FAIL: $verdict" >&2; return 1; }
+    echo "$verdict"
+    return
+  fi
   /usr/bin/python3 - "$mirror" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -35,7 +80,10 @@ PY
 }
 
 kills=0 partial=0
-for delay in 0.05 0.3 0.5 0.7 0.9 1.1 0.2 1.4; do
+delays="0.05 0.3 0.5 0.7 0.9 1.1 0.2 1.4"
+# PostgreSQL: later too, into the sending of a project's rows and past it.
+[[ -n "$pg_server" ]] && delays="0.3 1.3 0.9 1.6 0.6 1.9 1.1 2.3 0.4 2.8"
+for delay in $delays; do
   "$jirasql" sync --to "$mirror" >/dev/null 2>&1 &
   pid=$!
   sleep "$delay"
@@ -51,10 +99,9 @@ echo "killed $kills syncs ($partial left some projects synced); the mirror staye
 # Catching up: then the mirror holds what Jira holds.
 "$jirasql" sync --to "$mirror" >/dev/null
 [[ $(check) -eq 3 ]] || { echo "FAIL: not every project synced"; exit 1; }
-want=$("$jirasql" query --format csv --no-header "SELECT count(*), sum(Id) FROM Issues")
-got=$("$jirasql" query --mirror "$mirror" --format csv --no-header "SELECT count(*), sum(Id) FROM Issues")
-[[ "$want" == "$got" ]] || { echo "FAIL: Jira has $want, the mirror $got"; exit 1; }
-want=$("$jirasql" query --format csv --no-header "SELECT count(*), sum(Id) FROM Comments")
-got=$("$jirasql" query --mirror "$mirror" --format csv --no-header "SELECT count(*), sum(Id) FROM Comments")
-[[ "$want" == "$got" ]] || { echo "FAIL: Jira has $want comments, the mirror $got"; exit 1; }
-echo "sync_kill: ok"
+for t in Issues Comments; do
+  want=$("$jirasql" query --format csv --no-header "SELECT count(*), sum(Id) FROM $t" | tr -d '\r' | tr , ' ')
+  got=$(held | grep "^${t,,} " | cut -d' ' -f2-)
+  [[ "$want" == "$got" ]] || { echo "FAIL: Jira's $t: $want, the mirror's: $got"; exit 1; }
+done
+echo "sync_kill${pg_server:+ (PostgreSQL)}: ok"
