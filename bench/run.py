@@ -826,13 +826,15 @@ def main():
     pequal = all(f == g for f, g in mir["pdiffs"].values())
     lines += ["", "Into PostgreSQL 15 (`--to postgresql://…`, a throwaway server on loopback started by "
               "`tests/pg_test_server`; the same API token, the same site): the full sync took %.1f s — %s rows, "
-              "%s rows/s, against %.1f s and %s rows/s into the file, %d requests both (%d); peak RSS %.0f MiB. "
-              "The incremental sync after the same changes took %.1f s (the file's: %.1f s), %d requests (%d). "
+              "%s rows/s, against %.1f s and %s rows/s into the file; %d requests (the file's: %d); peak RSS %.0f MiB "
+              "(the file's: %.0f MiB). The incremental sync after the same changes took %.1f s (the file's: %.1f s), "
+              "%d requests (the file's: %d). "
               "What PostgreSQL adds is reading the mirror's keys at the start and sending each commit's rows with "
               "`COPY`. Each table's rows, sum of ids and distinct keys in PostgreSQL equal the file's: %s." % (
                   pfull["wall"], format(prows, ","), format(int(prows / max(1e-9, pfull["wall"])), ","),
                   full["wall"], format(int(frows / max(1e-9, full["wall"])), ","), pfull["requests"],
-                  full["requests"], pfull["rss"], pinc["wall"], inc["wall"], pinc["requests"], inc["requests"],
+                  full["requests"], pfull["rss"], full["rss"], pinc["wall"], inc["wall"], pinc["requests"],
+                  inc["requests"],
                   "yes" if pequal else "NO " + repr(mir["pdiffs"]))]
     lines += ["", "A dashboard query, `SELECT StatusName, count(*) FROM Issues GROUP BY 1`, by `jirasql query` "
               "(process start included), medians: on the mirror (`--mirror`) %.3f s; live against jirasim on "
