@@ -204,8 +204,9 @@ Result<void> OpenMirror(SqlEngine& e) {
   const std::string file = props.Get("Mirror");
   if (file.empty()) return {};
   if (pg::IsLocation(file)) {
+    auto where = pg::ParseLocation(file, {"schema"});  // (shown without a password; one is refused anyway)
     return Fail(ErrorCode::kInvalidArgument,
-                "Mirror=" + pg::ParseLocation(file, {"schema"}).value_or(pg::Location{"", {}, "postgresql://…"}).shown +
+                "Mirror=" + (where ? where->shown : std::string("postgresql://…")) +
                     ": a mirror in PostgreSQL is read in PostgreSQL (psql, a BI tool, its own ODBC driver); Mirror= "
                     "reads a mirror file made by jirasql sync --to FILE (docs/sync.md)");
   }

@@ -67,6 +67,15 @@ Result<std::vector<Column>> Columns(sqlite3* db, const std::string& table) {
   return out;
 }
 
+// The tables of the database attached as `mirror`.
+Result<std::vector<std::string>> MirrorTables(sqlite3* db) {
+  std::vector<std::string> out;
+  auto r = Each(db, "SELECT name FROM mirror.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", {},
+                [&](sqlite3_stmt* st) { out.push_back(Text(st, 0)); });
+  if (!r) return Fail(r.error());
+  return out;
+}
+
 std::vector<std::string> KeyColumns(const std::vector<Column>& cols) {
   std::vector<std::pair<int, std::string>> keyed;
   for (const auto& c : cols) {
@@ -261,12 +270,9 @@ Result<void> PgMirror::Track() {
                     {});
       !r)
     return r;
-  std::vector<std::string> tables;
-  if (auto r = Each(db_, "SELECT name FROM mirror.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", {},
-                    [&](sqlite3_stmt* st) { tables.push_back(Text(st, 0)); });
-      !r)
-    return r;
-  for (const auto& t : tables) {
+  auto tables = MirrorTables(db_);
+  if (!tables) return Fail(tables.error());
+  for (const auto& t : *tables) {
     auto cols = Columns(db_, t);
     if (!cols) return Fail(cols.error());
     auto key = [&](const char* row) {
@@ -339,11 +345,8 @@ Result<void> PgMirror::Flush() {
 }
 
 Result<void> PgMirror::SendSchema() {
-  std::vector<std::string> tables;
-  if (auto r = Each(db_, "SELECT name FROM mirror.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", {},
-                    [&](sqlite3_stmt* st) { tables.push_back(Text(st, 0)); });
-      !r)
-    return r;
+  auto tables = MirrorTables(db_);
+  if (!tables) return Fail(tables.error());
   // What PostgreSQL has already: only what it lacks is made.
   std::set<std::string> have;  // "table", "table.column", "index name"
   auto listed = conn_->Exec(
@@ -353,7 +356,7 @@ Result<void> PgMirror::SendSchema() {
       {schema_});
   if (!listed) return Fail(listed.error());
   for (const auto& row : listed->rows) have.insert(row[0].value_or(""));
-  for (const auto& t : tables) {
+  for (const auto& t : *tables) {
     auto cols = Columns(db_, t);
     if (!cols) return Fail(cols.error());
     const std::string pg_table = ToLower(t), table = Quote(schema_) + "." + PgName(t);
